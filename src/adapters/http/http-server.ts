@@ -1,0 +1,75 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../../app/ports.js';
+
+export type RouteHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void> | void;
+
+export interface Route {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly handler: RouteHandler;
+}
+
+export interface RunningServer {
+  readonly server: Server;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A plain node:http server with an exact-path router. Routes are registered by the composition root
+ * (main.ts); later surfaces (Zendesk webhooks, Slack) add theirs the same way.
+ */
+export async function startHttpServer(options: {
+  port: number;
+  host?: string;
+  routes: readonly Route[];
+  logger: Logger;
+}): Promise<RunningServer> {
+  const { routes, logger } = options;
+  const server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    const matching = routes.filter((route) => route.path === path);
+    const route = matching.find((candidate) => candidate.method === request.method);
+    if (!route) {
+      if (matching.length > 0) {
+        response.setHeader('allow', matching.map((candidate) => candidate.method).join(', '));
+        sendJson(response, 405, { error: 'method not allowed' });
+      } else {
+        sendJson(response, 404, { error: 'not found' });
+      }
+      return;
+    }
+    Promise.resolve(route.handler(request, response)).catch((error: unknown) => {
+      logger.log('error', 'request failed', { path, error: (error as Error).message });
+      if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
+      else response.end();
+    });
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    server,
+    url: `http://${host === '[::]' || host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}

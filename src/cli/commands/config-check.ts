@@ -1,0 +1,31 @@
+import { parseArgs } from 'node:util';
+import { parseEnv } from '../../config/env-schema.js';
+import { describeProblems } from '../../config/format-issues.js';
+import { loadPolicyFile } from '../../config/load-policy.js';
+import type { CliIo } from '../io.js';
+import { policyPathOf } from '../load-policy-or-fail.js';
+
+export const CONFIG_USAGE = `Usage: cxloop config check [policy-file]
+Validates the policy file (default: $CXLOOP_CONFIG, else the shipped config/policy.yaml) and the
+environment, printing every problem with its key path. Exits 1 when anything is invalid.`;
+
+export async function runConfig(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+  const [subcommand, file, ...extra] = positionals;
+  if (values.help || subcommand !== 'check' || extra.length > 0) {
+    (values.help ? io.stdout : io.stderr).write(`${CONFIG_USAGE}\n`);
+    return values.help ? 0 : 2;
+  }
+  const path = policyPathOf(file, io.env);
+  const policy = await loadPolicyFile(path);
+  const env = parseEnv(io.env);
+  if (policy.ok) {
+    const teams = Object.keys(policy.policy.teams).length;
+    io.stdout.write(`policy ok: ${path} (8 categories, ${teams} teams)\n`);
+  } else {
+    io.stderr.write(`policy invalid: ${path}\n${describeProblems(policy.problems)}\n`);
+  }
+  if (env.ok) io.stdout.write('environment ok\n');
+  else io.stderr.write(`environment invalid:\n${describeProblems(env.problems)}\n`);
+  return policy.ok && env.ok ? 0 : 1;
+}

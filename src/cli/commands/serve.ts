@@ -1,0 +1,48 @@
+import { parseArgs } from 'node:util';
+import { JsonLogger } from '../../adapters/log/json-logger.js';
+import { parseEnv } from '../../config/env-schema.js';
+import { describeProblems } from '../../config/format-issues.js';
+import { startCxloop } from '../../main.js';
+import { CliError, type CliIo } from '../io.js';
+import { loadPolicyOrFail, policyPathOf } from '../load-policy-or-fail.js';
+
+export const SERVE_USAGE = `Usage: cxloop serve [--config <policy>] [--host <address>]
+Starts the HTTP server (Zendesk webhooks, Slack, /healthz, /metrics). Settings come from the
+environment (.env in the working directory is read if present); see .env.example.`;
+
+export async function runServe(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { config: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    io.stdout.write(`${SERVE_USAGE}\n`);
+    return 0;
+  }
+  const parsed = parseEnv(io.env);
+  if (!parsed.ok) throw new CliError(`invalid environment, refusing to start:\n${describeProblems(parsed.problems)}`);
+  const path = policyPathOf(values.config, io.env);
+  const policy = await loadPolicyOrFail(path);
+  const logger = new JsonLogger(parsed.env.LOG_LEVEL, (line) => io.stdout.write(line));
+  let app;
+  try {
+    app = await startCxloop({ env: parsed.env, policy, logger, ...(values.host ? { host: values.host } : {}) });
+  } catch (error) {
+    throw new CliError((error as Error).message, 1, { cause: error });
+  }
+  io.stderr.write(
+    [
+      `cxloop listening on ${app.http.url}  (policy ${path})`,
+      app.dryRun
+        ? 'DRY-RUN: no Zendesk/Slack credentials, nothing is sent. To go live set ZENDESK_SUBDOMAIN, ZENDESK_EMAIL, ZENDESK_API_TOKEN, ZENDESK_WEBHOOK_SECRET, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET in .env (see .env.example).'
+        : 'LIVE: connected to Zendesk and Slack.',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string): void => {
+      io.stderr.write(`${signal}: shutting down\n`);
+      app.stop().then(resolve, resolve);
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+  return 0;
+}

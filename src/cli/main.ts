@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { runClassify } from './commands/classify.js';
+import { runConfig } from './commands/config-check.js';
+import { runEval } from './commands/eval.js';
+import { runServe } from './commands/serve.js';
+import { CliError, processIo, type CliIo } from './io.js';
+
+const HELP = `cxloop: closed-loop Zendesk + Slack ticket routing
+
+Usage: cxloop <command> [options]
+
+Commands:
+  serve                     start the HTTP server (Zendesk webhooks, Slack, /healthz, /metrics)
+  classify "<text>"         classify a text, or a JSON ticket on stdin, and say why
+  eval <file.csv>...        measure the classifier on labeled CSV files
+  config check [file]       validate a policy file and the environment
+  help                      this text
+
+Run "cxloop <command> --help" for a command's options.`;
+
+type Command = (args: string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  serve: runServe,
+  classify: runClassify,
+  eval: runEval,
+  config: runConfig,
+};
+
+/** Runs one command and returns its exit code; expected failures are one clear line on stderr. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.stdout.write(`${HELP}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`cxloop: unknown command "${name}"\n\n${HELP}\n`);
+    return 2;
+  }
+  try {
+    return await command(args, io);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.stderr.write(`cxloop ${name}: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr.write(`cxloop ${name}: ${error.message}\nRun "cxloop ${name} --help" for its options.\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+export async function main(): Promise<void> {
+  loadDotEnv();
+  process.exitCode = await runCli(process.argv.slice(2), processIo());
+}
+
+/** Reads ./.env into process.env when present; variables already set win (Node's loadEnvFile rule). */
+function loadDotEnv(): void {
+  if (!existsSync('.env')) return;
+  process.loadEnvFile('.env');
+}

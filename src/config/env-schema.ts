@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { formatIssues, type ConfigProblem } from './format-issues.js';
+
+/**
+ * Environment of a cxloop process. Every key is listed, with a one-line comment, in .env.example
+ * (test/unit/config/env-example.test.ts keeps the two in step). Empty strings count as unset, so a
+ * copied .env.example with blank values behaves like no .env at all.
+ */
+const optionalText = z.string().trim().min(1).optional();
+const optionalUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional();
+
+/** "true"/"false"/"1"/"0"; z.coerce.boolean() would turn "false" into true. */
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+export const envSchema = z
+  .object({
+    PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65_535).default(3000),
+    REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
+    CXLOOP_CONFIG: optionalText,
+    CXLOOP_DRY_RUN: booleanFlag.optional(),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    ZENDESK_SUBDOMAIN: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be the subdomain only, e.g. "acme" for acme.zendesk.com')
+      .optional(),
+    ZENDESK_EMAIL: z.email({ error: 'must be the email address of the Zendesk API user' }).optional(),
+    ZENDESK_API_TOKEN: optionalText,
+    ZENDESK_WEBHOOK_SECRET: optionalText,
+    ZENDESK_API_URL: optionalUrl,
+    SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
+    SLACK_SIGNING_SECRET: optionalText,
+    SLACK_API_URL: optionalUrl,
+  })
+  .superRefine((env, context) => {
+    const zendesk = ['ZENDESK_SUBDOMAIN', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'] as const;
+    const set = zendesk.filter((key) => env[key] !== undefined);
+    if (set.length > 0 && set.length < zendesk.length) {
+      for (const key of zendesk.filter((name) => env[name] === undefined)) {
+        context.addIssue({ code: 'custom', path: [key], message: `is required when ${set.join(' and ')} is set (set all three, or none for dry-run)` });
+      }
+    }
+    if ((env.SLACK_BOT_TOKEN === undefined) !== (env.SLACK_SIGNING_SECRET === undefined)) {
+      const missing = env.SLACK_BOT_TOKEN === undefined ? 'SLACK_BOT_TOKEN' : 'SLACK_SIGNING_SECRET';
+      context.addIssue({ code: 'custom', path: [missing], message: 'is required with the other Slack credential (set both, or none for dry-run)' });
+    }
+  });
+
+export type Env = Readonly<z.output<typeof envSchema>>;
+
+export type EnvResult = { ok: true; env: Env } | { ok: false; problems: ConfigProblem[] };
+
+/** Parses the environment; blank values are treated as unset. Never echoes values (they may be secrets). */
+export function parseEnv(source: Readonly<Record<string, string | undefined>>): EnvResult {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = source[key];
+    if (value !== undefined && value.trim() !== '') input[key] = value.trim();
+  }
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, problems: formatIssues(parsed.error.issues) };
+  return { ok: true, env: Object.freeze(parsed.data) };
+}
+
+export const ENV_KEYS = Object.keys(envSchema.shape);

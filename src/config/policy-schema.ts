@@ -1,0 +1,238 @@
+import { z } from 'zod';
+import { parseDuration } from '../core/duration.js';
+import { CATEGORY_IDS, TIERS } from '../core/taxonomy.js';
+
+/**
+ * The policy file (YAML or JSON): taxonomy, owners, SLAs, tiers, escalation ladders, business
+ * hours and classifier rules. Keys are snake_case as an admin writes them; unknown keys are errors
+ * so a typo cannot silently fall back to a default. config/policy.yaml is the shipped default and
+ * equals the tables of DESIGN.md (test/unit/config/default-policy.test.ts).
+ */
+
+/** A duration string ("30m", "2h", "5d"), parsed to minutes. */
+const durationOf = (options: { allowZero?: boolean }) =>
+  z.string({ error: 'must be a duration such as 30m, 2h or 5d' }).transform((text, context) => {
+    const parsed = parseDuration(text, options);
+    if (!parsed.ok) {
+      context.addIssue({ code: 'custom', message: parsed.reason });
+      return z.NEVER;
+    }
+    return parsed.minutes;
+  });
+const duration = durationOf({});
+/** An offset that may be zero ("0m": at breach). */
+const offset = durationOf({ allowZero: true });
+
+/** remind/breach pair; DESIGN: "a range is a pair: remind at the first value, escalate at the second". */
+const slaPair = z
+  .object({ remind: duration, breach: duration })
+  .strict()
+  .refine((pair) => pair.remind <= pair.breach, { message: 'remind must not be later than breach', path: ['remind'] });
+
+const slackChannel = z
+  .string()
+  .regex(/^(#[a-z0-9][a-z0-9._-]{0,79}|[CG][A-Z0-9]{8,})$/, 'must be "#channel-name" (lower case) or a channel id like C0123ABCD');
+
+const isTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const HOURS_RANGE = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$/;
+
+const dayHours = z
+  .string()
+  .regex(HOURS_RANGE, 'must be "HH:MM-HH:MM", e.g. "09:00-17:00"')
+  .refine((range) => {
+    const [start, end] = range.split('-') as [string, string];
+    return start < end;
+  }, 'the start must be before the end')
+  .nullable();
+
+const isoDate = z.iso.date({ error: 'must be a date as YYYY-MM-DD' });
+
+const hours = z
+  .object({
+    timezone: z.string().refine(isTimeZone, 'is not an IANA time zone such as Europe/Berlin or America/New_York').default('UTC'),
+    /** `calendar`: clocks run around the clock; `business`: only within `weekly`, minus holidays. */
+    clock: z.enum(['calendar', 'business']).default('calendar'),
+    weekly: z
+      .object(Object.fromEntries(DAYS.map((day) => [day, dayHours.optional()])) as Record<(typeof DAYS)[number], z.ZodOptional<typeof dayHours>>)
+      .strict()
+      .default({ mon: '09:00-17:00', tue: '09:00-17:00', wed: '09:00-17:00', thu: '09:00-17:00', fri: '09:00-17:00' }),
+    holidays: z.array(isoDate).default([]),
+  })
+  .strict()
+  .refine((value) => value.clock === 'calendar' || DAYS.some((day) => value.weekly[day]), {
+    message: 'business clock needs at least one day with hours',
+    path: ['weekly'],
+  });
+
+const notifyTarget = z.enum(['team_channel', 'usergroup', 'lead', 'escalation_channel']);
+
+const escalation = z
+  .object({
+    /** Level 1, 2, ... after breach; level 0 is the team-channel reminder at `remind`. */
+    levels: z
+      .array(z.object({ after_breach: offset, notify: z.array(notifyTarget).min(1) }).strict())
+      .min(1, 'needs at least one level'),
+    /** How many times the whole ladder repeats before it stays at its last level. */
+    repeat: z.number().int().min(0).max(20).default(2),
+    repeat_every: duration.prefault('1h'),
+    usergroup_id: z.string().regex(/^S[A-Z0-9]{6,}$/, 'must be a Slack user group id like S0123ABCD').nullable().default(null),
+    lead_user_id: z.string().regex(/^[UW][A-Z0-9]{6,}$/, 'must be a Slack user id like U0123ABCD').nullable().default(null),
+    escalation_channel: slackChannel.nullable().default(null),
+  })
+  .strict()
+  .superRefine((value, context) => {
+    value.levels.forEach((level, index) => {
+      const previous = value.levels[index - 1];
+      if (previous && level.after_breach < previous.after_breach) {
+        context.addIssue({ code: 'custom', path: ['levels', index, 'after_breach'], message: 'levels must be in ascending order of after_breach' });
+      }
+    });
+  });
+
+const team = z
+  .object({
+    hours: hours.default({ timezone: 'UTC', clock: 'calendar', weekly: {}, holidays: [] }),
+    escalation,
+    /** Slack user ids allowed to act on this team's loops besides the channel members. */
+    members: z.array(z.string().regex(/^[UW][A-Z0-9]{6,}$/, 'must be a Slack user id like U0123ABCD')).default([]),
+  })
+  .strict();
+
+const ROUTING_ACTIONS = [
+  'attach_requester_context',
+  'tag_for_pm_review',
+  'suggest_article',
+  'ping_incident_channel',
+  'flag_live_status',
+  'start_csat_followup',
+] as const;
+
+const term = z.string().min(1, 'must not be empty');
+
+const match = z
+  .object({
+    terms: z.array(term).default([]),
+    weak_terms: z.array(term).default([]),
+    regexes: z
+      .array(
+        z.string().refine((source) => {
+          try {
+            new RegExp(source, 'iu');
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'is not a valid regular expression'),
+      )
+      .default([]),
+    tags: z.array(z.string().min(1)).default([]),
+    channels: z.array(z.string().min(1)).default([]),
+    forms: z.array(z.coerce.string()).default([]),
+    organizations: z.array(z.coerce.string()).default([]),
+    min_tier: z.enum(TIERS).nullable().default(null),
+  })
+  .strict();
+
+const category = z
+  .object({
+    team: z.string().min(1),
+    /** Zendesk group that owns the category; null leaves the group unchanged. */
+    zendesk_group_id: z.number().int().positive().nullable().default(null),
+    slack_channel: slackChannel,
+    acknowledge: slaPair,
+    on_routing: z.array(z.enum(ROUTING_ACTIONS)).default([]),
+    /** Help-centre article suggested by `suggest_article`. */
+    article_url: z.url().nullable().default(null),
+    match: match.default({ terms: [], weak_terms: [], regexes: [], tags: [], channels: [], forms: [], organizations: [], min_tier: null }),
+  })
+  .strict();
+
+const tier = z
+  .object({
+    zendesk_priority: z.enum(['urgent', 'high', 'normal', 'low']),
+    status_update: slaPair,
+    resolve: duration,
+  })
+  .strict();
+
+const KNOWN_LANGUAGES = ['en', 'de', 'es', 'fr', 'pt', 'it', 'nl', 'tr', 'ru', 'pl', 'cs'] as const;
+
+const tierRule = z
+  .object({
+    tier: z.enum(TIERS),
+    tags: z.array(z.string().min(1)).default([]),
+    channels: z.array(z.string().min(1)).default([]),
+    forms: z.array(z.coerce.string()).default([]),
+    organizations: z.array(z.coerce.string()).default([]),
+  })
+  .strict()
+  .refine((rule) => rule.tags.length + rule.channels.length + rule.forms.length + rule.organizations.length > 0, {
+    message: 'needs at least one of tags, channels, forms, organizations',
+  });
+
+const classifier = z
+  .object({
+    threshold: z.number().min(0).max(1),
+    languages: z.array(z.enum(KNOWN_LANGUAGES)).min(1).default([...KNOWN_LANGUAGES]),
+    subject_weight: z.number().min(0).max(10).default(2),
+    condition_weight: z.number().min(0).max(100).default(6),
+    regex_weight: z.number().min(0).max(100).default(4),
+    repeat_contact_threshold: z.number().int().min(0).default(3),
+    tier_rules: z.array(tierRule).default([]),
+  })
+  .strict();
+
+const categories = z
+  .object(Object.fromEntries(CATEGORY_IDS.map((id) => [id, category])) as Record<(typeof CATEGORY_IDS)[number], typeof category>)
+  .strict();
+
+export const policySchema = z
+  .object({
+    version: z.literal(1, { error: 'must be 1 (the only policy format so far)' }),
+    classifier,
+    categories,
+    tiers: z.object({ critical: tier, high: tier, normal: tier }).strict(),
+    loop: z
+      .object({
+        verify_window: duration.prefault('72h'),
+        follow_up_sla: duration.prefault('48h'),
+        max_snooze: duration.prefault('24h'),
+      })
+      .strict()
+      .default({ verify_window: 4320, follow_up_sla: 2880, max_snooze: 1440 }),
+    teams: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'team ids are lower_snake_case'), team),
+    slack: z
+      .object({
+        status_channel: slackChannel.nullable().default(null),
+        incident_channel: slackChannel.nullable().default(null),
+        admins: z.array(z.string().regex(/^[UW][A-Z0-9]{6,}$/, 'must be a Slack user id like U0123ABCD')).default([]),
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((policy, context) => {
+    for (const id of CATEGORY_IDS) {
+      const owner = policy.categories[id].team;
+      if (!(owner in policy.teams)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['categories', id, 'team'],
+          message: `team "${owner}" is not defined under teams (defined: ${Object.keys(policy.teams).join(', ') || 'none'})`,
+        });
+      }
+    }
+  });
+
+export type Policy = z.output<typeof policySchema>;
+export type PolicyInput = z.input<typeof policySchema>;
+export type TeamPolicy = Policy['teams'][string];
+export type CategoryPolicy = Policy['categories'][(typeof CATEGORY_IDS)[number]];

@@ -1,0 +1,352 @@
+import { CATEGORY_IDS, mostUrgentTier, type CategoryId, type Tier } from '../taxonomy.js';
+import type { Ticket, ZendeskPriority } from '../ticket.js';
+import type { CategoryRules, ClassifierRules, FieldConditions } from './classifier-rules.js';
+import type { LanguageLexicon } from './lexicon.js';
+import { compileReplyStripper, type ReplyStripper } from './strip-replies.js';
+import { TermMatcher, type TermEntry, type TermMatch } from './term-matcher.js';
+import { tokenizeClauses } from './tokenize-clauses.js';
+
+export const STRONG_WEIGHT = 3;
+export const WEAK_WEIGHT = 1;
+/** A term repeated in one part adds this share of its weight per repeat, at most twice. */
+const REPEAT_SHARE = 0.5;
+const MAX_COUNTED_REPEATS = 2;
+/** Question marks are a language-neutral hint of a how-to question. */
+const QUESTION_MARK_WEIGHT = 1;
+const NEGATION_WINDOW = 2;
+/** Confidence reaches about 63 % of its margin share with one strong term. */
+const STRENGTH_SCALE = STRONG_WEIGHT;
+
+type Signal =
+  | { readonly role: 'category'; readonly category: CategoryId; readonly weight: number; readonly source: string }
+  | { readonly role: 'outage' | 'negative' | 'negator' | 'postNegator'; readonly source: string };
+
+export type Part = 'subject' | 'body';
+
+export interface Evidence {
+  readonly rule: 'term' | 'regex' | 'tag' | 'channel' | 'form' | 'organization' | 'question';
+  /** The category it counts for, or the tier signal it raises. */
+  readonly for: CategoryId | 'outage' | 'negative';
+  /** The term or condition as configured ("crash*", "tag:vip"). */
+  readonly value: string;
+  /** Language code of a built-in term, or `policy`. */
+  readonly source: string;
+  readonly part?: Part;
+  readonly weight: number;
+  readonly count: number;
+}
+
+export interface Decision {
+  readonly category: CategoryId;
+  readonly confidence: number;
+  readonly tier: Tier;
+  /** Score per category, before the threshold. */
+  readonly scores: Readonly<Record<CategoryId, number>>;
+  /** Category the scores favour, even when confidence fell below the threshold. */
+  readonly bestGuess: CategoryId;
+  readonly evidence: readonly Evidence[];
+  /** Terms that matched but were negated ("not a bug"); they count for nothing. */
+  readonly negated: readonly Evidence[];
+  readonly tierReasons: readonly string[];
+  /** One line a human can read in a Zendesk note. */
+  readonly summary: string;
+}
+
+const PRIORITY_TIER: Readonly<Record<ZendeskPriority, Tier>> = {
+  urgent: 'critical',
+  high: 'high',
+  normal: 'normal',
+  low: 'normal',
+};
+
+/**
+ * The multilingual rule classifier. Built once from the lexicons and the policy's rules; `classify`
+ * is pure and safe to call concurrently.
+ */
+export class Classifier {
+  private readonly matcher: TermMatcher<Signal>;
+  private readonly stripReplies: ReplyStripper;
+  private readonly regexes: ReadonlyArray<{ category: CategoryId; source: string; regex: RegExp }>;
+
+  constructor(
+    lexicons: readonly LanguageLexicon[],
+    private readonly rules: ClassifierRules,
+  ) {
+    const wanted = new Set(rules.languages);
+    const used = lexicons.filter((lexicon) => wanted.has(lexicon.language));
+    this.matcher = new TermMatcher(collectEntries(used, rules));
+    this.stripReplies = compileReplyStripper(used);
+    this.regexes = CATEGORY_IDS.flatMap((category) =>
+      rules.categories[category].regexes.map((source) => ({ category, source, regex: new RegExp(source, 'iu') })),
+    );
+  }
+
+  classify(ticket: Ticket): Decision {
+    const scores = zeroScores();
+    const evidence: Evidence[] = [];
+    const negated: Evidence[] = [];
+    const signals = { outage: [] as Evidence[], negative: [] as Evidence[] };
+    const body = this.bodyOf(ticket);
+
+    for (const [part, text, multiplier] of [
+      ['subject', ticket.subject, this.rules.subjectWeight],
+      ['body', body, 1],
+    ] as const) {
+      if (text.length === 0) continue;
+      for (const found of this.evidenceIn(text, part)) {
+        const target = found.negated ? negated : found.evidence.for === 'outage' || found.evidence.for === 'negative' ? signals[found.evidence.for] : evidence;
+        const item = { ...found.evidence, weight: found.evidence.weight * multiplier };
+        target.push(item);
+        if (!found.negated && item.for !== 'outage' && item.for !== 'negative') scores[item.for] += item.weight;
+      }
+    }
+
+    const questionMarks = Math.min(countQuestionMarks(ticket.subject) + countQuestionMarks(body), 2);
+    if (questionMarks > 0) {
+      const weight = questionMarks * QUESTION_MARK_WEIGHT;
+      evidence.push({ rule: 'question', for: 'onboarding_help', value: '?', source: 'any', weight, count: questionMarks });
+      scores.onboarding_help += weight;
+    }
+
+    for (const { category, source, regex } of this.regexes) {
+      const part: Part | undefined = regex.test(ticket.subject) ? 'subject' : regex.test(body) ? 'body' : undefined;
+      if (!part) continue;
+      evidence.push({ rule: 'regex', for: category, value: source, source: 'policy', part, weight: this.rules.regexWeight, count: 1 });
+      scores[category] += this.rules.regexWeight;
+    }
+
+    for (const category of CATEGORY_IDS) {
+      for (const condition of matchConditions(this.rules.categories[category], ticket)) {
+        evidence.push({ ...condition, for: category, source: 'policy', weight: this.rules.conditionWeight, count: 1 });
+        scores[category] += this.rules.conditionWeight;
+      }
+    }
+
+    const { best, confidence } = pickBest(scores);
+    const category = confidence >= this.rules.threshold ? best : 'other';
+    const { tier, reasons } = this.tierOf(ticket, category, signals.outage, signals.negative);
+    return {
+      category,
+      confidence,
+      tier,
+      scores: roundScores(scores),
+      bestGuess: best,
+      evidence: evidence.sort((a, b) => b.weight - a.weight),
+      negated,
+      tierReasons: reasons,
+      summary: summarize(category, best, confidence, this.rules.threshold, evidence, tier, reasons),
+    };
+  }
+
+  private bodyOf(ticket: Ticket): string {
+    const texts = [this.stripReplies(ticket.description)];
+    for (const comment of ticket.comments ?? []) {
+      if (comment.fromRequester && comment.public) texts.push(this.stripReplies(comment.body));
+    }
+    return texts.join('\n');
+  }
+
+  private *evidenceIn(text: string, part: Part): Generator<{ evidence: Evidence; negated: boolean }> {
+    const { tokens, clauses } = tokenizeClauses(text);
+    const matches = this.matcher.match(tokens);
+    const negatorAt = new Set<number>();
+    const postNegatorAt = new Set<number>();
+    const longTermCover = new Set<number>();
+    for (const match of matches) {
+      const { role } = match.entry.payload;
+      if (role === 'negator') negatorAt.add(match.start);
+      else if (role === 'postNegator') postNegatorAt.add(match.start);
+      else if (match.length > 1) for (let i = match.start; i < match.start + match.length; i++) longTermCover.add(i);
+    }
+    const isNegated = (match: TermMatch<Signal>): boolean => {
+      const clause = clauses[match.start];
+      for (let distance = 1; distance <= NEGATION_WINDOW; distance++) {
+        const before = match.start - distance;
+        if (before >= 0 && clauses[before] === clause && negatorAt.has(before) && !longTermCover.has(before)) return true;
+        const after = match.start + match.length - 1 + distance;
+        if (after < tokens.length && clauses[after] === clause && postNegatorAt.has(after)) return true;
+      }
+      return false;
+    };
+
+    const counted = new Map<string, { evidence: Evidence; negated: boolean; count: number }>();
+    for (const match of dropContained(matches)) {
+      const signal = match.entry.payload;
+      if (signal.role === 'negator' || signal.role === 'postNegator') continue;
+      const negated = isNegated(match);
+      const target = signal.role === 'category' ? signal.category : signal.role;
+      const key = `${target}\u0000${match.entry.term}\u0000${negated ? 1 : 0}`;
+      const seen = counted.get(key);
+      if (seen) {
+        seen.count++;
+        continue;
+      }
+      const weight = signal.role === 'category' ? signal.weight : 0;
+      counted.set(key, {
+        evidence: { rule: 'term', for: target, value: match.entry.term, source: signal.source, part, weight, count: 1 },
+        negated,
+        count: 1,
+      });
+    }
+    for (const { evidence, negated, count } of counted.values()) {
+      const repeats = Math.min(count - 1, MAX_COUNTED_REPEATS);
+      yield { evidence: { ...evidence, count, weight: evidence.weight * (1 + REPEAT_SHARE * repeats) }, negated };
+    }
+  }
+
+  private tierOf(ticket: Ticket, category: CategoryId, outage: Evidence[], negative: Evidence[]): { tier: Tier; reasons: string[] } {
+    const reasons: string[] = [];
+    let tier: Tier = 'normal';
+    const raise = (to: Tier, reason: string): void => {
+      const next = mostUrgentTier(tier, to);
+      if (next !== tier) {
+        tier = next;
+        reasons.push(reason);
+      }
+    };
+    const stepUp = (from: Tier): Tier => (from === 'normal' ? 'high' : 'critical');
+
+    if (ticket.priority) raise(PRIORITY_TIER[ticket.priority], `Zendesk priority ${ticket.priority}`);
+    if (outage.length > 0) raise('critical', `outage wording: ${quoteValues(outage)}`);
+    const vip = ticket.requester?.vip === true;
+    if (vip && negative.length > 0) raise('critical', `VIP requester with strongly negative wording: ${quoteValues(negative)}`);
+    if (vip) raise(stepUp(tier), 'VIP requester');
+    if (negative.length > 0) raise(stepUp('normal'), `strongly negative wording: ${quoteValues(negative)}`);
+    const threshold = this.rules.repeatContactThreshold;
+    const recent = ticket.requester?.recentTicketCount ?? 0;
+    if (threshold > 0 && recent >= threshold) raise(stepUp('normal'), `repeat contact: ${recent} recent tickets`);
+    const minTier = this.rules.categories[category].minTier;
+    if (minTier) raise(minTier, `${category} is at least ${minTier} by policy`);
+    for (const rule of this.rules.tierRules) {
+      const hit = matchConditions(rule, ticket)[0];
+      if (hit) raise(rule.tier, `policy tier rule ${hit.value}`);
+    }
+    if (reasons.length === 0) reasons.push('default tier');
+    return { tier, reasons };
+  }
+}
+
+function collectEntries(lexicons: readonly LanguageLexicon[], rules: ClassifierRules): Array<TermEntry<Signal>> {
+  const entries: Array<TermEntry<Signal>> = [];
+  const add = (terms: readonly string[], payload: Signal): void => {
+    for (const term of terms) entries.push({ term, payload });
+  };
+  for (const lexicon of lexicons) {
+    const source = lexicon.language;
+    for (const category of CATEGORY_IDS) {
+      const terms = lexicon.categories[category];
+      if (!terms) continue;
+      add(terms.strong, { role: 'category', category, weight: STRONG_WEIGHT, source });
+      add(terms.weak, { role: 'category', category, weight: WEAK_WEIGHT, source });
+    }
+    add(lexicon.outage, { role: 'outage', source });
+    add(lexicon.negative, { role: 'negative', source });
+    add(lexicon.negators, { role: 'negator', source });
+    add(lexicon.postNegators, { role: 'postNegator', source });
+  }
+  for (const category of CATEGORY_IDS) {
+    const custom: CategoryRules = rules.categories[category];
+    add(custom.terms, { role: 'category', category, weight: STRONG_WEIGHT, source: 'policy' });
+    add(custom.weakTerms, { role: 'category', category, weight: WEAK_WEIGHT, source: 'policy' });
+  }
+  return entries;
+}
+
+/** Drops a match lying inside a longer match for the same target ("crash*" inside "keeps crashing"). */
+function dropContained(matches: Array<TermMatch<Signal>>): Array<TermMatch<Signal>> {
+  const longer = matches.filter((match) => match.length > 1);
+  if (longer.length === 0) return matches;
+  return matches.filter((match) => {
+    const target = targetOf(match.entry.payload);
+    return !longer.some(
+      (other) =>
+        other !== match &&
+        other.length > match.length &&
+        targetOf(other.entry.payload) === target &&
+        other.start <= match.start &&
+        match.start + match.length <= other.start + other.length,
+    );
+  });
+}
+
+function targetOf(signal: Signal): string {
+  return signal.role === 'category' ? signal.category : signal.role;
+}
+
+function matchConditions(conditions: FieldConditions, ticket: Ticket): Array<{ rule: Evidence['rule']; value: string }> {
+  const hits: Array<{ rule: Evidence['rule']; value: string }> = [];
+  for (const tag of conditions.tags) if (ticket.tags?.includes(tag)) hits.push({ rule: 'tag', value: `tag:${tag}` });
+  if (ticket.channel && conditions.channels.includes(ticket.channel)) hits.push({ rule: 'channel', value: `channel:${ticket.channel}` });
+  if (ticket.formId && conditions.forms.includes(ticket.formId)) hits.push({ rule: 'form', value: `form:${ticket.formId}` });
+  if (ticket.organization && conditions.organizations.includes(ticket.organization)) {
+    hits.push({ rule: 'organization', value: `organization:${ticket.organization}` });
+  }
+  return hits;
+}
+
+/**
+ * Confidence combines strength (how much evidence the winner has) with margin (its share of the
+ * two best scores): one strong term alone gives ~0.63, a weak term alone ~0.28, a tie at most 0.5.
+ */
+function pickBest(scores: Record<CategoryId, number>): { best: CategoryId; confidence: number } {
+  let best: CategoryId = 'other';
+  let top = 0;
+  let second = 0;
+  for (const category of CATEGORY_IDS) {
+    const score = scores[category];
+    if (score > top) {
+      second = top;
+      top = score;
+      best = category;
+    } else if (score > second) {
+      second = score;
+    }
+  }
+  if (top === 0) return { best: 'other', confidence: 0 };
+  const strength = 1 - Math.exp(-top / STRENGTH_SCALE);
+  const margin = top / (top + second);
+  return { best, confidence: Math.round(strength * margin * 1000) / 1000 };
+}
+
+function countQuestionMarks(text: string): number {
+  let count = 0;
+  for (let index = text.indexOf('?'); index !== -1 && count < 2; index = text.indexOf('?', index + 1)) count++;
+  return count;
+}
+
+function zeroScores(): Record<CategoryId, number> {
+  return Object.fromEntries(CATEGORY_IDS.map((category) => [category, 0])) as Record<CategoryId, number>;
+}
+
+function roundScores(scores: Record<CategoryId, number>): Record<CategoryId, number> {
+  return Object.fromEntries(CATEGORY_IDS.map((category) => [category, Math.round(scores[category] * 100) / 100])) as Record<
+    CategoryId,
+    number
+  >;
+}
+
+function quoteValues(evidence: readonly Evidence[]): string {
+  return [...new Set(evidence.map((item) => `"${item.value}"`))].slice(0, 3).join(', ');
+}
+
+function summarize(
+  category: CategoryId,
+  best: CategoryId,
+  confidence: number,
+  threshold: number,
+  evidence: readonly Evidence[],
+  tier: Tier,
+  tierReasons: readonly string[],
+): string {
+  const top = evidence
+    .filter((item) => item.for === best)
+    .slice(0, 5)
+    .map((item) => `${item.value}${item.source === 'policy' || item.source === 'any' ? '' : ` [${item.source}]`}${item.count > 1 ? ` x${item.count}` : ''}`);
+  const why =
+    category === best
+      ? `${category} (confidence ${confidence.toFixed(2)})${top.length > 0 ? `: ${top.join(', ')}` : ''}`
+      : best === 'other'
+        ? 'other: no category rule matched'
+        : `other: best guess ${best} at ${confidence.toFixed(2)} is below the threshold ${threshold.toFixed(2)}${top.length > 0 ? ` (${top.join(', ')})` : ''}`;
+  return `${why}; tier ${tier} (${tierReasons.join('; ')})`;
+}

@@ -1,0 +1,48 @@
+import type { CategoryId } from '../taxonomy.js';
+
+/**
+ * A term is one or more space-separated word patterns matched against consecutive tokens.
+ * Tokens are lower-cased and diacritic-folded before matching (see normalize-text.ts), and terms
+ * are folded the same way when compiled, so write them naturally ("stürzt ab", "błąd*").
+ *
+ * Word pattern syntax (per word):
+ *   `word`    the whole token equals `word`
+ *   `stem*`   the token starts with `stem` (inflection: `crash*` matches crashes, crashed, crashing)
+ *   `*tail`   the token ends with `tail` (compounds: `*fehler` matches Anmeldefehler)
+ *   `*part*`  the token contains `part` (use sparingly, min. 5 letters)
+ * A stem/tail/part must have at least 3 letters so it cannot match half the language.
+ */
+export type Term = string;
+
+export interface CategoryTerms {
+  /** Near-decisive on their own ("feature request", "crash*", "refund*"). Weight 3. */
+  readonly strong: readonly Term[];
+  /** Indicative, decisive only together with others ("slow", "option"). Weight 1. */
+  readonly weak: readonly Term[];
+}
+
+export interface LanguageLexicon {
+  /** ISO 639-1 code. */
+  readonly language: string;
+  /** Words that negate a term that follows within two tokens ("not a bug", "kein Fehler"). */
+  readonly negators: readonly Term[];
+  /** Words that negate a term that precedes them within two tokens (Turkish "hata değil"). */
+  readonly postNegators: readonly Term[];
+  /** Category terms. Every category except `other` should have entries in every language. */
+  readonly categories: Readonly<Partial<Record<CategoryId, CategoryTerms>>>;
+  /** Outage wording that raises the tier to critical ("site down", "komplett ausgefallen"). */
+  readonly outage: readonly Term[];
+  /** Strongly negative wording ("unacceptable", "furious", "unverschämt"). */
+  readonly negative: readonly Term[];
+  /**
+   * Regex sources (flags `iu`, tested against one trimmed line) for a line that introduces a quoted
+   * earlier message ("On Mon, 3 Jun 2024, Ana wrote:"). The line and everything after it is dropped.
+   */
+  readonly quoteHeaders: readonly string[];
+  /**
+   * Closings that start a signature when they stand alone on a line ("Best regards", "Mit
+   * freundlichen Grüßen"), matched case-insensitively ignoring trailing punctuation. The line and
+   * everything after it is dropped, but only in the last part of the text.
+   */
+  readonly closings: readonly string[];
+}

@@ -1,0 +1,170 @@
+import type { LanguageLexicon } from '../lexicon.js';
+
+/** English. Contractions arrive expanded: "doesn't" is tokenised as "does not" (normalize-text.ts). */
+export const en: LanguageLexicon = {
+  language: 'en',
+  negators: ['not', 'no', 'never', 'without', 'nor', 'neither', 'isnt', 'arent', 'wasnt'],
+  postNegators: [],
+  categories: {
+    bug_report: {
+      strong: [
+        'bug*', 'crash*', 'exception*', 'traceback', 'stack trace*', 'stacktrace*', 'segfault*',
+        'segmentation fault', 'regression*', 'does not work', 'do not work', 'did not work',
+        'not working', 'stopped working', 'stops working', 'no longer work*', 'is broken',
+        'are broken', 'broke', 'broken', 'steps to reproduce', 'to reproduce', 'repro',
+        'reproduction', 'expected behavior', 'expected behaviour', 'actual behavior',
+        'actual behaviour', 'error message*', 'throws', 'thrown', 'force close*', 'force closes',
+        'keeps closing', 'keeps crashing', 'glitch*', 'malfunction*', 'fatal', 'panic*',
+        'typeerror', 'nullpointerexception', 'undefined is not', 'cannot read propert*',
+        'uncaught', 'unhandled', 'http 500', '500 error', 'internal server error',
+        'fails to', 'failed to', 'failure*', 'unable to', 'can not', 'could not', 'does not load',
+        'will not load', 'won', 'wrong result*', 'incorrect*', 'unexpected*',
+      ],
+      weak: [
+        'error*', 'issue', 'problem*', 'fail', 'fails', 'failed', 'failing', 'wrong', 'freez*',
+        'froze', 'frozen', 'stuck', 'missing', 'disappear*', 'blank', 'white screen', 'black screen',
+        'warning*', 'invalid', 'not showing', 'not displayed', 'does not show', 'does not open',
+        'does not start', 'will not open', 'will not start', 'anymore', 'after update',
+        'after the update', 'since the update', 'since updating', 'latest update', 'reinstall*',
+        'uninstall*', 'fix', 'fixed', 'please fix', 'workaround', 'version', 'reproduc*', 'logs',
+        'console', 'null', 'undefined', 'lost', 'deleted', 'corrupt*', 'restart*', 'reboot*',
+        'kicks me out', 'logged out', 'sign me out', 'not sync*', 'sync*',
+      ],
+    },
+    billing_issue: {
+      strong: [
+        'invoice*', 'billing', 'billed', 'refund*', 'charged', 'overcharg*', 'double charg*',
+        'chargeback*', 'credit card*', 'debit card', 'payment*', 'subscription*', 'receipt*',
+        'vat', 'sales tax', 'pricing', 'price increase', 'renewal', 'auto renew*', 'cancel my plan',
+        'cancel my account', 'money back', 'paypal', 'stripe', 'iban', 'bank transfer',
+        'purchase*', 'purchased', 'in app purchase*', 'paid', 'pay',
+      ],
+      weak: [
+        'price*', 'plan', 'upgrade', 'downgrade', 'trial', 'charge', 'charges', 'cost*', 'fee*',
+        'money', 'dollar*', 'euro*', 'bought', 'buy', 'coupon*', 'discount*', 'license*',
+        'licence*', 'seat*', 'account owner', 'expensive', 'free version', 'premium', 'pro version',
+        'ads', 'advert*',
+      ],
+    },
+    feature_request: {
+      strong: [
+        'feature request*', 'enhancement*', 'would be nice', 'would be great', 'would be good',
+        'would love', 'it would be', 'would like to see', 'would be helpful', 'would be useful',
+        'please add', 'please make', 'please allow', 'please include', 'please let', 'add support',
+        'add an option', 'add a option', 'add the option', 'add the ability', 'ability to',
+        'option to', 'support for', 'suggestion*', 'suggest*', 'proposal', 'propose*',
+        'wish list', 'wishlist', 'feature', 'features', 'could you add', 'can you add',
+        'you should add', 'should add', 'should have', 'should be able', 'would be able',
+        'new feature', 'allow users', 'allow me', 'allow us', 'let me', 'let us', 'let users',
+        'want to be able', 'need a way', 'i wish', 'wish there', 'wish you', 'hope you', 'idea',
+        'motivation', 'is your feature request', 'describe the solution', 'alternatives considered',
+      ],
+      weak: [
+        'add', 'adding', 'allow', 'request*', 'improve*', 'implement*', 'integrat*', 'customi*',
+        'option', 'options', 'setting', 'settings', 'dark mode', 'widget*', 'export', 'import',
+        'api', 'more', 'missing feature', 'lacks', 'lacking', 'want', 'need', 'needs', 'should',
+        'could', 'would', 'instead', 'also', 'ability', 'mode', 'version for', 'new',
+      ],
+    },
+    onboarding_help: {
+      strong: [
+        'how do i', 'how can i', 'how to', 'how does', 'how do you', 'how do we', 'how should',
+        'is it possible', 'is there a way', 'is there any way', 'can i', 'can someone', 'question',
+        'questions', 'getting started', 'get started', 'set up', 'setup', 'onboarding', 'tutorial*',
+        'walkthrough', 'guide me', 'help me', 'need help', 'any help', 'any idea*', 'any advice',
+        'what is the', 'what does', 'where can i', 'where do i', 'where is', 'which one',
+        'confused', 'not sure how', 'not sure if', 'not sure whether', 'wondering', 'i wonder',
+        'clarif*', 'explain*', 'best practice*', 'recommended way', 'right way', 'correct way',
+        'first time', 'new user', 'beginner', 'newbie',
+      ],
+      weak: [
+        'how', 'what', 'why', 'where', 'when', 'which', 'help', 'install*', 'configur*', 'config',
+        'login', 'log in', 'sign in', 'sign up', 'signup', 'password', 'account', 'invite*',
+        'understand*', 'docs', 'possible', 'example*', 'usage', 'use', 'using', 'supposed to',
+        'instructions', 'step by step', 'tips', 'learn*',
+      ],
+    },
+    performance_issue: {
+      strong: [
+        'slow*', 'lag', 'lags', 'laggy', 'lagging', 'latency', 'performance', 'timeout*',
+        'timed out', 'times out', 'takes forever', 'take forever', 'taking forever',
+        'takes ages', 'loading forever', 'keeps loading', 'forever to load', 'long time to load',
+        'hangs', 'hanging', 'hung', 'unresponsive', 'not responding', 'memory leak*',
+        'high cpu', 'cpu usage', 'memory usage', 'ram usage', 'battery drain*', 'drains battery',
+        'drains my battery', 'battery usage', 'outage*', 'downtime', 'is down', 'went down',
+        'service unavailable', '503', '504', 'gateway timeout', 'sluggish', 'throughput',
+        'bottleneck*', 'degraded', 'spinning wheel', 'spinner',
+      ],
+      weak: [
+        'speed*', 'fast*', 'faster', 'quick*', 'loading', 'load time*', 'memory', 'cpu', 'ram',
+        'battery', 'heavy', 'resource*', 'seconds', 'minutes', 'optimi*', 'delay*', 'wait*',
+        'benchmark*', 'scal*', 'huge', 'large', 'overload*',
+      ],
+    },
+    sentiment_experience: {
+      strong: [
+        'love*', 'hate*', 'awesome', 'amazing', 'excellent', 'fantastic', 'wonderful', 'terrible',
+        'horrible', 'awful', 'worst', 'disappoint*', 'frustrat*', 'annoy*', 'great app',
+        'best app', 'good app', 'nice app', 'love this app', 'love the app', 'thank you',
+        'thanks', 'five stars', '5 stars', 'one star', '1 star', 'recommend*', 'useless',
+        'waste of', 'rip off', 'ripoff', 'unacceptable', 'rude', 'poor service', 'customer service',
+        'experience', 'enjoy*', 'happy', 'unhappy', 'satisf*', 'dissatisf*', 'perfect',
+        'brilliant', 'fun', 'addict*', 'favorite', 'favourite', 'keep up', 'well done', 'kudos',
+      ],
+      weak: [
+        'great', 'good', 'nice', 'best', 'cool', 'bad', 'poor', 'sucks', 'stupid', 'pathetic',
+        'beautiful', 'easy', 'simple', 'helpful', 'useful', 'stars', 'star', 'game', 'app', 'fan',
+        'pleased', 'glad', 'sad', 'angry', 'upset', 'feel*', 'opinion', 'feedback', 'review*',
+        'always', 'every day', 'daily', 'ever', 'really', 'so much', 'wow', 'lol',
+      ],
+    },
+    content_communication: {
+      strong: [
+        'typo*', 'spelling', 'misspell*', 'grammar', 'wording', 'translation*', 'mistranslat*',
+        'documentation', 'docs are', 'the docs', 'readme', 'changelog', 'release notes',
+        'newsletter*', 'email template*', 'the article', 'help article', 'help center',
+        'knowledge base', 'faq', 'broken link*', 'dead link*', 'outdated doc*',
+        'wrong information', 'misleading', 'unclear', 'confusing wording', 'copy text',
+        'marketing email*', 'unsubscribe', 'too many emails', 'notification email*', 'blog post',
+        'announcement*', 'communication', 'communicat*',
+      ],
+      weak: [
+        'text', 'label*', 'message', 'email*', 'mail', 'wording', 'language', 'translate*',
+        'link', 'links', 'article', 'content', 'page', 'description', 'doc', 'words', 'sentence',
+        'title', 'tooltip*', 'screenshot*',
+      ],
+    },
+    other: {
+      strong: [
+        'partnership*', 'sponsor*', 'press inquiry', 'job application', 'gdpr', 'data deletion',
+        'delete my data', 'legal', 'lawyer', 'spam', 'vendor', 'reseller',
+      ],
+      weak: ['hello', 'hi', 'test', 'testing'],
+    },
+  },
+  outage: [
+    'outage*', 'is down', 'are down', 'went down', 'site down', 'service down', 'all users',
+    'nobody can', 'no one can', 'everyone is affected', 'production down', 'prod down',
+    'completely down', 'not loading for anyone', 'data loss', 'security breach', 'urgent',
+    'asap', 'emergency', 'critical',
+  ],
+  negative: [
+    'unacceptable', 'furious', 'outrag*', 'disgust*', 'ridiculous', 'worst', 'terrible',
+    'horrible', 'awful', 'pathetic', 'scam*', 'fraud*', 'lawsuit', 'lawyer', 'cancel my',
+    'switching to', 'never again', 'extremely disappointed', 'very disappointed', 'angry',
+    'livid', 'fed up', 'sick of', 'last straw', 'rip off', 'ripoff', 'useless',
+  ],
+  quoteHeaders: [
+    '^on .{4,120} wrote:?$',
+    '^-{2,}\\s*original message\\s*-{2,}$',
+    '^-{2,}\\s*forwarded message\\s*-{2,}$',
+    '^from: .+$',
+    '^begin forwarded message:?$',
+  ],
+  closings: [
+    'best regards', 'kind regards', 'regards', 'warm regards', 'best wishes', 'best',
+    'cheers', 'sincerely', 'yours sincerely', 'yours truly', 'thanks', 'thank you',
+    'many thanks', 'thanks in advance', 'thx', 'sent from my iphone', 'sent from my android',
+    'sent from my ipad', 'get outlook for ios', 'get outlook for android',
+  ],
+};

@@ -1,0 +1,164 @@
+import { normalizeText } from './normalize-text.js';
+
+/** What a compiled term stands for; the matcher hands it back untouched on every match. */
+export interface TermEntry<T> {
+  /** Term source as written ("stürzt ab", "crash*"). */
+  readonly term: string;
+  readonly payload: T;
+}
+
+export interface TermMatch<T> {
+  readonly entry: TermEntry<T>;
+  /** Index of the first token of the match. */
+  readonly start: number;
+  /** Number of tokens matched. */
+  readonly length: number;
+}
+
+export class InvalidTermError extends Error {
+  readonly code = 'INVALID_TERM';
+  constructor(readonly term: string, reason: string) {
+    super(`invalid term "${term}": ${reason}`);
+    this.name = 'InvalidTermError';
+  }
+}
+
+type PatternKind = 'exact' | 'prefix' | 'suffix' | 'contains';
+
+interface CompiledTerm<T> {
+  readonly entry: TermEntry<T>;
+  /** Pattern id per word. */
+  readonly patterns: readonly number[];
+}
+
+const MIN_AFFIX_LENGTH = 3;
+const MIN_CONTAINS_LENGTH = 5;
+/** Distinct tokens remembered between calls; cleared when full (a cheap bound, not an LRU). */
+const TOKEN_CACHE_LIMIT = 200_000;
+const NO_PATTERNS: readonly number[] = [];
+
+/**
+ * Finds every occurrence of many word-pattern terms in a token sequence. Each distinct token is
+ * resolved once to the pattern ids it satisfies (exact, prefix, suffix and contains lookups), and
+ * remembered, so matching a ticket costs about one map lookup per token once the vocabulary is warm.
+ */
+export class TermMatcher<T> {
+  private readonly patternIds = new Map<string, number>();
+  private readonly exact = new Map<string, number>();
+  private readonly prefixes = new Map<string, number[]>();
+  private readonly suffixes = new Map<string, number[]>();
+  private readonly contains: Array<{ part: string; id: number }> = [];
+  private prefixLengths: number[] = [];
+  private suffixLengths: number[] = [];
+  private readonly termsByFirstPattern = new Map<number, CompiledTerm<T>[]>();
+  private readonly tokenCache = new Map<string, readonly number[]>();
+
+  constructor(entries: Iterable<TermEntry<T>>) {
+    const prefixLengths = new Set<number>();
+    const suffixLengths = new Set<number>();
+    for (const entry of entries) {
+      const words = normalizeText(entry.term).trim().split(/\s+/).filter((word) => word.length > 0);
+      if (words.length === 0) throw new InvalidTermError(entry.term, 'it is empty');
+      const patterns = words.map((word) => this.internPattern(entry.term, word, prefixLengths, suffixLengths));
+      const first = patterns[0] as number;
+      const bucket = this.termsByFirstPattern.get(first);
+      const compiled: CompiledTerm<T> = { entry, patterns };
+      if (bucket) bucket.push(compiled);
+      else this.termsByFirstPattern.set(first, [compiled]);
+    }
+    this.prefixLengths = [...prefixLengths].sort((a, b) => a - b);
+    this.suffixLengths = [...suffixLengths].sort((a, b) => a - b);
+  }
+
+  /** Every match of every term, in token order. Overlapping matches are all reported. */
+  match(tokens: readonly string[]): Array<TermMatch<T>> {
+    const patternsAt = tokens.map((token) => this.patternsOf(token));
+    const matches: Array<TermMatch<T>> = [];
+    for (let start = 0; start < tokens.length; start++) {
+      for (const pattern of patternsAt[start] as readonly number[]) {
+        const candidates = this.termsByFirstPattern.get(pattern);
+        if (!candidates) continue;
+        for (const candidate of candidates) {
+          if (matchesAt(candidate.patterns, patternsAt, start)) {
+            matches.push({ entry: candidate.entry, start, length: candidate.patterns.length });
+          }
+        }
+      }
+    }
+    return matches;
+  }
+
+  private patternsOf(token: string): readonly number[] {
+    const cached = this.tokenCache.get(token);
+    if (cached) return cached;
+    const found: number[] = [];
+    const exact = this.exact.get(token);
+    if (exact !== undefined) found.push(exact);
+    for (const length of this.prefixLengths) {
+      if (length > token.length) break;
+      const ids = this.prefixes.get(token.slice(0, length));
+      if (ids) found.push(...ids);
+    }
+    for (const length of this.suffixLengths) {
+      if (length > token.length) break;
+      const ids = this.suffixes.get(token.slice(token.length - length));
+      if (ids) found.push(...ids);
+    }
+    for (const { part, id } of this.contains) {
+      if (token.length >= part.length && token.includes(part)) found.push(id);
+    }
+    const result = found.length > 0 ? found : NO_PATTERNS;
+    if (this.tokenCache.size >= TOKEN_CACHE_LIMIT) this.tokenCache.clear();
+    this.tokenCache.set(token, result);
+    return result;
+  }
+
+  private internPattern(term: string, word: string, prefixLengths: Set<number>, suffixLengths: Set<number>): number {
+    const known = this.patternIds.get(word);
+    if (known !== undefined) return known;
+    const leading = word.startsWith('*');
+    const trailing = word.endsWith('*') && word.length > 1;
+    const core = word.slice(leading ? 1 : 0, trailing ? -1 : undefined);
+    if (!/^[\p{L}\p{N}]+$/u.test(core)) {
+      throw new InvalidTermError(term, `"${word}" must be letters or digits with an optional * at either end`);
+    }
+    const kind: PatternKind = leading && trailing ? 'contains' : leading ? 'suffix' : trailing ? 'prefix' : 'exact';
+    const minimum = kind === 'contains' ? MIN_CONTAINS_LENGTH : MIN_AFFIX_LENGTH;
+    if (kind !== 'exact' && core.length < minimum) {
+      throw new InvalidTermError(term, `"${word}" needs at least ${minimum} letters besides the *`);
+    }
+    const id = this.patternIds.size;
+    this.patternIds.set(word, id);
+    switch (kind) {
+      case 'exact':
+        this.exact.set(core, id);
+        break;
+      case 'prefix':
+        pushTo(this.prefixes, core, id);
+        prefixLengths.add(core.length);
+        break;
+      case 'suffix':
+        pushTo(this.suffixes, core, id);
+        suffixLengths.add(core.length);
+        break;
+      case 'contains':
+        this.contains.push({ part: core, id });
+        break;
+    }
+    return id;
+  }
+}
+
+function matchesAt(patterns: readonly number[], patternsAt: ReadonlyArray<readonly number[]>, start: number): boolean {
+  if (start + patterns.length > patternsAt.length) return false;
+  for (let offset = 1; offset < patterns.length; offset++) {
+    if (!(patternsAt[start + offset] as readonly number[]).includes(patterns[offset] as number)) return false;
+  }
+  return true;
+}
+
+function pushTo(map: Map<string, number[]>, key: string, id: number): void {
+  const ids = map.get(key);
+  if (ids) ids.push(id);
+  else map.set(key, [id]);
+}

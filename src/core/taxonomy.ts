@@ -1,0 +1,31 @@
+/** The eight categories of DESIGN.md, in display order. `other` is the fallback. */
+export const CATEGORY_IDS = [
+  'bug_report',
+  'billing_issue',
+  'feature_request',
+  'onboarding_help',
+  'performance_issue',
+  'sentiment_experience',
+  'content_communication',
+  'other',
+] as const;
+
+export type CategoryId = (typeof CATEGORY_IDS)[number];
+
+/** Priority tiers, most urgent first. */
+export const TIERS = ['critical', 'high', 'normal'] as const;
+
+export type Tier = (typeof TIERS)[number];
+
+export function isCategoryId(value: string): value is CategoryId {
+  return (CATEGORY_IDS as readonly string[]).includes(value);
+}
+
+/** Lower index = more urgent. */
+export function tierRank(tier: Tier): number {
+  return TIERS.indexOf(tier);
+}
+
+export function mostUrgentTier(a: Tier, b: Tier): Tier {
+  return tierRank(a) <= tierRank(b) ? a : b;
+}
