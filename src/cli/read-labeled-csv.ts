@@ -27,7 +27,7 @@ export class DatasetError extends Error {
 }
 
 const REQUIRED_COLUMNS = ['body', 'category'] as const;
-const OPTIONAL_COLUMNS = ['id', 'subject', 'language'] as const;
+type Column = (typeof REQUIRED_COLUMNS)[number] | 'id' | 'subject' | 'language';
 
 /**
  * Streams a labeled CSV (RFC 4180, header row). Rows that cannot be used are reported with their
@@ -78,7 +78,7 @@ export async function readLabeledCsv(
       problems.push({ line, message: `expected ${header.length} fields, found ${fields.length}` });
       continue;
     }
-    const value = (column: (typeof REQUIRED_COLUMNS)[number] | (typeof OPTIONAL_COLUMNS)[number]): string => {
+    const value = (column: Column): string => {
       const index = header?.indexOf(column) ?? -1;
       return index === -1 ? '' : (fields[index] ?? '');
     };

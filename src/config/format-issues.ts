@@ -12,6 +12,10 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): ConfigProblem
       const base = issue.path.map(String).join('.');
       return { path: base === '' ? '(root)' : base, message: `unknown key(s) ${issue.keys.map((key) => `"${key}"`).join(', ')}` };
     }
+    if (issue.code === 'invalid_key' && issue.issues[0]) {
+      // A record key failed its own schema ("teams.Support"): say why, not "Invalid key in record".
+      return { path: issue.path.map(String).join('.'), message: `invalid key: ${issue.issues[0].message}` };
+    }
     return { path: issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)', message: issue.message };
   });
 }

@@ -2,6 +2,7 @@ import { CATEGORY_IDS, mostUrgentTier, type CategoryId, type Tier } from '../tax
 import type { Ticket, ZendeskPriority } from '../ticket.js';
 import type { CategoryRules, ClassifierRules, FieldConditions } from './classifier-rules.js';
 import type { LanguageLexicon } from './lexicon.js';
+import { stripMarkup } from './strip-markup.js';
 import { compileReplyStripper, type ReplyStripper } from './strip-replies.js';
 import { TermMatcher, type TermEntry, type TermMatch } from './term-matcher.js';
 import { tokenizeClauses } from './tokenize-clauses.js';
@@ -12,8 +13,18 @@ export const WEAK_WEIGHT = 1;
 const REPEAT_SHARE = 0.5;
 const MAX_COUNTED_REPEATS = 2;
 /** Question marks are a language-neutral hint of a how-to question. */
-const QUESTION_MARK_WEIGHT = 1;
+const QUESTION_MARK_WEIGHT = 2;
 const NEGATION_WINDOW = 2;
+/**
+ * People say what they want first; long bodies trail off into templates, logs and system details.
+ * Terms first seen after the lead count at TAIL_FACTOR of their weight.
+ */
+const LEAD_TOKENS = 120;
+const TAIL_FACTOR = 0.5;
+const DEFECT_CATEGORIES: ReadonlySet<CategoryId> = new Set(['bug_report', 'performance_issue']);
+const NEGATED_DEFECT_WEIGHT = 2;
+/** A question mark in the subject counts this many times one in the body. */
+const SUBJECT_QUESTION_FACTOR = 2;
 /** Confidence reaches about 63 % of its margin share with one strong term. */
 const STRENGTH_SCALE = STRONG_WEIGHT;
 
@@ -24,7 +35,7 @@ type Signal =
 export type Part = 'subject' | 'body';
 
 export interface Evidence {
-  readonly rule: 'term' | 'regex' | 'tag' | 'channel' | 'form' | 'organization' | 'question';
+  readonly rule: 'term' | 'negated' | 'opener' | 'regex' | 'tag' | 'channel' | 'form' | 'organization' | 'question';
   /** The category it counts for, or the tier signal it raises. */
   readonly for: CategoryId | 'outage' | 'negative';
   /** The term or condition as configured ("crash*", "tag:vip"). */
@@ -65,6 +76,7 @@ const PRIORITY_TIER: Readonly<Record<ZendeskPriority, Tier>> = {
  */
 export class Classifier {
   private readonly matcher: TermMatcher<Signal>;
+  private readonly openers: TermMatcher<{ category: CategoryId; source: string }>;
   private readonly stripReplies: ReplyStripper;
   private readonly regexes: ReadonlyArray<{ category: CategoryId; source: string; regex: RegExp }>;
 
@@ -76,6 +88,13 @@ export class Classifier {
     const used = lexicons.filter((lexicon) => wanted.has(lexicon.language));
     this.matcher = new TermMatcher(collectEntries(used, rules));
     this.stripReplies = compileReplyStripper(used);
+    this.openers = new TermMatcher(
+      used.flatMap((lexicon) =>
+        CATEGORY_IDS.flatMap((category) =>
+          (lexicon.subjectOpeners?.[category] ?? []).map((term) => ({ term, payload: { category, source: lexicon.language } })),
+        ),
+      ),
+    );
     this.regexes = CATEGORY_IDS.flatMap((category) =>
       rules.categories[category].regexes.map((source) => ({ category, source, regex: new RegExp(source, 'iu') })),
     );
@@ -97,11 +116,23 @@ export class Classifier {
         const target = found.negated ? negated : found.evidence.for === 'outage' || found.evidence.for === 'negative' ? signals[found.evidence.for] : evidence;
         const item = { ...found.evidence, weight: found.evidence.weight * multiplier };
         target.push(item);
-        if (!found.negated && item.for !== 'outage' && item.for !== 'negative') scores[item.for] += item.weight;
+        if (item.for === 'outage' || item.for === 'negative') continue;
+        if (!found.negated) scores[item.for] += item.weight;
+        else if (DEFECT_CATEGORIES.has(item.for)) {
+          // "no problems at all", "never crashes": a denied defect is a statement about the experience.
+          const weight = NEGATED_DEFECT_WEIGHT * multiplier;
+          evidence.push({ ...item, rule: 'negated', for: 'sentiment_experience', value: `not ${item.value}`, weight });
+          scores.sentiment_experience += weight;
+        }
       }
     }
 
-    const questionMarks = Math.min(countQuestionMarks(ticket.subject) + countQuestionMarks(body), 2);
+    for (const opener of this.openersOf(ticket.subject)) {
+      evidence.push(opener);
+      scores[opener.for as CategoryId] += opener.weight;
+    }
+
+    const questionMarks = Math.min(SUBJECT_QUESTION_FACTOR * countQuestionMarks(ticket.subject) + countQuestionMarks(body), 2);
     if (questionMarks > 0) {
       const weight = questionMarks * QUESTION_MARK_WEIGHT;
       evidence.push({ rule: 'question', for: 'onboarding_help', value: '?', source: 'any', weight, count: questionMarks });
@@ -138,10 +169,25 @@ export class Classifier {
     };
   }
 
+  private openersOf(subject: string): Evidence[] {
+    const { tokens } = tokenizeClauses(subject.replace(/^\s*(\[[^\]]{0,40}\]\s*)+/, ''));
+    const first = this.openers.match(tokens.slice(0, 4)).filter((match) => match.start === 0);
+    const weight = STRONG_WEIGHT * this.rules.subjectWeight;
+    return first.map((match) => ({
+      rule: 'opener',
+      for: match.entry.payload.category,
+      value: match.entry.term,
+      source: match.entry.payload.source,
+      part: 'subject',
+      weight,
+      count: 1,
+    }));
+  }
+
   private bodyOf(ticket: Ticket): string {
-    const texts = [this.stripReplies(ticket.description)];
+    const texts = [this.stripReplies(stripMarkup(ticket.description))];
     for (const comment of ticket.comments ?? []) {
-      if (comment.fromRequester && comment.public) texts.push(this.stripReplies(comment.body));
+      if (comment.fromRequester && comment.public) texts.push(this.stripReplies(stripMarkup(comment.body)));
     }
     return texts.join('\n');
   }
@@ -181,7 +227,7 @@ export class Classifier {
         seen.count++;
         continue;
       }
-      const weight = signal.role === 'category' ? signal.weight : 0;
+      const weight = signal.role === 'category' ? signal.weight * (match.start < LEAD_TOKENS ? 1 : TAIL_FACTOR) : 0;
       counted.set(key, {
         evidence: { rule: 'term', for: target, value: match.entry.term, source: signal.source, part, weight, count: 1 },
         negated,
@@ -308,7 +354,12 @@ function pickBest(scores: Record<CategoryId, number>): { best: CategoryId; confi
   return { best, confidence: Math.round(strength * margin * 1000) / 1000 };
 }
 
-function countQuestionMarks(text: string): number {
+/** Template prompts ("**What is the current behavior?**", "### Why?") are not the customer asking. */
+const TEMPLATE_PROMPT = /\*\*[^*\n]{0,200}\*\*|^\s{0,3}#{1,6} .*$/gm;
+
+function countQuestionMarks(raw: string): number {
+  if (!raw.includes('?')) return 0;
+  const text = raw.replace(TEMPLATE_PROMPT, '');
   let count = 0;
   for (let index = text.indexOf('?'); index !== -1 && count < 2; index = text.indexOf('?', index + 1)) count++;
   return count;

@@ -30,6 +30,11 @@ export interface LanguageLexicon {
   readonly postNegators: readonly Term[];
   /** Category terms. Every category except `other` should have entries in every language. */
   readonly categories: Readonly<Partial<Record<CategoryId, CategoryTerms>>>;
+  /**
+   * Terms that count (as strong, in the subject) only when a subject starts with them: issue-style
+   * imperative titles ("Add dark mode", "Support SAML") and question openers ("How to ...").
+   */
+  readonly subjectOpeners?: Readonly<Partial<Record<CategoryId, readonly Term[]>>>;
   /** Outage wording that raises the tier to critical ("site down", "komplett ausgefallen"). */
   readonly outage: readonly Term[];
   /** Strongly negative wording ("unacceptable", "furious", "unverschämt"). */

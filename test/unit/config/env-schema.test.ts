@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { parseEnv } from '../../../src/config/env-schema.js';
+
+const LIVE = {
+  ZENDESK_SUBDOMAIN: 'acme',
+  ZENDESK_EMAIL: 'bot@acme.test',
+  ZENDESK_API_TOKEN: 'zd-token',
+  ZENDESK_WEBHOOK_SECRET: 'whsec',
+  SLACK_BOT_TOKEN: 'xoxb-1-2-3',
+  SLACK_SIGNING_SECRET: 'slack-secret',
+};
+
+describe('parseEnv', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const result = parseEnv({});
+    expect(result).toEqual({
+      ok: true,
+      env: { PORT: 3000, REDIS_URL: 'redis://127.0.0.1:6379', LOG_LEVEL: 'info' },
+    });
+  });
+
+  it('returns a frozen object', () => {
+    const result = parseEnv(LIVE);
+    expect(result.ok && Object.isFrozen(result.env)).toBe(true);
+  });
+
+  it('treats blank values as unset', () => {
+    expect(parseEnv({ PORT: '  ', ZENDESK_SUBDOMAIN: '' })).toMatchObject({ ok: true, env: { PORT: 3000 } });
+  });
+
+  it('parses booleans strictly ("false" stays false)', () => {
+    expect(parseEnv({ CXLOOP_DRY_RUN: 'false' })).toMatchObject({ ok: true, env: { CXLOOP_DRY_RUN: false } });
+    expect(parseEnv({ CXLOOP_DRY_RUN: 'true' })).toMatchObject({ ok: true, env: { CXLOOP_DRY_RUN: true } });
+  });
+
+  it.each([
+    ['PORT', { PORT: 'eighty' }],
+    ['PORT', { PORT: '70000' }],
+    ['REDIS_URL', { REDIS_URL: 'http://localhost:6379' }],
+    ['CXLOOP_DRY_RUN', { CXLOOP_DRY_RUN: 'maybe' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
+    ['ZENDESK_SUBDOMAIN', { ...LIVE, ZENDESK_SUBDOMAIN: 'acme.zendesk.com' }],
+    ['ZENDESK_EMAIL', { ...LIVE, ZENDESK_EMAIL: 'not-an-email' }],
+    ['ZENDESK_API_URL', { ZENDESK_API_URL: 'ftp://fake' }],
+    ['SLACK_BOT_TOKEN', { ...LIVE, SLACK_BOT_TOKEN: 'xoxp-user-token' }],
+    ['SLACK_API_URL', { SLACK_API_URL: 'not a url' }],
+    ['ZENDESK_API_TOKEN', { ZENDESK_SUBDOMAIN: 'acme', ZENDESK_EMAIL: 'bot@acme.test' }],
+    ['SLACK_SIGNING_SECRET', { SLACK_BOT_TOKEN: 'xoxb-1' }],
+  ])('names %s when it is invalid', (key, env) => {
+    const result = parseEnv(env);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems.map((problem) => problem.path)).toContain(key);
+  });
+
+  it('never echoes a value in its messages', () => {
+    const result = parseEnv({ ...LIVE, SLACK_BOT_TOKEN: 'super-secret-value' });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(JSON.stringify(result.problems)).not.toContain('super-secret-value');
+  });
+});

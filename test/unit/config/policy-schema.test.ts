@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY_PATH, loadPolicyFile, parsePolicyText } from '../../../src/config/load-policy.js';
+
+type Json = Record<string, unknown>;
+const base = (): Json => parse(readFileSync(DEFAULT_POLICY_PATH, 'utf8'), { merge: true }) as Json;
+
+/** Sets a value at a dotted path (creating objects on the way) in a copy of the default policy. */
+function withValue(path: string, value: unknown): string {
+  const policy = structuredClone(base());
+  const keys = path.split('.');
+  let node: Json = policy;
+  for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Json;
+  const last = keys.at(-1)!;
+  if (value === undefined) delete node[last];
+  else node[last] = value;
+  return stringify(policy);
+}
+
+function problemsOf(text: string): Array<{ path: string; message: string }> {
+  const result = parsePolicyText(text);
+  if (result.ok) throw new Error('expected the policy to be invalid');
+  return result.problems;
+}
+
+describe('policy validation names every bad key', () => {
+  it.each([
+    ['version', 2, 'version', /must be 1/],
+    ['classifier.threshold', 1.5, 'classifier.threshold', /1/],
+    ['classifier.languages', ['en', 'xx'], 'classifier.languages.1', /en/],
+    ['classifier.thresold', 0.4, 'classifier', /unknown key.*thresold/],
+    ['categories.bug_report.team', 'nobody', 'categories.bug_report.team', /team "nobody" is not defined/],
+    ['categories.bug_report.acknowledge.remind', '1x', 'categories.bug_report.acknowledge.remind', /invalid duration "1x"/],
+    ['categories.feature_request.acknowledge.remind', '6d', 'categories.feature_request.acknowledge.remind', /remind must not be later than breach/],
+    ['categories.billing_issue.slack_channel', 'billing', 'categories.billing_issue.slack_channel', /#channel-name/],
+    ['categories.billing_issue.zendesk_group_id', -4, 'categories.billing_issue.zendesk_group_id', /./],
+    ['categories.bug_report.on_routing', ['page_everyone'], 'categories.bug_report.on_routing.0', /./],
+    ['categories.bug_report.match.regexes', ['(unclosed'], 'categories.bug_report.match.regexes.0', /not a valid regular expression/],
+    ['categories.bug_report.match.terms', ['ab*'], 'categories.bug_report.match.terms.0', /at least 3 letters/],
+    ['categories.bug_report.match.weak_terms', ['bad-term!'], 'categories.bug_report.match.weak_terms.0', /letters or digits/],
+    ['categories.bug_report.match.min_tier', 'extreme', 'categories.bug_report.match.min_tier', /./],
+    ['categories.unknown_category', { team: 'support' }, 'categories', /unknown key.*unknown_category/],
+    ['categories.other', undefined, 'categories.other', /./],
+    ['tiers.critical.resolve', 'soon', 'tiers.critical.resolve', /invalid duration/],
+    ['tiers.high.zendesk_priority', 'very-high', 'tiers.high.zendesk_priority', /./],
+    ['tiers.normal.status_update', { remind: '24h' }, 'tiers.normal.status_update.breach', /./],
+    ['loop.verify_window', '0m', 'loop.verify_window', /longer than zero/],
+    ['teams.support.hours.timezone', 'Mars/Olympus', 'teams.support.hours.timezone', /IANA time zone/],
+    ['teams.support.hours.holidays', ['2026-13-40'], 'teams.support.hours.holidays.0', /YYYY-MM-DD/],
+    ['teams.support.hours.weekly', { mon: '17:00-09:00' }, 'teams.support.hours.weekly.mon', /start must be before the end/],
+    ['teams.support.hours.weekly', { mon: '9-5' }, 'teams.support.hours.weekly.mon', /HH:MM-HH:MM/],
+    ['teams.support.escalation.levels', [], 'teams.support.escalation.levels', /at least one level/],
+    ['teams.support.escalation.usergroup_id', 'engineers', 'teams.support.escalation.usergroup_id', /user group id/],
+    ['teams.support.escalation.levels', [{ after_breach: '1h', notify: ['lead'] }, { after_breach: '0m', notify: ['usergroup'] }], 'teams.support.escalation.levels.1.after_breach', /ascending/],
+    ['teams.Support', base()['teams'] && (base()['teams'] as Json)['support'], 'teams.Support', /lower_snake_case/],
+    ['slack.admins', ['alice'], 'slack.admins.0', /Slack user id/],
+  ])('%s = %j -> %s', (path, value, problemPath, message) => {
+    const problems = problemsOf(withValue(path, value));
+    const problem = problems.find((candidate) => candidate.path === problemPath);
+    expect(problem, JSON.stringify(problems)).toBeDefined();
+    expect(problem!.message).toMatch(message);
+  });
+
+  it('reports every problem at once, not only the first', () => {
+    const policy = base();
+    (policy['classifier'] as Json)['threshold'] = 7;
+    ((policy['tiers'] as Json)['high'] as Json)['resolve'] = 'x';
+    const paths = problemsOf(stringify(policy)).map((problem) => problem.path);
+    expect(paths).toEqual(expect.arrayContaining(['classifier.threshold', 'tiers.high.resolve']));
+  });
+
+  it('reports YAML syntax errors with a line number', () => {
+    expect(problemsOf('version: 1\nclassifier: [unclosed\n')[0]).toMatchObject({ path: '(syntax)', message: expect.stringMatching(/line \d+/) });
+  });
+
+  it('accepts JSON as well as YAML', () => {
+    expect(parsePolicyText(JSON.stringify(base())).ok).toBe(true);
+  });
+
+  it('says which file is missing', async () => {
+    const result = await loadPolicyFile('/nonexistent/policy.yaml');
+    expect(result).toMatchObject({ ok: false, problems: [{ path: '(file)', message: '/nonexistent/policy.yaml: file not found' }] });
+  });
+});
