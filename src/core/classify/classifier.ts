@@ -366,14 +366,22 @@ function countQuestionMarks(raw: string): number {
 }
 
 function zeroScores(): Record<CategoryId, number> {
-  return Object.fromEntries(CATEGORY_IDS.map((category) => [category, 0])) as Record<CategoryId, number>;
+  return {
+    bug_report: 0,
+    billing_issue: 0,
+    feature_request: 0,
+    onboarding_help: 0,
+    performance_issue: 0,
+    sentiment_experience: 0,
+    content_communication: 0,
+    other: 0,
+  };
 }
 
 function roundScores(scores: Record<CategoryId, number>): Record<CategoryId, number> {
-  return Object.fromEntries(CATEGORY_IDS.map((category) => [category, Math.round(scores[category] * 100) / 100])) as Record<
-    CategoryId,
-    number
-  >;
+  const rounded = zeroScores();
+  for (const category of CATEGORY_IDS) rounded[category] = Math.round(scores[category] * 100) / 100;
+  return rounded;
 }
 
 function quoteValues(evidence: readonly Evidence[]): string {

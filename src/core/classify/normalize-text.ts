@@ -20,6 +20,8 @@ const UNDECOMPOSED: Readonly<Record<string, string>> = {
   œ: 'oe',
 };
 
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
 const COMBINING_MARKS = /\p{M}+/gu;
 const UNDECOMPOSED_LETTERS = /[ıłßøđæœ]/g;
 
@@ -28,6 +30,7 @@ export function normalizeText(text: string): string {
   if (out.includes("'") || out.includes('’') || out.includes('cannot')) {
     for (const [pattern, replacement] of CONTRACTIONS) out = out.replace(pattern, replacement);
   }
+  if (!NON_ASCII.test(out)) return out;
   out = out.normalize('NFKD').replace(COMBINING_MARKS, '');
   return out.replace(UNDECOMPOSED_LETTERS, (letter) => UNDECOMPOSED[letter] ?? letter);
 }

@@ -11,12 +11,10 @@ const URL = /\b(?:https?:\/\/|www\.)[^\s<>()]+/gi;
 const EMAIL = /[\w.+-]+@[\w-]+\.[\w.-]+/g;
 
 export function stripMarkup(text: string): string {
-  if (!/[<`~@/]/.test(text)) return text;
-  return text
-    .replace(HTML_COMMENT, ' ')
-    .replace(FENCED_CODE, '\n')
-    .replace(CODE_TAG, ' ')
-    .replace(HTML_TAG, ' ')
-    .replace(URL, ' ')
-    .replace(EMAIL, ' ');
+  let out = text;
+  if (out.includes('<')) out = out.replace(HTML_COMMENT, ' ').replace(CODE_TAG, ' ').replace(HTML_TAG, ' ');
+  if (out.includes('```') || out.includes('~~~')) out = out.replace(FENCED_CODE, '\n');
+  if (out.includes('://') || out.includes('www.')) out = out.replace(URL, ' ');
+  if (out.includes('@')) out = out.replace(EMAIL, ' ');
+  return out;
 }

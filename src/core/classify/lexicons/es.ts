@@ -17,7 +17,7 @@ export const es: LanguageLexicon = {
         'dejaron de funcionar', 'no anda', 'no carga', 'no abre', 'no se abre', 'no arranca',
         'no inicia', 'no me deja', 'no me permite', 'no se pudo', 'no guarda', 'no se guarda',
         'no se guardan', 'se cierra', 'se cierra sola', 'se cierra solo', 'crash*', 'crashea',
-        'se crashea', 'bug*', 'fallo', 'fallos', 'falló', 'fallando', 'mensaje de error',
+        'se crashea', 'bug*', 'fallo', 'fallos', 'fallando', 'mensaje de error',
         'código de error', 'me sale un error', 'me da error', 'da error', 'sale error',
         'aparece un error', 'error al', 'fallo al', 'error interno', 'error del servidor',
         'error 500', 'excepción', 'excepciones', 'exception*', 'stack trace', 'stacktrace*',

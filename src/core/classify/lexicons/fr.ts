@@ -14,7 +14,7 @@ export const fr: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
-        'bug*', 'beug*', 'bogue*', 'plante', 'plantent', 'planté', 'plantée', 'plantage*',
+        'bug*', 'beug*', 'bogue*', 'plante', 'plantent', 'plantée', 'plantage*',
         'planter', 'crash*', 'ne fonctionne pas', 'ne fonctionne plus', 'fonctionne pas',
         'fonctionne plus', 'fonctionnent pas', 'fonctionnent plus', 'ne marche pas',
         'ne marche plus', 'marche pas', 'marche plus', 'marchent pas', 'marchent plus',
@@ -27,12 +27,12 @@ export const fr: LanguageLexicon = {
         'régression*', 'étapes pour reproduire', 'étapes de reproduction', 'pour reproduire',
         'comportement attendu', 'comportement actuel', 'comportement observé',
         'résultat attendu', 'résultat obtenu', 'dysfonctionn*', 'défaillan*', 'anomalie*',
-        'cassé', 'cassée', 'échec*', 'échoue', 'échoué', 'impossible de', 'inattendu*',
+        'cassé', 'cassée', 'échec*', 'échoue', 'impossible de', 'inattendu*',
         'résultat incorrect', 'résultats incorrects', 'ne s enregistre pas',
       ],
       weak: [
         'erreur*', 'problème*', 'souci*', 'n arrive pas', 'arrive pas', 'arrive plus',
-        'ne peux pas', 'peux pas', 'peux plus', 'fige', 'figé', 'figée', 'se fige', 'freeze*',
+        'ne peux pas', 'peux pas', 'peux plus', 'fige', 'figée', 'se fige', 'freeze*',
         'bloqué', 'bloquée', 'écran blanc', 'écran noir', 'page blanche', 's affiche pas',
         's affiche plus', 's affichent pas', 'disparu*', 'manquant*', 'introuvable',
         'supprimé*', 'perdu*', 'corrompu*', 'incorrect*', 'invalide', 'avertissement*',
