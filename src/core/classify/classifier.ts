@@ -3,6 +3,7 @@ import type { Ticket, ZendeskPriority } from '../ticket.js';
 import type { CategoryRules, ClassifierRules, FieldConditions } from './classifier-rules.js';
 import type { LanguageLexicon } from './lexicon.js';
 import { stripMarkup } from './strip-markup.js';
+import { compileLanguageDetector, type LanguageDetector } from './detect-languages.js';
 import { compileReplyStripper, type ReplyStripper } from './strip-replies.js';
 import { TermMatcher, type TermEntry, type TermMatch } from './term-matcher.js';
 import { tokenizeClauses } from './tokenize-clauses.js';
@@ -15,6 +16,7 @@ const MAX_COUNTED_REPEATS = 2;
 /** Question marks are a language-neutral hint of a how-to question. */
 const QUESTION_MARK_WEIGHT = 2;
 const NEGATION_WINDOW = 2;
+const SUBJECT_LABELS = /^\s*(\[[^\]]{0,40}\]\s*)+/;
 /**
  * People say what they want first; long bodies trail off into templates, logs and system details.
  * Terms first seen after the lead count at TAIL_FACTOR of their weight.
@@ -33,6 +35,12 @@ type Signal =
   | { readonly role: 'outage' | 'negative' | 'negator' | 'postNegator'; readonly source: string };
 
 export type Part = 'subject' | 'body';
+
+interface Counted {
+  readonly signal: Signal;
+  readonly weight: number;
+  count: number;
+}
 
 export interface Evidence {
   readonly rule: 'term' | 'negated' | 'opener' | 'regex' | 'tag' | 'channel' | 'form' | 'organization' | 'question';
@@ -75,7 +83,9 @@ const PRIORITY_TIER: Readonly<Record<ZendeskPriority, Tier>> = {
  * is pure and safe to call concurrently.
  */
 export class Classifier {
-  private readonly matcher: TermMatcher<Signal>;
+  /** One matcher per lexicon language, plus `policy` for the policy file's own terms. */
+  private readonly matchers: ReadonlyMap<string, TermMatcher<Signal>>;
+  private readonly detectLanguages: LanguageDetector;
   private readonly openers: TermMatcher<{ category: CategoryId; source: string }>;
   private readonly stripReplies: ReplyStripper;
   private readonly regexes: ReadonlyArray<{ category: CategoryId; source: string; regex: RegExp }>;
@@ -86,7 +96,12 @@ export class Classifier {
   ) {
     const wanted = new Set(rules.languages);
     const used = lexicons.filter((lexicon) => wanted.has(lexicon.language));
-    this.matcher = new TermMatcher(collectEntries(used, rules));
+    const matchers = new Map<string, TermMatcher<Signal>>();
+    for (const lexicon of used) matchers.set(lexicon.language, new TermMatcher(lexiconEntries(lexicon)));
+    const custom = policyEntries(rules);
+    if (custom.length > 0) matchers.set('policy', new TermMatcher(custom));
+    this.matchers = matchers;
+    this.detectLanguages = compileLanguageDetector(used.map((lexicon) => lexicon.language));
     this.stripReplies = compileReplyStripper(used);
     this.openers = new TermMatcher(
       used.flatMap((lexicon) =>
@@ -106,13 +121,15 @@ export class Classifier {
     const negated: Evidence[] = [];
     const signals = { outage: [] as Evidence[], negative: [] as Evidence[] };
     const body = this.bodyOf(ticket);
+    const parts = [
+      { part: 'subject' as const, multiplier: this.rules.subjectWeight, ...tokenizeClauses(ticket.subject) },
+      { part: 'body' as const, multiplier: 1, ...tokenizeClauses(body) },
+    ];
+    const languages = this.detectLanguages(parts.map((part) => part.tokens));
 
-    for (const [part, text, multiplier] of [
-      ['subject', ticket.subject, this.rules.subjectWeight],
-      ['body', body, 1],
-    ] as const) {
-      if (text.length === 0) continue;
-      for (const found of this.evidenceIn(text, part)) {
+    for (const { part, multiplier, tokens, clauses } of parts) {
+      if (tokens.length === 0) continue;
+      for (const found of this.evidenceIn(tokens, clauses, part, languages)) {
         const target = found.negated ? negated : found.evidence.for === 'outage' || found.evidence.for === 'negative' ? signals[found.evidence.for] : evidence;
         const item = { ...found.evidence, weight: found.evidence.weight * multiplier };
         target.push(item);
@@ -127,7 +144,7 @@ export class Classifier {
       }
     }
 
-    for (const opener of this.openersOf(ticket.subject)) {
+    for (const opener of this.openersOf(ticket.subject, languages)) {
       evidence.push(opener);
       scores[opener.for as CategoryId] += opener.weight;
     }
@@ -169,9 +186,12 @@ export class Classifier {
     };
   }
 
-  private openersOf(subject: string): Evidence[] {
-    const { tokens } = tokenizeClauses(subject.replace(/^\s*(\[[^\]]{0,40}\]\s*)+/, ''));
-    const first = this.openers.match(tokens.slice(0, 4)).filter((match) => match.start === 0);
+  private openersOf(subject: string, languages: ReadonlySet<string>): Evidence[] {
+    // "[css] Add ..." and "[Feature] ..." open with a bracketed area label; the opener follows it.
+    const { tokens } = tokenizeClauses(subject.replace(SUBJECT_LABELS, '').slice(0, 80));
+    const first = this.openers
+      .match(tokens.slice(0, 4))
+      .filter((match) => match.start === 0 && languages.has(match.entry.payload.source));
     const weight = STRONG_WEIGHT * this.rules.subjectWeight;
     return first.map((match) => ({
       rule: 'opener',
@@ -192,9 +212,16 @@ export class Classifier {
     return texts.join('\n');
   }
 
-  private *evidenceIn(text: string, part: Part): Generator<{ evidence: Evidence; negated: boolean }> {
-    const { tokens, clauses } = tokenizeClauses(text);
-    const matches = this.matcher.match(tokens);
+  private evidenceIn(
+    tokens: readonly string[],
+    clauses: readonly number[],
+    part: Part,
+    languages: ReadonlySet<string>,
+  ): Array<{ evidence: Evidence; negated: boolean }> {
+    const matches: Array<TermMatch<Signal>> = [];
+    for (const [language, matcher] of this.matchers) {
+      if (language === 'policy' || languages.has(language)) matches.push(...matcher.match(tokens));
+    }
     const negatorAt = new Set<number>();
     const postNegatorAt = new Set<number>();
     const longTermCover = new Set<number>();
@@ -215,29 +242,39 @@ export class Classifier {
       return false;
     };
 
-    const counted = new Map<string, { evidence: Evidence; negated: boolean; count: number }>();
+    // Repeats of one term (same entry, same negation) are counted, not listed again.
+    const counted = [new Map<TermEntry<Signal>, Counted>(), new Map<TermEntry<Signal>, Counted>()] as const;
     for (const match of dropContained(matches)) {
       const signal = match.entry.payload;
       if (signal.role === 'negator' || signal.role === 'postNegator') continue;
-      const negated = isNegated(match);
-      const target = signal.role === 'category' ? signal.category : signal.role;
-      const key = `${target}\u0000${match.entry.term}\u0000${negated ? 1 : 0}`;
-      const seen = counted.get(key);
-      if (seen) {
-        seen.count++;
-        continue;
+      const negated = negatorAt.size + postNegatorAt.size > 0 && isNegated(match);
+      const byEntry = counted[negated ? 1 : 0];
+      const seen = byEntry.get(match.entry);
+      if (seen) seen.count++;
+      else {
+        const weight = signal.role === 'category' ? signal.weight * (match.start < LEAD_TOKENS ? 1 : TAIL_FACTOR) : 0;
+        byEntry.set(match.entry, { signal, weight, count: 1 });
       }
-      const weight = signal.role === 'category' ? signal.weight * (match.start < LEAD_TOKENS ? 1 : TAIL_FACTOR) : 0;
-      counted.set(key, {
-        evidence: { rule: 'term', for: target, value: match.entry.term, source: signal.source, part, weight, count: 1 },
-        negated,
-        count: 1,
-      });
     }
-    for (const { evidence, negated, count } of counted.values()) {
-      const repeats = Math.min(count - 1, MAX_COUNTED_REPEATS);
-      yield { evidence: { ...evidence, count, weight: evidence.weight * (1 + REPEAT_SHARE * repeats) }, negated };
-    }
+    const found: Array<{ evidence: Evidence; negated: boolean }> = [];
+    counted.forEach((byEntry, negatedIndex) => {
+      for (const [entry, { signal, weight, count }] of byEntry) {
+        const repeats = Math.min(count - 1, MAX_COUNTED_REPEATS);
+        found.push({
+          evidence: {
+            rule: 'term',
+            for: signal.role === 'category' ? signal.category : (signal.role as 'outage' | 'negative'),
+            value: entry.term,
+            source: signal.source,
+            part,
+            weight: weight * (1 + REPEAT_SHARE * repeats),
+            count,
+          },
+          negated: negatedIndex === 1,
+        });
+      }
+    });
+    return found;
   }
 
   private tierOf(ticket: Ticket, category: CategoryId, outage: Evidence[], negative: Evidence[]): { tier: Tier; reasons: string[] } {
@@ -272,30 +309,33 @@ export class Classifier {
   }
 }
 
-function collectEntries(lexicons: readonly LanguageLexicon[], rules: ClassifierRules): Array<TermEntry<Signal>> {
+function lexiconEntries(lexicon: LanguageLexicon): Array<TermEntry<Signal>> {
   const entries: Array<TermEntry<Signal>> = [];
   const add = (terms: readonly string[], payload: Signal): void => {
     for (const term of terms) entries.push({ term, payload });
   };
-  for (const lexicon of lexicons) {
-    const source = lexicon.language;
-    for (const category of CATEGORY_IDS) {
-      const terms = lexicon.categories[category];
-      if (!terms) continue;
-      add(terms.strong, { role: 'category', category, weight: STRONG_WEIGHT, source });
-      add(terms.weak, { role: 'category', category, weight: WEAK_WEIGHT, source });
-    }
-    add(lexicon.outage, { role: 'outage', source });
-    add(lexicon.negative, { role: 'negative', source });
-    add(lexicon.negators, { role: 'negator', source });
-    add(lexicon.postNegators, { role: 'postNegator', source });
-  }
+  const source = lexicon.language;
   for (const category of CATEGORY_IDS) {
-    const custom: CategoryRules = rules.categories[category];
-    add(custom.terms, { role: 'category', category, weight: STRONG_WEIGHT, source: 'policy' });
-    add(custom.weakTerms, { role: 'category', category, weight: WEAK_WEIGHT, source: 'policy' });
+    const terms = lexicon.categories[category];
+    if (!terms) continue;
+    add(terms.strong, { role: 'category', category, weight: STRONG_WEIGHT, source });
+    add(terms.weak, { role: 'category', category, weight: WEAK_WEIGHT, source });
   }
+  add(lexicon.outage, { role: 'outage', source });
+  add(lexicon.negative, { role: 'negative', source });
+  add(lexicon.negators, { role: 'negator', source });
+  add(lexicon.postNegators, { role: 'postNegator', source });
   return entries;
+}
+
+function policyEntries(rules: ClassifierRules): Array<TermEntry<Signal>> {
+  return CATEGORY_IDS.flatMap((category) => {
+    const custom: CategoryRules = rules.categories[category];
+    return [
+      ...custom.terms.map((term) => ({ term, payload: { role: 'category', category, weight: STRONG_WEIGHT, source: 'policy' } as const })),
+      ...custom.weakTerms.map((term) => ({ term, payload: { role: 'category', category, weight: WEAK_WEIGHT, source: 'policy' } as const })),
+    ];
+  });
 }
 
 /** Drops a match lying inside a longer match for the same target ("crash*" inside "keeps crashing"). */

@@ -31,7 +31,8 @@ export function compileReplyStripper(lexicons: readonly LanguageLexicon[]): Repl
       if (line.startsWith('>')) continue;
       if (contentLines > 0) {
         if (line === '--' || raw === '-- ') break;
-        if (replyHeader?.test(line)) break;
+        // Every header form ends in ":" ("... wrote:", "From: ...") or is a "-----" banner.
+        if ((line.includes(':') || line.startsWith('--')) && line.length <= 300 && replyHeader?.test(line)) break;
         if (index >= lines.length - SIGNATURE_TAIL_LINES && line.length <= 40 && closings.has(normalizeClosing(line))) break;
       }
       kept.push(raw);

@@ -49,6 +49,9 @@ export class TermMatcher<T> {
   private readonly suffixes = new Map<string, number[]>();
   private readonly contains: Array<{ part: string; id: number }> = [];
   private prefixLengths: number[] = [];
+  /** First / last MIN_AFFIX_LENGTH letters of every stem / tail: a token failing these skips the lookups. */
+  private readonly prefixHeads = new Set<string>();
+  private readonly suffixTails = new Set<string>();
   private suffixLengths: number[] = [];
   private readonly termsByFirstPattern = new Map<number, CompiledTerm<T>[]>();
   private readonly tokenCache = new Map<string, readonly number[]>();
@@ -94,12 +97,13 @@ export class TermMatcher<T> {
     const found: number[] = [];
     const exact = this.exact.get(token);
     if (exact !== undefined) found.push(exact);
-    for (const length of this.prefixLengths) {
+    const gated = token.length >= MIN_AFFIX_LENGTH;
+    for (const length of gated && this.prefixHeads.has(token.slice(0, MIN_AFFIX_LENGTH)) ? this.prefixLengths : NO_PATTERNS) {
       if (length > token.length) break;
       const ids = this.prefixes.get(token.slice(0, length));
       if (ids) found.push(...ids);
     }
-    for (const length of this.suffixLengths) {
+    for (const length of gated && this.suffixTails.has(token.slice(-MIN_AFFIX_LENGTH)) ? this.suffixLengths : NO_PATTERNS) {
       if (length > token.length) break;
       const ids = this.suffixes.get(token.slice(token.length - length));
       if (ids) found.push(...ids);
@@ -136,10 +140,12 @@ export class TermMatcher<T> {
       case 'prefix':
         pushTo(this.prefixes, core, id);
         prefixLengths.add(core.length);
+        this.prefixHeads.add(core.slice(0, MIN_AFFIX_LENGTH));
         break;
       case 'suffix':
         pushTo(this.suffixes, core, id);
         suffixLengths.add(core.length);
+        this.suffixTails.add(core.slice(-MIN_AFFIX_LENGTH));
         break;
       case 'contains':
         this.contains.push({ part: core, id });

@@ -95,7 +95,7 @@ export const es: LanguageLexicon = {
         'confundido', 'confundida', 'soy nuevo', 'soy nueva', 'nuevo usuario', 'usuario nuevo', 'primera vez', 'principiante',
       ],
       weak: [
-        'cómo', 'qué', 'por qué', 'dónde', 'cuándo', 'cuál', 'ayuda', 'iniciar sesión',
+        'por qué', 'dónde', 'cuándo', 'cuál', 'ayuda', 'iniciar sesión',
         'inicio de sesión', 'login', 'registr*', 'contraseña*', 'cuenta', 'invitar', 'invitaci*',
         'configuraci*', 'configurar', 'instalar', 'instalaci*', 'entender', 'entiendo', 'posible',
         'ejemplo*', 'usar', 'utilizar', 'instrucciones', 'consejos', 'aprender', 'vincular',

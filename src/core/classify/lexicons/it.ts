@@ -95,7 +95,7 @@ export const it: LanguageLexicon = {
         'alle prime armi',
       ],
       weak: [
-        'come', 'perché', 'dove', 'quando', 'quale', 'aiuto', 'install*', 'configur*',
+        'dove', 'quando', 'quale', 'aiuto', 'install*', 'configur*',
         'impostazion*', 'impostare', 'accesso', 'accedere', 'login', 'registrazion*',
         'registrarsi', 'password', 'credenziali', 'account', 'invit*', 'capire', 'possibile',
         'esempi*', 'usare', 'utilizzare', 'istruzioni', 'consigli', 'imparare', 'collegare',

@@ -95,7 +95,7 @@ export const pt: LanguageLexicon = {
         'novo utilizador', 'primeira vez', 'iniciante',
       ],
       weak: [
-        'como', 'porque', 'por que', 'onde', 'quando', 'qual', 'ajuda', 'instal*', 'configur*',
+        'por que', 'onde', 'quando', 'qual', 'ajuda', 'instal*', 'configur*',
         'login', 'entrar', 'fazer login', 'iniciar sessão', 'cadastr*', 'registo', 'registr*',
         'senha', 'palavra passe', 'conta', 'convite*', 'convid*', 'entender', 'possível',
         'exemplo*', 'usar', 'utilizar', 'instruções', 'dicas', 'aprender', 'vincular',

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { LEXICONS } from '../../../src/core/classify/lexicons/index.js';
+import { stripMarkup } from '../../../src/core/classify/strip-markup.js';
+import { compileReplyStripper } from '../../../src/core/classify/strip-replies.js';
+
+const strip = compileReplyStripper(LEXICONS);
+
+describe('compileReplyStripper', () => {
+  it.each([
+    ['quoted lines', 'Thanks, it works now.\n> The app crashes\n> on login', 'Thanks, it works now.'],
+    ['an English reply header', 'Works now!\n\nOn Mon, 3 Jun 2024 at 10:00, Support <s@x.io> wrote:\nThe app crashes', 'Works now!\n'],
+    ['an Outlook original message', 'Fine.\n-----Original Message-----\nFrom: x\nbug report', 'Fine.'],
+    ['a signature delimiter', 'Please refund me.\n-- \nAna\nACME crash-test dummies', 'Please refund me.'],
+    ['a closing near the end', 'The export is slow.\n\nBest regards,\nAna Bug', 'The export is slow.\n'],
+    ['a German closing', 'Bitte um Rückerstattung.\n\nMit freundlichen Grüßen\nAnna Fehler', 'Bitte um Rückerstattung.\n'],
+  ])('drops %s', (_name, text, expected) => {
+    expect(strip(text)).toBe(expected);
+  });
+
+  it('keeps everything when it would leave nothing', () => {
+    const forwarded = '> only a quote\n> crash';
+    expect(strip(forwarded)).toBe(forwarded);
+  });
+
+  it('keeps a closing word that is part of a sentence', () => {
+    const text = 'Thanks for the quick reply.\nStill broken.';
+    expect(strip(text)).toBe(text);
+  });
+});
+
+describe('stripMarkup', () => {
+  it.each([
+    ['HTML comments', 'Real text <!-- Describe the bug here --> more', 'Real text   more'],
+    ['fenced code', 'Before\n```\nthrow new Error("crash")\n```\nAfter', 'Before\n\n\nAfter'],
+    ['URLs', 'See https://github.com/x/wiki/Submitting-Bugs please', 'See   please'],
+    ['HTML tags', 'Type: <b>Bug</b>', 'Type:  Bug '],
+  ])('removes %s', (_name, text, expected) => {
+    expect(stripMarkup(text)).toBe(expected);
+  });
+});
