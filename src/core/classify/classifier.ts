@@ -6,6 +6,7 @@ import { stripMarkup } from './strip-markup.js';
 import { compileLanguageDetector, type LanguageDetector } from './detect-languages.js';
 import { compileReplyStripper, type ReplyStripper } from './strip-replies.js';
 import { TermMatcher, type TermEntry, type TermMatch } from './term-matcher.js';
+import { normalizeText } from './normalize-text.js';
 import { tokenizeClauses } from './tokenize-clauses.js';
 
 export const STRONG_WEIGHT = 3;
@@ -27,17 +28,23 @@ const DEFECT_CATEGORIES: ReadonlySet<CategoryId> = new Set(['bug_report', 'perfo
 const NEGATED_DEFECT_WEIGHT = 2;
 /** A question mark in the subject counts this many times one in the body. */
 const SUBJECT_QUESTION_FACTOR = 2;
+const MAX_QUESTION_MARKS = 3;
 /** Confidence reaches about 63 % of its margin share with one strong term. */
 const STRENGTH_SCALE = STRONG_WEIGHT;
 
-type Signal =
+type Signal = (
   | { readonly role: 'category'; readonly category: CategoryId; readonly weight: number; readonly source: string }
-  | { readonly role: 'outage' | 'negative' | 'negator' | 'postNegator'; readonly source: string };
+  | { readonly role: 'outage' | 'negative' | 'negator' | 'postNegator'; readonly source: string }
+) & {
+  /** Target and normalised term: the identity under which repeats and cross-language twins count once. */
+  readonly key: string;
+};
 
 export type Part = 'subject' | 'body';
 
 interface Counted {
   readonly signal: Signal;
+  readonly term: string;
   readonly weight: number;
   count: number;
 }
@@ -149,7 +156,7 @@ export class Classifier {
       scores[opener.for as CategoryId] += opener.weight;
     }
 
-    const questionMarks = Math.min(SUBJECT_QUESTION_FACTOR * countQuestionMarks(ticket.subject) + countQuestionMarks(body), 2);
+    const questionMarks = Math.min(SUBJECT_QUESTION_FACTOR * countQuestionMarks(ticket.subject) + countQuestionMarks(body), MAX_QUESTION_MARKS);
     if (questionMarks > 0) {
       const weight = questionMarks * QUESTION_MARK_WEIGHT;
       evidence.push({ rule: 'question', for: 'onboarding_help', value: '?', source: 'any', weight, count: questionMarks });
@@ -243,28 +250,29 @@ export class Classifier {
     };
 
     // Repeats of one term (same entry, same negation) are counted, not listed again.
-    const counted = [new Map<TermEntry<Signal>, Counted>(), new Map<TermEntry<Signal>, Counted>()] as const;
+    // Keyed by target and term, so a term two detected lexicons share ("bug*" in en and pl) counts once.
+    const counted = [new Map<string, Counted>(), new Map<string, Counted>()] as const;
     for (const match of dropContained(matches)) {
       const signal = match.entry.payload;
       if (signal.role === 'negator' || signal.role === 'postNegator') continue;
       const negated = negatorAt.size + postNegatorAt.size > 0 && isNegated(match);
       const byEntry = counted[negated ? 1 : 0];
-      const seen = byEntry.get(match.entry);
+      const seen = byEntry.get(signal.key);
       if (seen) seen.count++;
       else {
         const weight = signal.role === 'category' ? signal.weight * (match.start < LEAD_TOKENS ? 1 : TAIL_FACTOR) : 0;
-        byEntry.set(match.entry, { signal, weight, count: 1 });
+        byEntry.set(signal.key, { signal, term: match.entry.term, weight, count: 1 });
       }
     }
     const found: Array<{ evidence: Evidence; negated: boolean }> = [];
     counted.forEach((byEntry, negatedIndex) => {
-      for (const [entry, { signal, weight, count }] of byEntry) {
+      for (const { signal, term, weight, count } of byEntry.values()) {
         const repeats = Math.min(count - 1, MAX_COUNTED_REPEATS);
         found.push({
           evidence: {
             rule: 'term',
             for: signal.role === 'category' ? signal.category : (signal.role as 'outage' | 'negative'),
-            value: entry.term,
+            value: term,
             source: signal.source,
             part,
             weight: weight * (1 + REPEAT_SHARE * repeats),
@@ -311,8 +319,8 @@ export class Classifier {
 
 function lexiconEntries(lexicon: LanguageLexicon): Array<TermEntry<Signal>> {
   const entries: Array<TermEntry<Signal>> = [];
-  const add = (terms: readonly string[], payload: Signal): void => {
-    for (const term of terms) entries.push({ term, payload });
+  const add = (terms: readonly string[], payload: DistributiveOmit<Signal, 'key'>): void => {
+    for (const term of terms) entries.push({ term, payload: { ...payload, key: signalKey(payload, term) } as Signal });
   };
   const source = lexicon.language;
   for (const category of CATEGORY_IDS) {
@@ -331,11 +339,19 @@ function lexiconEntries(lexicon: LanguageLexicon): Array<TermEntry<Signal>> {
 function policyEntries(rules: ClassifierRules): Array<TermEntry<Signal>> {
   return CATEGORY_IDS.flatMap((category) => {
     const custom: CategoryRules = rules.categories[category];
-    return [
-      ...custom.terms.map((term) => ({ term, payload: { role: 'category', category, weight: STRONG_WEIGHT, source: 'policy' } as const })),
-      ...custom.weakTerms.map((term) => ({ term, payload: { role: 'category', category, weight: WEAK_WEIGHT, source: 'policy' } as const })),
-    ];
+    const entry = (term: string, weight: number): TermEntry<Signal> => ({
+      term,
+      payload: { role: 'category', category, weight, source: 'policy', key: `policy\u0000${category}\u0000${term}` },
+    });
+    return [...custom.terms.map((term) => entry(term, STRONG_WEIGHT)), ...custom.weakTerms.map((term) => entry(term, WEAK_WEIGHT))];
   });
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+function signalKey(signal: DistributiveOmit<Signal, 'key'>, term: string): string {
+  const target = signal.role === 'category' ? `${signal.category}\u0000${signal.weight}` : signal.role;
+  return `${target}\u0000${normalizeText(term).trim()}`;
 }
 
 /** Drops a match lying inside a longer match for the same target ("crash*" inside "keeps crashing"). */
@@ -401,7 +417,7 @@ function countQuestionMarks(raw: string): number {
   if (!raw.includes('?')) return 0;
   const text = raw.replace(TEMPLATE_PROMPT, '');
   let count = 0;
-  for (let index = text.indexOf('?'); index !== -1 && count < 2; index = text.indexOf('?', index + 1)) count++;
+  for (let index = text.indexOf('?'); index !== -1 && count < MAX_QUESTION_MARKS; index = text.indexOf('?', index + 1)) count++;
   return count;
 }
 

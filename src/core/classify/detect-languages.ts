@@ -43,6 +43,10 @@ export function compileLanguageDetector(languages: readonly string[]): LanguageD
     }
   });
 
+  // A word shared by n languages ("de", "no", "to") gives each of them 1/n of a hit.
+  const share = new Map<string, number>();
+  for (const [word, list] of byWord) share.set(word, 1 / list.length);
+
   return function detectLanguages(parts: ReadonlyArray<readonly string[]>): ReadonlySet<string> {
     const hits = new Array<number>(languages.length).fill(0);
     let budget = MAX_TOKENS;
@@ -50,8 +54,12 @@ export function compileLanguageDetector(languages: readonly string[]): LanguageD
       const limit = Math.min(tokens.length, budget);
       budget -= limit;
       for (let index = 0; index < limit; index++) {
-        const list = byWord.get(tokens[index] as string);
-        if (list) for (const language of list) hits[language]!++;
+        const token = tokens[index] as string;
+        const list = byWord.get(token);
+        if (list) {
+          const weight = share.get(token) as number;
+          for (const language of list) hits[language]! += weight;
+        }
       }
     }
     let best = 0;

@@ -4,8 +4,9 @@ import type { LanguageLexicon } from '../lexicon.js';
  * Czech. Verb negation is a prefix (nefunguje, nenačítá se, nejde), so those forms are bug_report
  * terms; the negators are the separate words (není, žádný, bez). The forms of žádný are listed
  * because `žádn*` folds to `zadn*` and would also match "zadní" (rear, back: "zadní kamera
- * nefunguje"). "nic"/"nikdy"/"ani" are left out because Czech double negation ("nic nefunguje")
- * would cancel the bug it reports. `chyb*` is not used: it would also match chybí/chybět
+ * nefunguje"). Typical double-negation subjects ("žádné tlačítko nefunguje") are weak bug terms,
+ * which keeps their negator from cancelling the bug; "nic"/"nikdy"/"ani" are left out for the
+ * same reason ("nic nefunguje"). `chyb*` is not used: it would also match chybí/chybět
  * ("missing", typical of feature requests), so the forms of "chyba" are listed. Other collisions
  * avoided: `oprav*` (opravdu), `závad*` (zavádějící), `spoluprác*` (spolupracovník), `dobr*`
  * (dobrý den), `cen*` (centrum), `drz*` (držet), `zpráv*` (zpravidla), `dotaz*` (dotažený).
@@ -37,6 +38,7 @@ export const cs: LanguageLexicon = {
         'po updatu', 'přeinstal*', 'odinstal*', 'restart*', 'zmizel*', 'mizí', 'bílá obrazovka',
         'černá obrazovka', 'prázdná obrazovka', 'nesynchroniz*', 'synchroniz*', 'opravte',
         'opravit', 'opravíte', 'oprava', 'opravu', 'nemůžu', 'nemohu', 'ztratil*', 'verze',
+        'žádné tlačítko', 'žádná tlačítka', 'žádná funkce', 'žádný odkaz',
       ],
     },
     billing_issue: {

@@ -4,10 +4,11 @@ import type { LanguageLexicon } from '../lexicon.js';
  * Polish. "nie działa" and friends are bug_report phrases; "nie" itself negates what follows
  * ("nie ma błędu", "nie jest to bug"). Of żaden only the oblique forms are negators ("nie widzę
  * żadnych błędów", "bez żadnego problemu"): the nominative starts double negations such as
- * "żadna funkcja nie działa", which must stay a bug. Stems avoid known collisions: `pomysł*`
- * (pomyślałem), `prost*` (po prostu), `napraw*` (naprawdę), `współprac*` (współpracownik),
- * `wywal*` (wywalczyć), `cen*` (centrum), `dobr*` (dzień dobry), `stron*` (English "strong"),
- * `blog*` (błogi, folded to "blogi").
+ * "żadna funkcja nie działa", which must stay a bug. Czech "žádná" folds to the same token, so the
+ * usual double-negation subjects are also weak bug terms (a negator inside a longer match does
+ * not negate). Stems avoid known collisions: `pomysł*` (pomyślałem), `prost*` (po prostu),
+ * `napraw*` (naprawdę), `współprac*` (współpracownik), `wywal*` (wywalczyć), `cen*` (centrum),
+ * `dobr*` (dzień dobry), `stron*` (English "strong"), `blog*` (błogi, folded to "blogi").
  */
 export const pl: LanguageLexicon = {
   language: 'pl',
@@ -33,7 +34,8 @@ export const pl: LanguageLexicon = {
         'reinstal*', 'przeinstal*', 'odinstal*', 'restart*', 'znikn*', 'znika*', 'biały ekran',
         'czarny ekran', 'pusty ekran', 'nie wyświetla*', 'nie pokazuje*', 'wylogowuje*',
         'nie synchronizuje*', 'synchroniz*', 'naprawcie', 'naprawić', 'naprawa', 'naprawy',
-        'proszę naprawić', 'wersj*', 'utracon*', 'zgubił*',
+        'proszę naprawić', 'wersj*', 'utracon*', 'zgubił*', 'żaden przycisk', 'żadne przyciski',
+        'żadna funkcja', 'żadna opcja', 'żaden link',
       ],
     },
     billing_issue: {
