@@ -85,7 +85,9 @@ export const en: LanguageLexicon = {
         'clarif*', 'explain*', 'best practice*', 'recommended way', 'right way', 'correct way',
         'first time', 'new user', 'beginner', 'newbie', 'can anyone', 'can somebody', 'does anyone',
         'anyone know*', 'anyone else', 'how come', 'what am i doing wrong', 'am i missing',
-        'documentation on how', 'is this expected', 'is this possible', 'how would i', 'could someone',
+        'documentation on how', 'is this expected', 'i m trying to', 'i am trying to', 'im trying to',
+        'i want to know', 'i would like to know', 'does it support', 'how can', 'how could', 'how would',
+        'is it normal', 'is this normal', 'is this a bug', 'what should i', 'should i', 'is this possible', 'how would i', 'could someone',
       ],
       weak: [
         'what', 'why', 'where', 'help', 'install*', 'configur*', 'config',
