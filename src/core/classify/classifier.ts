@@ -16,7 +16,8 @@ const REPEAT_SHARE = 0.5;
 const MAX_COUNTED_REPEATS = 2;
 /** Question marks are a language-neutral hint of a how-to question. */
 const QUESTION_MARK_WEIGHT = 2;
-const NEGATION_WINDOW = 2;
+/** Tokens between a negator and its term: "not a bug", "no es un error", "kein echter Fehler". */
+const NEGATION_WINDOW = 3;
 const SUBJECT_LABELS = /^\s*(\[[^\]]{0,40}\]\s*)+/;
 /**
  * People say what they want first; long bodies trail off into templates, logs and system details.
@@ -354,25 +355,29 @@ function signalKey(signal: DistributiveOmit<Signal, 'key'>, term: string): strin
   return `${target}\u0000${normalizeText(term).trim()}`;
 }
 
-/** Drops a match lying inside a longer match for the same target ("crash*" inside "keeps crashing"). */
+/**
+ * Drops a match lying inside a longer one: the phrase decides what its words mean ("keeps crashing"
+ * is one bug term, not two; "sería genial" asks for a feature, its "genial" is not praise). Category
+ * terms yield to longer category terms; outage and negative wording only to their own kind.
+ */
 function dropContained(matches: Array<TermMatch<Signal>>): Array<TermMatch<Signal>> {
   const longer = matches.filter((match) => match.length > 1);
   if (longer.length === 0) return matches;
   return matches.filter((match) => {
-    const target = targetOf(match.entry.payload);
+    const kind = kindOf(match.entry.payload);
     return !longer.some(
       (other) =>
         other !== match &&
         other.length > match.length &&
-        targetOf(other.entry.payload) === target &&
+        kindOf(other.entry.payload) === kind &&
         other.start <= match.start &&
         match.start + match.length <= other.start + other.length,
     );
   });
 }
 
-function targetOf(signal: Signal): string {
-  return signal.role === 'category' ? signal.category : signal.role;
+function kindOf(signal: Signal): string {
+  return signal.role;
 }
 
 function matchConditions(conditions: FieldConditions, ticket: Ticket): Array<{ rule: Evidence['rule']; value: string }> {

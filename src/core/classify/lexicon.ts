@@ -24,9 +24,9 @@ export interface CategoryTerms {
 export interface LanguageLexicon {
   /** ISO 639-1 code. */
   readonly language: string;
-  /** Words that negate a term that follows within two tokens ("not a bug", "kein Fehler"). */
+  /** Words that negate a term that follows within three tokens ("not a bug", "kein Fehler"). */
   readonly negators: readonly Term[];
-  /** Words that negate a term that precedes them within two tokens (Turkish "hata değil"). */
+  /** Words that negate a term that precedes them within three tokens (Turkish "hata değil"). */
   readonly postNegators: readonly Term[];
   /** Category terms. Every category except `other` should have entries in every language. */
   readonly categories: Readonly<Partial<Record<CategoryId, CategoryTerms>>>;

@@ -19,7 +19,7 @@ describe('cxloop config check', () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(
       file,
-      readFileSync(DEFAULT_POLICY_PATH, 'utf8').replace('threshold: 0.25', 'threshold: 3').replace('remind: 2d, breach: 5d', 'remind: 2x, breach: 5d'),
+      readFileSync(DEFAULT_POLICY_PATH, 'utf8').replace(/threshold: [0-9.]+/, 'threshold: 3').replace('remind: 2d, breach: 5d', 'remind: 2x, breach: 5d'),
     );
     const io = fakeIo();
     expect(await runCli(['config', 'check', file], io)).toBe(1);

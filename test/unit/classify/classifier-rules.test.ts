@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import type { ClassifierRules } from '../../../src/core/classify/classifier-rules.js';
+import { Classifier } from '../../../src/core/classify/classifier.js';
+import { LEXICONS } from '../../../src/core/classify/lexicons/index.js';
+import type { Ticket } from '../../../src/core/ticket.js';
+import { defaultClassifier, defaultRules } from '../../support/default-classifier.js';
+
+function withRules(change: (rules: ClassifierRules) => ClassifierRules): Classifier {
+  return new Classifier(LEXICONS, change(defaultRules));
+}
+
+function withCategoryRules(category: keyof ClassifierRules['categories'], extra: Partial<ClassifierRules['categories']['bug_report']>): Classifier {
+  return withRules((rules) => ({ ...rules, categories: { ...rules.categories, [category]: { ...rules.categories[category], ...extra } } }));
+}
+
+const plain: Ticket = { subject: 'Acme gizmo order', description: 'Order 42 from the gizmo portal.' };
+
+describe('tiers', () => {
+  it.each([
+    ['no signal', {}, 'Please send me a copy of the invoice.', 'normal'],
+    ['Zendesk urgent', { priority: 'urgent' }, 'Please send me a copy of the invoice.', 'critical'],
+    ['Zendesk high', { priority: 'high' }, 'Please send me a copy of the invoice.', 'high'],
+    ['Zendesk low', { priority: 'low' }, 'Please send me a copy of the invoice.', 'normal'],
+    ['outage wording', {}, 'The whole site is down, nobody can log in.', 'critical'],
+    ['German outage wording', {}, 'Die Seite ist komplett ausgefallen, niemand kann sich anmelden.', 'critical'],
+    ['strongly negative wording', {}, 'This is unacceptable, the export lost my data again.', 'high'],
+    ['VIP requester', { requester: { vip: true } }, 'Please send me a copy of the invoice.', 'high'],
+    ['VIP and strongly negative', { requester: { vip: true } }, 'This is unacceptable, I was charged twice.', 'critical'],
+    ['repeat contact', { requester: { recentTicketCount: 3 } }, 'Please send me a copy of the invoice.', 'high'],
+    ['few earlier contacts', { requester: { recentTicketCount: 2 } }, 'Please send me a copy of the invoice.', 'normal'],
+    ['negated outage', {}, 'The site is not down, it is just a question about invoices.', 'normal'],
+  ] as const)('%s -> %s', (_name, fields, description, tier) => {
+    const decision = defaultClassifier.classify({ subject: '', description, ...fields });
+    expect(decision.tier, decision.tierReasons.join('; ')).toBe(tier);
+    expect(decision.tierReasons.length).toBeGreaterThan(0);
+  });
+
+  it('applies a category minimum tier and policy tier rules', () => {
+    const classifier = withRules((rules) => ({
+      ...rules,
+      categories: { ...rules.categories, billing_issue: { ...rules.categories.billing_issue, minTier: 'high' } },
+      tierRules: [{ tier: 'critical', tags: ['enterprise'], channels: [], forms: [], organizations: [] }],
+    }));
+    expect(classifier.classify({ subject: 'Invoice', description: 'Please resend the invoice.' }).tier).toBe('high');
+    const tagged = classifier.classify({ subject: 'Invoice', description: 'Please resend the invoice.', tags: ['enterprise'] });
+    expect(tagged.tier).toBe('critical');
+    expect(tagged.tierReasons).toContain('policy tier rule tag:enterprise');
+  });
+});
+
+describe('policy additions', () => {
+  it('falls back to other below the threshold, keeping the best guess', () => {
+    const decision = defaultClassifier.classify(plain);
+    expect(decision.category).toBe('other');
+    expect(decision.summary).toMatch(/^other/);
+  });
+
+  it('adds terms', () => {
+    const classifier = withCategoryRules('billing_issue', { terms: ['gizmo portal'] });
+    const decision = classifier.classify(plain);
+    expect(decision.category).toBe('billing_issue');
+    expect(decision.evidence[0]).toMatchObject({ rule: 'term', value: 'gizmo portal', source: 'policy', part: 'body' });
+  });
+
+  it('adds regexes', () => {
+    const classifier = withCategoryRules('bug_report', { regexes: ['\\border \\d+\\b'] });
+    expect(classifier.classify(plain)).toMatchObject({ category: 'bug_report', evidence: expect.arrayContaining([expect.objectContaining({ rule: 'regex', part: 'body' })]) });
+  });
+
+  it.each([
+    ['tags', { tags: ['billing'] }, { tags: ['billing', 'x'] }],
+    ['channels', { channels: ['chat'] }, { channel: 'chat' }],
+    ['forms', { forms: ['360001'] }, { formId: '360001' }],
+    ['organizations', { organizations: ['acme'] }, { organization: 'acme' }],
+  ] as const)('adds %s conditions', (_name, rule, fields) => {
+    const classifier = withCategoryRules('billing_issue', rule);
+    const decision = classifier.classify({ ...plain, ...fields });
+    expect(decision.category).toBe('billing_issue');
+    expect(defaultClassifier.classify({ ...plain, ...fields }).category).toBe('other');
+  });
+
+  it('uses only the languages the policy lists', () => {
+    const englishOnly = withRules((rules) => ({ ...rules, languages: ['en'] }));
+    const german = { subject: 'Absturz', description: 'Die Anwendung stürzt beim Speichern ab.' };
+    expect(defaultClassifier.classify(german).category).toBe('bug_report');
+    expect(englishOnly.classify(german).category).toBe('other');
+  });
+
+  it('counts subject terms more than body terms', () => {
+    const decision = defaultClassifier.classify({ subject: 'Refund', description: 'The app is slow.' });
+    expect(decision.category).toBe('billing_issue');
+  });
+
+  it('reads requester comments but not agent notes', () => {
+    const ticket: Ticket = {
+      subject: '',
+      description: 'Hello',
+      comments: [
+        { body: 'I was charged twice, please refund me.', public: true, fromRequester: true },
+        { body: 'Internal: looks like a crash in the bug tracker, maybe a bug.', public: false, fromRequester: false },
+      ],
+    };
+    const decision = defaultClassifier.classify(ticket);
+    expect(decision.category).toBe('billing_issue');
+    expect(decision.scores.bug_report).toBe(0);
+  });
+
+  it('ignores markup, code and URLs', () => {
+    const decision = defaultClassifier.classify({
+      subject: 'Invoice address',
+      description: '<!-- Describe the bug --> Please change the address on my invoice.\n```\nError: crash\n```\nhttps://example.com/bugs/crash',
+    });
+    expect(decision.category).toBe('billing_issue');
+    expect(decision.scores.bug_report).toBe(0);
+  });
+});

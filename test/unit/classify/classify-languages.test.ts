@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import type { CategoryId } from '../../../src/core/taxonomy.js';
+import { defaultClassifier } from '../../support/default-classifier.js';
+
+type Row = readonly [language: string, subject: string, description: string, expected: CategoryId];
+
+/** Tickets as customers write them, one or more per category in every supported language. */
+const TICKETS: readonly Row[] = [
+  ['en', 'App crashes on login', 'Since the last update the app crashes every time I try to log in.', 'bug_report'],
+  ['en', 'Charged twice', 'I was charged twice for my subscription this month, please refund one payment.', 'billing_issue'],
+  ['en', 'Idea: dark mode', 'It would be great if you could add a dark mode to the dashboard.', 'feature_request'],
+  ['en', 'How do I invite my team?', 'I am new here and not sure how to invite colleagues to my workspace.', 'onboarding_help'],
+  ['en', 'Dashboard is very slow', 'Reports take forever to load, sometimes more than a minute.', 'performance_issue'],
+  ['en', '', 'I love this app, it has made my life so much easier. Thank you!', 'sentiment_experience'],
+  ['en', 'Typo in the help article', 'The help article about exports has a typo and a broken link.', 'content_communication'],
+
+  ['de', 'App stürzt ab', 'Seit dem letzten Update stürzt die App beim Öffnen sofort ab.', 'bug_report'],
+  ['de', 'Rechnung falsch', 'Auf meiner Rechnung wurde das Abo doppelt abgebucht, bitte erstatten Sie den Betrag.', 'billing_issue'],
+  ['de', 'Funktionswunsch', 'Es wäre schön, wenn man die Berichte als Excel exportieren könnte.', 'feature_request'],
+  ['de', 'Wie richte ich das ein?', 'Wie kann ich mein Team einladen? Ich finde die Einstellung nicht.', 'onboarding_help'],
+  ['de', 'Sehr langsam', 'Das Dashboard ist extrem langsam und lädt ewig.', 'performance_issue'],
+
+  ['es', 'La aplicación no funciona', 'Desde la actualización la aplicación se cierra sola y me sale un error.', 'bug_report'],
+  ['es', 'Cobro duplicado', 'Me han cobrado dos veces la suscripción, necesito un reembolso.', 'billing_issue'],
+  ['es', 'Sugerencia', 'Sería genial poder exportar los informes a Excel, ¿podrían añadir esa opción?', 'feature_request'],
+  ['es', 'Muy lento', 'La aplicación es muy lenta, tarda mucho en cargar cada página.', 'performance_issue'],
+
+  ['fr', "L'application plante", "Depuis la mise à jour, l'application plante au démarrage.", 'bug_report'],
+  ['fr', 'Facture', "J'ai été facturé deux fois pour mon abonnement, merci de me rembourser.", 'billing_issue'],
+  ['fr', 'Comment inviter mon équipe ?', "Bonjour, comment puis-je ajouter des collègues à mon compte ?", 'onboarding_help'],
+  ['fr', 'Suggestion', "Ce serait bien d'avoir un mode sombre dans l'application.", 'feature_request'],
+
+  ['pt', 'Erro ao salvar', 'O aplicativo não funciona, aparece um erro sempre que tento salvar.', 'bug_report'],
+  ['pt', 'Cobrança indevida', 'Fui cobrado duas vezes na assinatura, quero o reembolso.', 'billing_issue'],
+  ['pt', 'Sistema lento', 'O painel está muito lento, demora mais de um minuto para carregar.', 'performance_issue'],
+
+  ['it', "L'app non funziona", "Dopo l'aggiornamento l'app si blocca e va in crash.", 'bug_report'],
+  ['it', 'Rimborso', 'Mi avete addebitato due volte l’abbonamento, chiedo il rimborso.', 'billing_issue'],
+  ['it', 'Suggerimento', 'Sarebbe bello poter esportare i dati in Excel.', 'feature_request'],
+
+  ['nl', 'App werkt niet', 'Sinds de update werkt de app niet meer en krijg ik een foutmelding.', 'bug_report'],
+  ['nl', 'Factuur', 'Mijn abonnement is twee keer afgeschreven, graag een terugbetaling.', 'billing_issue'],
+  ['nl', 'Erg traag', 'Het dashboard is erg traag en laden duurt eeuwig.', 'performance_issue'],
+
+  ['tr', 'Uygulama çalışmıyor', 'Güncellemeden sonra uygulama açılmıyor, sürekli hata veriyor.', 'bug_report'],
+  ['tr', 'İade talebi', 'Aboneliğim için iki kez ücret alındı, iade istiyorum.', 'billing_issue'],
+  ['tr', 'Çok yavaş', 'Sayfalar çok yavaş yükleniyor, sürekli donuyor.', 'performance_issue'],
+
+  ['ru', 'Не работает приложение', 'После обновления приложение вылетает при запуске, выдаёт ошибку.', 'bug_report'],
+  ['ru', 'Возврат денег', 'С меня дважды списали оплату за подписку, верните деньги.', 'billing_issue'],
+  ['ru', 'Как пригласить коллег?', 'Подскажите, пожалуйста, как добавить коллег в мой аккаунт?', 'onboarding_help'],
+
+  ['pl', 'Aplikacja nie działa', 'Po aktualizacji aplikacja się zawiesza i pokazuje błąd.', 'bug_report'],
+  ['pl', 'Faktura', 'Pobrano ode mnie podwójną opłatę za subskrypcję, proszę o zwrot.', 'billing_issue'],
+  ['pl', 'Propozycja', 'Byłoby super, gdyby można było eksportować raporty do Excela.', 'feature_request'],
+
+  ['cs', 'Aplikace nefunguje', 'Po aktualizaci aplikace padá a zobrazuje chybu.', 'bug_report'],
+  ['cs', 'Faktura', 'Předplatné mi bylo strženo dvakrát, prosím o vrácení peněz.', 'billing_issue'],
+  ['cs', 'Pomalé načítání', 'Stránky se načítají strašně pomalu.', 'performance_issue'],
+];
+
+describe('classification in every supported language', () => {
+  it.each(TICKETS)('[%s] %s -> %s', (_language, subject, description, expected) => {
+    const decision = defaultClassifier.classify({ subject, description });
+    expect(decision.category, decision.summary).toBe(expected);
+    expect(decision.confidence).toBeGreaterThan(0);
+  });
+
+  it('covers all eleven languages', () => {
+    expect(new Set(TICKETS.map(([language]) => language)).size).toBe(11);
+  });
+});
+
+/** Negated defect wording must not make a ticket a bug report. */
+const NEGATIONS: ReadonlyArray<readonly [string, string, string]> = [
+  ['en', 'This is not a bug, but could you add an export to CSV?', 'bug'],
+  ['de', 'Das ist kein Fehler, aber es wäre schön, wenn man Berichte exportieren könnte.', 'fehler'],
+  ['es', 'No es un error, pero sería genial poder exportar los informes.', 'error'],
+  ['fr', "Ce n'est pas un bug, mais ce serait bien de pouvoir exporter les rapports.", 'bug'],
+  ['pt', 'Não é um erro, mas seria ótimo poder exportar os relatórios.', 'erro'],
+  ['it', 'Non è un errore, ma sarebbe bello poter esportare i report.', 'errore'],
+  ['nl', 'Het is geen fout, maar het zou fijn zijn als je rapporten kunt exporteren.', 'fout'],
+  ['tr', 'Bu bir hata değil, ama raporları dışa aktarabilmek harika olurdu.', 'hata'],
+  ['ru', 'Это не ошибка, но было бы здорово экспортировать отчёты.', 'ошибк'],
+  ['pl', 'To nie błąd, ale byłoby super, gdyby można było eksportować raporty.', 'błąd'],
+  ['cs', 'Není to chyba, ale bylo by skvělé moci exportovat přehledy.', 'chyb'],
+];
+
+describe('negation', () => {
+  it.each(NEGATIONS)('[%s] %s', (_language, description, negatedWord) => {
+    const decision = defaultClassifier.classify({ subject: '', description });
+    expect(decision.category, decision.summary).toBe('feature_request');
+    expect(decision.scores.bug_report).toBe(0);
+    const folded = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace('ł', 'l');
+    expect(decision.negated.map((item) => folded(item.value)).join(' ')).toContain(folded(negatedWord).slice(0, 3));
+  });
+
+  it('counts a denied defect as experience feedback', () => {
+    const decision = defaultClassifier.classify({ subject: '', description: 'I have never had any problems with this app, it never crashes.' });
+    expect(decision.category).toBe('sentiment_experience');
+  });
+
+  it('does not let a negation reach across a clause', () => {
+    const decision = defaultClassifier.classify({ subject: '', description: "It doesn't work. Crash on every start." });
+    expect(decision.category).toBe('bug_report');
+    expect(decision.negated).toEqual([]);
+  });
+});
+
+describe('quoted replies and signatures are stripped before matching', () => {
+  it.each([
+    ['en', 'Thanks, the invoice is correct now.\n\nOn Tue, 4 Jun 2024, Support <help@example.com> wrote:\n> The app crashes because of a bug we fixed.', 'billing_issue'],
+    ['de', 'Danke, die Rechnung stimmt jetzt.\n\nAm 04.06.2024 um 10:00 schrieb Support <help@example.com>:\n> Die App stürzt wegen eines Fehlers ab.', 'billing_issue'],
+    ['es', 'Gracias, la factura ya está bien.\n\nEl mar, 4 jun 2024 a las 10:00, Soporte <help@example.com> escribió:\n> La aplicación falla por un error.', 'billing_issue'],
+    ['fr', 'Merci, la facture est correcte maintenant.\n\nLe mar. 4 juin 2024 à 10:00, Support <help@example.com> a écrit :\n> L’application plante à cause d’un bug.', 'billing_issue'],
+    ['en', 'How do I add a second admin?\n\nBest regards,\nAnna Crash\nSenior bug hunter, Broken Ltd.', 'onboarding_help'],
+    ['en', 'How do I add a second admin?\n> Our app keeps crashing', 'onboarding_help'],
+  ] as const)('[%s] %j', (_language, description, expected) => {
+    const decision = defaultClassifier.classify({ subject: '', description });
+    expect(decision.category, decision.summary).toBe(expected);
+    expect(decision.scores.bug_report).toBe(0);
+  });
+});
