@@ -47,7 +47,8 @@ interface Counted {
   readonly signal: Signal;
   readonly term: string;
   readonly weight: number;
-  count: number;
+  /** Token positions it was found at: twins from two lexicons at one position count once. */
+  readonly starts: Set<number>;
 }
 
 export interface Evidence {
@@ -259,15 +260,16 @@ export class Classifier {
       const negated = negatorAt.size + postNegatorAt.size > 0 && isNegated(match);
       const byEntry = counted[negated ? 1 : 0];
       const seen = byEntry.get(signal.key);
-      if (seen) seen.count++;
+      if (seen) seen.starts.add(match.start);
       else {
         const weight = signal.role === 'category' ? signal.weight * (match.start < LEAD_TOKENS ? 1 : TAIL_FACTOR) : 0;
-        byEntry.set(signal.key, { signal, term: match.entry.term, weight, count: 1 });
+        byEntry.set(signal.key, { signal, term: match.entry.term, weight, starts: new Set([match.start]) });
       }
     }
     const found: Array<{ evidence: Evidence; negated: boolean }> = [];
     counted.forEach((byEntry, negatedIndex) => {
-      for (const { signal, term, weight, count } of byEntry.values()) {
+      for (const { signal, term, weight, starts } of byEntry.values()) {
+        const count = starts.size;
         const repeats = Math.min(count - 1, MAX_COUNTED_REPEATS);
         found.push({
           evidence: {

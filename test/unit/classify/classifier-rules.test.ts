@@ -114,3 +114,14 @@ describe('policy additions', () => {
     expect(decision.scores.bug_report).toBe(0);
   });
 });
+
+describe('evidence counting', () => {
+  it('counts a word two lexicons share once per occurrence', () => {
+    const decision = defaultClassifier.classify({ subject: '', description: 'App login app' });
+    const app = decision.evidence.find((item) => item.value === 'app' && item.for === 'sentiment_experience');
+    expect(app?.count).toBe(2);
+    const login = decision.evidence.filter((item) => item.value === 'login');
+    expect(login).toHaveLength(1);
+    expect(login[0]?.count).toBe(1);
+  });
+});
