@@ -7,7 +7,7 @@ import { compileLanguageDetector, type LanguageDetector } from './detect-languag
 import { compileReplyStripper, type ReplyStripper } from './strip-replies.js';
 import { TermMatcher, type TermEntry, type TermMatch } from './term-matcher.js';
 import { normalizeText } from './normalize-text.js';
-import { tokenizeClauses } from './tokenize-clauses.js';
+import { tokenizeClauses, type ClauseTokens } from './tokenize-clauses.js';
 
 export const STRONG_WEIGHT = 3;
 export const WEAK_WEIGHT = 1;
@@ -24,6 +24,12 @@ const SUBJECT_LABELS = /^\s*(\[[^\]]{0,40}\]\s*)+/;
  * Terms first seen after the lead count at TAIL_FACTOR of their weight.
  */
 const LEAD_TOKENS = 120;
+/**
+ * What a person writes about their problem fits well within these; beyond them bodies are logs,
+ * stack traces and pasted mails. The caps also bound the work a hostile 1 MB ticket can cause.
+ */
+const MAX_BODY_CHARS = 3_000;
+const MAX_BODY_TOKENS = 400;
 const TAIL_FACTOR = 0.5;
 const DEFECT_CATEGORIES: ReadonlySet<CategoryId> = new Set(['bug_report', 'performance_issue']);
 const NEGATED_DEFECT_WEIGHT = 2;
@@ -48,7 +54,9 @@ interface Counted {
   readonly term: string;
   readonly weight: number;
   /** Token positions it was found at: twins from two lexicons at one position count once. */
-  readonly starts: Set<number>;
+  readonly first: number;
+  later?: Set<number>;
+  count: number;
 }
 
 export interface Evidence {
@@ -132,7 +140,7 @@ export class Classifier {
     const body = this.bodyOf(ticket);
     const parts = [
       { part: 'subject' as const, multiplier: this.rules.subjectWeight, ...tokenizeClauses(ticket.subject) },
-      { part: 'body' as const, multiplier: 1, ...tokenizeClauses(body) },
+      { part: 'body' as const, multiplier: 1, ...firstTokens(tokenizeClauses(body.slice(0, MAX_BODY_CHARS)), MAX_BODY_TOKENS) },
     ];
     const languages = this.detectLanguages(parts.map((part) => part.tokens));
 
@@ -260,16 +268,17 @@ export class Classifier {
       const negated = negatorAt.size + postNegatorAt.size > 0 && isNegated(match);
       const byEntry = counted[negated ? 1 : 0];
       const seen = byEntry.get(signal.key);
-      if (seen) seen.starts.add(match.start);
-      else {
+      if (!seen) {
         const weight = signal.role === 'category' ? signal.weight * (match.start < LEAD_TOKENS ? 1 : TAIL_FACTOR) : 0;
-        byEntry.set(signal.key, { signal, term: match.entry.term, weight, starts: new Set([match.start]) });
+        byEntry.set(signal.key, { signal, term: match.entry.term, weight, first: match.start, count: 1 });
+      } else if (match.start !== seen.first && !seen.later?.has(match.start)) {
+        (seen.later ??= new Set()).add(match.start);
+        seen.count++;
       }
     }
     const found: Array<{ evidence: Evidence; negated: boolean }> = [];
     counted.forEach((byEntry, negatedIndex) => {
-      for (const { signal, term, weight, starts } of byEntry.values()) {
-        const count = starts.size;
+      for (const { signal, term, weight, count } of byEntry.values()) {
         const repeats = Math.min(count - 1, MAX_COUNTED_REPEATS);
         found.push({
           evidence: {
@@ -419,6 +428,11 @@ function pickBest(scores: Record<CategoryId, number>): { best: CategoryId; confi
 
 /** Template prompts ("**What is the current behavior?**", "### Why?") are not the customer asking. */
 const TEMPLATE_PROMPT = /\*\*[^*\n]{0,200}\*\*|^\s{0,3}#{1,6} .*$/gm;
+
+function firstTokens(tokens: ClauseTokens, limit: number): ClauseTokens {
+  if (tokens.tokens.length <= limit) return tokens;
+  return { tokens: tokens.tokens.slice(0, limit), clauses: tokens.clauses.slice(0, limit) };
+}
 
 function countQuestionMarks(raw: string): number {
   if (!raw.includes('?')) return 0;

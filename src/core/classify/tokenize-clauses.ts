@@ -6,24 +6,29 @@ export interface ClauseTokens {
   readonly clauses: number[];
 }
 
-const TOKEN_OR_BREAK = /[\p{L}\p{N}]+|[.,;:!?()\n\r]+/gu;
+const TOKEN = /[\p{L}\p{N}]+/gu;
 
 /**
  * Tokenises like `tokenize` and also numbers the clauses, so that negation ("not a bug") is only
  * looked for within the clause of the term it would negate ("it does not work, bug in login").
  */
 export function tokenizeClauses(text: string): ClauseTokens {
+  const normalized = normalizeText(text);
   const tokens: string[] = [];
   const clauses: number[] = [];
   let clause = 0;
-  for (const piece of normalizeText(text).match(TOKEN_OR_BREAK) ?? []) {
-    const code = piece.charCodeAt(0);
-    if (isBreak(code)) {
-      clause++;
-      continue;
+  let previousEnd = 0;
+  TOKEN.lastIndex = 0;
+  for (let match = TOKEN.exec(normalized); match !== null; match = TOKEN.exec(normalized)) {
+    for (let index = previousEnd; index < match.index; index++) {
+      if (isBreak(normalized.charCodeAt(index))) {
+        clause++;
+        break;
+      }
     }
-    tokens.push(piece);
+    tokens.push(match[0]);
     clauses.push(clause);
+    previousEnd = TOKEN.lastIndex;
   }
   return { tokens, clauses };
 }
