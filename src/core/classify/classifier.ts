@@ -375,20 +375,16 @@ function dropContained(matches: Array<TermMatch<Signal>>): Array<TermMatch<Signa
   const longer = matches.filter((match) => match.length > 1);
   if (longer.length === 0) return matches;
   return matches.filter((match) => {
-    const kind = kindOf(match.entry.payload);
+    const kind = match.entry.payload.role;
     return !longer.some(
       (other) =>
         other !== match &&
         other.length > match.length &&
-        kindOf(other.entry.payload) === kind &&
+        other.entry.payload.role === kind &&
         other.start <= match.start &&
         match.start + match.length <= other.start + other.length,
     );
   });
-}
-
-function kindOf(signal: Signal): string {
-  return signal.role;
 }
 
 function matchConditions(conditions: FieldConditions, ticket: Ticket): Array<{ rule: Evidence['rule']; value: string }> {

@@ -3,7 +3,7 @@ import { normalizeText } from './normalize-text.js';
 /**
  * Frequent function words per language, folded like ticket text (normalize-text.ts). Enough to tell
  * which lexicons apply to a text, so that a Spanish "no" or a German "also" is not read into an
- * English ticket. Words shared by several languages count for each.
+ * English ticket. A word shared by n languages ("de", "no", "to") gives each of them 1/n of a hit.
  */
 const STOPWORDS: Readonly<Record<string, string>> = {
   en: 'the and is are was were to of in it this that for with on my you i have has not but be can do does would there what when they your we an from at or as all',
@@ -43,10 +43,6 @@ export function compileLanguageDetector(languages: readonly string[]): LanguageD
     }
   });
 
-  // A word shared by n languages ("de", "no", "to") gives each of them 1/n of a hit.
-  const share = new Map<string, number>();
-  for (const [word, list] of byWord) share.set(word, 1 / list.length);
-
   return function detectLanguages(parts: ReadonlyArray<readonly string[]>): ReadonlySet<string> {
     const hits = new Array<number>(languages.length).fill(0);
     let budget = MAX_TOKENS;
@@ -54,12 +50,8 @@ export function compileLanguageDetector(languages: readonly string[]): LanguageD
       const limit = Math.min(tokens.length, budget);
       budget -= limit;
       for (let index = 0; index < limit; index++) {
-        const token = tokens[index] as string;
-        const list = byWord.get(token);
-        if (list) {
-          const weight = share.get(token) as number;
-          for (const language of list) hits[language]! += weight;
-        }
+        const list = byWord.get(tokens[index] as string);
+        if (list) for (const language of list) hits[language]! += 1 / list.length;
       }
     }
     let best = 0;
@@ -72,6 +64,3 @@ export function compileLanguageDetector(languages: readonly string[]): LanguageD
     return detected;
   };
 }
-
-/** Languages the detector knows stop words for. */
-export const DETECTABLE_LANGUAGES: readonly string[] = Object.keys(STOPWORDS);

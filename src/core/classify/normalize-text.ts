@@ -34,10 +34,3 @@ export function normalizeText(text: string): string {
   out = out.normalize('NFKD').replace(COMBINING_MARKS, '');
   return out.replace(UNDECOMPOSED_LETTERS, (letter) => UNDECOMPOSED[letter] ?? letter);
 }
-
-const TOKEN = /[\p{L}\p{N}]+/gu;
-
-/** Normalises and splits on anything that is not a letter or digit. */
-export function tokenize(text: string): string[] {
-  return normalizeText(text).match(TOKEN) ?? [];
-}

@@ -9,7 +9,7 @@ export interface ClauseTokens {
 const TOKEN = /[\p{L}\p{N}]+/gu;
 
 /**
- * Tokenises like `tokenize` and also numbers the clauses, so that negation ("not a bug") is only
+ * Normalises (normalize-text.ts), splits on anything that is not a letter or digit, and numbers the clauses, so that negation ("not a bug") is only
  * looked for within the clause of the term it would negate ("it does not work, bug in login").
  */
 export function tokenizeClauses(text: string): ClauseTokens {

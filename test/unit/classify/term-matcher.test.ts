@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { tokenize } from '../../../src/core/classify/normalize-text.js';
+import { tokenizeClauses } from '../../../src/core/classify/tokenize-clauses.js';
 import { InvalidTermError, TermMatcher } from '../../../src/core/classify/term-matcher.js';
 
 const matchesOf = (terms: string[], text: string): string[] =>
-  new TermMatcher(terms.map((term) => ({ term, payload: term }))).match(tokenize(text)).map((match) => match.entry.payload);
+  new TermMatcher(terms.map((term) => ({ term, payload: term }))).match(tokenizeClauses(text).tokens).map((match) => match.entry.payload);
 
 describe('TermMatcher', () => {
   it.each([
