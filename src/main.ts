@@ -2,17 +2,46 @@ import { Redis } from 'ioredis';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { healthzRoute, metricsRoute } from './adapters/http/health-routes.js';
 import { startHttpServer, type RunningServer } from './adapters/http/http-server.js';
+import { createPromRoutingMetrics } from './adapters/metrics/prom-routing-metrics.js';
+import { ZendeskQueues, startZendeskWorkers, type ZendeskWorkers } from './adapters/queue/zendesk-workers.js';
 import { RedisHealthCheck } from './adapters/redis/redis-health-check.js';
+import { createRedisKeys } from './adapters/redis/redis-keys.js';
+import { RedisTicketStore } from './adapters/redis/redis-ticket-store.js';
+import { NodeZendeskApi } from './adapters/zendesk/node-zendesk-api.js';
+import { RecordingZendeskApi } from './adapters/zendesk/recording-zendesk-api.js';
+import { ZENDESK_TEST_SECRET, zendeskWebhookRoute } from './adapters/zendesk/webhook-route.js';
 import { createClassifier } from './app/create-classifier.js';
-import type { Logger } from './app/ports.js';
+import type { Logger, ZendeskApi } from './app/ports.js';
 import type { Env } from './config/env-schema.js';
 import type { Policy } from './config/policy-schema.js';
 
 export interface Cxloop {
   readonly http: RunningServer;
   readonly dryRun: boolean;
+  readonly queues: ZendeskQueues;
   stop(): Promise<void>;
 }
+
+/** web: HTTP only; worker: queues only; all: both (the default, one process type). */
+export type Role = 'all' | 'web' | 'worker';
+
+export interface StartOptions {
+  readonly env: Env;
+  readonly policy: Policy;
+  readonly logger: Logger;
+  readonly host?: string;
+  readonly role?: Role;
+  /** Clock for the webhook window and routing decisions; tests inject one. */
+  readonly now?: () => number;
+  /** Route through update_many once this many tickets wait (default 5). */
+  readonly batchThreshold?: number;
+  /** Replaces the Zendesk client (tests and benchmarks). */
+  readonly zendesk?: ZendeskApi;
+}
+
+const DEFAULT_BATCH_THRESHOLD = 5;
+/** The first reconciliation (no cursor saved yet) reads this far back. */
+const FIRST_RECONCILE_LOOKBACK_MS = 3_600_000;
 
 /** Dry-run unless both Zendesk and Slack credentials are set, or CXLOOP_DRY_RUN says otherwise. */
 export function isDryRun(env: Env): boolean {
@@ -24,8 +53,10 @@ export function isDryRun(env: Env): boolean {
  * Composition root: config -> adapters -> server. Everything a later capability needs (queues,
  * workers, Zendesk and Slack clients) is wired here, so tests can start the whole app on port 0.
  */
-export async function startCxloop(options: { env: Env; policy: Policy; logger: Logger; host?: string }): Promise<Cxloop> {
+export async function startCxloop(options: StartOptions): Promise<Cxloop> {
   const { env, policy, logger } = options;
+  const now = options.now ?? Date.now;
+  const role = options.role ?? 'all';
   const dryRun = isDryRun(env);
   if (!dryRun && (env.ZENDESK_API_TOKEN === undefined || env.SLACK_BOT_TOKEN === undefined)) {
     throw new Error('CXLOOP_DRY_RUN=false needs ZENDESK_SUBDOMAIN, ZENDESK_EMAIL, ZENDESK_API_TOKEN, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET');
@@ -34,7 +65,7 @@ export async function startCxloop(options: { env: Env; policy: Policy; logger: L
     throw new Error('ZENDESK_WEBHOOK_SECRET is not set: copy the signing secret of the cxloop webhook in Zendesk (Admin Center > Webhooks) into it');
   }
   // Built at start-up so a policy whose terms do not compile fails now, not on the first ticket.
-  createClassifier(policy);
+  const classifier = createClassifier(policy);
 
   const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', (error: Error) => logger.log('warn', 'redis connection error', { error: error.message }));
@@ -53,27 +84,82 @@ export async function startCxloop(options: { env: Env; policy: Policy; logger: L
     dryRun ? 1 : 0,
   );
 
-  const http = await startHttpServer({
-    port: env.PORT,
-    ...(options.host ? { host: options.host } : {}),
-    logger,
-    routes: [healthzRoute([new RedisHealthCheck(redis)], { dryRun }), metricsRoute(registry)],
-  });
-  logger.log('info', 'cxloop started', { url: http.url, dryRun });
+  const metrics = createPromRoutingMetrics(registry);
+
+  const keys = createRedisKeys(env.CXLOOP_REDIS_PREFIX);
+  const store = new RedisTicketStore(redis, keys);
+  const zendesk = options.zendesk ?? zendeskClientFor(env, dryRun, logger);
+  const queues = new ZendeskQueues({ producer: redis, prefix: keys.queuePrefix });
+  // Workers block on Redis and must wait out a blip rather than fail: maxRetriesPerRequest null.
+  const workerRedis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  workerRedis.on('error', (error: Error) => logger.log('warn', 'redis (workers) connection error', { error: error.message }));
+  let workers: ZendeskWorkers | undefined;
+  if (role !== 'web') {
+    workers = await startZendeskWorkers({
+      queues,
+      connection: workerRedis,
+      events: { store, zendesk, classifier, policy, logger, now },
+      writer: {
+        zendesk,
+        store,
+        logger,
+        now,
+        onSent: (plans, sentAt) => {
+          for (const plan of plans) metrics.routingLatency(Math.max(0, sentAt - plan.receivedAt) / 1000);
+        },
+      },
+      reconcile: { zendesk, store, logger, now, firstRunLookbackMs: FIRST_RECONCILE_LOOKBACK_MS, maxPages: 5, everyMs: env.ZENDESK_RECONCILE_EVERY },
+      updatesPerMinute: env.ZENDESK_UPDATES_PER_MINUTE,
+      batchThreshold: options.batchThreshold ?? DEFAULT_BATCH_THRESHOLD,
+      metrics,
+      logger,
+    });
+  }
+
+  const routes = [healthzRoute([new RedisHealthCheck(redis)], { dryRun }), metricsRoute(registry)];
+  if (role !== 'worker') {
+    routes.push(
+      zendeskWebhookRoute({
+        secret: env.ZENDESK_WEBHOOK_SECRET ?? ZENDESK_TEST_SECRET,
+        maxAgeMs: env.ZENDESK_WEBHOOK_MAX_AGE,
+        maxBytes: env.ZENDESK_WEBHOOK_MAX_BYTES,
+        inbox: queues.inbox,
+        metrics,
+        logger,
+        now,
+      }),
+    );
+  }
+  const http = await startHttpServer({ port: env.PORT, ...(options.host ? { host: options.host } : {}), logger, routes });
+  logger.log('info', 'cxloop started', { url: http.url, dryRun, role });
 
   let stopping: Promise<void> | undefined;
   return {
     http,
     dryRun,
+    queues,
     stop() {
       stopping ??= (async () => {
         await http.close();
+        await workers?.close();
+        await queues.close();
+        await workerRedis.quit().catch(() => workerRedis.disconnect());
         await redis.quit().catch(() => redis.disconnect());
         logger.log('info', 'cxloop stopped');
       })();
       return stopping;
     },
   };
+}
+
+function zendeskClientFor(env: Env, dryRun: boolean, logger: Logger): ZendeskApi {
+  if (dryRun || env.ZENDESK_EMAIL === undefined || env.ZENDESK_API_TOKEN === undefined) return new RecordingZendeskApi(logger);
+  return new NodeZendeskApi({
+    email: env.ZENDESK_EMAIL,
+    token: env.ZENDESK_API_TOKEN,
+    ...(env.ZENDESK_SUBDOMAIN ? { subdomain: env.ZENDESK_SUBDOMAIN } : {}),
+    ...(env.ZENDESK_API_URL ? { apiUrl: env.ZENDESK_API_URL } : {}),
+  });
 }
 
 /** redis://user:pass@host:6379 -> redis://***@host:6379, for messages and logs. */

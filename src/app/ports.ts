@@ -1,3 +1,8 @@
+import type { Override, RoutingState } from '../core/routing/detect-override.js';
+import type { RoutePlan, TicketUpdate } from '../core/routing/route-plan.js';
+import type { Tier } from '../core/taxonomy.js';
+import type { SatisfactionScore, TicketEvent, TicketSnapshot, ZendeskStatus } from '../core/ticket-event.js';
+
 /** Ports the use-cases talk to; adapters implement them. */
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -11,4 +16,85 @@ export interface Logger {
 export interface HealthCheck {
   readonly name: string;
   check(): Promise<{ ok: true } | { ok: false; reason: string }>;
+}
+
+/** Durable intake of Zendesk events: accepted means stored in Redis, safe to answer 2xx. */
+export interface EventInbox {
+  /** Throws InboxUnavailableError when the event could not be stored (answer 503 so Zendesk retries). */
+  accept(event: TicketEvent, receivedAt: number): Promise<'accepted' | 'duplicate'>;
+}
+
+/** Routing writes waiting for Zendesk; one per ticket at most. */
+export interface RouteQueue {
+  enqueue(plan: RoutePlan): Promise<void>;
+  /** Drops a write not yet sent (an agent overrode the routing first). */
+  cancel(ticketId: number): Promise<void>;
+}
+
+/** What cxloop keeps per ticket: the latest snapshot's key fields and where routing stands. */
+export interface TicketRecord {
+  readonly ticketId: number;
+  readonly updatedAt: number;
+  readonly status: ZendeskStatus | null;
+  readonly routing: (RoutingState & { readonly tier: Tier }) | null;
+  /** An agent's correction froze the routing: cxloop never writes it again. */
+  readonly overridden: boolean;
+}
+
+export interface Correction {
+  readonly ticketId: number;
+  readonly override: Override;
+  readonly actorId: number | null;
+  readonly at: number;
+}
+
+export interface TicketStore {
+  /** Stores the snapshot's fields unless a newer snapshot is already stored (events arrive out of order). */
+  observe(snapshot: TicketSnapshot): Promise<{ applied: boolean; previous: TicketRecord | null }>;
+  get(ticketId: number): Promise<TicketRecord | null>;
+  /** Records the routing decision; false when the ticket already has one (another event won). */
+  claimRouting(ticketId: number, routing: RoutingState & { readonly tier: Tier }): Promise<boolean>;
+  markRouted(ticketId: number, at: number): Promise<void>;
+  /** Freezes routing and appends the correction to the corrections log; false if already frozen. */
+  recordOverride(correction: Correction): Promise<boolean>;
+  recordSatisfaction(ticketId: number, score: SatisfactionScore, at: number): Promise<void>;
+  getExportCursor(): Promise<string | null>;
+  setExportCursor(cursor: string): Promise<void>;
+}
+
+/** Zendesk's REST API as cxloop uses it. Errors are ZendeskApiError (see zendesk-api-error.ts). */
+export interface ZendeskApi {
+  /** Id of the Zendesk user cxloop writes as (its own changes are not agent overrides); null when unknown. */
+  currentUserId(): Promise<number | null>;
+  getTicket(ticketId: number): Promise<TicketSnapshot>;
+  /** One Update Ticket call with safe_update; throws code CONFLICT when the ticket moved on. */
+  updateTicket(update: TicketUpdate): Promise<void>;
+  /** One update_many call (at most 100 tickets, each with its own changes); returns the job status id. */
+  updateMany(updates: readonly TicketUpdate[]): Promise<string>;
+  getJobStatus(jobId: string): Promise<JobStatus>;
+  /** One page of the incremental ticket export. */
+  exportTickets(from: { cursor: string } | { startTime: number }): Promise<ExportPage>;
+}
+
+export interface JobStatus {
+  readonly status: 'queued' | 'working' | 'completed' | 'failed' | 'killed';
+  readonly results: readonly { readonly ticketId: number; readonly success: boolean; readonly error?: string }[];
+}
+
+export interface ExportPage {
+  readonly snapshots: readonly TicketSnapshot[];
+  /** Tickets in the page that could not be read (logged, skipped). */
+  readonly skipped: number;
+  readonly afterCursor: string | null;
+  readonly endOfStream: boolean;
+}
+
+/** Counters and timings of ingest and routing, exposed on /metrics. */
+export interface RoutingMetrics {
+  webhook(outcome: 'accepted' | 'duplicate' | 'ignored' | 'unauthorized' | 'invalid' | 'too_large' | 'unavailable'): void;
+  event(outcome: string): void;
+  /** Tickets written per path: single Update Ticket or update_many. */
+  routed(path: 'single' | 'batch', tickets: number): void;
+  /** Webhook received -> routing write sent, in seconds. */
+  routingLatency(seconds: number): void;
 }

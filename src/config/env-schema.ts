@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDuration } from '../core/duration.js';
 import { formatIssues, type ConfigProblem } from './format-issues.js';
 
 /**
@@ -9,6 +10,17 @@ import { formatIssues, type ConfigProblem } from './format-issues.js';
 const optionalText = z.string().trim().min(1).optional();
 const optionalUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional();
 
+/** A duration such as "5m" or "2h", parsed to milliseconds. */
+const durationMs = z.string().transform((text, context) => {
+  const parsed = parseDuration(text);
+  if (!parsed.ok) {
+    context.addIssue({ code: 'custom', message: parsed.reason });
+    return z.NEVER;
+  }
+  return parsed.minutes * 60_000;
+});
+const positiveInt = (max: number) => z.coerce.number({ error: 'must be a number' }).int().min(1).max(max);
+
 /** "true"/"false"/"1"/"0"; z.coerce.boolean() would turn "false" into true. */
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
@@ -18,6 +30,10 @@ export const envSchema = z
   .object({
     PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65_535).default(3000),
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
+    CXLOOP_REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be letters, digits, _ or - (it prefixes every Redis key and queue)')
+      .default('cxloop'),
     CXLOOP_CONFIG: optionalText,
     CXLOOP_DRY_RUN: booleanFlag.optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -29,6 +45,10 @@ export const envSchema = z
     ZENDESK_API_TOKEN: optionalText,
     ZENDESK_WEBHOOK_SECRET: optionalText,
     ZENDESK_API_URL: optionalUrl,
+    ZENDESK_WEBHOOK_MAX_AGE: durationMs.default(5 * 60_000),
+    ZENDESK_WEBHOOK_MAX_BYTES: positiveInt(16 * 1024 * 1024).default(256 * 1024),
+    ZENDESK_UPDATES_PER_MINUTE: positiveInt(100_000).default(100),
+    ZENDESK_RECONCILE_EVERY: durationMs.default(10 * 60_000),
     SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
     SLACK_SIGNING_SECRET: optionalText,
     SLACK_API_URL: optionalUrl,

@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { HealthCheck } from '../../app/ports.js';
-import { sendJson, type Route } from './http-server.js';
+import { sendJson, type Route } from '../../app/http-route.js';
 
 /** GET /healthz: 200 when every dependency answers, 503 naming the ones that do not. */
 export function healthzRoute(checks: readonly HealthCheck[], info: Readonly<Record<string, unknown>>): Route {

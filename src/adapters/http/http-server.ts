@@ -1,14 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sendJson, type Route } from '../../app/http-route.js';
 import type { Logger } from '../../app/ports.js';
-
-export type RouteHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void> | void;
-
-export interface Route {
-  readonly method: 'GET' | 'POST';
-  readonly path: string;
-  readonly handler: RouteHandler;
-}
 
 export interface RunningServer {
   readonly server: Server;
@@ -66,10 +59,4 @@ export async function startHttpServer(options: {
         server.closeIdleConnections();
       }),
   };
-}
-
-export function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  response.end(text);
 }

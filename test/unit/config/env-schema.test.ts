@@ -15,8 +15,25 @@ describe('parseEnv', () => {
     const result = parseEnv({});
     expect(result).toEqual({
       ok: true,
-      env: { PORT: 3000, REDIS_URL: 'redis://127.0.0.1:6379', LOG_LEVEL: 'info' },
+      env: {
+        PORT: 3000,
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        CXLOOP_REDIS_PREFIX: 'cxloop',
+        LOG_LEVEL: 'info',
+        ZENDESK_WEBHOOK_MAX_AGE: 300_000,
+        ZENDESK_WEBHOOK_MAX_BYTES: 262_144,
+        ZENDESK_UPDATES_PER_MINUTE: 100,
+        ZENDESK_RECONCILE_EVERY: 600_000,
+      },
     });
+  });
+
+  it('parses ingest and routing limits, naming the bad key', () => {
+    const parsed = parseEnv({ ZENDESK_WEBHOOK_MAX_AGE: '2m', ZENDESK_UPDATES_PER_MINUTE: '300' });
+    expect(parsed).toMatchObject({ ok: true, env: { ZENDESK_WEBHOOK_MAX_AGE: 120_000, ZENDESK_UPDATES_PER_MINUTE: 300 } });
+    const bad = parseEnv({ ZENDESK_RECONCILE_EVERY: 'soon', ZENDESK_WEBHOOK_MAX_BYTES: '0', CXLOOP_REDIS_PREFIX: 'a:b' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.problems.map((problem) => problem.path).sort()).toEqual(['CXLOOP_REDIS_PREFIX', 'ZENDESK_RECONCILE_EVERY', 'ZENDESK_WEBHOOK_MAX_BYTES']);
   });
 
   it('returns a frozen object', () => {

@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import type { EventInbox } from '../../app/ports.js';
+import { InboxUnavailableError } from '../../app/zendesk-api-error.js';
+import type { TicketEvent } from '../../core/ticket-event.js';
+import { DEDUPE_TTL_MS, JOB_OPTIONS, type EventJob } from './job-catalogue.js';
+
+/**
+ * Stores each verified event as a BullMQ job before the webhook is answered. BullMQ's
+ * deduplication (throttle mode: the id is held for DEDUPE_TTL_MS, finished or not) makes a second
+ * delivery of the same event a no-op atomically with the add; the lookup before it only labels
+ * the answer.
+ */
+export class BullmqEventInbox implements EventInbox {
+  constructor(private readonly queue: Queue<EventJob>) {}
+
+  async accept(event: TicketEvent, receivedAt: number): Promise<'accepted' | 'duplicate'> {
+    const deduplicationId = createHash('sha256').update(event.key).digest('base64url');
+    try {
+      if (await this.queue.getDeduplicationJobId(deduplicationId)) return 'duplicate';
+      await this.queue.add('ticket-event', { v: 1, event, receivedAt }, { ...JOB_OPTIONS.events, deduplication: { id: deduplicationId, ttl: DEDUPE_TTL_MS } });
+      return 'accepted';
+    } catch (error) {
+      throw new InboxUnavailableError(`could not store the event in Redis: ${(error as Error).message}`, { cause: error });
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import type { Queue } from 'bullmq';
+import type { RouteQueue } from '../../app/ports.js';
+import type { RoutePlan } from '../../core/routing/route-plan.js';
+import { JOB_OPTIONS, routeJobId, type RouteJob } from './job-catalogue.js';
+
+/** Routing writes as BullMQ jobs with the ticket's id: queueing the same ticket twice is a no-op. */
+export class BullmqRouteQueue implements RouteQueue {
+  constructor(private readonly queue: Queue<RouteJob>) {}
+
+  async enqueue(plan: RoutePlan, options: { single?: boolean } = {}): Promise<void> {
+    await this.queue.add('route', { v: 1, plan, ...(options.single ? { single: true } : {}) }, { ...JOB_OPTIONS.routes, jobId: routeJobId(plan.ticketId) });
+  }
+
+  async cancel(ticketId: number): Promise<void> {
+    // 0 when the job is active: its writer re-reads the store and skips an overridden ticket.
+    await this.queue.remove(routeJobId(ticketId));
+  }
+}

@@ -1,0 +1,219 @@
+import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { handleTicketEvent, type TicketEventDeps } from '../../app/handle-ticket-event.js';
+import type { EventInbox, Logger, RoutingMetrics } from '../../app/ports.js';
+import { reconcileTickets, type ReconcileDeps } from '../../app/reconcile-tickets.js';
+import { sendRouteBatch, settleRouteBatch, writeRoute, type RouteWriterDeps } from '../../app/write-routes.js';
+import { isZendeskError } from '../../app/zendesk-api-error.js';
+import type { RoutePlan } from '../../core/routing/route-plan.js';
+import { BullmqEventInbox } from './bullmq-event-inbox.js';
+import { BullmqRouteQueue } from './bullmq-route-queue.js';
+import {
+  batchJobSchema,
+  eventJobSchema,
+  JOB_OPTIONS,
+  QUEUE_NAMES,
+  routeJobSchema,
+  type BatchJob,
+  type EventJob,
+  type RouteJob,
+} from './job-catalogue.js';
+
+/** update_many takes at most 100 tickets per call. */
+const BATCH_MAX = 100;
+/** Give up on a job that hit Zendesk's rate limit this many times (a rate-limited run is not an attempt). */
+const MAX_RATE_LIMITED_STARTS = 200;
+const SETTLE_POLL_MS = 1_000;
+const SETTLE_GIVE_UP_MS = 15 * 60_000;
+
+export interface ZendeskQueuesOptions {
+  /** Producer connection: fails fast (enableOfflineQueue false) so a webhook gets 503, not a hang. */
+  readonly producer: Redis;
+  readonly prefix: string;
+}
+
+/** The producer side: queues the HTTP handlers and use-cases write to. */
+export class ZendeskQueues {
+  readonly events: Queue<EventJob>;
+  readonly routes: Queue<RouteJob>;
+  readonly batches: Queue<BatchJob>;
+  readonly maintenance: Queue;
+  readonly inbox: EventInbox;
+  readonly routeQueue: BullmqRouteQueue;
+
+  constructor(private readonly options: ZendeskQueuesOptions) {
+    const queueOptions = { connection: options.producer, prefix: options.prefix };
+    this.events = new Queue<EventJob>(QUEUE_NAMES.events, queueOptions);
+    this.routes = new Queue<RouteJob>(QUEUE_NAMES.routes, queueOptions);
+    this.batches = new Queue<BatchJob>(QUEUE_NAMES.batches, queueOptions);
+    this.maintenance = new Queue(QUEUE_NAMES.maintenance, queueOptions);
+    this.inbox = new BullmqEventInbox(this.events);
+    this.routeQueue = new BullmqRouteQueue(this.routes);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.events.close(), this.routes.close(), this.batches.close(), this.maintenance.close()]);
+  }
+
+  get prefix(): string {
+    return this.options.prefix;
+  }
+}
+
+export interface ZendeskWorkersOptions {
+  readonly queues: ZendeskQueues;
+  readonly connection: ConnectionOptions;
+  readonly events: Omit<TicketEventDeps, 'routes'>;
+  readonly writer: RouteWriterDeps;
+  readonly reconcile: Omit<ReconcileDeps, 'inbox'> & { readonly everyMs: number };
+  readonly updatesPerMinute: number;
+  /** Batch through update_many once this many routing writes wait (this one included). */
+  readonly batchThreshold: number;
+  readonly metrics: RoutingMetrics;
+  readonly logger: Logger;
+  readonly eventConcurrency?: number;
+}
+
+export interface ZendeskWorkers {
+  readonly workers: readonly Worker[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the workers that turn events into routed tickets: events -> classify and plan; routes ->
+ * one Update Ticket per ticket, or update_many when a backlog waits, under the account's Update
+ * Ticket budget (the limiter counts calls: a batch is one job); batches -> per-ticket results;
+ * maintenance -> reconciliation every `reconcile.everyMs`.
+ */
+export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promise<ZendeskWorkers> {
+  const { queues, logger, metrics } = options;
+  const base = { connection: options.connection, prefix: queues.prefix };
+  const eventDeps: TicketEventDeps = { ...options.events, routes: queues.routeQueue };
+
+  const events = new Worker<EventJob>(
+    QUEUE_NAMES.events,
+    async (job) => {
+      const data = parsePayload(eventJobSchema, job) as EventJob;
+      metrics.event(await handleTicketEvent(data.event, data.receivedAt, eventDeps));
+    },
+    { ...base, concurrency: options.eventConcurrency ?? 8 },
+  );
+
+  const routes = new Worker<RouteJob>(
+    QUEUE_NAMES.routes,
+    async (job, token) => {
+      const data = parsePayload(routeJobSchema, job) as RouteJob;
+      try {
+        await routeOne(data, job);
+      } catch (error) {
+        await translateZendeskError(error, job, token, queues.routes);
+      }
+    },
+    { ...base, concurrency: 1, limiter: { max: options.updatesPerMinute, duration: 60_000 } },
+  );
+
+  async function routeOne(data: RouteJob, job: Job<RouteJob>): Promise<void> {
+    const others = data.single ? [] : await takeBacklog(job);
+    if (others.length + 1 < options.batchThreshold) {
+      const outcome = await writeRoute(data.plan, options.writer);
+      if (outcome === 'written') metrics.routed('single', 1);
+      return;
+    }
+    const plans = [data.plan, ...others.map((other) => other.plan)];
+    const sent = await sendRouteBatch(plans, options.writer);
+    if (sent !== null) {
+      await queues.batches.add('settle', { v: 1, zendeskJobId: sent.jobId, plans: sent.sent }, { ...JOB_OPTIONS.batches, delay: SETTLE_POLL_MS });
+    }
+    // Only now: until the batch job is stored, the waiting jobs are what keeps these tickets.
+    await Promise.all(others.map((other) => queues.routes.remove(other.id)));
+    logger.log('info', 'routing backlog sent as one update_many call', { tickets: plans.length, zendeskJobId: sent?.jobId });
+  }
+
+  /** Up to 99 other routing jobs waiting, oldest first, that may share this call. */
+  async function takeBacklog(job: Job<RouteJob>): Promise<{ id: string; plan: RoutePlan }[]> {
+    const waiting = await queues.routes.getJobs(['wait'], 0, BATCH_MAX * 2, true);
+    const taken: { id: string; plan: RoutePlan }[] = [];
+    for (const candidate of waiting) {
+      if (taken.length >= BATCH_MAX - 1) break;
+      if (candidate.id === undefined || candidate.id === job.id) continue;
+      const parsed = routeJobSchema.safeParse(candidate.data);
+      if (parsed.success && !parsed.data.single && parsed.data.plan.ticketId !== (job.data as RouteJob).plan.ticketId) {
+        taken.push({ id: candidate.id, plan: parsed.data.plan as RoutePlan });
+      }
+    }
+    return taken;
+  }
+
+  const batches = new Worker<BatchJob>(
+    QUEUE_NAMES.batches,
+    async (job, token) => {
+      const data = parsePayload(batchJobSchema, job) as BatchJob;
+      const settled = await settleRouteBatch(data.zendeskJobId, data.plans, options.writer);
+      if (!settled.finished) {
+        if (Date.now() - job.timestamp > SETTLE_GIVE_UP_MS) {
+          logger.log('warn', 'update_many job never finished; writing its tickets one by one', { zendeskJobId: data.zendeskJobId });
+          await requeueSingly(data.plans);
+          return;
+        }
+        await job.moveToDelayed(Date.now() + SETTLE_POLL_MS, token);
+        throw new DelayedError();
+      }
+      metrics.routed('batch', settled.routed);
+      await requeueSingly(settled.retry);
+    },
+    { ...base, concurrency: 4 },
+  );
+
+  async function requeueSingly(plans: readonly RoutePlan[]): Promise<void> {
+    await Promise.all(plans.map((plan) => queues.routeQueue.enqueue(plan, { single: true })));
+  }
+
+  const maintenance = new Worker(
+    QUEUE_NAMES.maintenance,
+    async () => {
+      await reconcileTickets({ ...options.reconcile, inbox: queues.inbox });
+    },
+    { ...base, concurrency: 1 },
+  );
+  await queues.maintenance.upsertJobScheduler(
+    'zendesk-reconcile',
+    { every: options.reconcile.everyMs },
+    { name: 'reconcile', opts: { removeOnComplete: true, removeOnFail: { count: 100 } } },
+  );
+
+  const workers = [events, routes, batches, maintenance];
+  for (const worker of workers) {
+    worker.on('failed', (job, error) =>
+      logger.log(job && job.attemptsMade >= (job.opts.attempts ?? 1) ? 'error' : 'warn', 'job failed', {
+        queue: worker.name,
+        job: job?.name,
+        attempt: job?.attemptsMade,
+        error: error.message,
+      }),
+    );
+    worker.on('error', (error) => logger.log('warn', 'worker error', { queue: worker.name, error: error.message }));
+  }
+  return {
+    workers,
+    async close() {
+      await Promise.all(workers.map((worker) => worker.close()));
+    },
+  };
+}
+
+/** Zendesk failures -> BullMQ outcomes: 429 pauses the whole queue for Retry-After; 4xx fails for good. */
+async function translateZendeskError(error: unknown, job: Job, _token: string | undefined, queue: Queue): Promise<never> {
+  if (isZendeskError(error, 'RATE_LIMITED')) {
+    if (job.attemptsStarted > MAX_RATE_LIMITED_STARTS) throw new UnrecoverableError(`rate limited ${job.attemptsStarted} times: ${error.message}`);
+    await queue.rateLimit(error.details.retryAfterMs ?? 60_000);
+    throw new RateLimitError();
+  }
+  if (isZendeskError(error, 'REJECTED') || isZendeskError(error, 'NOT_FOUND')) throw new UnrecoverableError(error.message);
+  throw error;
+}
+
+function parsePayload(schema: { safeParse(data: unknown): { success: boolean; data?: unknown; error?: { message: string } } }, job: Job): unknown {
+  const parsed = schema.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError(`job ${job.name} has an invalid payload: ${parsed.error?.message ?? ''}`.slice(0, 500));
+  return parsed.data;
+}

@@ -1,0 +1,24 @@
+/**
+ * Every Redis key cxloop builds itself, in one place (BullMQ builds its own under `queuePrefix`).
+ * All share the install's prefix (CXLOOP_REDIS_PREFIX), so several installs or test runs can
+ * share one Redis. Keys of one ticket share a {hash tag} so a Redis Cluster keeps them together.
+ */
+export interface RedisKeys {
+  /** Hash: the ticket's last snapshot fields and routing state. */
+  ticket(ticketId: number): string;
+  /** Stream: agents' corrections of cxloop's routing (training data). */
+  readonly corrections: string;
+  /** String: Zendesk incremental export cursor of the reconciliation job. */
+  readonly exportCursor: string;
+  /** Prefix for BullMQ (its `prefix` option). */
+  readonly queuePrefix: string;
+}
+
+export function createRedisKeys(prefix: string): RedisKeys {
+  return {
+    ticket: (ticketId) => `${prefix}:t:{${ticketId}}`,
+    corrections: `${prefix}:corrections`,
+    exportCursor: `${prefix}:zendesk:export-cursor`,
+    queuePrefix: `${prefix}:q`,
+  };
+}

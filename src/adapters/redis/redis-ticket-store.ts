@@ -1,0 +1,146 @@
+import type { Redis } from 'ioredis';
+import type { Correction, TicketRecord, TicketStore } from '../../app/ports.js';
+import type { RoutingState } from '../../core/routing/detect-override.js';
+import { isCategoryId, TIERS, type Tier } from '../../core/taxonomy.js';
+import { ZENDESK_STATUSES, type SatisfactionScore, type TicketSnapshot, type ZendeskStatus } from '../../core/ticket-event.js';
+import type { RedisKeys } from './redis-keys.js';
+
+/** A ticket's hash lives this long after its last event. */
+const TICKET_TTL_SECONDS = 30 * 86_400;
+/** The corrections stream keeps about this many entries. */
+const CORRECTIONS_MAX = 100_000;
+
+// Field names are short on purpose: one hash per open ticket (budget: 2 KB per loop, issue 4).
+// u updatedAt ms, s status, g group, rs routing status (pending|routed|overridden),
+// cat category, tier, rg group cxloop sets, bg group when classified.
+
+/** Applies a snapshot only if it is not older than the stored one; returns the previous fields. */
+const OBSERVE = `
+local old = redis.call('HMGET', KEYS[1], 'u', 's', 'rs', 'cat', 'tier', 'rg', 'bg')
+local applied = 0
+if (not old[1]) or tonumber(ARGV[1]) >= tonumber(old[1]) then
+  redis.call('HSET', KEYS[1], 'u', ARGV[1], 's', ARGV[2], 'g', ARGV[3])
+  applied = 1
+end
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return {applied, old[1] or '', old[2] or '', old[3] or '', old[4] or '', old[5] or '', old[6] or '', old[7] or ''}`;
+
+const CLAIM = `
+if redis.call('HEXISTS', KEYS[1], 'rs') == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'rs', 'pending', 'cat', ARGV[1], 'tier', ARGV[2], 'rg', ARGV[3], 'bg', ARGV[4])
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+return 1`;
+
+const MARK_ROUTED = `
+if redis.call('HGET', KEYS[1], 'rs') ~= 'pending' then return 0 end
+redis.call('HSET', KEYS[1], 'rs', 'routed', 'rat', ARGV[1])
+return 1`;
+
+const OVERRIDE = `
+local rs = redis.call('HGET', KEYS[1], 'rs')
+if rs ~= 'pending' and rs ~= 'routed' then return 0 end
+redis.call('HSET', KEYS[1], 'rs', 'overridden')
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 2))
+return 1`;
+
+export class RedisTicketStore implements TicketStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  async observe(snapshot: TicketSnapshot): Promise<{ applied: boolean; previous: TicketRecord | null }> {
+    const reply = (await this.redis.eval(
+      OBSERVE,
+      1,
+      this.keys.ticket(snapshot.id),
+      snapshot.updatedAt,
+      snapshot.status ?? '',
+      snapshot.groupId ?? '',
+      TICKET_TTL_SECONDS,
+    )) as [number, ...string[]];
+    const [applied, ...fields] = reply;
+    return { applied: applied === 1, previous: recordOf(snapshot.id, fields) };
+  }
+
+  async get(ticketId: number): Promise<TicketRecord | null> {
+    const fields = await this.redis.hmget(this.keys.ticket(ticketId), 'u', 's', 'rs', 'cat', 'tier', 'rg', 'bg');
+    return recordOf(
+      ticketId,
+      fields.map((field) => field ?? ''),
+    );
+  }
+
+  async claimRouting(ticketId: number, routing: RoutingState & { readonly tier: Tier }): Promise<boolean> {
+    const claimed = await this.redis.eval(
+      CLAIM,
+      1,
+      this.keys.ticket(ticketId),
+      routing.category,
+      routing.tier,
+      routing.groupId ?? '',
+      routing.baseGroupId ?? '',
+      TICKET_TTL_SECONDS,
+    );
+    return claimed === 1;
+  }
+
+  async markRouted(ticketId: number, at: number): Promise<void> {
+    await this.redis.eval(MARK_ROUTED, 1, this.keys.ticket(ticketId), at);
+  }
+
+  async recordOverride(correction: Correction): Promise<boolean> {
+    const { override } = correction;
+    const entry = [
+      'ticket',
+      String(correction.ticketId),
+      'field',
+      override.field,
+      'from',
+      String(override.from ?? ''),
+      'to',
+      String(override.to ?? ''),
+      'actor',
+      String(correction.actorId ?? ''),
+      'at',
+      new Date(correction.at).toISOString(),
+    ];
+    const frozen = await this.redis.eval(OVERRIDE, 2, this.keys.ticket(correction.ticketId), this.keys.corrections, CORRECTIONS_MAX, ...entry);
+    return frozen === 1;
+  }
+
+  async recordSatisfaction(ticketId: number, score: SatisfactionScore, at: number): Promise<void> {
+    await this.redis.hset(this.keys.ticket(ticketId), 'csat', score, 'csat_at', at);
+  }
+
+  async getExportCursor(): Promise<string | null> {
+    return this.redis.get(this.keys.exportCursor);
+  }
+
+  async setExportCursor(cursor: string): Promise<void> {
+    await this.redis.set(this.keys.exportCursor, cursor);
+  }
+}
+
+/** The fields HMGET u s rs cat tier rg bg returned ('' = missing), or null for an unknown ticket. */
+function recordOf(ticketId: number, fields: readonly string[]): TicketRecord | null {
+  const [updatedAt = '', status = '', routingStatus = '', category = '', tier = '', groupId = '', baseGroupId = ''] = fields;
+  if (updatedAt === '' && routingStatus === '') return null;
+  const routing =
+    (routingStatus === 'pending' || routingStatus === 'routed' || routingStatus === 'overridden') && isCategoryId(category)
+      ? {
+          status: routingStatus === 'pending' ? ('pending' as const) : ('routed' as const),
+          category,
+          tier: (TIERS as readonly string[]).includes(tier) ? (tier as Tier) : 'normal',
+          groupId: groupId === '' ? null : Number(groupId),
+          baseGroupId: baseGroupId === '' ? null : Number(baseGroupId),
+        }
+      : null;
+  return {
+    ticketId,
+    updatedAt: updatedAt === '' ? 0 : Number(updatedAt),
+    status: (ZENDESK_STATUSES as readonly string[]).includes(status) ? (status as ZendeskStatus) : null,
+    routing,
+    overridden: routingStatus === 'overridden',
+  };
+}

@@ -1,0 +1,169 @@
+import { createClient } from 'node-zendesk';
+import type { ExportPage, JobStatus, ZendeskApi } from '../../app/ports.js';
+import { ZendeskApiError } from '../../app/zendesk-api-error.js';
+import type { TicketUpdate } from '../../core/routing/route-plan.js';
+import type { TicketSnapshot } from '../../core/ticket-event.js';
+import { snapshotFromRestTicket } from './parse-webhook.js';
+import { requestUrl, UPDATE_MANY_LIMIT, zendeskRequests, type ZendeskRequest } from './zendesk-requests.js';
+
+export interface NodeZendeskApiOptions {
+  readonly subdomain?: string;
+  readonly email: string;
+  readonly token: string;
+  /** Base URL instead of https://<subdomain>.zendesk.com (ZENDESK_API_URL: a fake or a proxy). */
+  readonly apiUrl?: string;
+  readonly timeoutMs?: number;
+}
+
+interface RawResponse {
+  readonly response: { readonly status: number; readonly headers: { get(name: string): string | null } };
+  readonly result: unknown;
+}
+
+/**
+ * ZendeskApi on node-zendesk (auth, user agent, JSON). Requests go through its transporter, not
+ * its resource methods, because those hide failures (platform.md §5.3): a response carrying
+ * Retry-After resolves as if it succeeded, thrown errors lose the status unless
+ * throwOriginalException is set, and there is no timeout. Here every status is checked once and
+ * turned into a ZendeskApiError with a stable code; the transport is global fetch with a timeout.
+ */
+export class NodeZendeskApi implements ZendeskApi {
+  private readonly endpoint: string;
+  private readonly transporter: { request(method: string, uri: string, body?: unknown): Promise<RawResponse> };
+  private selfId: Promise<number> | undefined;
+
+  constructor(options: NodeZendeskApiOptions) {
+    const base = options.apiUrl ? options.apiUrl.replace(/\/+$/, '') : `https://${options.subdomain ?? ''}.zendesk.com`;
+    this.endpoint = `${base}/api/v2`;
+    const timeoutMs = options.timeoutMs ?? 15_000;
+    const client = createClient({
+      username: options.email,
+      token: options.token,
+      endpointUri: this.endpoint,
+      throwOriginalException: true,
+      transportConfig: {
+        transportFn: (uri: string, init: { method: string; headers: Record<string, string>; body?: string }) =>
+          fetch(uri, { method: init.method, headers: init.headers, body: init.body ?? null, signal: AbortSignal.timeout(timeoutMs) }),
+        responseAdapter: (response: Response) => ({
+          json: () => response.json(),
+          status: response.status,
+          statusText: response.statusText,
+          headers: { get: (name: string) => response.headers.get(name) },
+        }),
+      },
+    });
+    this.transporter = client.tickets.transporter as unknown as NodeZendeskApi['transporter'];
+  }
+
+  currentUserId(): Promise<number> {
+    this.selfId ??= this.send(zendeskRequests.currentUser()).then((result) => {
+      const id = (result as { user?: { id?: unknown } }).user?.id;
+      if (typeof id !== 'number') throw new ZendeskApiError('REJECTED', 'GET /users/me: no user id in the answer');
+      return id;
+    });
+    this.selfId.catch(() => (this.selfId = undefined));
+    return this.selfId;
+  }
+
+  async getTicket(ticketId: number): Promise<TicketSnapshot> {
+    const result = (await this.send(zendeskRequests.showTicket(ticketId))) as { ticket?: unknown };
+    const parsed = snapshotFromRestTicket(result.ticket);
+    if (!parsed.ok) throw new ZendeskApiError('REJECTED', `GET /tickets/${ticketId}: unexpected answer (${parsed.reason})`);
+    return parsed.snapshot;
+  }
+
+  async updateTicket(update: TicketUpdate): Promise<void> {
+    await this.send(zendeskRequests.updateTicket(update));
+  }
+
+  async updateMany(updates: readonly TicketUpdate[]): Promise<string> {
+    if (updates.length === 0 || updates.length > UPDATE_MANY_LIMIT) throw new RangeError(`update_many takes 1 to ${UPDATE_MANY_LIMIT} tickets`);
+    const result = (await this.send(zendeskRequests.updateMany(updates))) as { job_status?: { id?: unknown } };
+    const id = result.job_status?.id;
+    if (typeof id !== 'string') throw new ZendeskApiError('REJECTED', 'PUT /tickets/update_many: no job_status id in the answer');
+    return id;
+  }
+
+  async getJobStatus(jobId: string): Promise<JobStatus> {
+    const result = (await this.send(zendeskRequests.showJobStatus(jobId))) as { job_status?: WireJobStatus };
+    return jobStatusFromWire(result.job_status);
+  }
+
+  async exportTickets(from: { cursor: string } | { startTime: number }): Promise<ExportPage> {
+    const result = (await this.send(zendeskRequests.exportTickets(from))) as {
+      tickets?: unknown[];
+      after_cursor?: string | null;
+      end_of_stream?: boolean;
+    };
+    const snapshots: TicketSnapshot[] = [];
+    let skipped = 0;
+    for (const ticket of result.tickets ?? []) {
+      const parsed = snapshotFromRestTicket(ticket);
+      if (parsed.ok) snapshots.push(parsed.snapshot);
+      else skipped += 1;
+    }
+    return { snapshots, skipped, afterCursor: result.after_cursor ?? null, endOfStream: result.end_of_stream ?? true };
+  }
+
+  private async send(request: ZendeskRequest): Promise<unknown> {
+    // A full URL is passed so node-zendesk adds no page[size] parameter of its own.
+    const url = requestUrl(this.endpoint, request);
+    const label = `${request.method} /${request.path.join('/')}`;
+    let raw: RawResponse;
+    try {
+      raw = await this.transporter.request(request.method, url, request.body);
+    } catch (error) {
+      const reason = (error as Error).name === 'TimeoutError' ? 'timed out' : (error as Error).message;
+      throw new ZendeskApiError('UNAVAILABLE', `${label}: ${reason}`, {}, { cause: error });
+    }
+    const { status } = raw.response;
+    if (status >= 200 && status < 300) return raw.result;
+    const retryAfterMs = parseRetryAfter(raw.response.headers.get('retry-after'));
+    const detail = describeError(raw.result);
+    const message = `${label}: Zendesk answered ${status}${detail ? ` (${detail})` : ''}`;
+    const details = { status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    if (status === 429) throw new ZendeskApiError('RATE_LIMITED', message, { status, retryAfterMs: retryAfterMs ?? 60_000 });
+    if (status === 409) throw new ZendeskApiError('CONFLICT', message, details);
+    if (status === 404) throw new ZendeskApiError('NOT_FOUND', message, details);
+    if (status >= 500) throw new ZendeskApiError('UNAVAILABLE', message, details);
+    throw new ZendeskApiError('REJECTED', message, details);
+  }
+}
+
+interface WireJobStatus {
+  status?: string;
+  results?: { id?: number; success?: boolean; error?: string; details?: string }[] | null;
+}
+
+export function jobStatusFromWire(wire: WireJobStatus | undefined): JobStatus {
+  const status = wire?.status;
+  if (status !== 'queued' && status !== 'working' && status !== 'completed' && status !== 'failed' && status !== 'killed') {
+    throw new ZendeskApiError('REJECTED', `job status: unexpected status ${JSON.stringify(status)}`);
+  }
+  const results = (wire?.results ?? []).flatMap((result) =>
+    typeof result.id === 'number'
+      ? [{ ticketId: result.id, success: result.success ?? result.error === undefined, ...(result.error ? { error: result.error } : {}) }]
+      : [],
+  );
+  return { status, results };
+}
+
+/** Retry-After in seconds (or an HTTP date), as milliseconds. */
+export function parseRetryAfter(value: string | null): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** Zendesk's error title and description, shortened; never the request (it may hold customer text). */
+function describeError(result: unknown): string {
+  if (typeof result !== 'object' || result === null) return '';
+  const { error, description } = result as { error?: unknown; description?: unknown };
+  const title = typeof error === 'string' ? error : typeof error === 'object' && error !== null ? (error as { title?: string }).title : undefined;
+  return [title, typeof description === 'string' ? description : undefined]
+    .filter((part): part is string => typeof part === 'string' && part.length > 0)
+    .join(': ')
+    .slice(0, 200);
+}

@@ -1,0 +1,56 @@
+import type { ExportPage, JobStatus, Logger, ZendeskApi } from '../../app/ports.js';
+import { ZendeskApiError } from '../../app/zendesk-api-error.js';
+import type { TicketUpdate } from '../../core/routing/route-plan.js';
+import type { TicketSnapshot } from '../../core/ticket-event.js';
+import { zendeskRequests, type ZendeskRequest } from './zendesk-requests.js';
+
+/**
+ * Dry-run Zendesk: every write cxloop would send is recorded (logged with its exact body) and
+ * answered as Zendesk would answer a success; reads that need a real account answer "nothing".
+ */
+export class RecordingZendeskApi implements ZendeskApi {
+  /** Ticket ids per recorded update_many job; a dry run is one process, so memory is enough. */
+  private readonly jobs = new Map<string, readonly number[]>();
+
+  constructor(private readonly logger: Logger) {}
+
+  async currentUserId(): Promise<null> {
+    return null;
+  }
+
+  async getTicket(ticketId: number): Promise<TicketSnapshot> {
+    this.record(zendeskRequests.showTicket(ticketId));
+    throw new ZendeskApiError('NOT_FOUND', `dry-run: ticket ${ticketId} cannot be read without a Zendesk account`);
+  }
+
+  async updateTicket(update: TicketUpdate): Promise<void> {
+    this.record(zendeskRequests.updateTicket(update));
+  }
+
+  async updateMany(updates: readonly TicketUpdate[]): Promise<string> {
+    this.record(zendeskRequests.updateMany(updates));
+    const jobId = `dry-run-${this.jobs.size + 1}`;
+    this.jobs.set(
+      jobId,
+      updates.map((update) => update.ticketId),
+    );
+    return jobId;
+  }
+
+  async getJobStatus(jobId: string): Promise<JobStatus> {
+    const ids = this.jobs.get(jobId) ?? [];
+    this.jobs.delete(jobId);
+    return { status: 'completed', results: ids.map((ticketId) => ({ ticketId, success: true })) };
+  }
+
+  async exportTickets(): Promise<ExportPage> {
+    return { snapshots: [], skipped: 0, afterCursor: null, endOfStream: true };
+  }
+
+  private record(request: ZendeskRequest): void {
+    this.logger.log('info', 'dry-run: Zendesk call recorded, not sent', {
+      request: `${request.method} /api/v2/${request.path.join('/')}.json`,
+      body: request.body,
+    });
+  }
+}

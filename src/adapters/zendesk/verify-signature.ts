@@ -1,0 +1,38 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Zendesk webhook signatures: base64(HMAC-SHA256(key = signing secret as given, message =
+ * timestamp header + raw body)). The key is the secret string itself, not its base64 decoding,
+ * and the timestamp is ISO-8601, not Unix seconds.
+ * https://developer.zendesk.com/documentation/webhooks/verifying/
+ */
+export function signZendeskPayload(rawBody: Buffer | string, timestamp: string, secret: string): string {
+  return createHmac('sha256', secret).update(timestamp).update(rawBody).digest('base64');
+}
+
+export type SignatureCheck = { ok: true } | { ok: false; reason: string };
+
+export interface SignatureInput {
+  readonly rawBody: Buffer;
+  readonly timestamp: string | undefined;
+  readonly signature: string | undefined;
+  readonly secret: string;
+  /** Epoch ms; injected so tests need no clock. */
+  readonly now: number;
+  /** Reject timestamps further than this from `now` in either direction (replays, skewed clocks). */
+  readonly maxAgeMs: number;
+}
+
+export function verifyZendeskSignature(input: SignatureInput): SignatureCheck {
+  if (!input.signature || !input.timestamp) return { ok: false, reason: 'missing x-zendesk-webhook-signature or -timestamp header' };
+  const signedAt = Date.parse(input.timestamp);
+  if (Number.isNaN(signedAt)) return { ok: false, reason: 'signature timestamp is not an ISO-8601 date' };
+  if (Math.abs(input.now - signedAt) > input.maxAgeMs) return { ok: false, reason: 'signature timestamp outside the accepted window' };
+  const expected = Buffer.from(signZendeskPayload(input.rawBody, input.timestamp, input.secret));
+  const given = Buffer.from(input.signature);
+  // timingSafeEqual needs equal lengths; comparing lengths first leaks only the length of a base64 SHA-256 digest, which is public.
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+    return { ok: false, reason: 'signature does not match: check ZENDESK_WEBHOOK_SECRET matches the webhook\'s signing secret' };
+  }
+  return { ok: true };
+}

@@ -1,0 +1,97 @@
+import { readBody, sendJson, type Route } from '../../app/http-route.js';
+import type { EventInbox, Logger, RoutingMetrics } from '../../app/ports.js';
+import { InboxUnavailableError } from '../../app/zendesk-api-error.js';
+import { parseZendeskWebhook } from './parse-webhook.js';
+import { verifyZendeskSignature } from './verify-signature.js';
+
+/**
+ * Zendesk signs "Test webhook" requests for webhooks not yet created with this published secret
+ * (platform.md §1.1). A dry run without ZENDESK_WEBHOOK_SECRET verifies against it, so even a
+ * dry run never accepts an unsigned request.
+ */
+export const ZENDESK_TEST_SECRET = 'dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==';
+
+export interface WebhookRouteOptions {
+  readonly secret: string;
+  readonly maxAgeMs: number;
+  readonly maxBytes: number;
+  readonly inbox: EventInbox;
+  readonly metrics: RoutingMetrics;
+  readonly logger: Logger;
+  readonly now: () => number;
+}
+
+/** Zendesk retries 503 only when Retry-After is under 60 s. */
+const RETRY_AFTER_SECONDS = '10';
+
+/**
+ * POST /webhooks/zendesk: size cap (413), signature and timestamp window (401), JSON and schema
+ * (400), then the event is stored durably before 200 is sent; if Redis cannot take it, 503 so
+ * Zendesk delivers it again.
+ */
+export function zendeskWebhookRoute(options: WebhookRouteOptions): Route {
+  const { metrics, logger } = options;
+  return {
+    method: 'POST',
+    path: '/webhooks/zendesk',
+    async handler(request, response) {
+      const receivedAt = options.now();
+      const body = await readBody(request, options.maxBytes);
+      if (!body.ok) {
+        metrics.webhook('too_large');
+        if (body.reason === 'aborted') return void request.destroy();
+        response.setHeader('connection', 'close');
+        sendJson(response, 413, { error: `body larger than ${options.maxBytes} bytes` });
+        return;
+      }
+      const header = (name: string) => {
+        const value = request.headers[name];
+        return Array.isArray(value) ? value[0] : value;
+      };
+      const signature = verifyZendeskSignature({
+        rawBody: body.body,
+        timestamp: header('x-zendesk-webhook-signature-timestamp'),
+        signature: header('x-zendesk-webhook-signature'),
+        secret: options.secret,
+        now: receivedAt,
+        maxAgeMs: options.maxAgeMs,
+      });
+      if (!signature.ok) {
+        metrics.webhook('unauthorized');
+        logger.log('warn', 'zendesk webhook rejected', { reason: signature.reason, webhookId: header('x-zendesk-webhook-id') });
+        sendJson(response, 401, { error: signature.reason });
+        return;
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(body.body.toString('utf8'));
+      } catch {
+        metrics.webhook('invalid');
+        sendJson(response, 400, { error: 'body is not valid JSON' });
+        return;
+      }
+      const parsed = parseZendeskWebhook(json);
+      if (!parsed.ok) {
+        metrics.webhook('invalid');
+        logger.log('warn', 'zendesk webhook does not match the schema', { reason: parsed.reason });
+        sendJson(response, 400, { error: parsed.reason });
+        return;
+      }
+      if ('ignored' in parsed) {
+        metrics.webhook('ignored');
+        sendJson(response, 200, { status: 'ignored', reason: parsed.ignored });
+        return;
+      }
+      try {
+        const outcome = await options.inbox.accept(parsed.event, receivedAt);
+        metrics.webhook(outcome);
+        sendJson(response, 200, { status: outcome });
+      } catch (error) {
+        if (!(error instanceof InboxUnavailableError)) throw error;
+        metrics.webhook('unavailable');
+        logger.log('error', 'zendesk webhook not stored; answered 503 so Zendesk retries', { ticketId: parsed.event.ticketId, error: error.message });
+        sendJson(response, 503, { error: 'temporarily unavailable, retry later' }, { 'retry-after': RETRY_AFTER_SECONDS });
+      }
+    },
+  };
+}

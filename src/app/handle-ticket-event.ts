@@ -1,0 +1,103 @@
+import type { Policy } from '../config/policy-schema.js';
+import type { Classifier } from '../core/classify/classifier.js';
+import { detectOverride, taggedCategory } from '../core/routing/detect-override.js';
+import type { TicketChangeEvent, TicketEvent, TicketSnapshot } from '../core/ticket-event.js';
+import { planRoute, ticketFromSnapshot } from './plan-route.js';
+import type { Logger, RouteQueue, TicketStore, ZendeskApi } from './ports.js';
+
+export interface TicketEventDeps {
+  readonly store: TicketStore;
+  readonly routes: RouteQueue;
+  readonly zendesk: Pick<ZendeskApi, 'currentUserId'>;
+  readonly classifier: Classifier;
+  readonly policy: Policy;
+  readonly logger: Logger;
+  readonly now: () => number;
+}
+
+export type EventOutcome = 'routing' | 'override' | 'updated' | 'stale' | 'not_routed' | 'satisfaction';
+
+/** A ticket first seen this long after it was created is left alone (it predates cxloop or an outage). */
+export const ROUTE_MAX_AGE_MS = 3 * 86_400_000;
+
+/**
+ * One Zendesk event, in any order and possibly twice: keeps the newest snapshot, routes a ticket
+ * the first time it is seen, and records an agent's change of cxloop's routing as an override.
+ * Events caused by cxloop's own writes never route again: routing happens once per ticket and
+ * its own changes are not overrides.
+ */
+export async function handleTicketEvent(event: TicketEvent, receivedAt: number, deps: TicketEventDeps): Promise<EventOutcome> {
+  if (event.kind === 'satisfaction_rated') {
+    await deps.store.recordSatisfaction(event.ticketId, event.score, event.occurredAt);
+    return 'satisfaction';
+  }
+  const { snapshot } = event;
+  const { applied, previous } = await deps.store.observe(snapshot);
+  if (previous?.overridden) return applied ? 'updated' : 'stale';
+  const routing = previous?.routing ?? null;
+  if (routing === null || routing.status === 'pending') {
+    // Also on a retry of an event whose first attempt claimed the routing but died before
+    // queueing the write: the write's job id is the ticket's, so queueing twice is harmless.
+    const pendingOverride = routing !== null && applied ? await overrideOf(event, routing, deps) : 'none';
+    if (pendingOverride !== 'none') return pendingOverride;
+    return routeIfNew(snapshot, routing !== null, receivedAt, deps);
+  }
+  if (!applied) return 'stale';
+  return overrideOf(event, routing, deps).then((outcome) => (outcome === 'none' ? 'updated' : outcome));
+}
+
+async function routeIfNew(snapshot: TicketSnapshot, claimed: boolean, receivedAt: number, deps: TicketEventDeps): Promise<EventOutcome> {
+  const now = deps.now();
+  if (!claimed) {
+    const reason = whyNotRoute(snapshot, now);
+    if (reason !== null) {
+      deps.logger.log('debug', 'ticket not routed', { ticketId: snapshot.id, reason });
+      return 'not_routed';
+    }
+  }
+  const decision = deps.classifier.classify(ticketFromSnapshot(snapshot));
+  const plan = planRoute(snapshot, decision, deps.policy, receivedAt);
+  if (!claimed) {
+    const won = await deps.store.claimRouting(snapshot.id, {
+      status: 'pending',
+      category: plan.category,
+      tier: plan.tier,
+      groupId: plan.groupId,
+      baseGroupId: snapshot.groupId,
+    });
+    if (!won) return 'updated';
+  }
+  await deps.routes.enqueue(plan);
+  deps.logger.log('info', 'ticket classified', { ticketId: snapshot.id, category: plan.category, tier: plan.tier, confidence: plan.confidence });
+  return 'routing';
+}
+
+async function overrideOf(
+  event: TicketChangeEvent,
+  routing: Parameters<typeof detectOverride>[0],
+  deps: TicketEventDeps,
+): Promise<'override' | 'none'> {
+  const selfId = await deps.zendesk.currentUserId();
+  const bySelf = selfId !== null && event.actorId === selfId;
+  const override = detectOverride(routing, event.snapshot, bySelf);
+  if (override === null) return 'none';
+  const frozen = await deps.store.recordOverride({ ticketId: event.ticketId, override, actorId: event.actorId, at: event.occurredAt });
+  if (frozen) {
+    if (routing.status === 'pending') await deps.routes.cancel(event.ticketId);
+    deps.logger.log('info', 'agent overrode routing; recorded, will not be reverted', {
+      ticketId: event.ticketId,
+      field: override.field,
+      from: override.from,
+      to: override.to,
+    });
+  }
+  return 'override';
+}
+
+/** Why a ticket seen for the first time is not routed, or null to route it. */
+export function whyNotRoute(snapshot: TicketSnapshot, now: number): string | null {
+  if (snapshot.status === 'solved' || snapshot.status === 'closed' || snapshot.status === 'deleted') return `status ${snapshot.status}`;
+  if (taggedCategory(snapshot.tags) !== null) return 'already carries a cxloop category tag';
+  if (now - snapshot.createdAt > ROUTE_MAX_AGE_MS) return 'created before the routing window';
+  return null;
+}

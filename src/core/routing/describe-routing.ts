@@ -1,0 +1,51 @@
+import type { Decision } from '../classify/classifier.js';
+import { formatDuration } from '../duration.js';
+import type { CategoryId, Tier } from '../taxonomy.js';
+import type { ZendeskPriority } from '../ticket.js';
+
+export interface RoutingNoteInput {
+  readonly decision: Decision;
+  readonly team: string;
+  readonly priority: ZendeskPriority;
+  /** Epoch ms; SLA due times are counted from it. */
+  readonly openedAt: number;
+  readonly acknowledgeWithinMinutes: number;
+  readonly resolveWithinMinutes: number;
+}
+
+const MAX_SIGNALS = 8;
+
+/** "bug_report" -> "Bug report". */
+export function categoryLabel(category: CategoryId): string {
+  const words = category.replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** 2026-11-22T16:05:00.000Z -> "2026-11-22 16:05 UTC". */
+export function formatUtc(epochMs: number): string {
+  return `${new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/**
+ * The internal note cxloop adds when it routes a ticket: what it decided, why (the signals that
+ * fired), the SLA due times, and how an agent corrects it. Plain text: Zendesk shows it as is.
+ */
+export function describeRouting(input: RoutingNoteInput): string {
+  const { decision } = input;
+  const signals = decision.evidence
+    .filter((evidence) => evidence.for === decision.category || evidence.for === 'outage' || evidence.for === 'negative')
+    .toSorted((a, b) => b.weight * b.count - a.weight * a.count)
+    .slice(0, MAX_SIGNALS)
+    .map((evidence) => `"${evidence.value}"${evidence.part ? ` (${evidence.part})` : ''}`);
+  const tierLine = (tier: Tier) =>
+    `Tier ${tier}, priority ${input.priority}${decision.tierReasons.length > 0 ? `: ${decision.tierReasons.join('; ')}` : ''}.`;
+  const lines = [
+    `cxloop routed this ticket to ${input.team}: ${categoryLabel(decision.category)} (${decision.category}).`,
+    `Confidence ${decision.confidence.toFixed(2)}. ${signals.length > 0 ? `Signals: ${signals.join(', ')}.` : 'No rule matched with confidence: default path.'}`,
+    tierLine(decision.tier),
+    `Acknowledge within ${formatDuration(input.acknowledgeWithinMinutes)} (by ${formatUtc(input.openedAt + input.acknowledgeWithinMinutes * 60_000)}); ` +
+      `resolve within ${formatDuration(input.resolveWithinMinutes)} (by ${formatUtc(input.openedAt + input.resolveWithinMinutes * 60_000)}).`,
+    'Wrong? Change the cxloop_ category tag or the group: cxloop records the correction and will not change it back.',
+  ];
+  return lines.join('\n');
+}
