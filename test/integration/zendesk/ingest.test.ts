@@ -1,0 +1,136 @@
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { signZendeskPayload } from '../../../src/adapters/zendesk/verify-signature.js';
+import type { Cxloop } from '../../../src/main.js';
+import { dropPrefix, groupOf, postSigned, SELF_ID, startLive, ticketEvent, uniquePrefix, waitFor, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
+
+/** Real server on port 0, real Redis and BullMQ workers; Zendesk faked by nock at its HTTP boundary. */
+describe('POST /webhooks/zendesk', () => {
+  const prefix = uniquePrefix();
+  let app: Cxloop;
+  const puts: { path: string; body: { ticket: Record<string, unknown> } }[] = [];
+
+  beforeAll(async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+    nock(ZENDESK_URL)
+      .persist()
+      .get('/api/v2/users/me.json')
+      .reply(200, { user: { id: SELF_ID } })
+      .get('/api/v2/incremental/tickets/cursor.json')
+      .query(true)
+      .reply(200, { tickets: [], after_cursor: null, end_of_stream: true })
+      .put(/\/api\/v2\/tickets\/\d+\.json/, (body: { ticket: Record<string, unknown> }) => {
+        puts.push({ path: '', body });
+        return true;
+      })
+      .reply(200, (path) => {
+        const last = puts.at(-1);
+        if (last) last.path = path;
+        return { ticket: {} };
+      });
+    app = await startLive(prefix);
+  });
+  afterEach(() => {
+    puts.length = 0;
+  });
+  afterAll(async () => {
+    await app.stop();
+    nock.cleanAll();
+    nock.enableNetConnect();
+    await dropPrefix(prefix);
+  });
+
+  it('accepts a signed ticket.created event and routes it with one Update Ticket call', async () => {
+    const created = '2026-11-22T10:00:00Z';
+    const response = await postSigned(app.http.url, ticketEvent('created', { id: 101, tags: ['web_widget', 'agent_tag'], created_at: created }));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'accepted' });
+    await waitFor(() => puts.length === 1, 10_000, 'the routing write');
+    expect(puts[0]!.path).toBe('/api/v2/tickets/101.json');
+    const ticket = puts[0]!.body.ticket;
+    expect(ticket).toEqual({
+      group_id: groupOf('billing_issue'),
+      tags: ['web_widget', 'agent_tag', 'cxloop_billing_issue', 'cxloop_tier_normal'],
+      comment: { body: expect.any(String), public: false },
+      safe_update: true,
+      updated_stamp: created,
+    });
+    const note = (ticket.comment as { body: string }).body;
+    expect(note).toContain('Billing issue (billing_issue)');
+    expect(note).toMatch(/Confidence \d\.\d\d/);
+    expect(note).toMatch(/"(charged twice|refund\*?|payment\*?)"/);
+    expect(note).toContain('Acknowledge within 2h (by 2026-11-22 12:00 UTC)');
+  });
+
+  it('answers a second delivery of the same event as a duplicate and routes once', async () => {
+    const body = ticketEvent('created', { id: 102 }, { eventId: 'evt-dup-102' });
+    const first = await postSigned(app.http.url, body);
+    const second = await postSigned(app.http.url, body);
+    expect(await first.json()).toEqual({ status: 'accepted' });
+    expect(second.status).toBe(200);
+    expect(await second.json()).toEqual({ status: 'duplicate' });
+    await waitFor(() => puts.length >= 1, 10_000, 'the routing write');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(puts.filter((put) => put.path === '/api/v2/tickets/102.json')).toHaveLength(1);
+  });
+
+  it('rejects a bad signature with 401 and stores nothing', async () => {
+    const body = ticketEvent('created', { id: 103 });
+    const response = await postSigned(app.http.url, body, { signature: signZendeskPayload(body, new Date().toISOString(), 'wrong-secret') });
+    expect(response.status).toBe(401);
+    expect((await response.json()).error).toMatch(/ZENDESK_WEBHOOK_SECRET/);
+    expect(await app.queues.events.count()).toBe(0);
+  });
+
+  it('rejects a body changed after signing', async () => {
+    const body = ticketEvent('created', { id: 104 });
+    const timestamp = new Date().toISOString();
+    const signature = signZendeskPayload(body, timestamp, 'whsec-test-0123456789');
+    const response = await postSigned(app.http.url, body.replace('Charged twice', 'Charged thrice'), { timestamp, signature });
+    expect(response.status).toBe(401);
+  });
+
+  it('rejects missing signature headers and timestamps outside the 5 minute window', async () => {
+    const body = ticketEvent('created', { id: 105 });
+    const unsigned = await fetch(`${app.http.url}/webhooks/zendesk`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    expect(unsigned.status).toBe(401);
+    const stale = await postSigned(app.http.url, body, { timestamp: new Date(Date.now() - 6 * 60_000).toISOString() });
+    expect(stale.status).toBe(401);
+    expect((await stale.json()).error).toMatch(/window/);
+    const future = await postSigned(app.http.url, body, { timestamp: new Date(Date.now() + 6 * 60_000).toISOString() });
+    expect(future.status).toBe(401);
+    const unix = await postSigned(app.http.url, body, { timestamp: String(Math.floor(Date.now() / 1000)) });
+    expect(unix.status).toBe(401);
+  });
+
+  it('answers 413 to a body over the size cap', async () => {
+    const huge = JSON.stringify({ padding: 'x'.repeat(300 * 1024) });
+    const response = await postSigned(app.http.url, huge);
+    expect(response.status).toBe(413);
+  });
+
+  it('answers 400 with a short reason to bad JSON and to a body that is not a Zendesk event', async () => {
+    const broken = await postSigned(app.http.url, '{"type": "zen:event-type:ticket.created",');
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toEqual({ error: 'body is not valid JSON' });
+    const wrongShape = await postSigned(app.http.url, JSON.stringify({ type: 'zen:event-type:ticket.created', id: 'e1', time: '2026-11-22T10:00:00Z', detail: { id: 'abc' } }));
+    expect(wrongShape.status).toBe(400);
+    expect((await wrongShape.json()).error).toMatch(/^detail\.id: /);
+    const noType = await postSigned(app.http.url, JSON.stringify({ hello: 'world' }));
+    expect(noType.status).toBe(400);
+    expect((await noType.json()).error).toMatch(/^type: /);
+  });
+
+  it('acknowledges events of other resources without storing them', async () => {
+    const body = JSON.stringify({ type: 'zen:event-type:user.created', id: 'u1', time: '2026-11-22T10:00:00Z', detail: { id: '7' } });
+    const response = await postSigned(app.http.url, body);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ignored' });
+  });
+
+  it('only accepts POST', async () => {
+    const response = await fetch(`${app.http.url}/webhooks/zendesk`);
+    expect(response.status).toBe(405);
+  });
+});

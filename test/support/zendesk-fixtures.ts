@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { signZendeskPayload } from '../../src/adapters/zendesk/verify-signature.js';
+import { parseEnv, type Env } from '../../src/config/env-schema.js';
+import { DEFAULT_POLICY_PATH, parsePolicyText } from '../../src/config/load-policy.js';
+import type { Policy } from '../../src/config/policy-schema.js';
+import { CATEGORY_IDS } from '../../src/core/taxonomy.js';
+import { startCxloop, type Cxloop, type StartOptions } from '../../src/main.js';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const ZENDESK_URL = 'https://acme.zendesk.test';
+export const WEBHOOK_SECRET = 'whsec-test-0123456789';
+/** The Zendesk user cxloop's API token belongs to (GET /users/me). */
+export const SELF_ID = 9001;
+export const silent = { log: () => undefined };
+
+/** Group id the test policy gives each category: 1001 bug_report ... 1008 other. */
+export function groupOf(category: (typeof CATEGORY_IDS)[number]): number {
+  return 1001 + CATEGORY_IDS.indexOf(category);
+}
+
+/** The shipped policy with a Zendesk group per category. */
+export function policyWithGroups(): Policy {
+  const parsed = parsePolicyText(readFileSync(DEFAULT_POLICY_PATH, 'utf8'));
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  const policy = structuredClone(parsed.policy);
+  for (const category of CATEGORY_IDS) policy.categories[category].zendesk_group_id = groupOf(category);
+  return policy;
+}
+
+export function liveEnv(prefix: string, extra: Record<string, string> = {}): Env {
+  const result = parseEnv({
+    REDIS_URL,
+    PORT: '0',
+    CXLOOP_REDIS_PREFIX: prefix,
+    ZENDESK_SUBDOMAIN: 'acme',
+    ZENDESK_EMAIL: 'cxloop@acme.test',
+    ZENDESK_API_TOKEN: 'zd-token',
+    ZENDESK_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    ZENDESK_API_URL: ZENDESK_URL,
+    SLACK_BOT_TOKEN: 'xoxb-test',
+    SLACK_SIGNING_SECRET: 'slack-secret',
+    ...extra,
+  });
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return result.env;
+}
+
+export function uniquePrefix(): string {
+  return `cxtest-${randomUUID().slice(0, 8)}`;
+}
+
+export async function startLive(prefix: string, options: Partial<StartOptions> & { extraEnv?: Record<string, string> } = {}): Promise<Cxloop> {
+  const { extraEnv, ...rest } = options;
+  return startCxloop({ env: liveEnv(prefix, extraEnv), policy: policyWithGroups(), logger: silent, host: '127.0.0.1', ...rest });
+}
+
+/** Deletes every key of a test's prefix. */
+export async function dropPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export interface TicketDetail {
+  id: number;
+  subject?: string;
+  description?: string;
+  status?: string;
+  priority?: string | null;
+  group_id?: number | null;
+  tags?: string[];
+  actor_id?: number;
+  created_at?: string;
+  updated_at?: string;
+}
+
+/**
+ * An event-subscription webhook body as Zendesk sends it: ids as strings, status and priority in
+ * upper case (https://developer.zendesk.com/api-reference/webhooks/event-types/ticket-events/).
+ */
+export function ticketEvent(type: string, detail: TicketDetail, options: { eventId?: string; event?: Record<string, unknown> } = {}): string {
+  const created = detail.created_at ?? new Date().toISOString();
+  return JSON.stringify({
+    type: `zen:event-type:ticket.${type}`,
+    account_id: 22129848,
+    id: options.eventId ?? randomUUID(),
+    time: detail.updated_at ?? created,
+    zendesk_event_version: '2022-11-06',
+    subject: `zen:ticket:${detail.id}`,
+    detail: {
+      id: String(detail.id),
+      subject: detail.subject ?? 'Charged twice for my subscription',
+      description: detail.description ?? 'I was charged twice this month, please refund the duplicate payment.',
+      status: (detail.status ?? 'new').toUpperCase(),
+      priority: detail.priority === null ? null : (detail.priority ?? 'normal').toUpperCase(),
+      group_id: detail.group_id === undefined || detail.group_id === null ? null : String(detail.group_id),
+      assignee_id: null,
+      requester_id: '501',
+      organization_id: null,
+      form_id: null,
+      actor_id: String(detail.actor_id ?? 501),
+      tags: detail.tags ?? ['web_widget'],
+      via: { channel: 'web' },
+      created_at: created,
+      updated_at: detail.updated_at ?? created,
+      is_public: true,
+      type: null,
+      brand_id: '1',
+      external_id: null,
+    },
+    event: options.event ?? {},
+  });
+}
+
+export async function postSigned(
+  baseUrl: string,
+  body: string,
+  options: { secret?: string; timestamp?: string; signature?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const timestamp = options.timestamp ?? new Date().toISOString();
+  const signature = options.signature ?? signZendeskPayload(body, timestamp, options.secret ?? WEBHOOK_SECRET);
+  return fetch(`${baseUrl}/webhooks/zendesk`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-zendesk-webhook-id': '01F1KRFQ6BG29CNWFR60NK5FNY',
+      'x-zendesk-webhook-signature-timestamp': timestamp,
+      'x-zendesk-webhook-signature': signature,
+      ...options.headers,
+    },
+    body,
+  });
+}
+
+/** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
