@@ -224,6 +224,10 @@ export async function startFakeZendesk(options: FakeZendeskOptions = {}): Promis
     if (method === 'GET' && path === '/api/v2/users/me.json') return { status: 200, body: { user: { id: apiUserId, name: 'cxloop', role: 'admin' } } };
     if (method === 'PUT' && path === '/api/v2/tickets/update_many.json') return updateMany(body);
     if (method === 'GET' && path === '/api/v2/incremental/tickets/cursor.json') return incremental(url);
+    if (method === 'GET' && path === '/api/v2/tickets/show_many.json') {
+      const ids = (url.searchParams.get('ids') ?? '').split(',').map(Number).slice(0, MAX_BULK_TICKETS);
+      return { status: 200, body: { tickets: ids.flatMap((id) => (tickets.has(id) ? [publicView(tickets.get(id)!)] : [])) } };
+    }
     const ticketId = /^\/api\/v2\/tickets\/(\d+)\.json$/.exec(path)?.[1];
     if (ticketId !== undefined && method === 'PUT') return updateOne(Number(ticketId), body);
     if (ticketId !== undefined && method === 'GET') {

@@ -12,6 +12,7 @@ import { readLabeledCsv } from '../src/cli/read-labeled-csv.js';
 import { findPackageRoot } from '../src/config/package-root.js';
 import { loadPolicyFile } from '../src/config/load-policy.js';
 import type { Ticket } from '../src/core/ticket.js';
+import { benchRouting, type RoutingBenchResult } from './routing.js';
 
 const FLOOR_TICKETS_PER_SECOND = 20_000;
 const MIN_SECONDS = 2;
@@ -65,6 +66,21 @@ async function main(): Promise<void> {
   const realistic = measure((ticket) => classifier.classify(ticket), tickets);
   const short = measure((ticket) => classifier.classify(ticket), SAMPLE);
 
+  const only = process.argv.slice(2);
+  const wants = (section: string) => only.length === 0 || only.includes(section);
+  let routing: RoutingBenchResult | undefined;
+  if (wants('routing')) {
+    routing = await benchRouting({
+      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      policy: policy.policy,
+      steadyTickets: Number(process.env.BENCH_STEADY_TICKETS ?? 90),
+      steadyPerSecond: 1.5,
+      burstTickets: Number(process.env.BENCH_BURST_TICKETS ?? 5_000),
+      updatesPerMinute: 100,
+      log: (line) => console.error(line),
+    });
+  }
+
   const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version };
   const results = {
     date: new Date().toISOString(),
@@ -77,11 +93,23 @@ async function main(): Promise<void> {
       floor: FLOOR_TICKETS_PER_SECOND,
       ratioToFloor: Number((realistic.perSecond / FLOOR_TICKETS_PER_SECOND).toFixed(2)),
     },
+    ...(routing ? { routing } : {}),
   };
   const rows: Array<[string, string, string]> = [
     ['classifier, dataset tickets', `${results.classifier.ticketsPerSecond.toLocaleString('en')} tickets/s (avg ${averageChars} chars)`, `${results.classifier.ratioToFloor}x the 20,000/s floor`],
     ['classifier, short multilingual', `${results.classifier.shortTicketsPerSecond.toLocaleString('en')} tickets/s`, `${(short.perSecond / FLOOR_TICKETS_PER_SECOND).toFixed(2)}x the floor`],
   ];
+  if (routing) {
+    const { steady, burst } = routing;
+    rows.push(
+      ['routing latency, steady load', `p50 ${steady.p50Ms} ms, p99 ${steady.p99Ms} ms (${steady.tickets} tickets at ${steady.perSecond}/s)`, `p99 target < 1,000 ms: ${(1000 / Math.max(1, steady.p99Ms)).toFixed(1)}x headroom`],
+      [
+        `routing burst, ${burst.tickets} tickets`,
+        `${burst.seconds} s (${burst.updateManyCalls} update_many, ${burst.updateCalls} single, ${burst.rateLimited} 429s)`,
+        `target <= 120 s; one-by-one at 100/min needs ${burst.oneByOneBoundSeconds} s (${burst.speedup}x)`,
+      ],
+    );
+  }
   console.log(`cxloop bench  ${machine.cores} cores (${machine.cpu}), Node ${machine.node}`);
   console.log(`source: ${source}`);
   for (const [name, value, target] of rows) console.log(`${name.padEnd(32)} ${value.padEnd(44)} ${target}`);

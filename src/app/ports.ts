@@ -67,6 +67,8 @@ export interface ZendeskApi {
   /** Id of the Zendesk user cxloop writes as (its own changes are not agent overrides); null when unknown. */
   currentUserId(): Promise<number | null>;
   getTicket(ticketId: number): Promise<TicketSnapshot>;
+  /** Up to 100 tickets in one read (show_many); missing tickets are left out. */
+  getTickets(ticketIds: readonly number[]): Promise<TicketSnapshot[]>;
   /** One Update Ticket call with safe_update; throws code CONFLICT when the ticket moved on. */
   updateTicket(update: TicketUpdate): Promise<void>;
   /** One update_many call (at most 100 tickets, each with its own changes); returns the job status id. */

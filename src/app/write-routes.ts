@@ -23,9 +23,9 @@ const CONFLICT_ROUNDS = 3;
  * ticket changed since it was read; then it is re-read and the plan re-applied to the fresh
  * ticket, keeping whatever the other writer did.
  */
-export async function writeRoute(plan: RoutePlan, deps: RouteWriterDeps): Promise<WriteOutcome> {
+export async function writeRoute(plan: RoutePlan, deps: RouteWriterDeps, lastRead?: TicketFields): Promise<WriteOutcome> {
   if (!(await isStillPending(plan, deps))) return 'skipped';
-  let current: TicketFields = plan.base;
+  let current: TicketFields = lastRead ?? plan.base;
   for (let round = 0; round < CONFLICT_ROUNDS; round += 1) {
     try {
       if (round === 0) deps.onSent?.([plan], deps.now());
@@ -38,47 +38,88 @@ export async function writeRoute(plan: RoutePlan, deps: RouteWriterDeps): Promis
     const fresh = await deps.zendesk.getTicket(plan.ticketId);
     const settled = await settleAgainst(plan, fresh, deps);
     if (settled !== null) return settled;
-    current = { tags: fresh.tags, groupId: fresh.groupId, priority: fresh.priority, updatedAt: fresh.updatedAt };
+    current = fieldsOf(fresh);
   }
   throw new ZendeskApiError('CONFLICT', `ticket ${plan.ticketId} kept changing during ${CONFLICT_ROUNDS} attempts; retrying later`);
+}
+
+/** A routing write waiting in a batch: the plan, and the ticket as last read when a conflict forced a re-read. */
+export interface RouteEntry {
+  readonly plan: RoutePlan;
+  /** Fresh fields after a conflict; the plan's base still decides whose group and priority win. */
+  readonly current?: TicketFields;
+  /** How many conflicts this write has been through. */
+  readonly round?: number;
 }
 
 /**
  * Sends many routing writes as one update_many call (each ticket its own changes, each with
  * safe_update). Returns the Zendesk job id to settle later, or null when none still needed writing.
  */
-export async function sendRouteBatch(plans: readonly RoutePlan[], deps: RouteWriterDeps): Promise<{ jobId: string; sent: RoutePlan[] } | null> {
-  const pending = await Promise.all(plans.map(async (plan) => ((await isStillPending(plan, deps)) ? plan : null)));
-  const sent = pending.filter((plan): plan is RoutePlan => plan !== null);
+export async function sendRouteBatch(entries: readonly RouteEntry[], deps: RouteWriterDeps): Promise<{ jobId: string; sent: RouteEntry[] } | null> {
+  const pending = await Promise.all(entries.map(async (entry) => ((await isStillPending(entry.plan, deps)) ? entry : null)));
+  const sent = pending.filter((entry): entry is RouteEntry => entry !== null);
   if (sent.length === 0) return null;
-  deps.onSent?.(sent, deps.now());
-  const jobId = await deps.zendesk.updateMany(sent.map((plan) => planTicketUpdate(plan, plan.base)));
+  deps.onSent?.(
+    sent.filter((entry) => entry.round === undefined).map((entry) => entry.plan),
+    deps.now(),
+  );
+  const jobId = await deps.zendesk.updateMany(sent.map((entry) => planTicketUpdate(entry.plan, entry.current ?? entry.plan.base)));
   return { jobId, sent };
 }
 
 /**
+ * Entries whose batch write conflicted (the ticket changed since it was read), re-read in bulk
+ * with show_many: reads do not spend the Update Ticket budget, and re-batching keeps a burst from
+ * falling back to one call (two, with the 409) per ticket. Tickets already routed or re-categorised
+ * by an agent are settled here; deleted ones are dropped.
+ */
+export async function rebaseConflicts(entries: readonly RouteEntry[], deps: RouteWriterDeps): Promise<RouteEntry[]> {
+  const fresh = new Map<number, TicketSnapshot>();
+  for (let start = 0; start < entries.length; start += 100) {
+    const chunk = entries.slice(start, start + 100).map((entry) => entry.plan.ticketId);
+    for (const snapshot of await deps.zendesk.getTickets(chunk)) fresh.set(snapshot.id, snapshot);
+  }
+  const rebased: RouteEntry[] = [];
+  for (const entry of entries) {
+    const ticket = fresh.get(entry.plan.ticketId);
+    if (ticket === undefined) {
+      deps.logger.log('warn', 'ticket vanished before it could be routed', { ticketId: entry.plan.ticketId });
+      continue;
+    }
+    if ((await settleAgainst(entry.plan, ticket, deps)) !== null) continue;
+    rebased.push({ plan: entry.plan, current: fieldsOf(ticket), round: (entry.round ?? 0) + 1 });
+  }
+  return rebased;
+}
+
+/**
  * Reads an update_many job's per-ticket results. Succeeded tickets are routed; the others (a
- * conflict, a failure, no result) come back to be written one by one, which re-reads on 409.
+ * conflict, a failure, no result) come back to be retried.
  */
 export async function settleRouteBatch(
   jobId: string,
-  plans: readonly RoutePlan[],
+  entries: readonly RouteEntry[],
   deps: RouteWriterDeps,
-): Promise<{ finished: false } | { finished: true; routed: number; retry: RoutePlan[] }> {
+): Promise<{ finished: false } | { finished: true; routed: number; retry: RouteEntry[] }> {
   const job = await deps.zendesk.getJobStatus(jobId);
   if (job.status === 'queued' || job.status === 'working') return { finished: false };
   const succeeded = new Set(job.status === 'completed' ? job.results.filter((result) => result.success).map((result) => result.ticketId) : []);
   const now = deps.now();
-  const retry: RoutePlan[] = [];
-  for (const plan of plans) {
-    if (succeeded.has(plan.ticketId)) await deps.store.markRouted(plan.ticketId, now);
-    else retry.push(plan);
+  const retry: RouteEntry[] = [];
+  for (const entry of entries) {
+    if (succeeded.has(entry.plan.ticketId)) await deps.store.markRouted(entry.plan.ticketId, now);
+    else retry.push(entry);
   }
   if (retry.length > 0) {
     const errors = [...new Set(job.results.filter((result) => !result.success).map((result) => result.error ?? 'failed'))];
-    deps.logger.log('warn', 'update_many left tickets unrouted; writing them one by one', { jobId, status: job.status, tickets: retry.length, errors });
+    deps.logger.log('info', 'update_many left tickets unrouted; retrying them', { jobId, status: job.status, tickets: retry.length, errors });
   }
-  return { finished: true, routed: plans.length - retry.length, retry };
+  return { finished: true, routed: entries.length - retry.length, retry };
+}
+
+function fieldsOf(ticket: TicketSnapshot): TicketFields {
+  return { tags: ticket.tags, groupId: ticket.groupId, priority: ticket.priority, updatedAt: ticket.updatedAt };
 }
 
 async function isStillPending(plan: RoutePlan, deps: RouteWriterDeps): Promise<boolean> {

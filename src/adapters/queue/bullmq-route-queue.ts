@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { RouteQueue } from '../../app/ports.js';
+import type { RouteEntry } from '../../app/write-routes.js';
 import type { RoutePlan } from '../../core/routing/route-plan.js';
 import { JOB_OPTIONS, routeJobId, type RouteJob } from './job-catalogue.js';
 
@@ -7,8 +8,13 @@ import { JOB_OPTIONS, routeJobId, type RouteJob } from './job-catalogue.js';
 export class BullmqRouteQueue implements RouteQueue {
   constructor(private readonly queue: Queue<RouteJob>) {}
 
-  async enqueue(plan: RoutePlan, options: { single?: boolean } = {}): Promise<void> {
-    await this.queue.add('route', { v: 1, plan, ...(options.single ? { single: true } : {}) }, { ...JOB_OPTIONS.routes, jobId: routeJobId(plan.ticketId) });
+  async enqueue(plan: RoutePlan): Promise<void> {
+    await this.retry({ plan });
+  }
+
+  /** Queues a write again after a conflict or a failed batch; `single` keeps it out of batches. */
+  async retry(entry: RouteEntry, options: { single?: boolean } = {}): Promise<void> {
+    await this.queue.add('route', { v: 1, ...entry, ...(options.single ? { single: true } : {}) }, { ...JOB_OPTIONS.routes, jobId: routeJobId(entry.plan.ticketId) });
   }
 
   async cancel(ticketId: number): Promise<void> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RoutePlan } from '../../core/routing/route-plan.js';
+import type { RouteEntry } from '../../app/write-routes.js';
 import { CATEGORY_IDS, TIERS } from '../../core/taxonomy.js';
 import { ZENDESK_STATUSES, type TicketEvent } from '../../core/ticket-event.js';
 
@@ -63,6 +63,8 @@ const eventSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
+const fieldsSchema = z.object({ tags: z.array(z.string()), groupId: nullableId, priority: priority.nullable(), updatedAt: z.number() });
+
 const planSchema = z.object({
   ticketId: id,
   category: z.enum(CATEGORY_IDS),
@@ -72,17 +74,19 @@ const planSchema = z.object({
   priority,
   note: z.string(),
   receivedAt: z.number(),
-  base: z.object({ tags: z.array(z.string()), groupId: nullableId, priority: priority.nullable(), updatedAt: z.number() }),
+  base: fieldsSchema,
 });
+
+const entryFields = { plan: planSchema, current: fieldsSchema.optional(), round: z.number().int().nonnegative().optional() };
 
 export const eventJobSchema = z.object({ v: z.literal(1), event: eventSchema, receivedAt: z.number() });
 /** `single`: write alone even in a backlog (a retry after update_many failed for this ticket). */
-export const routeJobSchema = z.object({ v: z.literal(1), plan: planSchema, single: z.boolean().optional() });
-export const batchJobSchema = z.object({ v: z.literal(1), zendeskJobId: z.string(), plans: z.array(planSchema) });
+export const routeJobSchema = z.object({ v: z.literal(1), ...entryFields, single: z.boolean().optional() });
+export const batchJobSchema = z.object({ v: z.literal(1), zendeskJobId: z.string(), entries: z.array(z.object(entryFields)) });
 
 export type EventJob = { v: 1; event: TicketEvent; receivedAt: number };
-export type RouteJob = { v: 1; plan: RoutePlan; single?: boolean };
-export type BatchJob = { v: 1; zendeskJobId: string; plans: RoutePlan[] };
+export type RouteJob = RouteEntry & { v: 1; single?: boolean };
+export type BatchJob = { v: 1; zendeskJobId: string; entries: RouteEntry[] };
 
 /** Deduplication window of webhook deliveries (Zendesk retries for minutes; 24 h is generous). */
 export const DEDUPE_TTL_MS = 24 * 3_600_000;

@@ -3,8 +3,8 @@ import type { Redis } from 'ioredis';
 import { handleTicketEvent, type TicketEventDeps } from '../../app/handle-ticket-event.js';
 import type { EventInbox, Logger, RoutingMetrics } from '../../app/ports.js';
 import { reconcileTickets, type ReconcileDeps } from '../../app/reconcile-tickets.js';
-import { sendRouteBatch, settleRouteBatch, writeRoute, type RouteWriterDeps } from '../../app/write-routes.js';
-import { isZendeskError } from '../../app/zendesk-api-error.js';
+import { rebaseConflicts, sendRouteBatch, settleRouteBatch, writeRoute, type RouteEntry, type RouteWriterDeps } from '../../app/write-routes.js';
+import { isZendeskError, ZendeskApiError } from '../../app/zendesk-api-error.js';
 import type { RoutePlan } from '../../core/routing/route-plan.js';
 import { BullmqEventInbox } from './bullmq-event-inbox.js';
 import { BullmqRouteQueue } from './bullmq-route-queue.js';
@@ -24,6 +24,16 @@ const BATCH_MAX = 100;
 /** Give up on a job that hit Zendesk's rate limit this many times (a rate-limited run is not an attempt). */
 const MAX_RATE_LIMITED_STARTS = 200;
 const SETTLE_POLL_MS = 1_000;
+/** Zendesk allows 30 update_many jobs queued or running per account; stay below. */
+const MAX_OPEN_ZENDESK_JOBS = 25;
+/**
+ * In a burst, webhooks keep arriving while a batch is built: waiting this long before taking the
+ * backlog fills calls with up to 100 tickets instead of spending the Update Ticket budget on small
+ * batches. Only paid when a backlog already exists.
+ */
+const BATCH_LINGER_MS = 250;
+/** Conflicted batch entries are re-read and batched again this many times before going alone. */
+const MAX_BATCH_ROUNDS = 2;
 const SETTLE_GIVE_UP_MS = 15 * 60_000;
 
 export interface ZendeskQueuesOptions {
@@ -113,32 +123,40 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
   );
 
   async function routeOne(data: RouteJob, job: Job<RouteJob>): Promise<void> {
-    const others = data.single ? [] : await takeBacklog(job);
+    let others = data.single ? [] : await takeBacklog(job);
     if (others.length + 1 < options.batchThreshold) {
-      const outcome = await writeRoute(data.plan, options.writer);
+      const outcome = await writeRoute(data.plan, options.writer, data.current);
       if (outcome === 'written') metrics.routed('single', 1);
       return;
     }
-    const plans = [data.plan, ...others.map((other) => other.plan)];
-    const sent = await sendRouteBatch(plans, options.writer);
+    if (others.length < BATCH_MAX - 1) {
+      await new Promise((resolve) => setTimeout(resolve, BATCH_LINGER_MS));
+      others = await takeBacklog(job);
+    }
+    const open = await queues.batches.getJobCountByTypes('active', 'waiting', 'delayed');
+    if (open >= MAX_OPEN_ZENDESK_JOBS) {
+      throw new ZendeskApiError('RATE_LIMITED', `${open} update_many jobs still open in Zendesk`, { retryAfterMs: SETTLE_POLL_MS });
+    }
+    const entries: RouteEntry[] = [entryOf(data), ...others.map((other) => other.entry)];
+    const sent = await sendRouteBatch(entries, options.writer);
     if (sent !== null) {
-      await queues.batches.add('settle', { v: 1, zendeskJobId: sent.jobId, plans: sent.sent }, { ...JOB_OPTIONS.batches, delay: SETTLE_POLL_MS });
+      await queues.batches.add('settle', { v: 1, zendeskJobId: sent.jobId, entries: sent.sent }, { ...JOB_OPTIONS.batches, delay: SETTLE_POLL_MS });
     }
     // Only now: until the batch job is stored, the waiting jobs are what keeps these tickets.
     await Promise.all(others.map((other) => queues.routes.remove(other.id)));
-    logger.log('info', 'routing backlog sent as one update_many call', { tickets: plans.length, zendeskJobId: sent?.jobId });
+    logger.log('info', 'routing backlog sent as one update_many call', { tickets: entries.length, zendeskJobId: sent?.jobId });
   }
 
   /** Up to 99 other routing jobs waiting, oldest first, that may share this call. */
-  async function takeBacklog(job: Job<RouteJob>): Promise<{ id: string; plan: RoutePlan }[]> {
+  async function takeBacklog(job: Job<RouteJob>): Promise<{ id: string; entry: RouteEntry }[]> {
     const waiting = await queues.routes.getJobs(['wait'], 0, BATCH_MAX * 2, true);
-    const taken: { id: string; plan: RoutePlan }[] = [];
+    const taken: { id: string; entry: RouteEntry }[] = [];
     for (const candidate of waiting) {
       if (taken.length >= BATCH_MAX - 1) break;
       if (candidate.id === undefined || candidate.id === job.id) continue;
       const parsed = routeJobSchema.safeParse(candidate.data);
       if (parsed.success && !parsed.data.single && parsed.data.plan.ticketId !== (job.data as RouteJob).plan.ticketId) {
-        taken.push({ id: candidate.id, plan: parsed.data.plan as RoutePlan });
+        taken.push({ id: candidate.id, entry: entryOf(parsed.data as RouteJob) });
       }
     }
     return taken;
@@ -148,24 +166,29 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
     QUEUE_NAMES.batches,
     async (job, token) => {
       const data = parsePayload(batchJobSchema, job) as BatchJob;
-      const settled = await settleRouteBatch(data.zendeskJobId, data.plans, options.writer);
+      const settled = await settleRouteBatch(data.zendeskJobId, data.entries, options.writer);
       if (!settled.finished) {
         if (Date.now() - job.timestamp > SETTLE_GIVE_UP_MS) {
           logger.log('warn', 'update_many job never finished; writing its tickets one by one', { zendeskJobId: data.zendeskJobId });
-          await requeueSingly(data.plans);
+          await requeueSingly(data.entries.map((entry) => entry.plan));
           return;
         }
         await job.moveToDelayed(Date.now() + SETTLE_POLL_MS, token);
         throw new DelayedError();
       }
       metrics.routed('batch', settled.routed);
-      await requeueSingly(settled.retry);
+      // Conflicts are re-read in bulk and batched again; after MAX_BATCH_ROUNDS they go one by one.
+      const again = settled.retry.filter((entry) => (entry.round ?? 0) < MAX_BATCH_ROUNDS);
+      await requeueSingly(settled.retry.filter((entry) => (entry.round ?? 0) >= MAX_BATCH_ROUNDS).map((entry) => entry.plan));
+      if (again.length > 0) {
+        for (const entry of await rebaseConflicts(again, options.writer)) await queues.routeQueue.retry(entry);
+      }
     },
     { ...base, concurrency: 4 },
   );
 
   async function requeueSingly(plans: readonly RoutePlan[]): Promise<void> {
-    await Promise.all(plans.map((plan) => queues.routeQueue.enqueue(plan, { single: true })));
+    await Promise.all(plans.map((plan) => queues.routeQueue.retry({ plan }, { single: true })));
   }
 
   const maintenance = new Worker(
@@ -199,6 +222,10 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
       await Promise.all(workers.map((worker) => worker.close()));
     },
   };
+}
+
+function entryOf(job: RouteJob): RouteEntry {
+  return { plan: job.plan, ...(job.current ? { current: job.current } : {}), ...(job.round !== undefined ? { round: job.round } : {}) };
 }
 
 /** Zendesk failures -> BullMQ outcomes: 429 pauses the whole queue for Retry-After; 4xx fails for good. */

@@ -1,4 +1,5 @@
-import { createClient } from 'node-zendesk';
+// node-zendesk is CommonJS: Node's ESM loader cannot see its named exports, only the default.
+import nodeZendesk from 'node-zendesk';
 import type { ExportPage, JobStatus, ZendeskApi } from '../../app/ports.js';
 import { ZendeskApiError } from '../../app/zendesk-api-error.js';
 import type { TicketUpdate } from '../../core/routing/route-plan.js';
@@ -36,7 +37,7 @@ export class NodeZendeskApi implements ZendeskApi {
     const base = options.apiUrl ? options.apiUrl.replace(/\/+$/, '') : `https://${options.subdomain ?? ''}.zendesk.com`;
     this.endpoint = `${base}/api/v2`;
     const timeoutMs = options.timeoutMs ?? 15_000;
-    const client = createClient({
+    const client = nodeZendesk.createClient({
       username: options.email,
       token: options.token,
       endpointUri: this.endpoint,
@@ -70,6 +71,16 @@ export class NodeZendeskApi implements ZendeskApi {
     const parsed = snapshotFromRestTicket(result.ticket);
     if (!parsed.ok) throw new ZendeskApiError('REJECTED', `GET /tickets/${ticketId}: unexpected answer (${parsed.reason})`);
     return parsed.snapshot;
+  }
+
+  async getTickets(ticketIds: readonly number[]): Promise<TicketSnapshot[]> {
+    if (ticketIds.length === 0) return [];
+    if (ticketIds.length > UPDATE_MANY_LIMIT) throw new RangeError(`show_many takes at most ${UPDATE_MANY_LIMIT} ids`);
+    const result = (await this.send(zendeskRequests.showTickets(ticketIds))) as { tickets?: unknown[] };
+    return (result.tickets ?? []).flatMap((ticket) => {
+      const parsed = snapshotFromRestTicket(ticket);
+      return parsed.ok ? [parsed.snapshot] : [];
+    });
   }
 
   async updateTicket(update: TicketUpdate): Promise<void> {
@@ -122,7 +133,11 @@ export class NodeZendeskApi implements ZendeskApi {
     const detail = describeError(raw.result);
     const message = `${label}: Zendesk answered ${status}${detail ? ` (${detail})` : ''}`;
     const details = { status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
-    if (status === 429) throw new ZendeskApiError('RATE_LIMITED', message, { status, retryAfterMs: retryAfterMs ?? 60_000 });
+    if (status === 429) {
+      // TooManyJobs (30 update_many jobs queued or running) comes without Retry-After and clears in seconds.
+      const fallbackMs = detail.startsWith('TooManyJobs') ? 5_000 : 60_000;
+      throw new ZendeskApiError('RATE_LIMITED', message, { status, retryAfterMs: retryAfterMs ?? fallbackMs });
+    }
     if (status === 409) throw new ZendeskApiError('CONFLICT', message, details);
     if (status === 404) throw new ZendeskApiError('NOT_FOUND', message, details);
     if (status >= 500) throw new ZendeskApiError('UNAVAILABLE', message, details);

@@ -23,6 +23,11 @@ export class RecordingZendeskApi implements ZendeskApi {
     throw new ZendeskApiError('NOT_FOUND', `dry-run: ticket ${ticketId} cannot be read without a Zendesk account`);
   }
 
+  async getTickets(ticketIds: readonly number[]): Promise<TicketSnapshot[]> {
+    this.record(zendeskRequests.showTickets(ticketIds));
+    return [];
+  }
+
   async updateTicket(update: TicketUpdate): Promise<void> {
     this.record(zendeskRequests.updateTicket(update));
   }

@@ -79,7 +79,7 @@ describe('POST /webhooks/zendesk', () => {
     const body = ticketEvent('created', { id: 103 });
     const response = await postSigned(app.http.url, body, { signature: signZendeskPayload(body, new Date().toISOString(), 'wrong-secret') });
     expect(response.status).toBe(401);
-    expect((await response.json()).error).toMatch(/ZENDESK_WEBHOOK_SECRET/);
+    expect(((await response.json()) as { error: string }).error).toMatch(/ZENDESK_WEBHOOK_SECRET/);
     expect(await app.queues.events.count()).toBe(0);
   });
 
@@ -97,7 +97,7 @@ describe('POST /webhooks/zendesk', () => {
     expect(unsigned.status).toBe(401);
     const stale = await postSigned(app.http.url, body, { timestamp: new Date(Date.now() - 6 * 60_000).toISOString() });
     expect(stale.status).toBe(401);
-    expect((await stale.json()).error).toMatch(/window/);
+    expect(((await stale.json()) as { error: string }).error).toMatch(/window/);
     const future = await postSigned(app.http.url, body, { timestamp: new Date(Date.now() + 6 * 60_000).toISOString() });
     expect(future.status).toBe(401);
     const unix = await postSigned(app.http.url, body, { timestamp: String(Math.floor(Date.now() / 1000)) });
@@ -116,10 +116,10 @@ describe('POST /webhooks/zendesk', () => {
     expect(await broken.json()).toEqual({ error: 'body is not valid JSON' });
     const wrongShape = await postSigned(app.http.url, JSON.stringify({ type: 'zen:event-type:ticket.created', id: 'e1', time: '2026-11-22T10:00:00Z', detail: { id: 'abc' } }));
     expect(wrongShape.status).toBe(400);
-    expect((await wrongShape.json()).error).toMatch(/^detail\.id: /);
+    expect(((await wrongShape.json()) as { error: string }).error).toMatch(/^detail\.id: /);
     const noType = await postSigned(app.http.url, JSON.stringify({ hello: 'world' }));
     expect(noType.status).toBe(400);
-    expect((await noType.json()).error).toMatch(/^type: /);
+    expect(((await noType.json()) as { error: string }).error).toMatch(/^type: /);
   });
 
   it('acknowledges events of other resources without storing them', async () => {

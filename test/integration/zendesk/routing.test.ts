@@ -183,7 +183,7 @@ describe('routing Zendesk tickets (real server, Redis, BullMQ; Zendesk faked wit
     expect(puts[1]!.at - puts[0]!.at).toBeGreaterThanOrEqual(1_500);
   });
 
-  it('routes a backlog through update_many, each ticket with its own changes, and retries a conflicted ticket alone', async () => {
+  it('routes a backlog through update_many, each ticket with its own changes, and re-reads a conflicted ticket before writing it again', async () => {
     noMissedTickets();
     const created = minutesAgo(10);
     const subjects = ['Charged twice for my subscription', 'App crashes when I upload a photo', 'Please add dark mode', 'How do I invite my team?'];
@@ -198,6 +198,11 @@ describe('routing Zendesk tickets (real server, Redis, BullMQ; Zendesk faked wit
         results: ids.map((id) => (id === 507 ? { id, success: false, error: 'UpdateConflict', details: 'Safe Update prevented the update' } : { id, action: 'update', success: true, status: 'Updated' })),
       },
     });
+    const rereadAt = minutesAgo(1);
+    zendesk
+      .get('/api/v2/tickets/show_many.json')
+      .query({ ids: '507' })
+      .reply(200, { tickets: [{ id: 507, subject: 'x', description: '', status: 'open', priority: 'normal', group_id: null, tags: ['web_widget', 'vip'], created_at: created, updated_at: rereadAt }] });
     const singles: Put[] = [];
     recordPuts(zendesk, /\/api\/v2\/tickets\/\d+\.json/, singles, () => [200, { ticket: {} }]);
     app = await startLive(prefix);
@@ -222,7 +227,9 @@ describe('routing Zendesk tickets (real server, Redis, BullMQ; Zendesk faked wit
     });
     expect(byId.get(501)).toMatchObject({ group_id: groupOf('bug_report'), tags: ['web_widget', 'cxloop_bug_report', 'cxloop_tier_normal'] });
     expect(byId.get(502)).toMatchObject({ group_id: groupOf('feature_request') });
+    // The conflicted ticket was re-read in bulk (show_many, no update budget) and written with the fresh stamp, keeping the new tag.
     expect(singles.map((put) => put.path)).toEqual(['/api/v2/tickets/507.json']);
+    expect(singles[0]!.body.ticket).toMatchObject({ updated_stamp: rereadAt, tags: ['web_widget', 'vip', 'cxloop_onboarding_help', 'cxloop_tier_normal'] });
     for (const id of ids) expect((await store.get(id))?.routing?.status).toBe('routed');
   });
 
