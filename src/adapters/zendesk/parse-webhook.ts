@@ -123,7 +123,9 @@ function snapshotOf(detail: Detail): TicketSnapshot {
 
 /** Same mapping for a ticket object of the REST API (incremental export, GET ticket). */
 export function snapshotFromRestTicket(ticket: unknown): { ok: true; snapshot: TicketSnapshot } | { ok: false; reason: string } {
-  const parsed = detailSchema.safeParse(ticket);
+  // The REST API names the form ticket_form_id; webhook payloads call it form_id.
+  const restForm = typeof ticket === 'object' && ticket !== null && 'ticket_form_id' in ticket ? { form_id: ticket.ticket_form_id } : {};
+  const parsed = detailSchema.safeParse(typeof ticket === 'object' && ticket !== null ? { ...restForm, ...ticket } : ticket);
   if (!parsed.success) return invalid(parsed.error, 'ticket');
   return { ok: true, snapshot: snapshotOf(parsed.data) };
 }

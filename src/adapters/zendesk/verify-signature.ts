@@ -10,6 +10,8 @@ export function signZendeskPayload(rawBody: Buffer | string, timestamp: string, 
   return createHmac('sha256', secret).update(timestamp).update(rawBody).digest('base64');
 }
 
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
 export type SignatureCheck = { ok: true } | { ok: false; reason: string };
 
 export interface SignatureInput {
@@ -25,7 +27,7 @@ export interface SignatureInput {
 
 export function verifyZendeskSignature(input: SignatureInput): SignatureCheck {
   if (!input.signature || !input.timestamp) return { ok: false, reason: 'missing x-zendesk-webhook-signature or -timestamp header' };
-  const signedAt = Date.parse(input.timestamp);
+  const signedAt = ISO_8601.test(input.timestamp) ? Date.parse(input.timestamp) : Number.NaN;
   if (Number.isNaN(signedAt)) return { ok: false, reason: 'signature timestamp is not an ISO-8601 date' };
   if (Math.abs(input.now - signedAt) > input.maxAgeMs) return { ok: false, reason: 'signature timestamp outside the accepted window' };
   const expected = Buffer.from(signZendeskPayload(input.rawBody, input.timestamp, input.secret));

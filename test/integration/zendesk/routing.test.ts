@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -264,6 +264,7 @@ describe('Redis unavailable at ingest', () => {
   const url = `redis://127.0.0.1:${port}`;
 
   async function startRedis(): Promise<void> {
+    if (spawnSync('redis-server', ['--version']).error) throw new Error('redis-server is not installed: this test starts and kills its own (apt-get install redis-server)');
     server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on('error', () => undefined);

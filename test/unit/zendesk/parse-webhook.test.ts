@@ -202,6 +202,11 @@ describe('snapshotFromRestTicket', () => {
     });
   });
 
+  it('reads the form from ticket_form_id, the REST API name for it', () => {
+    const parsed = snapshotFromRestTicket({ id: 6, status: 'new', ticket_form_id: 360001, tags: [], created_at: CREATED_AT, updated_at: UPDATED_AT });
+    expect(parsed.ok && parsed.snapshot.formId).toBe(360001);
+  });
+
   it('reports an unreadable ticket with a ticket. path', () => {
     expect(snapshotFromRestTicket({ id: 5 })).toEqual({ ok: false, reason: expect.stringMatching(/^ticket\./) });
   });

@@ -62,6 +62,12 @@ describe('verifyZendeskSignature', () => {
       reason: /outside the accepted window/,
     },
     { name: 'non-ISO timestamp', input: input({ timestamp: 'abc', signature: signWith(SECRET, 'abc') }), ok: false, reason: /ISO-8601/ },
+    {
+      name: 'RFC 1123 date (parseable, but Zendesk sends ISO-8601)',
+      input: input({ timestamp: 'Fri, 20 Nov 2026 10:00:00 GMT', signature: signWith(SECRET, 'Fri, 20 Nov 2026 10:00:00 GMT') }),
+      ok: false,
+      reason: /ISO-8601/,
+    },
     { name: 'signature of a different length', input: input({ signature: `${signWith(SECRET)}AA` }), ok: false, reason: /does not match/ },
     { name: 'short signature', input: input({ signature: 'x' }), ok: false, reason: /does not match/ },
   ];
