@@ -35,7 +35,12 @@ export interface RoutingBenchOptions {
 
 export interface RoutingBenchResult {
   readonly steady: { tickets: number; perSecond: number; p50Ms: number; p99Ms: number; maxMs: number };
-  readonly burst: {
+  readonly burst: BurstResult;
+  /** The burst when every ticket changed after its webhook: each write conflicts once. */
+  readonly staleBurst: BurstResult;
+}
+
+export interface BurstResult {
     tickets: number;
     seconds: number;
     ingestSeconds: number;
@@ -44,7 +49,6 @@ export interface RoutingBenchResult {
     rateLimited: number;
     oneByOneBoundSeconds: number;
     speedup: number;
-  };
 }
 
 export async function benchRouting(options: RoutingBenchOptions): Promise<RoutingBenchResult> {
@@ -64,7 +68,7 @@ export async function benchRouting(options: RoutingBenchOptions): Promise<Routin
       const id = nextId();
       seedTicket(fake, id, index);
       sentAt.set(id, Date.now());
-      await postWebhook(url, id, index);
+      await postWebhook(url, webhookFor(fake, id));
     }
     await until(() => latencies.length >= options.steadyTickets, 120_000);
     latencies.sort((a, b) => a - b);
@@ -78,16 +82,27 @@ export async function benchRouting(options: RoutingBenchOptions): Promise<Routin
   });
   options.log(`routing steady: ${steady.tickets} tickets at ${steady.perSecond}/s, p50 ${steady.p50Ms} ms, p99 ${steady.p99Ms} ms`);
 
-  const burst = await withCxloop(options, async (url, fake, nextId) => {
+  const burst = await runBurst(options, false);
+  options.log(`routing burst: ${burst.tickets} tickets routed in ${burst.seconds} s (${burst.updateManyCalls} update_many + ${burst.updateCalls} single calls)`);
+  const staleBurst = await runBurst(options, true);
+  options.log(`routing burst, stale webhooks: ${staleBurst.tickets} tickets in ${staleBurst.seconds} s (${staleBurst.updateManyCalls} update_many + ${staleBurst.updateCalls} single calls)`);
+  return { steady, burst, staleBurst };
+}
+
+async function runBurst(options: RoutingBenchOptions, stale: boolean): Promise<BurstResult> {
+  return withCxloop(options, async (url, fake, nextId) => {
     const ids = Array.from({ length: options.burstTickets }, () => nextId());
     ids.forEach((id, index) => seedTicket(fake, id, index));
+    const webhooks = ids.map((id) => webhookFor(fake, id));
+    // Stale: every ticket changed after its webhook left (a trigger, an agent), so each safe_update conflicts once.
+    if (stale) for (const id of ids) fake.tickets.get(id)!.updated_at = new Date(Date.now() + 1_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const start = performance.now();
     let cursor = 0;
     await Promise.all(
       Array.from({ length: 32 }, async () => {
         while (cursor < ids.length) {
           const index = cursor++;
-          await postWebhook(url, ids[index]!, index);
+          await postWebhook(url, webhooks[index]!);
         }
       }),
     );
@@ -115,8 +130,6 @@ export async function benchRouting(options: RoutingBenchOptions): Promise<Routin
       speedup: round(oneByOneBoundSeconds / seconds),
     };
   });
-  options.log(`routing burst: ${burst.tickets} tickets routed in ${burst.seconds} s (${burst.updateManyCalls} update_many + ${burst.updateCalls} single calls)`);
-  return { steady, burst };
 }
 
 /** A fresh fake Zendesk and a fresh cxloop (own Redis prefix) per scenario; both stopped after. */
@@ -154,10 +167,13 @@ function seedTicket(fake: FakeZendesk, id: number, index: number): void {
   fake.seed({ id, subject, description, tags: ['web_widget'], via: { channel: 'web' } });
 }
 
-async function postWebhook(url: string, id: number, index: number): Promise<void> {
-  const [subject, description] = SUBJECTS[index % SUBJECTS.length]!;
-  const ticket = { id, subject, description, created_at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') };
-  const body = ticketEvent('created', { ...ticket, updated_at: ticket.created_at });
+/** The ticket.created webhook Zendesk would send for a seeded ticket (same updated_at, so safe_update matches). */
+function webhookFor(fake: FakeZendesk, id: number): string {
+  const seeded = fake.tickets.get(id)!;
+  return ticketEvent('created', { id, subject: seeded.subject, description: seeded.description, tags: seeded.tags, created_at: seeded.created_at, updated_at: seeded.updated_at });
+}
+
+async function postWebhook(url: string, body: string): Promise<void> {
   const timestamp = new Date().toISOString();
   const response = await fetch(`${url}/webhooks/zendesk`, {
     method: 'POST',
@@ -168,7 +184,7 @@ async function postWebhook(url: string, id: number, index: number): Promise<void
     },
     body,
   });
-  if (response.status !== 200) throw new Error(`webhook for ticket ${id} answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 200) throw new Error(`webhook answered ${response.status}: ${await response.text()}`);
   await response.arrayBuffer();
 }
 

@@ -100,13 +100,18 @@ async function main(): Promise<void> {
     ['classifier, short multilingual', `${results.classifier.shortTicketsPerSecond.toLocaleString('en')} tickets/s`, `${(short.perSecond / FLOOR_TICKETS_PER_SECOND).toFixed(2)}x the floor`],
   ];
   if (routing) {
-    const { steady, burst } = routing;
+    const { steady, burst, staleBurst } = routing;
     rows.push(
       ['routing latency, steady load', `p50 ${steady.p50Ms} ms, p99 ${steady.p99Ms} ms (${steady.tickets} tickets at ${steady.perSecond}/s)`, `p99 target < 1,000 ms: ${(1000 / Math.max(1, steady.p99Ms)).toFixed(1)}x headroom`],
       [
         `routing burst, ${burst.tickets} tickets`,
         `${burst.seconds} s (${burst.updateManyCalls} update_many, ${burst.updateCalls} single, ${burst.rateLimited} 429s)`,
         `target <= 120 s; one-by-one at 100/min needs ${burst.oneByOneBoundSeconds} s (${burst.speedup}x)`,
+      ],
+      [
+        `  same, all webhooks stale`,
+        `${staleBurst.seconds} s (${staleBurst.updateManyCalls} update_many, ${staleBurst.updateCalls} single, ${staleBurst.rateLimited} 429s)`,
+        'every ticket changed after its webhook: each write conflicts once, re-read with show_many',
       ],
     );
   }

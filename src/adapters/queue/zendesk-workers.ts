@@ -27,11 +27,12 @@ const SETTLE_POLL_MS = 1_000;
 /** Zendesk allows 30 update_many jobs queued or running per account; stay below. */
 const MAX_OPEN_ZENDESK_JOBS = 25;
 /**
- * In a burst, webhooks keep arriving while a batch is built: waiting this long before taking the
- * backlog fills calls with up to 100 tickets instead of spending the Update Ticket budget on small
- * batches. Only paid when a backlog already exists.
+ * In a burst, webhooks keep arriving while a batch is built: waiting up to this long for a full
+ * batch (checked every BATCH_LINGER_POLL_MS) fills calls with up to 100 tickets instead of
+ * spending the Update Ticket budget on small ones. Only paid when a backlog already exists.
  */
-const BATCH_LINGER_MS = 250;
+const BATCH_LINGER_MS = 1_000;
+const BATCH_LINGER_POLL_MS = 100;
 /** Conflicted batch entries are re-read and batched again this many times before going alone. */
 const MAX_BATCH_ROUNDS = 2;
 const SETTLE_GIVE_UP_MS = 15 * 60_000;
@@ -130,7 +131,10 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
       return;
     }
     if (others.length < BATCH_MAX - 1) {
-      await new Promise((resolve) => setTimeout(resolve, BATCH_LINGER_MS));
+      const until = Date.now() + BATCH_LINGER_MS;
+      while (Date.now() < until && (await queues.routes.getWaitingCount()) < BATCH_MAX - 1) {
+        await new Promise((resolve) => setTimeout(resolve, BATCH_LINGER_POLL_MS));
+      }
       others = await takeBacklog(job);
     }
     const open = await queues.batches.getJobCountByTypes('active', 'waiting', 'delayed');
