@@ -1,0 +1,93 @@
+import type { SlaClock } from '../sla/sla-clock.js';
+import type { WorkingHours } from '../sla/working-hours.js';
+import type { CategoryId, Tier } from '../taxonomy.js';
+import type { ZendeskStatus } from '../ticket-event.js';
+
+/** routed -> acknowledged -> acted (solved) -> verified, with follow-up (reopen, detractor) and closed. */
+export type Stage = 'routed' | 'acknowledged' | 'acted' | 'verified' | 'follow_up' | 'closed';
+
+/** Timers a loop may have pending; each has at most one due time, so its job id is deterministic. */
+export type TimerKind = 'ack_remind' | 'ack_breach' | 'escalate' | 'update_remind' | 'update_breach' | 'resolve_breach' | 'verify_end';
+
+export interface NotifyLevel {
+  readonly afterBreachMs: number;
+  readonly notify: readonly ('team_channel' | 'usergroup' | 'lead' | 'escalation_channel')[];
+}
+
+/** The policy as the loop needs it, in milliseconds (built from the policy file by the app layer). */
+export interface LoopPolicy {
+  readonly categories: Readonly<Record<CategoryId, { readonly team: string; readonly acknowledge: { readonly remindMs: number; readonly breachMs: number } }>>;
+  readonly tiers: Readonly<Record<Tier, { readonly update: { readonly remindMs: number; readonly breachMs: number }; readonly resolveMs: number }>>;
+  readonly teams: Readonly<
+    Record<string, { readonly hours: WorkingHours; readonly ladder: readonly NotifyLevel[]; readonly repeat: number; readonly repeatEveryMs: number }>
+  >;
+  readonly verifyWindowMs: number;
+  readonly followUpMs: number;
+  readonly maxSnoozeMs: number;
+  readonly minSnoozeMs: number;
+}
+
+export interface LoopState {
+  readonly ticketId: number;
+  /** Incremented by every accepted transition; the store's compare-and-set uses it. */
+  readonly version: number;
+  readonly stage: Stage;
+  readonly category: CategoryId;
+  readonly tier: Tier;
+  readonly team: string;
+  /** Slack user (or Zendesk agent, "zd:<id>") who acknowledged or took the loop. */
+  readonly owner: string | null;
+  readonly openedAt: number;
+  readonly zendeskStatus: ZendeskStatus | null;
+  /** Acknowledge clock: runs in routed and follow_up. */
+  readonly ack: SlaClock;
+  /** Resolve clock: from opening to solved, paused while pending or on hold. */
+  readonly resolve: SlaClock;
+  /** Status-update cadence: restarts at every update, runs until solved. */
+  readonly update: SlaClock;
+  readonly lastUpdateAt: number | null;
+  readonly solvedAt: number | null;
+  /**
+   * Acknowledge ladder: `step` 0 nothing yet, 1 reminded, 2 breached, 2+n after n escalations;
+   * `breachAt` anchors the ladder's offsets.
+   */
+  readonly escalation: { readonly step: number; readonly breachAt: number | null };
+  /** Status cadence: 0 nothing yet, 1 reminded, 2 auto-published since the last update. */
+  readonly updateStep: number;
+  readonly resolveBreached: boolean;
+  readonly snoozedUntil: number | null;
+  /** Due time of every pending timer; a timer firing at another time is stale. */
+  readonly timers: Readonly<Partial<Record<TimerKind, number>>>;
+  readonly reopens: number;
+  readonly csat: 'good' | 'bad' | null;
+}
+
+export type LoopEvent =
+  // From Zendesk
+  | { readonly type: 'assigned'; readonly agentId: number }
+  | { readonly type: 'agent_comment'; readonly agentId: number; readonly public: boolean }
+  | { readonly type: 'status_changed'; readonly status: ZendeskStatus }
+  | { readonly type: 'csat'; readonly score: 'good' | 'bad' }
+  | { readonly type: 'recategorised'; readonly category: CategoryId }
+  | { readonly type: 'reprioritised'; readonly tier: Tier }
+  // From Slack
+  | { readonly type: 'acknowledge'; readonly user: string }
+  | { readonly type: 'take'; readonly user: string }
+  | { readonly type: 'snooze'; readonly user: string; readonly durationMs: number }
+  | { readonly type: 'reassign'; readonly user: string; readonly category: CategoryId }
+  | { readonly type: 'post_update'; readonly user: string; readonly text: string; readonly etaAt?: number }
+  // From timers
+  | { readonly type: 'timer'; readonly kind: TimerKind; readonly dueAt: number };
+
+export type Effect =
+  | { readonly type: 'schedule'; readonly timer: TimerKind; readonly at: number }
+  | { readonly type: 'cancel'; readonly timer: TimerKind }
+  | { readonly type: 'remind_owner'; readonly about: 'acknowledge' | 'update'; readonly dueAt: number }
+  | { readonly type: 'escalate'; readonly level: number; readonly round: number; readonly notify: NotifyLevel['notify']; readonly reason: string }
+  | { readonly type: 'publish_status'; readonly stage: Stage; readonly text: string; readonly etaAt: number | null; readonly automatic: boolean }
+  | { readonly type: 'zendesk_note'; readonly text: string }
+  | { readonly type: 'incident'; readonly text: string }
+  | { readonly type: 'csat_follow_up'; readonly reason: 'detractor' | 'reopened' | 'feedback' }
+  | { readonly type: 'thank_customer' };
+
+export type Transition = { readonly ok: true; readonly state: LoopState; readonly effects: readonly Effect[] } | { readonly ok: false; readonly reason: string };

@@ -1,0 +1,234 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loopPolicyFrom } from '../../../../src/app/loop-policy.js';
+import type { Effect, LoopEvent, LoopState, Stage, TimerKind, Transition } from '../../../../src/core/loop/loop-types.js';
+import { desiredTimers, openLoop, transition } from '../../../../src/core/loop/transition.js';
+import type { CategoryId, Tier } from '../../../../src/core/taxonomy.js';
+import { defaultPolicy } from '../../../support/default-classifier.js';
+
+const policy = loopPolicyFrom(defaultPolicy);
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const T0 = Date.UTC(2026, 10, 23, 9, 0);
+
+function accepted(result: Transition): { state: LoopState; effects: readonly Effect[] } {
+  if (!result.ok) throw new Error(`rejected: ${result.reason}`);
+  return result;
+}
+
+function open(category: CategoryId = 'billing_issue', tier: Tier = 'normal', now = T0): LoopState {
+  return accepted(openLoop({ ticketId: 42, category, tier, zendeskStatus: 'new' }, now, policy)).state;
+}
+
+function apply(state: LoopState, ...events: LoopEvent[]): LoopState {
+  return events.reduce((current, event) => accepted(transition(current, event, T0 + HOUR, policy)).state, state);
+}
+
+/** Fires a pending timer at its due time. */
+function fire(state: LoopState, kind: TimerKind): { state: LoopState; effects: readonly Effect[] } {
+  const at = state.timers[kind];
+  if (at === undefined) throw new Error(`no ${kind} timer in ${JSON.stringify(state.timers)}`);
+  return accepted(transition(state, { type: 'timer', kind, dueAt: at }, at, policy));
+}
+
+const IN_STAGE: Record<Stage, () => LoopState> = {
+  routed: () => open(),
+  acknowledged: () => apply(open(), { type: 'acknowledge', user: 'U1' }),
+  acted: () => apply(open(), { type: 'acknowledge', user: 'U1' }, { type: 'status_changed', status: 'solved' }),
+  verified: () => apply(open(), { type: 'acknowledge', user: 'U1' }, { type: 'status_changed', status: 'solved' }, { type: 'csat', score: 'good' }),
+  follow_up: () => apply(open(), { type: 'acknowledge', user: 'U1' }, { type: 'status_changed', status: 'solved' }, { type: 'status_changed', status: 'open' }),
+  closed: () => apply(open(), { type: 'status_changed', status: 'closed' }),
+};
+
+const EVENTS: Record<string, LoopEvent> = {
+  acknowledge: { type: 'acknowledge', user: 'U1' },
+  take: { type: 'take', user: 'U2' },
+  assigned: { type: 'assigned', agentId: 7 },
+  'public reply': { type: 'agent_comment', agentId: 7, public: true },
+  solved: { type: 'status_changed', status: 'solved' },
+  'reopened (open)': { type: 'status_changed', status: 'open' },
+  'csat good': { type: 'csat', score: 'good' },
+  'csat bad': { type: 'csat', score: 'bad' },
+  'snooze 1h': { type: 'snooze', user: 'U1', durationMs: HOUR },
+  'post update': { type: 'post_update', user: 'U1', text: 'Refund issued, waiting for the bank' },
+  'recategorised (other team)': { type: 'recategorised', category: 'bug_report' },
+  'tier high': { type: 'reprioritised', tier: 'high' },
+  'stale timer': { type: 'timer', kind: 'ack_breach', dueAt: 1 },
+};
+
+// Resulting stage per event and stage; 'x' = rejected as a value.
+const EXPECTED: Record<string, Record<Stage, Stage | 'x'>> = {
+  acknowledge: { routed: 'acknowledged', acknowledged: 'x', acted: 'x', verified: 'x', follow_up: 'acknowledged', closed: 'x' },
+  take: { routed: 'acknowledged', acknowledged: 'acknowledged', acted: 'x', verified: 'x', follow_up: 'acknowledged', closed: 'x' },
+  assigned: { routed: 'acknowledged', acknowledged: 'acknowledged', acted: 'x', verified: 'x', follow_up: 'acknowledged', closed: 'x' },
+  'public reply': { routed: 'acknowledged', acknowledged: 'acknowledged', acted: 'x', verified: 'x', follow_up: 'acknowledged', closed: 'x' },
+  solved: { routed: 'acted', acknowledged: 'acted', acted: 'x', verified: 'x', follow_up: 'acted', closed: 'closed' },
+  'reopened (open)': { routed: 'routed', acknowledged: 'acknowledged', acted: 'follow_up', verified: 'follow_up', follow_up: 'x', closed: 'closed' },
+  'csat good': { routed: 'routed', acknowledged: 'acknowledged', acted: 'verified', verified: 'verified', follow_up: 'follow_up', closed: 'closed' },
+  'csat bad': { routed: 'routed', acknowledged: 'acknowledged', acted: 'follow_up', verified: 'follow_up', follow_up: 'follow_up', closed: 'closed' },
+  'snooze 1h': { routed: 'routed', acknowledged: 'acknowledged', acted: 'x', verified: 'x', follow_up: 'follow_up', closed: 'x' },
+  'post update': { routed: 'routed', acknowledged: 'acknowledged', acted: 'x', verified: 'x', follow_up: 'follow_up', closed: 'x' },
+  'recategorised (other team)': { routed: 'routed', acknowledged: 'routed', acted: 'x', verified: 'x', follow_up: 'routed', closed: 'x' },
+  'tier high': { routed: 'routed', acknowledged: 'acknowledged', acted: 'x', verified: 'x', follow_up: 'follow_up', closed: 'x' },
+  'stale timer': { routed: 'x', acknowledged: 'x', acted: 'x', verified: 'x', follow_up: 'x', closed: 'x' },
+};
+
+describe('transition: every event in every stage', () => {
+  const cases = Object.entries(EXPECTED).flatMap(([event, byStage]) => (Object.entries(byStage) as [Stage, Stage | 'x'][]).map(([stage, expected]) => ({ event, stage, expected })));
+  it.each(cases)('$event in $stage -> $expected', ({ event, stage, expected }) => {
+    const before = IN_STAGE[stage]();
+    expect(before.stage).toBe(stage);
+    const result = transition(before, EVENTS[event]!, T0 + 2 * HOUR, policy);
+    if (expected === 'x') {
+      expect(result).toEqual({ ok: false, reason: expect.any(String) });
+      return;
+    }
+    const { state } = accepted(result);
+    expect(state.stage).toBe(expected);
+    expect(state.version).toBe(before.version + 1);
+    expect(state.timers).toEqual(desiredTimers(state, policy));
+  });
+});
+
+describe('acknowledge ladder', () => {
+  it('reminds, breaches, climbs the team ladder with its repeats, and stops when acknowledged', () => {
+    // feature_request: remind 2d, breach 5d; product team ladder: 0m usergroup, 30m lead; repeat 2 every 1h.
+    let state = open('feature_request');
+    expect(state.timers).toMatchObject({ ack_remind: T0 + 2 * 24 * HOUR, ack_breach: T0 + 5 * 24 * HOUR });
+    let step = fire(state, 'ack_remind');
+    expect(step.effects).toContainEqual({ type: 'remind_owner', about: 'acknowledge', dueAt: T0 + 5 * 24 * HOUR });
+    state = fire(step.state, 'ack_breach').state;
+    const breach = T0 + 5 * 24 * HOUR;
+    const levels: { level: number; round: number; at: number }[] = [];
+    while (state.timers.escalate !== undefined) {
+      const at = state.timers.escalate;
+      step = fire(state, 'escalate');
+      const escalation = step.effects.find((effect) => effect.type === 'escalate');
+      if (escalation?.type === 'escalate') levels.push({ level: escalation.level, round: escalation.round, at });
+      state = step.state;
+    }
+    expect(levels).toEqual([
+      { level: 1, round: 0, at: breach },
+      { level: 2, round: 0, at: breach + 30 * MIN },
+      { level: 1, round: 1, at: breach + HOUR },
+      { level: 2, round: 1, at: breach + HOUR + 30 * MIN },
+      { level: 1, round: 2, at: breach + 2 * HOUR },
+      { level: 2, round: 2, at: breach + 2 * HOUR + 30 * MIN },
+    ]);
+    const acknowledged = accepted(transition(open('feature_request'), { type: 'acknowledge', user: 'U9' }, T0 + HOUR, policy));
+    expect(acknowledged.effects).toEqual(expect.arrayContaining([{ type: 'cancel', timer: 'ack_remind' }, { type: 'cancel', timer: 'ack_breach' }]));
+    expect(acknowledged.state.timers.ack_breach).toBeUndefined();
+  });
+
+  it('a timer for a stage that moved on does nothing', () => {
+    const routed = open('feature_request');
+    const acknowledged = apply(routed, { type: 'acknowledge', user: 'U1' });
+    expect(transition(acknowledged, { type: 'timer', kind: 'ack_breach', dueAt: routed.timers.ack_breach! }, T0 + 6 * 24 * HOUR, policy)).toEqual({
+      ok: false,
+      reason: 'stale ack_breach timer',
+    });
+  });
+
+  it('bounds snooze and postpones reminders', () => {
+    const state = open('feature_request');
+    expect(transition(state, { type: 'snooze', user: 'U1', durationMs: 10 * MIN }, T0, policy).ok).toBe(false);
+    expect(transition(state, { type: 'snooze', user: 'U1', durationMs: 25 * HOUR }, T0, policy).ok).toBe(false);
+    const breached = fire(fire(state, 'ack_remind').state, 'ack_breach').state;
+    const now = breached.timers.escalate!;
+    const snoozed = accepted(transition(breached, { type: 'snooze', user: 'U1', durationMs: 2 * HOUR }, now, policy)).state;
+    expect(snoozed.timers.escalate).toBe(now + 2 * HOUR);
+  });
+});
+
+describe('status cadence, resolve clock and verification', () => {
+  it('reminds before an update is due, publishes an automatic update with a revised ETA at breach, and restarts on an update', () => {
+    let state = apply(open('billing_issue', 'high'), { type: 'acknowledge', user: 'U1' });
+    const ackAt = T0 + HOUR;
+    expect(state.timers).toMatchObject({ update_remind: ackAt + 2 * HOUR, update_breach: ackAt + 4 * HOUR });
+    let step = fire(state, 'update_remind');
+    expect(step.effects).toContainEqual({ type: 'remind_owner', about: 'update', dueAt: ackAt + 4 * HOUR });
+    step = fire(step.state, 'update_breach');
+    expect(step.effects).toContainEqual({ type: 'publish_status', stage: 'acknowledged', text: expect.any(String), etaAt: T0 + 48 * HOUR, automatic: true });
+    expect(step.effects).toContainEqual({ type: 'escalate', level: 1, round: 0, notify: ['team_channel', 'usergroup'], reason: 'status update overdue' });
+    state = accepted(transition(step.state, { type: 'post_update', user: 'U1', text: 'Fix deploying', etaAt: T0 + 10 * HOUR }, ackAt + 5 * HOUR, policy)).state;
+    expect(state.timers).toMatchObject({ update_remind: ackAt + 7 * HOUR, update_breach: ackAt + 9 * HOUR });
+  });
+
+  it('pauses the resolve clock while pending and keeps time used when the tier changes', () => {
+    let state = open('billing_issue', 'normal'); // resolve 72h
+    expect(state.timers.resolve_breach).toBe(T0 + 72 * HOUR);
+    state = accepted(transition(state, { type: 'status_changed', status: 'pending' }, T0 + 10 * HOUR, policy)).state;
+    expect(state.timers.resolve_breach).toBeUndefined();
+    state = accepted(transition(state, { type: 'status_changed', status: 'open' }, T0 + 30 * HOUR, policy)).state;
+    expect(state.timers.resolve_breach).toBe(T0 + 30 * HOUR + 62 * HOUR);
+    state = accepted(transition(state, { type: 'reprioritised', tier: 'high' }, T0 + 31 * HOUR, policy)).state; // resolve 48h, 10h used
+    expect(state.timers.resolve_breach).toBe(T0 + 30 * HOUR + 38 * HOUR);
+  });
+
+  it('verifies after the window without a reopen, and leaves no timer behind', () => {
+    const acted = IN_STAGE.acted();
+    expect(Object.keys(acted.timers)).toEqual(['verify_end']);
+    const verified = fire(acted, 'verify_end');
+    expect(verified.state.stage).toBe('verified');
+    expect(verified.state.timers).toEqual({});
+    expect(verified.effects).toContainEqual({ type: 'cancel', timer: 'verify_end' });
+  });
+
+  it('a detractor rating opens a follow-up for the original owner with the 48 h SLA', () => {
+    const step = accepted(transition(IN_STAGE.acted(), { type: 'csat', score: 'bad' }, T0 + 5 * HOUR, policy));
+    expect(step.state).toMatchObject({ stage: 'follow_up', owner: 'U1', csat: 'bad' });
+    expect(step.effects).toContainEqual({ type: 'csat_follow_up', reason: 'detractor' });
+    expect(step.state.timers.ack_breach).toBe(T0 + 5 * HOUR + 48 * HOUR);
+  });
+
+  it('performance issues ping the incident channel; feedback starts the CSAT follow-up', () => {
+    expect(accepted(openLoop({ ticketId: 1, category: 'performance_issue', tier: 'critical', zendeskStatus: 'new' }, T0, policy)).effects).toContainEqual({
+      type: 'incident',
+      text: 'Performance issue on ticket 1, tier critical',
+    });
+    expect(accepted(openLoop({ ticketId: 2, category: 'sentiment_experience', tier: 'normal', zendeskStatus: 'new' }, T0, policy)).effects).toContainEqual({
+      type: 'csat_follow_up',
+      reason: 'feedback',
+    });
+  });
+
+  it('every stage change publishes a status update', () => {
+    const step = accepted(transition(open(), { type: 'acknowledge', user: 'U1' }, T0, policy));
+    expect(step.effects).toContainEqual(expect.objectContaining({ type: 'publish_status', stage: 'acknowledged', automatic: true }));
+  });
+});
+
+describe('transition properties', () => {
+  const userEvents: fc.Arbitrary<LoopEvent>[] = Object.values(EVENTS).map((event) => fc.constant(event));
+  const statuses = fc.constantFrom('new', 'open', 'pending', 'hold', 'solved', 'closed').map((status) => ({ type: 'status_changed', status }) as LoopEvent);
+  const step = fc.record({ event: fc.oneof(...userEvents, statuses, fc.constant(null)), advance: fc.integer({ min: 0, max: 12 * HOUR }), timer: fc.nat(6) });
+
+  it('no sequence loses the ticket, leaves a timer for a finished stage, or moves a clock backwards', () => {
+    fc.assert(
+      fc.property(fc.constantFrom<CategoryId>('bug_report', 'billing_issue', 'feature_request', 'performance_issue'), fc.constantFrom<Tier>('critical', 'high', 'normal'), fc.array(step, { maxLength: 40 }), (category, tier, steps) => {
+        let now = T0;
+        let state = open(category, tier, now);
+        for (const { event, advance, timer } of steps) {
+          now += advance;
+          // null = let the earliest pending timer fire (or a chosen one), at its due time.
+          const pending = Object.entries(state.timers).sort((a, b) => a[1] - b[1]) as [TimerKind, number][];
+          const chosen = pending[timer % Math.max(1, pending.length)];
+          const next: LoopEvent | null = event ?? (chosen ? { type: 'timer', kind: chosen[0], dueAt: chosen[1] } : null);
+          if (next === null) continue;
+          if (next.type === 'timer') now = Math.max(now, next.dueAt);
+          const result = transition(state, next, now, policy);
+          if (!result.ok) continue;
+          expect(result.state.version).toBe(state.version + 1);
+          expect(result.state.resolve.usedMs).toBeGreaterThanOrEqual(state.resolve.usedMs);
+          expect(result.state.ticketId).toBe(state.ticketId);
+          state = result.state;
+          expect(state.timers).toEqual(desiredTimers(state, policy));
+          if (state.stage === 'verified' || state.stage === 'closed') expect(state.timers).toEqual({});
+          if (state.stage === 'acted') expect(Object.keys(state.timers)).toEqual(['verify_end']);
+          for (const effect of result.effects) if (effect.type === 'schedule') expect(state.timers[effect.timer]).toBe(effect.at);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
