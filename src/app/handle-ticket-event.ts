@@ -43,7 +43,7 @@ export async function handleTicketEvent(event: TicketEvent, receivedAt: number, 
     return routeIfNew(snapshot, routing !== null, receivedAt, deps);
   }
   if (!applied) return 'stale';
-  return overrideOf(event, routing, deps).then((outcome) => (outcome === 'none' ? 'updated' : outcome));
+  return (await overrideOf(event, routing, deps)) === 'override' ? 'override' : 'updated';
 }
 
 async function routeIfNew(snapshot: TicketSnapshot, claimed: boolean, receivedAt: number, deps: TicketEventDeps): Promise<EventOutcome> {

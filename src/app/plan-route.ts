@@ -1,7 +1,7 @@
 import type { Policy } from '../config/policy-schema.js';
 import type { Decision } from '../core/classify/classifier.js';
 import { describeRouting } from '../core/routing/describe-routing.js';
-import type { RoutePlan } from '../core/routing/route-plan.js';
+import { ticketFieldsOf, type RoutePlan } from '../core/routing/route-plan.js';
 import type { Ticket } from '../core/ticket.js';
 import type { TicketSnapshot } from '../core/ticket-event.js';
 
@@ -39,6 +39,6 @@ export function planRoute(snapshot: TicketSnapshot, decision: Decision, policy: 
       resolveWithinMinutes: tier.resolve,
     }),
     receivedAt,
-    base: { tags: snapshot.tags, groupId: snapshot.groupId, priority: snapshot.priority, updatedAt: snapshot.updatedAt },
+    base: ticketFieldsOf(snapshot),
   };
 }

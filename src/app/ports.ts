@@ -62,6 +62,9 @@ export interface TicketStore {
   setExportCursor(cursor: string): Promise<void>;
 }
 
+/** Tickets per update_many call and ids per show_many read (Zendesk's limit for both). */
+export const ZENDESK_BULK_LIMIT = 100;
+
 /** Zendesk's REST API as cxloop uses it. Errors are ZendeskApiError (see zendesk-api-error.ts). */
 export interface ZendeskApi {
   /** Id of the Zendesk user cxloop writes as (its own changes are not agent overrides); null when unknown. */

@@ -1,7 +1,7 @@
 import { taggedCategory } from '../core/routing/detect-override.js';
-import { planTicketUpdate, type RoutePlan, type TicketFields } from '../core/routing/route-plan.js';
+import { planTicketUpdate, ticketFieldsOf, type RoutePlan, type TicketFields } from '../core/routing/route-plan.js';
 import { categoryTag, type TicketSnapshot } from '../core/ticket-event.js';
-import type { Logger, TicketStore, ZendeskApi } from './ports.js';
+import { ZENDESK_BULK_LIMIT, type Logger, type TicketStore, type ZendeskApi } from './ports.js';
 import { isZendeskError, ZendeskApiError } from './zendesk-api-error.js';
 
 export interface RouteWriterDeps {
@@ -38,7 +38,7 @@ export async function writeRoute(plan: RoutePlan, deps: RouteWriterDeps, lastRea
     const fresh = await deps.zendesk.getTicket(plan.ticketId);
     const settled = await settleAgainst(plan, fresh, deps);
     if (settled !== null) return settled;
-    current = fieldsOf(fresh);
+    current = ticketFieldsOf(fresh);
   }
   throw new ZendeskApiError('CONFLICT', `ticket ${plan.ticketId} kept changing during ${CONFLICT_ROUNDS} attempts; retrying later`);
 }
@@ -76,8 +76,8 @@ export async function sendRouteBatch(entries: readonly RouteEntry[], deps: Route
  */
 export async function rebaseConflicts(entries: readonly RouteEntry[], deps: RouteWriterDeps): Promise<RouteEntry[]> {
   const fresh = new Map<number, TicketSnapshot>();
-  for (let start = 0; start < entries.length; start += 100) {
-    const chunk = entries.slice(start, start + 100).map((entry) => entry.plan.ticketId);
+  for (let start = 0; start < entries.length; start += ZENDESK_BULK_LIMIT) {
+    const chunk = entries.slice(start, start + ZENDESK_BULK_LIMIT).map((entry) => entry.plan.ticketId);
     for (const snapshot of await deps.zendesk.getTickets(chunk)) fresh.set(snapshot.id, snapshot);
   }
   const rebased: RouteEntry[] = [];
@@ -88,7 +88,7 @@ export async function rebaseConflicts(entries: readonly RouteEntry[], deps: Rout
       continue;
     }
     if ((await settleAgainst(entry.plan, ticket, deps)) !== null) continue;
-    rebased.push({ plan: entry.plan, current: fieldsOf(ticket), round: (entry.round ?? 0) + 1 });
+    rebased.push({ plan: entry.plan, current: ticketFieldsOf(ticket), round: (entry.round ?? 0) + 1 });
   }
   return rebased;
 }
@@ -116,10 +116,6 @@ export async function settleRouteBatch(
     deps.logger.log('info', 'update_many left tickets unrouted; retrying them', { jobId, status: job.status, tickets: retry.length, errors });
   }
   return { finished: true, routed: entries.length - retry.length, retry };
-}
-
-function fieldsOf(ticket: TicketSnapshot): TicketFields {
-  return { tags: ticket.tags, groupId: ticket.groupId, priority: ticket.priority, updatedAt: ticket.updatedAt };
 }
 
 async function isStillPending(plan: RoutePlan, deps: RouteWriterDeps): Promise<boolean> {

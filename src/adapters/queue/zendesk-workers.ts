@@ -1,7 +1,7 @@
 import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { handleTicketEvent, type TicketEventDeps } from '../../app/handle-ticket-event.js';
-import type { EventInbox, Logger, RoutingMetrics } from '../../app/ports.js';
+import { ZENDESK_BULK_LIMIT as BATCH_MAX, type EventInbox, type Logger, type RoutingMetrics } from '../../app/ports.js';
 import { reconcileTickets, type ReconcileDeps } from '../../app/reconcile-tickets.js';
 import { rebaseConflicts, sendRouteBatch, settleRouteBatch, writeRoute, type RouteEntry, type RouteWriterDeps } from '../../app/write-routes.js';
 import { isZendeskError, ZendeskApiError } from '../../app/zendesk-api-error.js';
@@ -19,8 +19,6 @@ import {
   type RouteJob,
 } from './job-catalogue.js';
 
-/** update_many takes at most 100 tickets per call. */
-const BATCH_MAX = 100;
 /** Give up on a job that hit Zendesk's rate limit this many times (a rate-limited run is not an attempt). */
 const MAX_RATE_LIMITED_STARTS = 200;
 const SETTLE_POLL_MS = 1_000;
@@ -112,12 +110,12 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
 
   const routes = new Worker<RouteJob>(
     QUEUE_NAMES.routes,
-    async (job, token) => {
+    async (job) => {
       const data = parsePayload(routeJobSchema, job) as RouteJob;
       try {
         await routeOne(data, job);
       } catch (error) {
-        await translateZendeskError(error, job, token, queues.routes);
+        await translateZendeskError(error, job, queues.routes);
       }
     },
     { ...base, concurrency: 1, limiter: { max: options.updatesPerMinute, duration: 60_000 } },
@@ -233,7 +231,7 @@ function entryOf(job: RouteJob): RouteEntry {
 }
 
 /** Zendesk failures -> BullMQ outcomes: 429 pauses the whole queue for Retry-After; 4xx fails for good. */
-async function translateZendeskError(error: unknown, job: Job, _token: string | undefined, queue: Queue): Promise<never> {
+async function translateZendeskError(error: unknown, job: Job, queue: Queue): Promise<never> {
   if (isZendeskError(error, 'RATE_LIMITED')) {
     if (job.attemptsStarted > MAX_RATE_LIMITED_STARTS) throw new UnrecoverableError(`rate limited ${job.attemptsStarted} times: ${error.message}`);
     await queue.rateLimit(error.details.retryAfterMs ?? 60_000);

@@ -1,11 +1,11 @@
 // node-zendesk is CommonJS: Node's ESM loader cannot see its named exports, only the default.
 import nodeZendesk from 'node-zendesk';
-import type { ExportPage, JobStatus, ZendeskApi } from '../../app/ports.js';
+import { ZENDESK_BULK_LIMIT, type ExportPage, type JobStatus, type ZendeskApi } from '../../app/ports.js';
 import { ZendeskApiError } from '../../app/zendesk-api-error.js';
 import type { TicketUpdate } from '../../core/routing/route-plan.js';
 import type { TicketSnapshot } from '../../core/ticket-event.js';
 import { snapshotFromRestTicket } from './parse-webhook.js';
-import { requestUrl, UPDATE_MANY_LIMIT, zendeskRequests, type ZendeskRequest } from './zendesk-requests.js';
+import { requestUrl, zendeskRequests, type ZendeskRequest } from './zendesk-requests.js';
 
 export interface NodeZendeskApiOptions {
   readonly subdomain?: string;
@@ -75,7 +75,7 @@ export class NodeZendeskApi implements ZendeskApi {
 
   async getTickets(ticketIds: readonly number[]): Promise<TicketSnapshot[]> {
     if (ticketIds.length === 0) return [];
-    if (ticketIds.length > UPDATE_MANY_LIMIT) throw new RangeError(`show_many takes at most ${UPDATE_MANY_LIMIT} ids`);
+    if (ticketIds.length > ZENDESK_BULK_LIMIT) throw new RangeError(`show_many takes at most ${ZENDESK_BULK_LIMIT} ids`);
     const result = (await this.send(zendeskRequests.showTickets(ticketIds))) as { tickets?: unknown[] };
     return (result.tickets ?? []).flatMap((ticket) => {
       const parsed = snapshotFromRestTicket(ticket);
@@ -88,7 +88,7 @@ export class NodeZendeskApi implements ZendeskApi {
   }
 
   async updateMany(updates: readonly TicketUpdate[]): Promise<string> {
-    if (updates.length === 0 || updates.length > UPDATE_MANY_LIMIT) throw new RangeError(`update_many takes 1 to ${UPDATE_MANY_LIMIT} tickets`);
+    if (updates.length === 0 || updates.length > ZENDESK_BULK_LIMIT) throw new RangeError(`update_many takes 1 to ${ZENDESK_BULK_LIMIT} tickets`);
     const result = (await this.send(zendeskRequests.updateMany(updates))) as { job_status?: { id?: unknown } };
     const id = result.job_status?.id;
     if (typeof id !== 'string') throw new ZendeskApiError('REJECTED', 'PUT /tickets/update_many: no job_status id in the answer');

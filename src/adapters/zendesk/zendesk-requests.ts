@@ -60,8 +60,6 @@ export const zendeskRequests = {
   }),
 };
 
-export const UPDATE_MANY_LIMIT = 100;
-
 export function requestUrl(endpoint: string, request: ZendeskRequest): string {
   const path = request.path.map((part) => encodeURIComponent(String(part))).join('/');
   const query = request.query ? `?${new URLSearchParams(request.query).toString()}` : '';

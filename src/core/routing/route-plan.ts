@@ -1,6 +1,6 @@
 import type { CategoryId, Tier } from '../taxonomy.js';
 import type { ZendeskPriority } from '../ticket.js';
-import { categoryTag, tierTag } from '../ticket-event.js';
+import { categoryTag, tierTag, type TicketSnapshot } from '../ticket-event.js';
 
 /**
  * A routing decision waiting to be written to Zendesk: everything the writer needs, so the write
@@ -27,6 +27,11 @@ export interface TicketFields {
   readonly groupId: number | null;
   readonly priority: ZendeskPriority | null;
   readonly updatedAt: number;
+}
+
+/** The fields a routing write is computed from, as a snapshot has them. */
+export function ticketFieldsOf(snapshot: TicketSnapshot): TicketFields {
+  return { tags: snapshot.tags, groupId: snapshot.groupId, priority: snapshot.priority, updatedAt: snapshot.updatedAt };
 }
 
 /** One ticket's changes, independent of the Zendesk wire format. */
