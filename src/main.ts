@@ -90,11 +90,12 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
   const store = new RedisTicketStore(redis, keys);
   const zendesk = options.zendesk ?? zendeskClientFor(env, dryRun, logger);
   const queues = new ZendeskQueues({ producer: redis, prefix: keys.queuePrefix });
-  // Workers block on Redis and must wait out a blip rather than fail: maxRetriesPerRequest null.
-  const workerRedis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
-  workerRedis.on('error', (error: Error) => logger.log('warn', 'redis (workers) connection error', { error: error.message }));
   let workers: ZendeskWorkers | undefined;
+  let workerRedis: Redis | undefined;
   if (role !== 'web') {
+    // Workers block on Redis and must wait out a blip rather than fail: maxRetriesPerRequest null.
+    workerRedis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+    workerRedis.on('error', (error: Error) => logger.log('warn', 'redis (workers) connection error', { error: error.message }));
     workers = await startZendeskWorkers({
       queues,
       connection: workerRedis,
@@ -143,7 +144,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
         await http.close();
         await workers?.close();
         await queues.close();
-        await workerRedis.quit().catch(() => workerRedis.disconnect());
+        await workerRedis?.quit().catch(() => workerRedis?.disconnect());
         await redis.quit().catch(() => redis.disconnect());
         logger.log('info', 'cxloop stopped');
       })();

@@ -134,3 +134,19 @@ describe('POST /webhooks/zendesk', () => {
     expect(response.status).toBe(405);
   });
 });
+
+describe('cxloop serve --role web', () => {
+  it('accepts webhooks into the queue and leaves them for worker processes', async () => {
+    const prefix = uniquePrefix();
+    const web = await startLive(prefix, { role: 'web' });
+    try {
+      const response = await postSigned(web.http.url, ticketEvent('created', { id: 901 }));
+      expect(await response.json()).toEqual({ status: 'accepted' });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await web.queues.events.getWaitingCount()).toBe(1);
+    } finally {
+      await web.stop();
+      await dropPrefix(prefix);
+    }
+  });
+});
