@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { deleteInstallKeys } from '../src/adapters/redis/redis-keys.js';
 import { ticketEvent } from '../src/adapters/zendesk/sample-webhooks.js';
 import { signZendeskPayload } from '../src/adapters/zendesk/verify-signature.js';
 import { parseEnv } from '../src/config/env-schema.js';
@@ -158,7 +159,9 @@ async function withCxloop<T>(options: RoutingBenchOptions, scenario: (url: strin
   } finally {
     await app.stop();
     await fake.close();
-    await dropKeys(options.redisUrl, prefix);
+    const redis = new Redis(options.redisUrl);
+    await deleteInstallKeys(redis, prefix);
+    redis.disconnect();
   }
 }
 
@@ -186,17 +189,6 @@ async function postWebhook(url: string, body: string): Promise<void> {
   });
   if (response.status !== 200) throw new Error(`webhook answered ${response.status}: ${await response.text()}`);
   await response.arrayBuffer();
-}
-
-async function dropKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
 }
 
 async function until(check: () => boolean, timeoutMs: number): Promise<void> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
+import { deleteInstallKeys } from '../../src/adapters/redis/redis-keys.js';
 import { signZendeskPayload } from '../../src/adapters/zendesk/verify-signature.js';
 import { parseEnv, type Env } from '../../src/config/env-schema.js';
 import { DEFAULT_POLICY_PATH, parsePolicyText } from '../../src/config/load-policy.js';
@@ -60,12 +61,7 @@ export async function startLive(prefix: string, options: Partial<StartOptions> &
 export async function dropPrefix(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteInstallKeys(redis, prefix);
   } finally {
     redis.disconnect();
   }

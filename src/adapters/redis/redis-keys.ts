@@ -1,3 +1,5 @@
+import type { Redis } from 'ioredis';
+
 /**
  * Every Redis key cxloop builds itself, in one place (BullMQ builds its own under `queuePrefix`).
  * All share the install's prefix (CXLOOP_REDIS_PREFIX), so several installs or test runs can
@@ -21,4 +23,14 @@ export function createRedisKeys(prefix: string): RedisKeys {
     exportCursor: `${prefix}:zendesk:export-cursor`,
     queuePrefix: `${prefix}:q`,
   };
+}
+
+/** Deletes every key of an install, BullMQ's included (`<prefix>:*`): test runs and benchmarks clean up with it. */
+export async function deleteInstallKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
 }
