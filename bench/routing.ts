@@ -9,10 +9,10 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { deleteInstallKeys } from '../src/adapters/redis/redis-keys.js';
 import { ticketEvent } from '../src/adapters/zendesk/sample-webhooks.js';
-import { signZendeskPayload } from '../src/adapters/zendesk/verify-signature.js';
 import { parseEnv } from '../src/config/env-schema.js';
 import type { Policy } from '../src/config/policy-schema.js';
 import { startCxloop } from '../src/main.js';
+import { postSignedWebhook } from './post-webhook.js';
 import { startFakeZendesk, type FakeZendesk } from './fake-zendesk.js';
 
 const SECRET = 'bench-webhook-secret';
@@ -69,7 +69,7 @@ export async function benchRouting(options: RoutingBenchOptions): Promise<Routin
       const id = nextId();
       seedTicket(fake, id, index);
       sentAt.set(id, Date.now());
-      await postWebhook(url, webhookFor(fake, id));
+      await postSignedWebhook(url, webhookFor(fake, id), SECRET);
     }
     await until(() => latencies.length >= options.steadyTickets, 120_000);
     latencies.sort((a, b) => a - b);
@@ -103,7 +103,7 @@ async function runBurst(options: RoutingBenchOptions, stale: boolean): Promise<B
       Array.from({ length: 32 }, async () => {
         while (cursor < ids.length) {
           const index = cursor++;
-          await postWebhook(url, webhooks[index]!);
+          await postSignedWebhook(url, webhooks[index]!, SECRET);
         }
       }),
     );
@@ -174,21 +174,6 @@ function seedTicket(fake: FakeZendesk, id: number, index: number): void {
 function webhookFor(fake: FakeZendesk, id: number): string {
   const seeded = fake.tickets.get(id)!;
   return ticketEvent('created', { id, subject: seeded.subject, description: seeded.description, tags: seeded.tags, created_at: seeded.created_at, updated_at: seeded.updated_at });
-}
-
-async function postWebhook(url: string, body: string): Promise<void> {
-  const timestamp = new Date().toISOString();
-  const response = await fetch(`${url}/webhooks/zendesk`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-zendesk-webhook-signature-timestamp': timestamp,
-      'x-zendesk-webhook-signature': signZendeskPayload(body, timestamp, SECRET),
-    },
-    body,
-  });
-  if (response.status !== 200) throw new Error(`webhook answered ${response.status}: ${await response.text()}`);
-  await response.arrayBuffer();
 }
 
 async function until(check: () => boolean, timeoutMs: number): Promise<void> {

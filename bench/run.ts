@@ -12,6 +12,7 @@ import { readLabeledCsv } from '../src/cli/read-labeled-csv.js';
 import { findPackageRoot } from '../src/config/package-root.js';
 import { loadPolicyFile } from '../src/config/load-policy.js';
 import type { Ticket } from '../src/core/ticket.js';
+import { measureLoopMemory, runLoopScenario, type LoopScenarioResult } from './loop-scenario.js';
 import { benchRouting, type RoutingBenchResult } from './routing.js';
 
 const FLOOR_TICKETS_PER_SECOND = 20_000;
@@ -81,6 +82,18 @@ async function main(): Promise<void> {
     });
   }
 
+  let loop: { memory: Awaited<ReturnType<typeof measureLoopMemory>>; scenario: LoopScenarioResult } | undefined;
+  if (wants('loop')) {
+    const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const count = Number(process.env.BENCH_LOOP_TICKETS ?? 1_000);
+    console.error(`loop: memory of ${count} open loops...`);
+    const memory = await measureLoopMemory({ policy: policy.policy, redisUrl, count });
+    console.error(`loop: scripted week of ${count} tickets...`);
+    const scenario = await runLoopScenario({ policy: policy.policy, redisUrl, tickets: count, keep: process.env.BENCH_LOOP_KEEP === '1' });
+    console.error(`\n$ ${scenario.report.command}\n${scenario.report.text}`);
+    loop = { memory, scenario };
+  }
+
   const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version };
   const results = {
     date: new Date().toISOString(),
@@ -94,11 +107,19 @@ async function main(): Promise<void> {
       ratioToFloor: Number((realistic.perSecond / FLOOR_TICKETS_PER_SECOND).toFixed(2)),
     },
     ...(routing ? { routing } : {}),
+    ...(loop ? { loop } : {}),
   };
   const rows: Array<[string, string, string]> = [
     ['classifier, dataset tickets', `${results.classifier.ticketsPerSecond.toLocaleString('en')} tickets/s (avg ${averageChars} chars)`, `${results.classifier.ratioToFloor}x the 20,000/s floor`],
     ['classifier, short multilingual', `${results.classifier.shortTicketsPerSecond.toLocaleString('en')} tickets/s`, `${(short.perSecond / FLOOR_TICKETS_PER_SECOND).toFixed(2)}x the floor`],
   ];
+  if (loop) {
+    const { memory, scenario } = loop;
+    rows.push(
+      ['loop memory per open loop', `${memory.bytesPerLoop} B marginal, ${memory.firstLoopsBytesEach} B with fixed costs (used_memory, ${memory.loops} routed loops, timers included)`, `floor <= 2,048 B: ${(2048 / Math.max(1, memory.bytesPerLoop)).toFixed(2)}x headroom`],
+      [`loop scenario, ${scenario.tickets} tickets`, `${scenario.simulatedHours} simulated hours in ${scenario.wallSeconds} s (${scenario.webhooks} webhooks, ${scenario.slackActions} Slack actions, ${scenario.transitions} transitions)`, 'figures: see the report above'],
+    );
+  }
   if (routing) {
     const { steady, burst, staleBurst } = routing;
     rows.push(

@@ -1,17 +1,24 @@
+import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { healthzRoute, metricsRoute } from './adapters/http/health-routes.js';
 import { startHttpServer, type RunningServer } from './adapters/http/http-server.js';
+import { LogNotifier } from './adapters/log/log-notifier.js';
+import { createPromLoopMetrics } from './adapters/metrics/prom-loop-metrics.js';
 import { createPromRoutingMetrics } from './adapters/metrics/prom-routing-metrics.js';
+import { startLoopWorkers } from './adapters/queue/loop-workers.js';
 import { ZendeskQueues, startZendeskWorkers, type ZendeskWorkers } from './adapters/queue/zendesk-workers.js';
 import { RedisHealthCheck } from './adapters/redis/redis-health-check.js';
 import { createRedisKeys } from './adapters/redis/redis-keys.js';
+import { RedisLoopStore } from './adapters/redis/redis-loop-store.js';
 import { RedisTicketStore } from './adapters/redis/redis-ticket-store.js';
 import { NodeZendeskApi } from './adapters/zendesk/node-zendesk-api.js';
 import { RecordingZendeskApi } from './adapters/zendesk/recording-zendesk-api.js';
 import { ZENDESK_TEST_SECRET, zendeskWebhookRoute } from './adapters/zendesk/webhook-route.js';
 import { createClassifier } from './app/create-classifier.js';
-import type { Logger, ZendeskApi } from './app/ports.js';
+import { loopPolicyFrom } from './app/loop-policy.js';
+import type { LoopDeps } from './app/run-loop.js';
+import type { Logger, Notifier, ZendeskApi } from './app/ports.js';
 import type { Env } from './config/env-schema.js';
 import type { Policy } from './config/policy-schema.js';
 
@@ -19,6 +26,9 @@ export interface Cxloop {
   readonly http: RunningServer;
   readonly dryRun: boolean;
   readonly queues: ZendeskQueues;
+  readonly loops: RedisLoopStore;
+  /** Releases the loop timers due at cxloop's clock now (tests and the scenario move an injected clock). */
+  releaseDueTimers(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -37,6 +47,8 @@ export interface StartOptions {
   readonly batchThreshold?: number;
   /** Replaces the Zendesk client (tests and benchmarks). */
   readonly zendesk?: ZendeskApi;
+  /** Where people-facing loop effects go (default: the log). */
+  readonly notifier?: Notifier;
 }
 
 const DEFAULT_BATCH_THRESHOLD = 5;
@@ -89,8 +101,20 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
   const keys = createRedisKeys(env.CXLOOP_REDIS_PREFIX);
   const store = new RedisTicketStore(redis, keys);
   const zendesk = options.zendesk ?? zendeskClientFor(env, dryRun, logger);
-  const queues = new ZendeskQueues({ producer: redis, prefix: keys.queuePrefix });
+  const queues = new ZendeskQueues({ producer: redis, prefix: keys.queuePrefix, now });
+  const loops = new RedisLoopStore(redis, keys);
+  const loopMetrics = createPromLoopMetrics(registry);
+  const loop: LoopDeps = {
+    store: loops,
+    timers: queues.loopTimers,
+    effects: queues.effectQueue,
+    policy: loopPolicyFrom(policy),
+    metrics: loopMetrics,
+    logger,
+    now,
+  };
   let workers: ZendeskWorkers | undefined;
+  let loopWorkers: Worker[] = [];
   let workerRedis: Redis | undefined;
   if (role !== 'web') {
     // Workers block on Redis and must wait out a blip rather than fail: maxRetriesPerRequest null.
@@ -99,7 +123,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     workers = await startZendeskWorkers({
       queues,
       connection: workerRedis,
-      events: { store, zendesk, classifier, policy, logger, now },
+      events: { store, zendesk, classifier, policy, loop, logger, now },
       writer: {
         zendesk,
         store,
@@ -115,6 +139,8 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
       metrics,
       logger,
     });
+    // Slack posting arrives with the Slack app; until then people-facing effects are logged.
+    loopWorkers = startLoopWorkers({ connection: workerRedis, prefix: keys.queuePrefix, loop, notifier: options.notifier ?? new LogNotifier(logger), metrics: loopMetrics, logger });
   }
 
   const routes = [healthzRoute([new RedisHealthCheck(redis)], { dryRun }), metricsRoute(registry)];
@@ -139,10 +165,13 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     http,
     dryRun,
     queues,
+    loops,
+    releaseDueTimers: () => queues.loopTimers.releaseDue(now()),
     stop() {
       stopping ??= (async () => {
         await http.close();
         await workers?.close();
+        await Promise.all(loopWorkers.map((worker) => worker.close()));
         await queues.close();
         await workerRedis?.quit().catch(() => workerRedis?.disconnect());
         await redis.quit().catch(() => redis.disconnect());

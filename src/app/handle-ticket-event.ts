@@ -1,9 +1,11 @@
 import type { Policy } from '../config/policy-schema.js';
 import type { Classifier } from '../core/classify/classifier.js';
-import { detectOverride, taggedCategory } from '../core/routing/detect-override.js';
+import { loopEventsOf } from '../core/loop/loop-events.js';
+import { detectOverride, taggedCategory, type Override } from '../core/routing/detect-override.js';
 import type { TicketChangeEvent, TicketEvent, TicketSnapshot } from '../core/ticket-event.js';
 import { planRoute, ticketFromSnapshot } from './plan-route.js';
-import type { Logger, RouteQueue, TicketStore, ZendeskApi } from './ports.js';
+import type { Logger, RouteQueue, TicketRecord, TicketStore, ZendeskApi } from './ports.js';
+import { applyLoopEvents, openTicketLoop, type LoopDeps } from './run-loop.js';
 
 export interface TicketEventDeps {
   readonly store: TicketStore;
@@ -11,6 +13,7 @@ export interface TicketEventDeps {
   readonly zendesk: Pick<ZendeskApi, 'currentUserId'>;
   readonly classifier: Classifier;
   readonly policy: Policy;
+  readonly loop: LoopDeps;
   readonly logger: Logger;
   readonly now: () => number;
 }
@@ -22,28 +25,51 @@ export const ROUTE_MAX_AGE_MS = 3 * 86_400_000;
 
 /**
  * One Zendesk event, in any order and possibly twice: keeps the newest snapshot, routes a ticket
- * the first time it is seen, and records an agent's change of cxloop's routing as an override.
- * Events caused by cxloop's own writes never route again: routing happens once per ticket and
- * its own changes are not overrides.
+ * the first time it is seen (opening its loop), records an agent's change of cxloop's routing as
+ * an override, and moves the loop of a routed ticket on. Events caused by cxloop's own writes
+ * never route again: routing happens once per ticket and its own changes are not overrides.
  */
 export async function handleTicketEvent(event: TicketEvent, receivedAt: number, deps: TicketEventDeps): Promise<EventOutcome> {
   if (event.kind === 'satisfaction_rated') {
     await deps.store.recordSatisfaction(event.ticketId, event.score, event.occurredAt);
+    if (event.score === 'good' || event.score === 'bad') await applyLoopEvents(event.ticketId, [{ type: 'csat', score: event.score }], event.key, deps.loop);
     return 'satisfaction';
   }
-  const { snapshot } = event;
-  const { applied, previous } = await deps.store.observe(snapshot);
-  if (previous?.overridden) return applied ? 'updated' : 'stale';
+  const { applied, previous } = await deps.store.observe(event.snapshot);
+  const { outcome, override } = await routeOrCorrect(event, applied, previous, receivedAt, deps);
+  if (outcome === 'routing' || previous?.routing) await moveLoop(event, applied, override, deps);
+  return outcome;
+}
+
+async function routeOrCorrect(
+  event: TicketChangeEvent,
+  applied: boolean,
+  previous: TicketRecord | null,
+  receivedAt: number,
+  deps: TicketEventDeps,
+): Promise<{ outcome: EventOutcome; override: Override | null }> {
+  const none = (outcome: EventOutcome) => ({ outcome, override: null });
+  if (previous?.overridden) return none(applied ? 'updated' : 'stale');
   const routing = previous?.routing ?? null;
   if (routing === null || routing.status === 'pending') {
     // Also on a retry of an event whose first attempt claimed the routing but died before
     // queueing the write: the write's job id is the ticket's, so queueing twice is harmless.
-    const pendingOverride = routing !== null && applied ? await overrideOf(event, routing, deps) : 'none';
-    if (pendingOverride !== 'none') return pendingOverride;
-    return routeIfNew(snapshot, routing !== null, receivedAt, deps);
+    const pendingOverride = routing !== null && applied ? await overrideOf(event, routing, deps) : null;
+    if (pendingOverride !== null) return { outcome: 'override', override: pendingOverride };
+    return none(await routeIfNew(event.snapshot, routing !== null, receivedAt, deps));
   }
-  if (!applied) return 'stale';
-  return (await overrideOf(event, routing, deps)) === 'override' ? 'override' : 'updated';
+  if (!applied) return none('stale');
+  const override = await overrideOf(event, routing, deps);
+  return { outcome: override ? 'override' : 'updated', override };
+}
+
+/** Opens the loop of a ticket just routed (once), then applies what this event means to it. */
+async function moveLoop(event: TicketChangeEvent, applied: boolean, override: Override | null, deps: TicketEventDeps): Promise<void> {
+  const stored = await deps.loop.store.get(event.ticketId);
+  if (!stored) return;
+  const selfId = await deps.zendesk.currentUserId();
+  const events = loopEventsOf(event, stored.state, { newest: applied, selfId, override });
+  if (events.length > 0) await applyLoopEvents(event.ticketId, events, event.key, deps.loop);
 }
 
 async function routeIfNew(snapshot: TicketSnapshot, claimed: boolean, receivedAt: number, deps: TicketEventDeps): Promise<EventOutcome> {
@@ -68,19 +94,17 @@ async function routeIfNew(snapshot: TicketSnapshot, claimed: boolean, receivedAt
     if (!won) return 'updated';
   }
   await deps.routes.enqueue(plan);
+  // The loop opens with the routing decision; a retry finds it open and leaves it.
+  await openTicketLoop({ ticketId: snapshot.id, category: plan.category, tier: plan.tier, zendeskStatus: snapshot.status }, deps.loop);
   deps.logger.log('info', 'ticket classified', { ticketId: snapshot.id, category: plan.category, tier: plan.tier, confidence: plan.confidence });
   return 'routing';
 }
 
-async function overrideOf(
-  event: TicketChangeEvent,
-  routing: Parameters<typeof detectOverride>[0],
-  deps: TicketEventDeps,
-): Promise<'override' | 'none'> {
+async function overrideOf(event: TicketChangeEvent, routing: Parameters<typeof detectOverride>[0], deps: TicketEventDeps): Promise<Override | null> {
   const selfId = await deps.zendesk.currentUserId();
   const bySelf = selfId !== null && event.actorId === selfId;
   const override = detectOverride(routing, event.snapshot, bySelf);
-  if (override === null) return 'none';
+  if (override === null) return null;
   const frozen = await deps.store.recordOverride({ ticketId: event.ticketId, override, actorId: event.actorId, at: event.occurredAt });
   if (frozen) {
     if (routing.status === 'pending') await deps.routes.cancel(event.ticketId);
@@ -91,7 +115,7 @@ async function overrideOf(
       to: override.to,
     });
   }
-  return 'override';
+  return override;
 }
 
 /** Why a ticket seen for the first time is not routed, or null to route it. */

@@ -1,3 +1,5 @@
+import type { LoopHistoryEntry } from '../core/loop/loop-history.js';
+import type { Effect, LoopState, TimerKind } from '../core/loop/loop-types.js';
 import type { Override, RoutingState } from '../core/routing/detect-override.js';
 import type { RoutePlan, TicketUpdate } from '../core/routing/route-plan.js';
 import type { Tier } from '../core/taxonomy.js';
@@ -79,6 +81,8 @@ export interface ZendeskApi {
   getJobStatus(jobId: string): Promise<JobStatus>;
   /** One page of the incremental ticket export. */
   exportTickets(from: { cursor: string } | { startTime: number }): Promise<ExportPage>;
+  /** Adds an internal note (a private comment); touches nothing else on the ticket. */
+  addInternalNote(ticketId: number, body: string): Promise<void>;
 }
 
 export interface JobStatus {
@@ -102,4 +106,71 @@ export interface RoutingMetrics {
   routed(path: 'single' | 'batch', tickets: number): void;
   /** Webhook received -> routing write sent, in seconds. */
   routingLatency(seconds: number): void;
+}
+
+/** A loop as stored: its state and the key of the last event applied (a retried event is not applied twice). */
+export interface StoredLoop {
+  readonly state: LoopState;
+  readonly lastEventKey: string | null;
+}
+
+/** Effects of one committed transition that still have to be carried out (Slack, Zendesk notes). */
+export interface PendingEffects {
+  readonly ticketId: number;
+  readonly version: number;
+  readonly effects: readonly Effect[];
+}
+
+export type LoopCommitResult = { readonly committed: true; readonly leftover: readonly PendingEffects[] } | { readonly committed: false };
+
+/** Loops, versioned: a commit only lands on the version it was computed from, so no concurrent event is lost. */
+export interface LoopStore {
+  get(ticketId: number): Promise<StoredLoop | null>;
+  /**
+   * Atomically, if the stored version is `state.version - 1` (nothing stored for version 0):
+   * stores the state, appends `entry` to the ticket's history and parks `effects` in its outbox.
+   * `leftover` returns effects an earlier commit parked but never cleared (a crash in between).
+   */
+  commit(commit: {
+    readonly state: LoopState;
+    readonly entry: LoopHistoryEntry;
+    readonly eventKey: string | null;
+    readonly effects: readonly Effect[];
+  }): Promise<LoopCommitResult>;
+  /** Every effect parked in the ticket's outbox, whatever its age. */
+  parkedEffects(ticketId: number): Promise<PendingEffects[]>;
+  /** The effects of `version` are queued: drop them from the outbox. */
+  clearOutbox(ticketId: number, version: number): Promise<void>;
+  history(ticketId: number): Promise<LoopHistoryEntry[]>;
+}
+
+/** A loop's next timer, as one delayed job. */
+export interface LoopTimer {
+  readonly kind: TimerKind;
+  readonly at: number;
+}
+
+/** Timer jobs: one pending wake-up per loop (its earliest timer), with a deterministic id. */
+export interface LoopTimers {
+  schedule(ticketId: number, timer: LoopTimer): Promise<void>;
+  cancel(ticketId: number, timer: LoopTimer): Promise<void>;
+}
+
+/** Durable queue of effects to carry out, one job per committed transition. */
+export interface EffectQueue {
+  enqueue(pending: PendingEffects): Promise<void>;
+}
+
+/** Where loop effects meant for people go (Slack; logged in a dry run). */
+export interface Notifier {
+  notify(ticketId: number, effect: Effect): Promise<void>;
+}
+
+/** Counters of the loop, exposed on /metrics. */
+export interface LoopMetrics {
+  transition(event: string, outcome: 'applied' | 'rejected' | 'duplicate'): void;
+  stageEntered(stage: string): void;
+  effect(type: string): void;
+  statusUpdate(kind: 'manual' | 'overdue'): void;
+  escalation(level: number): void;
 }

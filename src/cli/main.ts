@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { runClassify } from './commands/classify.js';
 import { runConfig } from './commands/config-check.js';
 import { runEval } from './commands/eval.js';
+import { runReport } from './commands/report.js';
 import { runServe } from './commands/serve.js';
 import { CliError, processIo, type CliIo } from './io.js';
 
@@ -14,6 +15,7 @@ Commands:
   classify "<text>"         classify a text, or a JSON ticket on stdin, and say why
   eval <file.csv>...        measure the classifier on labeled CSV files
   config check [file]       validate a policy file and the environment
+  report [--since 7d]       closed-loop figures from the loops' history (--json for JSON)
   help                      this text
 
 Run "cxloop <command> --help" for a command's options.`;
@@ -25,6 +27,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   classify: runClassify,
   eval: runEval,
   config: runConfig,
+  report: runReport,
 };
 
 /** Runs one command and returns its exit code; expected failures are one clear line on stderr. */

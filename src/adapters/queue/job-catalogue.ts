@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RouteEntry } from '../../app/write-routes.js';
+import { TIMER_KINDS, type Effect, type TimerKind } from '../../core/loop/loop-types.js';
 import { CATEGORY_IDS, TIERS } from '../../core/taxonomy.js';
 import { ZENDESK_STATUSES, type TicketEvent } from '../../core/ticket-event.js';
 
@@ -19,6 +20,10 @@ export const QUEUE_NAMES = {
   batches: 'zendesk-batches',
   /** Scheduled housekeeping: reconciliation against the incremental export. */
   maintenance: 'cxloop-maintenance',
+  /** Loop timers: one delayed wake-up per open loop (its earliest timer). */
+  timers: 'cxloop-timers',
+  /** Loop effects meant for people (Slack), one job per effect. Zendesk notes go to `routes`. */
+  effects: 'cxloop-effects',
 } as const;
 
 const id = z.number().int().nonnegative();
@@ -84,19 +89,36 @@ export const eventJobSchema = z.object({ v: z.literal(1), event: eventSchema, re
 export const routeJobSchema = z.object({ v: z.literal(1), ...entryFields, single: z.boolean().optional() });
 export const batchJobSchema = z.object({ v: z.literal(1), zendeskJobId: z.string(), entries: z.array(z.object(entryFields)) });
 
+/** Short keys: a timer job's every field must stay within Redis's compact-hash value size (see timerKey). */
+export const timerJobSchema = z.object({ v: z.literal(1), t: id, k: z.enum(TIMER_KINDS), a: z.number() });
+/** An effect as the state machine produced it (checked there); only its type is checked here. */
+export const effectJobSchema = z.object({ v: z.literal(1), ticketId: id, version: z.number().int(), effect: z.looseObject({ type: z.string() }) });
+/** An internal note on the routes queue: it spends the same Update Ticket budget as routing writes. */
+export const noteJobSchema = z.object({ v: z.literal(1), ticketId: id, body: z.string().min(1).max(65_000) });
+
 export type EventJob = { v: 1; event: TicketEvent; receivedAt: number };
 export type RouteJob = RouteEntry & { v: 1; single?: boolean };
 export type BatchJob = { v: 1; zendeskJobId: string; entries: RouteEntry[] };
+
+export type TimerJob = { v: 1; t: number; k: TimerKind; a: number };
+export type EffectJob = { v: 1; ticketId: number; version: number; effect: Effect };
+export type NoteJob = { v: 1; ticketId: number; body: string };
 
 /** Deduplication window of webhook deliveries (Zendesk retries for minutes; 24 h is generous). */
 export const DEDUPE_TTL_MS = 24 * 3_600_000;
 
 const keepFailed = { age: 7 * 86_400 };
 
+/** Timer jobs carry no removal options of their own (see JOB_OPTIONS.timers); their worker applies these. */
+export const TIMER_WORKER_OPTIONS = { removeOnComplete: { count: 0 }, removeOnFail: keepFailed } as const;
+
 export const JOB_OPTIONS = {
   events: { attempts: 10, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: keepFailed },
   routes: { attempts: 12, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: true, removeOnFail: keepFailed },
   batches: { attempts: 12, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: keepFailed },
+  /** Only `attempts`: any other option would push the job out of Redis's compact encoding. Backoff and removal are the worker's. */
+  timers: { attempts: 10 },
+  effects: { attempts: 12, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: true, removeOnFail: keepFailed },
 } as const;
 
 /** BullMQ job ids may not contain ':' nor be all digits. */

@@ -7,16 +7,22 @@ import { rebaseConflicts, sendRouteBatch, settleRouteBatch, writeRoute, type Rou
 import { isZendeskError, ZendeskApiError } from '../../app/zendesk-api-error.js';
 import type { RoutePlan } from '../../core/routing/route-plan.js';
 import { BullmqEventInbox } from './bullmq-event-inbox.js';
+import { BullmqEffectQueue, BullmqLoopTimers } from './bullmq-loop-queues.js';
 import { BullmqRouteQueue } from './bullmq-route-queue.js';
+import { logWorkerFailures, parseJob } from './worker-support.js';
 import {
   batchJobSchema,
   eventJobSchema,
   JOB_OPTIONS,
   QUEUE_NAMES,
   routeJobSchema,
+  noteJobSchema,
   type BatchJob,
+  type EffectJob,
   type EventJob,
+  type NoteJob,
   type RouteJob,
+  type TimerJob,
 } from './job-catalogue.js';
 
 /** Give up on a job that hit Zendesk's rate limit this many times (a rate-limited run is not an attempt). */
@@ -34,34 +40,47 @@ const BATCH_LINGER_POLL_MS = 100;
 /** Conflicted batch entries are re-read and batched again this many times before going alone. */
 const MAX_BATCH_ROUNDS = 2;
 const SETTLE_GIVE_UP_MS = 15 * 60_000;
+/** Entries kept in each queue's BullMQ event stream (approximate trim). */
+const EVENT_STREAM_MAX = 500;
 
 export interface ZendeskQueuesOptions {
   /** Producer connection: fails fast (enableOfflineQueue false) so a webhook gets 503, not a hang. */
   readonly producer: Redis;
   readonly prefix: string;
+  /** cxloop's clock: timer delays are due times minus now. */
+  readonly now: () => number;
 }
 
 /** The producer side: queues the HTTP handlers and use-cases write to. */
 export class ZendeskQueues {
   readonly events: Queue<EventJob>;
-  readonly routes: Queue<RouteJob>;
+  readonly routes: Queue<RouteJob | NoteJob>;
   readonly batches: Queue<BatchJob>;
   readonly maintenance: Queue;
+  readonly timers: Queue<TimerJob>;
+  readonly effects: Queue<EffectJob>;
   readonly inbox: EventInbox;
   readonly routeQueue: BullmqRouteQueue;
+  readonly loopTimers: BullmqLoopTimers;
+  readonly effectQueue: BullmqEffectQueue;
 
   constructor(private readonly options: ZendeskQueuesOptions) {
-    const queueOptions = { connection: options.producer, prefix: options.prefix };
+    // Nobody reads BullMQ's event streams (no QueueEvents): keep them short, not the default 10,000 per queue.
+    const queueOptions = { connection: options.producer, prefix: options.prefix, streams: { events: { maxLen: EVENT_STREAM_MAX } } };
     this.events = new Queue<EventJob>(QUEUE_NAMES.events, queueOptions);
-    this.routes = new Queue<RouteJob>(QUEUE_NAMES.routes, queueOptions);
+    this.routes = new Queue<RouteJob | NoteJob>(QUEUE_NAMES.routes, queueOptions);
     this.batches = new Queue<BatchJob>(QUEUE_NAMES.batches, queueOptions);
     this.maintenance = new Queue(QUEUE_NAMES.maintenance, queueOptions);
+    this.timers = new Queue<TimerJob>(QUEUE_NAMES.timers, queueOptions);
+    this.effects = new Queue<EffectJob>(QUEUE_NAMES.effects, queueOptions);
     this.inbox = new BullmqEventInbox(this.events);
-    this.routeQueue = new BullmqRouteQueue(this.routes);
+    this.routeQueue = new BullmqRouteQueue(this.routes as Queue<RouteJob>);
+    this.loopTimers = new BullmqLoopTimers(this.timers, options.producer, options.now);
+    this.effectQueue = new BullmqEffectQueue(this.effects, this.routes);
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.events.close(), this.routes.close(), this.batches.close(), this.maintenance.close()]);
+    await Promise.all([this.events, this.routes, this.batches, this.maintenance, this.timers, this.effects].map((queue) => queue.close()));
   }
 
   get prefix(): string {
@@ -102,18 +121,22 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
   const events = new Worker<EventJob>(
     QUEUE_NAMES.events,
     async (job) => {
-      const data = parsePayload(eventJobSchema, job) as EventJob;
+      const data = parseJob(eventJobSchema, job) as EventJob;
       metrics.event(await handleTicketEvent(data.event, data.receivedAt, eventDeps));
     },
     { ...base, concurrency: options.eventConcurrency ?? 8 },
   );
 
-  const routes = new Worker<RouteJob>(
+  const routes = new Worker<RouteJob | NoteJob>(
     QUEUE_NAMES.routes,
     async (job) => {
-      const data = parsePayload(routeJobSchema, job) as RouteJob;
       try {
-        await routeOne(data, job);
+        if (job.name === 'note') {
+          const note = parseJob(noteJobSchema, job);
+          await options.writer.zendesk.addInternalNote(note.ticketId, note.body);
+          return;
+        }
+        await routeOne(parseJob(routeJobSchema, job) as RouteJob, job as Job<RouteJob>);
       } catch (error) {
         await translateZendeskError(error, job, queues.routes);
       }
@@ -167,7 +190,7 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
   const batches = new Worker<BatchJob>(
     QUEUE_NAMES.batches,
     async (job, token) => {
-      const data = parsePayload(batchJobSchema, job) as BatchJob;
+      const data = parseJob(batchJobSchema, job) as BatchJob;
       const settled = await settleRouteBatch(data.zendeskJobId, data.entries, options.writer);
       if (!settled.finished) {
         if (Date.now() - job.timestamp > SETTLE_GIVE_UP_MS) {
@@ -207,17 +230,7 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
   );
 
   const workers = [events, routes, batches, maintenance];
-  for (const worker of workers) {
-    worker.on('failed', (job, error) =>
-      logger.log(job && job.attemptsMade >= (job.opts.attempts ?? 1) ? 'error' : 'warn', 'job failed', {
-        queue: worker.name,
-        job: job?.name,
-        attempt: job?.attemptsMade,
-        error: error.message,
-      }),
-    );
-    worker.on('error', (error) => logger.log('warn', 'worker error', { queue: worker.name, error: error.message }));
-  }
+  logWorkerFailures(workers, logger);
   return {
     workers,
     async close() {
@@ -239,10 +252,4 @@ async function translateZendeskError(error: unknown, job: Job, queue: Queue): Pr
   }
   if (isZendeskError(error, 'REJECTED') || isZendeskError(error, 'NOT_FOUND')) throw new UnrecoverableError(error.message);
   throw error;
-}
-
-function parsePayload(schema: { safeParse(data: unknown): { success: boolean; data?: unknown; error?: { message: string } } }, job: Job): unknown {
-  const parsed = schema.safeParse(job.data);
-  if (!parsed.success) throw new UnrecoverableError(`job ${job.name} has an invalid payload: ${parsed.error?.message ?? ''}`.slice(0, 500));
-  return parsed.data;
 }

@@ -8,6 +8,14 @@ import type { Redis } from 'ioredis';
 export interface RedisKeys {
   /** Hash: the ticket's last snapshot fields and routing state. */
   ticket(ticketId: number): string;
+  /** String: the ticket's loop state, prefixed by its version. */
+  loop(ticketId: number): string;
+  /** List: the loop's history, one JSON entry per accepted transition, append-only. */
+  loopHistory(ticketId: number): string;
+  /** Hash: effects of committed transitions not yet queued (version -> JSON), normally empty. */
+  loopOutbox(ticketId: number): string;
+  /** Sorted set: ticket ids by loop opening time, for reports over a window. */
+  readonly loops: string;
   /** Stream: agents' corrections of cxloop's routing (training data). */
   readonly corrections: string;
   /** String: Zendesk incremental export cursor of the reconciliation job. */
@@ -19,6 +27,10 @@ export interface RedisKeys {
 export function createRedisKeys(prefix: string): RedisKeys {
   return {
     ticket: (ticketId) => `${prefix}:t:{${ticketId}}`,
+    loop: (ticketId) => `${prefix}:l:{${ticketId}}`,
+    loopHistory: (ticketId) => `${prefix}:h:{${ticketId}}`,
+    loopOutbox: (ticketId) => `${prefix}:fx:{${ticketId}}`,
+    loops: `${prefix}:loops`,
     corrections: `${prefix}:corrections`,
     exportCursor: `${prefix}:zendesk:export-cursor`,
     queuePrefix: `${prefix}:q`,

@@ -95,6 +95,10 @@ export class NodeZendeskApi implements ZendeskApi {
     return id;
   }
 
+  async addInternalNote(ticketId: number, body: string): Promise<void> {
+    await this.send(zendeskRequests.addInternalNote(ticketId, body));
+  }
+
   async getJobStatus(jobId: string): Promise<JobStatus> {
     const result = (await this.send(zendeskRequests.showJobStatus(jobId))) as { job_status?: WireJobStatus };
     return jobStatusFromWire(result.job_status);

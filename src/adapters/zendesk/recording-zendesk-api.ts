@@ -42,6 +42,10 @@ export class RecordingZendeskApi implements ZendeskApi {
     return jobId;
   }
 
+  async addInternalNote(ticketId: number, body: string): Promise<void> {
+    this.record(zendeskRequests.addInternalNote(ticketId, body));
+  }
+
   async getJobStatus(jobId: string): Promise<JobStatus> {
     const ids = this.jobs.get(jobId) ?? [];
     this.jobs.delete(jobId);

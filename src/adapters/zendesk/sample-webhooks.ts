@@ -12,6 +12,7 @@ export interface TicketDetail {
   status?: string;
   priority?: string | null;
   group_id?: number | null;
+  assignee_id?: number | null;
   tags?: string[];
   actor_id?: number;
   created_at?: string;
@@ -35,7 +36,7 @@ export function ticketEvent(type: string, detail: TicketDetail, options: { event
       status: (detail.status ?? 'new').toUpperCase(),
       priority: detail.priority === null ? null : (detail.priority ?? 'normal').toUpperCase(),
       group_id: detail.group_id === undefined || detail.group_id === null ? null : String(detail.group_id),
-      assignee_id: null,
+      assignee_id: detail.assignee_id === undefined || detail.assignee_id === null ? null : String(detail.assignee_id),
       requester_id: '501',
       organization_id: null,
       form_id: null,

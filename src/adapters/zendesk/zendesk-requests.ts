@@ -51,6 +51,12 @@ export const zendeskRequests = {
     path: ['tickets', 'update_many'],
     body: { tickets: updates.map((update) => ({ id: update.ticketId, ...ticketChanges(update) })) },
   }),
+  /** A private comment only: no safe_update, since a note changes nothing another writer could lose. */
+  addInternalNote: (ticketId: number, body: string): ZendeskRequest => ({
+    method: 'PUT',
+    path: ['tickets', ticketId],
+    body: { ticket: { comment: { body, public: false } } },
+  }),
   showJobStatus: (jobId: string): ZendeskRequest => ({ method: 'GET', path: ['job_statuses', jobId] }),
   /** https://developer.zendesk.com/api-reference/ticketing/ticket-management/incremental_exports/#incremental-ticket-export-cursor-based */
   exportTickets: (from: { cursor: string } | { startTime: number }): ZendeskRequest => ({

@@ -7,7 +7,8 @@ import type { ZendeskStatus } from '../ticket-event.js';
 export type Stage = 'routed' | 'acknowledged' | 'acted' | 'verified' | 'follow_up' | 'closed';
 
 /** Timers a loop may have pending; each has at most one due time, so its job id is deterministic. */
-export type TimerKind = 'ack_remind' | 'ack_breach' | 'escalate' | 'update_remind' | 'update_breach' | 'resolve_breach' | 'verify_end';
+export const TIMER_KINDS = ['ack_remind', 'ack_breach', 'escalate', 'update_remind', 'update_breach', 'resolve_breach', 'verify_end'] as const;
+export type TimerKind = (typeof TIMER_KINDS)[number];
 
 export interface NotifyLevel {
   readonly afterBreachMs: number;

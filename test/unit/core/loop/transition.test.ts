@@ -226,6 +226,12 @@ describe('transition properties', () => {
           if (state.stage === 'verified' || state.stage === 'closed') expect(state.timers).toEqual({});
           if (state.stage === 'acted') expect(Object.keys(state.timers)).toEqual(['verify_end']);
           for (const effect of result.effects) if (effect.type === 'schedule') expect(state.timers[effect.timer]).toBe(effect.at);
+          // No ticket is lost: an open loop whose resolve clock runs always has a wake-up coming.
+          if (['routed', 'acknowledged', 'follow_up'].includes(state.stage) && state.resolve.runningSince !== null && !state.resolveBreached) {
+            expect(state.timers.resolve_breach).toEqual(expect.any(Number));
+          }
+          // And every timer's due time is a number: no NaN can park a loop forever.
+          for (const at of Object.values(state.timers)) expect(Number.isFinite(at)).toBe(true);
         }
       }),
       { numRuns: 400 },

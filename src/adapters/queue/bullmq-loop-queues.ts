@@ -1,0 +1,72 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { EffectQueue, LoopTimer, LoopTimers, PendingEffects } from '../../app/ports.js';
+import { parseTimerKey, timerKey } from '../../app/run-loop.js';
+import { JOB_OPTIONS, type EffectJob, type NoteJob, type RouteJob, type TimerJob } from './job-catalogue.js';
+
+/** Loop timers as BullMQ delayed jobs whose id is the timer's key: scheduling twice is a no-op. */
+export class BullmqLoopTimers implements LoopTimers {
+  constructor(
+    readonly queue: Queue<TimerJob>,
+    private readonly redis: Redis,
+    private readonly now: () => number,
+  ) {}
+
+  async schedule(ticketId: number, timer: LoopTimer): Promise<void> {
+    await this.queue.add(
+      timer.kind,
+      { v: 1, t: ticketId, k: timer.kind, a: timer.at },
+      { ...JOB_OPTIONS.timers, jobId: timerKey(ticketId, timer), delay: Math.max(0, timer.at - this.now()) },
+    );
+  }
+
+  async cancel(ticketId: number, timer: LoopTimer): Promise<void> {
+    // 0 when the job is running: it then finds its timer gone and does nothing.
+    await this.queue.remove(timerKey(ticketId, timer));
+  }
+
+  /**
+   * Moves every delayed timer due at `now` (cxloop's clock) to the front of the queue. Live, BullMQ
+   * releases them itself on time; tests and the scenario run on an injected clock and call this
+   * after moving it, so timers fire without waiting. Returns how many were released.
+   */
+  async releaseDue(now: number): Promise<number> {
+    // Job ids carry the due time, so the delayed set's ids are enough to pick the due ones.
+    const ids = await this.redis.zrange(this.queue.keys.delayed!, '0', '-1');
+    let released = 0;
+    for (const id of ids) {
+      const parsed = parseTimerKey(id);
+      if (parsed === null || parsed.timer.at > now) continue;
+      const job = await this.queue.getJob(id);
+      // It may have fired or been removed meanwhile; then there is nothing to release.
+      if (job && (await job.promote().then(() => true, () => false))) released += 1;
+    }
+    return released;
+  }
+}
+
+/**
+ * Effects of a committed transition, one job per effect (a retried effect never repeats the others).
+ * Internal notes join the routing writes' queue, so they spend the same Zendesk update budget.
+ */
+export class BullmqEffectQueue implements EffectQueue {
+  constructor(
+    private readonly effects: Queue<EffectJob>,
+    private readonly routes: Queue<RouteJob | NoteJob>,
+  ) {}
+
+  async enqueue(pending: PendingEffects): Promise<void> {
+    const { ticketId, version } = pending;
+    const jobs = pending.effects.map((effect, index) => ({ effect, jobId: `fx-${ticketId}-${version}-${index}` }));
+    await this.effects.addBulk(
+      jobs
+        .filter(({ effect }) => effect.type !== 'zendesk_note')
+        .map(({ effect, jobId }) => ({ name: effect.type, data: { v: 1 as const, ticketId, version, effect }, opts: { ...JOB_OPTIONS.effects, jobId } })),
+    );
+    await this.routes.addBulk(
+      jobs.flatMap(({ effect, jobId }) =>
+        effect.type === 'zendesk_note' ? [{ name: 'note', data: { v: 1 as const, ticketId, body: effect.text }, opts: { ...JOB_OPTIONS.routes, jobId: `note-${jobId}` } }] : [],
+      ),
+    );
+  }
+}

@@ -1,0 +1,50 @@
+import { Worker, type ConnectionOptions } from 'bullmq';
+import type { Logger, LoopMetrics, Notifier } from '../../app/ports.js';
+import { fireLoopTimer, type LoopDeps } from '../../app/run-loop.js';
+import type { Effect } from '../../core/loop/loop-types.js';
+import { effectJobSchema, QUEUE_NAMES, TIMER_WORKER_OPTIONS, timerJobSchema, type EffectJob, type TimerJob } from './job-catalogue.js';
+import { logWorkerFailures, parseJob } from './worker-support.js';
+
+const TIMER_RETRY_BASE_MS = 500;
+const TIMER_RETRY_MAX_MS = 15_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface LoopWorkersOptions {
+  readonly connection: ConnectionOptions;
+  readonly prefix: string;
+  readonly loop: LoopDeps;
+  readonly notifier: Notifier;
+  readonly metrics: LoopMetrics;
+  readonly logger: Logger;
+  readonly concurrency?: number;
+}
+
+/** Timer wake-ups become loop events; effects go to the notifier (Slack), one job each. */
+export function startLoopWorkers(options: LoopWorkersOptions): Worker[] {
+  const base = { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 8 };
+  const timers = new Worker<TimerJob>(
+    QUEUE_NAMES.timers,
+    async (job) => {
+      const data = parseJob(timerJobSchema, job);
+      try {
+        await fireLoopTimer(data.t, { kind: data.k, at: data.a }, options.loop);
+      } catch (error) {
+        // The job has no backoff option (see JOB_OPTIONS.timers): wait here before BullMQ retries it.
+        if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) await sleep(Math.min(TIMER_RETRY_MAX_MS, TIMER_RETRY_BASE_MS * 2 ** job.attemptsMade));
+        throw error;
+      }
+    },
+    { ...base, ...TIMER_WORKER_OPTIONS },
+  );
+  const effects = new Worker<EffectJob>(
+    QUEUE_NAMES.effects,
+    async (job) => {
+      const data = parseJob(effectJobSchema, job);
+      await options.notifier.notify(data.ticketId, data.effect as Effect);
+      options.metrics.effect(data.effect.type);
+    },
+    base,
+  );
+  logWorkerFailures([timers, effects], options.logger);
+  return [timers, effects];
+}

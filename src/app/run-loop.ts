@@ -1,0 +1,176 @@
+import { historyEntryOf } from '../core/loop/loop-history.js';
+import type { LoopEvent, LoopPolicy, LoopState, TimerKind, Transition } from '../core/loop/loop-types.js';
+import { openLoop, transition, type OpenLoopInput } from '../core/loop/transition.js';
+import type { EffectQueue, LoopMetrics, LoopStore, LoopTimer, LoopTimers, Logger, PendingEffects, StoredLoop } from './ports.js';
+
+export interface LoopDeps {
+  readonly store: LoopStore;
+  readonly timers: LoopTimers;
+  readonly effects: EffectQueue;
+  readonly policy: LoopPolicy;
+  readonly metrics: LoopMetrics;
+  readonly logger: Logger;
+  readonly now: () => number;
+}
+
+export type LoopOutcome = 'applied' | 'rejected' | 'duplicate' | 'no_loop';
+
+/** Concurrent commits on one ticket lost in a row before the job is retried later. */
+const MAX_CONFLICTS = 100;
+/** After a lost commit, wait up to this long (random, growing with the attempt) so contenders spread out. */
+const CONFLICT_BACKOFF_MS = 5;
+/** Timers already due when the transition that set them commits, fired in a row at most (a safety bound). */
+const MAX_CHAINED = 20;
+
+/** Opens the loop of a ticket cxloop just routed; a second call for the same ticket does nothing. */
+export function openTicketLoop(input: OpenLoopInput, deps: LoopDeps): Promise<LoopOutcome> {
+  return advance(input.ticketId, 'opened', `open-${input.ticketId}`, deps, (stored, now) => (stored ? 'duplicate' : openLoop(input, now, deps.policy)));
+}
+
+/**
+ * Applies the loop events one delivery carried, in order. `key` identifies the delivery: its
+ * events are applied once even if the delivery is handled again after a crash.
+ */
+export async function applyLoopEvents(ticketId: number, events: readonly LoopEvent[], key: string, deps: LoopDeps): Promise<LoopOutcome[]> {
+  const outcomes: LoopOutcome[] = [];
+  for (const [index, event] of events.entries()) {
+    const eventKey = events.length === 1 ? key : `${key}#${index}`;
+    outcomes.push(
+      await advance(ticketId, event, eventKey, deps, (stored, now) => {
+        if (!stored) return null;
+        if (alreadyApplied(stored.lastEventKey, key, index, events.length)) return 'duplicate';
+        return transition(stored.state, event, now, deps.policy);
+      }),
+    );
+  }
+  return outcomes;
+}
+
+/** A timer job fired: applies it if the loop still waits for that timer at that time. */
+export function fireLoopTimer(ticketId: number, timer: LoopTimer, deps: LoopDeps): Promise<LoopOutcome> {
+  return fireTimer(ticketId, timer, deps, { timer, chained: 0 });
+}
+
+function fireTimer(ticketId: number, timer: LoopTimer, deps: LoopDeps, firing: Firing): Promise<LoopOutcome> {
+  const event: LoopEvent = { type: 'timer', kind: timer.kind, dueAt: timer.at };
+  return advance(ticketId, event, timerKey(ticketId, timer), deps, (stored, now) => (stored ? transition(stored.state, event, now, deps.policy) : null), firing);
+}
+
+const KIND_CODES: Readonly<Record<TimerKind, string>> = {
+  ack_remind: 'ar',
+  ack_breach: 'ab',
+  escalate: 'es',
+  update_remind: 'ur',
+  update_breach: 'ub',
+  resolve_breach: 'rb',
+  verify_end: 've',
+};
+
+/**
+ * Deterministic id of a timer, the job id of its wake-up: t-<ticket>-<kind>-<due>, ticket and due
+ * time in base 36 and the kind as two letters, so a delayed job stays under Redis's compact-hash
+ * value size (64 bytes): 328 bytes measured instead of ~750. parseTimerKey() reads one back.
+ */
+export function timerKey(ticketId: number, timer: LoopTimer): string {
+  // Rounded up: a fractional due time (never from Date.now) is not released before it is due.
+  return `t-${ticketId.toString(36)}-${KIND_CODES[timer.kind]}-${Math.ceil(timer.at).toString(36)}`;
+}
+
+/** The ticket, kind and due time a timer key names, or null for another string. */
+export function parseTimerKey(key: string): { ticketId: number; timer: LoopTimer } | null {
+  const match = /^t-([0-9a-z]+)-([a-z]{2})-([0-9a-z]+)$/.exec(key);
+  const kind = match ? (Object.keys(KIND_CODES) as TimerKind[]).find((candidate) => KIND_CODES[candidate] === match[2]) : undefined;
+  if (!match || !kind) return null;
+  return { ticketId: parseInt(match[1]!, 36), timer: { kind, at: parseInt(match[3]!, 36) } };
+}
+
+type Step = (stored: StoredLoop | null, now: number) => Transition | 'duplicate' | null;
+
+/** The transition's own timer, when a timer job runs it, and how many due timers were chained before. */
+interface Firing {
+  readonly timer?: LoopTimer;
+  readonly chained: number;
+}
+
+/**
+ * One transition, optimistically: read, compute, commit on the version read; on a conflict (another
+ * worker committed first) read again and recompute, so neither event is lost. The next timer is
+ * scheduled before the commit and the replaced one cancelled after it: a crash in between leaves an
+ * extra wake-up that finds nothing due, never a loop without one.
+ *
+ * A next timer that is already due (an escalation level 0 minutes after the breach) is fired here,
+ * right after the commit. Its job, queued before the commit, may have run first and found nothing
+ * due in the state it read, so left to the job alone that timer could be lost.
+ */
+async function advance(ticketId: number, event: LoopEvent | 'opened', key: string, deps: LoopDeps, step: Step, firing: Firing = { chained: 0 }): Promise<LoopOutcome> {
+  const name = event === 'opened' ? 'opened' : event.type === 'timer' ? `timer:${event.kind}` : event.type;
+  for (let attempt = 0; attempt < MAX_CONFLICTS; attempt += 1) {
+    const stored = await deps.store.get(ticketId);
+    const now = deps.now();
+    const result = step(stored, now);
+    if (result === null) return 'no_loop';
+    if (result === 'duplicate') {
+      // A retried delivery: if its first run died between commit and queueing, finish that now.
+      await queueEffects(await deps.store.parkedEffects(ticketId), deps);
+      deps.metrics.transition(name, 'duplicate');
+      return 'duplicate';
+    }
+    if (!result.ok) {
+      deps.metrics.transition(name, 'rejected');
+      deps.logger.log('debug', 'loop event rejected', { ticketId, event: name, reason: result.reason });
+      return 'rejected';
+    }
+    const before = nextTimer(stored?.state.timers ?? {});
+    const after = nextTimer(result.state.timers);
+    if (after && !sameTimer(before, after)) await deps.timers.schedule(ticketId, after);
+    const outward = result.effects.filter((effect) => effect.type !== 'schedule' && effect.type !== 'cancel');
+    const entry = historyEntryOf(event, result.state, result.effects, now);
+    const commit = await deps.store.commit({ state: result.state, entry, eventKey: key, effects: outward });
+    if (!commit.committed) {
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * CONFLICT_BACKOFF_MS * Math.min(attempt + 1, 10)));
+      continue;
+    }
+    if (before && !sameTimer(before, after) && !sameTimer(before, firing.timer)) await deps.timers.cancel(ticketId, before);
+    const pending = outward.length > 0 ? [...commit.leftover, { ticketId, version: result.state.version, effects: outward }] : commit.leftover;
+    await queueEffects(pending, deps);
+    record(name, stored?.state ?? null, result.state, entry, deps.metrics);
+    if (after && after.at <= now && firing.chained < MAX_CHAINED) await fireTimer(ticketId, after, deps, { chained: firing.chained + 1 });
+    return 'applied';
+  }
+  throw new Error(`ticket ${ticketId}: lost ${MAX_CONFLICTS} commits in a row to concurrent changes; the job will retry`);
+}
+
+async function queueEffects(pending: readonly PendingEffects[], deps: LoopDeps): Promise<void> {
+  for (const effects of pending) {
+    await deps.effects.enqueue(effects);
+    await deps.store.clearOutbox(effects.ticketId, effects.version);
+  }
+}
+
+function record(name: string, before: LoopState | null, after: LoopState, entry: ReturnType<typeof historyEntryOf>, metrics: LoopMetrics): void {
+  metrics.transition(name, 'applied');
+  if (before?.stage !== after.stage) metrics.stageEntered(after.stage);
+  if (entry.update) metrics.statusUpdate(entry.update);
+  if (entry.escalation !== undefined) metrics.escalation(entry.escalation);
+}
+
+/** The earliest pending timer: the one wake-up a loop needs (ties: the first kind in the state). */
+export function nextTimer(timers: Readonly<Partial<Record<TimerKind, number>>>): LoopTimer | null {
+  let next: LoopTimer | null = null;
+  for (const [kind, at] of Object.entries(timers) as [TimerKind, number][]) {
+    if (next === null || at < next.at) next = { kind, at };
+  }
+  return next;
+}
+
+function sameTimer(a: LoopTimer | null, b: LoopTimer | null | undefined): boolean {
+  return a !== null && b !== null && b !== undefined && a.kind === b.kind && a.at === b.at;
+}
+
+/** Was event `index` of the delivery `key` already applied? Its events are applied in order. */
+function alreadyApplied(lastKey: string | null, key: string, index: number, count: number): boolean {
+  if (lastKey === null) return false;
+  if (count === 1) return lastKey === key;
+  if (!lastKey.startsWith(`${key}#`)) return false;
+  return Number(lastKey.slice(key.length + 1)) >= index;
+}

@@ -1,0 +1,332 @@
+import { Redis } from 'ioredis';
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRedisKeys } from '../../../src/adapters/redis/redis-keys.js';
+import { RedisLoopStore } from '../../../src/adapters/redis/redis-loop-store.js';
+import { loopPolicyFrom } from '../../../src/app/loop-policy.js';
+import type { EffectQueue, LoopMetrics, LoopTimers, Notifier } from '../../../src/app/ports.js';
+import { applyLoopEvents, fireLoopTimer, openTicketLoop, timerKey, type LoopDeps } from '../../../src/app/run-loop.js';
+import type { Effect } from '../../../src/core/loop/loop-types.js';
+import type { Cxloop } from '../../../src/main.js';
+import { settle as settleQueues } from '../../../bench/loop-scenario.js';
+import { dropPrefix, policyWithGroups, postSigned, REDIS_URL, SELF_ID, silent, startLive, ticketEvent, uniquePrefix, waitFor, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+interface Put {
+  path: string;
+  body: { ticket?: Record<string, unknown> };
+}
+
+/** The loop end to end: real server, Redis and BullMQ workers; time is an injected clock moved by the test. */
+describe('the closed loop (real Redis + BullMQ, injected clock, Zendesk faked with nock)', () => {
+  let prefix: string;
+  let app: Cxloop | undefined;
+  let clock: number;
+  let notified: { ticketId: number; effect: Effect }[];
+  let puts: Put[];
+
+  const notifier: Notifier = {
+    async notify(ticketId, effect) {
+      notified.push({ ticketId, effect });
+    },
+  };
+
+  beforeEach(async () => {
+    prefix = uniquePrefix();
+    clock = Date.parse('2026-11-23T09:00:00Z');
+    notified = [];
+    puts = [];
+    nock.disableNetConnect();
+    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+    nock(ZENDESK_URL).persist().get('/api/v2/users/me.json').reply(200, { user: { id: SELF_ID } });
+    nock(ZENDESK_URL).persist().get('/api/v2/incremental/tickets/cursor.json').query(true).reply(200, { tickets: [], after_cursor: null, end_of_stream: true });
+    nock(ZENDESK_URL)
+      .persist()
+      .put(/\/api\/v2\/tickets\/\d+\.json/)
+      .reply(function (uri, body) {
+        puts.push({ path: uri, body: body as Put['body'] });
+        return [200, { ticket: {} }];
+      });
+    app = await startLive(prefix, { now: () => clock, notifier });
+  });
+  afterEach(async () => {
+    await app?.stop();
+    app = undefined;
+    nock.cleanAll();
+    nock.enableNetConnect();
+    await dropPrefix(prefix);
+  });
+
+  async function send(type: string, detail: Parameters<typeof ticketEvent>[1], event?: Record<string, unknown>): Promise<void> {
+    const response = await postSigned(app!.http.url, ticketEvent(type, { created_at: iso(openedAt), updated_at: iso(clock), ...detail }, event ? { event } : {}), {
+      timestamp: new Date(clock).toISOString(),
+    });
+    expect(response.status).toBe(200);
+    await settle();
+  }
+
+  /** Runs the queues dry: timers due at the clock are released, and every job they cause is done. */
+  const settle = () => settleQueues(app!, 15_000);
+
+  async function advance(ms: number): Promise<void> {
+    clock += ms;
+    await settle();
+  }
+
+  async function delayedTimers(): Promise<string[]> {
+    return (await app!.queues.timers.getDelayed()).map((job) => job.id ?? '').sort();
+  }
+
+  const effectsOf = (type: Effect['type']) => notified.filter((n) => n.effect.type === type).map((n) => n.effect);
+  let openedAt = 0;
+
+  async function openTicket(id: number, detail: Partial<Parameters<typeof ticketEvent>[1]> = {}): Promise<void> {
+    openedAt = clock;
+    await send('created', { id, status: 'new', ...detail });
+    await waitFor(() => app!.loops.get(id), 5_000, 'loop opened');
+  }
+
+  it('opens a loop when a ticket is routed, then climbs the escalation ladder on the clock until acknowledged', async () => {
+    await openTicket(301); // billing_issue, normal: acknowledge breach 2h (remind = breach: no separate reminder)
+    const opened = (await app!.loops.get(301))!.state;
+    expect(opened).toMatchObject({ stage: 'routed', category: 'billing_issue', tier: 'normal', team: 'billing', version: 0 });
+    expect(opened.timers).toEqual({ ack_breach: clock + 2 * HOUR, resolve_breach: clock + 72 * HOUR });
+    // One wake-up per loop: the earliest timer.
+    expect(await delayedTimers()).toEqual([timerKey(301, { kind: 'ack_breach', at: clock + 2 * HOUR })]);
+    expect(effectsOf('publish_status')).toEqual([expect.objectContaining({ stage: 'routed', text: 'routed to its owner team', automatic: true })]);
+
+    await advance(2 * HOUR - MINUTE);
+    expect(effectsOf('escalate')).toEqual([]);
+    await advance(MINUTE); // breach, and level 1 (0 min after it) at once
+    expect(effectsOf('escalate')).toEqual([expect.objectContaining({ level: 1, round: 0, notify: ['team_channel', 'usergroup'] })]);
+    expect(effectsOf('publish_status').at(-1)).toMatchObject({ text: 'acknowledge SLA breached' });
+    await advance(30 * MINUTE);
+    await advance(30 * MINUTE);
+    await advance(30 * MINUTE);
+    expect(effectsOf('escalate').map((e) => (e.type === 'escalate' ? `${e.level}/${e.round}` : ''))).toEqual(['1/0', '2/0', '1/1', '2/1']);
+
+    // Acknowledged in Slack: the ladder stops, the cadence starts, Zendesk gets an internal note.
+    await applyLoopEvents(301, [{ type: 'acknowledge', user: 'U0OWNER' }], 'slack-ack-1', loopDeps());
+    await settle();
+    const acknowledged = (await app!.loops.get(301))!.state;
+    expect(acknowledged).toMatchObject({ stage: 'acknowledged', owner: 'U0OWNER', escalation: { step: 0, breachAt: null } });
+    expect(Object.keys(acknowledged.timers).sort()).toEqual(['resolve_breach', 'update_breach']);
+    expect(await delayedTimers()).toEqual([timerKey(301, { kind: 'update_breach', at: clock + 24 * HOUR })]);
+    expect(puts.at(-1)).toEqual({ path: '/api/v2/tickets/301.json', body: { ticket: { comment: { body: 'Acknowledged in Slack by <U0OWNER>.', public: false } } } });
+    await advance(3 * HOUR);
+    expect(effectsOf('escalate')).toHaveLength(4);
+
+    const history = await app!.loops.history(301);
+    expect(history.map((entry) => entry.event)).toEqual([
+      'opened',
+      'timer:ack_breach',
+      'timer:escalate',
+      'timer:escalate',
+      'timer:escalate',
+      'timer:escalate',
+      'acknowledge',
+    ]);
+    expect(history.map((entry) => entry.version)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+
+    const metrics = await (await fetch(`${app!.http.url}/metrics`)).text();
+    expect(metrics).toContain('cxloop_loop_transitions_total{event="timer:escalate",outcome="applied"} 4');
+    expect(metrics).toContain('cxloop_loop_escalations_total{level="2"} 2');
+    expect(metrics).toContain('cxloop_loop_stage_entered_total{stage="routed"} 1');
+    expect(metrics).toMatch(/cxloop_loop_effects_total\{type="escalate"\} 4/);
+  });
+
+  it('follows Zendesk: an assignment acknowledges, a public reply is a status update, solved starts the verify window', async () => {
+    await openTicket(302);
+    await advance(30 * MINUTE);
+    await send('agent_assignment_changed', { id: 302, status: 'open', assignee_id: 777, actor_id: 777 });
+    expect((await app!.loops.get(302))!.state).toMatchObject({ stage: 'acknowledged', owner: 'zd:777', zendeskStatus: 'open' });
+    expect(await delayedTimers()).toEqual([timerKey(302, { kind: 'update_breach', at: clock + 24 * HOUR })]);
+
+    // No update for 24 h: cxloop publishes one with a revised ETA and escalates to level 1.
+    await advance(24 * HOUR);
+    const overdue = effectsOf('publish_status').at(-1);
+    expect(overdue).toMatchObject({ automatic: true, text: 'Still being worked on; no update from the owner yet.', etaAt: openedAt + 72 * HOUR });
+    expect(effectsOf('escalate').at(-1)).toMatchObject({ level: 1, reason: 'status update overdue' });
+
+    await advance(HOUR);
+    await send('comment_added', { id: 302, status: 'open', assignee_id: 777, actor_id: 777 }, { comment: { id: '1', body: 'Refund issued', is_public: true, author: { id: '777' } } });
+    expect(effectsOf('publish_status').at(-1)).toMatchObject({ automatic: false, text: 'agent zd:777 replied to the customer' });
+    // A reply from the requester is not an update.
+    const version = (await app!.loops.get(302))!.state.version;
+    await send('comment_added', { id: 302, status: 'open', assignee_id: 777, actor_id: 501 }, { comment: { id: '2', body: 'thanks', is_public: true, author: { id: '501' } } });
+    expect((await app!.loops.get(302))!.state.version).toBe(version);
+
+    await advance(HOUR);
+    const solvedAt = clock;
+    await send('status_changed', { id: 302, status: 'solved', assignee_id: 777, actor_id: 777 });
+    expect((await app!.loops.get(302))!.state).toMatchObject({ stage: 'acted', solvedAt, timers: { verify_end: solvedAt + 72 * HOUR } });
+    expect(await delayedTimers()).toEqual([timerKey(302, { kind: 'verify_end', at: solvedAt + 72 * HOUR })]);
+    await advance(72 * HOUR);
+    expect((await app!.loops.get(302))!.state).toMatchObject({ stage: 'verified', timers: {} });
+    expect(await delayedTimers()).toEqual([]);
+    const history = await app!.loops.history(302);
+    expect(history.map((entry) => `${entry.event}>${entry.stage}${entry.update ? `:${entry.update}` : ''}`)).toEqual([
+      'opened>routed',
+      'assigned>acknowledged',
+      'status:open>acknowledged',
+      'timer:update_breach>acknowledged:overdue',
+      'agent_comment>acknowledged:manual',
+      'status:solved>acted',
+      'timer:verify_end>verified',
+    ]);
+  });
+
+  it('sends a reopened ticket and a bad rating back to the owner as follow-ups with the 48 h SLA', async () => {
+    await openTicket(303);
+    await send('agent_assignment_changed', { id: 303, status: 'open', assignee_id: 777, actor_id: 777 });
+    await advance(HOUR);
+    await send('status_changed', { id: 303, status: 'solved', assignee_id: 777, actor_id: 777 });
+    await advance(HOUR);
+    await send('status_changed', { id: 303, status: 'open', assignee_id: 777, actor_id: 501 });
+    const reopened = (await app!.loops.get(303))!.state;
+    expect(reopened).toMatchObject({ stage: 'follow_up', reopens: 1, owner: 'zd:777' });
+    expect(reopened.timers.ack_breach).toBe(clock + 48 * HOUR);
+    expect(effectsOf('csat_follow_up')).toEqual([{ type: 'csat_follow_up', reason: 'reopened' }]);
+
+    await send('comment_added', { id: 303, status: 'open', assignee_id: 777, actor_id: 777 }, { comment: { id: '3', body: 'Looking again', is_public: false, author: { id: '777' } } });
+    await send('status_changed', { id: 303, status: 'solved', assignee_id: 777, actor_id: 777 });
+    const rating = JSON.stringify({ cxloop_trigger: 'satisfaction', ticket_id: '303', updated_at: iso(clock), rating: 'bad', comment: 'still broken' });
+    expect((await postSigned(app!.http.url, rating, { timestamp: new Date(clock).toISOString() })).status).toBe(200);
+    await settle();
+    expect((await app!.loops.get(303))!.state).toMatchObject({ stage: 'follow_up', csat: 'bad' });
+    expect(effectsOf('csat_follow_up').at(-1)).toEqual({ type: 'csat_follow_up', reason: 'detractor' });
+    const followUps = (await app!.loops.history(303)).filter((entry) => entry.followUp).map((entry) => entry.followUp);
+    expect(followUps).toEqual(['reopened', 'detractor']);
+  });
+
+  it('ignores a timer for a stage that moved on, and applies a retried delivery once', async () => {
+    await openTicket(304);
+    const breach = { kind: 'ack_breach' as const, at: (await app!.loops.get(304))!.state.timers.ack_breach! };
+    await applyLoopEvents(304, [{ type: 'acknowledge', user: 'U1' }], 'slack-1', loopDeps());
+    await settle();
+    const version = (await app!.loops.get(304))!.state.version;
+    clock = breach.at;
+    expect(await fireLoopTimer(304, breach, loopDeps())).toBe('rejected');
+    expect(await applyLoopEvents(304, [{ type: 'post_update', user: 'U1', text: 'Working on it' }], 'slack-2', loopDeps())).toEqual(['applied']);
+    expect(await applyLoopEvents(304, [{ type: 'post_update', user: 'U1', text: 'Working on it' }], 'slack-2', loopDeps())).toEqual(['duplicate']);
+    expect((await app!.loops.get(304))!.state.version).toBe(version + 1);
+  });
+
+  it('opens each loop once, even when the routing event is handled again', async () => {
+    await openTicket(305);
+    expect(await openTicketLoop({ ticketId: 305, category: 'bug_report', tier: 'high', zendeskStatus: 'new' }, loopDeps())).toBe('duplicate');
+    expect((await app!.loops.get(305))!.state.category).toBe('billing_issue');
+  });
+
+  function loopDeps(): LoopDeps {
+    return {
+      store: app!.loops,
+      timers: app!.queues.loopTimers,
+      effects: app!.queues.effectQueue,
+      policy: loopPolicyFrom(policyWithGroups()),
+      metrics: noMetrics,
+      logger: silent,
+      now: () => clock,
+    };
+  }
+});
+
+const noMetrics: LoopMetrics = { transition: () => undefined, stageEntered: () => undefined, effect: () => undefined, statusUpdate: () => undefined, escalation: () => undefined };
+
+describe('loop commits under concurrency (real Redis)', () => {
+  let prefix: string;
+  let connections: Redis[];
+
+  beforeEach(() => {
+    prefix = uniquePrefix();
+    connections = [new Redis(REDIS_URL), new Redis(REDIS_URL)];
+  });
+  afterEach(async () => {
+    for (const connection of connections) connection.disconnect();
+    await dropPrefix(prefix);
+  });
+
+  function depsOn(redis: Redis, scheduled: string[], queued: number[], outboxGraceMs?: number, now = 1_800_000_000_000): LoopDeps {
+    const timers: LoopTimers = {
+      schedule: async (_ticket, timer) => void scheduled.push(`${timer.kind}@${timer.at}`),
+      cancel: async () => undefined,
+    };
+    const effects: EffectQueue = { enqueue: async (pending) => void queued.push(pending.version) };
+    return { store: new RedisLoopStore(redis, createRedisKeys(prefix), outboxGraceMs), timers, effects, policy: loopPolicyFrom(policyWithGroups()), metrics: noMetrics, logger: silent, now: () => now };
+  }
+
+  it('fires a timer that is already due when its transition commits, though its job ran first and found nothing due', async () => {
+    const opening = depsOn(connections[0]!, [], []);
+    await openTicketLoop({ ticketId: 2, category: 'billing_issue', tier: 'normal', zendeskStatus: 'new' }, opening);
+    const breach = { kind: 'ack_breach' as const, at: (await opening.store.get(2))!.state.timers.ack_breach! };
+    const atBreach = depsOn(connections[0]!, [], [], undefined, breach.at);
+    // The breach schedules level 1 for the same moment; its job wins the race against the commit.
+    const early: string[] = [];
+    const racing: LoopDeps = {
+      ...atBreach,
+      timers: {
+        schedule: async (ticket, timer) => {
+          if (timer.at <= breach.at) early.push(await fireLoopTimer(ticket, timer, atBreach));
+        },
+        cancel: async () => undefined,
+      },
+    };
+    expect(await fireLoopTimer(2, breach, racing)).toBe('applied');
+    expect(early).toEqual(['rejected']);
+    const history = await opening.store.history(2);
+    expect(history.map((entry) => entry.event)).toEqual(['opened', 'timer:ack_breach', 'timer:escalate']);
+    expect(history.at(-1)!.escalation).toBe(1);
+  });
+
+  it('loses no event when two workers update one loop at the same moment', async () => {
+    const scheduled: string[] = [];
+    const queued: number[] = [];
+    const [a, b] = [depsOn(connections[0]!, scheduled, queued), depsOn(connections[1]!, scheduled, queued)];
+    await openTicketLoop({ ticketId: 1, category: 'bug_report', tier: 'high', zendeskStatus: 'open' }, a);
+    await applyLoopEvents(1, [{ type: 'acknowledge', user: 'U1' }], 'ack', a);
+    const updates = Array.from({ length: 40 }, (_, index) => applyLoopEvents(1, [{ type: 'post_update', user: 'U1', text: `update ${index}` }], `u-${index}`, index % 2 ? a : b));
+    expect((await Promise.all(updates)).flat()).toEqual(Array(40).fill('applied'));
+    const stored = await a.store.get(1);
+    expect(stored!.state.version).toBe(41);
+    const history = await a.store.history(1);
+    expect(history).toHaveLength(42);
+    expect(history.map((entry) => entry.version)).toEqual(Array.from({ length: 42 }, (_, index) => index));
+    // Every committed transition's effects were queued exactly once.
+    expect(new Set(queued).size).toBe(queued.length);
+    expect(queued).toHaveLength(42);
+  });
+
+  it('queues effects a crash left in the outbox with the next commit', async () => {
+    const queued: number[] = [];
+    const deps = depsOn(connections[0]!, [], queued, 0);
+    const store = deps.store as RedisLoopStore;
+    await openTicketLoop({ ticketId: 2, category: 'bug_report', tier: 'normal', zendeskStatus: 'open' }, deps);
+    const { state } = (await store.get(2))!;
+    // A worker commits version 1 with an effect, then dies before queueing it.
+    const crashed = { ...state, version: 1 };
+    const entry = { at: 1, version: 1, event: 'post_update', stage: state.stage, category: state.category, tier: state.tier, team: state.team };
+    expect((await store.commit({ state: crashed, entry, eventKey: 'lost', effects: [{ type: 'incident', text: 'x' }] })).committed).toBe(true);
+    queued.length = 0;
+    await applyLoopEvents(2, [{ type: 'acknowledge', user: 'U2' }], 'next', deps);
+    expect(queued).toEqual([1, 2]);
+    const again = await store.commit({ state: { ...crashed, version: 3 }, entry: { ...entry, version: 3 }, eventKey: 'k', effects: [] });
+    expect(again).toEqual({ committed: true, leftover: [] });
+  });
+
+  it('queues what a crashed delivery parked when that delivery is retried', async () => {
+    const queued: number[] = [];
+    const deps = depsOn(connections[0]!, [], queued); // default grace: a later commit would leave them
+    const store = deps.store as RedisLoopStore;
+    await openTicketLoop({ ticketId: 3, category: 'bug_report', tier: 'normal', zendeskStatus: 'open' }, deps);
+    const { state } = (await store.get(3))!;
+    const entry = { at: 1, version: 1, event: 'acknowledge', stage: state.stage, category: state.category, tier: state.tier, team: state.team };
+    await store.commit({ state: { ...state, version: 1 }, entry, eventKey: 'delivery-1', effects: [{ type: 'incident', text: 'x' }] });
+    queued.length = 0;
+    expect(await applyLoopEvents(3, [{ type: 'acknowledge', user: 'U3' }], 'delivery-1', deps)).toEqual(['duplicate']);
+    expect(queued).toEqual([1]);
+    expect(await store.parkedEffects(3)).toEqual([]);
+  });
+});

@@ -1,0 +1,70 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeHistoryEntry, decodeLoopState, encodeHistoryEntry, encodeLoopState } from '../../../src/adapters/redis/loop-codec.js';
+import { parseTimerKey, timerKey } from '../../../src/app/run-loop.js';
+import { loopPolicyFrom } from '../../../src/app/loop-policy.js';
+import { historyEntryOf } from '../../../src/core/loop/loop-history.js';
+import { TIMER_KINDS, type LoopEvent, type LoopState } from '../../../src/core/loop/loop-types.js';
+import { openLoop, transition } from '../../../src/core/loop/transition.js';
+import { policyWithGroups } from '../../support/zendesk-fixtures.js';
+
+const policy = loopPolicyFrom(policyWithGroups());
+const T0 = Date.parse('2026-11-23T09:00:00Z');
+const HOUR = 3_600_000;
+
+const events: LoopEvent[] = [
+  { type: 'acknowledge', user: 'U1' },
+  { type: 'post_update', user: 'U1', text: 'on it', etaAt: T0 + 5 * HOUR },
+  { type: 'snooze', user: 'U1', durationMs: 2 * HOUR },
+  { type: 'status_changed', status: 'pending' },
+  { type: 'reprioritised', tier: 'critical' },
+  { type: 'status_changed', status: 'solved' },
+  { type: 'csat', score: 'bad' },
+  { type: 'reassign', user: 'U2', category: 'performance_issue' },
+  { type: 'status_changed', status: 'open' },
+  { type: 'agent_comment', agentId: 7, public: true },
+];
+
+describe('compact wire forms of loops (Redis)', () => {
+  it('decodes every state a sequence of events produces to the same state', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...events), { maxLength: 12 }), fc.array(fc.integer({ min: 0, max: 30 * HOUR }), { minLength: 12, maxLength: 12 }), (sequence, gaps) => {
+        const opened = openLoop({ ticketId: 123_456_789, category: 'billing_issue', tier: 'high', zendeskStatus: 'new' }, T0, policy);
+        if (!opened.ok) throw new Error(opened.reason);
+        let state: LoopState = opened.state;
+        let now = T0;
+        sequence.forEach((event, index) => {
+          now += gaps[index]!;
+          const next = transition(state, event, now, policy);
+          if (!next.ok) return;
+          state = next.state;
+          const entry = historyEntryOf(event, state, next.effects, now);
+          expect(decodeHistoryEntry(encodeHistoryEntry(entry))).toEqual(entry);
+        });
+        expect(decodeLoopState(encodeLoopState(state))).toEqual(state);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps a routed loop under 400 bytes and refuses a state format it does not know', () => {
+    const opened = openLoop({ ticketId: 123_456_789, category: 'sentiment_experience', tier: 'critical', zendeskStatus: 'new' }, T0, policy);
+    if (!opened.ok) throw new Error(opened.reason);
+    expect(encodeLoopState(opened.state).length).toBeLessThan(400);
+    expect(() => decodeLoopState('[2,1]')).toThrow('unknown loop state format 2');
+  });
+});
+
+describe('timer keys (the ids of timer jobs)', () => {
+  it('read back as the ticket, kind and due time they name, within 64 bytes of job options', () => {
+    for (const kind of TIMER_KINDS) {
+      const timer = { kind, at: T0 + 72 * HOUR };
+      const key = timerKey(987_654_321, timer);
+      expect(parseTimerKey(key)).toEqual({ ticketId: 987_654_321, timer });
+      expect(JSON.stringify({ jobId: key, delay: 259_200_000, attempts: 10 }).length).toBeLessThanOrEqual(64);
+    }
+    expect(timerKey(1, { kind: 'verify_end', at: 1.5 })).toBe('t-1-ve-2');
+    expect(parseTimerKey('route-12')).toBeNull();
+    expect(parseTimerKey('t-1-zz-2')).toBeNull();
+  });
+});
