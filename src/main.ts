@@ -3,7 +3,6 @@ import { Redis } from 'ioredis';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { healthzRoute, metricsRoute } from './adapters/http/health-routes.js';
 import { startHttpServer, type RunningServer } from './adapters/http/http-server.js';
-import { LogNotifier } from './adapters/log/log-notifier.js';
 import { createPromLoopMetrics } from './adapters/metrics/prom-loop-metrics.js';
 import { createPromRoutingMetrics } from './adapters/metrics/prom-routing-metrics.js';
 import { startLoopWorkers } from './adapters/queue/loop-workers.js';
@@ -11,7 +10,9 @@ import { ZendeskQueues, startZendeskWorkers, type ZendeskWorkers } from './adapt
 import { RedisHealthCheck } from './adapters/redis/redis-health-check.js';
 import { createRedisKeys } from './adapters/redis/redis-keys.js';
 import { RedisLoopStore } from './adapters/redis/redis-loop-store.js';
+import { RedisSlackOutbox } from './adapters/redis/redis-slack-outbox.js';
 import { RedisTicketStore } from './adapters/redis/redis-ticket-store.js';
+import { startSlack, type SlackOptions, type SlackSurface } from './adapters/slack/start-slack.js';
 import { NodeZendeskApi } from './adapters/zendesk/node-zendesk-api.js';
 import { RecordingZendeskApi } from './adapters/zendesk/recording-zendesk-api.js';
 import { ZENDESK_TEST_SECRET, zendeskWebhookRoute } from './adapters/zendesk/webhook-route.js';
@@ -47,8 +48,10 @@ export interface StartOptions {
   readonly batchThreshold?: number;
   /** Replaces the Zendesk client (tests and benchmarks). */
   readonly zendesk?: ZendeskApi;
-  /** Where people-facing loop effects go (default: the log). */
+  /** Where people-facing loop effects go (default: Slack, recorded in a dry run). */
   readonly notifier?: Notifier;
+  /** Slack client and sender pacing (tests and benchmarks). */
+  readonly slack?: SlackOptions;
 }
 
 const DEFAULT_BATCH_THRESHOLD = 5;
@@ -104,6 +107,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
   const queues = new ZendeskQueues({ producer: redis, prefix: keys.queuePrefix, now });
   const loops = new RedisLoopStore(redis, keys);
   const loopMetrics = createPromLoopMetrics(registry);
+  const outbox = new RedisSlackOutbox(redis, keys);
   const loop: LoopDeps = {
     store: loops,
     timers: queues.loopTimers,
@@ -113,6 +117,20 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     logger,
     now,
   };
+  const slack: SlackSurface = startSlack({
+    env,
+    policy,
+    dryRun,
+    role,
+    redis,
+    queuePrefix: keys.queuePrefix,
+    outbox,
+    loops,
+    loop,
+    logger,
+    now,
+    ...(options.slack ? { options: options.slack } : {}),
+  });
   let workers: ZendeskWorkers | undefined;
   let loopWorkers: Worker[] = [];
   let workerRedis: Redis | undefined;
@@ -123,7 +141,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     workers = await startZendeskWorkers({
       queues,
       connection: workerRedis,
-      events: { store, zendesk, classifier, policy, loop, logger, now },
+      events: { store, zendesk, classifier, policy, loop, briefs: outbox, logger, now },
       writer: {
         zendesk,
         store,
@@ -139,8 +157,8 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
       metrics,
       logger,
     });
-    // Slack posting arrives with the Slack app; until then people-facing effects are logged.
-    loopWorkers = startLoopWorkers({ connection: workerRedis, prefix: keys.queuePrefix, loop, notifier: options.notifier ?? new LogNotifier(logger), metrics: loopMetrics, logger });
+    loopWorkers = startLoopWorkers({ connection: workerRedis, prefix: keys.queuePrefix, loop, notifier: options.notifier ?? slack.notifier, metrics: loopMetrics, logger });
+    await slack.startWorkers(workerRedis);
   }
 
   const routes = [healthzRoute([new RedisHealthCheck(redis)], { dryRun }), metricsRoute(registry)];
@@ -155,6 +173,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
         logger,
         now,
       }),
+      slack.route,
     );
   }
   const http = await startHttpServer({ port: env.PORT, ...(options.host ? { host: options.host } : {}), logger, routes });
@@ -170,6 +189,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     stop() {
       stopping ??= (async () => {
         await http.close();
+        await slack.stop();
         await workers?.close();
         await Promise.all(loopWorkers.map((worker) => worker.close()));
         await queues.close();

@@ -4,7 +4,7 @@ import { loopEventsOf } from '../core/loop/loop-events.js';
 import { detectOverride, taggedCategory, type Override } from '../core/routing/detect-override.js';
 import type { TicketChangeEvent, TicketEvent, TicketSnapshot } from '../core/ticket-event.js';
 import { planRoute, ticketFromSnapshot } from './plan-route.js';
-import type { Logger, RouteQueue, TicketRecord, TicketStore, ZendeskApi } from './ports.js';
+import type { Logger, RouteQueue, TicketBriefs, TicketRecord, TicketStore, ZendeskApi } from './ports.js';
 import { applyLoopEvents, openTicketLoop, type LoopDeps } from './run-loop.js';
 
 export interface TicketEventDeps {
@@ -14,9 +14,15 @@ export interface TicketEventDeps {
   readonly classifier: Classifier;
   readonly policy: Policy;
   readonly loop: LoopDeps;
+  /** Where what Slack shows of a ticket is kept (subject, excerpt, why routed). */
+  readonly briefs: TicketBriefs;
   readonly logger: Logger;
   readonly now: () => number;
 }
+
+/** A brief keeps this much of the subject and of the description: enough for a Slack card. */
+const BRIEF_SUBJECT_MAX = 200;
+const BRIEF_EXCERPT_MAX = 300;
 
 export type EventOutcome = 'routing' | 'override' | 'updated' | 'stale' | 'not_routed' | 'satisfaction';
 
@@ -94,6 +100,12 @@ async function routeIfNew(snapshot: TicketSnapshot, claimed: boolean, receivedAt
     if (!won) return 'updated';
   }
   await deps.routes.enqueue(plan);
+  await deps.briefs.save({
+    ticketId: snapshot.id,
+    subject: snapshot.subject.slice(0, BRIEF_SUBJECT_MAX),
+    excerpt: snapshot.description.slice(0, BRIEF_EXCERPT_MAX),
+    why: decision.summary,
+  });
   // The loop opens with the routing decision; a retry finds it open and leaves it.
   await openTicketLoop({ ticketId: snapshot.id, category: plan.category, tier: plan.tier, zendeskStatus: snapshot.status }, deps.loop);
   deps.logger.log('info', 'ticket classified', { ticketId: snapshot.id, category: plan.category, tier: plan.tier, confidence: plan.confidence });

@@ -174,3 +174,47 @@ export interface LoopMetrics {
   statusUpdate(kind: 'manual' | 'overdue'): void;
   escalation(level: number): void;
 }
+
+/** What Slack shows of a ticket, kept from the routing decision. Subject and excerpt are customer text: untrusted. */
+export interface TicketBrief {
+  readonly ticketId: number;
+  readonly subject: string;
+  /** The start of the description, at most a few hundred characters. */
+  readonly excerpt: string;
+  /** Why it was routed so (the classifier's one-line summary). */
+  readonly why: string;
+}
+
+export interface TicketBriefs {
+  save(brief: TicketBrief): Promise<void>;
+  get(ticketId: number): Promise<TicketBrief | null>;
+}
+
+/**
+ * Per-channel queue of Slack messages and edits (the Slack sender drains it, paced per channel).
+ * Items are opaque strings to the store; `channel` is the channel as configured (or a user id).
+ */
+export interface SlackOutbox {
+  /** Queues a message for the channel (sent in order) and makes the channel due if it is idle. */
+  push(channel: string, item: string, now: number): Promise<void>;
+  /** Asks for `member` (a message to re-render) to be edited; asking twice before it is done is one edit. */
+  markEdit(channel: string, member: string, now: number): Promise<void>;
+  /** A channel due at `now`, leased to the caller for `leaseMs` (other senders skip it meanwhile). */
+  claim(now: number, leaseMs: number): Promise<string | null>;
+  /** The oldest `max` queued messages, still queued. */
+  peek(channel: string, max: number): Promise<string[]>;
+  /** Takes one pending edit off the channel (put it back with markEdit if it cannot be done now). */
+  takeEdit(channel: string): Promise<string | null>;
+  /** The first `sent` messages are done; the channel is next due at `nextAt` if work remains, else idle. */
+  complete(channel: string, sent: number, nextAt: number): Promise<void>;
+  /** Moves the first queued message to the dead-letter list with the reason Slack gave. */
+  deadLetter(channel: string, reason: string, now: number): Promise<void>;
+  /** When the channel was paused (429, outage): it is not due before `until`. */
+  pause(channel: string, until: number): Promise<void>;
+  /** How many messages wait, per channel (for /metrics and tests). */
+  backlog(): Promise<Record<string, number>>;
+  /** The ticket's Slack message refs (kind -> value), and setting one only if absent. */
+  messages(ticketId: number): Promise<Record<string, string>>;
+  setMessage(ticketId: number, kind: string, value: string): Promise<void>;
+  setMessageIfAbsent(ticketId: number, kind: string, value: string): Promise<boolean>;
+}

@@ -20,6 +20,18 @@ export interface RedisKeys {
   readonly corrections: string;
   /** String: Zendesk incremental export cursor of the reconciliation job. */
   readonly exportCursor: string;
+  /** String (JSON): what Slack shows of a ticket (subject, excerpt, why routed), kept from routing. */
+  ticketBrief(ticketId: number): string;
+  /** Hash: the ticket's Slack messages, `card` / `status` -> "<channel id> <ts>". */
+  slackMessages(ticketId: number): string;
+  /** List: messages waiting to be sent to one Slack channel, oldest first (JSON). */
+  slackOutbox(channel: string): string;
+  /** Set: "<kind> <ticket>" messages of one channel to re-render and edit in place (coalesced). */
+  slackEdits(channel: string): string;
+  /** Sorted set: channels with work, scored by when they may send next (pacing, 429 pauses). */
+  readonly slackReady: string;
+  /** List: messages Slack refused for good (unknown channel ...), kept for an operator. */
+  readonly slackDead: string;
   /** Prefix for BullMQ (its `prefix` option). */
   readonly queuePrefix: string;
 }
@@ -33,6 +45,12 @@ export function createRedisKeys(prefix: string): RedisKeys {
     loops: `${prefix}:loops`,
     corrections: `${prefix}:corrections`,
     exportCursor: `${prefix}:zendesk:export-cursor`,
+    ticketBrief: (ticketId) => `${prefix}:b:{${ticketId}}`,
+    slackMessages: (ticketId) => `${prefix}:sm:{${ticketId}}`,
+    slackOutbox: (channel) => `${prefix}:so:${channel}`,
+    slackEdits: (channel) => `${prefix}:se:${channel}`,
+    slackReady: `${prefix}:slack:ready`,
+    slackDead: `${prefix}:slack:dead`,
     queuePrefix: `${prefix}:q`,
   };
 }

@@ -7,7 +7,7 @@ import { describeProblems } from '../../config/format-issues.js';
 import { parseDuration } from '../../core/duration.js';
 import { loopFigures } from '../../core/loop/loop-figures.js';
 import { redactUrl } from '../../main.js';
-import { formatLoopReport } from '../format-loop-report.js';
+import { formatLoopReport } from '../../app/format-loop-report.js';
 import { CliError, type CliIo } from '../io.js';
 
 export const REPORT_USAGE = `Usage: cxloop report [--since 7d] [--until <ISO date>] [--json]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatLoopReport } from '../../../src/cli/format-loop-report.js';
+import { formatLoopReport } from '../../../src/app/format-loop-report.js';
 import { loopFigures, type FigureWindow, type LoopFigures, type Ratio } from '../../../src/core/loop/loop-figures.js';
 
 const MIN = 60_000;

@@ -1,0 +1,180 @@
+import type { LoopStore, SlackOutbox, TicketBriefs } from '../../app/ports.js';
+import type { Policy } from '../../config/policy-schema.js';
+import type { Effect, LoopState } from '../../core/loop/loop-types.js';
+import { categoryLabel } from '../../core/routing/describe-routing.js';
+import { untrustedInline } from './mrkdwn.js';
+import type { SlackApi, SlackMessageRef } from './slack-api.js';
+import { slackRenderers as render } from './slack-blocks.js';
+import type { CardView, DigestItem, SlackMessage } from './slack-views.js';
+
+/**
+ * What waits in a channel's outbox. Messages about a ticket are rendered when they are sent, from
+ * the loop as it is then, so a backlog never posts a stale card and edits need no payload.
+ *   card    the ticket's card in its team channel (buttons), edited in place afterwards
+ *   parent  the ticket's one message in the public status channel, edited in place
+ *   reply   a threaded reply under the card or the status message (escalation, reminder, change)
+ *   message a message of its own (incident channel, escalation channel, the lead's DM)
+ *   raw     a message rendered beforehand (the weekly digest)
+ */
+export type OutboxItem =
+  | { readonly k: 'card'; readonly t: number }
+  | { readonly k: 'parent'; readonly t: number }
+  | { readonly k: 'reply'; readonly t: number; readonly on: MessageKind; readonly fx: Effect }
+  | { readonly k: 'message'; readonly t: number; readonly fx: Effect }
+  | { readonly k: 'raw'; readonly text: string; readonly blocks: SlackMessage['blocks']; readonly line: string };
+
+/** A ticket's own messages: the team card and the status-channel parent. */
+export type MessageKind = 'card' | 'status';
+
+/** Ref value while the message is queued, and when a burst listed the ticket in a digest instead. */
+export const PENDING = 'pending';
+export const IN_DIGEST = 'digest';
+
+/** A posted message: the channel as configured (to notice a reassignment), its id and ts. */
+export interface PostedRef extends SlackMessageRef {
+  readonly configured: string;
+}
+
+export function parsePostedRef(value: string | undefined): PostedRef | null {
+  const [configured, channel, ts] = (value ?? '').split(' ');
+  return configured && channel && ts ? { configured, channel, ts } : null;
+}
+
+const SNOOZE_CHOICES_MINUTES = [30, 60, 120, 240, 480, 1440];
+
+export interface SlackDeliveryOptions {
+  readonly slack: SlackApi;
+  readonly outbox: SlackOutbox;
+  readonly loops: Pick<LoopStore, 'get'>;
+  readonly briefs: TicketBriefs;
+  readonly policy: Policy;
+  /** Zendesk agent-UI base, e.g. https://acme.zendesk.com; null leaves tickets unlinked. */
+  readonly zendeskBaseUrl: string | null;
+  readonly now: () => number;
+}
+
+/** Renders outbox items from the current loop and sends them; the sender decides when. */
+export class SlackDelivery {
+  constructor(private readonly options: SlackDeliveryOptions) {}
+
+  /** Everything a card shows, or null when the ticket has no loop (expired, or never routed). */
+  async viewOf(ticketId: number, loop?: LoopState): Promise<CardView | null> {
+    const state = loop ?? (await this.options.loops.get(ticketId))?.state;
+    if (!state) return null;
+    const { policy } = this.options;
+    const maxSnoozeMinutes = policy.loop.max_snooze;
+    return {
+      loop: state,
+      brief: await this.options.briefs.get(ticketId),
+      zendeskUrl: this.ticketUrl(ticketId),
+      timeZone: policy.teams[state.team]?.hours.timezone ?? 'UTC',
+      now: this.options.now(),
+      snoozeMinutes: SNOOZE_CHOICES_MINUTES.filter((minutes) => minutes <= maxSnoozeMinutes),
+    };
+  }
+
+  ticketUrl(ticketId: number): string | null {
+    return this.options.zendeskBaseUrl ? `${this.options.zendeskBaseUrl}/agent/tickets/${ticketId}` : null;
+  }
+
+  /** The channel a ticket's card belongs in now (its category's team channel). */
+  teamChannel(loop: LoopState): string {
+    return this.options.policy.categories[loop.category].slack_channel;
+  }
+
+  /** Sends one item to `channel`. */
+  async send(channel: string, item: OutboxItem): Promise<void> {
+    const { slack, outbox } = this.options;
+    if (item.k === 'raw') {
+      await slack.post({ channel, text: item.text, blocks: item.blocks });
+      return;
+    }
+    const view = await this.viewOf(item.t);
+    if (!view) return; // the loop is gone (30 days after its last change): nothing left to show
+    if (item.k === 'card' || item.k === 'parent') {
+      const kind: MessageKind = item.k === 'card' ? 'card' : 'status';
+      const message = kind === 'card' ? render.ticketCard(view) : render.statusParent(view);
+      const posted = await slack.post({ channel, ...message });
+      await outbox.setMessage(item.t, kind, `${channel} ${posted.channel} ${posted.ts}`);
+      return;
+    }
+    const message = this.renderEffect(view, item.fx);
+    if (item.k === 'reply') {
+      const parent = parsePostedRef((await outbox.messages(item.t))[item.on]);
+      if (parent) {
+        const broadcast = item.fx.type === 'escalate' && item.fx.level >= 1;
+        await slack.post({ channel: parent.channel, threadTs: parent.ts, broadcast, ...message });
+        return;
+      }
+    }
+    // No message to thread under (a burst listed the ticket in a digest): the reply stands alone.
+    await slack.post({ channel, ...message });
+  }
+
+  /** One message standing in for many queued ones (a burst). */
+  async postDigest(channel: string, title: string, items: readonly DigestItem[]): Promise<void> {
+    await this.options.slack.post({ channel, ...render.digest(title, items) });
+  }
+
+  /**
+   * Re-renders a ticket's card or status message and edits it in place. Members: "card <ticket>",
+   * "status <ticket>", or "moved <ticket> <channel id> <ts>" for the card a reassignment left behind.
+   */
+  async edit(member: string): Promise<void> {
+    const [kind, id, channel, ts] = member.split(' ') as [MessageKind | 'moved', string, string?, string?];
+    const ticketId = Number(id);
+    const ref = kind === 'moved' ? (channel && ts ? { channel, ts } : null) : parsePostedRef((await this.options.outbox.messages(ticketId))[kind]);
+    const view = ref ? await this.viewOf(ticketId) : null;
+    if (!ref || !view) return; // still queued (the post will show the latest state), or in a digest
+    const message = kind === 'status' ? render.statusParent(view) : render.ticketCard(view);
+    await this.options.slack.update({ channel: ref.channel, ts: ref.ts, ...message });
+  }
+
+  /** One digest line for an item a burst coalesced (customer text escaped here). */
+  async digestLine(item: OutboxItem): Promise<string> {
+    if (item.k === 'raw') return item.line;
+    const view = await this.viewOf(item.t);
+    const link = this.ticketUrl(item.t);
+    const ticket = link ? `<${link}|#${item.t}>` : `#${item.t}`;
+    if (!view) return `${ticket} (no longer tracked)`;
+    const subject = view.brief ? ` ${untrustedInline(view.brief.subject, 80)}` : '';
+    const what = item.k === 'card' || item.k === 'parent' ? `${categoryLabel(view.loop.category)}, ${view.loop.tier}, ${view.loop.stage}` : describeEffect(item.fx);
+    return `${ticket}${subject}: ${what}`;
+  }
+
+  private renderEffect(view: CardView, effect: Effect): SlackMessage {
+    const team = this.options.policy.teams[view.loop.team];
+    switch (effect.type) {
+      case 'escalate':
+        return render.escalationReply(view, effect, { usergroupId: team?.escalation.usergroup_id ?? null, leadUserId: team?.escalation.lead_user_id ?? null });
+      case 'remind_owner':
+        return render.reminderReply(view, effect);
+      case 'publish_status':
+        return render.statusReply(view, effect);
+      case 'incident':
+        return render.incidentMessage(view, effect);
+      default: {
+        const text = `#${view.loop.ticketId}: ${describeEffect(effect)}`;
+        return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+      }
+    }
+  }
+}
+
+/** A short, cxloop-written account of an effect (no customer text). */
+export function describeEffect(effect: Effect): string {
+  switch (effect.type) {
+    case 'escalate':
+      return `escalation level ${effect.level}${effect.round > 0 ? ` (round ${effect.round + 1})` : ''}: ${effect.reason}`;
+    case 'remind_owner':
+      return effect.about === 'acknowledge' ? 'acknowledgement due' : 'status update due';
+    case 'publish_status':
+      return `${effect.stage}: ${untrustedInline(effect.text, 200)}`;
+    case 'incident':
+      return 'possible incident';
+    case 'csat_follow_up':
+      return effect.reason === 'detractor' ? 'CSAT follow-up: the customer rated it bad, reach out within 48 h' : `CSAT follow-up (${effect.reason})`;
+    default:
+      return effect.type;
+  }
+}

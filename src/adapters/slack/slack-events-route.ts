@@ -1,0 +1,132 @@
+import { isValidSlackRequest, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
+import { readBody, sendJson, type Route } from '../../app/http-route.js';
+import type { Logger } from '../../app/ports.js';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+/** Slack's own bound: it refuses requests older than 5 minutes; we also refuse ones from the future. */
+const MAX_SKEW_MS = 5 * 60_000;
+/** Slack waits 3 s for an acknowledgement; Bolt's HTTP receiver gives up after 3001 ms too. */
+const ACK_TIMEOUT_MS = 3_001;
+
+export interface SlackRouteOptions {
+  readonly signingSecret: string;
+  readonly maxBytes: number;
+  readonly logger: Logger;
+  readonly now: () => number;
+}
+
+/**
+ * Bolt's transport on cxloop's own HTTP server: POST /slack/events (events, interactivity and the
+ * slash command) is read with a size cap, its Slack signature checked against the raw bytes
+ * (v0 HMAC, timestamp within 5 minutes either way), parsed, and handed to Bolt's listeners; the
+ * listeners' ack() writes the HTTP response.
+ */
+export class SlackRouteReceiver implements Receiver {
+  private app: App | undefined;
+
+  constructor(private readonly options: SlackRouteOptions) {}
+
+  init(app: App): void {
+    this.app = app;
+  }
+
+  async start(): Promise<void> {}
+
+  async stop(): Promise<void> {}
+
+  route(): Route {
+    return { method: 'POST', path: SLACK_EVENTS_PATH, handler: (request, response) => this.handle(request, response) };
+  }
+
+  private async handle(request: Parameters<Route['handler']>[0], response: Parameters<Route['handler']>[1]): Promise<void> {
+    const { logger } = this.options;
+    const body = await readBody(request, this.options.maxBytes);
+    if (!body.ok) {
+      if (body.reason === 'aborted') return void request.destroy();
+      response.setHeader('connection', 'close');
+      return sendJson(response, 413, { error: `body larger than ${this.options.maxBytes} bytes` });
+    }
+    const raw = body.body.toString('utf8');
+    const header = (name: string) => {
+      const value = request.headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    };
+    const signature = header('x-slack-signature');
+    const timestamp = Number(header('x-slack-request-timestamp'));
+    const now = this.options.now();
+    const problem =
+      signature === undefined || !Number.isInteger(timestamp)
+        ? 'missing x-slack-signature or x-slack-request-timestamp'
+        : Math.abs(now - timestamp * 1000) > MAX_SKEW_MS
+          ? 'stale or future x-slack-request-timestamp'
+          : !isValidSlackRequest({ signingSecret: this.options.signingSecret, body: raw, headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp }, nowMilliseconds: now })
+            ? 'bad signature'
+            : null;
+    if (problem !== null) {
+      logger.log('warn', 'slack request rejected', { reason: problem });
+      return sendJson(response, 401, { error: problem });
+    }
+    let payload: Record<string, unknown>;
+    try {
+      payload = parsePayload(raw, header('content-type') ?? '');
+    } catch {
+      return sendJson(response, 400, { error: 'body is neither a Slack form nor JSON' });
+    }
+    if (payload.ssl_check === '1') return sendJson(response, 200, {});
+    if (payload.type === 'url_verification') return sendJson(response, 200, { challenge: String(payload.challenge ?? '') });
+    await this.dispatch(payload, response, header);
+  }
+
+  private async dispatch(payload: Record<string, unknown>, response: Parameters<Route['handler']>[1], header: (name: string) => string | undefined): Promise<void> {
+    const { logger } = this.options;
+    let acked = false;
+    const timer = setTimeout(() => {
+      if (acked) return;
+      acked = true;
+      logger.log('error', 'slack request not acknowledged within 3 seconds', { type: String(payload.type ?? payload.command ?? '') });
+      sendJson(response, 404, { error: 'not acknowledged' });
+    }, ACK_TIMEOUT_MS);
+    const ack: ReceiverEvent['ack'] = async (reply?: unknown) => {
+      if (acked) return;
+      acked = true;
+      clearTimeout(timer);
+      if (reply === undefined || reply === '') {
+        response.writeHead(200).end();
+      } else if (typeof reply === 'string') {
+        response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(reply);
+      } else {
+        sendJson(response, 200, reply);
+      }
+    };
+    const retryNum = Number(header('x-slack-retry-num'));
+    const event: ReceiverEvent = {
+      body: payload,
+      ack,
+      ...(Number.isInteger(retryNum) ? { retryNum } : {}),
+      ...(header('x-slack-retry-reason') ? { retryReason: header('x-slack-retry-reason')! } : {}),
+    };
+    try {
+      await this.app!.processEvent(event);
+    } catch (error) {
+      logger.log('error', 'slack listener failed', { error: (error as Error).message });
+      if (!acked) {
+        acked = true;
+        clearTimeout(timer);
+        sendJson(response, 500, { error: 'internal error' });
+      }
+    }
+    // Events nobody listens to (or listeners that ack later than they return) are acknowledged by the timer.
+  }
+}
+
+/** Interactions come as form field `payload` (JSON), slash commands as form fields, events as JSON. */
+function parsePayload(raw: string, contentType: string): Record<string, unknown> {
+  if (contentType.includes('application/x-www-form-urlencoded')) {
+    const form = new URLSearchParams(raw);
+    const payload = form.get('payload');
+    return payload !== null ? (JSON.parse(payload) as Record<string, unknown>) : Object.fromEntries(form);
+  }
+  const parsed: unknown = JSON.parse(raw);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+  return parsed as Record<string, unknown>;
+}

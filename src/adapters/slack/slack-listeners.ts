@@ -1,0 +1,97 @@
+import type { App, BlockAction, BlockElementAction, SlackActionMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { Logger } from '../../app/ports.js';
+import { isCategoryId } from '../../core/taxonomy.js';
+import { COMMAND_USAGE, parseCommand } from './parse-command.js';
+import type { SlackApi } from './slack-api.js';
+import { slackRenderers as render } from './slack-blocks.js';
+import type { SlackDelivery } from './slack-delivery.js';
+import { ACTIONS, UPDATE_MODAL } from './slack-views.js';
+import type { SlackJob } from './slack-work.js';
+
+export interface SlackListenerDeps {
+  readonly queue: { add(job: SlackJob): Promise<void> };
+  readonly delivery: SlackDelivery;
+  readonly slack: SlackApi;
+  readonly logger: Logger;
+}
+
+/**
+ * Every listener acknowledges first (Slack waits 3 s at most) and queues the work; only opening
+ * the update modal happens here, because a trigger_id expires 3 s after the click. The job key
+ * is the interaction's own identity, so a request Slack sends again is done once.
+ */
+export function registerSlackListeners(app: App, deps: SlackListenerDeps): void {
+  const { queue, logger } = deps;
+
+  app.action<BlockAction<BlockElementAction>>(
+    { type: 'block_actions', action_id: new RegExp(`^(${ACTIONS.acknowledge}|${ACTIONS.take}|${ACTIONS.snooze}|${ACTIONS.reassign})$`) },
+    async ({ ack, body, action }) => {
+      await ack();
+      const ticketId = ticketOf(action);
+      if (ticketId === null) return void logger.log('warn', 'slack action without a ticket id', { actionId: action.action_id });
+      const source = { user: body.user.id, responseUrl: body.response_url ?? null, channel: body.channel?.id ?? null, key: `${body.container?.message_ts ?? 'x'}-${action.action_ts}-${body.user.id}` };
+      const value = action.type === 'static_select' ? action.selected_option.value : 'value' in action ? String(action.value ?? '') : '';
+      if (action.action_id === ACTIONS.acknowledge) return queue.add({ v: 1, kind: 'acknowledge', ticketId, ...source });
+      if (action.action_id === ACTIONS.take) return queue.add({ v: 1, kind: 'take', ticketId, ...source });
+      if (action.action_id === ACTIONS.snooze) {
+        const minutes = Number(value);
+        if (Number.isInteger(minutes) && minutes > 0) return queue.add({ v: 1, kind: 'snooze', ticketId, minutes, ...source });
+      }
+      if (action.action_id === ACTIONS.reassign && isCategoryId(value)) return queue.add({ v: 1, kind: 'reassign', ticketId, category: value, ...source });
+      logger.log('warn', 'slack action with an unexpected value', { actionId: action.action_id });
+    },
+  );
+
+  app.action<BlockAction<BlockElementAction>>({ type: 'block_actions', action_id: ACTIONS.postUpdate }, async ({ ack, body, action }) => {
+    await ack();
+    const ticketId = ticketOf(action);
+    const view = ticketId === null ? null : await deps.delivery.viewOf(ticketId);
+    if (!view) return;
+    await deps.slack.openView(body.trigger_id, render.updateModal(view));
+  });
+
+  // The Zendesk link button: Slack opens the URL and still sends the click.
+  app.action({ type: 'block_actions', action_id: ACTIONS.openTicket }, async ({ ack }: SlackActionMiddlewareArgs) => ack());
+
+  app.view<ViewSubmitAction>(UPDATE_MODAL.callbackId, async ({ ack, body, view }) => {
+    const text = view.state.values[UPDATE_MODAL.textBlock]?.[UPDATE_MODAL.textAction]?.value?.trim() ?? '';
+    if (text.length === 0) return ack({ response_action: 'errors', errors: { [UPDATE_MODAL.textBlock]: 'Write the update the customer and the status channel will see.' } });
+    const ticketId = Number(view.private_metadata);
+    if (!Number.isInteger(ticketId) || ticketId <= 0) return ack();
+    await ack();
+    const eta = view.state.values[UPDATE_MODAL.etaBlock]?.[UPDATE_MODAL.etaAction]?.selected_option?.value;
+    const etaHours = eta && eta !== 'none' && Number(eta) > 0 ? Number(eta) : null;
+    await queue.add({ v: 1, kind: 'post_update', ticketId, text: text.slice(0, 3000), etaHours, user: body.user.id, responseUrl: null, channel: null, key: `view-${view.id}-${view.hash}` });
+  });
+
+  app.command('/cxloop', async ({ ack, command }) => {
+    const parsed = parseCommand(command.text);
+    if (!parsed.ok) return ack({ response_type: 'ephemeral', text: parsed.reply });
+    if (parsed.command.name === 'help') return ack({ response_type: 'ephemeral', text: COMMAND_USAGE });
+    await ack();
+    const source = { user: command.user_id, responseUrl: command.response_url, channel: command.channel_id, key: `cmd-${command.trigger_id}` };
+    const parsedCommand = parsed.command;
+    switch (parsedCommand.name) {
+      case 'status':
+        return queue.add({ v: 1, kind: 'status', ticketId: parsedCommand.ticketId, ...source });
+      case 'ack':
+        return queue.add({ v: 1, kind: 'acknowledge', ticketId: parsedCommand.ticketId, ...source });
+      case 'snooze':
+        return queue.add({ v: 1, kind: 'snooze', ticketId: parsedCommand.ticketId, minutes: parsedCommand.minutes, ...source });
+      case 'report':
+        return queue.add({ v: 1, kind: 'report', days: parsedCommand.days, ...source });
+    }
+  });
+
+  app.event('app_home_opened', async ({ event }) => {
+    if (event.tab === 'home') await queue.add({ v: 1, kind: 'home', user: event.user });
+  });
+}
+
+/** Buttons carry the ticket id as their value; selects in their block's id ("cx_t_<ticket>"). */
+function ticketOf(action: BlockElementAction): number | null {
+  const fromBlock = /^cx_t_(\d+)$/.exec(action.block_id ?? '');
+  const raw = fromBlock ? fromBlock[1] : 'value' in action && typeof action.value === 'string' ? action.value : '';
+  const id = Number(raw);
+  return Number.isInteger(id) && id > 0 ? id : null;
+}

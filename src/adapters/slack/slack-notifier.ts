@@ -1,0 +1,93 @@
+import type { LoopStore, Logger, Notifier, SlackOutbox } from '../../app/ports.js';
+import type { Policy } from '../../config/policy-schema.js';
+import type { Effect, LoopState } from '../../core/loop/loop-types.js';
+import { parsePostedRef, PENDING, type MessageKind, type OutboxItem } from './slack-delivery.js';
+
+/**
+ * Loop effects -> Slack outbox. Nothing is sent from here: items are queued per channel and the
+ * SlackSender sends them at Slack's pace, rendering each from the loop as it is then.
+ *   publish_status  card and status message edited in place (posted first if the ticket has none),
+ *                   plus a threaded reply in the status channel for the change
+ *   remind_owner    threaded reply under the card
+ *   escalate        threaded reply under the card (broadcast from level 1, mentioning the user
+ *                   group); the lead by DM and the escalation channel when the level names them
+ *   incident        the incident channel
+ *   csat_follow_up  threaded reply under the card
+ */
+export class SlackNotifier implements Notifier {
+  constructor(
+    private readonly options: {
+      readonly outbox: SlackOutbox;
+      readonly loops: Pick<LoopStore, 'get'>;
+      readonly policy: Policy;
+      readonly logger: Logger;
+      readonly now: () => number;
+    },
+  ) {}
+
+  async notify(ticketId: number, effect: Effect): Promise<void> {
+    const loop = (await this.options.loops.get(ticketId))?.state;
+    if (!loop) return;
+    const { policy } = this.options;
+    const team = policy.categories[loop.category].slack_channel;
+    const status = policy.slack.status_channel;
+    switch (effect.type) {
+      case 'publish_status': {
+        await this.ensure(loop, 'card', team);
+        if (status && !(await this.ensure(loop, 'status', status))) await this.push(status, { k: 'reply', t: ticketId, on: 'status', fx: effect });
+        return;
+      }
+      case 'remind_owner':
+      case 'csat_follow_up':
+        await this.ensure(loop, 'card', team);
+        await this.push(team, { k: 'reply', t: ticketId, on: 'card', fx: effect });
+        return;
+      case 'escalate': {
+        await this.ensure(loop, 'card', team);
+        const escalation = policy.teams[loop.team]?.escalation;
+        if (effect.notify.includes('team_channel') || effect.notify.includes('usergroup')) await this.push(team, { k: 'reply', t: ticketId, on: 'card', fx: effect });
+        if (effect.notify.includes('lead')) await this.pushOrWarn(escalation?.lead_user_id ?? null, 'lead_user_id', loop, effect);
+        if (effect.notify.includes('escalation_channel')) await this.pushOrWarn(escalation?.escalation_channel ?? null, 'escalation_channel', loop, effect);
+        return;
+      }
+      case 'incident':
+        await this.pushOrWarn(policy.slack.incident_channel, 'slack.incident_channel', loop, effect);
+        return;
+      default:
+        return; // schedule/cancel are timers, zendesk_note goes to Zendesk, thank_customer has no Slack side
+    }
+  }
+
+  /**
+   * Makes sure the ticket has its `kind` message in `channel`: queues the post when it has none
+   * (true), otherwise asks for an edit (false). A reassigned ticket gets a new card in the new
+   * team's channel, and its old card is edited to show where it went.
+   */
+  private async ensure(loop: LoopState, kind: MessageKind, channel: string): Promise<boolean> {
+    const { outbox } = this.options;
+    const now = this.options.now();
+    const post: OutboxItem = kind === 'card' ? { k: 'card', t: loop.ticketId } : { k: 'parent', t: loop.ticketId };
+    if (await outbox.setMessageIfAbsent(loop.ticketId, kind, PENDING)) {
+      await outbox.push(channel, JSON.stringify(post), now);
+      return true;
+    }
+    const ref = parsePostedRef((await outbox.messages(loop.ticketId))[kind]);
+    if (ref && ref.configured !== channel) {
+      await outbox.markEdit(ref.configured, `moved ${loop.ticketId} ${ref.channel} ${ref.ts}`, now);
+      await outbox.setMessage(loop.ticketId, kind, PENDING);
+      await outbox.push(channel, JSON.stringify(post), now);
+      return true;
+    }
+    if (ref) await outbox.markEdit(channel, `${kind} ${loop.ticketId}`, now);
+    return false;
+  }
+
+  private async push(channel: string, item: OutboxItem): Promise<void> {
+    await this.options.outbox.push(channel, JSON.stringify(item), this.options.now());
+  }
+
+  private async pushOrWarn(channel: string | null, setting: string, loop: LoopState, effect: Effect): Promise<void> {
+    if (channel) return this.push(channel, { k: 'message', t: loop.ticketId, fx: effect });
+    this.options.logger.log('warn', `slack: ${effect.type} not posted: ${setting} is not set in the policy`, { ticketId: loop.ticketId, team: loop.team });
+  }
+}

@@ -1,0 +1,153 @@
+import type { Logger, SlackOutbox } from '../../app/ports.js';
+import { SlackApiError } from './slack-api.js';
+import type { OutboxItem, SlackDelivery } from './slack-delivery.js';
+
+export interface SlackSenderOptions {
+  readonly outbox: SlackOutbox;
+  readonly delivery: SlackDelivery;
+  readonly logger: Logger;
+  /** Between two calls to one channel: Slack allows about one message per second per channel. */
+  readonly intervalMs?: number;
+  /** More than this many messages waiting in a channel are sent as digests instead of one by one. */
+  readonly coalesceAbove?: number;
+  /** Tickets per digest message (Block Kit limits keep a digest near 40 lines anyway). */
+  readonly digestSize?: number;
+  /** Channels worked on at once by this process. */
+  readonly concurrency?: number;
+  /** Real time: pacing is about Slack's clock, never an injected one. */
+  readonly now?: () => number;
+}
+
+const DEFAULTS = { intervalMs: 1_000, coalesceAbove: 5, digestSize: 40, concurrency: 4 };
+/** A channel claimed by a sender that then died is free again after this. */
+const LEASE_MS = 30_000;
+const IDLE_POLL_MS = 100;
+const UNAVAILABLE_BACKOFF_MS = 5_000;
+const AUTH_BACKOFF_MS = 60_000;
+
+/**
+ * Drains the Slack outbox one channel call at a time, at most one call per channel per interval:
+ *   - queued messages first, in order; when more than `coalesceAbove` wait, the next
+ *     `digestSize` go out as one digest message listing them;
+ *   - else one pending edit (edits of one message are coalesced: only the latest state is sent);
+ *   - a 429 pauses only that channel, for Retry-After; an outage backs off; nothing is dropped
+ *     except what Slack refuses for good (unknown channel, bad blocks), which goes to the dead
+ *     letter list with Slack's reason.
+ * A message is removed from the outbox only after Slack accepted it, so a crash re-sends rather than loses.
+ */
+export class SlackSender {
+  private readonly settings: typeof DEFAULTS;
+  private readonly now: () => number;
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private sleeping = new Set<() => void>();
+
+  constructor(private readonly options: SlackSenderOptions) {
+    this.settings = {
+      intervalMs: options.intervalMs ?? DEFAULTS.intervalMs,
+      coalesceAbove: options.coalesceAbove ?? DEFAULTS.coalesceAbove,
+      digestSize: options.digestSize ?? DEFAULTS.digestSize,
+      concurrency: options.concurrency ?? DEFAULTS.concurrency,
+    };
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loops = Array.from({ length: this.settings.concurrency }, () => this.run());
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const wake of this.sleeping) wake();
+    await Promise.all(this.loops);
+  }
+
+  /** Works on one due channel; false when none is due. Exposed for tests that step the sender. */
+  async step(): Promise<boolean> {
+    const channel = await this.options.outbox.claim(this.now(), LEASE_MS);
+    if (channel === null) return false;
+    await this.work(channel);
+    return true;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let worked = false;
+      try {
+        worked = await this.step();
+      } catch (error) {
+        this.options.logger.log('error', 'slack sender failed', { error: (error as Error).message });
+      }
+      if (!worked && this.running) await this.sleep(IDLE_POLL_MS);
+    }
+  }
+
+  private async work(channel: string): Promise<void> {
+    const { outbox, delivery, logger } = this.options;
+    const { intervalMs, coalesceAbove, digestSize } = this.settings;
+    const waiting = await outbox.peek(channel, Math.max(coalesceAbove + 1, digestSize));
+    let edit: string | null = null;
+    try {
+      if (waiting.length > coalesceAbove) {
+        const items = waiting.slice(0, digestSize).map(parseItem);
+        const lines = await Promise.all(items.map((item) => delivery.digestLine(item)));
+        const more = waiting.length > digestSize ? ' (more follow)' : '';
+        await delivery.postDigest(channel, `${items.length} updates at once${more}`, lines.map((line, index) => ({ ticketId: ticketOf(items[index]!), line })));
+        await markDigested(items, outbox);
+        await outbox.complete(channel, items.length, this.now() + intervalMs);
+      } else if (waiting.length > 0) {
+        await delivery.send(channel, parseItem(waiting[0]!));
+        await outbox.complete(channel, 1, this.now() + intervalMs);
+      } else {
+        edit = await outbox.takeEdit(channel);
+        if (edit !== null) await delivery.edit(edit);
+        await outbox.complete(channel, 0, this.now() + (edit === null ? 0 : intervalMs));
+      }
+    } catch (error) {
+      if (edit !== null) await outbox.markEdit(channel, edit, this.now());
+      if (!(error instanceof SlackApiError)) {
+        await outbox.pause(channel, this.now() + UNAVAILABLE_BACKOFF_MS);
+        throw error;
+      }
+      logger.log(error.code === 'RATE_LIMITED' ? 'info' : 'warn', 'slack call failed', { channel, code: error.code, error: error.message });
+      if (error.code === 'RATE_LIMITED') await outbox.pause(channel, this.now() + (error.retryAfterMs ?? intervalMs));
+      else if (error.code === 'UNAVAILABLE') await outbox.pause(channel, this.now() + UNAVAILABLE_BACKOFF_MS);
+      else if (error.code === 'AUTH') await outbox.pause(channel, this.now() + AUTH_BACKOFF_MS);
+      else if (edit === null && waiting.length > 0) {
+        // Refused for good: keep it for an operator and go on with the rest of the channel.
+        await outbox.deadLetter(channel, error.message, this.now());
+        await outbox.complete(channel, 0, this.now() + intervalMs);
+      } else await outbox.complete(channel, 0, this.now() + intervalMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.sleeping.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleeping.add(wake);
+    });
+  }
+}
+
+function parseItem(raw: string): OutboxItem {
+  return JSON.parse(raw) as OutboxItem;
+}
+
+function ticketOf(item: OutboxItem): number {
+  return item.k === 'raw' ? 0 : item.t;
+}
+
+/** Tickets whose card or status message a digest stood in for get none: later edits skip them. */
+async function markDigested(items: readonly OutboxItem[], outbox: SlackOutbox): Promise<void> {
+  for (const item of items) {
+    if (item.k === 'card') await outbox.setMessage(item.t, 'card', 'digest');
+    if (item.k === 'parent') await outbox.setMessage(item.t, 'status', 'digest');
+  }
+}

@@ -1,0 +1,179 @@
+import type { Logger, SlackOutbox } from '../../app/ports.js';
+import { applyLoopEvents, type LoopDeps } from '../../app/run-loop.js';
+import { formatLoopReport } from '../../app/format-loop-report.js';
+import type { Policy } from '../../config/policy-schema.js';
+import type { LoopHistoryEntry } from '../../core/loop/loop-history.js';
+import { loopFigures, type LoopFigures } from '../../core/loop/loop-figures.js';
+import type { LoopEvent, LoopState } from '../../core/loop/loop-types.js';
+import { transition } from '../../core/loop/transition.js';
+import { escapeMrkdwn } from './mrkdwn.js';
+import type { SlackApi } from './slack-api.js';
+import { slackRenderers as render } from './slack-blocks.js';
+import { parsePostedRef, type SlackDelivery } from './slack-delivery.js';
+import type { SlackJob } from './slack-work.js';
+import type { CardView, SlackMessage } from './slack-views.js';
+
+/** Loop histories over a window, for /cxloop report, App Home and the weekly digest. */
+export interface LoopHistories {
+  openedBetween(since: number, until: number): Promise<number[]>;
+  histories(ticketIds: readonly number[]): Promise<LoopHistoryEntry[][]>;
+}
+
+export interface SlackWorkDeps {
+  readonly loop: LoopDeps;
+  readonly slack: SlackApi;
+  readonly delivery: SlackDelivery;
+  readonly outbox: SlackOutbox;
+  readonly histories: LoopHistories;
+  readonly policy: Policy;
+  readonly logger: Logger;
+  readonly now: () => number;
+}
+
+const DAY = 86_400_000;
+/** User-group membership is read from Slack at most this often per group. */
+const USERGROUP_CACHE_MS = 5 * 60_000;
+/** App Home lists at most this many open loops (the view has a 100-block limit). */
+const HOME_MAX_LOOPS = 500;
+
+/** Does the work of an acknowledged Slack request: loop events, replies, App Home, digests. */
+export class SlackWorkHandler {
+  private readonly usergroups = new Map<string, { members: readonly string[]; at: number }>();
+
+  constructor(private readonly deps: SlackWorkDeps) {}
+
+  async handle(job: SlackJob): Promise<void> {
+    switch (job.kind) {
+      case 'acknowledge':
+        return this.act(job, { type: 'acknowledge', user: job.user });
+      case 'take':
+        return this.act(job, { type: 'take', user: job.user });
+      case 'snooze':
+        return this.act(job, { type: 'snooze', user: job.user, durationMs: job.minutes * 60_000 });
+      case 'reassign':
+        return this.act(job, { type: 'reassign', user: job.user, category: job.category });
+      case 'post_update':
+        return this.act(job, { type: 'post_update', user: job.user, text: job.text, ...(job.etaHours ? { etaAt: this.deps.now() + job.etaHours * 3_600_000 } : {}) });
+      case 'status':
+        return this.status(job);
+      case 'report':
+        return this.report(job);
+      case 'home':
+        return this.home(job.user);
+      case 'weekly_digest':
+        return this.weeklyDigest();
+    }
+  }
+
+  /** A button, select, modal or command that changes a loop: permission, then the loop event. */
+  private async act(job: Extract<SlackJob, { ticketId: number }>, event: LoopEvent): Promise<void> {
+    const stored = await this.deps.loop.store.get(job.ticketId);
+    if (!stored) return this.reply(job, `cxloop has no open loop for ticket #${job.ticketId} (not routed by cxloop, or finished more than 30 days ago).`);
+    const allowed = await this.mayAct(job.user, stored.state, job.channel);
+    if (!allowed) {
+      this.deps.logger.log('info', 'slack action refused: not a member of the owning team', { ticketId: job.ticketId, user: job.user, action: job.kind });
+      return this.reply(job, `Only members of team *${stored.state.team}* (or cxloop admins) can ${job.kind.replace('_', ' ')} ticket #${job.ticketId}. Ask someone in the team's channel, or an admin to add you to teams.${stored.state.team}.members in the policy.`);
+    }
+    const [outcome] = await applyLoopEvents(job.ticketId, [event], `slack-${job.key}`, this.deps.loop);
+    if (outcome === 'rejected') {
+      const current = (await this.deps.loop.store.get(job.ticketId))?.state ?? stored.state;
+      const result = transition(current, event, this.deps.now(), this.deps.loop.policy);
+      return this.reply(job, `Ticket #${job.ticketId} was not changed: ${result.ok ? 'it changed meanwhile, try again' : escapeMrkdwn(result.reason)}.`);
+    }
+    // Applied (or a retried request already applied): the card is edited in place through the loop's effects.
+    if (job.responseUrl === null && job.channel === null) return;
+    if (job.kind === 'acknowledge' && job.key.startsWith('cmd-')) await this.reply(job, `Acknowledged ticket #${job.ticketId}.`);
+    if (job.kind === 'snooze' && job.key.startsWith('cmd-')) await this.reply(job, `Reminders for ticket #${job.ticketId} snoozed for ${job.minutes} min.`);
+  }
+
+  /** Members of the owning team: the policy's members, its lead and user group, admins, and anyone in its channel. */
+  async mayAct(user: string, loop: LoopState, channel: string | null): Promise<boolean> {
+    const { policy } = this.deps;
+    if (policy.slack.admins.includes(user)) return true;
+    const team = policy.teams[loop.team];
+    if (!team) return false;
+    if (team.members.includes(user) || team.escalation.lead_user_id === user) return true;
+    // A press on the ticket's card in the team's channel comes from a member of that channel.
+    const card = parsePostedRef((await this.deps.outbox.messages(loop.ticketId)).card);
+    if (channel !== null && card && card.channel === channel && card.configured === policy.categories[loop.category].slack_channel) return true;
+    const group = team.escalation.usergroup_id;
+    return group !== null && (await this.usergroupMembers(group)).includes(user);
+  }
+
+  private async usergroupMembers(group: string): Promise<readonly string[]> {
+    const cached = this.usergroups.get(group);
+    if (cached && this.deps.now() - cached.at < USERGROUP_CACHE_MS) return cached.members;
+    const members = await this.deps.slack.usergroupMembers(group);
+    this.usergroups.set(group, { members, at: this.deps.now() });
+    return members;
+  }
+
+  private async status(job: Extract<SlackJob, { kind: 'status' }>): Promise<void> {
+    const view = await this.deps.delivery.viewOf(job.ticketId);
+    if (!view) return this.reply(job, `cxloop has no loop for ticket #${job.ticketId}.`);
+    await this.respond(job, render.statusParent(view));
+  }
+
+  private async report(job: Extract<SlackJob, { kind: 'report' }>): Promise<void> {
+    const now = this.deps.now();
+    const window = { since: now - job.days * DAY, now };
+    const figures = await this.figures(window.since, now);
+    const text = formatLoopReport(figures, window);
+    await this.respond(job, { text: `cxloop report, last ${job.days} days`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${text.slice(0, 2_900)}\`\`\`` } }] });
+  }
+
+  private async figures(since: number, now: number, team?: string): Promise<LoopFigures> {
+    const ids = await this.deps.histories.openedBetween(since, now);
+    let histories = await this.deps.histories.histories(ids);
+    if (team) histories = histories.filter((history) => history.at(-1)?.team === team);
+    return loopFigures(histories, { since, now });
+  }
+
+  /** App Home: the viewer's teams' open loops (breached first) and this week's figures. */
+  async home(user: string): Promise<void> {
+    const { policy } = this.deps;
+    const now = this.deps.now();
+    const admin = policy.slack.admins.includes(user);
+    const teams = Object.entries(policy.teams)
+      .filter(([, team]) => admin || team.members.includes(user) || team.escalation.lead_user_id === user)
+      .map(([id]) => id);
+    const ids = await this.deps.histories.openedBetween(now - 30 * DAY, now);
+    const open: CardView[] = [];
+    for (const id of ids.toReversed()) {
+      if (open.length >= HOME_MAX_LOOPS) break;
+      const view = await this.deps.delivery.viewOf(id);
+      if (view && teams.includes(view.loop.team) && view.loop.stage !== 'verified' && view.loop.stage !== 'closed') open.push(view);
+    }
+    const breached = open.filter(({ loop }) => loop.escalation.step >= 2 || loop.resolveBreached).map(({ loop }) => loop.ticketId);
+    const week = await this.figures(now - 7 * DAY, now);
+    await this.deps.slack.publishHome(user, render.home({ userId: user, teams, open, breachedTicketIds: breached, week, now }));
+  }
+
+  /** Each team's week, posted in its channels as one message. */
+  private async weeklyDigest(): Promise<void> {
+    const { policy, outbox } = this.deps;
+    const now = this.deps.now();
+    const window = { since: now - 7 * DAY, now };
+    const channels = new Map<string, string>();
+    for (const category of Object.values(policy.categories)) channels.set(category.slack_channel, category.team);
+    for (const [channel, team] of channels) {
+      const figures = await this.figures(window.since, now, team);
+      const text = formatLoopReport(figures, window);
+      const title = `Weekly cxloop digest for team ${team}: ${figures.loops.opened} tickets opened`;
+      const blocks = [
+        { type: 'header' as const, text: { type: 'plain_text' as const, text: title.slice(0, 150) } },
+        { type: 'section' as const, text: { type: 'mrkdwn' as const, text: `\`\`\`${text.slice(0, 2_900)}\`\`\`` } },
+      ];
+      await outbox.push(channel, JSON.stringify({ k: 'raw', text: title, blocks, line: title }), now);
+    }
+  }
+
+  private async reply(job: { responseUrl: string | null }, text: string): Promise<void> {
+    await this.respond(job, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
+  }
+
+  private async respond(job: { responseUrl: string | null }, message: SlackMessage): Promise<void> {
+    if (job.responseUrl === null) return;
+    await this.deps.slack.respond(job.responseUrl, message);
+  }
+}

@@ -1,0 +1,109 @@
+import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Route } from '../../app/http-route.js';
+import type { LoopStore, Logger, Notifier, SlackOutbox, TicketBriefs } from '../../app/ports.js';
+import type { LoopDeps } from '../../app/run-loop.js';
+import type { Env } from '../../config/env-schema.js';
+import type { Policy } from '../../config/policy-schema.js';
+import { RecordingSlackApi } from './recording-slack-api.js';
+import type { SlackApi } from './slack-api.js';
+import { SlackDelivery } from './slack-delivery.js';
+import { SlackRouteReceiver } from './slack-events-route.js';
+import { registerSlackListeners } from './slack-listeners.js';
+import { SlackNotifier } from './slack-notifier.js';
+import { SlackSender, type SlackSenderOptions } from './slack-sender.js';
+import { SlackWorkHandler, type LoopHistories } from './slack-work-handler.js';
+import { SlackWorkQueue, startSlackWorker } from './slack-work.js';
+import { WebSlackApi } from './web-slack-api.js';
+
+/**
+ * A dry run without SLACK_SIGNING_SECRET verifies Slack requests against this published value
+ * (the demo signs with it), so even a dry run never accepts an unsigned request.
+ */
+export const SLACK_DRY_RUN_SECRET = 'cxloop-dry-run-signing-secret';
+/** Interaction payloads are small; a view submission is the largest (a few KB). */
+const MAX_REQUEST_BYTES = 512 * 1024;
+
+export interface SlackOptions {
+  /** Replaces the Slack client (tests and benchmarks). */
+  readonly api?: SlackApi;
+  readonly sender?: Pick<SlackSenderOptions, 'intervalMs' | 'coalesceAbove' | 'digestSize' | 'concurrency'>;
+}
+
+export interface SlackSurface {
+  readonly route: Route;
+  readonly notifier: Notifier;
+  readonly api: SlackApi;
+  readonly outbox: SlackOutbox;
+  readonly work: SlackWorkQueue;
+  /** Starts the sender and the work worker (worker processes only). */
+  startWorkers(connection: Redis): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The Slack app: Bolt on cxloop's server, the outbox sender, the work queue and its worker. */
+export function startSlack(input: {
+  env: Env;
+  policy: Policy;
+  dryRun: boolean;
+  role: 'all' | 'web' | 'worker';
+  redis: Redis;
+  queuePrefix: string;
+  outbox: SlackOutbox & TicketBriefs;
+  loops: LoopStore & LoopHistories;
+  loop: LoopDeps;
+  logger: Logger;
+  now: () => number;
+  options?: SlackOptions;
+}): SlackSurface {
+  const { env, policy, logger, now, outbox } = input;
+  const api = input.options?.api ?? (input.dryRun || env.SLACK_BOT_TOKEN === undefined ? new RecordingSlackApi(logger, now) : new WebSlackApi({ token: env.SLACK_BOT_TOKEN, ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}) }));
+  const delivery = new SlackDelivery({ slack: api, outbox, loops: input.loops, briefs: outbox, policy, zendeskBaseUrl: zendeskBaseUrl(env), now });
+  const work = new SlackWorkQueue({ connection: input.redis, prefix: input.queuePrefix });
+  const receiver = new SlackRouteReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? SLACK_DRY_RUN_SECRET, maxBytes: MAX_REQUEST_BYTES, logger, now });
+  // Listeners use cxloop's SlackApi (recorded in a dry run), never Bolt's client: no token check at start-up.
+  const app = new App({ receiver, authorize: async () => ({ botToken: env.SLACK_BOT_TOKEN ?? 'xoxb-dry-run' }), logger: boltLogger(logger), logLevel: LogLevel.WARN });
+  registerSlackListeners(app, { queue: work, delivery, slack: api, logger });
+  const notifier = new SlackNotifier({ outbox, loops: input.loops, policy, logger, now });
+  const sender = new SlackSender({ outbox, delivery, logger, ...input.options?.sender });
+  const handler = new SlackWorkHandler({ loop: input.loop, slack: api, delivery, outbox, histories: input.loops, policy, logger, now });
+  let worker: Worker | undefined;
+  return {
+    route: receiver.route(),
+    notifier,
+    api,
+    outbox,
+    work,
+    async startWorkers(connection) {
+      worker = startSlackWorker({ connection, prefix: input.queuePrefix, logger, handle: (job) => handler.handle(job) });
+      sender.start();
+      await work.scheduleWeeklyDigest();
+    },
+    async stop() {
+      await sender.stop();
+      await worker?.close();
+      await work.close();
+    },
+  };
+}
+
+function zendeskBaseUrl(env: Env): string | null {
+  if (env.ZENDESK_SUBDOMAIN) return `https://${env.ZENDESK_SUBDOMAIN}.zendesk.com`;
+  return env.ZENDESK_API_URL ? env.ZENDESK_API_URL.replace(/\/+$/, '') : null;
+}
+
+/** Bolt logs through cxloop's logger (structured, no secrets). */
+function boltLogger(logger: Logger): BoltLogger {
+  const write = (level: 'debug' | 'info' | 'warn' | 'error') => (...messages: unknown[]) => logger.log(level, `bolt: ${messages.map(String).join(' ')}`);
+  let level = LogLevel.WARN;
+  return {
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    setLevel: (next) => void (level = next),
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}

@@ -1,0 +1,547 @@
+import type { KnownBlock, View } from '@slack/types';
+import { describe, expect, it } from 'vitest';
+import {
+  digest,
+  escalationReply,
+  home,
+  incidentMessage,
+  reminderReply,
+  slackRenderers,
+  statusParent,
+  statusReply,
+  ticketBlockId,
+  ticketCard,
+  ticketIdFromBlockId,
+  updateModal,
+} from '../../../src/adapters/slack/slack-blocks.js';
+import { formatRatio } from '../../../src/adapters/slack/slack-blocks-home.js';
+import { formatDue, formatRelative } from '../../../src/adapters/slack/slack-blocks-parts.js';
+import { ACTIONS, UPDATE_MODAL, type CardView, type EscalationTargets, type SlackMessage } from '../../../src/adapters/slack/slack-views.js';
+import { loopPolicyFrom } from '../../../src/app/loop-policy.js';
+import type { TicketBrief } from '../../../src/app/ports.js';
+import { loopFigures } from '../../../src/core/loop/loop-figures.js';
+import type { Effect, LoopEvent, LoopState, Stage, TimerKind, Transition } from '../../../src/core/loop/loop-types.js';
+import { openLoop, transition } from '../../../src/core/loop/transition.js';
+import { CATEGORY_IDS, type CategoryId, type Tier } from '../../../src/core/taxonomy.js';
+import { defaultPolicy } from '../../support/default-classifier.js';
+
+const policy = loopPolicyFrom(defaultPolicy);
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+/** Monday 23 November 2026, 09:00 UTC. */
+const T0 = Date.UTC(2026, 10, 23, 9, 0);
+const URL_42 = 'https://acme.zendesk.com/agent/tickets/42';
+
+function accepted(result: Transition): { state: LoopState; effects: readonly Effect[] } {
+  if (!result.ok) throw new Error(`rejected: ${result.reason}`);
+  return result;
+}
+
+function open(ticketId = 42, category: CategoryId = 'billing_issue', tier: Tier = 'normal'): LoopState {
+  return accepted(openLoop({ ticketId, category, tier, zendeskStatus: 'new' }, T0, policy)).state;
+}
+
+function apply(state: LoopState, ...events: LoopEvent[]): LoopState {
+  return events.reduce((current, event) => accepted(transition(current, event, T0 + HOUR, policy)).state, state);
+}
+
+function fire(state: LoopState, kind: TimerKind): { state: LoopState; effects: readonly Effect[] } {
+  const at = state.timers[kind];
+  if (at === undefined) throw new Error(`no ${kind} timer in ${JSON.stringify(state.timers)}`);
+  return accepted(transition(state, { type: 'timer', kind, dueAt: at }, at, policy));
+}
+
+function effectOf<T extends Effect['type']>(effects: readonly Effect[], type: T): Extract<Effect, { type: T }> {
+  const found = effects.find((effect): effect is Extract<Effect, { type: T }> => effect.type === type);
+  if (!found) throw new Error(`no ${type} effect in ${JSON.stringify(effects)}`);
+  return found;
+}
+
+const ACK = { type: 'acknowledge', user: 'U0123ABCD' } as const;
+const IN_STAGE: Record<Stage, () => LoopState> = {
+  routed: () => open(),
+  acknowledged: () => apply(open(), ACK),
+  acted: () => apply(open(), ACK, { type: 'status_changed', status: 'solved' }),
+  verified: () => apply(open(), ACK, { type: 'status_changed', status: 'solved' }, { type: 'csat', score: 'good' }),
+  follow_up: () => apply(open(), ACK, { type: 'status_changed', status: 'solved' }, { type: 'status_changed', status: 'open' }),
+  closed: () => apply(open(), { type: 'status_changed', status: 'closed' }),
+};
+
+function brief(ticketId: number, text = 'Refund not received'): TicketBrief {
+  return { ticketId, subject: text, excerpt: text, why: text };
+}
+
+function view(loop: LoopState, overrides: Partial<CardView> = {}): CardView {
+  return {
+    loop,
+    brief: brief(loop.ticketId),
+    zendeskUrl: `https://acme.zendesk.com/agent/tickets/${loop.ticketId}`,
+    timeZone: 'Europe/Berlin',
+    now: T0 + HOUR,
+    snoozeMinutes: [30, 60, 120, 1440],
+    ...overrides,
+  };
+}
+
+/** Every string under a `text` key (text objects, headers, labels), recursively. */
+function texts(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(texts);
+  if (node === null || typeof node !== 'object') return [];
+  return Object.entries(node).flatMap(([key, value]) => (key === 'text' && typeof value === 'string' ? [value] : texts(value)));
+}
+
+function blocksOf(rendered: SlackMessage | View): readonly KnownBlock[] {
+  return rendered.blocks as readonly KnownBlock[];
+}
+
+/** The Block Kit limits of platform.md 3.4, checked on everything a test renders. */
+function expectWithinLimits(rendered: SlackMessage | View, maxBlocks: number): void {
+  const blocks = blocksOf(rendered);
+  expect(blocks.length).toBeGreaterThan(0);
+  expect(blocks.length).toBeLessThanOrEqual(maxBlocks);
+  for (const block of blocks) {
+    if (block.block_id !== undefined) expect(block.block_id.length).toBeLessThanOrEqual(255);
+    if (block.type === 'header') expect(block.text.text.length).toBeLessThanOrEqual(150);
+    if (block.type === 'section') {
+      if (block.text) expect(block.text.text.length).toBeLessThanOrEqual(3000);
+      expect(block.fields?.length ?? 0).toBeLessThanOrEqual(10);
+      for (const field of block.fields ?? []) expect(field.text.length).toBeLessThanOrEqual(2000);
+    }
+    if (block.type === 'context') expect(block.elements.length).toBeLessThanOrEqual(10);
+    if (block.type === 'actions') {
+      expect(block.elements.length).toBeLessThanOrEqual(25);
+      for (const element of block.elements) {
+        if (element.type === 'button') expect(element.text.text.length).toBeLessThanOrEqual(75);
+        if (element.type === 'static_select') {
+          expect(element.options?.length ?? 0).toBeLessThanOrEqual(100);
+          for (const option of element.options ?? []) expect(option.text.text.length).toBeLessThanOrEqual(75);
+        }
+      }
+    }
+  }
+  for (const text of texts(blocks)) {
+    expect(text.length).toBeGreaterThan(0);
+    expect(text).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+  }
+}
+
+function allText(rendered: SlackMessage | View): string {
+  return 'text' in rendered ? `${rendered.text}\n${JSON.stringify(rendered.blocks)}` : JSON.stringify(rendered);
+}
+
+function actionsBlock(message: SlackMessage) {
+  return message.blocks.find((block) => block.type === 'actions');
+}
+
+const TARGETS: EscalationTargets = { usergroupId: 'S0ONCALL', leadUserId: 'U0LEAD' };
+
+/** Every renderer, fed the same customer text wherever customer text can go. */
+function renderEverything(text: string): { name: string; rendered: SlackMessage | View; maxBlocks: number }[] {
+  const routed = open();
+  const card = view(routed, { brief: brief(42, text) });
+  const escalated = fire(fire(routed, 'ack_breach').state, 'escalate');
+  const reminded = fire(apply(open(42, 'billing_issue', 'high'), ACK), 'update_remind');
+  const status: Extract<Effect, { type: 'publish_status' }> = { type: 'publish_status', stage: 'acknowledged', text, etaAt: T0 + 5 * HOUR, automatic: false };
+  return [
+    { name: 'ticketCard', rendered: ticketCard(card), maxBlocks: 50 },
+    { name: 'statusParent', rendered: statusParent(card), maxBlocks: 50 },
+    { name: 'statusReply', rendered: statusReply(card, status), maxBlocks: 50 },
+    { name: 'escalationReply', rendered: escalationReply(view(escalated.state, { brief: brief(42, text) }), effectOf(escalated.effects, 'escalate'), TARGETS), maxBlocks: 50 },
+    { name: 'reminderReply', rendered: reminderReply(view(reminded.state, { brief: brief(42, text) }), effectOf(reminded.effects, 'remind_owner')), maxBlocks: 50 },
+    { name: 'incidentMessage', rendered: incidentMessage(card, { type: 'incident', text }), maxBlocks: 50 },
+    { name: 'digest', rendered: digest(text, [{ ticketId: 42, line: '<https://acme.zendesk.com/agent/tickets/42|#42> acknowledged' }]), maxBlocks: 50 },
+    { name: 'updateModal', rendered: updateModal(card), maxBlocks: 100 },
+    { name: 'home', rendered: home({ userId: 'U0VIEWER', teams: ['billing'], open: [card], breachedTicketIds: [], week: loopFigures([], { since: T0 - 7 * 24 * HOUR, now: T0 }), now: T0 + HOUR }), maxBlocks: 100 },
+  ];
+}
+
+const HOSTILE = [
+  '<!channel> pay now',
+  '<!here>',
+  '<@U999> hi',
+  '<https://evil.example|Zendesk login>',
+  '&lt;!channel&gt; already escaped',
+  'line1\nline2 *bold* fake',
+  '<!subteam^S0EVIL> wake up',
+  `${'a'.repeat(148)}😀${'b'.repeat(9_850)}`,
+  `${'😀'.repeat(5_000)}`,
+  `${'<!channel>'.repeat(1_000)}`,
+];
+const FORBIDDEN = ['<!channel>', '<!here>', '<@U999>', '<https://evil', '<!subteam^S0EVIL>'];
+
+describe('customer text in every renderer', () => {
+  const cases = HOSTILE.flatMap((text) => renderEverything(text).map(({ name, rendered, maxBlocks }) => ({ name, text, rendered, maxBlocks, label: text.slice(0, 40) })));
+
+  it.each(cases)('$name with $label: no control sequence survives, limits hold', ({ rendered, maxBlocks }) => {
+    const all = allText(rendered);
+    for (const token of FORBIDDEN) expect(all).not.toContain(token);
+    expectWithinLimits(rendered, maxBlocks);
+  });
+
+  it.each(renderEverything('line1\nline2 *bold* fake'))('$name folds customer line breaks', ({ rendered }) => {
+    expect(allText(rendered)).not.toMatch(/line1\s*\n\s*line2/);
+  });
+
+  it.each(renderEverything('&lt;!channel&gt; already escaped'))('$name does not un-escape already-escaped text', ({ rendered }) => {
+    const all = allText(rendered);
+    expect(all).not.toContain('&lt;!channel&gt; already');
+    if (all.includes('already escaped')) expect(all).toContain('&amp;lt;!channel&amp;gt; already escaped');
+  });
+
+  it('cuts the header to 150 characters without splitting the emoji at the cut', () => {
+    const card = ticketCard(view(open(), { brief: brief(42, `${'a'.repeat(140)}😀😀😀${'b'.repeat(9_000)}`) }));
+    const header = card.blocks[0];
+    if (header?.type !== 'header') throw new Error('card starts with a header');
+    expect(header.text.text.length).toBeLessThanOrEqual(150);
+    expect(header.text.text.startsWith(`#42 ${'a'.repeat(140)}`)).toBe(true);
+    expect(header.text.text.endsWith('…')).toBe(true);
+  });
+
+  it('escapes an owner id that is not a Slack user id instead of mentioning it', () => {
+    const loop = apply(open(), { type: 'acknowledge', user: '<!channel>' });
+    const card = ticketCard(view(loop));
+    expect(allText(card)).not.toContain('<!channel>');
+    expect(allText(card)).toContain('&lt;!channel&gt;');
+  });
+
+  it('links Zendesk only through an https URL that cannot break out of the link', () => {
+    const loop = open();
+    for (const zendeskUrl of ['http://acme.zendesk.com/agent/tickets/42', 'https://evil.example|#42>', 'javascript:alert(1)', null]) {
+      const card = ticketCard(view(loop, { zendeskUrl }));
+      expect(JSON.stringify(card)).not.toContain(ACTIONS.openTicket);
+      expect(JSON.stringify(card)).not.toContain('evil');
+      expect(statusParent(view(loop, { zendeskUrl })).blocks[0]).toMatchObject({ text: { text: expect.stringMatching(/^\*#42\*/) } });
+    }
+    expect(JSON.stringify(statusParent(view(loop, { zendeskUrl: URL_42 })))).toContain(`<${URL_42}|#42>`);
+  });
+});
+
+describe('mentions', () => {
+  const breached = fire(open(), 'ack_breach').state;
+  const level1 = fire(breached, 'escalate');
+  const level2 = fire(level1.state, 'escalate');
+
+  it('reads the real ladder: level 1 notifies the user group, level 2 the lead', () => {
+    expect(effectOf(level1.effects, 'escalate')).toMatchObject({ level: 1, notify: ['team_channel', 'usergroup'] });
+    expect(effectOf(level2.effects, 'escalate')).toMatchObject({ level: 2, notify: ['lead', 'escalation_channel'] });
+  });
+
+  const escalate = (notify: Extract<Effect, { type: 'escalate' }>['notify']): Extract<Effect, { type: 'escalate' }> => ({ type: 'escalate', level: 1, round: 0, notify, reason: 'not acknowledged (billing_issue)' });
+  it.each([
+    { name: 'level 1 (usergroup)', effect: effectOf(level1.effects, 'escalate'), targets: TARGETS, mentions: ['<!subteam^S0ONCALL>'], gap: null },
+    { name: 'level 2 (lead)', effect: effectOf(level2.effects, 'escalate'), targets: TARGETS, mentions: ['<@U0LEAD>'], gap: null },
+    { name: 'both', effect: escalate(['usergroup', 'lead']), targets: TARGETS, mentions: ['<!subteam^S0ONCALL>', '<@U0LEAD>'], gap: null },
+    { name: 'team channel only', effect: escalate(['team_channel', 'escalation_channel']), targets: TARGETS, mentions: [], gap: null },
+    { name: 'no user group configured', effect: escalate(['usergroup']), targets: { usergroupId: null, leadUserId: 'U0LEAD' }, mentions: [], gap: 'No user group configured for team billing.' },
+    { name: 'no lead configured', effect: escalate(['lead']), targets: { usergroupId: 'S0ONCALL', leadUserId: null }, mentions: [], gap: 'No lead configured for team billing.' },
+    { name: 'invalid user group id', effect: escalate(['usergroup']), targets: { usergroupId: 'S1> <!channel', leadUserId: null }, mentions: [], gap: 'not a Slack user group id' },
+    { name: 'user id given as user group', effect: escalate(['usergroup']), targets: { usergroupId: 'U0LEAD', leadUserId: null }, mentions: [], gap: 'not a Slack user group id' },
+    { name: 'invalid lead id', effect: escalate(['lead']), targets: { usergroupId: null, leadUserId: 'u0lead' }, mentions: [], gap: 'not a Slack user id' },
+  ])('$name', ({ effect, targets, mentions, gap }) => {
+    const reply = escalationReply(view(level1.state), effect, targets);
+    const all = allText(reply);
+    expect(reply.text).toContain(`Escalation level ${effect.level}`);
+    const found = [...all.matchAll(/<(?:!subteam\^|@)[A-Za-z0-9]+>/g)].map((match) => match[0]);
+    expect([...new Set(found)].sort()).toEqual([...mentions].sort());
+    // Notifications are built from `text`: every mention must be there too.
+    for (const mention of mentions) expect(reply.text).toContain(mention);
+    expect(all).not.toContain('<!channel');
+    if (gap === null) expect(reply.blocks.some((block) => block.type === 'context')).toBe(false);
+    else {
+      expect(reply.text).toContain(gap);
+      expect(JSON.stringify(reply.blocks)).toContain(gap);
+    }
+    expectWithinLimits(reply, 50);
+  });
+
+  it.each([
+    // Tier high: remind about a status update after 2 h, breach after 4 h.
+    { name: 'Slack owner', loop: () => apply(open(42, 'billing_issue', 'high'), ACK), mention: '<@U0123ABCD>' },
+    { name: 'Zendesk agent owner', loop: () => apply(open(42, 'billing_issue', 'high'), { type: 'assigned', agentId: 7 }), mention: null },
+  ])('a status reminder mentions the owner only when they are a Slack user: $name', ({ loop, mention }) => {
+    const reminded = fire(loop(), 'update_remind');
+    const reply = reminderReply(view(reminded.state), effectOf(reminded.effects, 'remind_owner'));
+    expect(reply.text).toContain('Reminder: status update due ');
+    if (mention === null) expect(allText(reply)).not.toContain('<@');
+    else {
+      expect(reply.text.startsWith(mention)).toBe(true);
+      expect(JSON.stringify(reply.blocks)).toContain(mention);
+    }
+  });
+
+  it('an acknowledge reminder with nobody owning it mentions nobody', () => {
+    // feature_request: remind after 2 days, breach after 5.
+    const reminded = fire(open(42, 'feature_request'), 'ack_remind');
+    expect(reminded.state.owner).toBeNull();
+    const reply = reminderReply(view(reminded.state, { now: T0 + 48 * HOUR }), effectOf(reminded.effects, 'remind_owner'));
+    expect(reply.text).toBe('Reminder: acknowledge due Sat 28 Nov 10:00 Europe/Berlin (in 3d) for #42.');
+    expect(allText(reply)).not.toMatch(/<[@!]/);
+  });
+
+  it('renders owners as a mention, a Zendesk agent, or nobody', () => {
+    const field = (loop: LoopState) => JSON.stringify(ticketCard(view(loop)).blocks[1]);
+    expect(field(apply(open(), ACK))).toContain('<@U0123ABCD>');
+    expect(field(apply(open(), { type: 'assigned', agentId: 7 }))).toContain('Zendesk agent 7');
+    expect(field(open())).toContain('nobody yet');
+  });
+
+  it('no card, status or incident message mentions anyone but the owner', () => {
+    const loop = apply(open(), ACK);
+    for (const message of [ticketCard(view(loop)), statusParent(view(loop)), incidentMessage(view(loop), { type: 'incident', text: 'Performance issue' })]) {
+      const found = [...allText(message).matchAll(/<[@!][^>]*>/g)].map((match) => match[0]);
+      expect(found.every((mention) => mention === '<@U0123ABCD>')).toBe(true);
+    }
+  });
+});
+
+describe('ticket card', () => {
+  const ALL = [ACTIONS.acknowledge, ACTIONS.take, ACTIONS.snooze, ACTIONS.postUpdate, ACTIONS.reassign, ACTIONS.openTicket];
+  it.each([
+    { stage: 'routed', actions: ALL },
+    { stage: 'acknowledged', actions: ALL.filter((id) => id !== ACTIONS.acknowledge) },
+    { stage: 'follow_up', actions: ALL },
+    { stage: 'acted', actions: [ACTIONS.openTicket] },
+    { stage: 'verified', actions: [ACTIONS.openTicket] },
+    { stage: 'closed', actions: [ACTIONS.openTicket] },
+  ] as const)('$stage shows $actions', ({ stage, actions }) => {
+    const loop = IN_STAGE[stage]();
+    expect(loop.stage).toBe(stage);
+    const card = ticketCard(view(loop));
+    const block = actionsBlock(card);
+    if (block?.type !== 'actions') throw new Error('no actions block');
+    expect(block.block_id).toBe('cx_t_42');
+    expect(block.elements.map((element) => ('action_id' in element ? element.action_id : undefined))).toEqual(actions);
+    for (const element of block.elements) if (element.type === 'button') expect(element.value).toBe('42');
+    expectWithinLimits(card, 50);
+  });
+
+  it('has no actions block at all when closed and no Zendesk link is configured', () => {
+    expect(actionsBlock(ticketCard(view(IN_STAGE.closed(), { zendeskUrl: null })))).toBeUndefined();
+  });
+
+  it('makes Acknowledge the primary button and links the Zendesk button', () => {
+    const block = actionsBlock(ticketCard(view(open())));
+    if (block?.type !== 'actions') throw new Error('no actions block');
+    expect(block.elements[0]).toMatchObject({ type: 'button', action_id: ACTIONS.acknowledge, style: 'primary', value: '42' });
+    expect(block.elements.at(-1)).toMatchObject({ type: 'button', action_id: ACTIONS.openTicket, url: URL_42 });
+  });
+
+  it('offers snooze options as minutes with readable labels', () => {
+    const block = actionsBlock(ticketCard(view(open(), { snoozeMinutes: [120, 30, 90, 1440, 60, 30] })));
+    const select = block?.type === 'actions' ? block.elements.find((element) => element.type === 'static_select' && element.action_id === ACTIONS.snooze) : undefined;
+    if (select?.type !== 'static_select') throw new Error('no snooze select');
+    expect(select.options?.map((option) => [option.value, option.text.text])).toEqual([
+      ['30', '30 min'],
+      ['60', '1 h'],
+      ['90', '1 h 30 min'],
+      ['120', '2 h'],
+      ['1440', '24 h'],
+    ]);
+  });
+
+  it('leaves the snooze menu out when no snooze is allowed', () => {
+    expect(JSON.stringify(ticketCard(view(open(), { snoozeMinutes: [] })))).not.toContain(ACTIONS.snooze);
+  });
+
+  it.each(CATEGORY_IDS.map((category) => ({ category })))('reassign offers every category but the current one ($category)', ({ category }) => {
+    const block = actionsBlock(ticketCard(view(open(42, category))));
+    const select = block?.type === 'actions' ? block.elements.find((element) => element.type === 'static_select' && element.action_id === ACTIONS.reassign) : undefined;
+    if (select?.type !== 'static_select') throw new Error('no reassign select');
+    expect(select.options?.map((option) => option.value)).toEqual(CATEGORY_IDS.filter((id) => id !== category));
+  });
+
+  it('shows the SLA clock with absolute and relative due times in the team zone', () => {
+    const loop = open(42, 'billing_issue', 'normal');
+    const card = JSON.stringify(ticketCard(view(loop)).blocks);
+    // Opened 09:00 UTC; acknowledge within 2 h, resolve within 72 h; rendered at 10:00 UTC in Berlin (UTC+1).
+    expect(card).toContain('*Acknowledge by:* Mon 23 Nov 12:00 Europe/Berlin (in 1h)');
+    expect(card).toContain('*Resolve by:* Thu 26 Nov 10:00 Europe/Berlin (in 2d 23h)');
+  });
+
+  it('shows a breached acknowledge, the next update and a snooze', () => {
+    const breached = fire(open(), 'ack_breach').state;
+    expect(JSON.stringify(ticketCard(view(breached, { now: T0 + 2 * HOUR + 35 * MIN })).blocks)).toContain(
+      '*Acknowledge SLA breached:* was due Mon 23 Nov 12:00 Europe/Berlin (overdue by 35m)',
+    );
+    const snoozed = apply(apply(open(), ACK), { type: 'snooze', user: 'U0123ABCD', durationMs: 2 * HOUR });
+    const text = JSON.stringify(ticketCard(view(snoozed)).blocks);
+    expect(text).toContain('*Next status update by:* ');
+    expect(text).toContain('*Reminders snoozed until:* Mon 23 Nov 13:00 Europe/Berlin (in 2h)');
+  });
+
+  it('has a fallback text with ticket, category, tier and escaped subject', () => {
+    expect(ticketCard(view(open(), { brief: brief(42, 'Refund <now> & later') })).text).toBe('Ticket #42 (Billing issue, normal): Refund &lt;now&gt; &amp; later');
+    expect(ticketCard(view(open(), { brief: null })).text).toBe('Ticket #42 (Billing issue, normal)');
+  });
+
+  it('round-trips the ticket id through the actions block id', () => {
+    expect(ticketIdFromBlockId(ticketBlockId(123456))).toBe(123456);
+    expect(ticketIdFromBlockId('cx_t_')).toBeNull();
+    expect(ticketIdFromBlockId('cx_t_12x')).toBeNull();
+    expect(ticketIdFromBlockId('other')).toBeNull();
+  });
+});
+
+describe('status channel', () => {
+  it('parent shows stage, owner, next update and the resolve target as ETA, with no buttons', () => {
+    const loop = apply(open(), ACK);
+    const parent = statusParent(view(loop));
+    const text = JSON.stringify(parent.blocks);
+    expect(text).toContain('Acknowledged');
+    expect(text).toContain('<@U0123ABCD>');
+    expect(text).toContain(`*ETA*\\n${formatDue(loop.timers.resolve_breach!, T0 + HOUR, 'Europe/Berlin')}`);
+    expect(text).toContain(`*Next update by*\\n${formatDue(loop.timers.update_breach!, T0 + HOUR, 'Europe/Berlin')}`);
+    expect(parent.blocks.some((block) => block.type === 'actions')).toBe(false);
+    expect(parent.text).toBe('#42 Refund not received: Acknowledged');
+  });
+
+  it.each([
+    { automatic: true, etaAt: T0 + 3 * HOUR, marker: true, eta: 'ETA: Mon 23 Nov 13:00 Europe/Berlin (in 2h)' },
+    { automatic: false, etaAt: null, marker: false, eta: null },
+  ])('reply: automatic $automatic, ETA $etaAt', ({ automatic, etaAt, marker, eta }) => {
+    const reply = statusReply(view(open()), { type: 'publish_status', stage: 'routed', text: 'Looking into it', etaAt, automatic });
+    const context = JSON.stringify(reply.blocks[1]);
+    expect(JSON.stringify(reply.blocks[0])).toContain('Looking into it');
+    expect(context).toContain('Stage: Routed, awaiting acknowledgement');
+    expect(context.includes('(automatic)')).toBe(marker);
+    expect(reply.text.endsWith('(automatic)')).toBe(marker);
+    if (eta === null) expect(context).not.toContain('ETA');
+    else expect(context).toContain(eta);
+  });
+
+  it('incident message names the ticket, the effect text and the link', () => {
+    const opened = accepted(openLoop({ ticketId: 42, category: 'performance_issue', tier: 'high', zendeskStatus: 'new' }, T0, policy));
+    const message = incidentMessage(view(opened.state, { brief: brief(42, 'Dashboard slow') }), effectOf(opened.effects, 'incident'));
+    expect(message.text).toBe('Possible incident: #42 Dashboard slow');
+    expect(JSON.stringify(message.blocks)).toContain(`<${URL_42}|#42> Dashboard slow\\nPerformance issue on ticket 42, tier high`);
+  });
+});
+
+describe('digest', () => {
+  const line = (id: number) => `<https://acme.zendesk.com/agent/tickets/${id}|#${id}> acknowledged by <@U0123ABCD> · Billing issue · normal`;
+  const items = (count: number, make = line) => Array.from({ length: count }, (_, index) => ({ ticketId: index + 1, line: make(index + 1) }));
+  const shownLines = (message: SlackMessage) =>
+    message.blocks.filter((block) => block.type === 'section').flatMap((block) => (block.type === 'section' && block.text ? block.text.text.split('\n') : []));
+
+  it.each([
+    { count: 1_000, make: line },
+    { count: 200, make: (id: number) => `${line(id)} ${'x'.repeat(2_000)}` },
+    { count: 8_000, make: () => '·' },
+  ])('$count items stay within 50 blocks and 11k characters and count the rest exactly', ({ count, make }) => {
+    const message = digest('Burst: 1000 tickets routed', items(count, make));
+    expectWithinLimits(message, 50);
+    expect(texts(message.blocks).join('').length).toBeLessThanOrEqual(11_000);
+    const shown = shownLines(message).length;
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(count);
+    const last = message.blocks.at(-1);
+    expect(last?.type === 'context' && last.elements[0]).toMatchObject({ text: `…and ${count - shown} more` });
+  });
+
+  it('renders every line and no tail when they fit', () => {
+    const message = digest('Three changes', items(3));
+    expect(shownLines(message)).toEqual([line(1), line(2), line(3)]);
+    expect(JSON.stringify(message)).not.toContain('more');
+    expect(message.text).toBe('Three changes: 3 tickets');
+  });
+
+  it('cuts a long line without leaving half a link, and folds line breaks', () => {
+    const message = digest('One', [
+      { ticketId: 1, line: `${'y'.repeat(480)} <https://acme.zendesk.com/agent/tickets/1|#1>` },
+      { ticketId: 2, line: 'two\nlines' },
+    ]);
+    const [first, second] = shownLines(message);
+    expect(first).toBe(`${'y'.repeat(480)} …`);
+    expect(second).toBe('two lines');
+  });
+
+  it('says so when there is nothing', () => {
+    expect(digest('Quiet', [])).toMatchObject({ text: 'Quiet: 0 tickets', blocks: [{ type: 'header' }, { type: 'section', text: { text: 'No tickets.' } }] });
+  });
+});
+
+describe('update modal', () => {
+  it('carries the ids the submission handler reads', () => {
+    const modal = updateModal(view(apply(open(), ACK)));
+    expect(modal).toMatchObject({ type: 'modal', callback_id: UPDATE_MODAL.callbackId, private_metadata: '42', submit: { type: 'plain_text' }, close: { type: 'plain_text' } });
+    if (modal.type !== 'modal') throw new Error('not a modal');
+    expect(modal.title.text.length).toBeLessThanOrEqual(24);
+    const [, text, eta] = blocksOf(modal);
+    expect(text).toMatchObject({ type: 'input', block_id: UPDATE_MODAL.textBlock, element: { type: 'plain_text_input', action_id: UPDATE_MODAL.textAction, multiline: true, max_length: 2000 } });
+    expect(eta).toMatchObject({ type: 'input', block_id: UPDATE_MODAL.etaBlock, optional: true, element: { type: 'static_select', action_id: UPDATE_MODAL.etaAction } });
+    const options = eta?.type === 'input' && eta.element.type === 'static_select' ? eta.element.options : undefined;
+    expect(options?.map((option) => option.value)).toEqual(['none', '1', '4', '8', '24', '48', '72']);
+    expectWithinLimits(modal, 100);
+  });
+});
+
+describe('App Home', () => {
+  const week = loopFigures([], { since: T0 - 7 * 24 * HOUR, now: T0 });
+  const loops = (count: number) =>
+    Array.from({ length: count }, (_, index) => {
+      const loop = open(1_000 + index);
+      return view(index % 5 === 0 ? fire(loop, 'ack_breach').state : loop, { now: T0 + 3 * HOUR });
+    });
+
+  it('500 open loops fit in 100 blocks, breached first, with exact "…and N more"', () => {
+    const open500 = loops(500);
+    const breached = open500.filter((card) => card.loop.escalation.step >= 2).map((card) => card.loop.ticketId);
+    const tab = home({ userId: 'U0VIEWER', teams: ['billing', 'support'], open: open500, breachedTicketIds: breached, week, now: T0 + 3 * HOUR });
+    expectWithinLimits(tab, 100);
+    expect(tab.type).toBe('home');
+    const sections = blocksOf(tab).flatMap((block) => (block.type === 'section' && block.text ? [block.text.text] : []));
+    const breachedAt = sections.findIndex((text) => text.includes('*Breached* (100)'));
+    const openAt = sections.findIndex((text) => text.includes('*Open* (400)'));
+    expect(breachedAt).toBeGreaterThanOrEqual(0);
+    expect(openAt).toBeGreaterThan(breachedAt);
+    const lines = sections.flatMap((text) => text.split('\n')).filter((text) => text.startsWith('<https://'));
+    const breachedShown = lines.filter((text) => text.includes('acknowledge overdue')).length;
+    const otherShown = lines.length - breachedShown;
+    const tails = blocksOf(tab).flatMap((block) => (block.type === 'context' ? texts(block) : [])).filter((text) => text.startsWith('…and'));
+    expect(tails).toEqual([`…and ${100 - breachedShown} more`, `…and ${400 - otherShown} more`]);
+    expect(JSON.stringify(tab)).toContain('Your teams: billing, support');
+  });
+
+  it('renders a figure without data as "—"', () => {
+    const tab = JSON.stringify(home({ userId: 'U0VIEWER', teams: [], open: [], breachedTicketIds: [], week, now: T0 }));
+    expect(tab).toContain('*Acknowledged within 2 h*\\n—');
+    expect(tab).toContain('*Reopen rate*\\n—');
+    expect(tab).toContain('Nothing breached.');
+    expect(tab).toContain('not on any team');
+  });
+
+  it.each([
+    { ratio: { count: 0, of: 0, share: null }, text: '—' },
+    { ratio: { count: 8, of: 10, share: 0.8 }, text: '80% (8 of 10)' },
+    { ratio: { count: 1, of: 3, share: 1 / 3 }, text: '33% (1 of 3)' },
+  ])('formatRatio $text', ({ ratio, text }) => {
+    expect(formatRatio(ratio)).toBe(text);
+  });
+});
+
+describe('due times', () => {
+  it.each([
+    { at: T0 + 80 * MIN, zone: 'Europe/Berlin', text: 'Mon 23 Nov 11:20 Europe/Berlin (in 1h 20m)' },
+    { at: T0 - 35 * MIN, zone: 'Europe/Berlin', text: 'Mon 23 Nov 09:25 Europe/Berlin (overdue by 35m)' },
+    { at: T0 + 2 * 24 * HOUR + 3 * HOUR, zone: 'America/New_York', text: 'Wed 25 Nov 07:00 America/New_York (in 2d 3h)' },
+    { at: T0, zone: 'UTC', text: 'Mon 23 Nov 09:00 UTC (now)' },
+    { at: T0, zone: 'Not/AZone', text: 'Mon 23 Nov 09:00 UTC (now)' },
+  ])('$text', ({ at, zone, text }) => {
+    expect(formatDue(at, T0, zone)).toBe(text);
+  });
+
+  it('rounds to the minute', () => {
+    expect(formatRelative(T0 + 29_000, T0)).toBe('now');
+    expect(formatRelative(T0 + 90 * MIN, T0)).toBe('in 1h 30m');
+    expect(formatRelative(T0 - 24 * HOUR, T0)).toBe('overdue by 1d');
+  });
+});
+
+describe('slackRenderers', () => {
+  it('exposes one function per renderer of the contract', () => {
+    expect(Object.keys(slackRenderers).sort()).toEqual(
+      ['digest', 'escalationReply', 'home', 'incidentMessage', 'reminderReply', 'statusParent', 'statusReply', 'ticketCard', 'updateModal'].sort(),
+    );
+    expect(slackRenderers.ticketCard).toBe(ticketCard);
+  });
+});
