@@ -164,7 +164,8 @@ export class SlackWorkHandler {
         { type: 'header' as const, text: { type: 'plain_text' as const, text: title.slice(0, 150) } },
         { type: 'section' as const, text: { type: 'mrkdwn' as const, text: `\`\`\`${text.slice(0, 2_900)}\`\`\`` } },
       ];
-      await outbox.push(channel, JSON.stringify({ k: 'raw', text: title, blocks, line: title }), now);
+      // Outbox pacing runs on real time, whatever clock the loop runs on.
+      await outbox.push(channel, JSON.stringify({ k: 'raw', text: title, blocks, line: title }), Date.now());
     }
   }
 

@@ -65,7 +65,8 @@ export function startSlack(input: {
   // Listeners use cxloop's SlackApi (recorded in a dry run), never Bolt's client: no token check at start-up.
   const app = new App({ receiver, authorize: async () => ({ botToken: env.SLACK_BOT_TOKEN ?? 'xoxb-dry-run' }), logger: boltLogger(logger), logLevel: LogLevel.WARN });
   registerSlackListeners(app, { queue: work, delivery, slack: api, logger });
-  const notifier = new SlackNotifier({ outbox, loops: input.loops, policy, logger, now });
+  // The outbox is paced on real time (Slack's), whatever clock the loop runs on.
+  const notifier = new SlackNotifier({ outbox, loops: input.loops, policy, logger, now: Date.now });
   const sender = new SlackSender({ outbox, delivery, logger, ...input.options?.sender });
   const handler = new SlackWorkHandler({ loop: input.loop, slack: api, delivery, outbox, histories: input.loops, policy, logger, now });
   let worker: Worker | undefined;

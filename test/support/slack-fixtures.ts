@@ -1,0 +1,63 @@
+import { createHmac } from 'node:crypto';
+
+export const SLACK_SECRET = 'slack-secret';
+export const SLACK_API = 'https://slack.com';
+export const RESPONSE_URL = 'https://hooks.slack.com/actions/T0TEST/1/abc';
+
+/** Slack's v0 signature (platform.md §3.1), computed the way Slack does, for requests tests send. */
+export function signSlack(body: string, timestampSeconds: number, secret = SLACK_SECRET): Record<string, string> {
+  const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestampSeconds}:${body}`).digest('hex')}`;
+  return { 'x-slack-signature': signature, 'x-slack-request-timestamp': String(timestampSeconds) };
+}
+
+/** POSTs a signed Slack request: `form` for interactions ({payload}) and commands, `json` for events. */
+export function postSlack(
+  baseUrl: string,
+  body: { form: Record<string, string> } | { json: unknown },
+  options: { nowMs: number; secret?: string; timestampSeconds?: number; headers?: Record<string, string> },
+): Promise<Response> {
+  const isForm = 'form' in body;
+  const raw = isForm ? new URLSearchParams(body.form).toString() : JSON.stringify(body.json);
+  const timestamp = options.timestampSeconds ?? Math.floor(options.nowMs / 1000);
+  return fetch(`${baseUrl}/slack/events`, {
+    method: 'POST',
+    headers: { 'content-type': isForm ? 'application/x-www-form-urlencoded' : 'application/json', ...signSlack(raw, timestamp, options.secret), ...options.headers },
+    body: raw,
+  });
+}
+
+/** A block_actions payload as Slack sends it for a click on a ticket card. */
+export function blockAction(input: { user: string; channel: string; actionId: string; ticketId: number; value?: string; selected?: string; messageTs?: string; actionTs?: string }): { form: Record<string, string> } {
+  const action = input.selected
+    ? { type: 'static_select', action_id: input.actionId, block_id: `cx_t_${input.ticketId}`, selected_option: { value: input.selected, text: { type: 'plain_text', text: input.selected } }, action_ts: input.actionTs ?? '1700000000.000200' }
+    : { type: 'button', action_id: input.actionId, block_id: `cx_t_${input.ticketId}`, value: input.value ?? String(input.ticketId), action_ts: input.actionTs ?? '1700000000.000100' };
+  return {
+    form: {
+      payload: JSON.stringify({
+        type: 'block_actions',
+        user: { id: input.user, username: 'someone', team_id: 'T0TEST' },
+        team: { id: 'T0TEST', domain: 'acme' },
+        api_app_id: 'A0TEST',
+        token: 'legacy',
+        trigger_id: '123.456.abc',
+        container: { type: 'message', message_ts: input.messageTs ?? '1700000000.000001', channel_id: input.channel, is_ephemeral: false },
+        channel: { id: input.channel, name: 'cx-billing' },
+        response_url: RESPONSE_URL,
+        actions: [action],
+      }),
+    },
+  };
+}
+
+/** A slash command as Slack posts it. */
+export function slashCommand(text: string, user: string, channel = 'C0BILLING'): { form: Record<string, string> } {
+  return {
+    form: { token: 'legacy', team_id: 'T0TEST', channel_id: channel, user_id: user, user_name: 'someone', command: '/cxloop', text, response_url: RESPONSE_URL, trigger_id: '789.012.def', api_app_id: 'A0TEST' },
+  };
+}
+
+/** The arguments of a Slack Web API call as nock sees them (form-encoded; blocks is a JSON string). */
+export function slackArgs(body: unknown): Record<string, string> {
+  if (typeof body === 'string') return Object.fromEntries(new URLSearchParams(body));
+  return body as Record<string, string>;
+}
