@@ -219,6 +219,53 @@ describe('Slack app (real server, Redis, BullMQ; Slack and Zendesk faked with no
     expect(posts('#cx-billing')).toHaveLength(1);
   });
 
+  it('opens the update modal on Post update, and a submitted update becomes a status update with its ETA', async () => {
+    await openTicket(306);
+    await slack(blockAction({ user: 'U0MEMBER1', channel: 'CCXBILLING', actionId: 'cx_update', ticketId: 306 }));
+    const opened = await waitFor(() => calls.find((call) => call.method === 'views.open'), 5_000, 'views.open');
+    expect(opened.args.trigger_id).toBe('123.456.abc');
+    const modal = JSON.parse(opened.args.view!) as { callback_id: string; private_metadata: string };
+    expect(modal).toMatchObject({ callback_id: 'cx_update_modal', private_metadata: '306' });
+
+    const submission = (text: string) => ({
+      form: {
+        payload: JSON.stringify({
+          type: 'view_submission',
+          user: { id: 'U0MEMBER1' },
+          team: { id: 'T0TEST' },
+          view: {
+            id: 'V0MODAL1',
+            hash: `h-${text.length}`,
+            callback_id: 'cx_update_modal',
+            private_metadata: '306',
+            state: { values: { cx_update_text: { cx_update_text_input: { type: 'plain_text_input', value: text } }, cx_update_eta: { cx_update_eta_select: { type: 'static_select', selected_option: { value: '4' } } } } },
+          },
+        }),
+      },
+    });
+    const empty = await slack(submission('   '));
+    expect(await empty.json()).toEqual({ response_action: 'errors', errors: { cx_update_text: 'Write the update the customer and the status channel will see.' } });
+    const sent = await slack(submission('Refund issued <!here>, lands in 3 days'));
+    expect(sent.status).toBe(200);
+    await waitFor(async () => (await app!.loops.get(306))?.state.lastUpdateAt === clock, 5_000, 'status update applied');
+    await settle();
+    const note = await waitFor(() => zendeskPuts.find((put) => put.body.ticket?.comment?.body?.startsWith('Status update posted in Slack')), 5_000, 'zendesk note');
+    expect(note.path).toBe('/api/v2/tickets/306.json');
+    const reply = await waitFor(() => posts('CCXSTATUS').find((call) => call.args.thread_ts !== undefined && call.args.blocks?.includes('Refund issued')), 5_000, 'status reply');
+    expect(reply.args.blocks).not.toContain('<!here>');
+  });
+
+  it('publishes App Home for a team member when the Home tab opens', async () => {
+    await openTicket(307);
+    const response = await slack({ json: { type: 'event_callback', team_id: 'T0TEST', api_app_id: 'A0TEST', event_id: 'Ev01', event_time: Math.floor(clock / 1000), event: { type: 'app_home_opened', user: 'U0MEMBER1', channel: 'D0HOME', tab: 'home' } } });
+    expect(response.status).toBe(200);
+    const published = await waitFor(() => calls.find((call) => call.method === 'views.publish'), 5_000, 'views.publish');
+    expect(published.args.user_id).toBe('U0MEMBER1');
+    const view = JSON.parse(published.args.view!) as { type: string; blocks: unknown[] };
+    expect(view.type).toBe('home');
+    expect(JSON.stringify(view.blocks)).toContain('307');
+  });
+
   it('answers Slack url_verification with the challenge', async () => {
     const response = await slack({ json: { type: 'url_verification', token: 'legacy', challenge: 'c-123' } });
     expect(response.status).toBe(200);
