@@ -5,6 +5,7 @@ import { healthzRoute, metricsRoute } from './adapters/http/health-routes.js';
 import { startHttpServer, type RunningServer } from './adapters/http/http-server.js';
 import { createPromLoopMetrics } from './adapters/metrics/prom-loop-metrics.js';
 import { createPromRoutingMetrics } from './adapters/metrics/prom-routing-metrics.js';
+import { createPromSlackMetrics } from './adapters/metrics/prom-slack-metrics.js';
 import { startLoopWorkers } from './adapters/queue/loop-workers.js';
 import { ZendeskQueues, startZendeskWorkers, type ZendeskWorkers } from './adapters/queue/zendesk-workers.js';
 import { RedisHealthCheck } from './adapters/redis/redis-health-check.js';
@@ -128,6 +129,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     loops,
     loop,
     logger,
+    metrics: createPromSlackMetrics(registry),
     now,
     ...(options.slack ? { options: options.slack } : {}),
   });

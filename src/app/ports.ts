@@ -218,3 +218,13 @@ export interface SlackOutbox {
   setMessage(ticketId: number, kind: string, value: string): Promise<void>;
   setMessageIfAbsent(ticketId: number, kind: string, value: string): Promise<boolean>;
 }
+
+/** Counters of the Slack surface, exposed on /metrics. */
+export interface SlackMetrics {
+  /** Requests to /slack/events by outcome. */
+  request(outcome: 'accepted' | 'unauthorized' | 'too_large' | 'invalid'): void;
+  /** Calls the sender made: what it sent (message, digest, edit) and how Slack answered. */
+  sent(kind: 'message' | 'digest' | 'edit', outcome: 'ok' | 'rate_limited' | 'unavailable' | 'rejected' | 'auth'): void;
+  /** Queued messages a digest stood in for. */
+  digested(items: number): void;
+}

@@ -1,6 +1,6 @@
 import { isValidSlackRequest, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import { readBody, sendJson, type Route } from '../../app/http-route.js';
-import type { Logger } from '../../app/ports.js';
+import type { Logger, SlackMetrics } from '../../app/ports.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 /** Slack's own bound: it refuses requests older than 5 minutes; we also refuse ones from the future. */
@@ -12,6 +12,7 @@ export interface SlackRouteOptions {
   readonly signingSecret: string;
   readonly maxBytes: number;
   readonly logger: Logger;
+  readonly metrics?: SlackMetrics;
   readonly now: () => number;
 }
 
@@ -43,6 +44,7 @@ export class SlackRouteReceiver implements Receiver {
     const body = await readBody(request, this.options.maxBytes);
     if (!body.ok) {
       if (body.reason === 'aborted') return void request.destroy();
+      this.options.metrics?.request('too_large');
       response.setHeader('connection', 'close');
       return sendJson(response, 413, { error: `body larger than ${this.options.maxBytes} bytes` });
     }
@@ -64,14 +66,17 @@ export class SlackRouteReceiver implements Receiver {
             : null;
     if (problem !== null) {
       logger.log('warn', 'slack request rejected', { reason: problem });
+      this.options.metrics?.request('unauthorized');
       return sendJson(response, 401, { error: problem });
     }
     let payload: Record<string, unknown>;
     try {
       payload = parsePayload(raw, header('content-type') ?? '');
     } catch {
+      this.options.metrics?.request('invalid');
       return sendJson(response, 400, { error: 'body is neither a Slack form nor JSON' });
     }
+    this.options.metrics?.request('accepted');
     if (payload.ssl_check === '1') return sendJson(response, 200, {});
     if (payload.type === 'url_verification') return sendJson(response, 200, { challenge: String(payload.challenge ?? '') });
     await this.dispatch(payload, response, header);

@@ -1,4 +1,4 @@
-import type { Logger, SlackOutbox } from '../../app/ports.js';
+import type { Logger, SlackMetrics, SlackOutbox } from '../../app/ports.js';
 import { SlackApiError } from './slack-api.js';
 import type { OutboxItem, SlackDelivery } from './slack-delivery.js';
 
@@ -6,6 +6,7 @@ export interface SlackSenderOptions {
   readonly outbox: SlackOutbox;
   readonly delivery: SlackDelivery;
   readonly logger: Logger;
+  readonly metrics?: SlackMetrics;
   /** Between two calls to one channel: Slack allows about one message per second per channel. */
   readonly intervalMs?: number;
   /** More than this many messages waiting in a channel are sent as digests instead of one by one. */
@@ -87,8 +88,10 @@ export class SlackSender {
   private async work(channel: string): Promise<void> {
     const { outbox, delivery, logger } = this.options;
     const { intervalMs, coalesceAbove, digestSize } = this.settings;
-    const waiting = await outbox.peek(channel, Math.max(coalesceAbove + 1, digestSize));
+    // One past the digest so a digest can tell whether more follow it.
+    const waiting = await outbox.peek(channel, Math.max(coalesceAbove, digestSize) + 1);
     let edit: string | null = null;
+    let kind: 'message' | 'digest' | 'edit' = waiting.length > coalesceAbove ? 'digest' : 'message';
     try {
       if (waiting.length > coalesceAbove) {
         const items = waiting.slice(0, digestSize).map(parseItem);
@@ -97,21 +100,29 @@ export class SlackSender {
         await delivery.postDigest(channel, `${items.length} updates at once${more}`, lines.map((line, index) => ({ ticketId: ticketOf(items[index]!), line })));
         await markDigested(items, outbox);
         await outbox.complete(channel, items.length, this.now() + intervalMs);
+        this.options.metrics?.digested(items.length);
+        this.options.metrics?.sent('digest', 'ok');
       } else if (waiting.length > 0) {
         await delivery.send(channel, parseItem(waiting[0]!));
         await outbox.complete(channel, 1, this.now() + intervalMs);
+        this.options.metrics?.sent('message', 'ok');
       } else {
+        kind = 'edit';
         edit = await outbox.takeEdit(channel);
         if (edit !== null) await delivery.edit(edit);
         await outbox.complete(channel, 0, this.now() + (edit === null ? 0 : intervalMs));
+        if (edit !== null) this.options.metrics?.sent('edit', 'ok');
       }
     } catch (error) {
-      if (edit !== null) await outbox.markEdit(channel, edit, this.now());
+      // An edit Slack refused for good (message_not_found ...) is dropped, not retried every interval.
+      const refused = error instanceof SlackApiError && error.code === 'REJECTED';
+      if (edit !== null && !refused) await outbox.markEdit(channel, edit, this.now());
       if (!(error instanceof SlackApiError)) {
         await outbox.pause(channel, this.now() + UNAVAILABLE_BACKOFF_MS);
         throw error;
       }
       logger.log(error.code === 'RATE_LIMITED' ? 'info' : 'warn', 'slack call failed', { channel, code: error.code, error: error.message });
+      this.options.metrics?.sent(kind, error.code === 'RATE_LIMITED' ? 'rate_limited' : (error.code.toLowerCase() as 'unavailable' | 'rejected' | 'auth'));
       if (error.code === 'RATE_LIMITED') await outbox.pause(channel, this.now() + (error.retryAfterMs ?? intervalMs));
       else if (error.code === 'UNAVAILABLE') await outbox.pause(channel, this.now() + UNAVAILABLE_BACKOFF_MS);
       else if (error.code === 'AUTH') await outbox.pause(channel, this.now() + AUTH_BACKOFF_MS);

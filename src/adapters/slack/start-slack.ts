@@ -2,7 +2,7 @@ import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Route } from '../../app/http-route.js';
-import type { LoopStore, Logger, Notifier, SlackOutbox, TicketBriefs } from '../../app/ports.js';
+import type { LoopStore, Logger, Notifier, SlackMetrics, SlackOutbox, TicketBriefs } from '../../app/ports.js';
 import type { LoopDeps } from '../../app/run-loop.js';
 import type { Env } from '../../config/env-schema.js';
 import type { Policy } from '../../config/policy-schema.js';
@@ -54,6 +54,7 @@ export function startSlack(input: {
   loops: LoopStore & LoopHistories;
   loop: LoopDeps;
   logger: Logger;
+  metrics: SlackMetrics;
   now: () => number;
   options?: SlackOptions;
 }): SlackSurface {
@@ -61,13 +62,13 @@ export function startSlack(input: {
   const api = input.options?.api ?? (input.dryRun || env.SLACK_BOT_TOKEN === undefined ? new RecordingSlackApi(logger, now) : new WebSlackApi({ token: env.SLACK_BOT_TOKEN, ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}) }));
   const delivery = new SlackDelivery({ slack: api, outbox, loops: input.loops, briefs: outbox, policy, zendeskBaseUrl: zendeskBaseUrl(env), now });
   const work = new SlackWorkQueue({ connection: input.redis, prefix: input.queuePrefix });
-  const receiver = new SlackRouteReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? SLACK_DRY_RUN_SECRET, maxBytes: MAX_REQUEST_BYTES, logger, now });
+  const receiver = new SlackRouteReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? SLACK_DRY_RUN_SECRET, maxBytes: MAX_REQUEST_BYTES, logger, metrics: input.metrics, now });
   // Listeners use cxloop's SlackApi (recorded in a dry run), never Bolt's client: no token check at start-up.
   const app = new App({ receiver, authorize: async () => ({ botToken: env.SLACK_BOT_TOKEN ?? 'xoxb-dry-run' }), logger: boltLogger(logger), logLevel: LogLevel.WARN });
   registerSlackListeners(app, { queue: work, delivery, slack: api, logger });
   // The outbox is paced on real time (Slack's), whatever clock the loop runs on.
   const notifier = new SlackNotifier({ outbox, loops: input.loops, policy, logger, now: Date.now });
-  const sender = new SlackSender({ outbox, delivery, logger, ...input.options?.sender });
+  const sender = new SlackSender({ outbox, delivery, logger, metrics: input.metrics, ...input.options?.sender });
   const handler = new SlackWorkHandler({ loop: input.loop, slack: api, delivery, outbox, histories: input.loops, policy, logger, now });
   let worker: Worker | undefined;
   return {

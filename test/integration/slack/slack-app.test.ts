@@ -205,6 +205,10 @@ describe('Slack app (real server, Redis, BullMQ; Slack and Zendesk faked with no
     expect(ok.status).toBe(200);
     const huge = await postSlack(app!.http.url, { form: { payload: 'x'.repeat(600 * 1024) } }, { nowMs: clock });
     expect(huge.status).toBe(413);
+    const metrics = await (await fetch(`${app!.http.url}/metrics`)).text();
+    expect(metrics).toContain('cxloop_slack_requests_total{outcome="unauthorized"} 4');
+    expect(metrics).toContain('cxloop_slack_requests_total{outcome="accepted"} 1');
+    expect(metrics).toContain('cxloop_slack_requests_total{outcome="too_large"} 1');
   });
 
   it('waits out a 429 on chat.postMessage for Retry-After and then posts the message once', async () => {
@@ -217,6 +221,8 @@ describe('Slack app (real server, Redis, BullMQ; Slack and Zendesk faked with no
     await waitFor(() => posts('#cx-billing').length === 1, 5_000, 'card after Retry-After');
     expect(Date.now() - limitedAt).toBeGreaterThanOrEqual(900);
     expect(posts('#cx-billing')).toHaveLength(1);
+    const metrics = await (await fetch(`${app!.http.url}/metrics`)).text();
+    expect(metrics).toContain('cxloop_slack_calls_total{kind="message",outcome="rate_limited"} 1');
   });
 
   it('opens the update modal on Post update, and a submitted update becomes a status update with its ETA', async () => {
