@@ -9,12 +9,13 @@ const DIGEST_LINE_MAX = 500;
 /**
  * Many tickets in one message, for a burst that would otherwise post one message each. Lines are
  * the caller's mrkdwn (already escaped): they are only folded and cut. What does not fit in 50
- * blocks and the total text budget is counted in a closing "…and N more".
+ * blocks and the total text budget is counted in a closing "…and N more"; `listed` says how many
+ * were listed, so a sender can keep the others queued for the next message.
  */
-export function digest(title: string, items: readonly DigestItem[]): SlackMessage {
+export function digest(title: string, items: readonly DigestItem[]): SlackMessage & { readonly listed: number } {
   const header = headerBlock(title);
   const text = `${untrustedInline(title, 150)}: ${items.length} ${items.length === 1 ? 'ticket' : 'tickets'}`;
-  if (items.length === 0) return { text, blocks: [header, sectionBlock('No tickets.')] };
+  if (items.length === 0) return { text, blocks: [header, sectionBlock('No tickets.')], listed: 0 };
   // Reserve the header and the tail (block and characters) before packing.
   const tailChars = andMore(items.length).length;
   const packed = packLines(
@@ -24,5 +25,5 @@ export function digest(title: string, items: readonly DigestItem[]): SlackMessag
   const rest = items.length - packed.shown;
   const blocks: KnownBlock[] = [header, ...packed.blocks];
   if (rest > 0) blocks.push(contextBlock(andMore(rest)));
-  return { text, blocks };
+  return { text, blocks, listed: packed.shown };
 }

@@ -111,9 +111,16 @@ export class SlackDelivery {
     await slack.post({ channel, ...message });
   }
 
-  /** One message standing in for many queued ones (a burst). */
-  async postDigest(channel: string, title: string, items: readonly DigestItem[]): Promise<void> {
-    await this.options.slack.post({ channel, ...render.digest(title, items) });
+  /**
+   * One message standing in for many queued ones (a burst). Returns how many of `items` it lists:
+   * those that did not fit stay queued (the caller sends them next), so the digest never hides one.
+   */
+  async postDigest(channel: string, items: readonly DigestItem[], moreWaiting: boolean): Promise<number> {
+    const title = (count: number, more: boolean) => `${count} updates at once${more ? ' (more follow)' : ''}`;
+    const { listed } = render.digest(title(items.length, true), items);
+    const message = render.digest(title(listed, moreWaiting || listed < items.length), items.slice(0, listed));
+    await this.options.slack.post({ channel, text: message.text, blocks: message.blocks });
+    return listed;
   }
 
   /**

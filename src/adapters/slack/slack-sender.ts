@@ -96,11 +96,12 @@ export class SlackSender {
       if (waiting.length > coalesceAbove) {
         const items = waiting.slice(0, digestSize).map(parseItem);
         const lines = await Promise.all(items.map((item) => delivery.digestLine(item)));
-        const more = waiting.length > digestSize ? ' (more follow)' : '';
-        await delivery.postDigest(channel, `${items.length} updates at once${more}`, lines.map((line, index) => ({ ticketId: ticketOf(items[index]!), line })));
-        await markDigested(items, outbox);
-        await outbox.complete(channel, items.length, this.now() + intervalMs);
-        this.options.metrics?.digested(items.length);
+        const digestItems = lines.map((line, index) => ({ ticketId: ticketOf(items[index]!), line }));
+        // Only what the digest lists leaves the outbox; what did not fit goes in the next one.
+        const listed = await delivery.postDigest(channel, digestItems, waiting.length > items.length);
+        await markDigested(items.slice(0, listed), outbox);
+        await outbox.complete(channel, listed, this.now() + intervalMs);
+        this.options.metrics?.digested(listed);
         this.options.metrics?.sent('digest', 'ok');
       } else if (waiting.length > 0) {
         await delivery.send(channel, parseItem(waiting[0]!));

@@ -88,7 +88,8 @@ export interface SlackRenderers {
   escalationReply(view: CardView, effect: Extract<Effect, { type: 'escalate' }>, targets: EscalationTargets): SlackMessage;
   reminderReply(view: CardView, effect: Extract<Effect, { type: 'remind_owner' }>): SlackMessage;
   incidentMessage(view: CardView, effect: Extract<Effect, { type: 'incident' }>): SlackMessage;
-  digest(title: string, items: readonly DigestItem[]): SlackMessage;
+  /** `listed`: how many of `items` the message lists in full; the rest are only counted ("…and N more"). */
+  digest(title: string, items: readonly DigestItem[]): SlackMessage & { readonly listed: number };
   updateModal(view: CardView): View;
   home(data: HomeData): View;
 }

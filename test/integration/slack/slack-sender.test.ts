@@ -1,0 +1,513 @@
+import type { KnownBlock } from '@slack/types';
+import { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRedisKeys, type RedisKeys } from '../../../src/adapters/redis/redis-keys.js';
+import { RedisSlackOutbox } from '../../../src/adapters/redis/redis-slack-outbox.js';
+import { SlackApiError, type SlackApi, type SlackMessageRef } from '../../../src/adapters/slack/slack-api.js';
+import { SlackDelivery, type OutboxItem } from '../../../src/adapters/slack/slack-delivery.js';
+import { SlackNotifier } from '../../../src/adapters/slack/slack-notifier.js';
+import { SlackSender } from '../../../src/adapters/slack/slack-sender.js';
+import { ACTIONS, type SlackMessage } from '../../../src/adapters/slack/slack-views.js';
+import { loopPolicyFrom } from '../../../src/app/loop-policy.js';
+import type { LoopStore } from '../../../src/app/ports.js';
+import type { Policy } from '../../../src/config/policy-schema.js';
+import type { Effect, LoopEvent, LoopState, TimerKind, Transition } from '../../../src/core/loop/loop-types.js';
+import { openLoop, transition } from '../../../src/core/loop/transition.js';
+import type { CategoryId } from '../../../src/core/taxonomy.js';
+import { defaultPolicy } from '../../support/default-classifier.js';
+import { dropPrefix, REDIS_URL, silent, uniquePrefix, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
+
+const loopPolicy = loopPolicyFrom(defaultPolicy);
+/** Monday 23 November 2026, 09:00 UTC. */
+const T0 = Date.UTC(2026, 10, 23, 9, 0);
+const HOUR = 3_600_000;
+const INTERVAL = 1_000;
+const COALESCE_ABOVE = 5;
+const DIGEST_SIZE = 40;
+/** Channels of the shipped policy: billing_issue and bug_report cards, and the public status channel. */
+const BILLING = '#cx-billing';
+const ENGINEERING = '#cx-engineering';
+const STATUS = '#cx-status';
+const USERGROUP = 'S0123ABCD';
+
+// --- loop states, built with the real state machine -------------------------------------------
+
+function accepted(result: Transition): { state: LoopState; effects: readonly Effect[] } {
+  if (!result.ok) throw new Error(`rejected: ${result.reason}`);
+  return result;
+}
+
+function opened(ticketId: number, category: CategoryId = 'billing_issue'): { state: LoopState; effects: readonly Effect[] } {
+  return accepted(openLoop({ ticketId, category, tier: 'normal', zendeskStatus: 'new' }, T0, loopPolicy));
+}
+
+function apply(state: LoopState, event: LoopEvent): { state: LoopState; effects: readonly Effect[] } {
+  return accepted(transition(state, event, T0 + HOUR, loopPolicy));
+}
+
+function fire(state: LoopState, kind: TimerKind): { state: LoopState; effects: readonly Effect[] } {
+  const at = state.timers[kind];
+  if (at === undefined) throw new Error(`no ${kind} timer in ${JSON.stringify(state.timers)}`);
+  return accepted(transition(state, { type: 'timer', kind, dueAt: at }, at, loopPolicy));
+}
+
+function effectOf<T extends Effect['type']>(effects: readonly Effect[], type: T): Extract<Effect, { type: T }> {
+  const found = effects.find((effect): effect is Extract<Effect, { type: T }> => effect.type === type);
+  if (!found) throw new Error(`no ${type} effect in ${JSON.stringify(effects)}`);
+  return found;
+}
+
+// --- a recording Slack Web API, in memory ------------------------------------------------------
+
+type Post = Parameters<SlackApi['post']>[0] & { readonly ref: SlackMessageRef };
+type Update = Parameters<SlackApi['update']>[0];
+
+/** Slack answers a "#name" with the channel's id; the fake makes one up the same way every time. */
+function channelId(channel: string): string {
+  return channel.startsWith('#') ? `C0${channel.slice(1).replace(/[^a-z0-9]/gi, '').toUpperCase()}` : channel;
+}
+
+/** Records every accepted chat.postMessage / chat.update; can be told to fail the next calls to a channel. */
+class FakeSlackApi implements SlackApi {
+  readonly posts: Post[] = [];
+  readonly updates: Update[] = [];
+  /** Every post and update tried, accepted or not, by channel as given. */
+  readonly attempts: { method: 'post' | 'update'; channel: string }[] = [];
+  private readonly failures = new Map<string, SlackApiError[]>();
+  private readonly always = new Map<string, SlackApiError>();
+  private sequence = 0;
+
+  /** The next call to `channel` throws `error` (calls queue up: one error per call). */
+  failNext(channel: string, error: SlackApiError): void {
+    this.failures.set(channel, [...(this.failures.get(channel) ?? []), error]);
+  }
+
+  /** Every call to `channel` throws `error` (a channel or message gone for good). */
+  failAlways(channel: string, error: SlackApiError): void {
+    this.always.set(channel, error);
+  }
+
+  async post(message: Parameters<SlackApi['post']>[0]): Promise<SlackMessageRef> {
+    this.attempt('post', message.channel);
+    this.sequence += 1;
+    const ref = { channel: channelId(message.channel), ts: `${Math.floor(T0 / 1000)}.${String(this.sequence).padStart(6, '0')}` };
+    this.posts.push({ ...message, ref });
+    return ref;
+  }
+
+  async update(message: Update): Promise<void> {
+    this.attempt('update', message.channel);
+    this.updates.push(message);
+  }
+
+  async respond(): Promise<void> {
+    throw new Error('the sender never responds to an interaction');
+  }
+
+  async openView(): Promise<void> {
+    throw new Error('the sender never opens a view');
+  }
+
+  async publishHome(): Promise<void> {
+    throw new Error('the sender never publishes a home tab');
+  }
+
+  async usergroupMembers(): Promise<readonly string[]> {
+    return [];
+  }
+
+  postsTo(channel: string): Post[] {
+    return this.posts.filter((post) => post.channel === channel);
+  }
+
+  private attempt(method: 'post' | 'update', channel: string): void {
+    this.attempts.push({ method, channel });
+    const error = this.always.get(channel) ?? this.failures.get(channel)?.shift();
+    if (error) throw error;
+  }
+}
+
+// --- reading what was sent ---------------------------------------------------------------------
+
+/** Every string under a `text` key (text objects, headers, labels), recursively. */
+function texts(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(texts);
+  if (node === null || typeof node !== 'object') return [];
+  return Object.entries(node).flatMap(([key, value]) => (key === 'text' && typeof value === 'string' ? [value] : texts(value)));
+}
+
+function blocksOf(message: SlackMessage): readonly KnownBlock[] {
+  return message.blocks;
+}
+
+function actionIds(message: SlackMessage): string[] {
+  return blocksOf(message).flatMap((block) => (block.type === 'actions' ? block.elements.map((element) => element.action_id ?? '') : []));
+}
+
+/** The ticket ids a digest lists, one per line of its sections (`<url|#id> subject: what`). */
+function digestTickets(message: SlackMessage): number[] {
+  return blocksOf(message)
+    .flatMap((block) => (block.type === 'section' && block.text ? block.text.text.split('\n') : []))
+    .map((line) => {
+      const match = /^<https:\/\/acme\.zendesk\.test\/agent\/tickets\/(\d+)\|#(\d+)>/.exec(line);
+      if (!match || match[1] !== match[2]) throw new Error(`not a digest line: ${line}`);
+      return Number(match[1]);
+    });
+}
+
+describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an injected clock)', () => {
+  let prefix: string;
+  let redis: Redis;
+  let keys: RedisKeys;
+  let outbox: RedisSlackOutbox;
+  let slack: FakeSlackApi;
+  let clock: number;
+  /** What the loop store would answer, per ticket; tests move a ticket on by replacing its state. */
+  let states: Map<number, LoopState>;
+
+  const loops: Pick<LoopStore, 'get'> = {
+    get: async (ticketId) => {
+      const state = states.get(ticketId);
+      return state ? { state, lastEventKey: null } : null;
+    },
+  };
+
+  beforeEach(() => {
+    prefix = uniquePrefix();
+    redis = new Redis(REDIS_URL);
+    keys = createRedisKeys(prefix);
+    outbox = new RedisSlackOutbox(redis, keys);
+    slack = new FakeSlackApi();
+    clock = T0;
+    states = new Map();
+  });
+  afterEach(async () => {
+    redis.disconnect();
+    await dropPrefix(prefix);
+  });
+
+  function setUp(policy: Policy = defaultPolicy): { sender: SlackSender; notifier: SlackNotifier } {
+    const now = () => clock;
+    const delivery = new SlackDelivery({ slack, outbox, loops, briefs: outbox, policy, zendeskBaseUrl: ZENDESK_URL, now });
+    return {
+      sender: new SlackSender({ outbox, delivery, logger: silent, intervalMs: INTERVAL, coalesceAbove: COALESCE_ABOVE, digestSize: DIGEST_SIZE, now }),
+      notifier: new SlackNotifier({ outbox, loops, policy, logger: silent, now }),
+    };
+  }
+
+  /** A ticket with a loop the stubbed store knows, and its opening effects. */
+  function track(ticketId: number, category: CategoryId = 'billing_issue'): readonly Effect[] {
+    const { state, effects } = opened(ticketId, category);
+    states.set(ticketId, state);
+    return effects;
+  }
+
+  async function push(channel: string, item: OutboxItem): Promise<void> {
+    await outbox.push(channel, JSON.stringify(item), clock);
+  }
+
+  /** Steps until no channel has work, moving the clock one interval whenever nothing is due; returns the steps that worked. */
+  async function drain(sender: SlackSender, maxSteps = 10_000): Promise<number> {
+    let worked = 0;
+    while ((await redis.zcard(keys.slackReady)) > 0) {
+      if (worked > maxSteps) throw new Error(`outbox not drained after ${maxSteps} steps`);
+      if (await sender.step()) worked += 1;
+      else clock += INTERVAL;
+    }
+    return worked;
+  }
+
+  const dueAt = async (channel: string) => redis.zscore(keys.slackReady, channel);
+
+  describe('pacing', () => {
+    it('sends one call per channel per interval, in queue order', async () => {
+      const { sender } = setUp();
+      track(1);
+      track(2);
+      await push(BILLING, { k: 'card', t: 1 });
+      await push(BILLING, { k: 'card', t: 2 });
+
+      expect(await sender.step()).toBe(true);
+      expect(slack.posts.map((post) => post.text)).toEqual([expect.stringMatching(/^Ticket #1 /)]);
+      expect(await sender.step()).toBe(false); // same instant: the channel is not due again yet
+      expect(await dueAt(BILLING)).toBe(String(T0 + INTERVAL));
+
+      clock = T0 + INTERVAL - 1;
+      expect(await sender.step()).toBe(false);
+      clock = T0 + INTERVAL;
+      expect(await sender.step()).toBe(true);
+      expect(slack.posts.map((post) => post.text)).toEqual([expect.stringMatching(/^Ticket #1 /), expect.stringMatching(/^Ticket #2 /)]);
+
+      // Nothing left: the channel is idle, not rescheduled.
+      expect(await sender.step()).toBe(false);
+      expect(await dueAt(BILLING)).toBeNull();
+      expect(await outbox.backlog()).toEqual({});
+      const [first, second] = slack.posts;
+      expect((await outbox.messages(1)).card).toBe(`${BILLING} ${first!.ref.channel} ${first!.ref.ts}`);
+      expect((await outbox.messages(2)).card).toBe(`${BILLING} ${second!.ref.channel} ${second!.ref.ts}`);
+    });
+
+    it('paces channels independently of each other', async () => {
+      const { sender } = setUp();
+      track(1);
+      track(2);
+      track(3, 'bug_report');
+      await push(BILLING, { k: 'card', t: 1 });
+      await push(BILLING, { k: 'card', t: 2 });
+      await push(ENGINEERING, { k: 'card', t: 3 });
+
+      expect(await sender.step()).toBe(true);
+      expect(await sender.step()).toBe(true);
+      expect(await sender.step()).toBe(false);
+      expect(slack.posts.map((post) => post.channel).sort()).toEqual([BILLING, ENGINEERING]);
+      expect(await outbox.backlog()).toEqual({ [BILLING]: 1 });
+
+      clock += INTERVAL;
+      expect(await sender.step()).toBe(true);
+      expect(slack.postsTo(BILLING).map((post) => post.text)).toEqual([expect.stringMatching(/^Ticket #1 /), expect.stringMatching(/^Ticket #2 /)]);
+      expect(slack.postsTo(ENGINEERING).map((post) => post.text)).toEqual([expect.stringMatching(/^Ticket #3 /)]);
+    });
+  });
+
+  describe('a burst of 1,000 routed tickets into one team channel', () => {
+    const BURST = 1_000;
+    const FIRST = 10_001;
+    const ids = Array.from({ length: BURST }, (_, index) => FIRST + index);
+    const digestsPerChannel = Math.ceil(BURST / DIGEST_SIZE);
+
+    it('goes out as digests of digestSize, every ticket listed once, within Block Kit limits, nothing left behind', async () => {
+      const { sender, notifier } = setUp();
+      for (const id of ids) {
+        const effects = track(id);
+        // A hostile subject: the digest must escape it.
+        await outbox.save({ ticketId: id, subject: `<!channel> card declined ${'x'.repeat(100)}`, excerpt: 'excerpt', why: 'why' });
+        await notifier.notify(id, effectOf(effects, 'publish_status'));
+      }
+      // Each ticket queued one card (team channel) and one parent (status channel).
+      expect(await outbox.backlog()).toEqual({ [BILLING]: BURST, [STATUS]: BURST });
+
+      await drain(sender);
+
+      expect(slack.posts).toHaveLength(2 * digestsPerChannel);
+      expect(slack.updates).toEqual([]);
+      expect(await outbox.backlog()).toEqual({});
+      expect(await redis.exists(keys.slackOutbox(BILLING), keys.slackOutbox(STATUS))).toBe(0);
+
+      for (const channel of [BILLING, STATUS]) {
+        const digests = slack.postsTo(channel);
+        expect(digests).toHaveLength(digestsPerChannel);
+        const listed = digests.flatMap(digestTickets);
+        // Each ticket exactly once, in the order they were queued.
+        expect(listed).toEqual(ids);
+        digests.forEach((digest, index) => {
+          const last = index === digests.length - 1;
+          const count = last ? BURST - DIGEST_SIZE * (digestsPerChannel - 1) : DIGEST_SIZE;
+          expect(digestTickets(digest)).toHaveLength(count);
+          expect(blocksOf(digest)[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: `${count} updates at once${last ? '' : ' (more follow)'}` } });
+          expect(blocksOf(digest).length).toBeLessThanOrEqual(50);
+          const all = texts(digest.blocks);
+          expect(all.join('').length).toBeLessThan(12_000);
+          for (const text of all) expect(text.length).toBeLessThanOrEqual(3_000);
+          expect(JSON.stringify(digest)).not.toContain('<!channel>');
+          expect(JSON.stringify(digest)).toContain('&lt;!channel&gt; card declined');
+        });
+      }
+    });
+
+    it('keeps what a digest could not list queued for the next one: long lines never drop a message', async () => {
+      const { sender } = setUp();
+      const long = Array.from({ length: DIGEST_SIZE }, (_, index) => index + 1);
+      for (const id of long) {
+        track(id);
+        await outbox.save({ ticketId: id, subject: 's'.repeat(200), excerpt: 'e', why: 'w' });
+        const update: Effect = { type: 'publish_status', stage: 'acknowledged', text: `update ${'u'.repeat(400)}`, etaAt: null, automatic: false };
+        await push(BILLING, { k: 'reply', t: id, on: 'card', fx: update });
+      }
+      await drain(sender);
+      const digests = slack.postsTo(BILLING).filter((post) => blocksOf(post)[0]?.type === 'header');
+      // ~350 characters a line: one digest cannot hold 40 of them within Slack's text budget.
+      expect(digests.length).toBeGreaterThan(1);
+      const standalone = slack.postsTo(BILLING).filter((post) => blocksOf(post)[0]?.type !== 'header');
+      const delivered = [...digests.flatMap(digestTickets), ...standalone.map((post) => Number(/#(\d+)/.exec(post.text)![1]))];
+      expect(delivered.toSorted((a, b) => a - b)).toEqual(long);
+      for (const digest of digests) expect(JSON.stringify(digest.blocks)).not.toContain('more\u2026');
+      for (const digest of digests) expect(JSON.stringify(digest.blocks)).not.toMatch(/…and \d+ more/);
+      expect(await outbox.backlog()).toEqual({});
+    });
+
+    it('leaves the digested tickets without a card, so later changes edit nothing', async () => {
+      const { sender, notifier } = setUp();
+      for (const id of ids) await notifier.notify(id, effectOf(track(id), 'publish_status'));
+      await drain(sender);
+      const digests = slack.posts.length;
+      expect(digests).toBe(2 * digestsPerChannel);
+      for (const id of [ids[0]!, ids[BURST / 2]!, ids[BURST - 1]!]) expect(await outbox.messages(id)).toEqual({ card: 'digest', status: 'digest' });
+
+      // The first ticket is acknowledged afterwards: its card and status message would be edited, but it has none.
+      const acknowledged = apply(states.get(FIRST)!, { type: 'acknowledge', user: 'U0123ABCD' });
+      states.set(FIRST, acknowledged.state);
+      await notifier.notify(FIRST, effectOf(acknowledged.effects, 'publish_status'));
+      await outbox.markEdit(BILLING, `card ${FIRST}`, clock);
+      await outbox.markEdit(STATUS, `status ${FIRST}`, clock);
+      await drain(sender);
+
+      expect(slack.updates).toEqual([]);
+      expect(slack.attempts.filter((attempt) => attempt.method === 'update')).toEqual([]);
+      // The change itself still reaches the status channel, standing alone (no parent to thread under).
+      const [reply, ...others] = slack.posts.slice(digests);
+      expect(others).toEqual([]);
+      expect(reply).toMatchObject({ channel: STATUS, text: `#${FIRST}: acknowledged by U0123ABCD (automatic)` });
+      expect(reply!.threadTs).toBeUndefined();
+      expect(await outbox.messages(FIRST)).toEqual({ card: 'digest', status: 'digest' });
+    });
+  });
+
+  describe('Slack refusals', () => {
+    it('a 429 pauses only that channel for Retry-After, then the message is sent exactly once', async () => {
+      const { sender } = setUp();
+      track(1);
+      track(2, 'bug_report');
+      track(3, 'bug_report');
+      await push(BILLING, { k: 'card', t: 1 });
+      await push(ENGINEERING, { k: 'card', t: 2 });
+      await push(ENGINEERING, { k: 'card', t: 3 });
+      slack.failNext(BILLING, new SlackApiError('RATE_LIMITED', 'ratelimited', 1_500));
+
+      expect(await sender.step()).toBe(true);
+      expect(await sender.step()).toBe(true);
+      expect(slack.attempts).toEqual([
+        { method: 'post', channel: BILLING },
+        { method: 'post', channel: ENGINEERING },
+      ]);
+      expect(slack.posts.map((post) => post.text)).toEqual([expect.stringMatching(/^Ticket #2 /)]);
+      expect(await dueAt(BILLING)).toBe(String(T0 + 1_500));
+      expect(await outbox.backlog()).toEqual({ [BILLING]: 1, [ENGINEERING]: 1 });
+
+      clock = T0 + INTERVAL;
+      expect(await sender.step()).toBe(true); // engineering's next card
+      expect(await sender.step()).toBe(false); // billing is still paused
+      expect(slack.postsTo(BILLING)).toEqual([]);
+      expect(slack.postsTo(ENGINEERING)).toHaveLength(2);
+
+      clock = T0 + 1_499;
+      expect(await sender.step()).toBe(false);
+      clock = T0 + 1_500;
+      expect(await sender.step()).toBe(true);
+      expect(slack.postsTo(BILLING).map((post) => post.text)).toEqual([expect.stringMatching(/^Ticket #1 /)]);
+      expect(slack.attempts.filter((attempt) => attempt.channel === BILLING)).toHaveLength(2);
+
+      expect(await drain(sender)).toBe(0);
+      expect(slack.postsTo(BILLING)).toHaveLength(1);
+      expect((await outbox.messages(1)).card).toBe(`${BILLING} ${channelId(BILLING)} ${slack.postsTo(BILLING)[0]!.ref.ts}`);
+    });
+
+    it('a message Slack refuses for good goes to the dead letter list with the reason; the channel goes on', async () => {
+      const { sender } = setUp();
+      track(1);
+      track(2);
+      await push(BILLING, { k: 'card', t: 1 });
+      await push(BILLING, { k: 'card', t: 2 });
+      slack.failNext(BILLING, new SlackApiError('REJECTED', 'channel_not_found'));
+
+      expect(await sender.step()).toBe(true);
+      expect(slack.posts).toEqual([]);
+      expect(await redis.lrange(keys.slackDead, 0, -1)).toEqual([`${new Date(T0).toISOString()} ${BILLING} channel_not_found\t${JSON.stringify({ k: 'card', t: 1 })}`]);
+      expect(await redis.lrange(keys.slackOutbox(BILLING), 0, -1)).toEqual([JSON.stringify({ k: 'card', t: 2 })]);
+
+      expect(await sender.step()).toBe(false); // still paced
+      clock += INTERVAL;
+      expect(await sender.step()).toBe(true);
+      expect(slack.posts.map((post) => post.text)).toEqual([expect.stringMatching(/^Ticket #2 /)]);
+      expect(await outbox.backlog()).toEqual({});
+      expect(await redis.llen(keys.slackDead)).toBe(1);
+    });
+
+    it('an edit Slack refuses for good is dropped, not retried every interval', async () => {
+      const { sender } = setUp();
+      track(1);
+      await push(BILLING, { k: 'card', t: 1 });
+      expect(await sender.step()).toBe(true);
+      const card = slack.posts[0]!.ref;
+      // Someone deleted the card: every chat.update of it fails with message_not_found.
+      slack.failAlways(card.channel, new SlackApiError('REJECTED', 'message_not_found'));
+      await outbox.markEdit(BILLING, 'card 1', clock);
+
+      clock += INTERVAL;
+      expect(await sender.step()).toBe(true);
+      expect(slack.attempts.filter((attempt) => attempt.method === 'update')).toHaveLength(1);
+      expect(await redis.scard(keys.slackEdits(BILLING))).toBe(0);
+
+      expect(await drain(sender)).toBe(0);
+      expect(slack.attempts.filter((attempt) => attempt.method === 'update')).toHaveLength(1);
+      expect(await dueAt(BILLING)).toBeNull();
+    });
+  });
+
+  it('coalesces ten edits of one card into one chat.update showing the latest state', async () => {
+    const { sender } = setUp();
+    track(1);
+    await push(BILLING, { k: 'card', t: 1 });
+    expect(await sender.step()).toBe(true);
+    const card = slack.posts[0]!;
+    expect(actionIds(card)).toContain(ACTIONS.acknowledge);
+
+    for (let mark = 0; mark < 10; mark += 1) {
+      // The loop moves on half way through the marks; only the state at send time counts.
+      if (mark === 5) states.set(1, apply(states.get(1)!, { type: 'acknowledge', user: 'U0123ABCD' }).state);
+      await outbox.markEdit(BILLING, 'card 1', clock);
+    }
+    expect(await redis.scard(keys.slackEdits(BILLING))).toBe(1);
+
+    expect(await drain(sender)).toBe(1);
+    expect(slack.updates).toHaveLength(1);
+    const update = slack.updates[0]!;
+    expect(update).toMatchObject({ channel: card.ref.channel, ts: card.ref.ts });
+    const shown = texts(update.blocks).join('\n');
+    expect(shown).toContain('*Stage*\nAcknowledged');
+    expect(shown).toContain('*Owner*\n<@U0123ABCD>');
+    expect(actionIds(update)).not.toContain(ACTIONS.acknowledge);
+    expect(actionIds(update)).toContain(ACTIONS.take);
+    expect(slack.posts).toHaveLength(1);
+  });
+
+  it('threads replies under the card and broadcasts an escalation mentioning the user group', async () => {
+    const policy = structuredClone(defaultPolicy);
+    policy.teams.billing!.escalation.usergroup_id = USERGROUP;
+    const { sender, notifier } = setUp(policy);
+    const routed = opened(1);
+    states.set(1, routed.state);
+    await notifier.notify(1, effectOf(routed.effects, 'publish_status'));
+    await drain(sender);
+    const card = slack.postsTo(BILLING)[0]!;
+    const parent = slack.postsTo(STATUS)[0]!;
+    expect(card.threadTs).toBeUndefined();
+    expect(parent.threadTs).toBeUndefined();
+
+    // Not acknowledged in time: the breach, then the first escalation level (team channel + user group).
+    const breached = fire(routed.state, 'ack_breach');
+    const escalated = fire(breached.state, 'escalate');
+    const escalation = effectOf(escalated.effects, 'escalate');
+    expect(escalation).toMatchObject({ level: 1, notify: ['team_channel', 'usergroup'] });
+    states.set(1, escalated.state);
+    await notifier.notify(1, effectOf(breached.effects, 'publish_status'));
+    await notifier.notify(1, escalation);
+    await drain(sender);
+
+    const [reply, ...more] = slack.postsTo(card.ref.channel);
+    expect(more).toEqual([]);
+    expect(reply).toMatchObject({ channel: card.ref.channel, threadTs: card.ref.ts, broadcast: true });
+    expect(reply!.text).toMatch(new RegExp(`^<!subteam\\^${USERGROUP}> Escalation level 1 for ticket #1: not acknowledged`));
+    expect(texts(reply!.blocks).join('\n')).toContain(`<!subteam^${USERGROUP}> please take a look.`);
+
+    // The breach is a status change: a reply under the status-channel parent, not broadcast.
+    const [statusReply, ...moreStatus] = slack.postsTo(parent.ref.channel);
+    expect(moreStatus).toEqual([]);
+    expect(statusReply).toMatchObject({ channel: parent.ref.channel, threadTs: parent.ref.ts, broadcast: false, text: '#1: acknowledge SLA breached (automatic)' });
+
+    // Card and parent were edited in place to show the breach; nothing else was posted.
+    expect(slack.postsTo(BILLING)).toHaveLength(1);
+    expect(slack.postsTo(STATUS)).toHaveLength(1);
+    expect(slack.updates.map((update) => `${update.channel} ${update.ts}`).sort()).toEqual([`${card.ref.channel} ${card.ref.ts}`, `${parent.ref.channel} ${parent.ref.ts}`].sort());
+    expect(texts(slack.updates.find((update) => update.ts === card.ref.ts)!.blocks).join('\n')).toContain('Acknowledge SLA breached');
+  });
+});
