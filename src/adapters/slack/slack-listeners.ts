@@ -15,32 +15,50 @@ export interface SlackListenerDeps {
   readonly logger: Logger;
 }
 
+/** What the user sees when their click could not be queued (Redis unreachable): nothing is silently lost. */
+const NOT_QUEUED = 'cxloop could not take this right now (its queue is unreachable). Nothing was changed; please try again in a minute.';
+
 /**
- * Every listener acknowledges first (Slack waits 3 s at most) and queues the work; only opening
- * the update modal happens here, because a trigger_id expires 3 s after the click. The job key
- * is the interaction's own identity, so a request Slack sends again is done once.
+ * Every listener queues the work (one Redis write) and acknowledges (Slack waits 3 s at most);
+ * only opening the update modal happens here, because a trigger_id expires 3 s after the click.
+ * The job key is the interaction's own identity, so a request Slack sends again is done once.
+ * If the work cannot be queued the user is told so, rather than the click vanishing.
  */
 export function registerSlackListeners(app: App, deps: SlackListenerDeps): void {
-  const { queue, logger } = deps;
+  const { logger } = deps;
+  const queue = {
+    add: async (job: SlackJob): Promise<void> => {
+      try {
+        await deps.queue.add(job);
+      } catch (error) {
+        logger.log('error', 'slack work not queued', { kind: job.kind, error: (error as Error).message });
+        if ('responseUrl' in job && job.responseUrl) await deps.slack.respond(job.responseUrl, { text: NOT_QUEUED, blocks: [] }).catch(() => undefined);
+      }
+    },
+  };
 
   app.action<BlockAction<BlockElementAction>>(
     { type: 'block_actions', action_id: new RegExp(`^(${ACTIONS.acknowledge}|${ACTIONS.take}|${ACTIONS.snooze}|${ACTIONS.reassign})$`) },
     async ({ ack, body, action }) => {
+      await queueAction(body, action);
       await ack();
-      const ticketId = ticketOf(action);
-      if (ticketId === null) return void logger.log('warn', 'slack action without a ticket id', { actionId: action.action_id });
-      const source = { user: body.user.id, responseUrl: body.response_url ?? null, channel: body.channel?.id ?? null, key: `${body.container?.message_ts ?? 'x'}-${action.action_ts}-${body.user.id}` };
-      const value = action.type === 'static_select' ? action.selected_option.value : 'value' in action ? String(action.value ?? '') : '';
-      if (action.action_id === ACTIONS.acknowledge) return queue.add({ v: 1, kind: 'acknowledge', ticketId, ...source });
-      if (action.action_id === ACTIONS.take) return queue.add({ v: 1, kind: 'take', ticketId, ...source });
-      if (action.action_id === ACTIONS.snooze) {
-        const minutes = Number(value);
-        if (Number.isInteger(minutes) && minutes > 0) return queue.add({ v: 1, kind: 'snooze', ticketId, minutes, ...source });
-      }
-      if (action.action_id === ACTIONS.reassign && isCategoryId(value)) return queue.add({ v: 1, kind: 'reassign', ticketId, category: value, ...source });
-      logger.log('warn', 'slack action with an unexpected value', { actionId: action.action_id });
     },
   );
+
+  async function queueAction(body: BlockAction<BlockElementAction>, action: BlockElementAction): Promise<void> {
+    const ticketId = ticketOf(action);
+    if (ticketId === null) return void logger.log('warn', 'slack action without a ticket id', { actionId: action.action_id });
+    const source = { user: body.user.id, responseUrl: body.response_url ?? null, channel: body.channel?.id ?? null, key: `${body.container?.message_ts ?? 'x'}-${action.action_ts}-${body.user.id}` };
+    const value = action.type === 'static_select' ? action.selected_option.value : 'value' in action ? String(action.value ?? '') : '';
+    if (action.action_id === ACTIONS.acknowledge) return queue.add({ v: 1, kind: 'acknowledge', ticketId, ...source });
+    if (action.action_id === ACTIONS.take) return queue.add({ v: 1, kind: 'take', ticketId, ...source });
+    if (action.action_id === ACTIONS.snooze) {
+      const minutes = Number(value);
+      if (Number.isInteger(minutes) && minutes > 0) return queue.add({ v: 1, kind: 'snooze', ticketId, minutes, ...source });
+    }
+    if (action.action_id === ACTIONS.reassign && isCategoryId(value)) return queue.add({ v: 1, kind: 'reassign', ticketId, category: value, ...source });
+    logger.log('warn', 'slack action with an unexpected value', { actionId: action.action_id });
+  }
 
   app.action<BlockAction<BlockElementAction>>({ type: 'block_actions', action_id: ACTIONS.postUpdate }, async ({ ack, body, action }) => {
     await ack();
@@ -58,29 +76,39 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
     if (text.length === 0) return ack({ response_action: 'errors', errors: { [UPDATE_MODAL.textBlock]: 'Write the update the customer and the status channel will see.' } });
     const ticketId = Number(view.private_metadata);
     if (!Number.isInteger(ticketId) || ticketId <= 0) return ack();
-    await ack();
     const eta = view.state.values[UPDATE_MODAL.etaBlock]?.[UPDATE_MODAL.etaAction]?.selected_option?.value;
     const etaHours = eta && eta !== 'none' && Number(eta) > 0 ? Number(eta) : null;
-    await queue.add({ v: 1, kind: 'post_update', ticketId, text: text.slice(0, 3000), etaHours, user: body.user.id, responseUrl: null, channel: null, key: `view-${view.id}-${view.hash}` });
+    try {
+      await deps.queue.add({ v: 1, kind: 'post_update', ticketId, text: text.slice(0, 3000), etaHours, user: body.user.id, responseUrl: null, channel: null, key: `view-${view.id}-${view.hash}` });
+    } catch (error) {
+      logger.log('error', 'slack work not queued', { kind: 'post_update', error: (error as Error).message });
+      // The modal stays open with the text, so the user can submit again.
+      return ack({ response_action: 'errors', errors: { [UPDATE_MODAL.textBlock]: NOT_QUEUED } });
+    }
+    await ack();
   });
 
   app.command('/cxloop', async ({ ack, command }) => {
     const parsed = parseCommand(command.text);
     if (!parsed.ok) return ack({ response_type: 'ephemeral', text: parsed.reply });
     if (parsed.command.name === 'help') return ack({ response_type: 'ephemeral', text: COMMAND_USAGE });
-    await ack();
     const source = { user: command.user_id, responseUrl: command.response_url, channel: command.channel_id, key: `cmd-${command.trigger_id}` };
     const parsedCommand = parsed.command;
-    switch (parsedCommand.name) {
-      case 'status':
-        return queue.add({ v: 1, kind: 'status', ticketId: parsedCommand.ticketId, ...source });
-      case 'ack':
-        return queue.add({ v: 1, kind: 'acknowledge', ticketId: parsedCommand.ticketId, ...source });
-      case 'snooze':
-        return queue.add({ v: 1, kind: 'snooze', ticketId: parsedCommand.ticketId, minutes: parsedCommand.minutes, ...source });
-      case 'report':
-        return queue.add({ v: 1, kind: 'report', days: parsedCommand.days, ...source });
+    const job: SlackJob =
+      parsedCommand.name === 'status'
+        ? { v: 1, kind: 'status', ticketId: parsedCommand.ticketId, ...source }
+        : parsedCommand.name === 'ack'
+          ? { v: 1, kind: 'acknowledge', ticketId: parsedCommand.ticketId, ...source }
+          : parsedCommand.name === 'snooze'
+            ? { v: 1, kind: 'snooze', ticketId: parsedCommand.ticketId, minutes: parsedCommand.minutes, ...source }
+            : { v: 1, kind: 'report', days: parsedCommand.days, ...source };
+    try {
+      await deps.queue.add(job);
+    } catch (error) {
+      logger.log('error', 'slack work not queued', { kind: job.kind, error: (error as Error).message });
+      return ack({ response_type: 'ephemeral', text: NOT_QUEUED });
     }
+    await ack();
   });
 
   app.event('app_home_opened', async ({ event }) => {
