@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
+import nock from 'nock';
 import { deleteInstallKeys } from '../../src/adapters/redis/redis-keys.js';
 import { signZendeskPayload } from '../../src/adapters/zendesk/verify-signature.js';
 import { parseEnv, type Env } from '../../src/config/env-schema.js';
@@ -98,4 +99,15 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false> | T
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * Only local connections, and the two Zendesk reads every started app makes: GET /users/me (who
+ * cxloop's own writes come from) and the incremental export the reconciliation reads (empty).
+ */
+export function nockZendeskReads(): void {
+  nock.disableNetConnect();
+  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+  nock(ZENDESK_URL).persist().get('/api/v2/users/me.json').reply(200, { user: { id: SELF_ID } });
+  nock(ZENDESK_URL).persist().get('/api/v2/incremental/tickets/cursor.json').query(true).reply(200, { tickets: [], after_cursor: null, end_of_stream: true });
 }

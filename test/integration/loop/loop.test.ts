@@ -9,7 +9,7 @@ import { applyLoopEvents, fireLoopTimer, openTicketLoop, timerKey, type LoopDeps
 import type { Effect } from '../../../src/core/loop/loop-types.js';
 import type { Cxloop } from '../../../src/main.js';
 import { settle as settleQueues } from '../../../bench/loop-scenario.js';
-import { dropPrefix, policyWithGroups, postSigned, REDIS_URL, SELF_ID, silent, startLive, ticketEvent, uniquePrefix, waitFor, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
+import { dropPrefix, policyWithGroups, postSigned, REDIS_URL, silent, startLive, ticketEvent, uniquePrefix, waitFor, ZENDESK_URL, nockZendeskReads } from '../../support/zendesk-fixtures.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -39,10 +39,7 @@ describe('the closed loop (real Redis + BullMQ, injected clock, Zendesk faked wi
     clock = Date.parse('2026-11-23T09:00:00Z');
     notified = [];
     puts = [];
-    nock.disableNetConnect();
-    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-    nock(ZENDESK_URL).persist().get('/api/v2/users/me.json').reply(200, { user: { id: SELF_ID } });
-    nock(ZENDESK_URL).persist().get('/api/v2/incremental/tickets/cursor.json').query(true).reply(200, { tickets: [], after_cursor: null, end_of_stream: true });
+    nockZendeskReads();
     nock(ZENDESK_URL)
       .persist()
       .put(/\/api\/v2\/tickets\/\d+\.json/)

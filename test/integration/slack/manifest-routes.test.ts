@@ -2,7 +2,7 @@ import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cxloop, Role } from '../../../src/main.js';
 import { collectManifestUrls, manifestUrlPaths, readManifestYaml, type ManifestUrl } from '../../support/slack-manifest.js';
-import { dropPrefix, SELF_ID, startLive, uniquePrefix, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
+import { dropPrefix, startLive, uniquePrefix, nockZendeskReads } from '../../support/zendesk-fixtures.js';
 
 const manifest = readManifestYaml();
 const urls = collectManifestUrls(manifest);
@@ -33,15 +33,7 @@ describe.each<Role>(['all', 'web'])('manifest URLs are served (role %s)', (role)
   let app: Cxloop;
 
   beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-    nock(ZENDESK_URL)
-      .persist()
-      .get('/api/v2/users/me.json')
-      .reply(200, { user: { id: SELF_ID } })
-      .get('/api/v2/incremental/tickets/cursor.json')
-      .query(true)
-      .reply(200, { tickets: [], after_cursor: null, end_of_stream: true });
+    nockZendeskReads();
     // Bolt may call auth.test when it is built with a single bot token (platform.md 3.1).
     nock('https://slack.com')
       .persist()

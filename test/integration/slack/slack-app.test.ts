@@ -4,7 +4,7 @@ import type { Policy } from '../../../src/config/policy-schema.js';
 import type { Cxloop } from '../../../src/main.js';
 import { settle as settleQueues } from '../../../bench/loop-scenario.js';
 import { blockAction, postSlack, slackArgs, SLACK_API, slashCommand } from '../../support/slack-fixtures.js';
-import { dropPrefix, policyWithGroups, postSigned, SELF_ID, startLive, ticketEvent, uniquePrefix, waitFor, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
+import { dropPrefix, policyWithGroups, postSigned, startLive, ticketEvent, uniquePrefix, waitFor, ZENDESK_URL, nockZendeskReads } from '../../support/zendesk-fixtures.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -48,10 +48,7 @@ describe('Slack app (real server, Redis, BullMQ; Slack and Zendesk faked with no
     zendeskPuts = [];
     rateLimitNextPost = 0;
     let ts = 0;
-    nock.disableNetConnect();
-    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-    nock(ZENDESK_URL).persist().get('/api/v2/users/me.json').reply(200, { user: { id: SELF_ID } });
-    nock(ZENDESK_URL).persist().get('/api/v2/incremental/tickets/cursor.json').query(true).reply(200, { tickets: [], after_cursor: null, end_of_stream: true });
+    nockZendeskReads();
     nock(ZENDESK_URL)
       .persist()
       .put(/\/api\/v2\/tickets\/\d+\.json/)

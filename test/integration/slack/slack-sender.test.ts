@@ -11,11 +11,12 @@ import { ACTIONS, type SlackMessage } from '../../../src/adapters/slack/slack-vi
 import { loopPolicyFrom } from '../../../src/app/loop-policy.js';
 import type { LoopStore } from '../../../src/app/ports.js';
 import type { Policy } from '../../../src/config/policy-schema.js';
-import type { Effect, LoopEvent, LoopState, TimerKind, Transition } from '../../../src/core/loop/loop-types.js';
+import type { Effect, LoopEvent, LoopState, TimerKind } from '../../../src/core/loop/loop-types.js';
 import { openLoop, transition } from '../../../src/core/loop/transition.js';
 import type { CategoryId } from '../../../src/core/taxonomy.js';
 import { defaultPolicy } from '../../support/default-classifier.js';
 import { dropPrefix, REDIS_URL, silent, uniquePrefix, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
+import { accepted, effectOf, fireTimer } from '../../support/loop-fixtures.js';
 
 const loopPolicy = loopPolicyFrom(defaultPolicy);
 /** Monday 23 November 2026, 09:00 UTC. */
@@ -32,11 +33,6 @@ const USERGROUP = 'S0123ABCD';
 
 // --- loop states, built with the real state machine -------------------------------------------
 
-function accepted(result: Transition): { state: LoopState; effects: readonly Effect[] } {
-  if (!result.ok) throw new Error(`rejected: ${result.reason}`);
-  return result;
-}
-
 function opened(ticketId: number, category: CategoryId = 'billing_issue'): { state: LoopState; effects: readonly Effect[] } {
   return accepted(openLoop({ ticketId, category, tier: 'normal', zendeskStatus: 'new' }, T0, loopPolicy));
 }
@@ -45,17 +41,8 @@ function apply(state: LoopState, event: LoopEvent): { state: LoopState; effects:
   return accepted(transition(state, event, T0 + HOUR, loopPolicy));
 }
 
-function fire(state: LoopState, kind: TimerKind): { state: LoopState; effects: readonly Effect[] } {
-  const at = state.timers[kind];
-  if (at === undefined) throw new Error(`no ${kind} timer in ${JSON.stringify(state.timers)}`);
-  return accepted(transition(state, { type: 'timer', kind, dueAt: at }, at, loopPolicy));
-}
-
-function effectOf<T extends Effect['type']>(effects: readonly Effect[], type: T): Extract<Effect, { type: T }> {
-  const found = effects.find((effect): effect is Extract<Effect, { type: T }> => effect.type === type);
-  if (!found) throw new Error(`no ${type} effect in ${JSON.stringify(effects)}`);
-  return found;
-}
+/** Fires a pending timer at its due time. */
+const fire = (state: LoopState, kind: TimerKind) => fireTimer(state, kind, loopPolicy);
 
 // --- a recording Slack Web API, in memory ------------------------------------------------------
 

@@ -2,7 +2,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { signZendeskPayload } from '../../../src/adapters/zendesk/verify-signature.js';
 import type { Cxloop } from '../../../src/main.js';
-import { dropPrefix, groupOf, postSigned, SELF_ID, startLive, ticketEvent, uniquePrefix, waitFor, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
+import { dropPrefix, groupOf, postSigned, startLive, ticketEvent, uniquePrefix, waitFor, ZENDESK_URL, nockZendeskReads } from '../../support/zendesk-fixtures.js';
 
 /** Real server on port 0, real Redis and BullMQ workers; Zendesk faked by nock at its HTTP boundary. */
 describe('POST /webhooks/zendesk', () => {
@@ -11,15 +11,9 @@ describe('POST /webhooks/zendesk', () => {
   const puts: { path: string; body: { ticket: Record<string, unknown> } }[] = [];
 
   beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+    nockZendeskReads();
     nock(ZENDESK_URL)
       .persist()
-      .get('/api/v2/users/me.json')
-      .reply(200, { user: { id: SELF_ID } })
-      .get('/api/v2/incremental/tickets/cursor.json')
-      .query(true)
-      .reply(200, { tickets: [], after_cursor: null, end_of_stream: true })
       .put(/\/api\/v2\/tickets\/\d+\.json/, (body: { ticket: Record<string, unknown> }) => {
         puts.push({ path: '', body });
         return true;

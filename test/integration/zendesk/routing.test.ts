@@ -16,6 +16,7 @@ import {
   uniquePrefix,
   waitFor,
   ZENDESK_URL,
+  nockZendeskReads,
 } from '../../support/zendesk-fixtures.js';
 
 interface Put {
@@ -280,10 +281,7 @@ describe('Redis unavailable at ingest', () => {
 
   it('answers 503 with Retry-After so Zendesk retries, and accepts the retry once Redis is back', async () => {
     await startRedis();
-    nock.disableNetConnect();
-    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-    nock(ZENDESK_URL).persist().get('/api/v2/users/me.json').reply(200, { user: { id: SELF_ID } });
-    nock(ZENDESK_URL).persist().get('/api/v2/incremental/tickets/cursor.json').query(true).reply(200, { tickets: [], after_cursor: null, end_of_stream: true });
+    nockZendeskReads();
     const written = new Promise<unknown>((resolve) => {
       nock(ZENDESK_URL)
         .put('/api/v2/tickets/701.json')

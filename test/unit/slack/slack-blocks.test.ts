@@ -20,10 +20,11 @@ import { ACTIONS, UPDATE_MODAL, type CardView, type EscalationTargets, type Slac
 import { loopPolicyFrom } from '../../../src/app/loop-policy.js';
 import type { TicketBrief } from '../../../src/app/ports.js';
 import { loopFigures } from '../../../src/core/loop/loop-figures.js';
-import type { Effect, LoopEvent, LoopState, Stage, TimerKind, Transition } from '../../../src/core/loop/loop-types.js';
+import type { Effect, LoopEvent, LoopState, Stage, TimerKind } from '../../../src/core/loop/loop-types.js';
 import { openLoop, transition } from '../../../src/core/loop/transition.js';
 import { CATEGORY_IDS, type CategoryId, type Tier } from '../../../src/core/taxonomy.js';
 import { defaultPolicy } from '../../support/default-classifier.js';
+import { accepted, effectOf, fireTimer } from '../../support/loop-fixtures.js';
 
 const policy = loopPolicyFrom(defaultPolicy);
 const MIN = 60_000;
@@ -31,11 +32,6 @@ const HOUR = 60 * MIN;
 /** Monday 23 November 2026, 09:00 UTC. */
 const T0 = Date.UTC(2026, 10, 23, 9, 0);
 const URL_42 = 'https://acme.zendesk.com/agent/tickets/42';
-
-function accepted(result: Transition): { state: LoopState; effects: readonly Effect[] } {
-  if (!result.ok) throw new Error(`rejected: ${result.reason}`);
-  return result;
-}
 
 function open(ticketId = 42, category: CategoryId = 'billing_issue', tier: Tier = 'normal'): LoopState {
   return accepted(openLoop({ ticketId, category, tier, zendeskStatus: 'new' }, T0, policy)).state;
@@ -45,17 +41,8 @@ function apply(state: LoopState, ...events: LoopEvent[]): LoopState {
   return events.reduce((current, event) => accepted(transition(current, event, T0 + HOUR, policy)).state, state);
 }
 
-function fire(state: LoopState, kind: TimerKind): { state: LoopState; effects: readonly Effect[] } {
-  const at = state.timers[kind];
-  if (at === undefined) throw new Error(`no ${kind} timer in ${JSON.stringify(state.timers)}`);
-  return accepted(transition(state, { type: 'timer', kind, dueAt: at }, at, policy));
-}
-
-function effectOf<T extends Effect['type']>(effects: readonly Effect[], type: T): Extract<Effect, { type: T }> {
-  const found = effects.find((effect): effect is Extract<Effect, { type: T }> => effect.type === type);
-  if (!found) throw new Error(`no ${type} effect in ${JSON.stringify(effects)}`);
-  return found;
-}
+/** Fires a pending timer at its due time. */
+const fire = (state: LoopState, kind: TimerKind) => fireTimer(state, kind, policy);
 
 const ACK = { type: 'acknowledge', user: 'U0123ABCD' } as const;
 const IN_STAGE: Record<Stage, () => LoopState> = {

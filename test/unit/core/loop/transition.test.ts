@@ -1,20 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loopPolicyFrom } from '../../../../src/app/loop-policy.js';
-import type { Effect, LoopEvent, LoopState, Stage, TimerKind, Transition } from '../../../../src/core/loop/loop-types.js';
+import type { LoopEvent, LoopState, Stage, TimerKind } from '../../../../src/core/loop/loop-types.js';
 import { desiredTimers, openLoop, transition } from '../../../../src/core/loop/transition.js';
 import type { CategoryId, Tier } from '../../../../src/core/taxonomy.js';
 import { defaultPolicy } from '../../../support/default-classifier.js';
+import { accepted, fireTimer } from '../../../support/loop-fixtures.js';
 
 const policy = loopPolicyFrom(defaultPolicy);
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const T0 = Date.UTC(2026, 10, 23, 9, 0);
-
-function accepted(result: Transition): { state: LoopState; effects: readonly Effect[] } {
-  if (!result.ok) throw new Error(`rejected: ${result.reason}`);
-  return result;
-}
 
 function open(category: CategoryId = 'billing_issue', tier: Tier = 'normal', now = T0): LoopState {
   return accepted(openLoop({ ticketId: 42, category, tier, zendeskStatus: 'new' }, now, policy)).state;
@@ -25,11 +21,7 @@ function apply(state: LoopState, ...events: LoopEvent[]): LoopState {
 }
 
 /** Fires a pending timer at its due time. */
-function fire(state: LoopState, kind: TimerKind): { state: LoopState; effects: readonly Effect[] } {
-  const at = state.timers[kind];
-  if (at === undefined) throw new Error(`no ${kind} timer in ${JSON.stringify(state.timers)}`);
-  return accepted(transition(state, { type: 'timer', kind, dueAt: at }, at, policy));
-}
+const fire = (state: LoopState, kind: TimerKind) => fireTimer(state, kind, policy);
 
 const IN_STAGE: Record<Stage, () => LoopState> = {
   routed: () => open(),
