@@ -159,7 +159,8 @@ export class SlackWorkHandler {
     for (const [channel, team] of channels) {
       const figures = await this.figures(window.since, now, team);
       const text = formatLoopReport(figures, window);
-      const title = `Weekly cxloop digest for team ${team}: ${figures.loops.opened} tickets opened`;
+      const opened = figures.loops.opened;
+      const title = `Weekly cxloop digest for team ${team}: ${opened} ${opened === 1 ? 'ticket' : 'tickets'} opened`;
       const blocks = [
         { type: 'header' as const, text: { type: 'plain_text' as const, text: title.slice(0, 150) } },
         { type: 'section' as const, text: { type: 'mrkdwn' as const, text: `\`\`\`${text.slice(0, 2_900)}\`\`\`` } },

@@ -1,10 +1,11 @@
+import { Queue } from 'bullmq';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Policy } from '../../../src/config/policy-schema.js';
 import type { Cxloop } from '../../../src/main.js';
 import { settle as settleQueues } from '../../../bench/loop-scenario.js';
 import { blockAction, postSlack, slackArgs, SLACK_API, slashCommand } from '../../support/slack-fixtures.js';
-import { dropPrefix, policyWithGroups, postSigned, startLive, ticketEvent, uniquePrefix, waitFor, ZENDESK_URL, nockZendeskReads } from '../../support/zendesk-fixtures.js';
+import { REDIS_URL, dropPrefix, policyWithGroups, postSigned, startLive, ticketEvent, uniquePrefix, waitFor, ZENDESK_URL, nockZendeskReads } from '../../support/zendesk-fixtures.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -83,7 +84,12 @@ describe('Slack app (real server, Redis, BullMQ; Slack and Zendesk faked with no
       });
     app = await startLive(prefix, { now: () => clock, policy: policy(), slack: { sender: { intervalMs: 10 } } });
   });
+  let slackQueue: Queue | undefined;
+  beforeEach(() => {
+    slackQueue = new Queue('cxloop-slack', { connection: { url: REDIS_URL }, prefix: `${prefix}:q` });
+  });
   afterEach(async () => {
+    await slackQueue?.close();
     await app?.stop();
     app = undefined;
     nock.cleanAll();
@@ -267,6 +273,16 @@ describe('Slack app (real server, Redis, BullMQ; Slack and Zendesk faked with no
     const view = JSON.parse(published.args.view!) as { type: string; blocks: unknown[] };
     expect(view.type).toBe('home');
     expect(JSON.stringify(view.blocks)).toContain('307');
+  });
+
+  it('posts the weekly digest to each team channel from its scheduled job', async () => {
+    await openTicket(308);
+    const schedulers = await slackQueue!.getJobSchedulers();
+    expect(schedulers).toEqual([expect.objectContaining({ key: 'weekly-digest', pattern: '0 9 * * 1', tz: 'UTC' })]);
+    await slackQueue!.add('weekly_digest', { v: 1, kind: 'weekly_digest' });
+    const billing = await waitFor(() => posts('#cx-billing').find((call) => call.args.text?.startsWith('Weekly cxloop digest for team billing')), 5_000, 'billing digest');
+    expect(billing.args.text).toBe('Weekly cxloop digest for team billing: 1 ticket opened');
+    await waitFor(() => posts('#cx-engineering').some((call) => call.args.text?.startsWith('Weekly cxloop digest for team engineering')), 5_000, 'engineering digest');
   });
 
   it('answers Slack url_verification with the challenge', async () => {
