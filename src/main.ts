@@ -21,7 +21,7 @@ import { createClassifier } from './app/create-classifier.js';
 import { loopPolicyFrom } from './app/loop-policy.js';
 import type { LoopDeps } from './app/run-loop.js';
 import type { Logger, Notifier, ZendeskApi } from './app/ports.js';
-import type { Env } from './config/env-schema.js';
+import { zendeskBaseUrl, type Env } from './config/env-schema.js';
 import type { Policy } from './config/policy-schema.js';
 
 export interface Cxloop {
@@ -205,13 +205,9 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
 }
 
 function zendeskClientFor(env: Env, dryRun: boolean, logger: Logger): ZendeskApi {
-  if (dryRun || env.ZENDESK_EMAIL === undefined || env.ZENDESK_API_TOKEN === undefined) return new RecordingZendeskApi(logger);
-  return new NodeZendeskApi({
-    email: env.ZENDESK_EMAIL,
-    token: env.ZENDESK_API_TOKEN,
-    ...(env.ZENDESK_SUBDOMAIN ? { subdomain: env.ZENDESK_SUBDOMAIN } : {}),
-    ...(env.ZENDESK_API_URL ? { apiUrl: env.ZENDESK_API_URL } : {}),
-  });
+  const baseUrl = zendeskBaseUrl(env);
+  if (dryRun || env.ZENDESK_EMAIL === undefined || env.ZENDESK_API_TOKEN === undefined || baseUrl === null) return new RecordingZendeskApi(logger);
+  return new NodeZendeskApi({ baseUrl, email: env.ZENDESK_EMAIL, token: env.ZENDESK_API_TOKEN });
 }
 
 /** redis://user:pass@host:6379 -> redis://***@host:6379, for messages and logs. */

@@ -18,6 +18,37 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   response.end(text);
 }
 
+/** One request header's value (the first, when it was sent more than once). */
+export function headerOf(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Retry-After in seconds (or an HTTP date), as milliseconds. */
+export function parseRetryAfter(value: string | null): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/**
+ * The raw body within `maxBytes`, or null when the request was answered already: 413 (and the
+ * connection closed, so the rest of the upload is never read) or dropped because it was aborted.
+ */
+export async function readBodyOrRefuse(request: IncomingMessage, response: ServerResponse, maxBytes: number): Promise<Buffer | null> {
+  const body = await readBody(request, maxBytes);
+  if (body.ok) return body.body;
+  if (body.reason === 'aborted') {
+    request.destroy();
+    return null;
+  }
+  response.setHeader('connection', 'close');
+  sendJson(response, 413, { error: `body larger than ${maxBytes} bytes` });
+  return null;
+}
+
 export type BodyResult = { ok: true; body: Buffer } | { ok: false; reason: 'too_large' | 'aborted' };
 
 /**

@@ -84,3 +84,13 @@ export function parseEnv(source: Readonly<Record<string, string | undefined>>): 
 }
 
 export const ENV_KEYS = Object.keys(envSchema.shape);
+
+/**
+ * The Zendesk account's base URL: ZENDESK_API_URL when set (a fake or a proxy), else
+ * https://<ZENDESK_SUBDOMAIN>.zendesk.com; null when neither is set. The API lives under /api/v2,
+ * the agent's ticket page under /agent/tickets/<id>.
+ */
+export function zendeskBaseUrl(env: Pick<Env, 'ZENDESK_API_URL' | 'ZENDESK_SUBDOMAIN'>): string | null {
+  if (env.ZENDESK_API_URL) return env.ZENDESK_API_URL.replace(/\/+$/, '');
+  return env.ZENDESK_SUBDOMAIN ? `https://${env.ZENDESK_SUBDOMAIN}.zendesk.com` : null;
+}

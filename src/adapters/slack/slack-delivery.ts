@@ -5,6 +5,7 @@ import { categoryLabel } from '../../core/routing/describe-routing.js';
 import { untrustedInline } from './mrkdwn.js';
 import type { SlackApi, SlackMessageRef } from './slack-api.js';
 import { slackRenderers as render } from './slack-blocks.js';
+import { ticketRef } from './slack-blocks-parts.js';
 import type { CardView, DigestItem, SlackMessage } from './slack-views.js';
 
 /**
@@ -141,8 +142,7 @@ export class SlackDelivery {
   async digestLine(item: OutboxItem): Promise<string> {
     if (item.k === 'raw') return item.line;
     const view = await this.viewOf(item.t);
-    const link = this.ticketUrl(item.t);
-    const ticket = link ? `<${link}|#${item.t}>` : `#${item.t}`;
+    const ticket = ticketRef(item.t, this.ticketUrl(item.t));
     if (!view) return `${ticket} (no longer tracked)`;
     const subject = view.brief ? ` ${untrustedInline(view.brief.subject, 80)}` : '';
     const what = item.k === 'card' || item.k === 'parent' ? `${categoryLabel(view.loop.category)}, ${view.loop.tier}, ${view.loop.stage}` : describeEffect(item.fx);

@@ -1,5 +1,5 @@
 import { isValidSlackRequest, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
-import { readBody, sendJson, type Route } from '../../app/http-route.js';
+import { headerOf, readBodyOrRefuse, sendJson, type Route } from '../../app/http-route.js';
 import type { Logger, SlackMetrics } from '../../app/ports.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -41,18 +41,10 @@ export class SlackRouteReceiver implements Receiver {
 
   private async handle(request: Parameters<Route['handler']>[0], response: Parameters<Route['handler']>[1]): Promise<void> {
     const { logger } = this.options;
-    const body = await readBody(request, this.options.maxBytes);
-    if (!body.ok) {
-      if (body.reason === 'aborted') return void request.destroy();
-      this.options.metrics?.request('too_large');
-      response.setHeader('connection', 'close');
-      return sendJson(response, 413, { error: `body larger than ${this.options.maxBytes} bytes` });
-    }
-    const raw = body.body.toString('utf8');
-    const header = (name: string) => {
-      const value = request.headers[name];
-      return Array.isArray(value) ? value[0] : value;
-    };
+    const body = await readBodyOrRefuse(request, response, this.options.maxBytes);
+    if (body === null) return void this.options.metrics?.request('too_large');
+    const raw = body.toString('utf8');
+    const header = (name: string) => headerOf(request, name);
     const signature = header('x-slack-signature');
     const timestamp = Number(header('x-slack-request-timestamp'));
     const now = this.options.now();

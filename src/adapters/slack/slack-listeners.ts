@@ -3,7 +3,7 @@ import type { Logger } from '../../app/ports.js';
 import { isCategoryId } from '../../core/taxonomy.js';
 import { COMMAND_USAGE, parseCommand } from './parse-command.js';
 import type { SlackApi } from './slack-api.js';
-import { slackRenderers as render } from './slack-blocks.js';
+import { slackRenderers as render, ticketIdFromBlockId } from './slack-blocks.js';
 import type { SlackDelivery } from './slack-delivery.js';
 import { ACTIONS, UPDATE_MODAL } from './slack-views.js';
 import type { SlackJob } from './slack-work.js';
@@ -116,10 +116,10 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
   });
 }
 
-/** Buttons carry the ticket id as their value; selects in their block's id ("cx_t_<ticket>"). */
+/** The ticket a card's control acts on: from its actions block's id, else a button's value. */
 function ticketOf(action: BlockElementAction): number | null {
-  const fromBlock = /^cx_t_(\d+)$/.exec(action.block_id ?? '');
-  const raw = fromBlock ? fromBlock[1] : 'value' in action && typeof action.value === 'string' ? action.value : '';
-  const id = Number(raw);
+  const fromBlock = ticketIdFromBlockId(action.block_id ?? '');
+  if (fromBlock !== null) return fromBlock;
+  const id = Number('value' in action && typeof action.value === 'string' ? action.value : '');
   return Number.isInteger(id) && id > 0 ? id : null;
 }

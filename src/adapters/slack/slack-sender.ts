@@ -96,7 +96,7 @@ export class SlackSender {
       if (waiting.length > coalesceAbove) {
         const items = waiting.slice(0, digestSize).map(parseItem);
         const lines = await Promise.all(items.map((item) => delivery.digestLine(item)));
-        const digestItems = lines.map((line, index) => ({ ticketId: ticketOf(items[index]!), line }));
+        const digestItems = lines.map((line) => ({ line }));
         // Only what the digest lists leaves the outbox; what did not fit goes in the next one.
         const listed = await delivery.postDigest(channel, digestItems, waiting.length > items.length);
         await markDigested(items.slice(0, listed), outbox);
@@ -150,10 +150,6 @@ export class SlackSender {
 
 function parseItem(raw: string): OutboxItem {
   return JSON.parse(raw) as OutboxItem;
-}
-
-function ticketOf(item: OutboxItem): number {
-  return item.k === 'raw' ? 0 : item.t;
 }
 
 /** Tickets whose card or status message a digest stood in for get none: later edits skip them. */

@@ -36,7 +36,6 @@ export interface EscalationTargets {
 
 /** One line of a digest: a ticket and what happened to it. */
 export interface DigestItem {
-  readonly ticketId: number;
   /** Already-rendered mrkdwn for this ticket's change (renderers escape customer text in it). */
   readonly line: string;
 }

@@ -1,9 +1,10 @@
+import type { SectionBlock } from '@slack/types';
 import type { Logger, SlackOutbox } from '../../app/ports.js';
 import { applyLoopEvents, type LoopDeps } from '../../app/run-loop.js';
 import { formatLoopReport } from '../../app/format-loop-report.js';
 import type { Policy } from '../../config/policy-schema.js';
 import type { LoopHistoryEntry } from '../../core/loop/loop-history.js';
-import { loopFigures, type LoopFigures } from '../../core/loop/loop-figures.js';
+import { loopFigures, type FigureWindow, type LoopFigures } from '../../core/loop/loop-figures.js';
 import type { LoopEvent, LoopState } from '../../core/loop/loop-types.js';
 import { transition } from '../../core/loop/transition.js';
 import { escapeMrkdwn } from './mrkdwn.js';
@@ -89,10 +90,9 @@ export class SlackWorkHandler {
   /** Members of the owning team: the policy's members, its lead and user group, admins, and anyone in its channel. */
   async mayAct(user: string, loop: LoopState, channel: string | null): Promise<boolean> {
     const { policy } = this.deps;
-    if (policy.slack.admins.includes(user)) return true;
+    if (isListedFor(policy, loop.team, user)) return true;
     const team = policy.teams[loop.team];
     if (!team) return false;
-    if (team.members.includes(user) || team.escalation.lead_user_id === user) return true;
     // A press on the ticket's card in the team's channel comes from a member of that channel.
     const card = parsePostedRef((await this.deps.outbox.messages(loop.ticketId)).card);
     if (channel !== null && card && card.channel === channel && card.configured === policy.categories[loop.category].slack_channel) return true;
@@ -118,25 +118,23 @@ export class SlackWorkHandler {
     const now = this.deps.now();
     const window = { since: now - job.days * DAY, now };
     const figures = await this.figures(window.since, now);
-    const text = formatLoopReport(figures, window);
-    await this.respond(job, { text: `cxloop report, last ${job.days} days`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${text.slice(0, 2_900)}\`\`\`` } }] });
+    await this.respond(job, { text: `cxloop report, last ${job.days} days`, blocks: [reportBlock(figures, window)] });
   }
 
-  private async figures(since: number, now: number, team?: string): Promise<LoopFigures> {
-    const ids = await this.deps.histories.openedBetween(since, now);
-    let histories = await this.deps.histories.histories(ids);
-    if (team) histories = histories.filter((history) => history.at(-1)?.team === team);
-    return loopFigures(histories, { since, now });
+  /** Figures of the loops opened in the window, from their histories. */
+  private async figures(since: number, now: number): Promise<LoopFigures> {
+    return loopFigures(await this.historiesOpened(since, now), { since, now });
+  }
+
+  private async historiesOpened(since: number, now: number): Promise<LoopHistoryEntry[][]> {
+    return this.deps.histories.histories(await this.deps.histories.openedBetween(since, now));
   }
 
   /** App Home: the viewer's teams' open loops (breached first) and this week's figures. */
   async home(user: string): Promise<void> {
     const { policy } = this.deps;
     const now = this.deps.now();
-    const admin = policy.slack.admins.includes(user);
-    const teams = Object.entries(policy.teams)
-      .filter(([, team]) => admin || team.members.includes(user) || team.escalation.lead_user_id === user)
-      .map(([id]) => id);
+    const teams = Object.keys(policy.teams).filter((team) => isListedFor(policy, team, user));
     const ids = await this.deps.histories.openedBetween(now - 30 * DAY, now);
     const open: CardView[] = [];
     for (const id of ids.toReversed()) {
@@ -156,14 +154,18 @@ export class SlackWorkHandler {
     const window = { since: now - 7 * DAY, now };
     const channels = new Map<string, string>();
     for (const category of Object.values(policy.categories)) channels.set(category.slack_channel, category.team);
+    // Read once; each team's figures are over its own loops (the team of a loop's latest entry).
+    const histories = await this.historiesOpened(window.since, now);
     for (const [channel, team] of channels) {
-      const figures = await this.figures(window.since, now, team);
-      const text = formatLoopReport(figures, window);
+      const figures = loopFigures(
+        histories.filter((history) => history.at(-1)?.team === team),
+        window,
+      );
       const opened = figures.loops.opened;
       const title = `Weekly cxloop digest for team ${team}: ${opened} ${opened === 1 ? 'ticket' : 'tickets'} opened`;
       const blocks = [
         { type: 'header' as const, text: { type: 'plain_text' as const, text: title.slice(0, 150) } },
-        { type: 'section' as const, text: { type: 'mrkdwn' as const, text: `\`\`\`${text.slice(0, 2_900)}\`\`\`` } },
+        reportBlock(figures, window),
       ];
       // Outbox pacing runs on real time, whatever clock the loop runs on.
       await outbox.push(channel, JSON.stringify({ k: 'raw', text: title, blocks, line: title }), Date.now());
@@ -178,4 +180,16 @@ export class SlackWorkHandler {
     if (job.responseUrl === null) return;
     await this.deps.slack.respond(job.responseUrl, message);
   }
+}
+
+/** Admins, and a team's listed members and lead: the people the policy names for `team`. */
+function isListedFor(policy: Policy, team: string, user: string): boolean {
+  if (policy.slack.admins.includes(user)) return true;
+  const listed = policy.teams[team];
+  return listed !== undefined && (listed.members.includes(user) || listed.escalation.lead_user_id === user);
+}
+
+/** `cxloop report`'s text as a code block, cut to fit one section (3,000 characters). */
+function reportBlock(figures: LoopFigures, window: FigureWindow): SectionBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${formatLoopReport(figures, window).slice(0, 2_900)}\`\`\`` } };
 }

@@ -40,7 +40,7 @@ export class SlackWorkQueue {
 
   async add(job: SlackJob): Promise<void> {
     // BullMQ job ids may not contain ':' nor be only digits.
-    const jobId = job.kind === 'home' ? undefined : job.kind === 'weekly_digest' ? undefined : `s-${job.key.replace(/[^A-Za-z0-9._-]/g, '_')}`;
+    const jobId = 'key' in job ? `s-${job.key.replace(/[^A-Za-z0-9._-]/g, '_')}` : undefined;
     await this.queue.add(job.kind, job, { ...JOB_OPTIONS, ...(jobId ? { jobId } : {}) });
   }
 

@@ -60,7 +60,7 @@ export function startSlack(input: {
 }): SlackSurface {
   const { env, policy, logger, now, outbox } = input;
   const api = input.options?.api ?? (input.dryRun || env.SLACK_BOT_TOKEN === undefined ? new RecordingSlackApi(logger, now) : new WebSlackApi({ token: env.SLACK_BOT_TOKEN, ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}) }));
-  const delivery = new SlackDelivery({ slack: api, outbox, loops: input.loops, briefs: outbox, policy, zendeskBaseUrl: zendeskBaseUrl(env), now });
+  const delivery = new SlackDelivery({ slack: api, outbox, loops: input.loops, briefs: outbox, policy, zendeskBaseUrl: zendeskAgentUrl(env), now });
   const work = new SlackWorkQueue({ connection: input.redis, prefix: input.queuePrefix });
   const receiver = new SlackRouteReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? SLACK_DRY_RUN_SECRET, maxBytes: MAX_REQUEST_BYTES, logger, metrics: input.metrics, now });
   // Listeners use cxloop's SlackApi (recorded in a dry run), never Bolt's client: no token check at start-up.
@@ -90,7 +90,11 @@ export function startSlack(input: {
   };
 }
 
-function zendeskBaseUrl(env: Env): string | null {
+/**
+ * Where people open a ticket: the account's own subdomain first. ZENDESK_API_URL may be a proxy
+ * or a fake for the API (zendeskBaseUrl() prefers it), which is no place to send an agent.
+ */
+function zendeskAgentUrl(env: Env): string | null {
   if (env.ZENDESK_SUBDOMAIN) return `https://${env.ZENDESK_SUBDOMAIN}.zendesk.com`;
   return env.ZENDESK_API_URL ? env.ZENDESK_API_URL.replace(/\/+$/, '') : null;
 }

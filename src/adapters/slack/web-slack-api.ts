@@ -1,5 +1,6 @@
 import type { View } from '@slack/types';
 import { LogLevel, WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, WebClient } from '@slack/web-api';
+import { parseRetryAfter } from '../../app/http-route.js';
 import { SlackApiError, type SlackApi, type SlackMessageRef } from './slack-api.js';
 import type { SlackMessage } from './slack-views.js';
 
@@ -7,6 +8,8 @@ import type { SlackMessage } from './slack-views.js';
 const AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'missing_scope', 'no_permission']);
 const REQUEST_TIMEOUT_MS = 10_000;
 const RESPONSE_URL = /^https:\/\/hooks\.slack\.com\//;
+/** A rate limit without a usable Retry-After (missing, 0, or the platform error "ratelimited") waits this long. */
+const DEFAULT_RETRY_AFTER_MS = 1000;
 
 /**
  * SlackApi over @slack/web-api. Its client retries 429s by pausing every call on the client (all
@@ -53,7 +56,7 @@ export class WebSlackApi implements SlackApi {
     } catch (error) {
       throw new SlackApiError('UNAVAILABLE', `response_url: ${(error as Error).message}`, null, { cause: error });
     }
-    if (response.status === 429) throw new SlackApiError('RATE_LIMITED', 'response_url: rate limited', retryAfterMs(response.headers.get('retry-after')));
+    if (response.status === 429) throw new SlackApiError('RATE_LIMITED', 'response_url: rate limited', parseRetryAfter(response.headers.get('retry-after')) || DEFAULT_RETRY_AFTER_MS);
     if (response.status >= 500) throw new SlackApiError('UNAVAILABLE', `response_url: HTTP ${response.status}`);
     if (!response.ok) throw new SlackApiError('REJECTED', `response_url: HTTP ${response.status} (used more than 5 times, or older than 30 minutes)`);
   }
@@ -86,7 +89,7 @@ function translate(method: string, error: unknown): SlackApiError {
   if (error instanceof WebAPIRateLimitedError) return new SlackApiError('RATE_LIMITED', `${method}: rate limited`, error.retryAfter * 1000, options);
   if (error instanceof WebAPIPlatformError) {
     const code = error.data.error;
-    if (code === 'ratelimited') return new SlackApiError('RATE_LIMITED', `${method}: ratelimited`, 1000, options);
+    if (code === 'ratelimited') return new SlackApiError('RATE_LIMITED', `${method}: ratelimited`, DEFAULT_RETRY_AFTER_MS, options);
     if (AUTH_ERRORS.has(code)) return new SlackApiError('AUTH', `${method}: ${code} (check SLACK_BOT_TOKEN and the app's scopes)`, null, options);
     if (code === 'internal_error' || code === 'fatal_error' || code === 'service_unavailable') return new SlackApiError('UNAVAILABLE', `${method}: ${code}`, null, options);
     return new SlackApiError('REJECTED', `${method}: ${code}`, null, options);
@@ -97,9 +100,4 @@ function translate(method: string, error: unknown): SlackApiError {
   }
   if (error instanceof WebAPIRequestError) return new SlackApiError('UNAVAILABLE', `${method}: ${error.original.message}`, null, options);
   return new SlackApiError('UNAVAILABLE', `${method}: ${(error as Error).message}`, null, options);
-}
-
-function retryAfterMs(header: string | null): number {
-  const seconds = Number(header);
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000;
 }

@@ -1,5 +1,6 @@
 // node-zendesk is CommonJS: Node's ESM loader cannot see its named exports, only the default.
 import nodeZendesk from 'node-zendesk';
+import { parseRetryAfter } from '../../app/http-route.js';
 import { ZENDESK_BULK_LIMIT, type ExportPage, type JobStatus, type ZendeskApi } from '../../app/ports.js';
 import { ZendeskApiError } from '../../app/zendesk-api-error.js';
 import type { TicketUpdate } from '../../core/routing/route-plan.js';
@@ -8,11 +9,10 @@ import { snapshotFromRestTicket } from './parse-webhook.js';
 import { requestUrl, zendeskRequests, type ZendeskRequest } from './zendesk-requests.js';
 
 export interface NodeZendeskApiOptions {
-  readonly subdomain?: string;
+  /** https://<subdomain>.zendesk.com, or ZENDESK_API_URL (a fake or a proxy): see zendeskBaseUrl(). */
+  readonly baseUrl: string;
   readonly email: string;
   readonly token: string;
-  /** Base URL instead of https://<subdomain>.zendesk.com (ZENDESK_API_URL: a fake or a proxy). */
-  readonly apiUrl?: string;
   readonly timeoutMs?: number;
 }
 
@@ -34,8 +34,7 @@ export class NodeZendeskApi implements ZendeskApi {
   private selfId: Promise<number> | undefined;
 
   constructor(options: NodeZendeskApiOptions) {
-    const base = options.apiUrl ? options.apiUrl.replace(/\/+$/, '') : `https://${options.subdomain ?? ''}.zendesk.com`;
-    this.endpoint = `${base}/api/v2`;
+    this.endpoint = `${options.baseUrl.replace(/\/+$/, '')}/api/v2`;
     const timeoutMs = options.timeoutMs ?? 15_000;
     const client = nodeZendesk.createClient({
       username: options.email,
@@ -165,15 +164,6 @@ export function jobStatusFromWire(wire: WireJobStatus | undefined): JobStatus {
       : [],
   );
   return { status, results };
-}
-
-/** Retry-After in seconds (or an HTTP date), as milliseconds. */
-export function parseRetryAfter(value: string | null): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 /** Zendesk's error title and description, shortened; never the request (it may hold customer text). */

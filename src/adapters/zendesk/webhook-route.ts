@@ -1,4 +1,4 @@
-import { readBody, sendJson, type Route } from '../../app/http-route.js';
+import { headerOf, readBodyOrRefuse, sendJson, type Route } from '../../app/http-route.js';
 import type { EventInbox, Logger, RoutingMetrics } from '../../app/ports.js';
 import { InboxUnavailableError } from '../../app/zendesk-api-error.js';
 import { parseZendeskWebhook } from './parse-webhook.js';
@@ -36,20 +36,11 @@ export function zendeskWebhookRoute(options: WebhookRouteOptions): Route {
     path: '/webhooks/zendesk',
     async handler(request, response) {
       const receivedAt = options.now();
-      const body = await readBody(request, options.maxBytes);
-      if (!body.ok) {
-        metrics.webhook('too_large');
-        if (body.reason === 'aborted') return void request.destroy();
-        response.setHeader('connection', 'close');
-        sendJson(response, 413, { error: `body larger than ${options.maxBytes} bytes` });
-        return;
-      }
-      const header = (name: string) => {
-        const value = request.headers[name];
-        return Array.isArray(value) ? value[0] : value;
-      };
+      const rawBody = await readBodyOrRefuse(request, response, options.maxBytes);
+      if (rawBody === null) return void metrics.webhook('too_large');
+      const header = (name: string) => headerOf(request, name);
       const signature = verifyZendeskSignature({
-        rawBody: body.body,
+        rawBody,
         timestamp: header('x-zendesk-webhook-signature-timestamp'),
         signature: header('x-zendesk-webhook-signature'),
         secret: options.secret,
@@ -64,7 +55,7 @@ export function zendeskWebhookRoute(options: WebhookRouteOptions): Route {
       }
       let json: unknown;
       try {
-        json = JSON.parse(body.body.toString('utf8'));
+        json = JSON.parse(rawBody.toString('utf8'));
       } catch {
         metrics.webhook('invalid');
         sendJson(response, 400, { error: 'body is not valid JSON' });

@@ -136,7 +136,7 @@ function renderEverything(text: string): { name: string; rendered: SlackMessage 
     { name: 'escalationReply', rendered: escalationReply(view(escalated.state, { brief: brief(42, text) }), effectOf(escalated.effects, 'escalate'), TARGETS), maxBlocks: 50 },
     { name: 'reminderReply', rendered: reminderReply(view(reminded.state, { brief: brief(42, text) }), effectOf(reminded.effects, 'remind_owner')), maxBlocks: 50 },
     { name: 'incidentMessage', rendered: incidentMessage(card, { type: 'incident', text }), maxBlocks: 50 },
-    { name: 'digest', rendered: digest(text, [{ ticketId: 42, line: '<https://acme.zendesk.com/agent/tickets/42|#42> acknowledged' }]), maxBlocks: 50 },
+    { name: 'digest', rendered: digest(text, [{ line: '<https://acme.zendesk.com/agent/tickets/42|#42> acknowledged' }]), maxBlocks: 50 },
     { name: 'updateModal', rendered: updateModal(card), maxBlocks: 100 },
     { name: 'home', rendered: home({ userId: 'U0VIEWER', teams: ['billing'], open: [card], breachedTicketIds: [], week: loopFigures([], { since: T0 - 7 * 24 * HOUR, now: T0 }), now: T0 + HOUR }), maxBlocks: 100 },
   ];
@@ -406,7 +406,7 @@ describe('status channel', () => {
 
 describe('digest', () => {
   const line = (id: number) => `<https://acme.zendesk.com/agent/tickets/${id}|#${id}> acknowledged by <@U0123ABCD> · Billing issue · normal`;
-  const items = (count: number, make = line) => Array.from({ length: count }, (_, index) => ({ ticketId: index + 1, line: make(index + 1) }));
+  const items = (count: number, make = line) => Array.from({ length: count }, (_, index) => ({ line: make(index + 1) }));
   const shownLines = (message: SlackMessage) =>
     message.blocks.filter((block) => block.type === 'section').flatMap((block) => (block.type === 'section' && block.text ? block.text.text.split('\n') : []));
 
@@ -434,8 +434,8 @@ describe('digest', () => {
 
   it('cuts a long line without leaving half a link, and folds line breaks', () => {
     const message = digest('One', [
-      { ticketId: 1, line: `${'y'.repeat(480)} <https://acme.zendesk.com/agent/tickets/1|#1>` },
-      { ticketId: 2, line: 'two\nlines' },
+      { line: `${'y'.repeat(480)} <https://acme.zendesk.com/agent/tickets/1|#1>` },
+      { line: 'two\nlines' },
     ]);
     const [first, second] = shownLines(message);
     expect(first).toBe(`${'y'.repeat(480)} …`);

@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { jobStatusFromWire, NodeZendeskApi, parseRetryAfter } from '../../../src/adapters/zendesk/node-zendesk-api.js';
+import { jobStatusFromWire, NodeZendeskApi } from '../../../src/adapters/zendesk/node-zendesk-api.js';
+import { parseRetryAfter } from '../../../src/app/http-route.js';
 import { ZendeskApiError, type ZendeskErrorCode } from '../../../src/app/zendesk-api-error.js';
 import type { TicketUpdate } from '../../../src/core/routing/route-plan.js';
 
@@ -8,7 +9,7 @@ const ZENDESK = 'https://acme.zendesk.test';
 const BASIC_AUTH = `Basic ${Buffer.from('a@b.test/token:t').toString('base64')}`;
 const STAMP = Date.UTC(2026, 10, 20, 10, 0, 0);
 
-const api = (): NodeZendeskApi => new NodeZendeskApi({ email: 'a@b.test', token: 't', apiUrl: ZENDESK, timeoutMs: 100 });
+const api = (): NodeZendeskApi => new NodeZendeskApi({ email: 'a@b.test', token: 't', baseUrl: ZENDESK, timeoutMs: 100 });
 
 function update(overrides: Partial<TicketUpdate> = {}): TicketUpdate {
   return {
