@@ -37,12 +37,16 @@ export const envSchema = z
     CXLOOP_CONFIG: optionalText,
     CXLOOP_DRY_RUN: booleanFlag.optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    CXLOOP_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be the https:// address Zendesk and Slack reach cxloop at' }).optional(),
+    /** Where a dry run appends what it would have sent, as JSON lines; "off" records to the log only. */
+    CXLOOP_DRY_RUN_LOG: z.string().trim().min(1).default('.cxloop/dry-run.jsonl'),
     ZENDESK_SUBDOMAIN: z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be the subdomain only, e.g. "acme" for acme.zendesk.com')
       .optional(),
     ZENDESK_EMAIL: z.email({ error: 'must be the email address of the Zendesk API user' }).optional(),
     ZENDESK_API_TOKEN: optionalText,
+    /** One signing secret, or several separated by commas (the events webhook and the CSAT trigger webhook each have one). */
     ZENDESK_WEBHOOK_SECRET: optionalText,
     ZENDESK_API_URL: optionalUrl,
     ZENDESK_WEBHOOK_MAX_AGE: durationMs.default(5 * 60_000),

@@ -20,6 +20,7 @@ describe('parseEnv', () => {
         REDIS_URL: 'redis://127.0.0.1:6379',
         CXLOOP_REDIS_PREFIX: 'cxloop',
         LOG_LEVEL: 'info',
+        CXLOOP_DRY_RUN_LOG: '.cxloop/dry-run.jsonl',
         ZENDESK_WEBHOOK_MAX_AGE: 300_000,
         ZENDESK_WEBHOOK_MAX_BYTES: 262_144,
         ZENDESK_UPDATES_PER_MINUTE: 100,
