@@ -20,7 +20,7 @@ import { ZENDESK_TEST_SECRET, zendeskWebhookRoute } from './adapters/zendesk/web
 import { createClassifier } from './app/create-classifier.js';
 import { loopPolicyFrom } from './app/loop-policy.js';
 import type { LoopDeps } from './app/run-loop.js';
-import type { Logger, Notifier, ZendeskApi } from './app/ports.js';
+import type { CallRecorder, Logger, Notifier, ZendeskApi } from './app/ports.js';
 import { zendeskBaseUrl, type Env } from './config/env-schema.js';
 import type { Policy } from './config/policy-schema.js';
 
@@ -31,6 +31,8 @@ export interface Cxloop {
   readonly loops: RedisLoopStore;
   /** Releases the loop timers due at cxloop's clock now (tests and the scenario move an injected clock). */
   releaseDueTimers(): Promise<number>;
+  /** Jobs waiting or running in cxloop's queues plus Slack channels with something to send; 0 when idle. */
+  pendingWork(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -53,6 +55,8 @@ export interface StartOptions {
   readonly notifier?: Notifier;
   /** Slack client and sender pacing (tests and benchmarks). */
   readonly slack?: SlackOptions;
+  /** Where a dry run's Zendesk and Slack calls go (terminal, file); default: the log only. */
+  readonly recorder?: CallRecorder;
 }
 
 const DEFAULT_BATCH_THRESHOLD = 5;
@@ -104,7 +108,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
 
   const keys = createRedisKeys(env.CXLOOP_REDIS_PREFIX);
   const store = new RedisTicketStore(redis, keys);
-  const zendesk = options.zendesk ?? zendeskClientFor(env, dryRun, logger);
+  const zendesk = options.zendesk ?? zendeskClientFor(env, dryRun, logger, options.recorder);
   const queues = new ZendeskQueues({ producer: redis, prefix: keys.queuePrefix, now });
   const loops = new RedisLoopStore(redis, keys);
   const loopMetrics = createPromLoopMetrics(registry);
@@ -132,6 +136,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     metrics: createPromSlackMetrics(registry),
     now,
     ...(options.slack ? { options: options.slack } : {}),
+    ...(options.recorder ? { recorder: options.recorder } : {}),
   });
   let workers: ZendeskWorkers | undefined;
   let loopWorkers: Worker[] = [];
@@ -188,6 +193,12 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     queues,
     loops,
     releaseDueTimers: () => queues.loopTimers.releaseDue(now()),
+    async pendingWork() {
+      const busy = [queues.events, queues.routes, queues.batches, queues.timers, queues.effects, slack.work.queue];
+      const counts = await Promise.all(busy.map((queue) => queue.getJobCounts('wait', 'active', 'prioritized')));
+      const jobs = counts.reduce((sum, count) => sum + Object.values(count).reduce((a, b) => a + b, 0), 0);
+      return jobs + Object.keys(await slack.outbox.backlog()).length;
+    },
     stop() {
       stopping ??= (async () => {
         await http.close();
@@ -204,10 +215,26 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
   };
 }
 
-function zendeskClientFor(env: Env, dryRun: boolean, logger: Logger): ZendeskApi {
+function zendeskClientFor(env: Env, dryRun: boolean, logger: Logger, recorder: CallRecorder | undefined): ZendeskApi {
   const baseUrl = zendeskBaseUrl(env);
-  if (dryRun || env.ZENDESK_EMAIL === undefined || env.ZENDESK_API_TOKEN === undefined || baseUrl === null) return new RecordingZendeskApi(logger);
+  if (dryRun || env.ZENDESK_EMAIL === undefined || env.ZENDESK_API_TOKEN === undefined || baseUrl === null) return new RecordingZendeskApi(logger, recorder);
   return new NodeZendeskApi({ baseUrl, email: env.ZENDESK_EMAIL, token: env.ZENDESK_API_TOKEN });
+}
+
+/**
+ * Waits until cxloop is idle at its clock: no queued or running job, nothing for Slack, and no
+ * loop timer due (releasing those makes more work, so it loops). For the demo, tests and benchmarks
+ * that move an injected clock.
+ */
+export async function settle(app: Pick<Cxloop, 'pendingWork' | 'releaseDueTimers'>, timeoutMs = 120_000): Promise<void> {
+  for (;;) {
+    const deadline = Date.now() + timeoutMs;
+    while ((await app.pendingWork()) > 0) {
+      if (Date.now() > deadline) throw new Error(`cxloop still busy after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    if ((await app.releaseDueTimers()) === 0) return;
+  }
 }
 
 /** redis://user:pass@host:6379 -> redis://***@host:6379, for messages and logs. */

@@ -14,6 +14,23 @@ export interface Logger {
   log(level: LogLevel, message: string, fields?: Readonly<Record<string, unknown>>): void;
 }
 
+/**
+ * A call a dry run would have sent to Zendesk or Slack: `request` is exact (method, path or
+ * API method, body), `summary` the same for people (a few short lines, customer text as is).
+ */
+export interface RecordedCall {
+  readonly system: 'zendesk' | 'slack';
+  /** "PUT /api/v2/tickets/101.json", "chat.postMessage" ... */
+  readonly call: string;
+  readonly request: unknown;
+  readonly summary: readonly string[];
+}
+
+/** Where a dry run's calls go instead of the network (terminal, JSON-lines file, a demo). */
+export interface CallRecorder {
+  record(call: RecordedCall): void;
+}
+
 /** Liveness of a dependency for /healthz. */
 export interface HealthCheck {
   readonly name: string;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { runClassify } from './commands/classify.js';
 import { runConfig } from './commands/config-check.js';
+import { runDemoCommand } from './commands/demo.js';
 import { runEval } from './commands/eval.js';
 import { runReport } from './commands/report.js';
 import { runServe } from './commands/serve.js';
@@ -12,6 +13,7 @@ Usage: cxloop <command> [options]
 
 Commands:
   serve                     start the HTTP server (Zendesk webhooks, Slack, /healthz, /metrics)
+  demo                      the whole closed loop in about a minute, dry-run, nothing connected
   classify "<text>"         classify a text, or a JSON ticket on stdin, and say why
   eval <file.csv>...        measure the classifier on labeled CSV files
   config check [file]       validate a policy file and the environment
@@ -24,6 +26,7 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   serve: runServe,
+  demo: runDemoCommand,
   classify: runClassify,
   eval: runEval,
   config: runConfig,

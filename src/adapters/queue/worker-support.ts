@@ -1,4 +1,5 @@
 import { UnrecoverableError, type Job, type Worker } from 'bullmq';
+import { ticketOf } from '../../app/log-fields.js';
 import type { Logger } from '../../app/ports.js';
 
 interface PayloadSchema<T> {
@@ -19,6 +20,8 @@ export function logWorkerFailures(workers: readonly Worker[], logger: Logger): v
       logger.log(job && job.attemptsMade >= (job.opts.attempts ?? 1) ? 'error' : 'warn', 'job failed', {
         queue: worker.name,
         job: job?.name,
+        jobId: job?.id,
+        ...ticketOf(job?.data),
         attempt: job?.attemptsMade,
         error: error.message,
       }),
@@ -26,3 +29,4 @@ export function logWorkerFailures(workers: readonly Worker[], logger: Logger): v
     worker.on('error', (error) => logger.log('warn', 'worker error', { queue: worker.name, error: error.message }));
   }
 }
+

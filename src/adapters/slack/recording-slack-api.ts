@@ -1,12 +1,14 @@
 import type { View } from '@slack/types';
-import type { Logger } from '../../app/ports.js';
+import type { CallRecorder, Logger } from '../../app/ports.js';
+import { blocksToText } from './blocks-to-text.js';
 import type { SlackApi, SlackMessageRef } from './slack-api.js';
 import type { SlackMessage } from './slack-views.js';
 
 /**
- * Dry-run Slack: every call cxloop would make is logged with its method and arguments (the
- * message's fallback text and block count; `blocks` in full at debug level) and answered as Slack
- * answers a success. Message timestamps are made up, so edits and threads still line up.
+ * Dry-run Slack: every call cxloop would make goes to the recorder (its exact arguments, plus the
+ * message as a reader would see it) and is answered as Slack answers a success. Message
+ * timestamps are made up, so edits and threads still line up. Without a recorder (benchmarks)
+ * only the method and channel are logged.
  */
 export class RecordingSlackApi implements SlackApi {
   private sequence = 0;
@@ -14,38 +16,40 @@ export class RecordingSlackApi implements SlackApi {
   constructor(
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
+    private readonly recorder?: CallRecorder,
   ) {}
 
   async post(message: SlackMessage & { channel: string; threadTs?: string; broadcast?: boolean }): Promise<SlackMessageRef> {
     this.sequence += 1;
     const ts = `${Math.floor(this.now() / 1000)}.${String(this.sequence).padStart(6, '0')}`;
-    this.record('chat.postMessage', { channel: message.channel, ...(message.threadTs ? { thread_ts: message.threadTs } : {}), text: message.text }, message.blocks);
+    const thread = message.threadTs ? { thread_ts: message.threadTs, ...(message.broadcast ? { reply_broadcast: true } : {}) } : {};
+    this.record('chat.postMessage', message.threadTs ? `${message.channel} (thread${message.broadcast ? ', also to channel' : ''})` : message.channel, { channel: message.channel, ...thread, text: message.text, blocks: message.blocks }, blocksToText(message));
     // A name ("#cx-billing") stands in for the channel id Slack would return.
     return { channel: message.channel, ts };
   }
 
   async update(message: SlackMessage & SlackMessageRef): Promise<void> {
-    this.record('chat.update', { channel: message.channel, ts: message.ts, text: message.text }, message.blocks);
+    this.record('chat.update', `${message.channel} (edit)`, { channel: message.channel, ts: message.ts, text: message.text, blocks: message.blocks }, blocksToText(message));
   }
 
   async respond(_responseUrl: string, message: SlackMessage): Promise<void> {
-    this.record('response_url', { response_type: 'ephemeral', text: message.text }, message.blocks);
+    this.record('response_url', 'only the user who clicked', { response_type: 'ephemeral', text: message.text, blocks: message.blocks }, blocksToText(message));
   }
 
   async openView(_triggerId: string, view: View): Promise<void> {
-    this.record('views.open', { type: view.type, blocks: view.blocks.length });
+    this.record('views.open', view.type, { view }, blocksToText(view));
   }
 
   async publishHome(userId: string, view: View): Promise<void> {
-    this.record('views.publish', { user_id: userId, blocks: view.blocks.length });
+    this.record('views.publish', `App Home of ${userId}`, { user_id: userId, view }, blocksToText(view));
   }
 
   async usergroupMembers(): Promise<readonly string[]> {
     return [];
   }
 
-  private record(method: string, args: Record<string, unknown>, blocks?: SlackMessage['blocks']): void {
-    this.logger.log('info', `dry-run: slack ${method}`, { ...args, ...(blocks ? { blocks: blocks.length } : {}) });
-    if (blocks) this.logger.log('debug', `dry-run: slack ${method} blocks`, { blocks: JSON.stringify(blocks) });
+  private record(method: string, where: string, request: Record<string, unknown>, summary: string[]): void {
+    this.logger.log(this.recorder ? 'debug' : 'info', `dry-run: slack ${method}`, { to: where });
+    this.recorder?.record({ system: 'slack', call: `${method} ${where}`, request: { method, ...request }, summary });
   }
 }

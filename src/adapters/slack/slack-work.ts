@@ -1,6 +1,7 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { z } from 'zod';
 import type { Logger } from '../../app/ports.js';
+import { ticketOf } from '../../app/log-fields.js';
 import { CATEGORY_IDS } from '../../core/taxonomy.js';
 
 /**
@@ -65,7 +66,7 @@ export function startSlackWorker(options: { connection: ConnectionOptions; prefi
     },
     { connection: options.connection, prefix: options.prefix, concurrency: 8 },
   );
-  worker.on('failed', (job, error) => options.logger.log('warn', 'slack job failed', { kind: job?.name, attempts: job?.attemptsMade, error: error.message }));
+  worker.on('failed', (job, error) => options.logger.log('warn', 'slack job failed', { kind: job?.name, jobId: job?.id, ...ticketOf(job?.data), attempts: job?.attemptsMade, error: error.message }));
   worker.on('error', (error) => options.logger.log('warn', 'slack worker error', { error: error.message }));
   return worker;
 }

@@ -2,7 +2,7 @@ import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Route } from '../../app/http-route.js';
-import type { LoopStore, Logger, Notifier, SlackMetrics, SlackOutbox, TicketBriefs } from '../../app/ports.js';
+import type { CallRecorder, LoopStore, Logger, Notifier, SlackMetrics, SlackOutbox, TicketBriefs } from '../../app/ports.js';
 import type { LoopDeps } from '../../app/run-loop.js';
 import type { Env } from '../../config/env-schema.js';
 import type { Policy } from '../../config/policy-schema.js';
@@ -57,9 +57,11 @@ export function startSlack(input: {
   metrics: SlackMetrics;
   now: () => number;
   options?: SlackOptions;
+  /** A dry run's calls go here (terminal, file). */
+  recorder?: CallRecorder;
 }): SlackSurface {
   const { env, policy, logger, now, outbox } = input;
-  const api = input.options?.api ?? (input.dryRun || env.SLACK_BOT_TOKEN === undefined ? new RecordingSlackApi(logger, now) : new WebSlackApi({ token: env.SLACK_BOT_TOKEN, ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}) }));
+  const api = input.options?.api ?? (input.dryRun || env.SLACK_BOT_TOKEN === undefined ? new RecordingSlackApi(logger, now, input.recorder) : new WebSlackApi({ token: env.SLACK_BOT_TOKEN, ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}) }));
   const delivery = new SlackDelivery({ slack: api, outbox, loops: input.loops, briefs: outbox, policy, zendeskBaseUrl: zendeskAgentUrl(env), now });
   const work = new SlackWorkQueue({ connection: input.redis, prefix: input.queuePrefix });
   const receiver = new SlackRouteReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? SLACK_DRY_RUN_SECRET, maxBytes: MAX_REQUEST_BYTES, logger, metrics: input.metrics, now });

@@ -1,18 +1,23 @@
-import type { ExportPage, JobStatus, Logger, ZendeskApi } from '../../app/ports.js';
+import type { CallRecorder, ExportPage, JobStatus, Logger, ZendeskApi } from '../../app/ports.js';
 import { ZendeskApiError } from '../../app/zendesk-api-error.js';
 import type { TicketUpdate } from '../../core/routing/route-plan.js';
 import type { TicketSnapshot } from '../../core/ticket-event.js';
+import { describeRequest, requestLine } from './describe-request.js';
 import { zendeskRequests, type ZendeskRequest } from './zendesk-requests.js';
 
 /**
- * Dry-run Zendesk: every write cxloop would send is recorded (logged with its exact body) and
- * answered as Zendesk would answer a success; reads that need a real account answer "nothing".
+ * Dry-run Zendesk: every call cxloop would send goes to the recorder (exact body, plus a summary
+ * for people) and is answered as Zendesk would answer a success; reads that need a real account
+ * answer "nothing". Without a recorder (benchmarks) only the request line is logged.
  */
 export class RecordingZendeskApi implements ZendeskApi {
   /** Ticket ids per recorded update_many job; a dry run is one process, so memory is enough. */
   private readonly jobs = new Map<string, readonly number[]>();
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly recorder?: CallRecorder,
+  ) {}
 
   async currentUserId(): Promise<null> {
     return null;
@@ -57,9 +62,8 @@ export class RecordingZendeskApi implements ZendeskApi {
   }
 
   private record(request: ZendeskRequest): void {
-    this.logger.log('info', 'dry-run: Zendesk call recorded, not sent', {
-      request: `${request.method} /api/v2/${request.path.join('/')}.json`,
-      body: request.body,
-    });
+    const call = requestLine(request);
+    this.logger.log(this.recorder ? 'debug' : 'info', 'dry-run: Zendesk call recorded, not sent', { request: call });
+    this.recorder?.record({ system: 'zendesk', call, request: { method: request.method, path: `/api/v2/${request.path.join('/')}.json`, ...(request.query ? { query: request.query } : {}), ...(request.body === undefined ? {} : { body: request.body }) }, summary: describeRequest(request) });
   }
 }

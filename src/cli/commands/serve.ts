@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
+import { DryRunRecorder } from '../../adapters/log/dry-run-recorder.js';
 import { JsonLogger } from '../../adapters/log/json-logger.js';
 import { parseEnv } from '../../config/env-schema.js';
 import { describeProblems } from '../../config/format-issues.js';
-import { startCxloop } from '../../main.js';
+import { isDryRun, startCxloop, type Cxloop } from '../../main.js';
 import { CliError, type CliIo } from '../io.js';
 import { loadPolicyOrFail, policyPathOf } from '../load-policy-or-fail.js';
 
@@ -13,6 +14,8 @@ all state is in Redis, so any number of each can run side by side. Settings come
 environment (.env in the working directory is read if present); see .env.example.`;
 
 const ROLES = ['all', 'web', 'worker'] as const;
+/** A shutdown that has not finished draining by then is cut short (exit 1). */
+const SHUTDOWN_TIMEOUT_MS = 30_000;
 
 export async function runServe(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
@@ -30,28 +33,61 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
   const path = policyPathOf(values.config, io.env);
   const policy = await loadPolicyOrFail(path);
   const logger = new JsonLogger(parsed.env.LOG_LEVEL, (line) => io.stdout.write(line));
+  const recordTo = parsed.env.CXLOOP_DRY_RUN_LOG === 'off' ? null : parsed.env.CXLOOP_DRY_RUN_LOG;
+  const recorder = isDryRun(parsed.env) ? new DryRunRecorder({ file: recordTo, terminal: (text) => io.stderr.write(text), logger }) : undefined;
   let app;
   try {
-    app = await startCxloop({ env: parsed.env, policy, logger, role, ...(values.host ? { host: values.host } : {}) });
+    app = await startCxloop({ env: parsed.env, policy, logger, role, ...(values.host ? { host: values.host } : {}), ...(recorder ? { recorder } : {}) });
   } catch (error) {
+    await recorder?.close();
     throw new CliError((error as Error).message, 1, { cause: error });
   }
-  io.stderr.write(
-    [
-      `cxloop listening on ${app.http.url}  (role ${role}, policy ${path})`,
-      app.dryRun
-        ? 'DRY-RUN: no Zendesk/Slack credentials, nothing is sent. To go live set ZENDESK_SUBDOMAIN, ZENDESK_EMAIL, ZENDESK_API_TOKEN, ZENDESK_WEBHOOK_SECRET, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET in .env (see .env.example).'
-        : 'LIVE: connected to Zendesk and Slack.',
-      '',
-    ].join('\n'),
-  );
-  await new Promise<void>((resolve) => {
+  io.stderr.write(banner(app, role, path, recordTo));
+  const code = await untilSignalled(app, io);
+  await recorder?.close();
+  return code;
+}
+
+function banner(app: Cxloop, role: string, policyPath: string, recordTo: string | null): string {
+  const mode = app.dryRun
+    ? [
+        `DRY-RUN: nothing is sent to Zendesk or Slack; every call cxloop would make is shown below${recordTo ? ` and appended to ${recordTo} (JSON lines)` : ''}.`,
+        'To go live set ZENDESK_SUBDOMAIN, ZENDESK_EMAIL, ZENDESK_API_TOKEN, ZENDESK_WEBHOOK_SECRET, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET in .env',
+        '(see .env.example and README "Going live"; `cxloop doctor` checks them). `npm run demo` shows the whole loop in a minute.',
+      ]
+    : ['LIVE: connected to Zendesk and Slack.'];
+  return [`cxloop listening on ${app.http.url}  (role ${role}, policy ${policyPath})`, ...mode, ''].join('\n');
+}
+
+/**
+ * Runs until SIGTERM or SIGINT, then shuts down gracefully: stop accepting requests, let running
+ * jobs finish, close Redis. A second signal, or a drain longer than 30 s, exits at once (code 1);
+ * unfinished jobs are retried by the next worker (BullMQ keeps them), so nothing is lost.
+ */
+function untilSignalled(app: Cxloop, io: CliIo): Promise<number> {
+  return new Promise<number>((resolve) => {
+    let signalled = false;
     const shutdown = (signal: string): void => {
-      io.stderr.write(`${signal}: shutting down\n`);
-      app.stop().then(resolve, resolve);
+      if (signalled) {
+        io.stderr.write(`${signal} again: stopping without waiting for running jobs\n`);
+        process.exit(1);
+      }
+      signalled = true;
+      io.stderr.write(`${signal}: shutting down (no new requests; waiting for running jobs, at most ${SHUTDOWN_TIMEOUT_MS / 1000} s; ${signal} again to stop now)\n`);
+      const timer = setTimeout(() => {
+        io.stderr.write(`shutdown still waiting after ${SHUTDOWN_TIMEOUT_MS / 1000} s: stopping; unfinished jobs will be retried\n`);
+        process.exit(1);
+      }, SHUTDOWN_TIMEOUT_MS);
+      timer.unref();
+      app.stop().then(
+        () => resolve(0),
+        (error: Error) => {
+          io.stderr.write(`shutdown failed: ${error.message}\n`);
+          resolve(1);
+        },
+      );
     };
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
   });
-  return 0;
 }

@@ -1,0 +1,106 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli/main.js';
+import { DEMO_TICKETS } from '../../../src/cli/demo/demo-script.js';
+import { runDemo, type DemoResult } from '../../../src/cli/demo/run-demo.js';
+import { parseEnv, type Env } from '../../../src/config/env-schema.js';
+import { loadPolicyFile } from '../../../src/config/load-policy.js';
+import type { Policy } from '../../../src/config/policy-schema.js';
+import { fakeIo } from '../../support/fake-io.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+interface Record {
+  at: string;
+  system: 'zendesk' | 'slack';
+  call: string;
+  request: { method: string; path?: string; channel?: string; thread_ts?: string; text?: string; blocks?: unknown[]; body?: { ticket?: { group_id?: number; tags?: string[]; comment?: { body: string; public: boolean } } } };
+}
+
+describe('cxloop demo, end to end on the real endpoints, Redis and workers', () => {
+  const start = Date.parse('2026-11-23T09:00:00Z');
+  const file = join(mkdtempSync(join(tmpdir(), 'cxloop-demo-')), 'demo.jsonl');
+  let out = '';
+  let result: DemoResult;
+  let records: Record[];
+  let policy: Policy;
+
+  beforeAll(async () => {
+    const loaded = await loadPolicyFile();
+    if (!loaded.ok) throw new Error('shipped policy invalid');
+    policy = loaded.policy;
+    const parsed = parseEnv({ REDIS_URL });
+    if (!parsed.ok) throw new Error('env');
+    const env: Env = parsed.env;
+    result = await runDemo({ env, policy, out: (text) => (out += text), stepDelayMs: 0, recordFile: file, logger: { log: () => undefined }, start });
+    records = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record);
+  }, 120_000);
+
+  const slackTexts = (where: (record: Record) => boolean) => records.filter((record) => record.system === 'slack' && where(record)).map((record) => record.request.text ?? '');
+
+  it('routes every sample ticket to its category and verifies each loop at the end', () => {
+    expect(result.tickets).toEqual(DEMO_TICKETS.map((ticket) => ({ id: ticket.id, expected: ticket.expected, category: ticket.expected, stage: 'verified' })));
+    for (const ticket of DEMO_TICKETS) {
+      const write = records.find((record) => record.call === `PUT /api/v2/tickets/${ticket.id}.json` && record.request.body?.ticket?.tags);
+      expect(write?.request.body?.ticket?.tags).toEqual(expect.arrayContaining([`cxloop_${ticket.expected}`]));
+      expect(write?.request.body?.ticket?.group_id).toEqual(expect.any(Number));
+      expect(write?.request.body?.ticket?.comment?.public).toBe(false);
+    }
+    expect(slackTexts((record) => record.request.channel === policy.slack.status_channel && record.request.thread_ts !== undefined).filter((text) => /verified/i.test(text))).toHaveLength(DEMO_TICKETS.length);
+  });
+
+  it('posts each ticket card in its team channel and the incident in the incident channel', () => {
+    for (const ticket of DEMO_TICKETS) {
+      const channel = policy.categories[ticket.expected].slack_channel;
+      const card = records.find((record) => record.call === `chat.postMessage ${channel}` && JSON.stringify(record.request.blocks ?? []).includes(`"cx_t_${ticket.id}"`));
+      expect(card, `card of #${ticket.id} in ${channel}`).toBeDefined();
+    }
+    expect(slackTexts((record) => record.request.channel === policy.slack.incident_channel).join('\n')).toContain('#1001');
+  });
+
+  it('reminds, escalates up the ladder to the lead, and publishes automatic updates with a revised ETA', () => {
+    expect(slackTexts(() => true).some((text) => text.includes('Reminder:') && text.includes('#1001'))).toBe(true);
+    expect(slackTexts((record) => record.request.channel === 'U0DEMOOMAR').join('\n')).toContain('Escalation level 2 for ticket #1002');
+    expect(slackTexts((record) => record.request.channel === '#cx-escalations').join('\n')).toContain('#1002');
+    expect(result.figures.escalations.total).toBeGreaterThanOrEqual(3);
+    const automatic = records.filter((record) => record.call.startsWith(`chat.postMessage ${policy.slack.status_channel} (thread`) && /overdue|automatic/i.test(JSON.stringify(record.request.blocks)) && /ETA/.test(JSON.stringify(record.request.blocks)));
+    expect(automatic.length).toBeGreaterThan(0);
+    expect(out).toContain('── Slack: Ana (engineering) clicks "Acknowledge" on #1001');
+  });
+
+  it('notes the Slack click in Zendesk, and follows up the detractor rating with the owner', () => {
+    expect(slackTexts(() => true).some((text) => text.includes('#1002') && /rated it bad/.test(text))).toBe(true);
+    expect(result.figures.detractorFollowUps.done).toMatchObject({ count: 1, of: 1 });
+    expect(records.some((record) => record.call === 'PUT /api/v2/tickets/1002.json' && record.request.body?.ticket?.comment?.body === 'Acknowledged in Slack by <U0DEMOBEN>.')).toBe(true);
+  });
+
+  it('ends with the report and leaves no Redis keys behind', async () => {
+    expect(out).toContain('cxloop report: loops opened');
+    expect(out).toMatch(/Loops: 6 opened/);
+    const redis = new Redis(REDIS_URL);
+    try {
+      const [, keys] = await redis.scan('0', 'MATCH', `${result.prefix}*`, 'COUNT', 10_000);
+      expect(keys).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
+
+describe('cxloop demo command', () => {
+  it('refuses a bad --step-ms with usage exit code 2', async () => {
+    const io = fakeIo({ env: { REDIS_URL } });
+    expect(await runCli(['demo', '--step-ms', 'soon'], io)).toBe(2);
+    expect(io.err()).toContain('--step-ms must be a whole number');
+  });
+
+  it('says plainly that the demo needs Redis when none answers', async () => {
+    const io = fakeIo({ env: { REDIS_URL: 'redis://127.0.0.1:1' } });
+    expect(await runCli(['demo', '--fast', '--record', 'off'], io)).toBe(1);
+    expect(io.err()).toContain('cannot connect to Redis at redis://127.0.0.1:1');
+    expect(io.err()).toContain('the demo needs a local Redis');
+  });
+});
