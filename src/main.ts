@@ -172,7 +172,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
   if (role !== 'worker') {
     routes.push(
       zendeskWebhookRoute({
-        secret: env.ZENDESK_WEBHOOK_SECRET ?? ZENDESK_TEST_SECRET,
+        secrets: (env.ZENDESK_WEBHOOK_SECRET ?? ZENDESK_TEST_SECRET).split(','),
         maxAgeMs: env.ZENDESK_WEBHOOK_MAX_AGE,
         maxBytes: env.ZENDESK_WEBHOOK_MAX_BYTES,
         inbox: queues.inbox,

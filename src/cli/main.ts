@@ -3,6 +3,7 @@ import { runClassify } from './commands/classify.js';
 import { runConfig } from './commands/config-check.js';
 import { runDemoCommand } from './commands/demo.js';
 import { runEval } from './commands/eval.js';
+import { runInstall } from './commands/install.js';
 import { runReport } from './commands/report.js';
 import { runServe } from './commands/serve.js';
 import { CliError, processIo, type CliIo } from './io.js';
@@ -18,6 +19,7 @@ Commands:
   eval <file.csv>...        measure the classifier on labeled CSV files
   config check [file]       validate a policy file and the environment
   report [--since 7d]       closed-loop figures from the loops' history (--json for JSON)
+  install zendesk [--url]   set up cxloop's Zendesk webhooks and CSAT trigger (--dry-run to preview)
   help                      this text
 
 Run "cxloop <command> --help" for a command's options.`;
@@ -31,6 +33,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   eval: runEval,
   config: runConfig,
   report: runReport,
+  install: runInstall,
 };
 
 /** Runs one command and returns its exit code; expected failures are one clear line on stderr. */

@@ -16,9 +16,39 @@ export interface NodeZendeskApiOptions {
   readonly timeoutMs?: number;
 }
 
-interface RawResponse {
+export interface RawResponse {
   readonly response: { readonly status: number; readonly headers: { get(name: string): string | null } };
   readonly result: unknown;
+}
+
+export interface ZendeskTransporter {
+  request(method: string, uri: string, body?: unknown): Promise<RawResponse>;
+}
+
+/**
+ * node-zendesk's transporter (auth, user agent, JSON) on global fetch with a timeout, throwing the
+ * original exception so the status survives. `tickets` appends .json to paths; `webhooks` does
+ * not (the Webhooks API has no .json suffix).
+ */
+export function createZendeskTransporter(options: { endpoint: string; email: string; token: string; timeoutMs: number }, resource: 'tickets' | 'webhooks'): ZendeskTransporter {
+  const { timeoutMs } = options;
+  const client = nodeZendesk.createClient({
+    username: options.email,
+    token: options.token,
+    endpointUri: options.endpoint,
+    throwOriginalException: true,
+    transportConfig: {
+      transportFn: (uri: string, init: { method: string; headers: Record<string, string>; body?: string }) =>
+        fetch(uri, { method: init.method, headers: init.headers, body: init.body ?? null, signal: AbortSignal.timeout(timeoutMs) }),
+      responseAdapter: (response: Response) => ({
+        json: () => response.json(),
+        status: response.status,
+        statusText: response.statusText,
+        headers: { get: (name: string) => response.headers.get(name) },
+      }),
+    },
+  });
+  return client[resource].transporter as unknown as ZendeskTransporter;
 }
 
 /**
@@ -30,29 +60,12 @@ interface RawResponse {
  */
 export class NodeZendeskApi implements ZendeskApi {
   private readonly endpoint: string;
-  private readonly transporter: { request(method: string, uri: string, body?: unknown): Promise<RawResponse> };
+  private readonly transporter: ZendeskTransporter;
   private selfId: Promise<number> | undefined;
 
   constructor(options: NodeZendeskApiOptions) {
     this.endpoint = `${options.baseUrl.replace(/\/+$/, '')}/api/v2`;
-    const timeoutMs = options.timeoutMs ?? 15_000;
-    const client = nodeZendesk.createClient({
-      username: options.email,
-      token: options.token,
-      endpointUri: this.endpoint,
-      throwOriginalException: true,
-      transportConfig: {
-        transportFn: (uri: string, init: { method: string; headers: Record<string, string>; body?: string }) =>
-          fetch(uri, { method: init.method, headers: init.headers, body: init.body ?? null, signal: AbortSignal.timeout(timeoutMs) }),
-        responseAdapter: (response: Response) => ({
-          json: () => response.json(),
-          status: response.status,
-          statusText: response.statusText,
-          headers: { get: (name: string) => response.headers.get(name) },
-        }),
-      },
-    });
-    this.transporter = client.tickets.transporter as unknown as NodeZendeskApi['transporter'];
+    this.transporter = createZendeskTransporter({ endpoint: this.endpoint, email: options.email, token: options.token, timeoutMs: options.timeoutMs ?? 15_000 }, 'tickets');
   }
 
   currentUserId(): Promise<number> {

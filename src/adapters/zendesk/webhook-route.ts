@@ -2,7 +2,7 @@ import { headerOf, readBodyOrRefuse, sendJson, type Route } from '../../app/http
 import type { EventInbox, Logger, RoutingMetrics } from '../../app/ports.js';
 import { InboxUnavailableError } from '../../app/zendesk-api-error.js';
 import { parseZendeskWebhook } from './parse-webhook.js';
-import { verifyZendeskSignature } from './verify-signature.js';
+import { usableSecrets, verifyZendeskSignature } from './verify-signature.js';
 
 /**
  * Zendesk signs "Test webhook" requests for webhooks not yet created with this published secret
@@ -12,7 +12,8 @@ import { verifyZendeskSignature } from './verify-signature.js';
 export const ZENDESK_TEST_SECRET = 'dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==';
 
 export interface WebhookRouteOptions {
-  readonly secret: string;
+  /** The signing secrets of cxloop's webhooks (blank entries are ignored); a signature made with any of them is accepted. */
+  readonly secrets: readonly string[];
   readonly maxAgeMs: number;
   readonly maxBytes: number;
   readonly inbox: EventInbox;
@@ -31,6 +32,8 @@ const RETRY_AFTER_SECONDS = '10';
  */
 export function zendeskWebhookRoute(options: WebhookRouteOptions): Route {
   const { metrics, logger } = options;
+  const secrets = usableSecrets(options.secrets);
+  if (secrets.length === 0) throw new Error('ZENDESK_WEBHOOK_SECRET holds no secret (only commas or spaces): set the signing secrets of cxloop\'s webhooks, comma-separated');
   return {
     method: 'POST',
     path: '/webhooks/zendesk',
@@ -43,7 +46,7 @@ export function zendeskWebhookRoute(options: WebhookRouteOptions): Route {
         rawBody,
         timestamp: header('x-zendesk-webhook-signature-timestamp'),
         signature: header('x-zendesk-webhook-signature'),
-        secret: options.secret,
+        secrets,
         now: receivedAt,
         maxAgeMs: options.maxAgeMs,
       });

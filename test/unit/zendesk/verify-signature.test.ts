@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signZendeskPayload, verifyZendeskSignature, type SignatureInput } from '../../../src/adapters/zendesk/verify-signature.js';
+import { signZendeskPayload, usableSecrets, verifyZendeskSignature, type SignatureInput } from '../../../src/adapters/zendesk/verify-signature.js';
 
 const NOW = Date.UTC(2026, 10, 20, 10, 0, 0);
 const MINUTE = 60_000;
@@ -19,7 +19,7 @@ function input(overrides: Partial<SignatureInput> = {}): SignatureInput {
     rawBody: Buffer.from(BODY),
     timestamp: TIMESTAMP,
     signature: signWith(SECRET),
-    secret: SECRET,
+    secrets: [SECRET],
     now: NOW,
     maxAgeMs: MAX_AGE,
     ...overrides,
@@ -77,5 +77,47 @@ describe('verifyZendeskSignature', () => {
     expect(() => (result = verifyZendeskSignature(given))).not.toThrow();
     expect(result?.ok).toBe(ok);
     if (reason) expect(result).toEqual({ ok: false, reason: expect.stringMatching(reason) });
+  });
+});
+
+describe('verifyZendeskSignature with several secrets (ZENDESK_WEBHOOK_SECRET="a,b")', () => {
+  const OTHER = 'c2Vjb25kLXdlYmhvb2stc2VjcmV0';
+  const cases: Array<{ name: string; secrets: string[]; signedWith: string; ok: boolean; reason?: RegExp }> = [
+    { name: 'signed with the first secret', secrets: [SECRET, OTHER], signedWith: SECRET, ok: true },
+    { name: 'signed with the second secret', secrets: [SECRET, OTHER], signedWith: OTHER, ok: true },
+    { name: 'signed with neither', secrets: [SECRET, OTHER], signedWith: 'third-secret', ok: false, reason: /does not match/ },
+    { name: 'blank entries (",,") are ignored', secrets: ['', SECRET, '', '  ', OTHER, ''], signedWith: OTHER, ok: true },
+    { name: 'spaces around an entry ("a, b") are ignored', secrets: [` ${SECRET}`, ` ${OTHER} `], signedWith: OTHER, ok: true },
+    { name: 'a blank entry never matches a signature made with an empty key', secrets: [SECRET, ''], signedWith: '', ok: false, reason: /does not match/ },
+    { name: 'only blank entries', secrets: ['', ' '], signedWith: '', ok: false, reason: /no signing secret configured/ },
+    { name: 'no secrets', secrets: [], signedWith: SECRET, ok: false, reason: /no signing secret configured/ },
+  ];
+
+  it.each(cases)('$name -> ok: $ok', ({ secrets, signedWith, ok, reason }) => {
+    const result = verifyZendeskSignature(input({ secrets, signature: signWith(signedWith) }));
+    expect(result.ok).toBe(ok);
+    if (reason) expect(result).toEqual({ ok: false, reason: expect.stringMatching(reason) });
+  });
+
+  it('still checks the timestamp window and the body with several secrets', () => {
+    const stale = iso(NOW - 6 * MINUTE);
+    expect(verifyZendeskSignature(input({ secrets: [SECRET, OTHER], timestamp: stale, signature: signWith(OTHER, stale) }))).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/outside the accepted window/),
+    });
+    const tampered = verifyZendeskSignature(input({ secrets: [SECRET, OTHER], signature: signWith(OTHER), rawBody: Buffer.from(`${BODY} `) }));
+    expect(tampered.ok).toBe(false);
+  });
+});
+
+describe('usableSecrets', () => {
+  it.each([
+    { value: 'a', expected: ['a'] },
+    { value: 'a,b', expected: ['a', 'b'] },
+    { value: 'a,,b', expected: ['a', 'b'] },
+    { value: ' a , b ,', expected: ['a', 'b'] },
+    { value: ',,', expected: [] },
+  ])('"$value" -> $expected', ({ value, expected }) => {
+    expect(usableSecrets(value.split(','))).toEqual(expected);
   });
 });

@@ -1,0 +1,114 @@
+import { planTrigger, planWebhook, type TriggerPlan, type WebhookPlan } from './plan-zendesk-install.js';
+import type { ZendeskAdminApi } from './zendesk-admin-api.js';
+import { csatTriggerDefinition, zendeskWebhookDefinitions, type TriggerDefinition, type WebhookDefinition } from './zendesk-install-definitions.js';
+
+export interface InstallZendeskOptions {
+  /** https://cxloop.example.com, no trailing slash. */
+  readonly publicUrl: string;
+  /** Prefix of the webhook names and the trigger title ("cxloop"). */
+  readonly name: string;
+  /** Only changes the wording of progress lines; the api decides whether writes are sent. */
+  readonly dryRun: boolean;
+}
+
+export interface InstallStep {
+  readonly kind: 'webhook' | 'trigger';
+  readonly name: string;
+  readonly outcome: 'created' | 'updated' | 'unchanged';
+  readonly id: string;
+  readonly changes: readonly string[];
+}
+
+export interface InstallResult {
+  readonly steps: readonly InstallStep[];
+  /** Signing secrets of the events webhook and the CSAT webhook, in that order. */
+  readonly secrets: readonly string[];
+}
+
+/** The account holds something cxloop must not change by itself (see the message). */
+export class ZendeskInstallBlockedError extends Error {
+  override readonly name = 'ZendeskInstallBlockedError';
+  readonly code = 'ZENDESK_INSTALL_BLOCKED';
+}
+
+/**
+ * Makes the account match the definitions: both webhooks, then the CSAT trigger pointing at the
+ * CSAT webhook's id, then reads both signing secrets. Idempotent: what already matches is left
+ * alone, so a second run writes nothing. Progress lines never contain a secret.
+ */
+export async function installZendesk(api: ZendeskAdminApi, options: InstallZendeskOptions, progress: (line: string) => void): Promise<InstallResult> {
+  const definitions = zendeskWebhookDefinitions(options.publicUrl, options.name);
+  const existing = await api.listWebhooks(options.name);
+  const planned = [definitions.events, definitions.csat].map((definition) => ({ definition, plan: planWebhook(definition, existing) }));
+  for (const { plan } of planned) {
+    if (plan.action === 'blocked') throw new ZendeskInstallBlockedError(plan.reason);
+  }
+  const webhookSteps: InstallStep[] = [];
+  for (const { definition, plan } of planned) webhookSteps.push(await applyWebhook(api, definition, plan, options.dryRun, progress));
+  const [events, csat] = webhookSteps as [InstallStep, InstallStep];
+  const trigger = csatTriggerDefinition(csat.id, options.name);
+  const triggerStep = await applyTrigger(api, trigger, planTrigger(trigger, await api.searchTriggers(options.name)), options.dryRun, progress);
+  const secrets = [await api.signingSecret(events.id), await api.signingSecret(csat.id)];
+  return { steps: [...webhookSteps, triggerStep], secrets };
+}
+
+async function applyWebhook(
+  api: ZendeskAdminApi,
+  definition: WebhookDefinition,
+  plan: WebhookPlan,
+  dryRun: boolean,
+  progress: (line: string) => void,
+): Promise<InstallStep> {
+  const label = `webhook ${definition.name}`;
+  warnDuplicates(label, plan, progress);
+  let step: InstallStep;
+  if (plan.action === 'create') {
+    step = { kind: 'webhook', name: definition.name, outcome: 'created', id: await api.createWebhook(definition), changes: [] };
+  } else if (plan.action === 'update') {
+    await api.updateWebhook(plan.id, definition);
+    step = { kind: 'webhook', name: definition.name, outcome: 'updated', id: plan.id, changes: plan.changes };
+  } else if (plan.action === 'unchanged') {
+    step = { kind: 'webhook', name: definition.name, outcome: 'unchanged', id: plan.id, changes: [] };
+  } else {
+    throw new ZendeskInstallBlockedError(plan.reason);
+  }
+  progress(describeStep(label, step, dryRun));
+  return step;
+}
+
+async function applyTrigger(
+  api: ZendeskAdminApi,
+  definition: TriggerDefinition,
+  plan: TriggerPlan,
+  dryRun: boolean,
+  progress: (line: string) => void,
+): Promise<InstallStep> {
+  const label = `trigger "${definition.title}"`;
+  warnDuplicates(label, plan, progress);
+  let step: InstallStep;
+  if (plan.action === 'create') {
+    step = { kind: 'trigger', name: definition.title, outcome: 'created', id: await api.createTrigger(definition), changes: [] };
+  } else if (plan.action === 'update') {
+    await api.updateTrigger(plan.id, definition);
+    step = { kind: 'trigger', name: definition.title, outcome: 'updated', id: plan.id, changes: plan.changes };
+  } else {
+    step = { kind: 'trigger', name: definition.title, outcome: 'unchanged', id: plan.id, changes: [] };
+  }
+  progress(describeStep(label, step, dryRun));
+  return step;
+}
+
+/** "webhook cxloop-events: updated (id 01H...): endpoint a -> b; status inactive -> active" */
+function describeStep(label: string, step: InstallStep, dryRun: boolean): string {
+  const changes = step.changes.length > 0 ? `: ${step.changes.join('; ')}` : '';
+  if (step.outcome === 'unchanged') return `${label}: unchanged (id ${step.id})`;
+  if (dryRun && step.outcome === 'created') return `${label}: would be created`;
+  if (dryRun) return `${label}: would be updated (id ${step.id})${changes}`;
+  return `${label}: ${step.outcome} (id ${step.id})${changes}`;
+}
+
+/** Only a found definition can have duplicates: several webhooks (or triggers) with its exact name. */
+function warnDuplicates(label: string, plan: WebhookPlan | TriggerPlan, progress: (line: string) => void): void {
+  if (plan.action === 'create' || plan.duplicates.length === 0) return;
+  progress(`warning: ${label} exists ${plan.duplicates.length + 1} times; cxloop manages ${plan.id} and leaves ${plan.duplicates.join(', ')} alone (delete the extra ones in Admin Center)`);
+}

@@ -1,0 +1,140 @@
+import { parseArgs } from 'node:util';
+import { DryRunZendeskAdminApi, SECRET_PLACEHOLDER } from '../../adapters/zendesk/dry-run-zendesk-admin-api.js';
+import { installZendesk, ZendeskInstallBlockedError, type InstallResult, type InstallZendeskOptions } from '../../adapters/zendesk/install-zendesk.js';
+import { NodeZendeskAdminApi } from '../../adapters/zendesk/node-zendesk-admin-api.js';
+import type { ZendeskAdminApi } from '../../adapters/zendesk/zendesk-admin-api.js';
+import type { AdminRequest } from '../../adapters/zendesk/zendesk-admin-requests.js';
+import { isZendeskError } from '../../app/zendesk-api-error.js';
+import { parseEnv, zendeskBaseUrl, type Env } from '../../config/env-schema.js';
+import { describeProblems } from '../../config/format-issues.js';
+import { CliError, type CliIo } from '../io.js';
+import { parsePublicUrl } from '../parse-public-url.js';
+
+export const INSTALL_USAGE = `Usage: cxloop install zendesk [--url <https://...>] [--dry-run] [--name cxloop] [--json]
+Creates or updates, through the Zendesk API, what cxloop needs in Zendesk: a webhook subscribed to
+ticket events, a webhook for CSAT ratings and the trigger "<name>: CSAT rating received" that calls
+it. Both webhooks point at <url>/webhooks/zendesk. Safe to run again: what already matches is left
+alone. Ends by printing the .env lines to set (ZENDESK_WEBHOOK_SECRET, CXLOOP_PUBLIC_URL).
+  --url <url>     public https address of cxloop (default: $CXLOOP_PUBLIC_URL)
+  --dry-run       change nothing: print every request it would send (reads still go to Zendesk when
+                  credentials are set; without them, the requests for a fresh account)
+  --name <name>   prefix of the webhook names and trigger title (default: cxloop)
+  --json          the outcome as JSON on stdout
+Needs ZENDESK_SUBDOMAIN (or ZENDESK_API_URL), ZENDESK_EMAIL and ZENDESK_API_TOKEN of a Zendesk admin.
+The same definitions, for setting up by hand with curl: manifests/zendesk/.`;
+
+const NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/i;
+
+export async function runInstall(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      url: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      name: { type: 'string', default: 'cxloop' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.stdout.write(`${INSTALL_USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1 || positionals[0] !== 'zendesk') throw new CliError(`say what to install: "cxloop install zendesk"\n${INSTALL_USAGE}`, 2);
+  if (!NAME.test(values.name)) throw new CliError(`--name: "${values.name}" must be 1 to 40 letters, digits, _ or - (it prefixes the webhook names)`, 2);
+  const parsed = parseEnv(io.env);
+  if (!parsed.ok) throw new CliError(`invalid environment:\n${describeProblems(parsed.problems)}`);
+  const publicUrl = publicUrlOf(values.url, parsed.env, io);
+  const dryRun = values['dry-run'];
+  const requests: AdminRequest[] = [];
+  const api = adminApiFor(parsed.env, dryRun, io, requests);
+  const progress = (line: string) => void io.stderr.write(`${line}\n`);
+  const result = await installOrExplain(api, { publicUrl, name: values.name, dryRun }, progress);
+  io.stdout.write(values.json ? `${JSON.stringify(jsonReport(result, publicUrl, dryRun, requests), null, 2)}\n` : textReport(result, publicUrl, dryRun, requests));
+  return 0;
+}
+
+/** --url wins over CXLOOP_PUBLIC_URL; either must be https (http only on a loopback host, with a warning). */
+function publicUrlOf(flag: string | undefined, env: Env, io: CliIo): string {
+  const text = flag ?? env.CXLOOP_PUBLIC_URL;
+  const source = flag !== undefined ? '--url' : 'CXLOOP_PUBLIC_URL';
+  if (text === undefined) {
+    throw new CliError('give the public https address of cxloop: --url https://cxloop.example.com (or set CXLOOP_PUBLIC_URL)', 2);
+  }
+  const parsed = parsePublicUrl(text);
+  if (!parsed.ok) throw new CliError(`${source}: ${parsed.reason}`, flag !== undefined ? 2 : 1);
+  if (parsed.warning) io.stderr.write(`warning: ${parsed.warning}\n`);
+  return parsed.url;
+}
+
+/** The live API; in a dry run, the recorder in front of it (or alone, without credentials). */
+function adminApiFor(env: Env, dryRun: boolean, io: CliIo, requests: AdminRequest[]): ZendeskAdminApi {
+  const record = (request: AdminRequest) => void requests.push(request);
+  const credentials = zendeskCredentialsOf(env);
+  if ('missing' in credentials) {
+    const missing = credentials.missing.join(', ');
+    if (!dryRun) {
+      throw new CliError(
+        `set ${missing} in .env: the Zendesk subdomain, an admin's email and an API token ` +
+          '(Admin Center > Apps and integrations > Zendesk API; token access must be enabled). Or add --dry-run to see the requests.',
+      );
+    }
+    io.stderr.write(`dry run without Zendesk credentials (${missing} not set): the requests for a fresh account\n`);
+    return new DryRunZendeskAdminApi(null, record);
+  }
+  const live = new NodeZendeskAdminApi({
+    ...credentials,
+    onRateLimited: (waitMs, label) => io.stderr.write(`Zendesk rate limit on ${label}: waiting ${Math.ceil(waitMs / 1000)} s\n`),
+  });
+  return dryRun ? new DryRunZendeskAdminApi(live, record) : live;
+}
+
+function zendeskCredentialsOf(env: Env): { baseUrl: string; email: string; token: string } | { missing: string[] } {
+  const baseUrl = zendeskBaseUrl(env);
+  const { ZENDESK_EMAIL: email, ZENDESK_API_TOKEN: token } = env;
+  if (baseUrl !== null && email !== undefined && token !== undefined) return { baseUrl, email, token };
+  return {
+    missing: [
+      ...(baseUrl === null ? ['ZENDESK_SUBDOMAIN (or ZENDESK_API_URL)'] : []),
+      ...(email === undefined ? ['ZENDESK_EMAIL'] : []),
+      ...(token === undefined ? ['ZENDESK_API_TOKEN'] : []),
+    ],
+  };
+}
+
+/** Zendesk failures and blocked plans become one plain line (exit 1). */
+async function installOrExplain(api: ZendeskAdminApi, options: InstallZendeskOptions, progress: (line: string) => void): Promise<InstallResult> {
+  try {
+    return await installZendesk(api, options, progress);
+  } catch (error) {
+    if (isZendeskError(error) || error instanceof ZendeskInstallBlockedError) throw new CliError(error.message, 1, { cause: error });
+    throw error;
+  }
+}
+
+function envLines(result: InstallResult, publicUrl: string): { ZENDESK_WEBHOOK_SECRET: string; CXLOOP_PUBLIC_URL: string } {
+  return { ZENDESK_WEBHOOK_SECRET: result.secrets.join(','), CXLOOP_PUBLIC_URL: publicUrl };
+}
+
+/** Dry run: every request in order; then, always, the .env lines (the only place secrets appear). */
+function textReport(result: InstallResult, publicUrl: string, dryRun: boolean, requests: readonly AdminRequest[]): string {
+  const lines: string[] = [];
+  if (dryRun) {
+    lines.push(requests.length === 0 ? 'Dry run: Zendesk already matches, nothing would be sent.' : `Dry run: ${requests.length} request(s) would be sent, in this order:`, '');
+    for (const request of requests) lines.push(`${request.method} ${request.path}`, JSON.stringify(request.body, null, 2), '');
+  }
+  const env = envLines(result, publicUrl);
+  const secretsNote = env.ZENDESK_WEBHOOK_SECRET.includes(SECRET_PLACEHOLDER) ? ' (secrets exist once the webhooks do: run without --dry-run)' : '';
+  lines.push(`# Set in cxloop's .env${secretsNote}:`, `ZENDESK_WEBHOOK_SECRET=${env.ZENDESK_WEBHOOK_SECRET}`, `CXLOOP_PUBLIC_URL=${env.CXLOOP_PUBLIC_URL}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function jsonReport(result: InstallResult, publicUrl: string, dryRun: boolean, requests: readonly AdminRequest[]): unknown {
+  return {
+    dryRun,
+    steps: result.steps,
+    ...(dryRun ? { requests: requests.map(({ method, path, body }) => ({ method, path, body })) } : {}),
+    env: envLines(result, publicUrl),
+  };
+}
