@@ -79,15 +79,23 @@ function untilSignalled(app: Cxloop, io: CliIo): Promise<number> {
         process.exit(1);
       }, SHUTDOWN_TIMEOUT_MS);
       timer.unref();
+      const done = (code: number): void => {
+        clearTimeout(timer);
+        process.off('SIGTERM', onTerm);
+        process.off('SIGINT', onInt);
+        resolve(code);
+      };
       app.stop().then(
-        () => resolve(0),
+        () => done(0),
         (error: Error) => {
           io.stderr.write(`shutdown failed: ${error.message}\n`);
-          resolve(1);
+          done(1);
         },
       );
     };
-    process.on('SIGTERM', () => shutdown('SIGTERM'));
-    process.on('SIGINT', () => shutdown('SIGINT'));
+    const onTerm = (): void => shutdown('SIGTERM');
+    const onInt = (): void => shutdown('SIGINT');
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
   });
 }
