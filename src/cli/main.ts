@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { runClassify } from './commands/classify.js';
 import { runConfig } from './commands/config-check.js';
 import { runDemoCommand } from './commands/demo.js';
+import { runDoctor } from './commands/doctor.js';
 import { runEval } from './commands/eval.js';
 import { runInstall } from './commands/install.js';
 import { runReport } from './commands/report.js';
@@ -20,6 +21,7 @@ Commands:
   config check [file]       validate a policy file and the environment
   report [--since 7d]       closed-loop figures from the loops' history (--json for JSON)
   install zendesk [--url]   set up cxloop's Zendesk webhooks and CSAT trigger (--dry-run to preview)
+  doctor [--json]           check config, Redis, Zendesk, Slack and the public URL; say what to fix
   help                      this text
 
 Run "cxloop <command> --help" for a command's options.`;
@@ -34,6 +36,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   config: runConfig,
   report: runReport,
   install: runInstall,
+  doctor: runDoctor,
 };
 
 /** Runs one command and returns its exit code; expected failures are one clear line on stderr. */

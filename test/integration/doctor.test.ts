@@ -1,0 +1,384 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { QUEUE_NAMES } from '../../src/adapters/queue/job-catalogue.js';
+import { runCli } from '../../src/cli/main.js';
+import { DOCTOR_CHECKS } from '../../src/cli/commands/doctor/run-doctor-checks.js';
+import type { DoctorResult } from '../../src/cli/commands/doctor/doctor-result.js';
+import { DEFAULT_POLICY_PATH } from '../../src/config/load-policy.js';
+import { CATEGORY_IDS } from '../../src/core/taxonomy.js';
+import { fakeIo } from '../support/fake-io.js';
+import { dropPrefix, REDIS_URL, uniquePrefix } from '../support/zendesk-fixtures.js';
+
+const ZENDESK_URL = 'https://acme.zendesk.test';
+const SLACK_API = 'https://slack.test';
+const PUBLIC_URL = 'https://cxloop.example.test';
+const ZENDESK_TOKEN = 'zd-token-Sup3rS3cret';
+const SLACK_TOKEN = 'xoxb-slack-Sup3rS3cret';
+const SECRETS = [ZENDESK_TOKEN, SLACK_TOKEN, 'slack-signing-Sup3rS3cret', 'whsec-one-Sup3rS3cret', 'whsec-two-Sup3rS3cret', 'redis-Sup3rS3cret'];
+const ALL_SCOPES = 'chat:write,chat:write.public,commands,usergroups:read,users:read';
+const groupOf = (index: number) => 1001 + index;
+
+/** The shipped policy with a Zendesk group per category (1001..1008) and a lead for every team. */
+function writeCompletePolicy(): string {
+  const policy = parse(readFileSync(DEFAULT_POLICY_PATH, 'utf8')) as {
+    categories: Record<string, { zendesk_group_id: number | null }>;
+    teams: Record<string, { escalation: { lead_user_id?: string } }>;
+  };
+  CATEGORY_IDS.forEach((id, index) => (policy.categories[id]!.zendesk_group_id = groupOf(index)));
+  for (const team of Object.values(policy.teams)) team.escalation.lead_user_id = 'U0LEAD0001';
+  const file = join(mkdtempSync(join(tmpdir(), 'cxloop-doctor-')), 'policy.yaml');
+  writeFileSync(file, stringify(policy));
+  return file;
+}
+
+const completePolicy = writeCompletePolicy();
+
+function liveEnv(prefix: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    REDIS_URL,
+    CXLOOP_REDIS_PREFIX: prefix,
+    CXLOOP_CONFIG: completePolicy,
+    ZENDESK_SUBDOMAIN: 'acme',
+    ZENDESK_EMAIL: 'cxloop@acme.test',
+    ZENDESK_API_TOKEN: ZENDESK_TOKEN,
+    ZENDESK_API_URL: ZENDESK_URL,
+    ZENDESK_WEBHOOK_SECRET: 'whsec-one-Sup3rS3cret,whsec-two-Sup3rS3cret',
+    SLACK_BOT_TOKEN: SLACK_TOKEN,
+    SLACK_SIGNING_SECRET: 'slack-signing-Sup3rS3cret',
+    SLACK_API_URL: `${SLACK_API}/api/`,
+    CXLOOP_PUBLIC_URL: PUBLIC_URL,
+    ...extra,
+  };
+}
+
+interface DoctorRun {
+  readonly code: number;
+  readonly out: string;
+  readonly byName: Readonly<Record<string, DoctorResult>>;
+}
+
+/** Runs `cxloop doctor --json` in-process; asserts that no secret of the environment was printed. */
+async function doctor(env: Record<string, string>, args: string[] = []): Promise<DoctorRun> {
+  const io = fakeIo({ env });
+  const code = await runCli(['doctor', '--json', ...args], io);
+  const out = io.out();
+  for (const secret of SECRETS) expect(out + io.err()).not.toContain(secret);
+  const report = JSON.parse(out) as { checks: DoctorResult[] };
+  return { code, out, byName: Object.fromEntries(report.checks.map((check) => [check.name, check])) };
+}
+
+/** The same run as text, as an admin reads it. */
+async function doctorText(env: Record<string, string>): Promise<{ code: number; out: string }> {
+  const io = fakeIo({ env });
+  const code = await runCli(['doctor'], io);
+  for (const secret of SECRETS) expect(io.out() + io.err()).not.toContain(secret);
+  return { code, out: io.out() };
+}
+
+const basicAuth = `Basic ${Buffer.from(`cxloop@acme.test/token:${ZENDESK_TOKEN}`).toString('base64')}`;
+
+function nockZendeskMe(status: number, body: unknown): nock.Scope {
+  return nock(ZENDESK_URL).matchHeader('authorization', basicAuth).get('/api/v2/users/me.json').reply(status, body as nock.Body);
+}
+
+/** Two pages of groups (cursor pagination), 1001..1008 unless `ids` says otherwise. */
+function nockZendeskGroups(ids: number[] = CATEGORY_IDS.map((_, index) => groupOf(index))): nock.Scope {
+  const groups = ids.map((id) => ({ id, name: `Group ${id}`, deleted: false }));
+  const next = `${ZENDESK_URL}/api/v2/groups.json?page%5Bsize%5D=100&page%5Bafter%5D=cursor1`;
+  return nock(ZENDESK_URL)
+    .matchHeader('authorization', basicAuth)
+    .get('/api/v2/groups.json')
+    .query({ 'page[size]': '100' })
+    .reply(200, { groups: groups.slice(0, 4), meta: { has_more: true, after_cursor: 'cursor1' }, links: { next } })
+    .get('/api/v2/groups.json')
+    .query({ 'page[size]': '100', 'page[after]': 'cursor1' })
+    .reply(200, { groups: groups.slice(4), meta: { has_more: false, after_cursor: null }, links: { next: null } });
+}
+
+function nockSlackAuth(body: Record<string, unknown>, scopes: string | null = ALL_SCOPES): nock.Scope {
+  return nock(SLACK_API)
+    .matchHeader('authorization', `Bearer ${SLACK_TOKEN}`)
+    .post('/api/auth.test')
+    .reply(200, body, scopes === null ? {} : { 'x-oauth-scopes': scopes });
+}
+
+const SLACK_OK = { ok: true, url: 'https://acme.slack.com/', team: 'Acme', team_id: 'T0ACME001', user: 'cxloop', user_id: 'U0BOT0001', bot_id: 'B0BOT0001' };
+
+function nockHealthz(status: number, body: unknown): nock.Scope {
+  return nock(PUBLIC_URL).get('/healthz').reply(status, body as nock.Body);
+}
+
+/** Everything answers as it should; each test then breaks one thing. */
+function nockAllGood(): void {
+  nockZendeskMe(200, { user: { id: 9001, name: 'cxloop bot', role: 'admin' } });
+  nockZendeskGroups();
+  nockSlackAuth(SLACK_OK);
+  nockHealthz(200, { status: 'ok', dryRun: false, checks: { redis: 'ok' } });
+}
+
+/** A real HTTP server on 127.0.0.1, port 0, answering /healthz with `status` and `body`. */
+async function startHealthz(status: number, body: string): Promise<{ url: string; server: Server }> {
+  const server = createServer((request, response) => {
+    response.writeHead(request.url === '/healthz' ? status : 404, { 'content-type': 'application/json' });
+    response.end(request.url === '/healthz' ? body : '{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+describe('cxloop doctor (real Redis; Zendesk and Slack faked at HTTP with nock)', () => {
+  let prefix: string;
+  let closers: (() => Promise<unknown>)[];
+
+  beforeEach(() => {
+    prefix = uniquePrefix();
+    closers = [];
+    nock.disableNetConnect();
+    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+  });
+  afterEach(async () => {
+    for (const close of closers.reverse()) await close();
+    nock.cleanAll();
+    nock.enableNetConnect();
+    await dropPrefix(prefix);
+  });
+
+  /** A BullMQ worker on the events queue under the test's prefix, as a running `cxloop serve` has. */
+  async function startEventsWorker(): Promise<void> {
+    const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const worker = new Worker(QUEUE_NAMES.events, async () => undefined, { connection, prefix: `${prefix}:q` });
+    await worker.waitUntilReady();
+    closers.push(async () => {
+      await worker.close();
+      connection.disconnect();
+    });
+  }
+
+  it('all good: every check ok, in the fixed order, one line each, exit 0', async () => {
+    nockAllGood();
+    await startEventsWorker();
+    const { code, out } = await doctorText(liveEnv(prefix));
+    expect(code).toBe(0);
+    const lines = out.trimEnd().split('\n');
+    const checkLines = lines.slice(0, DOCTOR_CHECKS.length);
+    expect(checkLines.map((line) => line.split(/\s+/)[1])).toEqual([...DOCTOR_CHECKS]);
+    expect(checkLines.every((line) => line.startsWith('ok    '))).toBe(true);
+    expect(out).toMatch(/^ok +redis +redis:\/\/\S+, Redis \d+\.\d+\.\d+, noeviction$/m);
+    expect(out).toMatch(/^ok +workers +\d+ worker connections? on zendesk-events \(prefix cxtest-[0-9a-f]+:q\)$/m);
+    expect(out).toContain('live: Zendesk (https://acme.zendesk.test) and Slack calls are sent');
+    expect(out).toContain('https://acme.zendesk.test as cxloop bot (id 9001, admin)');
+    expect(out).toContain('all 8 zendesk_group_ids of the policy exist');
+    expect(out).toContain('2 signing secrets set (ZENDESK_WEBHOOK_SECRET)');
+    expect(out).toContain('workspace Acme (T0ACME001) as @cxloop (U0BOT0001)');
+    expect(out).toContain('all 5 bot scopes of manifests/slack-app.yaml granted');
+    expect(out).toContain('https://cxloop.example.test/healthz answers ok, live');
+    expect(out).not.toContain('fix:');
+    expect(lines.at(-1)).toBe(`${DOCTOR_CHECKS.length} ok, 0 warnings, 0 failed, 0 skipped: everything checked is fine`);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('--json: ok, a summary by status and every check with name, status, detail and fix', async () => {
+    nockZendeskMe(200, { user: { id: 9001, name: 'cxloop bot', role: 'admin' } });
+    nockZendeskGroups();
+    nockSlackAuth(SLACK_OK);
+    const io = fakeIo({ env: liveEnv(prefix, { CXLOOP_PUBLIC_URL: '' }) });
+    expect(await runCli(['doctor', '--json'], io)).toBe(0);
+    const report = JSON.parse(io.out()) as { ok: boolean; summary: Record<string, number>; checks: DoctorResult[] };
+    expect(report.ok).toBe(true);
+    expect(report.summary).toEqual({ ok: DOCTOR_CHECKS.length - 2, warn: 2, fail: 0, skip: 0 });
+    expect(report.checks.map((check) => check.name)).toEqual([...DOCTOR_CHECKS]);
+    expect(report.checks.find((check) => check.name === 'workers')).toEqual({
+      name: 'workers',
+      status: 'warn',
+      detail: `no worker connected to zendesk-events (prefix ${prefix}:q): webhooks are queued but nothing routes them`,
+      fix: 'start cxloop serve (role all or worker) with the same REDIS_URL and CXLOOP_REDIS_PREFIX',
+    });
+    for (const check of report.checks) expect(Object.keys(check).sort()).toEqual(check.fix ? ['detail', 'fix', 'name', 'status'] : ['detail', 'name', 'status']);
+  });
+
+  it('Redis unreachable: FAIL naming the redacted URL, workers skipped, the rest still checked, exit 1', async () => {
+    nockAllGood();
+    const { code, byName } = await doctor(liveEnv(prefix, { REDIS_URL: 'redis://:redis-Sup3rS3cret@127.0.0.1:1' }));
+    expect(code).toBe(1);
+    expect(byName.redis).toMatchObject({ status: 'fail', detail: 'cannot connect to Redis at redis://***@127.0.0.1:1 (connect ECONNREFUSED 127.0.0.1:1)' });
+    expect(byName.redis!.fix).toContain('start redis-server');
+    expect(byName.workers).toEqual({ name: 'workers', status: 'skip', detail: 'skipped: Redis is not usable' });
+    expect(byName.zendesk!.status).toBe('ok');
+    expect(byName.slack!.status).toBe('ok');
+  });
+
+  it('Zendesk 401: FAIL telling how to enable token access; the group check is skipped', async () => {
+    nockZendeskMe(401, { error: 'Couldn\'t authenticate you' });
+    nockSlackAuth(SLACK_OK);
+    nockHealthz(200, { status: 'ok', dryRun: false });
+    const { code, byName } = await doctor(liveEnv(prefix));
+    expect(code).toBe(1);
+    expect(byName.zendesk).toEqual({
+      name: 'zendesk',
+      status: 'fail',
+      detail: 'ZENDESK_EMAIL/ZENDESK_API_TOKEN rejected by https://acme.zendesk.test (HTTP 401)',
+      fix: "check that ZENDESK_EMAIL is the API user's email and ZENDESK_API_TOKEN one of its active API tokens; enable token access in Admin Center > Apps and integrations > Zendesk API",
+    });
+    expect(byName['zendesk-groups']).toMatchObject({ status: 'skip', detail: 'skipped: the Zendesk credentials were not confirmed' });
+  });
+
+  it('Zendesk answering 200 as the anonymous user: FAIL, the credentials were not accepted', async () => {
+    nockZendeskMe(200, { user: { id: null, name: 'Anonymous user', role: 'end-user' } });
+    nockSlackAuth(SLACK_OK);
+    nockHealthz(200, { status: 'ok', dryRun: false });
+    const { code, byName } = await doctor(liveEnv(prefix));
+    expect(code).toBe(1);
+    expect(byName.zendesk).toMatchObject({ status: 'fail', detail: 'https://acme.zendesk.test answered as an anonymous user: ZENDESK_EMAIL/ZENDESK_API_TOKEN were not accepted' });
+    expect(byName['zendesk-groups']!.status).toBe('skip');
+  });
+
+  it('a Zendesk agent: warn that install needs an admin, groups still checked', async () => {
+    nockZendeskMe(200, { user: { id: 9002, name: 'Agent Smith', role: 'agent' } });
+    nockZendeskGroups();
+    nockSlackAuth(SLACK_OK);
+    nockHealthz(200, { status: 'ok', dryRun: false });
+    const { code, byName } = await doctor(liveEnv(prefix));
+    expect(code).toBe(0);
+    expect(byName.zendesk).toMatchObject({ status: 'warn', detail: 'https://acme.zendesk.test as Agent Smith (id 9002, agent): routing works, but cxloop install zendesk needs an admin' });
+    expect(byName['zendesk-groups']!.status).toBe('ok');
+  });
+
+  it('Zendesk rate limiting: warn, not a credentials failure; groups are not asked for', async () => {
+    nockZendeskMe(429, { error: 'TooManyRequests' });
+    const groups = nockZendeskGroups();
+    nockSlackAuth(SLACK_OK);
+    nockHealthz(200, { status: 'ok', dryRun: false });
+    const { code, byName } = await doctor(liveEnv(prefix));
+    expect(code).toBe(0);
+    expect(byName.zendesk).toMatchObject({ status: 'warn', detail: 'https://acme.zendesk.test is rate limiting this account (HTTP 429); the credentials were not checked' });
+    expect(byName['zendesk-groups']).toMatchObject({ status: 'skip', detail: 'skipped: the Zendesk credentials were not confirmed' });
+    expect(groups.isDone()).toBe(false);
+  });
+
+  it('a zendesk_group_id that is not a group of the account: FAIL naming it and its category', async () => {
+    nockZendeskMe(200, { user: { id: 9001, name: 'cxloop bot', role: 'admin' } });
+    nockZendeskGroups(CATEGORY_IDS.map((_, index) => groupOf(index)).filter((id) => id !== 1003));
+    nockSlackAuth(SLACK_OK);
+    nockHealthz(200, { status: 'ok', dryRun: false });
+    const { code, byName } = await doctor(liveEnv(prefix));
+    expect(code).toBe(1);
+    expect(byName['zendesk-groups']).toMatchObject({ status: 'fail', detail: 'no such Zendesk group: 1003 (feature_request)' });
+    expect(byName['zendesk-groups']!.fix).toContain('1001 Group 1001');
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('Slack invalid_auth: FAIL saying where to copy the bot token; scopes skipped', async () => {
+    nockZendeskMe(200, { user: { id: 9001, name: 'cxloop bot', role: 'admin' } });
+    nockZendeskGroups();
+    nockSlackAuth({ ok: false, error: 'invalid_auth' }, null);
+    nockHealthz(200, { status: 'ok', dryRun: false });
+    const { code, byName } = await doctor(liveEnv(prefix));
+    expect(code).toBe(1);
+    expect(byName.slack).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^SLACK_BOT_TOKEN rejected \(invalid_auth\)/) });
+    expect(byName.slack!.fix).toContain('Bot User OAuth Token');
+    expect(byName['slack-scopes']).toMatchObject({ status: 'skip', detail: 'skipped: auth.test failed' });
+  });
+
+  it('a bot scope of the manifest not granted: FAIL naming it, fix says reinstall', async () => {
+    nockZendeskMe(200, { user: { id: 9001, name: 'cxloop bot', role: 'admin' } });
+    nockZendeskGroups();
+    nockSlackAuth(SLACK_OK, 'chat:write,commands,users:read');
+    nockHealthz(200, { status: 'ok', dryRun: false });
+    const { code, byName } = await doctor(liveEnv(prefix));
+    expect(code).toBe(1);
+    expect(byName.slack!.status).toBe('ok');
+    expect(byName['slack-scopes']).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^the token lacks chat:write\.public, usergroups:read /) });
+    expect(byName['slack-scopes']!.fix).toContain('reinstall the app to the workspace');
+  });
+
+  it('public URL unset: warn with how to set it, nothing requested', async () => {
+    nockZendeskMe(200, { user: { id: 9001, name: 'cxloop bot', role: 'admin' } });
+    nockZendeskGroups();
+    nockSlackAuth(SLACK_OK);
+    const { code, byName } = await doctor(liveEnv(prefix, { CXLOOP_PUBLIC_URL: '' }));
+    expect(code).toBe(0);
+    expect(byName['public-url']).toMatchObject({ status: 'warn', detail: expect.stringContaining('CXLOOP_PUBLIC_URL is not set: Zendesk and Slack cannot reach cxloop') });
+    expect(byName['public-url']!.fix).toMatch(/^set CXLOOP_PUBLIC_URL to the https:\/\/ address/);
+  });
+
+  it('public URL not https (and not local): FAIL without calling it', async () => {
+    nockAllGood();
+    const http = nock('http://cxloop.example.test').get('/healthz').reply(200, { status: 'ok' });
+    const { code, byName } = await doctor(liveEnv(prefix, { CXLOOP_PUBLIC_URL: 'http://cxloop.example.test' }));
+    expect(code).toBe(1);
+    expect(byName['public-url']).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^CXLOOP_PUBLIC_URL must be https .*got http:\/\/cxloop\.example\.test$/) });
+    expect(http.isDone()).toBe(false);
+  });
+
+  it('public URL on localhost over http answering ok: warn, reporting its mode from /healthz', async () => {
+    nockAllGood();
+    const { url, server } = await startHealthz(200, JSON.stringify({ status: 'ok', dryRun: false, checks: { redis: 'ok' } }));
+    closers.push(() => new Promise((resolve) => server.close(resolve)));
+    const { code, byName } = await doctor(liveEnv(prefix, { CXLOOP_PUBLIC_URL: url }));
+    expect(code).toBe(0);
+    expect(byName['public-url']).toMatchObject({ status: 'warn', detail: `${url}/healthz answers ok, live; but ${url} is a local http address: Zendesk cannot call it; use an https tunnel or the public address for a real account` });
+  });
+
+  it('public URL answering 503: FAIL with what came back', async () => {
+    nockAllGood();
+    const { url, server } = await startHealthz(503, JSON.stringify({ status: 'degraded', dryRun: false, checks: { redis: 'connection is closed' } }));
+    closers.push(() => new Promise((resolve) => server.close(resolve)));
+    const { code, byName } = await doctor(liveEnv(prefix, { CXLOOP_PUBLIC_URL: url }));
+    expect(code).toBe(1);
+    expect(byName['public-url']).toMatchObject({ status: 'fail', detail: `${url}/healthz answered HTTP 503 degraded (redis: connection is closed)` });
+  });
+
+  it('public URL unreachable: FAIL naming the error and suggesting the tunnel or proxy', async () => {
+    nockAllGood();
+    const { url, server } = await startHealthz(200, '{}');
+    await new Promise((resolve) => server.close(resolve)); // a port nobody listens on (fetch refuses port 1 outright)
+    const { code, byName } = await doctor(liveEnv(prefix, { CXLOOP_PUBLIC_URL: url }));
+    expect(code).toBe(1);
+    expect(byName['public-url']).toMatchObject({ status: 'fail', detail: `cannot reach ${url}/healthz: fetch failed (ECONNREFUSED)` });
+    expect(byName['public-url']!.fix).toContain('tunnel or reverse proxy');
+  });
+
+  it('invalid environment: FAIL listing every bad key, checks that need it skipped, the policy still checked', async () => {
+    const { code, byName, out } = await doctor({ REDIS_URL: 'http://127.0.0.1:6379', ZENDESK_SUBDOMAIN: 'acme', SLACK_BOT_TOKEN: SLACK_TOKEN, CXLOOP_CONFIG: completePolicy });
+    expect(code).toBe(1);
+    expect(byName.env!.status).toBe('fail');
+    for (const key of ['REDIS_URL must be a redis:// or rediss:// URL', 'ZENDESK_EMAIL is required', 'ZENDESK_API_TOKEN is required', 'SLACK_SIGNING_SECRET is required']) {
+      expect(byName.env!.detail).toContain(key);
+    }
+    expect(byName.env!.fix).toContain('.env');
+    for (const name of ['mode', 'redis', 'workers', 'zendesk', 'zendesk-groups', 'zendesk-webhook', 'slack', 'slack-scopes', 'public-url']) {
+      expect(byName[name]).toEqual({ name, status: 'skip', detail: 'skipped: the environment is invalid' });
+    }
+    expect(byName.policy!.status).toBe('ok');
+    expect(Object.keys(JSON.parse(out).checks)).toHaveLength(DOCTOR_CHECKS.length);
+  });
+
+  it('dry-run with the shipped policy: warns why it is dry-run and what the policy leaves unset, exit 0', async () => {
+    const { code, byName } = await doctor({ REDIS_URL, CXLOOP_REDIS_PREFIX: prefix });
+    expect(code).toBe(0);
+    expect(byName.mode).toMatchObject({ status: 'warn', detail: expect.stringMatching(/^dry-run because the Zendesk credentials \(.*\) and the Slack credentials \(.*\) are not set/) });
+    expect(byName['policy-groups']).toMatchObject({ status: 'warn', detail: expect.stringContaining('no zendesk_group_id for 8 of 8 categories (bug_report, billing_issue,') });
+    expect(byName['policy-slack']).toMatchObject({ status: 'warn', detail: expect.stringContaining('the shipped example policy is in use') });
+    expect(byName['policy-slack']!.detail).toContain('no escalation.lead_user_id for engineering, billing');
+    for (const name of ['zendesk', 'zendesk-groups', 'zendesk-webhook', 'slack', 'slack-scopes']) expect(byName[name]!.status).toBe('skip');
+  });
+
+  it('CXLOOP_DRY_RUN=false without credentials, and live without a webhook secret: both FAIL', async () => {
+    const forced = await doctor({ REDIS_URL, CXLOOP_REDIS_PREFIX: prefix, CXLOOP_DRY_RUN: 'false' });
+    expect(forced.code).toBe(1);
+    expect(forced.byName.mode).toMatchObject({ status: 'fail', detail: expect.stringContaining('CXLOOP_DRY_RUN=false but the Zendesk credentials') });
+
+    nockAllGood();
+    const noSecret = await doctor(liveEnv(prefix, { ZENDESK_WEBHOOK_SECRET: '' }));
+    expect(noSecret.code).toBe(1);
+    expect(noSecret.byName['zendesk-webhook']).toMatchObject({ status: 'fail', detail: 'ZENDESK_WEBHOOK_SECRET is not set: cxloop serve refuses to start live without it' });
+  });
+});
