@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { signSlackRequest } from '../../src/adapters/slack/slack-events-route.js';
 
 export const SLACK_SECRET = 'slack-secret';
 export const SLACK_API = 'https://slack.com';
@@ -6,8 +6,7 @@ export const RESPONSE_URL = 'https://hooks.slack.com/actions/T0TEST/1/abc';
 
 /** Slack's v0 signature (platform.md §3.1), computed the way Slack does, for requests tests send. */
 export function signSlack(body: string, timestampSeconds: number, secret = SLACK_SECRET): Record<string, string> {
-  const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestampSeconds}:${body}`).digest('hex')}`;
-  return { 'x-slack-signature': signature, 'x-slack-request-timestamp': String(timestampSeconds) };
+  return signSlackRequest(body, timestampSeconds, secret);
 }
 
 /** POSTs a signed Slack request: `form` for interactions ({payload}) and commands, `json` for events. */

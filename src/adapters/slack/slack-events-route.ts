@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { isValidSlackRequest, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import { headerOf, readBodyOrRefuse, sendJson, type Route } from '../../app/http-route.js';
 import type { Logger, SlackMetrics } from '../../app/ports.js';
@@ -126,4 +127,10 @@ function parsePayload(raw: string, contentType: string): Record<string, unknown>
   const parsed: unknown = JSON.parse(raw);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
   return parsed as Record<string, unknown>;
+}
+
+/** Slack's v0 request signature (platform.md §3.1), as Slack computes it: for the demo and tests that play Slack. */
+export function signSlackRequest(body: string, timestampSeconds: number, secret: string): Record<'x-slack-signature' | 'x-slack-request-timestamp', string> {
+  const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestampSeconds}:${body}`).digest('hex')}`;
+  return { 'x-slack-signature': signature, 'x-slack-request-timestamp': String(timestampSeconds) };
 }

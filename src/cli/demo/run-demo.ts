@@ -1,7 +1,8 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { DryRunRecorder } from '../../adapters/log/dry-run-recorder.js';
 import { deleteInstallKeys } from '../../adapters/redis/redis-keys.js';
+import { signSlackRequest } from '../../adapters/slack/slack-events-route.js';
 import { ACTIONS } from '../../adapters/slack/slack-views.js';
 import { ticketEvent, type TicketDetail } from '../../adapters/zendesk/sample-webhooks.js';
 import { signZendeskPayload } from '../../adapters/zendesk/verify-signature.js';
@@ -168,9 +169,7 @@ class DemoDriver {
       actions: [{ type: 'button', action_id: ACTIONS[button], block_id: `cx_t_${ticketId}`, value: String(ticketId), action_ts: `${seconds}.${String(ticketId).padStart(6, '0')}` }],
     };
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-    const timestamp = String(Math.floor(this.clock() / 1000));
-    const signature = `v0=${createHmac('sha256', SLACK_DRY_RUN_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-    await this.post('/slack/events', body, { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signature });
+    await this.post('/slack/events', body, { 'content-type': 'application/x-www-form-urlencoded', ...signSlackRequest(body, Math.floor(this.clock() / 1000), SLACK_DRY_RUN_SECRET) });
   }
 
   private async post(path: string, body: string, headers: Record<string, string>): Promise<void> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer, type RunningServer } from '../../../src/adapters/http/http-server.js';
 import { ticketEvent } from '../../../src/adapters/zendesk/sample-webhooks.js';
-import { signZendeskPayload } from '../../../src/adapters/zendesk/verify-signature.js';
+import { postSigned } from '../../support/zendesk-fixtures.js';
 import { zendeskWebhookRoute, type WebhookRouteOptions } from '../../../src/adapters/zendesk/webhook-route.js';
 import type { TicketEvent } from '../../../src/core/ticket-event.js';
 
@@ -48,18 +48,7 @@ describe('POST /webhooks/zendesk with two signing secrets', () => {
     await server.close();
   });
 
-  const post = (body: string, secret: string) => {
-    const timestamp = new Date().toISOString();
-    return fetch(`${server.url}/webhooks/zendesk`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-zendesk-webhook-signature-timestamp': timestamp,
-        'x-zendesk-webhook-signature': signZendeskPayload(body, timestamp, secret),
-      },
-      body,
-    });
-  };
+  const post = (body: string, secret: string) => postSigned(server.url, body, { secret });
 
   it('accepts an event signed by the events webhook secret', async () => {
     const response = await post(ticketEvent('created', { id: 41 }), EVENTS_SECRET);
