@@ -21,8 +21,9 @@ export interface TicketEventDeps {
 }
 
 /** A brief keeps this much of the subject and of the description: enough for a Slack card. */
-const BRIEF_SUBJECT_MAX = 200;
-const BRIEF_EXCERPT_MAX = 300;
+/** What a Slack card shows of the ticket; the rest is a click away in Zendesk, and every open loop keeps one. */
+const BRIEF_SUBJECT_MAX = 150;
+const BRIEF_EXCERPT_MAX = 200;
 
 export type EventOutcome = 'routing' | 'override' | 'updated' | 'stale' | 'not_routed' | 'satisfaction';
 

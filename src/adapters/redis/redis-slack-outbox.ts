@@ -94,12 +94,18 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs {
     return set === 1;
   }
 
+  /** Stored as a bare JSON array, [subject, excerpt, why]: the ticket id is in the key, and field names would cost ~40 B per open loop. */
   async save(brief: TicketBrief): Promise<void> {
-    await this.redis.set(this.keys.ticketBrief(brief.ticketId), JSON.stringify(brief), 'EX', TICKET_TTL_SECONDS);
+    await this.redis.set(this.keys.ticketBrief(brief.ticketId), JSON.stringify([brief.subject, brief.excerpt, brief.why]), 'EX', TICKET_TTL_SECONDS);
   }
 
   async get(ticketId: number): Promise<TicketBrief | null> {
     const raw = await this.redis.get(this.keys.ticketBrief(ticketId));
-    return raw === null ? null : (JSON.parse(raw) as TicketBrief);
+    if (raw === null) return null;
+    const parsed = JSON.parse(raw) as [string, string, string] | TicketBrief;
+    // Briefs saved before the array form are objects; they expire with their loops.
+    if (!Array.isArray(parsed)) return parsed;
+    const [subject, excerpt, why] = parsed;
+    return { ticketId, subject, excerpt, why };
   }
 }
