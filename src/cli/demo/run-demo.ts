@@ -70,6 +70,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     slack: { sender: { intervalMs: 5 } },
   });
   const driver = new DemoDriver(app, policy, () => now);
+  counter.onZendeskWrite = (request) => driver.applyWrite(request);
   try {
     options.out(intro(options.recordFile));
     for (const minute of timeline()) {
@@ -110,6 +111,13 @@ function timeline(): number[] {
   return [...minutes].sort((a, b) => a - b);
 }
 
+interface WrittenTicket {
+  id?: number;
+  group_id?: number | null;
+  priority?: string | null;
+  tags?: string[];
+}
+
 /** Feeds one scripted action to cxloop's endpoints, keeping each ticket's Zendesk fields current. */
 class DemoDriver {
   private readonly tickets = new Map<number, TicketDetail>();
@@ -137,6 +145,24 @@ class DemoDriver {
     this.sequence += 1;
     const comment = { id: String(this.sequence), body: action.body, is_public: true, author: { id: String(agent), is_staff: true } };
     return this.webhook(ticketEvent('comment_added', detail, { event: { comment } }), at);
+  }
+
+  /**
+   * What a routing write changes on the ticket (group, priority, tags), as Zendesk would apply it,
+   * so later webhooks carry it: otherwise cxloop would read its own group as an agent's override.
+   */
+  applyWrite(request: unknown): void {
+    const body = (request as { path?: string; body?: { ticket?: WrittenTicket; tickets?: WrittenTicket[] } }).body;
+    const id = Number(/\/tickets\/(\d+)\.json$/.exec((request as { path?: string }).path ?? '')?.[1]);
+    const writes = body?.tickets ?? (body?.ticket ? [{ ...body.ticket, id }] : []);
+    for (const write of writes) {
+      if (write.id === undefined || !this.tickets.has(write.id)) continue;
+      this.update(write.id, {
+        ...(write.group_id !== undefined ? { group_id: write.group_id } : {}),
+        ...(write.priority !== undefined ? { priority: write.priority } : {}),
+        ...(write.tags !== undefined ? { tags: write.tags } : {}),
+      });
+    }
   }
 
   private update(ticketId: number, changes: Partial<TicketDetail>): TicketDetail {
@@ -183,13 +209,17 @@ class DemoDriver {
 class CallCounter implements CallRecorder {
   readonly counts: Record<string, number> = {};
   total = 0;
+  /** Told of every Zendesk write, so the demo's tickets carry what cxloop wrote (as Zendesk's would). */
+  onZendeskWrite: (request: unknown) => void = () => undefined;
 
   constructor(private readonly inner: DryRunRecorder) {}
 
   record(call: RecordedCall): void {
-    const kind = `${call.system} ${call.call.split(' ')[0] === 'PUT' ? 'write' : (call.call.split(' ')[0] ?? '')}`;
+    const verb = call.call.split(' ')[0] ?? '';
+    const kind = `${call.system} ${verb === 'PUT' ? 'write' : verb}`;
     this.counts[kind] = (this.counts[kind] ?? 0) + 1;
     this.total += 1;
+    if (call.system === 'zendesk' && verb === 'PUT') this.onZendeskWrite(call.request);
     this.inner.record(call);
   }
 

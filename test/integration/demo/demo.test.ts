@@ -27,6 +27,7 @@ describe('cxloop demo, end to end on the real endpoints, Redis and workers', () 
   let result: DemoResult;
   let records: Record[];
   let policy: Policy;
+  const logged: string[] = [];
 
   beforeAll(async () => {
     const loaded = await loadPolicyFile();
@@ -35,7 +36,7 @@ describe('cxloop demo, end to end on the real endpoints, Redis and workers', () 
     const parsed = parseEnv({ REDIS_URL });
     if (!parsed.ok) throw new Error('env');
     const env: Env = parsed.env;
-    result = await runDemo({ env, policy, out: (text) => (out += text), stepDelayMs: 0, recordFile: file, logger: { log: () => undefined }, start });
+    result = await runDemo({ env, policy, out: (text) => (out += text), stepDelayMs: 0, recordFile: file, logger: { log: (_level, message) => logged.push(message) }, start });
     records = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record);
   }, 120_000);
 
@@ -50,6 +51,10 @@ describe('cxloop demo, end to end on the real endpoints, Redis and workers', () 
       expect(write?.request.body?.ticket?.comment?.public).toBe(false);
     }
     expect(slackTexts((record) => record.request.channel === policy.slack.status_channel && record.request.thread_ts !== undefined).filter((text) => /verified/i.test(text))).toHaveLength(DEMO_TICKETS.length);
+  });
+
+  it('keeps the demo tickets consistent with what cxloop wrote, so no agent override is seen', () => {
+    expect(logged.filter((message) => message.includes('overrode'))).toEqual([]);
   });
 
   it('posts each ticket card in its team channel and the incident in the incident channel', () => {
