@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
  * share one Redis. Keys of one ticket share a {hash tag} so a Redis Cluster keeps them together.
  */
 export interface RedisKeys {
-  /** Hash: the ticket's last snapshot fields and routing state. */
+  /** Hash: the ticket's last snapshot fields and routing state, and its Slack message refs (`m:card`, `m:status` -> "<configured> <channel id> <ts>"). */
   ticket(ticketId: number): string;
   /** String: the ticket's loop state, prefixed by its version. */
   loop(ticketId: number): string;
@@ -22,8 +22,6 @@ export interface RedisKeys {
   readonly exportCursor: string;
   /** String (JSON): what Slack shows of a ticket (subject, excerpt, why routed), kept from routing. */
   ticketBrief(ticketId: number): string;
-  /** Hash: the ticket's Slack messages, `card` / `status` -> "<channel id> <ts>". */
-  slackMessages(ticketId: number): string;
   /** List: messages waiting to be sent to one Slack channel, oldest first (JSON). */
   slackOutbox(channel: string): string;
   /** Set: "<kind> <ticket>" messages of one channel to re-render and edit in place (coalesced). */
@@ -46,7 +44,6 @@ export function createRedisKeys(prefix: string): RedisKeys {
     corrections: `${prefix}:corrections`,
     exportCursor: `${prefix}:zendesk:export-cursor`,
     ticketBrief: (ticketId) => `${prefix}:b:{${ticketId}}`,
-    slackMessages: (ticketId) => `${prefix}:sm:{${ticketId}}`,
     slackOutbox: (channel) => `${prefix}:so:${channel}`,
     slackEdits: (channel) => `${prefix}:se:${channel}`,
     slackReady: `${prefix}:slack:ready`,
