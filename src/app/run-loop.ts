@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { historyEntryOf } from '../core/loop/loop-history.js';
 import type { LoopEvent, LoopPolicy, LoopState, TimerKind, Transition } from '../core/loop/loop-types.js';
 import { openLoop, transition, type OpenLoopInput } from '../core/loop/transition.js';
@@ -31,7 +32,8 @@ export function openTicketLoop(input: OpenLoopInput, deps: LoopDeps): Promise<Lo
  * Applies the loop events one delivery carried, in order. `key` identifies the delivery: its
  * events are applied once even if the delivery is handled again after a crash.
  */
-export async function applyLoopEvents(ticketId: number, events: readonly LoopEvent[], key: string, deps: LoopDeps): Promise<LoopOutcome[]> {
+export async function applyLoopEvents(ticketId: number, events: readonly LoopEvent[], deliveryKey: string, deps: LoopDeps): Promise<LoopOutcome[]> {
+  const key = compactDeliveryKey(deliveryKey);
   const outcomes: LoopOutcome[] = [];
   for (const [index, event] of events.entries()) {
     const eventKey = events.length === 1 ? key : `${key}#${index}`;
@@ -168,6 +170,14 @@ function sameTimer(a: LoopTimer | null, b: LoopTimer | null | undefined): boolea
 }
 
 /** Was event `index` of the delivery `key` already applied? Its events are applied in order. */
+/** Delivery keys longer than this are stored as a digest: the loop keeps one per open ticket, and only equality matters. */
+const MAX_DELIVERY_KEY = 22;
+
+/** A webhook's "zen:<uuid>"-style key -> 22 base64url characters of its SHA-256 (132 bits); short keys as they are. */
+export function compactDeliveryKey(key: string): string {
+  return key.length <= MAX_DELIVERY_KEY ? key : createHash('sha256').update(key).digest('base64url').slice(0, MAX_DELIVERY_KEY);
+}
+
 function alreadyApplied(lastKey: string | null, key: string, index: number, count: number): boolean {
   if (lastKey === null) return false;
   if (count === 1) return lastKey === key;
