@@ -8,7 +8,13 @@ import type { SlaClock } from '../../core/sla/sla-clock.js';
  * a leading format number; a new field is appended (older values decode it as absent) and a
  * changed meaning gets a new format number, decoded side by side with the old one.
  */
-const STATE_FORMAT = 1;
+/**
+ * Format 2: the points in time (clock starts, last update, solved, breach, snooze, timers) are
+ * written as milliseconds after `openedAt`, which stays absolute: 6-7 digits instead of 13 each,
+ * about 40 B less per loop. Format 1 (all absolute) is still read.
+ */
+const STATE_FORMAT = 2;
+const ABSOLUTE_FORMAT = 1;
 
 type Clock = [number, number, number | null];
 type WireState = [
@@ -38,6 +44,8 @@ type WireState = [
 ];
 
 export function encodeLoopState(state: LoopState): string {
+  const at = (time: number | null): number | null => (time === null ? null : time - state.openedAt);
+  const clock = (sla: SlaClock): Clock => [sla.targetMs, sla.usedMs, at(sla.runningSince)];
   const wire: WireState = [
     STATE_FORMAT,
     state.ticketId,
@@ -49,17 +57,17 @@ export function encodeLoopState(state: LoopState): string {
     state.owner,
     state.openedAt,
     state.zendeskStatus,
-    clockOut(state.ack),
-    clockOut(state.resolve),
-    clockOut(state.update),
-    state.lastUpdateAt,
-    state.solvedAt,
+    clock(state.ack),
+    clock(state.resolve),
+    clock(state.update),
+    at(state.lastUpdateAt),
+    at(state.solvedAt),
     state.escalation.step,
-    state.escalation.breachAt,
+    at(state.escalation.breachAt),
     state.updateStep,
     state.resolveBreached ? 1 : 0,
-    state.snoozedUntil,
-    TIMER_KINDS.map((kind) => state.timers[kind] ?? null),
+    at(state.snoozedUntil),
+    TIMER_KINDS.map((kind) => at(state.timers[kind] ?? null)),
     state.reopens,
     state.csat,
   ];
@@ -68,12 +76,15 @@ export function encodeLoopState(state: LoopState): string {
 
 export function decodeLoopState(text: string): LoopState {
   const wire = JSON.parse(text) as WireState;
-  if (!Array.isArray(wire) || wire[0] !== STATE_FORMAT) throw new Error(`unknown loop state format ${String(Array.isArray(wire) ? wire[0] : typeof wire)}`);
-  const [, ticketId, version, stage, category, tier, team, owner, openedAt, zendeskStatus, ack, resolve, update, lastUpdateAt, solvedAt, step, breachAt, updateStep, resolveBreached, snoozedUntil, timers, reopens, csat] = wire;
+  if (!Array.isArray(wire) || (wire[0] !== STATE_FORMAT && wire[0] !== ABSOLUTE_FORMAT)) throw new Error(`unknown loop state format ${String(Array.isArray(wire) ? wire[0] : typeof wire)}`);
+  const [format, ticketId, version, stage, category, tier, team, owner, openedAt, zendeskStatus, ack, resolve, update, lastUpdateAt, solvedAt, step, breachAt, updateStep, resolveBreached, snoozedUntil, timers, reopens, csat] = wire;
+  const base = format === STATE_FORMAT ? openedAt : 0;
+  const at = (time: number | null): number | null => (time === null ? null : time + base);
+  const clockIn = ([targetMs, usedMs, runningSince]: Clock): SlaClock => ({ targetMs, usedMs, runningSince: at(runningSince) });
   const pending: Partial<Record<TimerKind, number>> = {};
   TIMER_KINDS.forEach((kind, index) => {
-    const at = timers[index];
-    if (typeof at === 'number') pending[kind] = at;
+    const due = timers[index];
+    if (typeof due === 'number') pending[kind] = due + base;
   });
   return {
     ticketId,
@@ -88,20 +99,18 @@ export function decodeLoopState(text: string): LoopState {
     ack: clockIn(ack),
     resolve: clockIn(resolve),
     update: clockIn(update),
-    lastUpdateAt,
-    solvedAt,
-    escalation: { step, breachAt },
+    lastUpdateAt: at(lastUpdateAt),
+    solvedAt: at(solvedAt),
+    escalation: { step, breachAt: at(breachAt) },
     updateStep,
     resolveBreached: resolveBreached === 1,
-    snoozedUntil,
+    snoozedUntil: at(snoozedUntil),
     timers: pending,
     reopens,
     csat,
   };
 }
 
-const clockOut = (clock: SlaClock): Clock => [clock.targetMs, clock.usedMs, clock.runningSince];
-const clockIn = ([targetMs, usedMs, runningSince]: Clock): SlaClock => ({ targetMs, usedMs, runningSince });
 
 /** History entries with one-letter keys (absent optional fields stay absent). */
 const ENTRY_KEYS = { at: 'a', version: 'v', event: 'e', actor: 'o', stage: 's', category: 'c', tier: 't', team: 'm', update: 'u', escalation: 'x', followUp: 'f' } as const;

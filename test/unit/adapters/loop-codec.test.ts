@@ -25,6 +25,11 @@ const events: LoopEvent[] = [
   { type: 'agent_comment', agentId: 7, public: true },
 ];
 
+function accepted(result: ReturnType<typeof openLoop>): LoopState {
+  if (!result.ok) throw new Error(result.reason);
+  return result.state;
+}
+
 describe('compact wire forms of loops (Redis)', () => {
   it('decodes every state a sequence of events produces to the same state', () => {
     fc.assert(
@@ -47,11 +52,28 @@ describe('compact wire forms of loops (Redis)', () => {
     );
   });
 
-  it('keeps a routed loop under 400 bytes and refuses a state format it does not know', () => {
+  it('keeps a routed loop under 230 bytes and refuses a state format it does not know', () => {
     const opened = openLoop({ ticketId: 123_456_789, category: 'sentiment_experience', tier: 'critical', zendeskStatus: 'new' }, T0, policy);
     if (!opened.ok) throw new Error(opened.reason);
-    expect(encodeLoopState(opened.state).length).toBeLessThan(400);
-    expect(() => decodeLoopState('[2,1]')).toThrow('unknown loop state format 2');
+    expect(encodeLoopState(opened.state).length).toBeLessThan(230);
+    expect(() => decodeLoopState('[3,1]')).toThrow('unknown loop state format 3');
+  });
+
+  it('still reads format 1, where every point in time is absolute', () => {
+    const acknowledged = transition(accepted(openLoop({ ticketId: 42, category: 'billing_issue', tier: 'high', zendeskStatus: 'open' }, T0, policy)), { type: 'acknowledge', user: 'U1' }, T0 + HOUR, policy);
+    if (!acknowledged.ok) throw new Error(acknowledged.reason);
+    const state = acknowledged.state;
+    const v1 = JSON.parse(encodeLoopState(state)) as unknown[];
+    const absolute = (value: unknown): unknown => (typeof value === 'number' ? value + state.openedAt : value);
+    const clock = (value: unknown): unknown => (Array.isArray(value) ? [value[0], value[1], absolute(value[2])] : value);
+    const format1 = v1.map((value, index) => {
+      if (index === 0) return 1;
+      if (index >= 10 && index <= 12) return clock(value);
+      if ([13, 14, 16, 19].includes(index)) return absolute(value);
+      if (index === 20) return (value as unknown[]).map(absolute);
+      return value;
+    });
+    expect(decodeLoopState(JSON.stringify(format1))).toEqual(state);
   });
 });
 
