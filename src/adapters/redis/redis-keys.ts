@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
  * share one Redis. Keys of one ticket share a {hash tag} so a Redis Cluster keeps them together.
  */
 export interface RedisKeys {
-  /** Hash: the ticket's last snapshot fields and routing state, and its Slack message refs (`m:card`, `m:status` -> "<configured> <channel id> <ts>"). */
+  /** Hash: the ticket's last snapshot fields and routing state, and its Slack message refs (`m:card`, `m:status` -> "<configured> <channel id> <ts>") and brief (`b0`.. `bn`). */
   ticket(ticketId: number): string;
   /** String: the ticket's loop state, prefixed by its version. */
   loop(ticketId: number): string;
@@ -20,7 +20,7 @@ export interface RedisKeys {
   readonly corrections: string;
   /** String: Zendesk incremental export cursor of the reconciliation job. */
   readonly exportCursor: string;
-  /** String (JSON): what Slack shows of a ticket (subject, excerpt, why routed), kept from routing. */
+  /** String (JSON): a ticket's brief as saved before it moved into the ticket hash; read only, until those expire. */
   ticketBrief(ticketId: number): string;
   /** List: messages waiting to be sent to one Slack channel, oldest first (JSON). */
   slackOutbox(channel: string): string;

@@ -4,6 +4,21 @@ import type { RedisKeys } from './redis-keys.js';
 
 /** A ticket's Slack message refs and brief live as long as its loop state. */
 const TICKET_TTL_SECONDS = 30 * 86_400;
+/** The brief's pieces in the ticket hash: `b0`, `b1` ... and their count `bn`. */
+const BRIEF_CHUNK = 'b';
+const BRIEF_COUNT = 'bn';
+/** Under hash-max-listpack-value (64 bytes by default), so the ticket hash stays a listpack. */
+const BRIEF_CHUNK_BYTES = 60;
+
+/** KEYS ticket hash. ARGV ttl, chunk... Replaces the brief's pieces (a shorter brief leaves none of the old). */
+const SAVE_BRIEF = `
+local old = tonumber(redis.call('HGET', KEYS[1], 'bn') or '0')
+for i = 0, old - 1 do redis.call('HDEL', KEYS[1], 'b' .. i) end
+for i = 2, #ARGV do redis.call('HSET', KEYS[1], 'b' .. (i - 2), ARGV[i]) end
+redis.call('HSET', KEYS[1], 'bn', #ARGV - 1)
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return 1`;
+
 /** Prefix of the Slack message-ref fields in the ticket hash. */
 const MESSAGE_FIELD = 'm:';
 /** Messages Slack refused for good are kept for an operator, newest first, at most this many. */
@@ -100,18 +115,47 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs {
     return set === 1;
   }
 
-  /** Stored as a bare JSON array, [subject, excerpt, why]: the ticket id is in the key, and field names would cost ~40 B per open loop. */
+  /**
+   * The brief lives in the ticket hash too, as the JSON array [subject, excerpt, why] cut into
+   * `b0`, `b1` ... fields of at most 60 bytes (`bn` = how many), whole UTF-8 characters each:
+   * every value stays under Redis's 64-byte listpack limit, so the hash keeps its compact
+   * encoding, and the ticket needs no key of its own for it (about 150 B less per open loop).
+   */
   async save(brief: TicketBrief): Promise<void> {
-    await this.redis.set(this.keys.ticketBrief(brief.ticketId), JSON.stringify([brief.subject, brief.excerpt, brief.why]), 'EX', TICKET_TTL_SECONDS);
+    const chunks = utf8Chunks(JSON.stringify([brief.subject, brief.excerpt, brief.why]), BRIEF_CHUNK_BYTES);
+    await this.redis.eval(SAVE_BRIEF, 1, this.keys.ticket(brief.ticketId), String(TICKET_TTL_SECONDS), ...chunks);
   }
 
   async get(ticketId: number): Promise<TicketBrief | null> {
+    const fields = await this.redis.hgetall(this.keys.ticket(ticketId));
+    const count = Number(fields[BRIEF_COUNT] ?? 0);
+    if (count === 0) return this.legacyBrief(ticketId);
+    const [subject, excerpt, why] = JSON.parse(Array.from({ length: count }, (_, index) => fields[`${BRIEF_CHUNK}${index}`] ?? '').join('')) as [string, string, string];
+    return { ticketId, subject, excerpt, why };
+  }
+
+  /** Briefs saved before they moved into the ticket hash (a key of their own); they expire with their loops. */
+  private async legacyBrief(ticketId: number): Promise<TicketBrief | null> {
     const raw = await this.redis.get(this.keys.ticketBrief(ticketId));
     if (raw === null) return null;
     const parsed = JSON.parse(raw) as [string, string, string] | TicketBrief;
-    // Briefs saved before the array form are objects; they expire with their loops.
     if (!Array.isArray(parsed)) return parsed;
     const [subject, excerpt, why] = parsed;
     return { ticketId, subject, excerpt, why };
   }
+}
+
+/** `text` cut into pieces of at most `maxBytes` UTF-8 bytes, never inside a character. */
+export function utf8Chunks(text: string, maxBytes: number): string[] {
+  const bytes = Buffer.from(text, 'utf8');
+  const chunks: string[] = [];
+  let start = 0;
+  while (start < bytes.length) {
+    let end = Math.min(start + maxBytes, bytes.length);
+    // A continuation byte (10xxxxxx) starts no character: back off to the start of this one.
+    while (end < bytes.length && end > start && ((bytes[end] ?? 0) & 0xc0) === 0x80) end -= 1;
+    chunks.push(bytes.subarray(start, end).toString('utf8'));
+    start = end;
+  }
+  return chunks;
 }

@@ -1,10 +1,20 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisKeys } from '../../../src/adapters/redis/redis-keys.js';
-import { RedisSlackOutbox } from '../../../src/adapters/redis/redis-slack-outbox.js';
+import { RedisSlackOutbox, utf8Chunks } from '../../../src/adapters/redis/redis-slack-outbox.js';
 import { dropPrefix, uniquePrefix } from '../../support/zendesk-fixtures.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+describe('utf8Chunks', () => {
+  it('cuts at the byte limit but never inside a character, and joins back to the text', () => {
+    const text = `a${'é'.repeat(40)}${'😀'.repeat(10)}`;
+    const chunks = utf8Chunks(text, 60);
+    expect(chunks.join('')).toBe(text);
+    for (const chunk of chunks) expect(Buffer.byteLength(chunk)).toBeLessThanOrEqual(60);
+    expect(utf8Chunks('', 60)).toEqual([]);
+  });
+});
 
 describe('ticket briefs and Slack message refs in Redis', () => {
   const prefix = uniquePrefix();
@@ -16,19 +26,34 @@ describe('ticket briefs and Slack message refs in Redis', () => {
     redis.disconnect();
   });
 
-  it('round-trips a brief stored compactly, with the loops\' 30-day expiry', async () => {
-    const brief = { ticketId: 77, subject: 'Charged "twice"\n<!channel>', excerpt: 'Ça ne marche pas — ✓', why: 'billing_issue (confidence 0.92): abbuchung* [de]' };
+  it('round-trips a brief kept in the ticket hash in pieces of at most 60 bytes, so the hash stays a listpack', async () => {
+    const brief = { ticketId: 77, subject: 'Charged "twice"\n<!channel> ✓✓✓✓', excerpt: `Ça ne marche pas — ${'ünïcödé '.repeat(20)}`, why: 'billing_issue (confidence 0.92): abbuchung* [de]' };
+    await redis.hset(keys.ticket(77), 'u', '1', 'rs', 'routed');
     await briefs.save(brief);
     expect(await briefs.get(77)).toEqual(brief);
-    expect(JSON.parse((await redis.get(keys.ticketBrief(77))) ?? '')).toEqual([brief.subject, brief.excerpt, brief.why]);
-    expect(await redis.ttl(keys.ticketBrief(77))).toBeGreaterThan(29 * 86_400);
+    const fields = await redis.hgetall(keys.ticket(77));
+    const pieces = Object.keys(fields).filter((field) => /^b\d+$/.test(field));
+    expect(pieces.length).toBe(Number(fields.bn));
+    for (const piece of pieces) expect(Buffer.byteLength(fields[piece] ?? '')).toBeLessThanOrEqual(60);
+    expect(fields).toMatchObject({ u: '1', rs: 'routed' });
+    expect(await redis.object('ENCODING', keys.ticket(77))).toBe('listpack');
+    expect(await redis.ttl(keys.ticket(77))).toBeGreaterThan(29 * 86_400);
+    expect(await redis.exists(keys.ticketBrief(77))).toBe(0);
     expect(await briefs.get(78)).toBeNull();
   });
 
-  it('still reads a brief saved in the earlier object form', async () => {
-    const legacy = { ticketId: 79, subject: 's', excerpt: 'e', why: 'w' };
-    await redis.set(keys.ticketBrief(79), JSON.stringify(legacy));
-    expect(await briefs.get(79)).toEqual(legacy);
+  it('replaces a brief whole: a shorter one leaves no piece of the longer behind', async () => {
+    await briefs.save({ ticketId: 82, subject: 's'.repeat(150), excerpt: 'e'.repeat(200), why: 'w' });
+    await briefs.save({ ticketId: 82, subject: 'short', excerpt: '', why: '' });
+    expect(await briefs.get(82)).toEqual({ ticketId: 82, subject: 'short', excerpt: '', why: '' });
+    expect(Object.keys(await redis.hgetall(keys.ticket(82))).sort()).toEqual(['b0', 'bn']);
+  });
+
+  it('still reads briefs saved under their own key, as an array or an object', async () => {
+    await redis.set(keys.ticketBrief(83), JSON.stringify(['s', 'e', 'w']));
+    expect(await briefs.get(83)).toEqual({ ticketId: 83, subject: 's', excerpt: 'e', why: 'w' });
+    await redis.set(keys.ticketBrief(79), JSON.stringify({ ticketId: 79, subject: 's', excerpt: 'e', why: 'w' }));
+    expect(await briefs.get(79)).toEqual({ ticketId: 79, subject: 's', excerpt: 'e', why: 'w' });
   });
 
   it('keeps the Slack message refs as m: fields of the ticket hash, beside the ticket fields, with its expiry', async () => {
