@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const IO_MODULES = ['node:*', 'ioredis', 'bullmq', '@slack/*', 'node-zendesk', 'prom-client', 'csv-parse', 'yaml', 'fs', 'http', 'https', 'net'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cxloop/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback, readCappedBody, slidingWindow } from './fake-http.js';
 
 export interface FakeTicket { id: number; subject: string; description: string; status: string; priority: string | null; group_id: number | null; assignee_id: number | null; tags: string[]; updated_at: string; created_at: string; via?: { channel: string }; organization_id?: number | null; form_id?: number | null; comments: { body: string; public: boolean; author_id: number }[] }
 export interface FakeZendeskOptions {
@@ -76,29 +76,6 @@ function publicView(ticket: FakeTicket): Partial<FakeTicket> {
   return view;
 }
 
-/** A sliding-window limiter: take() either spends a slot or says how many seconds until one frees. */
-function slidingWindow(limit: number, now: () => number) {
-  const hits: number[] = [];
-  return (): { remaining: number; retryAfter?: number } => {
-    const t = now();
-    while (hits.length > 0 && (hits[0] ?? t) <= t - WINDOW_MS) hits.shift();
-    if (hits.length >= limit) return { remaining: 0, retryAfter: Math.max(1, Math.ceil(((hits[0] ?? t) + WINDOW_MS - t) / 1000)) };
-    hits.push(t);
-    return { remaining: limit - hits.length };
-  };
-}
-
-// The body is drained even past the cap so the client sees our 413 instead of a reset connection.
-async function readBody(req: IncomingMessage): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= BODY_LIMIT_BYTES) chunks.push(chunk);
-  }
-  return size > BODY_LIMIT_BYTES ? null : Buffer.concat(chunks).toString('utf8');
-}
-
 const encodeCursor = (ms: number, id: number): string => Buffer.from(`${ms}:${id}`).toString('base64url');
 function decodeCursor(cursor: string): { ms: number; id: number } | null {
   const match = /^(\d+):(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -111,8 +88,8 @@ export async function startFakeZendesk(options: FakeZendeskOptions = {}): Promis
   const jobDelayMs = options.jobDelayMs ?? 200;
   const updateLimit = options.updateLimitPerMinute ?? 100;
   const auth = options.email && options.token ? `Basic ${Buffer.from(`${options.email}/token:${options.token}`).toString('base64')}` : null;
-  const takeUpdate = slidingWindow(updateLimit, now);
-  const takeIncremental = slidingWindow(INCREMENTAL_PER_MINUTE, now);
+  const takeUpdate = slidingWindow(updateLimit, WINDOW_MS, now);
+  const takeIncremental = slidingWindow(INCREMENTAL_PER_MINUTE, WINDOW_MS, now);
   const tickets = new Map<number, FakeTicket>();
   const jobs = new Map<string, Job>();
   const timers = new Set<NodeJS.Timeout>();
@@ -150,7 +127,7 @@ export async function startFakeZendesk(options: FakeZendeskOptions = {}): Promis
 
   function updateOne(id: number, body: unknown): Reply {
     const slot = takeUpdate();
-    if (slot.retryAfter !== undefined) return throttled(slot.retryAfter, rateHeaders(0));
+    if (!slot.allowed) return throttled(slot.retryAfterSeconds, rateHeaders(0));
     stats.updateCalls++;
     const headers = rateHeaders(slot.remaining);
     const ticket = tickets.get(id);
@@ -170,7 +147,7 @@ export async function startFakeZendesk(options: FakeZendeskOptions = {}): Promis
 
   function updateMany(body: unknown): Reply {
     const slot = takeUpdate();
-    if (slot.retryAfter !== undefined) return throttled(slot.retryAfter, rateHeaders(0));
+    if (!slot.allowed) return throttled(slot.retryAfterSeconds, rateHeaders(0));
     stats.updateManyCalls++;
     const headers = rateHeaders(slot.remaining);
     const list = isObject(body) && Array.isArray(body.tickets) ? (body.tickets as unknown[]) : [];
@@ -198,7 +175,7 @@ export async function startFakeZendesk(options: FakeZendeskOptions = {}): Promis
 
   function incremental(url: URL): Reply {
     const slot = takeIncremental();
-    if (slot.retryAfter !== undefined) return throttled(slot.retryAfter);
+    if (!slot.allowed) return throttled(slot.retryAfterSeconds);
     const perPage = Math.min(1000, Math.max(1, Number(url.searchParams.get('per_page') ?? 100) || 100));
     const cursor = url.searchParams.get('cursor');
     const startTime = url.searchParams.get('start_time');
@@ -243,7 +220,7 @@ export async function startFakeZendesk(options: FakeZendeskOptions = {}): Promis
     const at = now();
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const text = await readBody(req);
+    const text = await readCappedBody(req, BODY_LIMIT_BYTES);
     let body: unknown = undefined;
     if (text) {
       try { body = JSON.parse(text); } catch { body = text; } // keep unparsable text for the log; routes reject it
@@ -262,11 +239,7 @@ export async function startFakeZendesk(options: FakeZendeskOptions = {}): Promis
       for (const listener of listeners) listener(entry);
     }, () => res.destroy()); // the client went away mid-body; nothing to answer
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  baseUrl = await listenOnLoopback(server, options.port);
 
   return {
     url: baseUrl,
@@ -284,10 +257,7 @@ export async function startFakeZendesk(options: FakeZendeskOptions = {}): Promis
     close() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      return new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections(); // fetch keeps connections alive; don't wait for them to idle out
-      });
+      return closeServer(server);
     },
   };
 }

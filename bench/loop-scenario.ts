@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createRedisKeys, deleteInstallKeys } from '../src/adapters/redis/redis-keys.js';
+import { deleteInstallKeys } from '../src/adapters/redis/redis-keys.js';
 import { ticketEvent, type TicketDetail } from '../src/adapters/zendesk/sample-webhooks.js';
 import { RecordingZendeskApi } from '../src/adapters/zendesk/recording-zendesk-api.js';
 import { loopPolicyFrom } from '../src/app/loop-policy.js';
@@ -20,6 +20,7 @@ import type { Policy } from '../src/config/policy-schema.js';
 import type { LoopEvent } from '../src/core/loop/loop-types.js';
 import { startCxloop, type Cxloop } from '../src/main.js';
 import { postSignedWebhook } from './post-webhook.js';
+import { memoryByKeyType, type KeyTypeMemory } from './redis-memory.js';
 
 const SECRET = 'bench-loop-secret';
 const MINUTE = 60_000;
@@ -244,13 +245,16 @@ async function reportOf(redisUrl: string, prefix: string, until: string): Promis
  * Redis bytes per open loop: opens `count` loops at one instant (each routed, with its timer job),
  * then `count` more, and reads INFO used_memory before, between and after. The second step's
  * growth per loop is the marginal cost (fixed costs such as BullMQ's capped event streams are
- * paid by then); the first step's includes them. Also the size of each key of one loop.
+ * paid by then); the first step's includes them. Then every key of the install is weighed with
+ * MEMORY USAGE and grouped by type (per loop: the type's bytes over all loops opened).
  */
 export async function measureLoopMemory(options: { policy: Policy; redisUrl: string; count: number }): Promise<{
   loops: number;
   bytesPerLoop: number;
   firstLoopsBytesEach: number;
-  breakdown: Record<string, number>;
+  /** Sum of MEMORY USAGE over every key, per loop; the rest of the marginal figure is Redis's own bookkeeping (dict and expiry entries, allocator rounding). */
+  keysBytesPerLoop: number;
+  byKeyType: KeyTypeMemory[];
 }> {
   const prefix = `cxbench-mem-${randomUUID().slice(0, 8)}`;
   const ctx = await startScenario(options, prefix, { notify: async () => undefined });
@@ -269,25 +273,14 @@ export async function measureLoopMemory(options: { policy: Policy; redisUrl: str
     const empty = await usedMemory(redis);
     const first = await openLoops(0);
     const second = await openLoops(options.count);
-    const keys = createRedisKeys(prefix);
-    const sample = 50_000 + Math.floor(options.count / 2);
-    const usage = async (key: string | null) => (key === null ? 0 : ((await redis.memory('USAGE', key, 'SAMPLES', 0)) ?? 0));
-    const timerIds = await redis.zrange(`${keys.queuePrefix}:cxloop-timers:delayed`, '0', '0');
-    const [, dedupe] = await redis.scan('0', 'MATCH', `${keys.queuePrefix}:zendesk-events:de:*`, 'COUNT', 1000);
     const loops = 2 * options.count;
+    const byKeyType = await memoryByKeyType(redis, prefix, loops);
     return {
       loops,
       bytesPerLoop: Math.round((second - first) / options.count),
       firstLoopsBytesEach: Math.round((first - empty) / options.count),
-      breakdown: {
-        loopState: await usage(keys.loop(sample)),
-        history: await usage(keys.loopHistory(sample)),
-        ticketHash: await usage(keys.ticket(sample)),
-        timerJob: await usage(timerIds[0] ? `${keys.queuePrefix}:cxloop-timers:${timerIds[0]}` : null),
-        delayedSetShare: Math.round((await usage(`${keys.queuePrefix}:cxloop-timers:delayed`)) / loops),
-        loopIndexShare: Math.round((await usage(keys.loops)) / loops),
-        webhookDedupeKey24h: await usage(dedupe[0] ?? null),
-      },
+      keysBytesPerLoop: Math.round(byKeyType.reduce((sum, type) => sum + type.bytesPerLoop, 0)),
+      byKeyType,
     };
   } finally {
     redis.disconnect();

@@ -1,147 +1,296 @@
 /**
- * `npm run bench`: figures, not pass/fail. For now: classifier throughput of one process, on the
- * labeled CSVs in ../shared/datasets when present (read by path, never copied), else on generated
- * multilingual tickets. Later capabilities add their sections here.
+ * `npm run bench`: figures against their targets, one section at a time, each with a one-line
+ * note on its method. Sections can be picked by name (`node dist/bench/run.js routing timers`).
+ * A section that throws is reported as failed and the others still run. Prints a table and
+ * writes everything to bench/results/latest.json.
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createClassifier } from '../src/app/create-classifier.js';
-import { readLabeledCsv } from '../src/cli/read-labeled-csv.js';
+import { Redis } from 'ioredis';
 import { findPackageRoot } from '../src/config/package-root.js';
 import { loadPolicyFile } from '../src/config/load-policy.js';
-import type { Ticket } from '../src/core/ticket.js';
-import { measureLoopMemory, runLoopScenario, type LoopScenarioResult } from './loop-scenario.js';
-import { benchRouting, type RoutingBenchResult } from './routing.js';
+import type { Policy } from '../src/config/policy-schema.js';
+import { benchClassifierIsolated, CLASSIFIER_FLOOR_PER_SECOND } from './classifier.js';
+import { benchIngest } from './ingest.js';
+import { measureLoopMemory, runLoopScenario } from './loop-scenario.js';
+import type { KeyTypeMemory } from './redis-memory.js';
+import { benchRouting } from './routing.js';
+import { benchSlackBurst } from './slack-burst.js';
+import { describeCpu, envNumber, round, startCpuMeter, type CpuShare } from './support.js';
+import { benchThroughput } from './throughput.js';
+import { benchTimers } from './timers.js';
 
-const FLOOR_TICKETS_PER_SECOND = 20_000;
-const MIN_SECONDS = 2;
-
-const SAMPLE: readonly Ticket[] = [
-  { subject: 'App crashes on login', description: 'Since the last update the app crashes every time I try to log in. Steps to reproduce: open app, tap login.' },
-  { subject: 'Doppelte Abbuchung', description: 'Hallo, mir wurde das Abo zweimal berechnet. Bitte erstatten Sie den Betrag.\n\nMit freundlichen Grüßen\nAnna' },
-  { subject: 'Sugerencia', description: 'Sería genial poder exportar los informes a Excel. ¿Podrían añadir esa opción?' },
-  { subject: 'Comment inviter mon équipe ?', description: "Bonjour, comment puis-je ajouter des collègues à mon compte ? Je ne trouve pas l'option." },
-  { subject: 'Sistema lento', description: 'O painel está muito lento, demora mais de um minuto para carregar.' },
-  { subject: 'Uygulama çok yavaş', description: 'Sayfalar yüklenmiyor, sürekli donuyor.' },
-  { subject: 'Не работает оплата', description: 'Не могу оплатить подписку, выдаёт ошибку.' },
-  { subject: 'Literówka', description: 'W artykule pomocy jest literówka w drugim akapicie.' },
-  { subject: 'Skvělá aplikace', description: 'Děkuji, aplikace je skvělá, používám ji každý den.' },
-  { subject: 'Re: question', description: 'Thanks, that worked!\n\nOn Mon, 3 Jun 2024, Support <help@example.com> wrote:\n> Did you try restarting?\n> It is not a bug.' },
-];
-
-async function loadTickets(root: string): Promise<{ source: string; tickets: Ticket[] }> {
-  const datasets = join(root, '..', 'shared', 'datasets');
-  if (existsSync(datasets)) {
-    const tickets: Ticket[] = [];
-    for (const file of readdirSync(datasets).filter((name) => name.endsWith('.csv'))) {
-      const { rows } = await readLabeledCsv(join(datasets, file));
-      for (const row of rows) tickets.push({ subject: row.subject, description: row.body });
-    }
-    if (tickets.length > 0) return { source: `${datasets}/*.csv (${tickets.length} rows)`, tickets };
-  }
-  return { source: `built-in multilingual sample (${SAMPLE.length} tickets)`, tickets: [...SAMPLE] };
+interface Row {
+  readonly figure: string;
+  readonly value: string;
+  readonly target: string;
+  /** true: target met, false: missed, null: a figure without a target. */
+  readonly met: boolean | null;
 }
 
-function measure(classify: (ticket: Ticket) => unknown, tickets: readonly Ticket[]): { perSecond: number; classified: number; seconds: number } {
-  for (const ticket of tickets) classify(ticket); // warm the token cache and the JIT
-  let classified = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  while (elapsed < MIN_SECONDS * 1000) {
-    for (const ticket of tickets) classify(ticket);
-    classified += tickets.length;
-    elapsed = performance.now() - start;
+interface Context {
+  readonly policy: Policy;
+  readonly root: string;
+  readonly redisUrl: string;
+  readonly log: (line: string) => void;
+}
+
+interface Section {
+  readonly name: string;
+  readonly title: string;
+  /** The method, in one line (printed under the section's rows). */
+  note(): string;
+  run(context: Context): Promise<{ result: unknown; rows: Row[] }>;
+}
+
+const LOOP_TICKETS = () => envNumber('BENCH_LOOP_TICKETS', 1_000);
+const INGEST = {
+  rates: () => (process.env.BENCH_INGEST_RATES ?? '250,500,1000,2000').split(',').map(Number).filter((rate) => rate > 0),
+  seconds: () => envNumber('BENCH_INGEST_SECONDS', 8),
+  open: () => envNumber('BENCH_INGEST_CONNECTIONS', 256),
+  closed: () => envNumber('BENCH_INGEST_CLOSED_CONNECTIONS', 64),
+};
+const ROUTING = { steady: () => envNumber('BENCH_STEADY_TICKETS', 90), burst: () => envNumber('BENCH_BURST_TICKETS', 5_000), single: () => envNumber('BENCH_ONE_BY_ONE_TICKETS', 200) };
+const TIMERS = { count: () => envNumber('BENCH_TIMERS', 100_000), window: () => envNumber('BENCH_TIMERS_WINDOW_S', 60) };
+
+const n = (value: number) => value.toLocaleString('en');
+const row = (figure: string, value: string, target = '', met: boolean | null = null): Row => ({ figure, value, target, met });
+
+const SECTIONS: readonly Section[] = [
+  {
+    name: 'ingest',
+    title: '1. Ingest: signed Zendesk webhooks',
+    note: () =>
+      `open loop at ${INGEST.rates().join('/')} req/s (request i due at i/rate, latency counted from its due time, so queueing shows) over ${INGEST.open()} keep-alive connections used in turn, then a closed loop over ${INGEST.closed()}; ${INGEST.seconds()} s each after 1 s warm-up. ` +
+      'Generator: a raw HTTP/1.1 keep-alive client in a worker_thread (its own core of the two; requests signed before the clock starts; "gen" is its busy share, 1.0 = it was the limit). ' +
+      'cxloop as a web process (role web: signature, schema, durable enqueue in Redis; no workers), fresh per step; bare node:http on the same thread, same client.',
+    async run({ policy, redisUrl, log }) {
+      const result = await benchIngest({ redisUrl, policy, rates: INGEST.rates(), openConnections: INGEST.open(), closedConnections: INGEST.closed(), seconds: INGEST.seconds(), log });
+      const rows: Row[] = [];
+      result.cxloop.forEach((step, index) => {
+        const bare = result.bare[index]!;
+        const label = step.mode === 'open' ? `${n(step.offeredPerSecond ?? 0)} req/s offered` : `max, closed loop x${step.connections}`;
+        rows.push(
+          row(`cxloop ${label}`, `${n(step.answeredPerSecond)} req/s, p50 ${step.p50Ms} ms, p99 ${step.p99Ms} ms${step.non200 ? `, ${step.non200} non-200` : ''} (server ${step.serverUtilization}, gen ${step.generatorUtilization}, redis ${step.cpu.redis}, others ${step.cpu.others ?? '?'})`),
+          row(`  bare node ${label}`, `${n(bare.answeredPerSecond)} req/s, p50 ${bare.p50Ms} ms, p99 ${bare.p99Ms} ms (server ${bare.serverUtilization}, gen ${bare.generatorUtilization}, others ${bare.cpu.others ?? '?'})`),
+        );
+      });
+      rows.push(
+        row('max throughput, cxloop / bare node', `${Math.round(result.maxThroughputRatio * 100)} %`, '>= 50 %', result.maxThroughputRatio >= 0.5),
+        row('p99 at 500 req/s', `cxloop ${result.p99At500.cxloopMs ?? '-'} ms (${result.p99At500.cxloopFromSendMs ?? '-'} ms from send), bare ${result.p99At500.bareMs ?? '-'} ms`, '< 10 ms', result.p99At500.cxloopMs === null ? null : result.p99At500.cxloopMs < 10),
+      );
+      return { result, rows };
+    },
+  },
+  {
+    name: 'routing',
+    title: '2. Routing under the Update Ticket limit',
+    note: () =>
+      `live cxloop against the fake Zendesk (100 Update Ticket calls per sliding minute, update_many 100 tickets/call as a job, 429 + Retry-After). Steady: ${ROUTING.steady()} tickets at 1.5/s, latency = webhook sent -> its PUT answered 200. ` +
+      `Burst: ${n(ROUTING.burst())} ticket.created webhooks over 32 connections until every ticket carries its tier tag (stale: each write conflicts once). ` +
+      `One by one: batching off, ${ROUTING.single()} tickets measured; ${n(ROUTING.burst())} extrapolated: first window's time + the rest at the sustained rate (100 writes per measured window period: 1st to 101st write).`,
+    async run({ policy, redisUrl, log }) {
+      const result = await benchRouting({ redisUrl, policy, steadyTickets: ROUTING.steady(), steadyPerSecond: 1.5, burstTickets: ROUTING.burst(), oneByOneTickets: ROUTING.single(), updatesPerMinute: 100, log });
+      const { steady, burst, staleBurst, oneByOne } = result;
+      return {
+        result,
+        rows: [
+          row('steady latency webhook -> write', `p50 ${steady.p50Ms} ms, p99 ${steady.p99Ms} ms (${steady.count} tickets at ${steady.perSecond}/s)`, 'p99 < 1,000 ms', steady.p99Ms < 1000),
+          row(`burst of ${n(burst.tickets)} new tickets`, `${burst.seconds} s (${burst.updateManyCalls} update_many, ${burst.updateCalls} single, ${burst.rateLimited} 429s; accepted in ${burst.ingestSeconds} s)`, '<= 120 s', burst.seconds <= 120),
+          row('  same, every webhook stale', `${staleBurst.seconds} s (${staleBurst.updateManyCalls} update_many, ${staleBurst.updateCalls} single, ${staleBurst.rateLimited} 429s)`, '', null),
+          row(`  one by one, measured`, `${oneByOne.tickets} tickets in ${oneByOne.seconds} s, ${oneByOne.sustainedPerSecond} tickets/s sustained`, '', null),
+          row(`  one by one, ${n(burst.tickets)} extrapolated`, `${n(oneByOne.extrapolatedSeconds)} s (limit alone: ${n(oneByOne.boundSeconds)} s)`, `burst is ${result.speedup}x faster`, null),
+        ],
+      };
+    },
+  },
+  {
+    name: 'throughput',
+    title: '3. Throughput: pipeline, raw BullMQ, classifier',
+    note: () =>
+      `pipeline: ${n(envNumber('BENCH_THROUGHPUT_TICKETS', 5_000))} ticket.created webhooks over 32 connections until every routing write is applied in the fake Zendesk (limit lifted to 100,000 calls/min on both sides; batching as configured). ` +
+      'Raw BullMQ: as many no-op jobs added by 32 concurrent producers, one worker of the events worker\'s concurrency (8), time to the last completion. Classifier: classify() in a loop for 2 s after a warm-up pass, in a fresh worker thread (own isolate: no heap or JIT state from earlier sections).',
+    async run({ policy, redisUrl, root, log }) {
+      const pipeline = await benchThroughput({ redisUrl, policy, tickets: envNumber('BENCH_THROUGHPUT_TICKETS', 5_000), log });
+      const classifier = await benchClassifierIsolated(root);
+      const { rawBullmq } = pipeline;
+      return {
+        result: { ...pipeline, classifier },
+        rows: [
+          row('pipeline webhook -> Zendesk write', `${n(pipeline.pipeline.ticketsPerSecond)} tickets/s (${n(pipeline.pipeline.tickets)} in ${pipeline.pipeline.seconds} s; ${pipeline.pipeline.updateManyCalls} update_many, ${pipeline.pipeline.updateCalls} single)`),
+          row('  where the time went', `webhooks answered after ${pipeline.pipeline.ingestSeconds} s, events stage (classify, plan, open loop) done after ${pipeline.pipeline.eventsSeconds} s`),
+          row('  raw BullMQ no-op jobs', `${n(rawBullmq.jobsPerSecond)} jobs/s (${n(rawBullmq.jobs)} in ${rawBullmq.seconds} s, concurrency ${rawBullmq.concurrency})`, `pipeline = ${Math.round(pipeline.ratio * 1000) / 10} % of raw`, null),
+          row('classifier, dataset tickets', `${n(classifier.ticketsPerSecond)} tickets/s (avg ${classifier.averageChars} chars; ${classifier.source})`, `>= ${n(CLASSIFIER_FLOOR_PER_SECOND)}/s`, classifier.ticketsPerSecond >= CLASSIFIER_FLOOR_PER_SECOND),
+          row('classifier, short multilingual', `${n(classifier.shortTicketsPerSecond)} tickets/s`, `>= ${n(CLASSIFIER_FLOOR_PER_SECOND)}/s`, classifier.shortTicketsPerSecond >= CLASSIFIER_FLOOR_PER_SECOND),
+        ],
+      };
+    },
+  },
+  {
+    name: 'timers',
+    title: '4. Timers: a crowd of reminders coming due',
+    note: () =>
+      `live cxloop on the real clock; ${n(TIMERS.count())} feature_request loops opened through the loop use-case (openTicketLoop, clock set back 2 d so each real ack_remind delayed job falls due in a ${TIMERS.window()} s window a little ahead; bypassed: webhook, classification, routing write, brief, the "routed" status effect). ` +
+      'Lateness = due time -> remind_owner reaching a counting notifier (StartOptions.notifier) through the cxloop-timers worker and the effects worker; "fired" = due -> the timer transition, from 2,000 sampled histories.',
+    async run({ policy, redisUrl, log }) {
+      const result = await benchTimers({ redisUrl, policy, count: TIMERS.count(), windowSeconds: TIMERS.window(), log });
+      const { lateness, firedLateness, build } = result;
+      return {
+        result,
+        rows: [
+          row(`lateness of ${n(result.reminders)} reminders`, `p50 ${lateness.p50Ms} ms, p99 ${lateness.p99Ms} ms, max ${lateness.maxMs} ms (${n(result.duePerSecond)} due/s over ${result.windowSeconds} s)`, 'p99 < 1,000 ms', lateness.p99Ms < 1000 && result.missing === 0),
+          row('  timer fired (due -> transition)', `p50 ${firedLateness.p50Ms} ms, p99 ${firedLateness.p99Ms} ms, max ${firedLateness.maxMs} ms (sample of ${firedLateness.count})`),
+          row('  drain', `last reminder ${result.drainSeconds} s after the first was due: ${n(result.notifiedPerSecond)}/s, timer worker concurrency ${result.timerConcurrency}; ${result.missing} missing, ${result.failedTimerJobs} failed jobs`),
+          row('  cpu while draining', `cxloop's event loop ${result.drainCpu.eventLoop} busy; ${describeCpu(result.drainCpu)}`),
+          row('  build', `${n(result.reminders)} loops in ${build.seconds} s (${n(build.loopsPerSecond)}/s), ${build.secondsToSpare} s before the first was due`, 'done before the first is due', build.finishedBeforeFirstDue),
+        ],
+      };
+    },
+  },
+  {
+    name: 'memory',
+    title: '4b. Redis bytes per open loop',
+    note: () =>
+      `dry-run cxloop on an injected clock; 2 x ${n(LOOP_TICKETS())} loops opened by signed webhooks (routed, with their timer job); marginal INFO used_memory per loop of the second half; then MEMORY USAGE (SAMPLES 0) of every key under the prefix, grouped by key type, per loop. used_memory is the whole server's (other clients of this Redis add noise); the MEMORY USAGE sum is this install's keys only, without Redis's per-key dict and expiry entries. This section is a dry run without Slack messages: the Slack section weighs the per-ticket keys of a live install (whose ticket hash also holds the Slack message refs).`,
+    async run({ policy, redisUrl }) {
+      const memory = await measureLoopMemory({ policy: policy, redisUrl, count: LOOP_TICKETS() });
+      const rows: Row[] = [
+        row('Redis per open loop, marginal', `${n(memory.bytesPerLoop)} B (${n(memory.firstLoopsBytesEach)} B with fixed costs; keys alone ${n(memory.keysBytesPerLoop)} B)`, '<= 2,048 B', memory.bytesPerLoop <= 2048),
+        ...keyTypeRows(memory.byKeyType, memory.loops),
+      ];
+      return { result: memory, rows };
+    },
+  },
+  {
+    name: 'slack',
+    title: '5. Slack burst',
+    note: () =>
+      `${n(envNumber('BENCH_SLACK_TICKETS', 3_000))} ticket.created webhooks (5 categories, 4 team channels + status + incidents) into live cxloop, whose Slack sender (default pacing: 1 call per channel per second, digests above 5 waiting) posts to the fake Slack Web API (chat.postMessage 1/s per channel, burst 1, 429 + Retry-After; chat.update 50/min); ` +
+      'waits until nothing is queued for 3 s, then reads every accepted message (text, blocks, cx_t_<id> block ids, #<id> refs) back for the tickets it names.',
+    async run({ policy, redisUrl, log }) {
+      const result = await benchSlackBurst({ redisUrl, policy, tickets: envNumber('BENCH_SLACK_TICKETS', 3_000), log });
+      const missing = result.missingInTeamChannel + result.missingInStatusChannel;
+      return {
+        result,
+        rows: [
+          row(`${n(result.tickets)} tickets to Slack`, `${result.seconds} s to the last call (accepted in ${result.ingestSeconds} s); ${result.posts} messages (${result.cards} cards, ${result.digests} digests), ${result.updates} edits`),
+          row('messages per channel per minute', `max ${result.maxPostsPerChannelMinute} in any 60 s`, '<= ~60 (1/s per channel)', result.maxPostsPerChannelMinute <= 61),
+          row('429s received', `${result.rateLimited} (${result.sustainedRateLimiting ? 'sustained' : 'not sustained'})`, 'not sustained', !result.sustainedRateLimiting),
+          row('tickets missing from Slack', `${result.missingInTeamChannel} in their team channel, ${result.missingInStatusChannel} in the status channel`, '0', missing === 0),
+          ...result.channels.map((channel) => row(`  ${channel.channel}`, `${channel.posts} posts, ${channel.updates} edits, max ${channel.maxPostsPerMinute}/min, ${channel.rateLimited} 429s`)),
+          ...result.perTicketKeys.map((type) => row(`  live per-ticket key ${type.type}`, `${type.bytesPerLoop} B/ticket (${n(type.keys)} keys)`)),
+        ],
+      };
+    },
+  },
+  {
+    name: 'loop',
+    title: 'Loop scenario: a scripted week',
+    note: () => `dry-run cxloop on an injected clock: ${n(LOOP_TICKETS())} tickets over a simulated week (webhooks, Slack actions through the use-case, timers released as the clock moves); figures from \`cxloop report\`.`,
+    async run({ policy, redisUrl, log }) {
+      const scenario = await runLoopScenario({ policy, redisUrl, tickets: LOOP_TICKETS(), keep: process.env.BENCH_LOOP_KEEP === '1' });
+      log(`\n$ ${scenario.report.command}\n${scenario.report.text}`);
+      return {
+        result: scenario,
+        rows: [row(`scripted week, ${n(scenario.tickets)} tickets`, `${scenario.simulatedHours} simulated hours in ${scenario.wallSeconds} s (${n(scenario.webhooks)} webhooks, ${n(scenario.slackActions)} Slack actions, ${n(scenario.transitions)} transitions)`, 'report on stderr')],
+      };
+    },
+  },
+];
+
+/** One row per key type worth 1 B a loop or more (shared ones marked), the rest summed in one row. */
+function keyTypeRows(types: readonly KeyTypeMemory[], loops: number): Row[] {
+  const shown = types.filter((type) => type.bytesPerLoop >= 1);
+  const rest = types.filter((type) => type.bytesPerLoop < 1);
+  const what = (type: KeyTypeMemory) => (type.type.endsWith(':events') ? ', a stream capped at 500 entries' : type.keys < loops / 2 ? ', shared by all loops' : '');
+  return [
+    ...shown.map((type) => row(`  ${type.type}`, `${type.bytesPerLoop} B/loop (${n(type.keys)} keys, ${n(type.bytes)} B${what(type)})`)),
+    row(`  ${rest.length} more key types`, `${round(rest.reduce((sum, type) => sum + type.bytesPerLoop, 0))} B/loop (${n(rest.reduce((sum, type) => sum + type.keys, 0))} keys: queue metadata, schedulers)`),
+  ];
+}
+
+async function machineOf(redisUrl: string) {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  let redisVersion = 'unreachable';
+  try {
+    await redis.connect();
+    redisVersion = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? 'unknown';
+  } catch {
+    // reported as unreachable; the sections that need Redis fail on their own with the cause
+  } finally {
+    redis.disconnect();
   }
-  return { perSecond: classified / (elapsed / 1000), classified, seconds: elapsed / 1000 };
+  return { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, redis: redisVersion };
+}
+
+function printTable(machine: Awaited<ReturnType<typeof machineOf>>, outcomes: readonly Outcome[]): void {
+  const cores = machine.cores;
+  console.log(`cxloop bench  ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, Node ${machine.node}, Redis ${machine.redis}`);
+  for (const outcome of outcomes) {
+    console.log(`\n== ${outcome.title} (${outcome.seconds} s)`);
+    if (outcome.error !== null) console.log(`   FAILED: ${outcome.error}`);
+    for (const { figure, value, target, met } of outcome.rows) {
+      const verdict = met === null ? '' : met ? '[met]' : '[MISSED]';
+      console.log(`   ${figure.padEnd(38)} ${value.padEnd(70)} ${target}${verdict ? ` ${verdict}` : ''}`.trimEnd());
+    }
+    console.log(`   method: ${outcome.note}`);
+    console.log(`   cpu over the section: ${describeCpu(outcome.cpu)} (of ${cores})`);
+  }
+  const total = outcomes.reduce((sum, outcome) => sum + outcome.seconds, 0);
+  console.log(`\ndurations: ${outcomes.map((outcome) => `${outcome.name} ${outcome.seconds} s`).join(', ')}; total ${round(total)} s`);
+}
+
+interface Outcome {
+  readonly name: string;
+  readonly title: string;
+  readonly note: string;
+  readonly seconds: number;
+  /** CPU over the section: this process, Redis, and other processes (noise: the machine is shared). */
+  readonly cpu: CpuShare;
+  readonly error: string | null;
+  readonly rows: readonly Row[];
+  readonly result: unknown;
 }
 
 async function main(): Promise<void> {
   const root = findPackageRoot();
-  const policy = await loadPolicyFile();
-  if (!policy.ok) throw new Error('the shipped policy is invalid; run `cxloop config check`');
-  const classifier = createClassifier(policy.policy);
-  const { source, tickets } = await loadTickets(root);
-  const averageChars = Math.round(tickets.reduce((sum, ticket) => sum + ticket.subject.length + ticket.description.length, 0) / tickets.length);
-  const realistic = measure((ticket) => classifier.classify(ticket), tickets);
-  const short = measure((ticket) => classifier.classify(ticket), SAMPLE);
-
+  const loaded = await loadPolicyFile();
+  if (!loaded.ok) throw new Error('the shipped policy is invalid; run `cxloop config check`');
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const context: Context = { policy: loaded.policy, root, redisUrl, log: (line) => console.error(line) };
   const only = process.argv.slice(2);
-  const wants = (section: string) => only.length === 0 || only.includes(section);
-  let routing: RoutingBenchResult | undefined;
-  if (wants('routing')) {
-    routing = await benchRouting({
-      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      policy: policy.policy,
-      steadyTickets: Number(process.env.BENCH_STEADY_TICKETS ?? 90),
-      steadyPerSecond: 1.5,
-      burstTickets: Number(process.env.BENCH_BURST_TICKETS ?? 5_000),
-      updatesPerMinute: 100,
-      log: (line) => console.error(line),
-    });
+  const unknown = only.filter((name) => !SECTIONS.some((section) => section.name === name));
+  if (unknown.length > 0) throw new Error(`unknown section ${unknown.join(', ')}; sections: ${SECTIONS.map((section) => section.name).join(', ')}`);
+  const machine = await machineOf(redisUrl);
+  const redis = new Redis(redisUrl);
+  const outcomes: Outcome[] = [];
+  for (const section of SECTIONS.filter((candidate) => only.length === 0 || only.includes(candidate.name))) {
+    console.error(`-- ${section.title}`);
+    const started = performance.now();
+    const stopMeter = await startCpuMeter(redis);
+    let outcome: Pick<Outcome, 'error' | 'rows' | 'result'>;
+    try {
+      const { result, rows } = await section.run(context);
+      outcome = { error: null, rows, result };
+    } catch (error) {
+      console.error(`${section.name} failed:`, error);
+      outcome = { error: (error as Error).message, rows: [], result: null };
+    }
+    const cpu = await stopMeter();
+    outcomes.push({ name: section.name, title: section.title, note: section.note(), seconds: round((performance.now() - started) / 1000), cpu, ...outcome });
   }
-
-  let loop: { memory: Awaited<ReturnType<typeof measureLoopMemory>>; scenario: LoopScenarioResult } | undefined;
-  if (wants('loop')) {
-    const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-    const count = Number(process.env.BENCH_LOOP_TICKETS ?? 1_000);
-    console.error(`loop: memory of ${count} open loops...`);
-    const memory = await measureLoopMemory({ policy: policy.policy, redisUrl, count });
-    console.error(`loop: scripted week of ${count} tickets...`);
-    const scenario = await runLoopScenario({ policy: policy.policy, redisUrl, tickets: count, keep: process.env.BENCH_LOOP_KEEP === '1' });
-    console.error(`\n$ ${scenario.report.command}\n${scenario.report.text}`);
-    loop = { memory, scenario };
-  }
-
-  const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version };
+  redis.disconnect();
+  printTable(machine, outcomes);
   const results = {
     date: new Date().toISOString(),
     machine,
-    classifier: {
-      source,
-      averageChars,
-      ticketsPerSecond: Math.round(realistic.perSecond),
-      shortTicketsPerSecond: Math.round(short.perSecond),
-      floor: FLOOR_TICKETS_PER_SECOND,
-      ratioToFloor: Number((realistic.perSecond / FLOOR_TICKETS_PER_SECOND).toFixed(2)),
-    },
-    ...(routing ? { routing } : {}),
-    ...(loop ? { loop } : {}),
+    sections: Object.fromEntries(outcomes.map(({ name, title, note, seconds, cpu, error, rows, result }) => [name, { title, note, seconds, cpu, status: error === null ? 'ok' : 'failed', error, rows, result }])),
   };
-  const rows: Array<[string, string, string]> = [
-    ['classifier, dataset tickets', `${results.classifier.ticketsPerSecond.toLocaleString('en')} tickets/s (avg ${averageChars} chars)`, `${results.classifier.ratioToFloor}x the 20,000/s floor`],
-    ['classifier, short multilingual', `${results.classifier.shortTicketsPerSecond.toLocaleString('en')} tickets/s`, `${(short.perSecond / FLOOR_TICKETS_PER_SECOND).toFixed(2)}x the floor`],
-  ];
-  if (loop) {
-    const { memory, scenario } = loop;
-    rows.push(
-      ['loop memory per open loop', `${memory.bytesPerLoop} B marginal, ${memory.firstLoopsBytesEach} B with fixed costs (used_memory, ${memory.loops} routed loops, timers included)`, `floor <= 2,048 B: ${(2048 / Math.max(1, memory.bytesPerLoop)).toFixed(2)}x headroom`],
-      [`loop scenario, ${scenario.tickets} tickets`, `${scenario.simulatedHours} simulated hours in ${scenario.wallSeconds} s (${scenario.webhooks} webhooks, ${scenario.slackActions} Slack actions, ${scenario.transitions} transitions)`, 'figures: see the report above'],
-    );
-  }
-  if (routing) {
-    const { steady, burst, staleBurst } = routing;
-    rows.push(
-      ['routing latency, steady load', `p50 ${steady.p50Ms} ms, p99 ${steady.p99Ms} ms (${steady.tickets} tickets at ${steady.perSecond}/s)`, `p99 target < 1,000 ms: ${(1000 / Math.max(1, steady.p99Ms)).toFixed(1)}x headroom`],
-      [
-        `routing burst, ${burst.tickets} tickets`,
-        `${burst.seconds} s (${burst.updateManyCalls} update_many, ${burst.updateCalls} single, ${burst.rateLimited} 429s)`,
-        `target <= 120 s; one-by-one at 100/min needs ${burst.oneByOneBoundSeconds} s (${burst.speedup}x)`,
-      ],
-      [
-        `  same, all webhooks stale`,
-        `${staleBurst.seconds} s (${staleBurst.updateManyCalls} update_many, ${staleBurst.updateCalls} single, ${staleBurst.rateLimited} 429s)`,
-        'every ticket changed after its webhook: each write conflicts once, re-read with show_many',
-      ],
-    );
-  }
-  console.log(`cxloop bench  ${machine.cores} cores (${machine.cpu}), Node ${machine.node}`);
-  console.log(`source: ${source}`);
-  for (const [name, value, target] of rows) console.log(`${name.padEnd(32)} ${value.padEnd(44)} ${target}`);
   const dir = join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'latest.json');
+  const file = join(dir, only.length === 0 ? 'latest.json' : `latest-${only.join('-')}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`JSON: ${file}`);
 }

@@ -1,0 +1,107 @@
+/**
+ * Throughput (issue 7, section 3): tickets per second through the whole pipeline (signed webhook
+ * -> events worker: classify, plan, open the loop -> routes worker -> Zendesk write acknowledged
+ * by the fake), with the fake's Update Ticket limit lifted, next to raw BullMQ: a queue and a
+ * worker of the events worker's concurrency doing nothing, fed the same way in the same run.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { deleteInstallKeys } from '../src/adapters/redis/redis-keys.js';
+import type { Policy } from '../src/config/policy-schema.js';
+import { withBenchCxloop } from './bench-cxloop.js';
+import { isRouted, postWebhooks, seedTicket, webhookFor } from './bench-tickets.js';
+import { forEachConcurrently, pendingJobs, round, until } from './support.js';
+
+export interface ThroughputBenchOptions {
+  readonly redisUrl: string;
+  readonly policy: Policy;
+  readonly tickets: number;
+  readonly log: (line: string) => void;
+}
+
+export interface ThroughputBenchResult {
+  readonly pipeline: {
+    tickets: number;
+    seconds: number;
+    ticketsPerSecond: number;
+    /** First webhook sent -> last one answered. */
+    ingestSeconds: number;
+    /** First webhook sent -> every event classified, planned and its loop opened (events queue empty). */
+    eventsSeconds: number;
+    updateManyCalls: number;
+    updateCalls: number;
+  };
+  readonly rawBullmq: { jobs: number; seconds: number; jobsPerSecond: number; concurrency: number };
+  /** Pipeline tickets/s over raw no-op jobs/s. */
+  readonly ratio: number;
+}
+
+/** Concurrent webhook senders, and concurrent producers of raw jobs. */
+const CONNECTIONS = 32;
+/** The events worker's concurrency in cxloop (startZendeskWorkers' default). */
+const EVENT_CONCURRENCY = 8;
+/** "Lifted": as high as ZENDESK_UPDATES_PER_MINUTE goes, on both sides. */
+const LIFTED_UPDATES_PER_MINUTE = 100_000;
+
+export async function benchThroughput(options: ThroughputBenchOptions): Promise<ThroughputBenchResult> {
+  const pipeline = await withBenchCxloop(
+    { section: 'throughput', redisUrl: options.redisUrl, policy: options.policy, updatesPerMinute: LIFTED_UPDATES_PER_MINUTE },
+    async ({ app, zendesk }) => {
+      const ids = Array.from({ length: options.tickets }, (_, index) => 1_000 + index);
+      ids.forEach((id, index) => seedTicket(zendesk, id, index));
+      const webhooks = ids.map((id) => webhookFor(zendesk, id));
+      const start = performance.now();
+      await postWebhooks(app.http.url, webhooks, CONNECTIONS);
+      const ingestSeconds = (performance.now() - start) / 1000;
+      // Where the time goes: the events stage (classify, plan, open the loop) is done when its queue is empty.
+      let eventsSeconds: number | null = null;
+      await until(async () => {
+        if (eventsSeconds === null && (await pendingJobs(app.queues.events)) === 0) eventsSeconds = (performance.now() - start) / 1000;
+        return ids.every((id) => isRouted(zendesk, id));
+      }, 10 * 60_000, 'pipeline throughput', 20);
+      const seconds = (performance.now() - start) / 1000;
+      return {
+        tickets: ids.length,
+        seconds: round(seconds),
+        ticketsPerSecond: Math.round(ids.length / seconds),
+        ingestSeconds: round(ingestSeconds),
+        eventsSeconds: round(eventsSeconds ?? seconds),
+        updateManyCalls: zendesk.stats.updateManyCalls,
+        updateCalls: zendesk.stats.updateCalls,
+      };
+    },
+  );
+  options.log(`throughput pipeline: ${pipeline.tickets} tickets in ${pipeline.seconds} s (${pipeline.ticketsPerSecond}/s)`);
+  const rawBullmq = await benchRawBullmq(options.redisUrl, options.tickets);
+  options.log(`throughput raw BullMQ: ${rawBullmq.jobs} no-op jobs in ${rawBullmq.seconds} s (${rawBullmq.jobsPerSecond}/s)`);
+  return { pipeline, rawBullmq, ratio: Math.round((pipeline.ticketsPerSecond / rawBullmq.jobsPerSecond) * 1000) / 1000 };
+}
+
+/** `jobs` no-op jobs added by CONNECTIONS concurrent producers (one add each, as webhooks do) and run by one worker. */
+async function benchRawBullmq(redisUrl: string, jobs: number): Promise<ThroughputBenchResult['rawBullmq']> {
+  const prefix = `bench-raw-${randomUUID().slice(0, 8)}`;
+  const producer = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const consumer = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue('noop', { connection: producer, prefix, streams: { events: { maxLen: 500 } } });
+  let done = 0;
+  const worker = new Worker('noop', async () => undefined, { connection: consumer, prefix, concurrency: EVENT_CONCURRENCY });
+  worker.on('completed', () => void (done += 1));
+  try {
+    await worker.waitUntilReady();
+    const start = performance.now();
+    await forEachConcurrently(Array.from({ length: jobs }, (_, index) => index), CONNECTIONS, async (index) => {
+      await queue.add('noop', { index }, { removeOnComplete: true });
+    });
+    await until(() => done >= jobs, 5 * 60_000, 'raw BullMQ throughput', 5);
+    const seconds = (performance.now() - start) / 1000;
+    return { jobs, seconds: round(seconds), jobsPerSecond: Math.round(jobs / seconds), concurrency: EVENT_CONCURRENCY };
+  } finally {
+    await worker.close();
+    await queue.close();
+    await deleteInstallKeys(producer, prefix);
+    producer.disconnect();
+    consumer.disconnect();
+  }
+}
