@@ -28,6 +28,8 @@ export interface RedisKeys {
   slackEdits(channel: string): string;
   /** Sorted set: channels with work, scored by when they may send next (pacing, 429 pauses). */
   readonly slackReady: string;
+  /** Hash: channel -> when it may be called next, kept when the channel goes idle (pacing survives an empty queue). */
+  readonly slackNext: string;
   /** List: messages Slack refused for good (unknown channel ...), kept for an operator. */
   readonly slackDead: string;
   /** Prefix for BullMQ (its `prefix` option). */
@@ -47,6 +49,7 @@ export function createRedisKeys(prefix: string): RedisKeys {
     slackOutbox: (channel) => `${prefix}:so:${channel}`,
     slackEdits: (channel) => `${prefix}:se:${channel}`,
     slackReady: `${prefix}:slack:ready`,
+    slackNext: `${prefix}:slack:next`,
     slackDead: `${prefix}:slack:dead`,
     queuePrefix: `${prefix}:q`,
   };

@@ -31,14 +31,30 @@ if #due == 0 then return false end
 redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[2]), due[1])
 return due[1]`;
 
-/** KEYS outbox, edits, ready. ARGV sent, next at, channel. Drops what was sent; reschedules or idles the channel. */
+/**
+ * KEYS outbox, edits, ready, next. ARGV sent, next at, channel. Drops what was sent; reschedules
+ * the channel, or idles it and remembers when it may be called next.
+ */
 const COMPLETE = `
 if tonumber(ARGV[1]) > 0 then redis.call('LTRIM', KEYS[1], ARGV[1], -1) end
 if redis.call('LLEN', KEYS[1]) == 0 and redis.call('SCARD', KEYS[2]) == 0 then
   redis.call('ZREM', KEYS[3], ARGV[3])
+  redis.call('HSET', KEYS[4], ARGV[3], ARGV[2])
 else
   redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
 end
+return 1`;
+
+/**
+ * KEYS list or set, ready, next. ARGV channel, item, now, 'list'|'set'. Queues the item; an idle
+ * channel becomes due at now, or later if its last call was less than an interval ago.
+ */
+const ENQUEUE = `
+if ARGV[4] == 'list' then redis.call('RPUSH', KEYS[1], ARGV[2]) else redis.call('SADD', KEYS[1], ARGV[2]) end
+local due = tonumber(ARGV[3])
+local next = tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or '0')
+if next > due then due = next end
+redis.call('ZADD', KEYS[2], 'NX', due, ARGV[1])
 return 1`;
 
 /** KEYS outbox, dead. ARGV record prefix, max. */
@@ -57,11 +73,11 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs {
   ) {}
 
   async push(channel: string, item: string, now: number): Promise<void> {
-    await this.redis.multi().rpush(this.keys.slackOutbox(channel), item).zadd(this.keys.slackReady, 'NX', now, channel).exec();
+    await this.redis.eval(ENQUEUE, 3, this.keys.slackOutbox(channel), this.keys.slackReady, this.keys.slackNext, channel, item, String(now), 'list');
   }
 
   async markEdit(channel: string, member: string, now: number): Promise<void> {
-    await this.redis.multi().sadd(this.keys.slackEdits(channel), member).zadd(this.keys.slackReady, 'NX', now, channel).exec();
+    await this.redis.eval(ENQUEUE, 3, this.keys.slackEdits(channel), this.keys.slackReady, this.keys.slackNext, channel, member, String(now), 'set');
   }
 
   async claim(now: number, leaseMs: number): Promise<string | null> {
@@ -77,7 +93,7 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs {
   }
 
   async complete(channel: string, sent: number, nextAt: number): Promise<void> {
-    await this.redis.eval(COMPLETE, 3, this.keys.slackOutbox(channel), this.keys.slackEdits(channel), this.keys.slackReady, String(sent), String(nextAt), channel);
+    await this.redis.eval(COMPLETE, 4, this.keys.slackOutbox(channel), this.keys.slackEdits(channel), this.keys.slackReady, this.keys.slackNext, String(sent), String(nextAt), channel);
   }
 
   async deadLetter(channel: string, reason: string, now: number): Promise<void> {

@@ -1,0 +1,41 @@
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createRedisKeys } from '../../../src/adapters/redis/redis-keys.js';
+import { RedisSlackOutbox } from '../../../src/adapters/redis/redis-slack-outbox.js';
+import { dropPrefix, uniquePrefix } from '../../support/zendesk-fixtures.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const LEASE = 30_000;
+
+describe('Slack outbox pacing across an empty queue', () => {
+  const prefix = uniquePrefix();
+  const redis = new Redis(REDIS_URL);
+  const outbox = new RedisSlackOutbox(redis, createRedisKeys(prefix));
+  afterAll(async () => {
+    await dropPrefix(prefix);
+    redis.disconnect();
+  });
+
+  it('keeps a channel that went idle from being called again before its interval is over', async () => {
+    await outbox.push('#cx-billing', 'first', 1_000);
+    expect(await outbox.claim(1_000, LEASE)).toBe('#cx-billing');
+    await outbox.complete('#cx-billing', 1, 2_000); // sent; nothing left: idle, next call not before 2,000
+    await outbox.push('#cx-billing', 'second', 1_300);
+    expect(await outbox.claim(1_300, LEASE)).toBeNull();
+    expect(await outbox.claim(1_999, LEASE)).toBeNull();
+    expect(await outbox.claim(2_000, LEASE)).toBe('#cx-billing');
+  });
+
+  it('lets an edit wait out the interval the same way, and an idle channel past it go at once', async () => {
+    await outbox.push('#cx-support', 'card', 10_000);
+    expect(await outbox.claim(10_000, LEASE)).toBe('#cx-support');
+    await outbox.complete('#cx-support', 1, 11_000);
+    await outbox.markEdit('#cx-support', 'card 7', 10_500);
+    expect(await outbox.claim(10_500, LEASE)).toBeNull();
+    expect(await outbox.claim(11_000, LEASE)).toBe('#cx-support');
+    expect(await outbox.takeEdit('#cx-support')).toBe('card 7');
+    await outbox.complete('#cx-support', 0, 12_000);
+    await outbox.push('#cx-support', 'later', 20_000);
+    expect(await outbox.claim(20_000, LEASE)).toBe('#cx-support');
+  });
+});
