@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { EventInbox } from '../../app/ports.js';
 import { InboxUnavailableError } from '../../app/zendesk-api-error.js';
@@ -14,18 +14,19 @@ const DEDUPE_ID_LENGTH = 22;
 /**
  * Stores each verified event as a BullMQ job before the webhook is answered. BullMQ's
  * deduplication (throttle mode: the id is held for DEDUPE_TTL_MS, finished or not) makes a second
- * delivery of the same event a no-op atomically with the add; the lookup before it only labels
- * the answer.
+ * delivery of the same event a no-op atomically with the add, in one round trip.
  */
 export class BullmqEventInbox implements EventInbox {
   constructor(private readonly queue: Queue<EventJob>) {}
 
   async accept(event: TicketEvent, receivedAt: number): Promise<'accepted' | 'duplicate'> {
     const deduplicationId = createHash('sha256').update(event.key).digest('base64url').slice(0, DEDUPE_ID_LENGTH);
+    // A job id of our own: BullMQ answers a deduplicated add with the id of the job already there,
+    // so one round trip both stores the event and tells a second delivery apart.
+    const jobId = `e${randomBytes(9).toString('base64url')}`;
     try {
-      if (await this.queue.getDeduplicationJobId(deduplicationId)) return 'duplicate';
-      await this.queue.add('ticket-event', { v: 1, event, receivedAt }, { ...JOB_OPTIONS.events, deduplication: { id: deduplicationId, ttl: DEDUPE_TTL_MS } });
-      return 'accepted';
+      const job = await this.queue.add('ticket-event', { v: 1, event, receivedAt }, { ...JOB_OPTIONS.events, jobId, deduplication: { id: deduplicationId, ttl: DEDUPE_TTL_MS } });
+      return job.id === jobId ? 'accepted' : 'duplicate';
     } catch (error) {
       throw new InboxUnavailableError(`could not store the event in Redis: ${(error as Error).message}`, { cause: error });
     }

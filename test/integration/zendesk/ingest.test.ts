@@ -67,6 +67,9 @@ describe('POST /webhooks/zendesk', () => {
     await waitFor(() => puts.length >= 1, 10_000, 'the routing write');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(puts.filter((put) => put.path === '/api/v2/tickets/102.json')).toHaveLength(1);
+    // Once its job is done and removed, a late retry of the same delivery is still a duplicate (24 h window).
+    expect(await (await postSigned(app.http.url, body)).json()).toEqual({ status: 'duplicate' });
+    expect(await app.queues.events.count()).toBe(0);
   });
 
   it('rejects a bad signature with 401 and stores nothing', async () => {
