@@ -18,7 +18,7 @@ import { runCli } from '../src/cli/main.js';
 import { parseEnv } from '../src/config/env-schema.js';
 import type { Policy } from '../src/config/policy-schema.js';
 import type { LoopEvent } from '../src/core/loop/loop-types.js';
-import { startCxloop, type Cxloop } from '../src/main.js';
+import { settle, startCxloop, type Cxloop } from '../src/main.js';
 import { postSignedWebhook } from './post-webhook.js';
 import { memoryByKeyType, type KeyTypeMemory } from './redis-memory.js';
 
@@ -196,24 +196,6 @@ async function slack(ctx: Ctx, id: number, event: LoopEvent): Promise<void> {
 async function post(ctx: Ctx, body: string): Promise<void> {
   await postSignedWebhook(ctx.app.http.url, body, SECRET, ctx.clock);
   ctx.webhooks += 1;
-}
-
-/**
- * Waits until every queue is idle, releasing timers due at the clock, until nothing is left to run.
- * Throws when the queues stay busy for `timeoutMs` at a stretch (a stuck job, not a slow one).
- */
-export async function settle(app: Cxloop, timeoutMs = 120_000): Promise<void> {
-  const queues = [app.queues.events, app.queues.routes, app.queues.batches, app.queues.timers, app.queues.effects];
-  for (;;) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const counts = await Promise.all(queues.map((queue) => queue.getJobCounts('wait', 'active', 'prioritized')));
-      if (counts.every((count) => Object.values(count).every((n) => n === 0))) break;
-      if (Date.now() > deadline) throw new Error(`queues still busy after ${timeoutMs} ms: ${JSON.stringify(counts)}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    if ((await app.releaseDueTimers()) === 0) return;
-  }
 }
 
 /** cxloop on its own prefix with the injected clock, a dry-run Zendesk and the given notifier. */

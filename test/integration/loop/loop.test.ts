@@ -7,8 +7,7 @@ import { loopPolicyFrom } from '../../../src/app/loop-policy.js';
 import type { EffectQueue, LoopMetrics, LoopTimers, Notifier } from '../../../src/app/ports.js';
 import { applyLoopEvents, fireLoopTimer, openTicketLoop, timerKey, type LoopDeps } from '../../../src/app/run-loop.js';
 import type { Effect } from '../../../src/core/loop/loop-types.js';
-import type { Cxloop } from '../../../src/main.js';
-import { settle as settleQueues } from '../../../bench/loop-scenario.js';
+import { settle as settleQueues, type Cxloop } from '../../../src/main.js';
 import { dropPrefix, policyWithGroups, postSigned, REDIS_URL, silent, startLive, ticketEvent, uniquePrefix, waitFor, ZENDESK_URL, nockZendeskReads } from '../../support/zendesk-fixtures.js';
 
 const MINUTE = 60_000;
