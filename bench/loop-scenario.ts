@@ -12,7 +12,7 @@ import { deleteInstallKeys } from '../src/adapters/redis/redis-keys.js';
 import { ticketEvent, type TicketDetail } from '../src/adapters/zendesk/sample-webhooks.js';
 import { RecordingZendeskApi } from '../src/adapters/zendesk/recording-zendesk-api.js';
 import { loopPolicyFrom } from '../src/app/loop-policy.js';
-import type { LoopMetrics, Notifier } from '../src/app/ports.js';
+import { NO_LOOP_METRICS, type Notifier } from '../src/app/ports.js';
 import { applyLoopEvents, type LoopDeps } from '../src/app/run-loop.js';
 import { runCli } from '../src/cli/main.js';
 import { parseEnv } from '../src/config/env-schema.js';
@@ -207,8 +207,7 @@ async function startScenario(options: { policy: Policy; redisUrl: string }, pref
 }
 
 function loopDepsOf(app: Cxloop, policy: Policy, now: () => number): LoopDeps {
-  const metrics: LoopMetrics = { transition: () => undefined, stageEntered: () => undefined, effect: () => undefined, statusUpdate: () => undefined, escalation: () => undefined };
-  return { store: app.loops, timers: app.queues.loopTimers, effects: app.queues.effectQueue, policy: loopPolicyFrom(policy), metrics, logger: silent, now };
+  return { store: app.loops, timers: app.queues.loopTimers, effects: app.queues.effectQueue, policy: loopPolicyFrom(policy), metrics: NO_LOOP_METRICS, logger: silent, now };
 }
 
 async function reportOf(redisUrl: string, prefix: string, until: string): Promise<LoopScenarioResult['report']> {

@@ -12,7 +12,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { loopPolicyFrom } from '../src/app/loop-policy.js';
-import type { LoopMetrics, Notifier } from '../src/app/ports.js';
+import { NO_LOOP_METRICS, type Notifier } from '../src/app/ports.js';
+import { DEFAULT_LOOP_CONCURRENCY } from '../src/adapters/queue/loop-workers.js';
 import { openTicketLoop, type LoopDeps } from '../src/app/run-loop.js';
 import type { Policy } from '../src/config/policy-schema.js';
 import type { CategoryId } from '../src/core/taxonomy.js';
@@ -56,11 +57,8 @@ const CALIBRATION_LOOPS = 2_000;
 /** The build gets this much more time than the calibration predicts before the first reminder is due. */
 const BUILD_MARGIN = 1.15;
 const FIRST_TICKET = 1_000_000;
-/** What cxloop's timer worker runs with (startLoopWorkers' default). */
-const TIMER_CONCURRENCY = 8;
 const HISTORY_SAMPLE = 2_000;
 
-const silentMetrics: LoopMetrics = { transition: () => undefined, stageEntered: () => undefined, effect: () => undefined, statusUpdate: () => undefined, escalation: () => undefined };
 
 export async function benchTimers(options: TimersBenchOptions): Promise<TimersBenchResult> {
   const notifiedAt = new Float64Array(options.count);
@@ -77,7 +75,7 @@ export async function benchTimers(options: TimersBenchOptions): Promise<TimersBe
     const loopPolicy = loopPolicyFrom(options.policy);
     const remindMs = loopPolicy.categories[CATEGORY].acknowledge.remindMs;
     if (remindMs >= loopPolicy.categories[CATEGORY].acknowledge.breachMs) throw new Error(`the policy gives ${CATEGORY} no acknowledge reminder before its breach`);
-    const base: Omit<LoopDeps, 'now'> = { store: bench.app.loops, timers: bench.app.queues.loopTimers, effects: { enqueue: async () => undefined }, policy: loopPolicy, metrics: silentMetrics, logger: { log: () => undefined } };
+    const base: Omit<LoopDeps, 'now'> = { store: bench.app.loops, timers: bench.app.queues.loopTimers, effects: { enqueue: async () => undefined }, policy: loopPolicy, metrics: NO_LOOP_METRICS, logger: { log: () => undefined } };
     // Opened `remindMs` before `due`, a loop's ack_remind timer falls due at `due` (calendar hours).
     const open = (ticketId: number, due: number) => openTicketLoop({ ticketId, category: CATEGORY, tier: 'normal', zendeskStatus: 'new' }, { ...base, now: () => due - remindMs });
 
@@ -129,7 +127,7 @@ export async function benchTimers(options: TimersBenchOptions): Promise<TimersBe
       drainCpu,
       missing: options.count - notified,
       failedTimerJobs: await bench.app.queues.timers.getFailedCount(),
-      timerConcurrency: TIMER_CONCURRENCY,
+      timerConcurrency: DEFAULT_LOOP_CONCURRENCY,
     };
   });
 }

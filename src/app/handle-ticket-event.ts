@@ -20,7 +20,6 @@ export interface TicketEventDeps {
   readonly now: () => number;
 }
 
-/** A brief keeps this much of the subject and of the description: enough for a Slack card. */
 /** What a Slack card shows of the ticket; the rest is a click away in Zendesk, and every open loop keeps one. */
 const BRIEF_SUBJECT_MAX = 150;
 const BRIEF_EXCERPT_MAX = 200;

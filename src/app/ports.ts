@@ -192,6 +192,9 @@ export interface LoopMetrics {
   escalation(level: number): void;
 }
 
+/** Loop counters that count nothing: for tools and tests that drive the loop without /metrics. */
+export const NO_LOOP_METRICS: LoopMetrics = { transition: () => undefined, stageEntered: () => undefined, effect: () => undefined, statusUpdate: () => undefined, escalation: () => undefined };
+
 /** What Slack shows of a ticket, kept from the routing decision. Subject and excerpt are customer text: untrusted. */
 export interface TicketBrief {
   readonly ticketId: number;

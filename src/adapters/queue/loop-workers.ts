@@ -19,9 +19,12 @@ export interface LoopWorkersOptions {
   readonly concurrency?: number;
 }
 
+/** Timer and effect jobs each worker runs at once, unless told otherwise. */
+export const DEFAULT_LOOP_CONCURRENCY = 8;
+
 /** Timer wake-ups become loop events; effects go to the notifier (Slack), one job each. */
 export function startLoopWorkers(options: LoopWorkersOptions): Worker[] {
-  const base = { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 8 };
+  const base = { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? DEFAULT_LOOP_CONCURRENCY };
   const timers = new Worker<TimerJob>(
     QUEUE_NAMES.timers,
     async (job) => {

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisKeys } from '../../../src/adapters/redis/redis-keys.js';
 import { RedisLoopStore } from '../../../src/adapters/redis/redis-loop-store.js';
 import { loopPolicyFrom } from '../../../src/app/loop-policy.js';
-import type { EffectQueue, LoopMetrics, LoopTimers, Notifier } from '../../../src/app/ports.js';
+import { NO_LOOP_METRICS, type EffectQueue, type LoopTimers, type Notifier } from '../../../src/app/ports.js';
 import { applyLoopEvents, fireLoopTimer, openTicketLoop, timerKey, type LoopDeps } from '../../../src/app/run-loop.js';
 import type { Effect } from '../../../src/core/loop/loop-types.js';
 import { settle as settleQueues, type Cxloop } from '../../../src/main.js';
@@ -223,14 +223,13 @@ describe('the closed loop (real Redis + BullMQ, injected clock, Zendesk faked wi
       timers: app!.queues.loopTimers,
       effects: app!.queues.effectQueue,
       policy: loopPolicyFrom(policyWithGroups()),
-      metrics: noMetrics,
+      metrics: NO_LOOP_METRICS,
       logger: silent,
       now: () => clock,
     };
   }
 });
 
-const noMetrics: LoopMetrics = { transition: () => undefined, stageEntered: () => undefined, effect: () => undefined, statusUpdate: () => undefined, escalation: () => undefined };
 
 describe('loop commits under concurrency (real Redis)', () => {
   let prefix: string;
@@ -251,7 +250,7 @@ describe('loop commits under concurrency (real Redis)', () => {
       cancel: async () => undefined,
     };
     const effects: EffectQueue = { enqueue: async (pending) => void queued.push(pending.version) };
-    return { store: new RedisLoopStore(redis, createRedisKeys(prefix), outboxGraceMs), timers, effects, policy: loopPolicyFrom(policyWithGroups()), metrics: noMetrics, logger: silent, now: () => now };
+    return { store: new RedisLoopStore(redis, createRedisKeys(prefix), outboxGraceMs), timers, effects, policy: loopPolicyFrom(policyWithGroups()), metrics: NO_LOOP_METRICS, logger: silent, now: () => now };
   }
 
   it('fires a timer that is already due when its transition commits, though its job ran first and found nothing due', async () => {

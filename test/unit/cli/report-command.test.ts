@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisKeys } from '../../../src/adapters/redis/redis-keys.js';
 import { RedisLoopStore } from '../../../src/adapters/redis/redis-loop-store.js';
 import { loopPolicyFrom } from '../../../src/app/loop-policy.js';
+import { NO_LOOP_METRICS } from '../../../src/app/ports.js';
 import { applyLoopEvents, openTicketLoop, type LoopDeps } from '../../../src/app/run-loop.js';
 import { runCli } from '../../../src/cli/main.js';
 import { fakeIo } from '../../support/fake-io.js';
@@ -23,7 +24,7 @@ describe('cxloop report (real Redis)', () => {
     timers: { schedule: async () => undefined, cancel: async () => undefined },
     effects: { enqueue: async () => undefined },
     policy: loopPolicyFrom(policyWithGroups()),
-    metrics: { transition: () => undefined, stageEntered: () => undefined, effect: () => undefined, statusUpdate: () => undefined, escalation: () => undefined },
+    metrics: NO_LOOP_METRICS,
     logger: silent,
     now: () => clock,
   };
