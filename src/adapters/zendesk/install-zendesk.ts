@@ -52,49 +52,37 @@ export async function installZendesk(api: ZendeskAdminApi, options: InstallZende
   return { steps: [...webhookSteps, triggerStep], secrets };
 }
 
-async function applyWebhook(
-  api: ZendeskAdminApi,
-  definition: WebhookDefinition,
-  plan: WebhookPlan,
-  dryRun: boolean,
-  progress: (line: string) => void,
-): Promise<InstallStep> {
-  const label = `webhook ${definition.name}`;
-  warnDuplicates(label, plan, progress);
-  let step: InstallStep;
-  if (plan.action === 'create') {
-    step = { kind: 'webhook', name: definition.name, outcome: 'created', id: await api.createWebhook(definition), changes: [] };
-  } else if (plan.action === 'update') {
-    await api.updateWebhook(plan.id, definition);
-    step = { kind: 'webhook', name: definition.name, outcome: 'updated', id: plan.id, changes: plan.changes };
-  } else if (plan.action === 'unchanged') {
-    step = { kind: 'webhook', name: definition.name, outcome: 'unchanged', id: plan.id, changes: [] };
-  } else {
-    throw new ZendeskInstallBlockedError(plan.reason);
-  }
-  progress(describeStep(label, step, dryRun));
-  return step;
+async function applyWebhook(api: ZendeskAdminApi, definition: WebhookDefinition, plan: WebhookPlan, dryRun: boolean, progress: (line: string) => void): Promise<InstallStep> {
+  if (plan.action === 'blocked') throw new ZendeskInstallBlockedError(plan.reason);
+  const writes = { create: () => api.createWebhook(definition), update: (id: string) => api.updateWebhook(id, definition) };
+  return applyPlan({ kind: 'webhook', name: definition.name, label: `webhook ${definition.name}` }, plan, writes, dryRun, progress);
 }
 
-async function applyTrigger(
-  api: ZendeskAdminApi,
-  definition: TriggerDefinition,
+async function applyTrigger(api: ZendeskAdminApi, definition: TriggerDefinition, plan: TriggerPlan, dryRun: boolean, progress: (line: string) => void): Promise<InstallStep> {
+  const writes = { create: () => api.createTrigger(definition), update: (id: string) => api.updateTrigger(id, definition) };
+  return applyPlan({ kind: 'trigger', name: definition.title, label: `trigger "${definition.title}"` }, plan, writes, dryRun, progress);
+}
+
+/** Carries out one webhook's or trigger's plan (create, update or leave it) and reports it. */
+async function applyPlan(
+  target: { kind: InstallStep['kind']; name: string; label: string },
   plan: TriggerPlan,
+  writes: { create(): Promise<string>; update(id: string): Promise<void> },
   dryRun: boolean,
   progress: (line: string) => void,
 ): Promise<InstallStep> {
-  const label = `trigger "${definition.title}"`;
-  warnDuplicates(label, plan, progress);
+  warnDuplicates(target.label, plan, progress);
+  const { kind, name } = target;
   let step: InstallStep;
   if (plan.action === 'create') {
-    step = { kind: 'trigger', name: definition.title, outcome: 'created', id: await api.createTrigger(definition), changes: [] };
+    step = { kind, name, outcome: 'created', id: await writes.create(), changes: [] };
   } else if (plan.action === 'update') {
-    await api.updateTrigger(plan.id, definition);
-    step = { kind: 'trigger', name: definition.title, outcome: 'updated', id: plan.id, changes: plan.changes };
+    await writes.update(plan.id);
+    step = { kind, name, outcome: 'updated', id: plan.id, changes: plan.changes };
   } else {
-    step = { kind: 'trigger', name: definition.title, outcome: 'unchanged', id: plan.id, changes: [] };
+    step = { kind, name, outcome: 'unchanged', id: plan.id, changes: [] };
   }
-  progress(describeStep(label, step, dryRun));
+  progress(describeStep(target.label, step, dryRun));
   return step;
 }
 
