@@ -8,6 +8,7 @@ import { DEFAULT_POLICY_PATH, loadPolicyFile } from '../../src/config/load-polic
 import type { Policy } from '../../src/config/policy-schema.js';
 import { startCxloop, type Cxloop } from '../../src/main.js';
 import { fakeIo } from '../support/fake-io.js';
+import { dropPrefix, uniquePrefix } from '../support/zendesk-fixtures.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const silent = { log: () => undefined };
@@ -25,11 +26,17 @@ async function policy(): Promise<Policy> {
 }
 
 describe('cxloop server (real HTTP on port 0, real Redis)', () => {
+  // Its own prefix, as every test has: the default `cxloop` would join the queues of an install
+  // running against the same Redis.
+  const prefix = uniquePrefix();
   let app: Cxloop;
   beforeAll(async () => {
-    app = await startCxloop({ env: envOf({}), policy: await policy(), logger: silent, host: '127.0.0.1' });
+    app = await startCxloop({ env: envOf({ CXLOOP_REDIS_PREFIX: prefix }), policy: await policy(), logger: silent, host: '127.0.0.1' });
   });
-  afterAll(async () => app.stop());
+  afterAll(async () => {
+    await app.stop();
+    await dropPrefix(prefix);
+  });
 
   it('starts in dry-run without credentials', () => {
     expect(app.dryRun).toBe(true);

@@ -73,9 +73,10 @@ export { ticketEvent, type TicketDetail } from '../../src/adapters/zendesk/sampl
 export async function postSigned(
   baseUrl: string,
   body: string,
-  options: { secret?: string; timestamp?: string; signature?: string; headers?: Record<string, string> } = {},
+  options: { secret?: string; timestamp?: string; signature?: string; headers?: Record<string, string>; at?: number } = {},
 ): Promise<Response> {
-  const timestamp = options.timestamp ?? new Date().toISOString();
+  // `at`: the clock of an app started with an injected `now`, so the signature window agrees with it.
+  const timestamp = options.timestamp ?? new Date(options.at ?? Date.now()).toISOString();
   const signature = options.signature ?? signZendeskPayload(body, timestamp, options.secret ?? WEBHOOK_SECRET);
   return fetch(`${baseUrl}/webhooks/zendesk`, {
     method: 'POST',
@@ -99,6 +100,20 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false> | T
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * Waits until no Zendesk work can still happen by itself: no job waiting, running or delayed in
+ * the ingest, routing and batch queues (the ones that write to Zendesk). Tests that assert that
+ * a write did NOT happen wait for this instead of sleeping.
+ */
+export async function waitForIdle(app: Pick<Cxloop, 'queues'>, timeoutMs = 10_000): Promise<void> {
+  const { events, routes, batches } = app.queues;
+  const busy = async (): Promise<number> => {
+    const counts = await Promise.all([events, routes, batches].map((queue) => queue.getJobCountByTypes('wait', 'active', 'delayed', 'prioritized', 'waiting-children')));
+    return counts.reduce((sum, count) => sum + count, 0);
+  };
+  await waitFor(async () => (await busy()) === 0, timeoutMs, 'the Zendesk queues to be idle');
 }
 
 /**

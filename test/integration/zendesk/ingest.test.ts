@@ -2,9 +2,13 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { signZendeskPayload } from '../../../src/adapters/zendesk/verify-signature.js';
 import type { Cxloop } from '../../../src/main.js';
-import { dropPrefix, groupOf, postSigned, startLive, ticketEvent, uniquePrefix, waitFor, ZENDESK_URL, nockZendeskReads } from '../../support/zendesk-fixtures.js';
+import { dropPrefix, groupOf, postSigned as postSignedAt, startLive, ticketEvent, uniquePrefix, waitFor, waitForIdle, ZENDESK_URL, nockZendeskReads } from '../../support/zendesk-fixtures.js';
 
-/** Real server on port 0, real Redis and BullMQ workers; Zendesk faked by nock at its HTTP boundary. */
+/** cxloop's clock in this file: every date below is relative to it, never to the day the test runs. */
+const NOW = Date.parse('2026-11-22T10:05:00Z');
+const postSigned: typeof postSignedAt = (url, body, options = {}) => postSignedAt(url, body, { at: NOW, ...options });
+
+/** Real server on port 0, real Redis and BullMQ workers, cxloop's clock fixed at NOW; Zendesk faked by nock at its HTTP boundary. */
 describe('POST /webhooks/zendesk', () => {
   const prefix = uniquePrefix();
   let app: Cxloop;
@@ -23,7 +27,7 @@ describe('POST /webhooks/zendesk', () => {
         if (last) last.path = path;
         return { ticket: {} };
       });
-    app = await startLive(prefix);
+    app = await startLive(prefix, { now: () => NOW });
   });
   afterEach(() => {
     puts.length = 0;
@@ -36,7 +40,7 @@ describe('POST /webhooks/zendesk', () => {
   });
 
   it('accepts a signed ticket.created event and routes it with one Update Ticket call', async () => {
-    const created = '2026-11-22T10:00:00Z';
+    const created = new Date(NOW - 5 * 60_000).toISOString().replace('.000Z', 'Z'); // 2026-11-22T10:00:00Z, as Zendesk writes it
     const response = await postSigned(app.http.url, ticketEvent('created', { id: 101, tags: ['web_widget', 'agent_tag'], created_at: created }));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'accepted' });
@@ -58,14 +62,14 @@ describe('POST /webhooks/zendesk', () => {
   });
 
   it('answers a second delivery of the same event as a duplicate and routes once', async () => {
-    const body = ticketEvent('created', { id: 102 }, { eventId: 'evt-dup-102' });
+    const body = ticketEvent('created', { id: 102, created_at: new Date(NOW - 60_000).toISOString() }, { eventId: 'evt-dup-102' });
     const first = await postSigned(app.http.url, body);
     const second = await postSigned(app.http.url, body);
     expect(await first.json()).toEqual({ status: 'accepted' });
     expect(second.status).toBe(200);
     expect(await second.json()).toEqual({ status: 'duplicate' });
     await waitFor(() => puts.length >= 1, 10_000, 'the routing write');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForIdle(app);
     expect(puts.filter((put) => put.path === '/api/v2/tickets/102.json')).toHaveLength(1);
     // Once its job is done and removed, a late retry of the same delivery is still a duplicate (24 h window).
     expect(await (await postSigned(app.http.url, body)).json()).toEqual({ status: 'duplicate' });
@@ -74,7 +78,7 @@ describe('POST /webhooks/zendesk', () => {
 
   it('rejects a bad signature with 401 and stores nothing', async () => {
     const body = ticketEvent('created', { id: 103 });
-    const response = await postSigned(app.http.url, body, { signature: signZendeskPayload(body, new Date().toISOString(), 'wrong-secret') });
+    const response = await postSigned(app.http.url, body, { signature: signZendeskPayload(body, new Date(NOW).toISOString(), 'wrong-secret') });
     expect(response.status).toBe(401);
     expect(((await response.json()) as { error: string }).error).toMatch(/ZENDESK_WEBHOOK_SECRET/);
     expect(await app.queues.events.count()).toBe(0);
@@ -82,7 +86,7 @@ describe('POST /webhooks/zendesk', () => {
 
   it('rejects a body changed after signing', async () => {
     const body = ticketEvent('created', { id: 104 });
-    const timestamp = new Date().toISOString();
+    const timestamp = new Date(NOW).toISOString();
     const signature = signZendeskPayload(body, timestamp, 'whsec-test-0123456789');
     const response = await postSigned(app.http.url, body.replace('Charged twice', 'Charged thrice'), { timestamp, signature });
     expect(response.status).toBe(401);
@@ -92,12 +96,12 @@ describe('POST /webhooks/zendesk', () => {
     const body = ticketEvent('created', { id: 105 });
     const unsigned = await fetch(`${app.http.url}/webhooks/zendesk`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
     expect(unsigned.status).toBe(401);
-    const stale = await postSigned(app.http.url, body, { timestamp: new Date(Date.now() - 6 * 60_000).toISOString() });
+    const stale = await postSigned(app.http.url, body, { timestamp: new Date(NOW - 6 * 60_000).toISOString() });
     expect(stale.status).toBe(401);
     expect(((await stale.json()) as { error: string }).error).toMatch(/window/);
-    const future = await postSigned(app.http.url, body, { timestamp: new Date(Date.now() + 6 * 60_000).toISOString() });
+    const future = await postSigned(app.http.url, body, { timestamp: new Date(NOW + 6 * 60_000).toISOString() });
     expect(future.status).toBe(401);
-    const unix = await postSigned(app.http.url, body, { timestamp: String(Math.floor(Date.now() / 1000)) });
+    const unix = await postSigned(app.http.url, body, { timestamp: String(Math.floor(NOW / 1000)) });
     expect(unix.status).toBe(401);
   });
 
@@ -135,12 +139,13 @@ describe('POST /webhooks/zendesk', () => {
 describe('cxloop serve --role web', () => {
   it('accepts webhooks into the queue and leaves them for worker processes', async () => {
     const prefix = uniquePrefix();
-    const web = await startLive(prefix, { role: 'web' });
+    const web = await startLive(prefix, { role: 'web', now: () => NOW });
     try {
       const response = await postSigned(web.http.url, ticketEvent('created', { id: 901 }));
       expect(await response.json()).toEqual({ status: 'accepted' });
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // "accepted" is said only once the job is in Redis, so it is there now; and nothing takes it.
       expect(await web.queues.events.getWaitingCount()).toBe(1);
+      expect(await web.queues.events.getWorkers()).toHaveLength(0);
     } finally {
       await web.stop();
       await dropPrefix(prefix);

@@ -15,6 +15,7 @@ import {
   ticketEvent,
   uniquePrefix,
   waitFor,
+  waitForIdle,
   ZENDESK_URL,
   nockZendeskReads,
 } from '../../support/zendesk-fixtures.js';
@@ -111,8 +112,7 @@ describe('routing Zendesk tickets (real server, Redis, BullMQ; Zendesk faked wit
     expect(corrections[0]![1]).toEqual(['ticket', '301', 'field', 'category', 'from', 'billing_issue', 'to', 'bug_report', 'actor', '555', 'at', expect.any(String)]);
     // Later changes by anyone never bring cxloop back.
     await postSigned(app.http.url, ticketEvent('group_assignment_changed', { id: 301, actor_id: 556, tags: ['web_widget', 'cxloop_bug_report'], group_id: 77, created_at: created, updated_at: minutesAgo(7) }));
-    await waitFor(async () => (await app!.queues.events.count()) === 0);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitForIdle(app);
     expect(puts).toHaveLength(1);
   });
 
@@ -129,7 +129,7 @@ describe('routing Zendesk tickets (real server, Redis, BullMQ; Zendesk faked wit
     await waitFor(async () => (await store.get(302))?.overridden, 10_000, 'the override');
     expect(await app.queues.routes.getWaitingCount()).toBe(0);
     await app.queues.routes.resume();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForIdle(app);
     expect(puts).toHaveLength(0);
     const corrections = await redis.xrange(`${prefix}:corrections`, '-', '+');
     expect(corrections[0]![1].slice(0, 10)).toEqual(['ticket', '302', 'field', 'group', 'from', String(groupOf('billing_issue')), 'to', '4242', 'actor', '555']);
