@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { healthzRoute, metricsRoute } from './adapters/http/health-routes.js';
 import { startHttpServer, type RunningServer } from './adapters/http/http-server.js';
+import { createPromJobMetrics } from './adapters/metrics/prom-job-metrics.js';
 import { createPromLoopMetrics } from './adapters/metrics/prom-loop-metrics.js';
 import { createPromRoutingMetrics } from './adapters/metrics/prom-routing-metrics.js';
 import { createPromSlackMetrics } from './adapters/metrics/prom-slack-metrics.js';
@@ -105,6 +106,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
   );
 
   const metrics = createPromRoutingMetrics(registry);
+  const jobMetrics = createPromJobMetrics(registry);
 
   const keys = createRedisKeys(env.CXLOOP_REDIS_PREFIX);
   const store = new RedisTicketStore(redis, keys);
@@ -134,6 +136,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     loop,
     logger,
     metrics: createPromSlackMetrics(registry),
+    jobs: jobMetrics,
     now,
     ...(options.slack ? { options: options.slack } : {}),
     ...(options.recorder ? { recorder: options.recorder } : {}),
@@ -162,9 +165,10 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
       updatesPerMinute: env.ZENDESK_UPDATES_PER_MINUTE,
       batchThreshold: options.batchThreshold ?? DEFAULT_BATCH_THRESHOLD,
       metrics,
+      jobs: jobMetrics,
       logger,
     });
-    loopWorkers = startLoopWorkers({ connection: workerRedis, prefix: keys.queuePrefix, loop, notifier: options.notifier ?? slack.notifier, metrics: loopMetrics, logger });
+    loopWorkers = startLoopWorkers({ connection: workerRedis, prefix: keys.queuePrefix, loop, notifier: options.notifier ?? slack.notifier, metrics: loopMetrics, jobs: jobMetrics, logger });
     await slack.startWorkers(workerRedis);
   }
 

@@ -239,6 +239,14 @@ export interface SlackOutbox {
   setMessageIfAbsent(ticketId: number, kind: string, value: string): Promise<boolean>;
 }
 
+/** Counters of every queue's jobs, exposed on /metrics. */
+export interface JobMetrics {
+  /** A job failed for good (no attempt left, or a payload that can never parse): it is now a dead letter. */
+  deadLettered(queue: string): void;
+}
+
+export const NO_JOB_METRICS: JobMetrics = { deadLettered: () => undefined };
+
 /** Counters of the Slack surface, exposed on /metrics. */
 export interface SlackMetrics {
   /** Requests to /slack/events by outcome. */

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { runClassify } from './commands/classify.js';
 import { runConfig } from './commands/config-check.js';
+import { runDeadLetters } from './commands/dead-letters.js';
 import { runDemoCommand } from './commands/demo.js';
 import { runDoctor } from './commands/doctor.js';
 import { runEval } from './commands/eval.js';
@@ -22,6 +23,7 @@ Commands:
   report [--since 7d]       closed-loop figures from the loops' history (--json for JSON)
   install zendesk [--url]   set up cxloop's Zendesk webhooks and CSAT trigger (--dry-run to preview)
   doctor [--json]           check config, Redis, Zendesk, Slack and the public URL; say what to fix
+  dead-letters [--replay]   what failed for good (jobs, Slack messages); queue it again
   help                      this text
 
 Run "cxloop <command> --help" for a command's options.`;
@@ -37,6 +39,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   report: runReport,
   install: runInstall,
   doctor: runDoctor,
+  'dead-letters': runDeadLetters,
 };
 
 /** Runs one command and returns its exit code; expected failures are one clear line on stderr. */

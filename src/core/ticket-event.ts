@@ -1,71 +1,92 @@
-import type { ZendeskPriority } from './ticket.js';
+import { z } from 'zod';
+import { ZENDESK_PRIORITIES } from './ticket.js';
 
 /**
  * What cxloop learns about a Zendesk ticket, independent of how it arrived (event-subscription
  * webhook, trigger webhook, or the incremental export read by reconciliation). The Zendesk
  * adapter parses its wire formats onto these types; nothing here knows about HTTP.
+ *
+ * Each list below is the one source of its values: the zod schemas (which check every queued
+ * event before a handler sees it) and the TypeScript types are derived from it, so a value added
+ * here is accepted everywhere at once, and a switch over it that forgets the value fails `tsc`.
  */
 export const ZENDESK_STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed', 'deleted'] as const;
 export type ZendeskStatus = (typeof ZENDESK_STATUSES)[number];
 
+/** Kinds of a ticket change; `updated` is another ticket event type, `observed` a ticket read by reconciliation. */
+export const TICKET_CHANGE_KINDS = [
+  'created',
+  'status_changed',
+  'comment_added',
+  'priority_changed',
+  'group_changed',
+  'assignee_changed',
+  'tags_changed',
+  'updated',
+  'observed',
+] as const;
+export type TicketEventKind = (typeof TICKET_CHANGE_KINDS)[number];
+
+export const SATISFACTION_SCORES = ['good', 'bad', 'offered', 'unoffered'] as const;
+export type SatisfactionScore = (typeof SATISFACTION_SCORES)[number];
+
+const id = z.number().int().nonnegative();
+const nullableId = id.nullable();
+
 /** The ticket as it was at `updatedAt`: Zendesk sends a full snapshot with every ticket event. */
-export interface TicketSnapshot {
-  readonly id: number;
-  readonly subject: string;
-  readonly description: string;
-  readonly status: ZendeskStatus | null;
-  readonly priority: ZendeskPriority | null;
-  readonly groupId: number | null;
-  readonly assigneeId: number | null;
-  readonly requesterId: number | null;
-  readonly organizationId: number | null;
-  readonly formId: number | null;
-  readonly tags: readonly string[];
-  readonly channel: string | null;
+export const ticketSnapshotSchema = z.object({
+  id,
+  subject: z.string(),
+  description: z.string(),
+  status: z.enum(ZENDESK_STATUSES).nullable(),
+  priority: z.enum(ZENDESK_PRIORITIES).nullable(),
+  groupId: nullableId,
+  assigneeId: nullableId,
+  requesterId: nullableId,
+  organizationId: nullableId,
+  formId: nullableId,
+  tags: z.array(z.string()).readonly(),
+  channel: z.string().nullable(),
   /** Epoch milliseconds. */
-  readonly createdAt: number;
+  createdAt: z.number(),
   /** Epoch milliseconds; Zendesk's updated_at has second resolution. */
-  readonly updatedAt: number;
-}
+  updatedAt: z.number(),
+});
+export type TicketSnapshot = Readonly<z.infer<typeof ticketSnapshotSchema>>;
 
-export type TicketEventKind =
-  | 'created'
-  | 'status_changed'
-  | 'comment_added'
-  | 'priority_changed'
-  | 'group_changed'
-  | 'assignee_changed'
-  | 'tags_changed'
-  /** Another ticket event type; its snapshot still counts. */
-  | 'updated'
-  /** Seen by reconciliation in Zendesk's incremental export, not by a webhook. */
-  | 'observed';
-
-export type SatisfactionScore = 'good' | 'bad' | 'offered' | 'unoffered';
-
-interface EventBase {
+const eventBase = {
   /** Deduplication key: the same delivery twice has the same key. */
-  readonly key: string;
-  readonly ticketId: number;
+  key: z.string().min(1),
+  ticketId: id,
   /** Epoch milliseconds of the change in Zendesk. */
-  readonly occurredAt: number;
-}
+  occurredAt: z.number(),
+};
 
-export interface TicketChangeEvent extends EventBase {
-  readonly kind: TicketEventKind;
+export const ticketChangeEventSchema = z.object({
+  ...eventBase,
+  kind: z.enum(TICKET_CHANGE_KINDS),
   /** Zendesk user who made the change, when known; compared with cxloop's own API user. */
-  readonly actorId: number | null;
-  readonly snapshot: TicketSnapshot;
-  readonly change?: { readonly current: unknown; readonly previous: unknown };
-  readonly comment?: { readonly public: boolean; readonly authorId: number | null };
-}
+  actorId: nullableId,
+  snapshot: ticketSnapshotSchema,
+  /**
+   * The changed field's value before and after, when the event says. Zendesk's `ticket.created`
+   * carries `current` and no `previous`, so either may be missing.
+   */
+  change: z.object({ current: z.unknown().optional(), previous: z.unknown().optional() }).readonly().optional(),
+  comment: z.object({ public: z.boolean(), authorId: nullableId }).readonly().optional(),
+});
+export type TicketChangeEvent = Readonly<z.infer<typeof ticketChangeEventSchema>>;
 
-export interface SatisfactionEvent extends EventBase {
-  readonly kind: 'satisfaction_rated';
-  readonly score: SatisfactionScore;
-  readonly comment: string;
-}
+export const satisfactionEventSchema = z.object({
+  ...eventBase,
+  kind: z.literal('satisfaction_rated'),
+  score: z.enum(SATISFACTION_SCORES),
+  comment: z.string(),
+});
+export type SatisfactionEvent = Readonly<z.infer<typeof satisfactionEventSchema>>;
 
+/** Every event cxloop queues, whatever its source. */
+export const ticketEventSchema = z.discriminatedUnion('kind', [satisfactionEventSchema, ticketChangeEventSchema]);
 export type TicketEvent = TicketChangeEvent | SatisfactionEvent;
 
 /** cxloop's tag for a category or tier; agents see these on every routed ticket. */

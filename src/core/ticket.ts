@@ -2,7 +2,9 @@
  * cxloop's own view of a ticket: what the classifier and the loop need, independent of Zendesk's
  * wire format (the Zendesk adapter maps its payloads onto this).
  */
-export type ZendeskPriority = 'urgent' | 'high' | 'normal' | 'low';
+/** Zendesk's ticket priorities, most urgent first. */
+export const ZENDESK_PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
+export type ZendeskPriority = (typeof ZENDESK_PRIORITIES)[number];
 
 export interface TicketComment {
   readonly body: string;

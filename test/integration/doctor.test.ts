@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { QUEUE_NAMES } from '../../src/adapters/queue/job-catalogue.js';
+import { QUEUE_NAMES } from '../../src/app/job-catalogue.js';
 import { runCli } from '../../src/cli/main.js';
 import { DOCTOR_CHECKS } from '../../src/cli/commands/doctor/run-doctor-checks.js';
 import type { DoctorResult } from '../../src/cli/commands/doctor/doctor-result.js';

@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 import type { EventInbox } from '../../app/ports.js';
 import { InboxUnavailableError } from '../../app/zendesk-api-error.js';
 import type { TicketEvent } from '../../core/ticket-event.js';
-import { DEDUPE_TTL_MS, JOB_OPTIONS, type EventJob } from './job-catalogue.js';
+import { DEDUPE_TTL_MS, JOB_OPTIONS, type EventJob } from '../../app/job-catalogue.js';
 
 /**
  * 22 base64url characters (132 bits of SHA-256) name a delivery: collisions are out of reach, and

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { EffectQueue, LoopTimer, LoopTimers, PendingEffects } from '../../app/ports.js';
 import { parseTimerKey, timerKey } from '../../app/run-loop.js';
-import { JOB_OPTIONS, type EffectJob, type NoteJob, type RouteJob, type TimerJob } from './job-catalogue.js';
+import { JOB_OPTIONS, type EffectJob, type NoteJob, type RouteJob, type TimerJob } from '../../app/job-catalogue.js';
 
 /** Loop timers as BullMQ delayed jobs whose id is the timer's key: scheduling twice is a no-op. */
 export class BullmqLoopTimers implements LoopTimers {

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { RouteQueue } from '../../app/ports.js';
 import type { RouteEntry } from '../../app/write-routes.js';
 import type { RoutePlan } from '../../core/routing/route-plan.js';
-import { JOB_OPTIONS, routeJobId, type RouteJob } from './job-catalogue.js';
+import { JOB_OPTIONS, routeJobId, type RouteJob } from '../../app/job-catalogue.js';
 
 /** Routing writes as BullMQ jobs with the ticket's id: queueing the same ticket twice is a no-op. */
 export class BullmqRouteQueue implements RouteQueue {

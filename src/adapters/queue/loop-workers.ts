@@ -1,9 +1,9 @@
 import { Worker, type ConnectionOptions } from 'bullmq';
-import type { Logger, LoopMetrics, Notifier } from '../../app/ports.js';
+import type { JobMetrics, Logger, LoopMetrics, Notifier } from '../../app/ports.js';
 import { fireLoopTimer, type LoopDeps } from '../../app/run-loop.js';
 import type { Effect } from '../../core/loop/loop-types.js';
-import { effectJobSchema, QUEUE_NAMES, TIMER_WORKER_OPTIONS, timerJobSchema, type EffectJob, type TimerJob } from './job-catalogue.js';
-import { logWorkerFailures, parseJob } from './worker-support.js';
+import { parseJob, QUEUE_NAMES, TIMER_WORKER_OPTIONS, type EffectJob, type TimerJob } from '../../app/job-catalogue.js';
+import { logWorkerFailures } from './worker-support.js';
 
 const TIMER_RETRY_BASE_MS = 500;
 const TIMER_RETRY_MAX_MS = 15_000;
@@ -15,6 +15,7 @@ export interface LoopWorkersOptions {
   readonly loop: LoopDeps;
   readonly notifier: Notifier;
   readonly metrics: LoopMetrics;
+  readonly jobs: JobMetrics;
   readonly logger: Logger;
   readonly concurrency?: number;
 }
@@ -28,7 +29,7 @@ export function startLoopWorkers(options: LoopWorkersOptions): Worker[] {
   const timers = new Worker<TimerJob>(
     QUEUE_NAMES.timers,
     async (job) => {
-      const data = parseJob(timerJobSchema, job);
+      const data = parseJob('timer', job);
       try {
         await fireLoopTimer(data.t, { kind: data.k, at: data.a }, options.loop);
       } catch (error) {
@@ -42,12 +43,12 @@ export function startLoopWorkers(options: LoopWorkersOptions): Worker[] {
   const effects = new Worker<EffectJob>(
     QUEUE_NAMES.effects,
     async (job) => {
-      const data = parseJob(effectJobSchema, job);
+      const data = parseJob('effect', job);
       await options.notifier.notify(data.ticketId, data.effect as Effect);
       options.metrics.effect(data.effect.type);
     },
     base,
   );
-  logWorkerFailures([timers, effects], options.logger);
+  logWorkerFailures([timers, effects], options.logger, options.jobs);
   return [timers, effects];
 }

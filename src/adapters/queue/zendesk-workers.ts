@@ -1,7 +1,7 @@
 import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { handleTicketEvent, type TicketEventDeps } from '../../app/handle-ticket-event.js';
-import { ZENDESK_BULK_LIMIT as BATCH_MAX, type EventInbox, type Logger, type RoutingMetrics } from '../../app/ports.js';
+import { ZENDESK_BULK_LIMIT as BATCH_MAX, type EventInbox, type JobMetrics, type Logger, type RoutingMetrics } from '../../app/ports.js';
 import { reconcileTickets, type ReconcileDeps } from '../../app/reconcile-tickets.js';
 import { rebaseConflicts, sendRouteBatch, settleRouteBatch, writeRoute, type RouteEntry, type RouteWriterDeps } from '../../app/write-routes.js';
 import { isZendeskError, ZendeskApiError } from '../../app/zendesk-api-error.js';
@@ -9,21 +9,19 @@ import type { RoutePlan } from '../../core/routing/route-plan.js';
 import { BullmqEventInbox } from './bullmq-event-inbox.js';
 import { BullmqEffectQueue, BullmqLoopTimers } from './bullmq-loop-queues.js';
 import { BullmqRouteQueue } from './bullmq-route-queue.js';
-import { logWorkerFailures, parseJob } from './worker-support.js';
+import { logWorkerFailures } from './worker-support.js';
 import {
-  batchJobSchema,
-  eventJobSchema,
+  JOB_CATALOGUE,
   JOB_OPTIONS,
+  parseJob,
   QUEUE_NAMES,
-  routeJobSchema,
-  noteJobSchema,
   type BatchJob,
   type EffectJob,
   type EventJob,
   type NoteJob,
   type RouteJob,
   type TimerJob,
-} from './job-catalogue.js';
+} from '../../app/job-catalogue.js';
 
 /** Give up on a job that hit Zendesk's rate limit this many times (a rate-limited run is not an attempt). */
 const MAX_RATE_LIMITED_STARTS = 200;
@@ -98,6 +96,7 @@ export interface ZendeskWorkersOptions {
   /** Batch through update_many once this many routing writes wait (this one included). */
   readonly batchThreshold: number;
   readonly metrics: RoutingMetrics;
+  readonly jobs: JobMetrics;
   readonly logger: Logger;
   readonly eventConcurrency?: number;
 }
@@ -121,7 +120,7 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
   const events = new Worker<EventJob>(
     QUEUE_NAMES.events,
     async (job) => {
-      const data = parseJob(eventJobSchema, job) as EventJob;
+      const data = parseJob('event', job);
       metrics.event(await handleTicketEvent(data.event, data.receivedAt, eventDeps));
     },
     { ...base, concurrency: options.eventConcurrency ?? 8 },
@@ -132,11 +131,11 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
     async (job) => {
       try {
         if (job.name === 'note') {
-          const note = parseJob(noteJobSchema, job);
+          const note = parseJob('note', job);
           await options.writer.zendesk.addInternalNote(note.ticketId, note.body);
           return;
         }
-        await routeOne(parseJob(routeJobSchema, job) as RouteJob, job as Job<RouteJob>);
+        await routeOne(parseJob('route', job), job as Job<RouteJob>);
       } catch (error) {
         await translateZendeskError(error, job, queues.routes);
       }
@@ -179,9 +178,9 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
     for (const candidate of waiting) {
       if (taken.length >= BATCH_MAX - 1) break;
       if (candidate.id === undefined || candidate.id === job.id) continue;
-      const parsed = routeJobSchema.safeParse(candidate.data);
+      const parsed = JOB_CATALOGUE.route.schema.safeParse(candidate.data);
       if (parsed.success && !parsed.data.single && parsed.data.plan.ticketId !== (job.data as RouteJob).plan.ticketId) {
-        taken.push({ id: candidate.id, entry: entryOf(parsed.data as RouteJob) });
+        taken.push({ id: candidate.id, entry: entryOf(parsed.data) });
       }
     }
     return taken;
@@ -190,7 +189,7 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
   const batches = new Worker<BatchJob>(
     QUEUE_NAMES.batches,
     async (job, token) => {
-      const data = parseJob(batchJobSchema, job) as BatchJob;
+      const data = parseJob('settle', job);
       const settled = await settleRouteBatch(data.zendeskJobId, data.entries, options.writer);
       if (!settled.finished) {
         if (Date.now() - job.timestamp > SETTLE_GIVE_UP_MS) {
@@ -218,7 +217,8 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
 
   const maintenance = new Worker(
     QUEUE_NAMES.maintenance,
-    async () => {
+    async (job) => {
+      parseJob('reconcile', job);
       await reconcileTickets({ ...options.reconcile, inbox: queues.inbox });
     },
     { ...base, concurrency: 1 },
@@ -226,11 +226,11 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
   await queues.maintenance.upsertJobScheduler(
     'zendesk-reconcile',
     { every: options.reconcile.everyMs },
-    { name: 'reconcile', opts: { removeOnComplete: true, removeOnFail: { count: 100 } } },
+    { name: 'reconcile', opts: JOB_OPTIONS.maintenance },
   );
 
   const workers = [events, routes, batches, maintenance];
-  logWorkerFailures(workers, logger);
+  logWorkerFailures(workers, logger, options.jobs);
   return {
     workers,
     async close() {

@@ -65,6 +65,21 @@ redis.call('LPUSH', KEYS[2], ARGV[1] .. item)
 redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[2]) - 1)
 return 1`;
 
+/** One entry of the Slack dead-letter list: `<ISO time> <channel> <reason>\t<queued item>`. */
+export interface SlackDeadLetter {
+  readonly at: string;
+  readonly channel: string;
+  readonly reason: string;
+  readonly item: string;
+}
+
+function parseDeadLetter(raw: string): SlackDeadLetter {
+  const tab = raw.indexOf('\t');
+  const head = tab === -1 ? raw : raw.slice(0, tab);
+  const [at = '', channel = '', ...reason] = head.split(' ');
+  return { at, channel, reason: reason.join(' '), item: tab === -1 ? '' : raw.slice(tab + 1) };
+}
+
 /** The Slack sender's queues, message refs and ticket briefs on Redis. */
 export class RedisSlackOutbox implements SlackOutbox, TicketBriefs {
   constructor(
@@ -98,6 +113,27 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs {
 
   async deadLetter(channel: string, reason: string, now: number): Promise<void> {
     await this.redis.eval(DEAD_LETTER, 2, this.keys.slackOutbox(channel), this.keys.slackDead, `${new Date(now).toISOString()} ${channel} ${reason}\t`, String(DEAD_MAX));
+  }
+
+  /** Messages Slack refused for good, newest first (kept up to DEAD_MAX). */
+  async deadLetters(): Promise<SlackDeadLetter[]> {
+    return (await this.redis.lrange(this.keys.slackDead, 0, -1)).map(parseDeadLetter);
+  }
+
+  /**
+   * Queues every dead message again on its channel, oldest first. Each is queued before it leaves
+   * the dead list, so a crash half-way can repeat a message but never lose one.
+   */
+  async replayDeadLetters(now: number): Promise<number> {
+    let replayed = 0;
+    for (const raw of (await this.redis.lrange(this.keys.slackDead, 0, -1)).reverse()) {
+      const entry = parseDeadLetter(raw);
+      if (entry.channel === '' || entry.item === '') continue; // not one the sender wrote: left for a person to read
+      await this.push(entry.channel, entry.item, now);
+      await this.redis.lrem(this.keys.slackDead, 1, raw);
+      replayed += 1;
+    }
+    return replayed;
   }
 
   async pause(channel: string, until: number): Promise<void> {

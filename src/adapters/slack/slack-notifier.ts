@@ -1,5 +1,6 @@
 import type { LoopStore, Logger, Notifier, SlackOutbox } from '../../app/ports.js';
 import type { Policy } from '../../config/policy-schema.js';
+import { assertNever } from '../../core/assert-never.js';
 import type { Effect, LoopState } from '../../core/loop/loop-types.js';
 import { parsePostedRef, PENDING, type MessageKind, type OutboxItem } from './slack-delivery.js';
 
@@ -53,8 +54,13 @@ export class SlackNotifier implements Notifier {
       case 'incident':
         await this.pushOrWarn(policy.slack.incident_channel, 'slack.incident_channel', loop, effect);
         return;
+      case 'schedule':
+      case 'cancel': // timers
+      case 'zendesk_note': // goes to Zendesk
+      case 'thank_customer': // no Slack side
+        return;
       default:
-        return; // schedule/cancel are timers, zendesk_note goes to Zendesk, thank_customer has no Slack side
+        return assertNever(effect, 'effect type');
     }
   }
 

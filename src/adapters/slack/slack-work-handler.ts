@@ -7,6 +7,7 @@ import type { LoopHistoryEntry } from '../../core/loop/loop-history.js';
 import { loopFigures, type FigureWindow, type LoopFigures } from '../../core/loop/loop-figures.js';
 import type { LoopEvent, LoopState } from '../../core/loop/loop-types.js';
 import { transition } from '../../core/loop/transition.js';
+import { assertNever } from '../../core/assert-never.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import type { SlackApi } from './slack-api.js';
 import { slackRenderers as render } from './slack-blocks.js';
@@ -63,6 +64,8 @@ export class SlackWorkHandler {
         return this.home(job.user);
       case 'weekly_digest':
         return this.weeklyDigest();
+      default:
+        return assertNever(job, 'Slack job kind');
     }
   }
 

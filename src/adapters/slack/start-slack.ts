@@ -2,7 +2,7 @@ import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Route } from '../../app/http-route.js';
-import type { CallRecorder, LoopStore, Logger, Notifier, SlackMetrics, SlackOutbox, TicketBriefs } from '../../app/ports.js';
+import type { CallRecorder, JobMetrics, LoopStore, Logger, Notifier, SlackMetrics, SlackOutbox, TicketBriefs } from '../../app/ports.js';
 import type { LoopDeps } from '../../app/run-loop.js';
 import type { Env } from '../../config/env-schema.js';
 import type { Policy } from '../../config/policy-schema.js';
@@ -55,6 +55,7 @@ export function startSlack(input: {
   loop: LoopDeps;
   logger: Logger;
   metrics: SlackMetrics;
+  jobs: JobMetrics;
   now: () => number;
   options?: SlackOptions;
   /** A dry run's calls go here (terminal, file). */
@@ -80,7 +81,7 @@ export function startSlack(input: {
     outbox,
     work,
     async startWorkers(connection) {
-      worker = startSlackWorker({ connection, prefix: input.queuePrefix, logger, handle: (job) => handler.handle(job) });
+      worker = startSlackWorker({ connection, prefix: input.queuePrefix, logger, jobs: input.jobs, handle: (job) => handler.handle(job) });
       sender.start();
       await work.scheduleWeeklyDigest();
     },

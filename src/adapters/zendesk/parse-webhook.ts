@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ZENDESK_STATUSES, type SatisfactionScore, type TicketEvent, type TicketEventKind, type TicketSnapshot } from '../../core/ticket-event.js';
+import { ZENDESK_PRIORITIES } from '../../core/ticket.js';
+import { SATISFACTION_SCORES, ZENDESK_STATUSES, type SatisfactionScore, type TicketEvent, type TicketEventKind, type TicketSnapshot } from '../../core/ticket-event.js';
 
 /**
  * Wire schemas of what Zendesk POSTs to /webhooks/zendesk, mapped onto cxloop's TicketEvent.
@@ -27,7 +28,7 @@ const detailSchema = z.looseObject({
   subject: text(1_000),
   description: text(64_000),
   status: lowerEnum(ZENDESK_STATUSES).nullish().transform((value) => value ?? null),
-  priority: lowerEnum(['urgent', 'high', 'normal', 'low']).nullish().transform((value) => value ?? null),
+  priority: lowerEnum(ZENDESK_PRIORITIES).nullish().transform((value) => value ?? null),
   group_id: nullableId,
   assignee_id: nullableId,
   requester_id: nullableId,
@@ -153,7 +154,7 @@ function parseSatisfaction(body: object): ParsedWebhook {
 /** {{satisfaction.current_rating}} renders as text such as "Good, I'm satisfied" or "bad". */
 function scoreOf(rating: string): SatisfactionScore | null {
   const normalised = rating.trim().toLowerCase();
-  for (const score of ['unoffered', 'offered', 'good', 'bad'] as const) {
+  for (const score of SATISFACTION_SCORES) {
     if (normalised.startsWith(score)) return score;
   }
   return null;

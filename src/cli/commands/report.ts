@@ -1,13 +1,10 @@
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
 import { createRedisKeys } from '../../adapters/redis/redis-keys.js';
 import { RedisLoopStore } from '../../adapters/redis/redis-loop-store.js';
-import { parseEnv } from '../../config/env-schema.js';
-import { describeProblems } from '../../config/format-issues.js';
 import { parseDuration } from '../../core/duration.js';
 import { loopFigures } from '../../core/loop/loop-figures.js';
-import { redactUrl } from '../../main.js';
 import { formatLoopReport } from '../../app/format-loop-report.js';
+import { withInstallRedis } from '../connect-redis.js';
 import { CliError, type CliIo } from '../io.js';
 
 export const REPORT_USAGE = `Usage: cxloop report [--since 7d] [--until <ISO date>] [--json]
@@ -35,17 +32,9 @@ export async function runReport(args: string[], io: CliIo): Promise<number> {
   if (!length.ok) throw new CliError(`--since: ${length.reason}`, 2);
   const now = values.until === undefined ? Date.now() : Date.parse(values.until);
   if (Number.isNaN(now)) throw new CliError(`--until: "${values.until}" is not a date (use ISO-8601, e.g. 2026-11-22T12:00:00Z)`, 2);
-  const parsed = parseEnv(io.env);
-  if (!parsed.ok) throw new CliError(`invalid environment:\n${describeProblems(parsed.problems)}`);
-  const { REDIS_URL: url, CXLOOP_REDIS_PREFIX: prefix } = parsed.env;
   const window = { since: now - length.minutes * 60_000, now };
-
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect().catch((error: Error) => {
-      throw new CliError(`cannot connect to Redis at ${redactUrl(url)} (${error.message}); set REDIS_URL`);
-    });
+  return withInstallRedis(io, async (redis, env) => {
+    const prefix = env.CXLOOP_REDIS_PREFIX;
     const store = new RedisLoopStore(redis, createRedisKeys(prefix));
     const ids = await store.openedBetween(window.since, window.now);
     const histories = [];
@@ -56,7 +45,5 @@ export async function runReport(args: string[], io: CliIo): Promise<number> {
     const figures = loopFigures(histories, window);
     io.stdout.write(values.json ? `${JSON.stringify({ window: { since: new Date(window.since).toISOString(), until: new Date(now).toISOString() }, prefix, ...figures }, null, 2)}\n` : formatLoopReport(figures, window));
     return 0;
-  } finally {
-    redis.disconnect();
-  }
+  });
 }

@@ -91,4 +91,10 @@ export type Effect =
   | { readonly type: 'csat_follow_up'; readonly reason: 'detractor' | 'reopened' | 'feedback' }
   | { readonly type: 'thank_customer' };
 
+/** Every effect type, once: the effects queue's schema checks it (a missing or extra entry fails `tsc` below). */
+export const EFFECT_TYPES = ['schedule', 'cancel', 'remind_owner', 'escalate', 'publish_status', 'zendesk_note', 'incident', 'csat_follow_up', 'thank_customer'] as const;
+type ListsEveryEffect = [Effect['type']] extends [(typeof EFFECT_TYPES)[number]] ? ([(typeof EFFECT_TYPES)[number]] extends [Effect['type']] ? true : false) : false;
+const effectTypesComplete: ListsEveryEffect = true;
+void effectTypesComplete;
+
 export type Transition = { readonly ok: true; readonly state: LoopState; readonly effects: readonly Effect[] } | { readonly ok: false; readonly reason: string };

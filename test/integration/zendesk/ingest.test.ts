@@ -61,6 +61,14 @@ describe('POST /webhooks/zendesk', () => {
     expect(note).toContain('Acknowledge within 2h (by 2026-11-22 12:00 UTC)');
   });
 
+  it("routes a ticket.created that carries event.current and no event.previous, as Zendesk's own example does", async () => {
+    const created = new Date(NOW - 60_000).toISOString();
+    const body = ticketEvent('created', { id: 106, created_at: created }, { event: { current: { id: '106', status: 'NEW', subject: 'Charged twice for my subscription' } } });
+    expect(await (await postSigned(app.http.url, body)).json()).toEqual({ status: 'accepted' });
+    await waitFor(() => puts.some((put) => put.path === '/api/v2/tickets/106.json'), 10_000, 'the routing write');
+    expect(await app.queues.events.getFailedCount()).toBe(0);
+  });
+
   it('answers a second delivery of the same event as a duplicate and routes once', async () => {
     const body = ticketEvent('created', { id: 102, created_at: new Date(NOW - 60_000).toISOString() }, { eventId: 'evt-dup-102' });
     const first = await postSigned(app.http.url, body);

@@ -1,9 +1,10 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { QUEUE_NAMES } from '../../../adapters/queue/job-catalogue.js';
+import { QUEUE_NAMES } from '../../../app/job-catalogue.js';
 import { createRedisKeys } from '../../../adapters/redis/redis-keys.js';
 import type { Env } from '../../../config/env-schema.js';
 import { redactUrl } from '../../../main.js';
+import { checkDeadLetters } from './check-dead-letters.js';
 import { describeError, failed, passed, skipped, warned, worstStatus, type DoctorResult, type DoctorStatus } from './doctor-result.js';
 
 const CONNECT_TIMEOUT_MS = 3_000;
@@ -16,6 +17,7 @@ const NO_CLIENT_LIST = 'GCP does not support client list';
 export interface RedisFindings {
   readonly redis: DoctorResult;
   readonly workers: DoctorResult;
+  readonly deadLetters: DoctorResult;
 }
 
 interface Finding {
@@ -40,10 +42,13 @@ export async function checkRedis(env: Env): Promise<RedisFindings> {
   redis.on('error', (error: Error) => (socketError = error));
   try {
     const info = await readInfo(redis, url, () => socketError);
-    if (!info.ok) return { redis: failed('redis', info.reason, fixFor(info.reason)), workers: skipped('workers', 'Redis is not usable') };
+    if (!info.ok) {
+      return { redis: failed('redis', info.reason, fixFor(info.reason)), workers: skipped('workers', 'Redis is not usable'), deadLetters: skipped('dead-letters', 'Redis is not usable') };
+    }
     const server = judgeRedisServer(url, info.fields);
-    const workers = server.status === 'fail' ? skipped('workers', 'Redis is too old for BullMQ') : await checkWorkers(redis, env.CXLOOP_REDIS_PREFIX);
-    return { redis: server, workers };
+    if (server.status === 'fail') return { redis: server, workers: skipped('workers', 'Redis is too old for BullMQ'), deadLetters: skipped('dead-letters', 'Redis is too old for BullMQ') };
+    const [workers, deadLetters] = await Promise.all([checkWorkers(redis, env.CXLOOP_REDIS_PREFIX), checkDeadLetters(redis, env.CXLOOP_REDIS_PREFIX)]);
+    return { redis: server, workers, deadLetters };
   } finally {
     redis.disconnect();
   }
