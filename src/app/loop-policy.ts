@@ -3,7 +3,7 @@ import type { LoopPolicy } from '../core/loop/loop-types.js';
 import { CATEGORY_IDS, TIERS } from '../core/taxonomy.js';
 
 const MINUTE = 60_000;
-/** DESIGN: snooze from Slack ranges from 30 minutes to `loop.max_snooze` (default 24 h). */
+/** Snooze from Slack ranges from 30 minutes to `loop.max_snooze` (default 24 h). */
 const MIN_SNOOZE_MS = 30 * MINUTE;
 
 /** The policy file's loop settings in the shape (and milliseconds) the pure state machine takes. */

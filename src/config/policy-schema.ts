@@ -5,8 +5,8 @@ import { CATEGORY_IDS, TIERS } from '../core/taxonomy.js';
 /**
  * The policy file (YAML or JSON): taxonomy, owners, SLAs, tiers, escalation ladders, business
  * hours and classifier rules. Keys are snake_case as an admin writes them; unknown keys are errors
- * so a typo cannot silently fall back to a default. config/policy.yaml is the shipped default and
- * equals the tables of DESIGN.md (test/unit/config/default-policy.test.ts).
+ * so a typo cannot silently fall back to a default. config/policy.yaml is the shipped default, as
+ * README describes it (test/unit/config/default-policy.test.ts).
  */
 
 /** A duration string ("30m", "2h", "5d"), parsed to minutes. */
@@ -23,7 +23,7 @@ const duration = durationOf({});
 /** An offset that may be zero ("0m": at breach). */
 const offset = durationOf({ allowZero: true });
 
-/** remind/breach pair; DESIGN: "a range is a pair: remind at the first value, escalate at the second". */
+/** remind/breach pair: a range such as "2-5 days" reminds at the first value and escalates at the second. */
 const slaPair = z
   .object({ remind: duration, breach: duration })
   .strict()

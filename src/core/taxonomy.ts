@@ -1,4 +1,4 @@
-/** The eight categories of DESIGN.md, in display order. `other` is the fallback. */
+/** The categories cxloop routes to, in display order. `other` is the fallback. */
 export const CATEGORY_IDS = [
   'bug_report',
   'billing_issue',

@@ -2,7 +2,7 @@ import type { LoopHistoryEntry } from './loop-history.js';
 import type { Stage } from './loop-types.js';
 
 /**
- * The figures of `cxloop report` (DESIGN.md "Figures it reports"), recomputed from the loops'
+ * The figures of `cxloop report` (README, "The closed loop"), recomputed from the loops'
  * append-only histories. Pure: the reporting time comes in as `window.now`, so the same histories
  * and window always give the same figures, and a figure can be audited against the entries.
  */

@@ -11,7 +11,7 @@ async function defaultPolicy(): Promise<Policy> {
   return result.policy;
 }
 
-describe('the shipped config/policy.yaml equals the DESIGN.md tables', () => {
+describe('the shipped config/policy.yaml holds the defaults README describes', () => {
   it.each([
     ['bug_report', 'engineering', 1 * HOUR, 1 * HOUR],
     ['billing_issue', 'billing', 2 * HOUR, 2 * HOUR],
@@ -46,7 +46,7 @@ describe('the shipped config/policy.yaml equals the DESIGN.md tables', () => {
     expect(tiers[tier]).toEqual({ zendesk_priority: priority, status_update: { remind, breach }, resolve });
   });
 
-  it('has the loop windows of DESIGN.md and a ladder, hours and holidays for every team', async () => {
+  it('has the documented loop windows and a ladder, hours and holidays for every team', async () => {
     const policy = await defaultPolicy();
     expect(policy.loop).toEqual({ verify_window: 72 * HOUR, follow_up_sla: 48 * HOUR, max_snooze: 24 * HOUR });
     for (const team of Object.values(policy.teams)) {
