@@ -11,18 +11,21 @@ import { startLoopWorkers } from './adapters/queue/loop-workers.js';
 import { ZendeskQueues, startZendeskWorkers, type ZendeskWorkers } from './adapters/queue/zendesk-workers.js';
 import { RedisHealthCheck } from './adapters/redis/redis-health-check.js';
 import { createRedisKeys } from './adapters/redis/redis-keys.js';
+import { RedisAccessTokenCache } from './adapters/redis/redis-access-token-cache.js';
 import { RedisLoopStore } from './adapters/redis/redis-loop-store.js';
 import { RedisSlackOutbox } from './adapters/redis/redis-slack-outbox.js';
 import { RedisTicketStore } from './adapters/redis/redis-ticket-store.js';
 import { startSlack, type SlackOptions, type SlackSurface } from './adapters/slack/start-slack.js';
 import { NodeZendeskApi } from './adapters/zendesk/node-zendesk-api.js';
 import { RecordingZendeskApi } from './adapters/zendesk/recording-zendesk-api.js';
+import { createZendeskAuth, ZENDESK_SERVE_SCOPES } from './adapters/zendesk/zendesk-auth.js';
 import { ZENDESK_TEST_SECRET, zendeskWebhookRoute } from './adapters/zendesk/webhook-route.js';
 import { createClassifier } from './app/create-classifier.js';
 import { loopPolicyFrom } from './app/loop-policy.js';
 import type { LoopDeps } from './app/run-loop.js';
-import type { CallRecorder, Logger, Notifier, ZendeskApi } from './app/ports.js';
-import { zendeskBaseUrl, type Env } from './config/env-schema.js';
+import type { AccessTokenCache, CallRecorder, Logger, Notifier, ZendeskApi } from './app/ports.js';
+import { isZendeskError } from './app/zendesk-api-error.js';
+import { API_TOKEN_DEPRECATION, zendeskBaseUrl, zendeskCredentials, type Env } from './config/env-schema.js';
 import type { Policy } from './config/policy-schema.js';
 
 export interface Cxloop {
@@ -64,10 +67,10 @@ const DEFAULT_BATCH_THRESHOLD = 5;
 /** The first reconciliation (no cursor saved yet) reads this far back. */
 const FIRST_RECONCILE_LOOKBACK_MS = 3_600_000;
 
-/** Dry-run unless both Zendesk and Slack credentials are set, or CXLOOP_DRY_RUN says otherwise. */
+/** Dry-run unless Zendesk credentials (an OAuth client or, deprecated, an API token) and Slack's are set, or CXLOOP_DRY_RUN says otherwise. */
 export function isDryRun(env: Env): boolean {
   if (env.CXLOOP_DRY_RUN !== undefined) return env.CXLOOP_DRY_RUN;
-  return env.ZENDESK_API_TOKEN === undefined || env.SLACK_BOT_TOKEN === undefined;
+  return zendeskCredentials(env) === null || env.SLACK_BOT_TOKEN === undefined;
 }
 
 /**
@@ -79,8 +82,8 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
   const now = options.now ?? Date.now;
   const role = options.role ?? 'all';
   const dryRun = isDryRun(env);
-  if (!dryRun && (env.ZENDESK_API_TOKEN === undefined || env.SLACK_BOT_TOKEN === undefined)) {
-    throw new Error('CXLOOP_DRY_RUN=false needs ZENDESK_SUBDOMAIN, ZENDESK_EMAIL, ZENDESK_API_TOKEN, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET');
+  if (!dryRun && (zendeskCredentials(env) === null || env.SLACK_BOT_TOKEN === undefined)) {
+    throw new Error('CXLOOP_DRY_RUN=false needs ZENDESK_SUBDOMAIN, ZENDESK_OAUTH_CLIENT_ID, ZENDESK_OAUTH_CLIENT_SECRET, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET');
   }
   if (!dryRun && env.ZENDESK_WEBHOOK_SECRET === undefined) {
     throw new Error('ZENDESK_WEBHOOK_SECRET is not set: copy the signing secret of the cxloop webhook in Zendesk (Admin Center > Webhooks) into it');
@@ -110,7 +113,8 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
 
   const keys = createRedisKeys(env.CXLOOP_REDIS_PREFIX);
   const store = new RedisTicketStore(redis, keys);
-  const zendesk = options.zendesk ?? zendeskClientFor(env, dryRun, logger, options.recorder);
+  const zendesk = options.zendesk ?? zendeskClientFor(env, dryRun, logger, options.recorder, new RedisAccessTokenCache(redis, keys));
+  if (!dryRun && options.zendesk === undefined) await checkZendeskCredentials(env, zendesk, redis, logger);
   const queues = new ZendeskQueues({ producer: redis, prefix: keys.queuePrefix, now });
   const loops = new RedisLoopStore(redis, keys);
   const loopMetrics = createPromLoopMetrics(registry);
@@ -219,10 +223,31 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
   };
 }
 
-function zendeskClientFor(env: Env, dryRun: boolean, logger: Logger, recorder: CallRecorder | undefined): ZendeskApi {
+function zendeskClientFor(env: Env, dryRun: boolean, logger: Logger, recorder: CallRecorder | undefined, cache: AccessTokenCache): ZendeskApi {
   const baseUrl = zendeskBaseUrl(env);
-  if (dryRun || env.ZENDESK_EMAIL === undefined || env.ZENDESK_API_TOKEN === undefined || baseUrl === null) return new RecordingZendeskApi(logger, recorder);
-  return new NodeZendeskApi({ baseUrl, email: env.ZENDESK_EMAIL, token: env.ZENDESK_API_TOKEN });
+  const credentials = zendeskCredentials(env);
+  if (dryRun || credentials === null || baseUrl === null) return new RecordingZendeskApi(logger, recorder);
+  return new NodeZendeskApi({ baseUrl, auth: createZendeskAuth(credentials, { baseUrl, cache, scopes: ZENDESK_SERVE_SCOPES }) });
+}
+
+/**
+ * Live: the credentials are checked before anything starts (a refused OAuth secret is one clear
+ * error naming it), and the deprecated API token is warned about with the day it stops working.
+ * Zendesk unreachable is only a warning: the queues keep everything until it answers.
+ */
+async function checkZendeskCredentials(env: Env, zendesk: ZendeskApi, redis: Redis, logger: Logger): Promise<void> {
+  if (zendeskCredentials(env)?.kind === 'api_token') {
+    logger.log('warn', API_TOKEN_DEPRECATION);
+  }
+  try {
+    await zendesk.currentUserId();
+  } catch (error) {
+    if (isZendeskError(error, 'REJECTED')) {
+      redis.disconnect();
+      throw new Error(error.message, { cause: error });
+    }
+    logger.log('warn', 'Zendesk did not answer at start-up; cxloop starts and retries', { error: (error as Error).message });
+  }
 }
 
 /**

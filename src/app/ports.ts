@@ -81,6 +81,28 @@ export interface TicketStore {
   setExportCursor(cursor: string): Promise<void>;
 }
 
+/** An OAuth access token and when to renew it (epoch ms; null: the answer gave no lifetime). */
+export interface AccessToken {
+  readonly token: string;
+  readonly renewAt: number | null;
+  readonly expiresAt: number | null;
+}
+
+/**
+ * Where the processes of one install share Zendesk's OAuth access token, so they hold one token
+ * and renew it once (the token lives in Redis, never in logs).
+ */
+export interface AccessTokenCache {
+  read(): Promise<AccessToken | null>;
+  /** Claims the right to renew for `ttlMs`; a claim id, or null when another process holds it. */
+  claimRenewal(ttlMs: number): Promise<string | null>;
+  /** Stores a new token and gives up the claim. */
+  store(token: AccessToken, claim: string): Promise<void>;
+  release(claim: string): Promise<void>;
+  /** Forgets `token` if it is still the shared one (Zendesk refused it). */
+  drop(token: string): Promise<void>;
+}
+
 /** Tickets per update_many call and ids per show_many read (Zendesk's limit for both). */
 export const ZENDESK_BULK_LIMIT = 100;
 

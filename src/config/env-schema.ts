@@ -26,6 +26,9 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+const ZENDESK_OAUTH_KEYS = ['ZENDESK_OAUTH_CLIENT_ID', 'ZENDESK_OAUTH_CLIENT_SECRET'] as const;
+const ZENDESK_TOKEN_KEYS = ['ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'] as const;
+
 export const envSchema = z
   .object({
     PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65_535).default(3000),
@@ -44,6 +47,10 @@ export const envSchema = z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be the subdomain only, e.g. "acme" for acme.zendesk.com')
       .optional(),
+    /** A confidential OAuth client (Admin Center > Apps and integrations > APIs > OAuth clients): the way to connect. */
+    ZENDESK_OAUTH_CLIENT_ID: optionalText,
+    ZENDESK_OAUTH_CLIENT_SECRET: optionalText,
+    /** Deprecated: Zendesk creates no API tokens since 2026-10-27, and every one stops working on 2027-04-30. */
     ZENDESK_EMAIL: z.email({ error: 'must be the email address of the Zendesk API user' }).optional(),
     ZENDESK_API_TOKEN: optionalText,
     /** One signing secret, or several separated by commas (the events webhook and the CSAT trigger webhook each have one). */
@@ -58,12 +65,24 @@ export const envSchema = z
     SLACK_API_URL: optionalUrl,
   })
   .superRefine((env, context) => {
-    const zendesk = ['ZENDESK_SUBDOMAIN', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'] as const;
-    const set = zendesk.filter((key) => env[key] !== undefined);
-    if (set.length > 0 && set.length < zendesk.length) {
-      for (const key of zendesk.filter((name) => env[name] === undefined)) {
-        context.addIssue({ code: 'custom', path: [key], message: `is required when ${set.join(' and ')} is set (set all three, or none for dry-run)` });
+    // Each credential is a pair; either pair needs the account (ZENDESK_SUBDOMAIN).
+    for (const pair of [ZENDESK_OAUTH_KEYS, ZENDESK_TOKEN_KEYS]) {
+      const [first, second] = pair;
+      if ((env[first] === undefined) !== (env[second] === undefined)) {
+        const missing = env[first] === undefined ? first : second;
+        context.addIssue({ code: 'custom', path: [missing], message: `is required with ${missing === first ? second : first} (set both, or neither)` });
       }
+    }
+    const credentials = [...ZENDESK_OAUTH_KEYS, ...ZENDESK_TOKEN_KEYS].filter((key) => env[key] !== undefined);
+    if (credentials.length > 0 && env.ZENDESK_SUBDOMAIN === undefined) {
+      context.addIssue({ code: 'custom', path: ['ZENDESK_SUBDOMAIN'], message: `is required when ${credentials.join(' and ')} is set (the account the credentials belong to)` });
+    }
+    if (credentials.length === 0 && env.ZENDESK_SUBDOMAIN !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['ZENDESK_OAUTH_CLIENT_ID'],
+        message: 'is required when ZENDESK_SUBDOMAIN is set: set ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET (or leave ZENDESK_SUBDOMAIN blank for dry-run)',
+      });
     }
     if ((env.SLACK_BOT_TOKEN === undefined) !== (env.SLACK_SIGNING_SECRET === undefined)) {
       const missing = env.SLACK_BOT_TOKEN === undefined ? 'SLACK_BOT_TOKEN' : 'SLACK_SIGNING_SECRET';
@@ -72,6 +91,26 @@ export const envSchema = z
   });
 
 export type Env = Readonly<z.output<typeof envSchema>>;
+
+/** The day Zendesk deactivates every remaining API token (its guide "Migrating from API tokens to OAuth access tokens"). */
+export const ZENDESK_API_TOKENS_END = '2027-04-30';
+export const API_TOKEN_DEPRECATION = `ZENDESK_EMAIL/ZENDESK_API_TOKEN: Zendesk API tokens stop working on ${ZENDESK_API_TOKENS_END}; create an OAuth client (Admin Center > Apps and integrations > APIs > OAuth clients, confidential) and set ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET instead`;
+
+/**
+ * How cxloop authenticates to Zendesk: the OAuth client (client-credentials grant) when it is set,
+ * else the deprecated email + API token pair; null when neither is (dry-run).
+ */
+export type ZendeskCredentials =
+  | { readonly kind: 'oauth'; readonly clientId: string; readonly clientSecret: string }
+  | { readonly kind: 'api_token'; readonly email: string; readonly token: string };
+
+export function zendeskCredentials(env: Pick<Env, 'ZENDESK_OAUTH_CLIENT_ID' | 'ZENDESK_OAUTH_CLIENT_SECRET' | 'ZENDESK_EMAIL' | 'ZENDESK_API_TOKEN'>): ZendeskCredentials | null {
+  if (env.ZENDESK_OAUTH_CLIENT_ID !== undefined && env.ZENDESK_OAUTH_CLIENT_SECRET !== undefined) {
+    return { kind: 'oauth', clientId: env.ZENDESK_OAUTH_CLIENT_ID, clientSecret: env.ZENDESK_OAUTH_CLIENT_SECRET };
+  }
+  if (env.ZENDESK_EMAIL !== undefined && env.ZENDESK_API_TOKEN !== undefined) return { kind: 'api_token', email: env.ZENDESK_EMAIL, token: env.ZENDESK_API_TOKEN };
+  return null;
+}
 
 export type EnvResult = { ok: true; env: Env } | { ok: false; problems: ConfigProblem[] };
 

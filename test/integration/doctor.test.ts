@@ -15,14 +15,15 @@ import type { DoctorResult } from '../../src/cli/commands/doctor/doctor-result.j
 import { DEFAULT_POLICY_PATH } from '../../src/config/load-policy.js';
 import { CATEGORY_IDS } from '../../src/core/taxonomy.js';
 import { fakeIo } from '../support/fake-io.js';
-import { dropPrefix, REDIS_URL, uniquePrefix } from '../support/zendesk-fixtures.js';
+import { dropPrefix, nockZendeskToken, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, REDIS_URL, uniquePrefix } from '../support/zendesk-fixtures.js';
 
 const ZENDESK_URL = 'https://acme.zendesk.test';
 const SLACK_API = 'https://slack.test';
 const PUBLIC_URL = 'https://cxloop.example.test';
 const ZENDESK_TOKEN = 'zd-token-Sup3rS3cret';
 const SLACK_TOKEN = 'xoxb-slack-Sup3rS3cret';
-const SECRETS = [ZENDESK_TOKEN, SLACK_TOKEN, 'slack-signing-Sup3rS3cret', 'whsec-one-Sup3rS3cret', 'whsec-two-Sup3rS3cret', 'redis-Sup3rS3cret'];
+const ACCESS_TOKEN = 'zd-access-Sup3rS3cret-1';
+const SECRETS = [ZENDESK_TOKEN, OAUTH_CLIENT_SECRET, ACCESS_TOKEN, SLACK_TOKEN, 'slack-signing-Sup3rS3cret', 'whsec-one-Sup3rS3cret', 'whsec-two-Sup3rS3cret', 'redis-Sup3rS3cret'];
 const ALL_SCOPES = 'chat:write,chat:write.public,commands,usergroups:read,users:read';
 const groupOf = (index: number) => 1001 + index;
 
@@ -47,8 +48,8 @@ function liveEnv(prefix: string, extra: Record<string, string> = {}): Record<str
     CXLOOP_REDIS_PREFIX: prefix,
     CXLOOP_CONFIG: completePolicy,
     ZENDESK_SUBDOMAIN: 'acme',
-    ZENDESK_EMAIL: 'cxloop@acme.test',
-    ZENDESK_API_TOKEN: ZENDESK_TOKEN,
+    ZENDESK_OAUTH_CLIENT_ID: OAUTH_CLIENT_ID,
+    ZENDESK_OAUTH_CLIENT_SECRET: OAUTH_CLIENT_SECRET,
     ZENDESK_API_URL: ZENDESK_URL,
     ZENDESK_WEBHOOK_SECRET: 'whsec-one-Sup3rS3cret,whsec-two-Sup3rS3cret',
     SLACK_BOT_TOKEN: SLACK_TOKEN,
@@ -84,9 +85,13 @@ async function doctorText(env: Record<string, string>): Promise<{ code: number; 
 }
 
 const basicAuth = `Basic ${Buffer.from(`cxloop@acme.test/token:${ZENDESK_TOKEN}`).toString('base64')}`;
+/** The deprecated credential pair, instead of the OAuth client. */
+const API_TOKEN_ENV = { ZENDESK_OAUTH_CLIENT_ID: '', ZENDESK_OAUTH_CLIENT_SECRET: '', ZENDESK_EMAIL: 'cxloop@acme.test', ZENDESK_API_TOKEN: ZENDESK_TOKEN };
+/** What doctor sends: the token it just obtained with the client-credentials grant (nockZendeskToken). */
+let zendeskAuth = `Bearer ${ACCESS_TOKEN}`;
 
 function nockZendeskMe(status: number, body: unknown): nock.Scope {
-  return nock(ZENDESK_URL).matchHeader('authorization', basicAuth).get('/api/v2/users/me.json').reply(status, body as nock.Body);
+  return nock(ZENDESK_URL).matchHeader('authorization', (value) => value === zendeskAuth).get('/api/v2/users/me.json').reply(status, body as nock.Body);
 }
 
 /** Two pages of groups (cursor pagination), 1001..1008 unless `ids` says otherwise. */
@@ -94,7 +99,7 @@ function nockZendeskGroups(ids: number[] = CATEGORY_IDS.map((_, index) => groupO
   const groups = ids.map((id) => ({ id, name: `Group ${id}`, deleted: false }));
   const next = `${ZENDESK_URL}/api/v2/groups.json?page%5Bsize%5D=100&page%5Bafter%5D=cursor1`;
   return nock(ZENDESK_URL)
-    .matchHeader('authorization', basicAuth)
+    .matchHeader('authorization', (value) => value === zendeskAuth)
     .get('/api/v2/groups.json')
     .query({ 'page[size]': '100' })
     .reply(200, { groups: groups.slice(0, 4), meta: { has_more: true, after_cursor: 'cursor1' }, links: { next } })
@@ -138,11 +143,14 @@ describe('cxloop doctor (real Redis; Zendesk and Slack faked at HTTP with nock)'
   let prefix: string;
   let closers: (() => Promise<unknown>)[];
 
+  let grants: ReturnType<typeof nockZendeskToken>;
   beforeEach(() => {
     prefix = uniquePrefix();
     closers = [];
     nock.disableNetConnect();
     nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+    zendeskAuth = `Bearer ${ACCESS_TOKEN}`;
+    grants = nockZendeskToken({ baseUrl: ZENDESK_URL, prefix: 'zd-access-Sup3rS3cret' });
   });
   afterEach(async () => {
     for (const close of closers.reverse()) await close();
@@ -215,17 +223,54 @@ describe('cxloop doctor (real Redis; Zendesk and Slack faked at HTTP with nock)'
     expect(byName.slack!.status).toBe('ok');
   });
 
-  it('Zendesk 401: FAIL telling how to enable token access; the group check is skipped', async () => {
-    nockZendeskMe(401, { error: 'Couldn\'t authenticate you' });
+  it('requests a token with the scopes serve asks for, and says the OAuth client is in use', async () => {
+    nockAllGood();
+    const { code, byName } = await doctor(liveEnv(prefix));
+    expect(code).toBe(0);
+    expect(grants.bodies).toEqual([
+      { grant_type: 'client_credentials', client_id: OAUTH_CLIENT_ID, client_secret: OAUTH_CLIENT_SECRET, scope: 'tickets:read tickets:write users:read organizations:read hc:read' },
+    ]);
+    expect(byName.zendesk).toEqual({ name: 'zendesk', status: 'ok', detail: `https://acme.zendesk.test as cxloop bot (id 9001, admin), OAuth client ${OAUTH_CLIENT_ID}` });
+  });
+
+  it('a refused OAuth client secret: FAIL naming ZENDESK_OAUTH_CLIENT_SECRET; the group check is skipped', async () => {
+    nock.removeInterceptor({ hostname: 'acme.zendesk.test', proto: 'https', method: 'POST', path: '/oauth/tokens' });
+    nock(ZENDESK_URL).post('/oauth/tokens').reply(401, { error: 'invalid_client', error_description: 'Client authentication failed.' });
     nockSlackAuth(SLACK_OK);
     nockHealthz(200, { status: 'ok', dryRun: false });
     const { code, byName } = await doctor(liveEnv(prefix));
+    expect(code).toBe(1);
+    expect(byName.zendesk).toMatchObject({ status: 'fail', detail: expect.stringContaining('(invalid_client) (HTTP 401): check ZENDESK_OAUTH_CLIENT_SECRET') });
+    expect(byName.zendesk!.fix).toContain('Admin Center > Apps and integrations > APIs > OAuth clients');
+    expect(byName['zendesk-groups']).toMatchObject({ status: 'skip', detail: 'skipped: the Zendesk credentials were not confirmed' });
+  });
+
+  it('the deprecated API token: works, and warns with the day Zendesk turns API tokens off', async () => {
+    zendeskAuth = basicAuth;
+    nockAllGood();
+    const { code, byName } = await doctor(liveEnv(prefix, API_TOKEN_ENV));
+    expect(code).toBe(0);
+    expect(grants.bodies).toEqual([]);
+    expect(byName.zendesk).toEqual({
+      name: 'zendesk',
+      status: 'warn',
+      detail: 'https://acme.zendesk.test as cxloop bot (id 9001, admin), with an API token',
+      fix: 'ZENDESK_EMAIL/ZENDESK_API_TOKEN: Zendesk API tokens stop working on 2027-04-30; create an OAuth client (Admin Center > Apps and integrations > APIs > OAuth clients, confidential) and set ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET instead',
+    });
+  });
+
+  it('Zendesk 401 to an API token: FAIL saying which credentials to check; the group check is skipped', async () => {
+    zendeskAuth = basicAuth;
+    nockZendeskMe(401, { error: 'Couldn\'t authenticate you' });
+    nockSlackAuth(SLACK_OK);
+    nockHealthz(200, { status: 'ok', dryRun: false });
+    const { code, byName } = await doctor(liveEnv(prefix, API_TOKEN_ENV));
     expect(code).toBe(1);
     expect(byName.zendesk).toEqual({
       name: 'zendesk',
       status: 'fail',
       detail: 'ZENDESK_EMAIL/ZENDESK_API_TOKEN rejected by https://acme.zendesk.test (HTTP 401)',
-      fix: "check that ZENDESK_EMAIL is the API user's email and ZENDESK_API_TOKEN one of its active API tokens; enable token access in Admin Center > Apps and integrations > Zendesk API",
+      fix: "check that ZENDESK_EMAIL is the API user's email and ZENDESK_API_TOKEN one of its active API tokens; better, switch to an OAuth client (ZENDESK_OAUTH_CLIENT_ID, ZENDESK_OAUTH_CLIENT_SECRET)",
     });
     expect(byName['zendesk-groups']).toMatchObject({ status: 'skip', detail: 'skipped: the Zendesk credentials were not confirmed' });
   });
@@ -236,7 +281,7 @@ describe('cxloop doctor (real Redis; Zendesk and Slack faked at HTTP with nock)'
     nockHealthz(200, { status: 'ok', dryRun: false });
     const { code, byName } = await doctor(liveEnv(prefix));
     expect(code).toBe(1);
-    expect(byName.zendesk).toMatchObject({ status: 'fail', detail: 'https://acme.zendesk.test answered as an anonymous user: ZENDESK_EMAIL/ZENDESK_API_TOKEN were not accepted' });
+    expect(byName.zendesk).toMatchObject({ status: 'fail', detail: 'https://acme.zendesk.test answered as an anonymous user: the OAuth access token was not accepted' });
     expect(byName['zendesk-groups']!.status).toBe('skip');
   });
 
@@ -350,7 +395,7 @@ describe('cxloop doctor (real Redis; Zendesk and Slack faked at HTTP with nock)'
     const { code, byName, out } = await doctor({ REDIS_URL: 'http://127.0.0.1:6379', ZENDESK_SUBDOMAIN: 'acme', SLACK_BOT_TOKEN: SLACK_TOKEN, CXLOOP_CONFIG: completePolicy });
     expect(code).toBe(1);
     expect(byName.env!.status).toBe('fail');
-    for (const key of ['REDIS_URL must be a redis:// or rediss:// URL', 'ZENDESK_EMAIL is required', 'ZENDESK_API_TOKEN is required', 'SLACK_SIGNING_SECRET is required']) {
+    for (const key of ['REDIS_URL must be a redis:// or rediss:// URL', 'ZENDESK_OAUTH_CLIENT_ID is required', 'SLACK_SIGNING_SECRET is required']) {
       expect(byName.env!.detail).toContain(key);
     }
     expect(byName.env!.fix).toContain('.env');

@@ -16,6 +16,28 @@ export const WEBHOOK_SECRET = 'whsec-test-0123456789';
 /** The Zendesk user cxloop's API token belongs to (GET /users/me). */
 export const SELF_ID = 9001;
 export const silent = { log: () => undefined };
+export const OAUTH_CLIENT_ID = 'cxloop_test';
+export const OAUTH_CLIENT_SECRET = 'oauth-secret-0123456789abcdef';
+
+/**
+ * Zendesk's token endpoint for the client-credentials grant, answering access tokens `<prefix>-1`,
+ * `<prefix>-2`... (https://developer.zendesk.com/api-reference/ticketing/oauth/grant_type_tokens/).
+ * Returns the grant requests it received.
+ */
+export function nockZendeskToken(options: { baseUrl?: string; expiresIn?: number; prefix?: string } = {}): { bodies: Record<string, unknown>[]; tokens: string[] } {
+  const bodies: Record<string, unknown>[] = [];
+  const tokens: string[] = [];
+  nock(options.baseUrl ?? ZENDESK_URL)
+    .persist()
+    .post('/oauth/tokens')
+    .reply(200, (_uri, body) => {
+      bodies.push(body as Record<string, unknown>);
+      const token = `${options.prefix ?? 'zd-access'}-${bodies.length}`;
+      tokens.push(token);
+      return { access_token: token, token_type: 'bearer', scope: (body as { scope?: string }).scope, expires_in: options.expiresIn ?? 7_200 };
+    });
+  return { bodies, tokens };
+}
 
 /** Group id the test policy gives each category: 1001 bug_report ... 1008 other. */
 export function groupOf(category: (typeof CATEGORY_IDS)[number]): number {
@@ -37,8 +59,8 @@ export function liveEnv(prefix: string, extra: Record<string, string> = {}): Env
     PORT: '0',
     CXLOOP_REDIS_PREFIX: prefix,
     ZENDESK_SUBDOMAIN: 'acme',
-    ZENDESK_EMAIL: 'cxloop@acme.test',
-    ZENDESK_API_TOKEN: 'zd-token',
+    ZENDESK_OAUTH_CLIENT_ID: OAUTH_CLIENT_ID,
+    ZENDESK_OAUTH_CLIENT_SECRET: OAUTH_CLIENT_SECRET,
     ZENDESK_WEBHOOK_SECRET: WEBHOOK_SECRET,
     ZENDESK_API_URL: ZENDESK_URL,
     SLACK_BOT_TOKEN: 'xoxb-test',
@@ -117,12 +139,13 @@ export async function waitForIdle(app: Pick<Cxloop, 'queues'>, timeoutMs = 10_00
 }
 
 /**
- * Only local connections, and the two Zendesk reads every started app makes: GET /users/me (who
- * cxloop's own writes come from) and the incremental export the reconciliation reads (empty).
+ * Only local connections, Zendesk's OAuth token endpoint, and the two Zendesk reads every started
+ * app makes: GET /users/me (who cxloop's own writes come from) and the incremental export the reconciliation reads (empty).
  */
 export function nockZendeskReads(): void {
   nock.disableNetConnect();
   nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+  nockZendeskToken();
   nock(ZENDESK_URL).persist().get('/api/v2/users/me.json').reply(200, { user: { id: SELF_ID } });
   nock(ZENDESK_URL).persist().get('/api/v2/incremental/tickets/cursor.json').query(true).reply(200, { tickets: [], after_cursor: null, end_of_stream: true });
 }

@@ -32,6 +32,10 @@ export interface RedisKeys {
   readonly slackNext: string;
   /** List: messages Slack refused for good (unknown channel ...), kept for an operator. */
   readonly slackDead: string;
+  /** String (JSON): the install's Zendesk OAuth access token, expiring with it. */
+  readonly zendeskToken: string;
+  /** String: who is renewing that token (a claim id), expiring on its own. */
+  readonly zendeskTokenRenewal: string;
   /** Prefix for BullMQ (its `prefix` option). */
   readonly queuePrefix: string;
 }
@@ -51,6 +55,8 @@ export function createRedisKeys(prefix: string): RedisKeys {
     slackReady: `${prefix}:slack:ready`,
     slackNext: `${prefix}:slack:next`,
     slackDead: `${prefix}:slack:dead`,
+    zendeskToken: `${prefix}:zendesk:oauth-token`,
+    zendeskTokenRenewal: `${prefix}:zendesk:oauth-renewal`,
     queuePrefix: `${prefix}:q`,
   };
 }

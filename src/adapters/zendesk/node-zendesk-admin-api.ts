@@ -1,18 +1,19 @@
 // node-zendesk is CommonJS: Node's ESM loader cannot see its named exports, only the default.
 import { z } from 'zod';
 import { parseRetryAfter } from '../../app/http-route.js';
-import { ZendeskApiError } from '../../app/zendesk-api-error.js';
+import { isZendeskError, ZendeskApiError } from '../../app/zendesk-api-error.js';
 import { describeZendeskErrorBody } from './describe-zendesk-error-body.js';
 import { createZendeskTransporter, type RawResponse, type ZendeskTransporter } from './node-zendesk-api.js';
 import type { ZendeskAdminApi, ZendeskTrigger, ZendeskWebhook } from './zendesk-admin-api.js';
+import type { ZendeskAuth } from './zendesk-auth.js';
 import { adminRequestUrl, requestLabel, zendeskAdminRequests, type AdminRequest, type PageRef } from './zendesk-admin-requests.js';
 import type { TriggerDefinition, WebhookDefinition } from './zendesk-install-definitions.js';
 
 export interface NodeZendeskAdminApiOptions {
   /** https://<subdomain>.zendesk.com, or ZENDESK_API_URL: see zendeskBaseUrl(). */
   readonly baseUrl: string;
-  readonly email: string;
-  readonly token: string;
+  /** OAuth client credentials (with ZENDESK_ADMIN_SCOPES) or the deprecated API token. */
+  readonly auth: ZendeskAuth;
   readonly timeoutMs?: number;
   /** Told before each wait on a 429, so the command can say why it pauses. */
   readonly onRateLimited?: (waitMs: number, label: string) => void;
@@ -38,13 +39,15 @@ export class NodeZendeskAdminApi implements ZendeskAdminApi {
   private readonly onRateLimited: (waitMs: number, label: string) => void;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly timeoutMs: number;
+  private readonly authKind: ZendeskAuth['kind'];
 
   constructor(options: NodeZendeskAdminApiOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.onRateLimited = options.onRateLimited ?? (() => undefined);
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.transporter = createZendeskTransporter({ endpoint: `${this.baseUrl}/api/v2`, email: options.email, token: options.token, timeoutMs: this.timeoutMs }, 'webhooks');
+    this.authKind = options.auth.kind;
+    this.transporter = createZendeskTransporter({ endpoint: `${this.baseUrl}/api/v2`, auth: options.auth, timeoutMs: this.timeoutMs }, 'webhooks');
   }
 
   async listWebhooks(nameContains: string): Promise<ZendeskWebhook[]> {
@@ -110,7 +113,7 @@ export class NodeZendeskAdminApi implements ZendeskAdminApi {
       const raw = await this.exchange(request);
       const { status } = raw.response;
       if (status >= 200 && status < 300) return raw.result;
-      if (status !== 429 || attempt >= MAX_RETRIES) throw adminFailure(request, status, raw.result, this.baseUrl);
+      if (status !== 429 || attempt >= MAX_RETRIES) throw adminFailure(request, status, raw.result, this.baseUrl, this.authKind);
       const waitMs = Math.min(parseRetryAfter(raw.response.headers.get('retry-after')) ?? DEFAULT_WAIT_MS, MAX_WAIT_MS);
       this.onRateLimited(waitMs, requestLabel(request));
       await this.sleep(waitMs);
@@ -122,6 +125,7 @@ export class NodeZendeskAdminApi implements ZendeskAdminApi {
     try {
       return await this.transporter.request(request.method, url, request.body);
     } catch (error) {
+      if (isZendeskError(error)) throw error; // the OAuth token request's own verdict
       const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000} s` : networkReason(error);
       throw new ZendeskApiError(
         'UNAVAILABLE',
@@ -134,15 +138,17 @@ export class NodeZendeskAdminApi implements ZendeskAdminApi {
 }
 
 /** One line per status, saying what to fix. */
-function adminFailure(request: AdminRequest, status: number, result: unknown, baseUrl: string): ZendeskApiError {
+function adminFailure(request: AdminRequest, status: number, result: unknown, baseUrl: string, auth: ZendeskAuth['kind']): ZendeskApiError {
   const label = requestLabel(request);
   const detail = describeZendeskErrorBody(result);
   const because = detail ? `: ${detail}` : '';
   if (status === 401) {
-    return new ZendeskApiError('REJECTED', 'Zendesk rejected the credentials: check ZENDESK_EMAIL and ZENDESK_API_TOKEN (token access must be enabled)', { status });
+    const check = auth === 'oauth' ? 'check ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET (the token was refused twice)' : 'check ZENDESK_EMAIL and ZENDESK_API_TOKEN (token access must be enabled)';
+    return new ZendeskApiError('REJECTED', `Zendesk rejected the credentials: ${check}`, { status });
   }
   if (status === 403) {
-    return new ZendeskApiError('REJECTED', `Zendesk refused ${label} (403): the user of ZENDESK_EMAIL must be a Zendesk admin to manage webhooks and triggers${because}`, { status });
+    const who = auth === 'oauth' ? "the admin who created cxloop's OAuth client must still be a Zendesk admin, and the client must allow the webhooks and triggers scopes" : 'the user of ZENDESK_EMAIL must be a Zendesk admin to manage webhooks and triggers';
+    return new ZendeskApiError('REJECTED', `Zendesk refused ${label} (403): ${who}${because}`, { status });
   }
   if (status === 404) {
     return new ZendeskApiError('NOT_FOUND', `Zendesk answered 404 to ${label} at ${baseUrl}: check ZENDESK_SUBDOMAIN or ZENDESK_API_URL${because}`, { status });

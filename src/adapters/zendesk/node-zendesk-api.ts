@@ -1,18 +1,20 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 // node-zendesk is CommonJS: Node's ESM loader cannot see its named exports, only the default.
 import nodeZendesk from 'node-zendesk';
 import { parseRetryAfter } from '../../app/http-route.js';
 import { ZENDESK_BULK_LIMIT, type ExportPage, type JobStatus, type ZendeskApi } from '../../app/ports.js';
-import { ZendeskApiError } from '../../app/zendesk-api-error.js';
+import { isZendeskError, ZendeskApiError } from '../../app/zendesk-api-error.js';
 import type { TicketUpdate } from '../../core/routing/route-plan.js';
 import type { TicketSnapshot } from '../../core/ticket-event.js';
 import { snapshotFromRestTicket } from './parse-webhook.js';
+import type { ZendeskAuth } from './zendesk-auth.js';
 import { requestUrl, zendeskRequests, type ZendeskRequest } from './zendesk-requests.js';
 
 export interface NodeZendeskApiOptions {
   /** https://<subdomain>.zendesk.com, or ZENDESK_API_URL (a fake or a proxy): see zendeskBaseUrl(). */
   readonly baseUrl: string;
-  readonly email: string;
-  readonly token: string;
+  /** OAuth client credentials (OAuthClientCredentials) or the deprecated API token (apiTokenAuth). */
+  readonly auth: ZendeskAuth;
   readonly timeoutMs?: number;
 }
 
@@ -26,20 +28,30 @@ export interface ZendeskTransporter {
 }
 
 /**
- * node-zendesk's transporter (auth, user agent, JSON) on global fetch with a timeout, throwing the
+ * node-zendesk's transporter (user agent, JSON) on global fetch with a timeout, throwing the
  * original exception so the status survives. `tickets` appends .json to paths; `webhooks` does
- * not (the Webhooks API has no .json suffix).
+ * not (the Webhooks API has no .json suffix). The Authorization header is `auth`'s, taken per call
+ * (an OAuth token is renewed while the process runs); a 401 renews the credential once and sends
+ * the call once more, never more.
  */
-export function createZendeskTransporter(options: { endpoint: string; email: string; token: string; timeoutMs: number }, resource: 'tickets' | 'webhooks'): ZendeskTransporter {
-  const { timeoutMs } = options;
+export function createZendeskTransporter(options: { endpoint: string; auth: ZendeskAuth; timeoutMs: number }, resource: 'tickets' | 'webhooks'): ZendeskTransporter {
+  const { timeoutMs, auth } = options;
+  // The header of the call in flight, so concurrent calls each send their own.
+  const authorization = new AsyncLocalStorage<string>();
   const client = nodeZendesk.createClient({
-    username: options.email,
-    token: options.token,
+    // node-zendesk wants a credential to build a header from; the real one replaces it below.
+    oauth: true,
+    token: 'replaced-per-request',
     endpointUri: options.endpoint,
     throwOriginalException: true,
     transportConfig: {
       transportFn: (uri: string, init: { method: string; headers: Record<string, string>; body?: string }) =>
-        fetch(uri, { method: init.method, headers: init.headers, body: init.body ?? null, signal: AbortSignal.timeout(timeoutMs) }),
+        fetch(uri, {
+          method: init.method,
+          headers: { ...init.headers, Authorization: authorization.getStore() ?? '' },
+          body: init.body ?? null,
+          signal: AbortSignal.timeout(timeoutMs),
+        }),
       responseAdapter: (response: Response) => ({
         json: () => response.json(),
         status: response.status,
@@ -48,7 +60,16 @@ export function createZendeskTransporter(options: { endpoint: string; email: str
       }),
     },
   });
-  return client[resource].transporter as unknown as ZendeskTransporter;
+  const inner = client[resource].transporter as unknown as ZendeskTransporter;
+  return {
+    async request(method, uri, body) {
+      for (let attempt = 0; ; attempt += 1) {
+        const { header, generation } = await auth.authorization();
+        const raw = await authorization.run(header, () => inner.request(method, uri, body));
+        if (raw.response.status !== 401 || attempt > 0 || !(await auth.refused(generation))) return raw;
+      }
+    },
+  };
 }
 
 /**
@@ -65,7 +86,7 @@ export class NodeZendeskApi implements ZendeskApi {
 
   constructor(options: NodeZendeskApiOptions) {
     this.endpoint = `${options.baseUrl.replace(/\/+$/, '')}/api/v2`;
-    this.transporter = createZendeskTransporter({ endpoint: this.endpoint, email: options.email, token: options.token, timeoutMs: options.timeoutMs ?? 15_000 }, 'tickets');
+    this.transporter = createZendeskTransporter({ endpoint: this.endpoint, auth: options.auth, timeoutMs: options.timeoutMs ?? 15_000 }, 'tickets');
   }
 
   currentUserId(): Promise<number> {
@@ -140,6 +161,7 @@ export class NodeZendeskApi implements ZendeskApi {
     try {
       raw = await this.transporter.request(request.method, url, request.body);
     } catch (error) {
+      if (isZendeskError(error)) throw error; // the OAuth token request's own verdict
       const reason = (error as Error).name === 'TimeoutError' ? 'timed out' : (error as Error).message;
       throw new ZendeskApiError('UNAVAILABLE', `${label}: ${reason}`, {}, { cause: error });
     }

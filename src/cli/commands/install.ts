@@ -3,9 +3,10 @@ import { DryRunZendeskAdminApi, SECRET_PLACEHOLDER } from '../../adapters/zendes
 import { installZendesk, ZendeskInstallBlockedError, type InstallResult, type InstallZendeskOptions } from '../../adapters/zendesk/install-zendesk.js';
 import { NodeZendeskAdminApi } from '../../adapters/zendesk/node-zendesk-admin-api.js';
 import type { ZendeskAdminApi } from '../../adapters/zendesk/zendesk-admin-api.js';
+import { createZendeskAuth, MemoryAccessTokenCache, ZENDESK_ADMIN_SCOPES } from '../../adapters/zendesk/zendesk-auth.js';
 import type { AdminRequest } from '../../adapters/zendesk/zendesk-admin-requests.js';
 import { isZendeskError } from '../../app/zendesk-api-error.js';
-import { parseEnv, zendeskBaseUrl, type Env } from '../../config/env-schema.js';
+import { API_TOKEN_DEPRECATION, parseEnv, zendeskBaseUrl, zendeskCredentials, type Env } from '../../config/env-schema.js';
 import { describeProblems } from '../../config/format-issues.js';
 import { CliError, type CliIo } from '../io.js';
 import { parsePublicUrl } from '../parse-public-url.js';
@@ -20,7 +21,8 @@ alone. Ends by printing the .env lines to set (ZENDESK_WEBHOOK_SECRET, CXLOOP_PU
                   credentials are set; without them, the requests for a fresh account)
   --name <name>   prefix of the webhook names and trigger title (default: cxloop)
   --json          the outcome as JSON on stdout
-Needs ZENDESK_SUBDOMAIN (or ZENDESK_API_URL), ZENDESK_EMAIL and ZENDESK_API_TOKEN of a Zendesk admin.
+Needs ZENDESK_SUBDOMAIN and cxloop's OAuth client (ZENDESK_OAUTH_CLIENT_ID, ZENDESK_OAUTH_CLIENT_SECRET), created by a
+Zendesk admin; the deprecated ZENDESK_EMAIL + ZENDESK_API_TOKEN of an admin still work until 2027-04-30.
 The same definitions, for setting up by hand with curl: manifests/zendesk/.`;
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/i;
@@ -71,36 +73,26 @@ function publicUrlOf(flag: string | undefined, env: Env, io: CliIo): string {
 /** The live API; in a dry run, the recorder in front of it (or alone, without credentials). */
 function adminApiFor(env: Env, dryRun: boolean, io: CliIo, requests: AdminRequest[]): ZendeskAdminApi {
   const record = (request: AdminRequest) => void requests.push(request);
-  const credentials = zendeskCredentialsOf(env);
-  if ('missing' in credentials) {
-    const missing = credentials.missing.join(', ');
+  const baseUrl = zendeskBaseUrl(env);
+  const credentials = zendeskCredentials(env);
+  if (baseUrl === null || credentials === null) {
+    const missing = [...(baseUrl === null ? ['ZENDESK_SUBDOMAIN'] : []), ...(credentials === null ? ['ZENDESK_OAUTH_CLIENT_ID', 'ZENDESK_OAUTH_CLIENT_SECRET'] : [])].join(', ');
     if (!dryRun) {
       throw new CliError(
-        `set ${missing} in .env: the Zendesk subdomain, an admin's email and an API token ` +
-          '(Admin Center > Apps and integrations > Zendesk API; token access must be enabled). Or add --dry-run to see the requests.',
+        `set ${missing} in .env: the Zendesk subdomain and cxloop's OAuth client, created by an admin in ` +
+          'Admin Center > Apps and integrations > APIs > OAuth clients (kind: confidential). Or add --dry-run to see the requests.',
       );
     }
     io.stderr.write(`dry run without Zendesk credentials (${missing} not set): the requests for a fresh account\n`);
     return new DryRunZendeskAdminApi(null, record);
   }
+  if (credentials.kind === 'api_token') io.stderr.write(`warning: ${API_TOKEN_DEPRECATION}\n`);
   const live = new NodeZendeskAdminApi({
-    ...credentials,
+    baseUrl,
+    auth: createZendeskAuth(credentials, { baseUrl, cache: new MemoryAccessTokenCache(), scopes: ZENDESK_ADMIN_SCOPES }),
     onRateLimited: (waitMs, label) => io.stderr.write(`Zendesk rate limit on ${label}: waiting ${Math.ceil(waitMs / 1000)} s\n`),
   });
   return dryRun ? new DryRunZendeskAdminApi(live, record) : live;
-}
-
-function zendeskCredentialsOf(env: Env): { baseUrl: string; email: string; token: string } | { missing: string[] } {
-  const baseUrl = zendeskBaseUrl(env);
-  const { ZENDESK_EMAIL: email, ZENDESK_API_TOKEN: token } = env;
-  if (baseUrl !== null && email !== undefined && token !== undefined) return { baseUrl, email, token };
-  return {
-    missing: [
-      ...(baseUrl === null ? ['ZENDESK_SUBDOMAIN (or ZENDESK_API_URL)'] : []),
-      ...(email === undefined ? ['ZENDESK_EMAIL'] : []),
-      ...(token === undefined ? ['ZENDESK_API_TOKEN'] : []),
-    ],
-  };
 }
 
 /** Zendesk failures and blocked plans become one plain line (exit 1). */

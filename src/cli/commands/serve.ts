@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DryRunRecorder } from '../../adapters/log/dry-run-recorder.js';
 import { JsonLogger } from '../../adapters/log/json-logger.js';
-import { parseEnv } from '../../config/env-schema.js';
+import { API_TOKEN_DEPRECATION, parseEnv, zendeskCredentials } from '../../config/env-schema.js';
 import { describeProblems } from '../../config/format-issues.js';
 import { isDryRun, startCxloop, type Cxloop } from '../../main.js';
 import { CliError, type CliIo } from '../io.js';
@@ -42,20 +42,20 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
     await recorder?.close();
     throw new CliError((error as Error).message, 1, { cause: error });
   }
-  io.stderr.write(banner(app, role, path, recordTo));
+  io.stderr.write(banner(app, role, path, recordTo, zendeskCredentials(parsed.env)?.kind === 'api_token'));
   const code = await untilSignalled(app, io);
   await recorder?.close();
   return code;
 }
 
-function banner(app: Cxloop, role: string, policyPath: string, recordTo: string | null): string {
+function banner(app: Cxloop, role: string, policyPath: string, recordTo: string | null, apiToken: boolean): string {
   const mode = app.dryRun
     ? [
         `DRY-RUN: nothing is sent to Zendesk or Slack; every call cxloop would make is shown below${recordTo ? ` and appended to ${recordTo} (JSON lines)` : ''}.`,
-        'To go live set ZENDESK_SUBDOMAIN, ZENDESK_EMAIL, ZENDESK_API_TOKEN, ZENDESK_WEBHOOK_SECRET, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET in .env',
+        'To go live set ZENDESK_SUBDOMAIN, ZENDESK_OAUTH_CLIENT_ID, ZENDESK_OAUTH_CLIENT_SECRET, ZENDESK_WEBHOOK_SECRET, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET in .env',
         '(see .env.example and README "Going live"; `cxloop doctor` checks them). `npm run demo` shows the whole loop in a minute.',
       ]
-    : ['LIVE: connected to Zendesk and Slack.'];
+    : ['LIVE: connected to Zendesk and Slack.', ...(apiToken ? [`WARNING: ${API_TOKEN_DEPRECATION}.`] : [])];
   return [`cxloop listening on ${app.http.url}  (role ${role}, policy ${policyPath})`, ...mode, ''].join('\n');
 }
 

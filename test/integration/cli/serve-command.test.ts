@@ -20,7 +20,7 @@ describe('cxloop serve in dry-run (in process, real Redis and HTTP)', () => {
     const serving = runCli(['serve', '--host', '127.0.0.1'], io);
     const url = await waitFor(() => /listening on (http:\/\/\S+)/.exec(io.err())?.[1], 15_000, 'the start-up banner');
     expect(io.err()).toContain(`DRY-RUN: nothing is sent to Zendesk or Slack; every call cxloop would make is shown below and appended to ${record} (JSON lines).`);
-    expect(io.err()).toContain('To go live set ZENDESK_SUBDOMAIN, ZENDESK_EMAIL, ZENDESK_API_TOKEN, ZENDESK_WEBHOOK_SECRET, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET');
+    expect(io.err()).toContain('To go live set ZENDESK_SUBDOMAIN, ZENDESK_OAUTH_CLIENT_ID, ZENDESK_OAUTH_CLIENT_SECRET, ZENDESK_WEBHOOK_SECRET, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET');
 
     const body = ticketEvent('created', { id: 4242, subject: 'Charged twice', description: 'I was charged twice for my subscription, please refund. Reach me at jane.doe@example.com', priority: 'normal' });
     const timestamp = new Date().toISOString();

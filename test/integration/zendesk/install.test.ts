@@ -3,11 +3,16 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { runCli } from '../../../src/cli/main.js';
 import { fakeIo } from '../../support/fake-io.js';
 import { fakeZendeskAdmin, type FakeTrigger, type FakeWebhook } from '../../support/zendesk-admin-fake.js';
+import { nockZendeskToken, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET } from '../../support/zendesk-fixtures.js';
 
 const ZENDESK = 'https://acme.zendesk.test';
 const PUBLIC_URL = 'https://cxloop.example.com';
-const ENV = { ZENDESK_SUBDOMAIN: 'acme', ZENDESK_EMAIL: 'admin@acme.test', ZENDESK_API_TOKEN: 'zd-token', ZENDESK_API_URL: ZENDESK };
+const ENV = { ZENDESK_SUBDOMAIN: 'acme', ZENDESK_OAUTH_CLIENT_ID: OAUTH_CLIENT_ID, ZENDESK_OAUTH_CLIENT_SECRET: OAUTH_CLIENT_SECRET, ZENDESK_API_URL: ZENDESK };
+/** The deprecated API token pair, still accepted until Zendesk turns API tokens off. */
+const TOKEN_ENV = { ZENDESK_SUBDOMAIN: 'acme', ZENDESK_EMAIL: 'admin@acme.test', ZENDESK_API_TOKEN: 'zd-token', ZENDESK_API_URL: ZENDESK };
 const BASIC_AUTH = `Basic ${Buffer.from('admin@acme.test/token:zd-token').toString('base64')}`;
+/** The first token nockZendeskToken hands out. */
+const BEARER = 'Bearer zd-access-1';
 
 const EVENT_TYPES = [
   'zen:event-type:ticket.created',
@@ -78,8 +83,10 @@ beforeAll(() => {
   nock.disableNetConnect();
   nock.emitter.on('no match', recordUnmatched);
 });
+let grants: ReturnType<typeof nockZendeskToken>;
 beforeEach(() => {
   unmatched.length = 0;
+  grants = nockZendeskToken({ baseUrl: ZENDESK });
 });
 afterEach(() => {
   nock.cleanAll();
@@ -102,7 +109,11 @@ describe('cxloop install zendesk (Zendesk faked with nock)', () => {
     expect(writes[1]!.body).toEqual({ webhook: CSAT_WEBHOOK });
     const [events, csat] = zendesk.webhooks;
     expect(writes[2]!.body).toEqual({ trigger: csatTrigger(csat!.id) });
-    expect(zendesk.requests.every((request) => request.authorization === BASIC_AUTH)).toBe(true);
+    // One token, by the client-credentials grant with the admin scopes, for every call.
+    expect(grants.bodies).toEqual([
+      { grant_type: 'client_credentials', client_id: OAUTH_CLIENT_ID, client_secret: OAUTH_CLIENT_SECRET, scope: 'read tickets:write webhooks:read webhooks:write triggers:read triggers:write' },
+    ]);
+    expect(zendesk.requests.every((request) => request.authorization === BEARER)).toBe(true);
 
     expect(run.out.trimEnd().split('\n').slice(-2)).toEqual([
       `ZENDESK_WEBHOOK_SECRET=${zendesk.secretOf(events!.id)},${zendesk.secretOf(csat!.id)}`,
@@ -182,7 +193,7 @@ describe('cxloop install zendesk (Zendesk faked with nock)', () => {
     const run = await install(['--dry-run'], { CXLOOP_PUBLIC_URL: 'https://cxloop.example.com/' });
     expect(run.code).toBe(0);
     expect(unmatched).toEqual([]);
-    expect(run.err).toContain('dry run without Zendesk credentials (ZENDESK_SUBDOMAIN (or ZENDESK_API_URL), ZENDESK_EMAIL, ZENDESK_API_TOKEN not set)');
+    expect(run.err).toContain('dry run without Zendesk credentials (ZENDESK_SUBDOMAIN, ZENDESK_OAUTH_CLIENT_ID, ZENDESK_OAUTH_CLIENT_SECRET not set)');
     expect(run.out).toContain(`POST /api/v2/webhooks\n${JSON.stringify({ webhook: EVENTS_WEBHOOK }, null, 2)}\n`);
     expect(run.out).toContain(`POST /api/v2/webhooks\n${JSON.stringify({ webhook: CSAT_WEBHOOK }, null, 2)}\n`);
     expect(run.out).toContain(`POST /api/v2/triggers.json\n${JSON.stringify({ trigger: csatTrigger('<webhook id of cxloop-csat>') }, null, 2)}\n`);
@@ -229,12 +240,35 @@ describe('cxloop install zendesk (Zendesk faked with nock)', () => {
 describe('cxloop install zendesk: Zendesk errors are one plain line', () => {
   const listWebhooks = () => nock(ZENDESK).get('/api/v2/webhooks').query(true);
 
-  it('401: names the credentials to check', async () => {
-    listWebhooks().reply(401, { error: "Couldn't authenticate you" });
+  it('401: renews the token once and tries once more, then names the credentials to check', async () => {
+    listWebhooks().twice().reply(401, { error: "Couldn't authenticate you" });
     const run = await install(['--url', PUBLIC_URL]);
     expect(run.code).toBe(1);
-    expect(run.err).toBe('cxloop install: Zendesk rejected the credentials: check ZENDESK_EMAIL and ZENDESK_API_TOKEN (token access must be enabled)\n');
+    expect(run.err).toBe('cxloop install: Zendesk rejected the credentials: check ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET (the token was refused twice)\n');
     expect(run.out).toBe('');
+    expect(grants.tokens).toEqual(['zd-access-1', 'zd-access-2']);
+    expect(unmatched).toEqual([]);
+  });
+
+  it('a refused OAuth client secret: one line naming ZENDESK_OAUTH_CLIENT_SECRET, nothing else called', async () => {
+    nock.removeInterceptor({ hostname: 'acme.zendesk.test', proto: 'https', method: 'POST', path: '/oauth/tokens' });
+    nock(ZENDESK).post('/oauth/tokens').reply(401, { error: 'invalid_client', error_description: 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.' });
+    const run = await install(['--url', PUBLIC_URL]);
+    expect(run.code).toBe(1);
+    expect(run.err).toBe(
+      "cxloop install: Zendesk refused cxloop's OAuth client (invalid_client) (HTTP 401): check ZENDESK_OAUTH_CLIENT_SECRET (and ZENDESK_OAUTH_CLIENT_ID): the client's secret from Admin Center > Apps and integrations > APIs > OAuth clients; the client must be confidential\n",
+    );
+    expect(run.err).not.toContain(OAUTH_CLIENT_SECRET);
+  });
+
+  it('the deprecated API token still works, with a warning giving the day it stops', async () => {
+    const zendesk = fakeZendeskAdmin(ZENDESK, { webhooks: installedWebhooks(), triggers: [installedTrigger()] });
+    const run = await install(['--url', PUBLIC_URL], TOKEN_ENV);
+    expect(run.code).toBe(0);
+    expect(run.err).toContain('warning: ZENDESK_EMAIL/ZENDESK_API_TOKEN: Zendesk API tokens stop working on 2027-04-30; create an OAuth client');
+    expect(grants.bodies).toEqual([]);
+    expect(zendesk.requests.length).toBeGreaterThan(0);
+    expect(zendesk.requests.every((request) => request.authorization === BASIC_AUTH)).toBe(true);
   });
 
   it('403: says an admin is needed', async () => {
@@ -242,7 +276,7 @@ describe('cxloop install zendesk: Zendesk errors are one plain line', () => {
     const run = await install(['--url', PUBLIC_URL]);
     expect(run.code).toBe(1);
     expect(run.err).toBe(
-      'cxloop install: Zendesk refused GET /api/v2/webhooks (403): the user of ZENDESK_EMAIL must be a Zendesk admin to manage webhooks and triggers: Forbidden: You do not have access to this page.\n',
+      "cxloop install: Zendesk refused GET /api/v2/webhooks (403): the admin who created cxloop's OAuth client must still be a Zendesk admin, and the client must allow the webhooks and triggers scopes: Forbidden: You do not have access to this page.\n",
     );
   });
 
@@ -281,6 +315,14 @@ describe('cxloop install zendesk: Zendesk errors are one plain line', () => {
     expect(run.code).toBe(1);
     expect(run.err).toMatch(/^cxloop install: cannot reach Zendesk at https:\/\/acme\.zendesk\.test\/api\/v2\/webhooks \(.*ECONNREFUSED.*\): check ZENDESK_SUBDOMAIN or ZENDESK_API_URL and the network\n$/);
   });
+
+  it('network error on the token request: names the token URL', async () => {
+    nock.removeInterceptor({ hostname: 'acme.zendesk.test', proto: 'https', method: 'POST', path: '/oauth/tokens' });
+    nock(ZENDESK).post('/oauth/tokens').replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
+    const run = await install(['--url', PUBLIC_URL]);
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(/^cxloop install: cannot reach Zendesk at https:\/\/acme\.zendesk\.test\/oauth\/tokens \(.*ECONNREFUSED.*\): check ZENDESK_SUBDOMAIN or ZENDESK_API_URL and the network\n$/);
+  });
 });
 
 describe('cxloop install zendesk: configuration and usage errors', () => {
@@ -288,15 +330,18 @@ describe('cxloop install zendesk: configuration and usage errors', () => {
     const run = await install(['--url', PUBLIC_URL], {});
     expect(run.code).toBe(1);
     expect(run.err).toBe(
-      'cxloop install: set ZENDESK_SUBDOMAIN (or ZENDESK_API_URL), ZENDESK_EMAIL, ZENDESK_API_TOKEN in .env: the Zendesk subdomain, an admin\'s email and an API token ' +
-        '(Admin Center > Apps and integrations > Zendesk API; token access must be enabled). Or add --dry-run to see the requests.\n',
+      "cxloop install: set ZENDESK_SUBDOMAIN, ZENDESK_OAUTH_CLIENT_ID, ZENDESK_OAUTH_CLIENT_SECRET in .env: the Zendesk subdomain and cxloop's OAuth client, created by an admin in " +
+        'Admin Center > Apps and integrations > APIs > OAuth clients (kind: confidential). Or add --dry-run to see the requests.\n',
     );
   });
 
   it('partial credentials: the environment is invalid, exit 1', async () => {
     const run = await install(['--url', PUBLIC_URL], { ZENDESK_SUBDOMAIN: 'acme' });
     expect(run.code).toBe(1);
-    expect(run.err).toContain('ZENDESK_API_TOKEN: is required when ZENDESK_SUBDOMAIN is set');
+    expect(run.err).toContain('ZENDESK_OAUTH_CLIENT_ID: is required when ZENDESK_SUBDOMAIN is set');
+    const half = await install(['--url', PUBLIC_URL], { ZENDESK_SUBDOMAIN: 'acme', ZENDESK_OAUTH_CLIENT_ID: OAUTH_CLIENT_ID });
+    expect(half.code).toBe(1);
+    expect(half.err).toContain('ZENDESK_OAUTH_CLIENT_SECRET: is required with ZENDESK_OAUTH_CLIENT_ID (set both, or neither)');
   });
 
   it.each([

@@ -18,6 +18,7 @@ import {
   waitForIdle,
   ZENDESK_URL,
   nockZendeskReads,
+  nockZendeskToken,
 } from '../../support/zendesk-fixtures.js';
 
 interface Put {
@@ -54,6 +55,7 @@ describe('routing Zendesk tickets (real server, Redis, BullMQ; Zendesk faked wit
     nock.disableNetConnect();
     nock.enableNetConnect(/127\.0\.0\.1|localhost/);
     zendesk = nock(ZENDESK_URL);
+    nockZendeskToken();
     nock(ZENDESK_URL).persist().get('/api/v2/users/me.json').reply(200, { user: { id: SELF_ID } });
   });
   afterEach(async () => {

@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NodeZendeskAdminApi } from '../../../src/adapters/zendesk/node-zendesk-admin-api.js';
+import { apiTokenAuth } from '../../../src/adapters/zendesk/zendesk-auth.js';
 import { csatTriggerDefinition, zendeskWebhookDefinitions } from '../../../src/adapters/zendesk/zendesk-install-definitions.js';
 import { ZendeskApiError } from '../../../src/app/zendesk-api-error.js';
 
@@ -11,8 +12,7 @@ function api(overrides: { timeoutMs?: number } = {}) {
   const told: string[] = [];
   const client = new NodeZendeskAdminApi({
     baseUrl: `${ZENDESK}/`,
-    email: 'admin@acme.test',
-    token: 't',
+    auth: apiTokenAuth('admin@acme.test', 't'),
     timeoutMs: overrides.timeoutMs ?? 1_000,
     sleep: async (ms) => void waits.push(ms),
     onRateLimited: (ms, label) => void told.push(`${label} ${ms}`),

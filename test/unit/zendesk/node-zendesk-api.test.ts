@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { jobStatusFromWire, NodeZendeskApi } from '../../../src/adapters/zendesk/node-zendesk-api.js';
+import { apiTokenAuth } from '../../../src/adapters/zendesk/zendesk-auth.js';
 import { parseRetryAfter } from '../../../src/app/http-route.js';
 import { ZendeskApiError, type ZendeskErrorCode } from '../../../src/app/zendesk-api-error.js';
 import type { TicketUpdate } from '../../../src/core/routing/route-plan.js';
@@ -9,7 +10,8 @@ const ZENDESK = 'https://acme.zendesk.test';
 const BASIC_AUTH = `Basic ${Buffer.from('a@b.test/token:t').toString('base64')}`;
 const STAMP = Date.UTC(2026, 10, 20, 10, 0, 0);
 
-const api = (): NodeZendeskApi => new NodeZendeskApi({ email: 'a@b.test', token: 't', baseUrl: ZENDESK, timeoutMs: 100 });
+// A generous timeout: a loaded CI machine must not turn a prompt answer into a timeout (the timeout test sets its own).
+const api = (timeoutMs = 5_000): NodeZendeskApi => new NodeZendeskApi({ auth: apiTokenAuth('a@b.test', 't'), baseUrl: ZENDESK, timeoutMs });
 
 function update(overrides: Partial<TicketUpdate> = {}): TicketUpdate {
   return {
@@ -133,7 +135,7 @@ describe('NodeZendeskApi.updateTicket', () => {
 
   it('times out a slow answer as UNAVAILABLE', async () => {
     nock(ZENDESK).put('/api/v2/tickets/5.json').delay(500).reply(200, {});
-    const error = await failureOf(api().updateTicket(update()));
+    const error = await failureOf(api(100).updateTicket(update()));
     expect(error).toBeInstanceOf(ZendeskApiError);
     expect(error).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining('timed out') });
   });

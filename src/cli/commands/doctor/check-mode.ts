@@ -1,8 +1,8 @@
-import { zendeskBaseUrl, type Env } from '../../../config/env-schema.js';
+import { zendeskBaseUrl, zendeskCredentials, type Env } from '../../../config/env-schema.js';
 import { isDryRun, redactUrl } from '../../../main.js';
 import { failed, passed, warned, type DoctorResult } from './doctor-result.js';
 
-const GO_LIVE_KEYS = 'ZENDESK_SUBDOMAIN, ZENDESK_EMAIL, ZENDESK_API_TOKEN, ZENDESK_WEBHOOK_SECRET, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET';
+const GO_LIVE_KEYS = 'ZENDESK_SUBDOMAIN, ZENDESK_OAUTH_CLIENT_ID, ZENDESK_OAUTH_CLIENT_SECRET, ZENDESK_WEBHOOK_SECRET, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET';
 
 /** Dry-run or live, and why: the usual answer to "cxloop runs but nothing happens in Zendesk or Slack". */
 export function checkMode(env: Env): DoctorResult {
@@ -24,7 +24,7 @@ export function checkMode(env: Env): DoctorResult {
 /** The credential sets a live run lacks (env-schema already refuses half a set). */
 function missingLiveCredentials(env: Env): string[] {
   const missing: string[] = [];
-  if (env.ZENDESK_API_TOKEN === undefined) missing.push('the Zendesk credentials (ZENDESK_SUBDOMAIN, ZENDESK_EMAIL, ZENDESK_API_TOKEN)');
+  if (zendeskCredentials(env) === null) missing.push('the Zendesk credentials (ZENDESK_SUBDOMAIN, ZENDESK_OAUTH_CLIENT_ID, ZENDESK_OAUTH_CLIENT_SECRET)');
   if (env.SLACK_BOT_TOKEN === undefined) missing.push('the Slack credentials (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)');
   return missing;
 }

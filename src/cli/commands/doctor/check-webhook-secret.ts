@@ -1,5 +1,5 @@
 import { usableSecrets } from '../../../adapters/zendesk/verify-signature.js';
-import type { Env } from '../../../config/env-schema.js';
+import { zendeskCredentials, type Env } from '../../../config/env-schema.js';
 import { isDryRun } from '../../../main.js';
 import { failed, passed, skipped, warned, type DoctorResult } from './doctor-result.js';
 
@@ -9,7 +9,7 @@ export function checkWebhookSecret(env: Env): DoctorResult {
     "run cxloop install zendesk (it prints the ZENDESK_WEBHOOK_SECRET line), or copy the signing secrets of cxloop's webhooks (Admin Center > Apps and integrations > Webhooks), comma-separated";
   if (env.ZENDESK_WEBHOOK_SECRET === undefined) {
     if (!isDryRun(env)) return failed('zendesk-webhook', 'ZENDESK_WEBHOOK_SECRET is not set: cxloop serve refuses to start live without it', fix);
-    if (env.ZENDESK_API_TOKEN === undefined) return skipped('zendesk-webhook', 'dry-run without Zendesk credentials (webhooks are checked with the built-in test secret)');
+    if (zendeskCredentials(env) === null) return skipped('zendesk-webhook', 'dry-run without Zendesk credentials (webhooks are checked with the built-in test secret)');
     return warned('zendesk-webhook', 'ZENDESK_WEBHOOK_SECRET is not set: real Zendesk webhooks fail the signature check (a dry run verifies with the built-in test secret)', fix);
   }
   const secrets = usableSecrets(env.ZENDESK_WEBHOOK_SECRET.split(','));
