@@ -32,6 +32,10 @@ export interface RedisKeys {
   readonly slackNext: string;
   /** List: messages Slack refused for good (unknown channel ...), kept for an operator. */
   readonly slackDead: string;
+  /** Set with a short TTL: the members of a Slack user group or channel as Slack last listed them (`list` is "usergroup:S..." or "channel:C..."). */
+  slackMembers(list: string): string;
+  /** Hash: "#channel-name" -> the channel id Slack answered when cxloop posted there. */
+  readonly slackChannelIds: string;
   /** Prefix for BullMQ (its `prefix` option). */
   readonly queuePrefix: string;
 }
@@ -51,6 +55,8 @@ export function createRedisKeys(prefix: string): RedisKeys {
     slackReady: `${prefix}:slack:ready`,
     slackNext: `${prefix}:slack:next`,
     slackDead: `${prefix}:slack:dead`,
+    slackMembers: (list) => `${prefix}:slack:members:${list}`,
+    slackChannelIds: `${prefix}:slack:channel-ids`,
     queuePrefix: `${prefix}:q`,
   };
 }

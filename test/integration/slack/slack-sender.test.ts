@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisKeys, type RedisKeys } from '../../../src/adapters/redis/redis-keys.js';
+import { RedisSlackDirectory } from '../../../src/adapters/redis/redis-slack-directory.js';
 import { RedisSlackOutbox } from '../../../src/adapters/redis/redis-slack-outbox.js';
 import { SlackApiError, type SlackApi, type SlackMessageRef } from '../../../src/adapters/slack/slack-api.js';
 import { SlackDelivery, type OutboxItem } from '../../../src/adapters/slack/slack-delivery.js';
@@ -99,7 +100,15 @@ class FakeSlackApi implements SlackApi {
     throw new Error('the sender never publishes a home tab');
   }
 
+  async postEphemeral(): Promise<void> {
+    throw new Error('the sender never posts ephemeral messages');
+  }
+
   async usergroupMembers(): Promise<readonly string[]> {
+    return [];
+  }
+
+  async channelMembers(): Promise<readonly string[]> {
     return [];
   }
 
@@ -175,7 +184,7 @@ describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an
 
   function setUp(policy: Policy = defaultPolicy): { sender: SlackSender; notifier: SlackNotifier } {
     const now = () => clock;
-    const delivery = new SlackDelivery({ slack, outbox, loops, briefs: outbox, policy, zendeskBaseUrl: ZENDESK_URL, now });
+    const delivery = new SlackDelivery({ slack, outbox, loops, briefs: outbox, directory: new RedisSlackDirectory(redis, keys), policy, zendeskBaseUrl: ZENDESK_URL, now });
     return {
       sender: new SlackSender({ outbox, delivery, logger: silent, intervalMs: INTERVAL, coalesceAbove: COALESCE_ABOVE, digestSize: DIGEST_SIZE, now }),
       notifier: new SlackNotifier({ outbox, loops, policy, logger: silent, now }),
