@@ -5,7 +5,7 @@ import { formatLoopReport } from '../../app/format-loop-report.js';
 import type { Policy } from '../../config/policy-schema.js';
 import type { LoopHistoryEntry } from '../../core/loop/loop-history.js';
 import { loopFigures, type FigureWindow, type LoopFigures } from '../../core/loop/loop-figures.js';
-import type { LoopEvent, LoopState } from '../../core/loop/loop-types.js';
+import type { LoopEvent } from '../../core/loop/loop-types.js';
 import { transition } from '../../core/loop/transition.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import type { SlackApi } from './slack-api.js';
