@@ -31,7 +31,9 @@ const SUBMIT_CHECK_MS = 2_000;
 
 /**
  * Every listener queues the work (one Redis write) and acknowledges (Slack waits 3 s at most);
- * only opening the update modal happens here, because a trigger_id expires 3 s after the click.
+ * only opening the update modal happens here, because a trigger_id expires 3 s after the click,
+ * and so does the permission check of Post update (press and submission), so a refused person is
+ * told before typing, or in the open modal. The queued job checks again (SlackPermissions) either way.
  * The job key is the interaction's own identity, so a request Slack sends again is done once.
  * If the work cannot be queued the user is told so, rather than the click vanishing.
  */
