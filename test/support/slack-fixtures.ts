@@ -36,8 +36,10 @@ function slackFixture<T>(name: string, field: 'payload' | 'form' | 'answer', key
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'slack');
 
+type SlackAnswerName = 'conversations.members' | 'usergroups.users.list' | 'chat.postEphemeral' | 'chat.postEphemeral user_not_in_channel' | 'chat.postMessage rate_limited';
+
 /** An answer of Slack's Web API as its method page shows it (web-api-answers.json), with the test's own fields. */
-export function slackAnswer(method: 'conversations.members' | 'usergroups.users.list' | 'chat.postEphemeral' | 'chat.postMessage rate_limited', fields: Record<string, unknown> = {}): Record<string, unknown> {
+export function slackAnswer(method: SlackAnswerName, fields: Record<string, unknown> = {}): Record<string, unknown> {
   return { ...slackFixture<Record<string, unknown>>('web-api-answers', 'answer', method), ...fields };
 }
 

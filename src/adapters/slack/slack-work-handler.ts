@@ -8,7 +8,7 @@ import { loopFigures, type FigureWindow, type LoopFigures } from '../../core/loo
 import type { LoopEvent } from '../../core/loop/loop-types.js';
 import { transition } from '../../core/loop/transition.js';
 import { escapeMrkdwn } from './mrkdwn.js';
-import type { SlackApi } from './slack-api.js';
+import { SlackApiError, type SlackApi } from './slack-api.js';
 import { slackRenderers as render } from './slack-blocks.js';
 import { parsePostedRef, type SlackDelivery } from './slack-delivery.js';
 import { describeAction, describeRefusal, type SlackPermissions } from './slack-permissions.js';
@@ -154,14 +154,20 @@ export class SlackWorkHandler {
 
   /**
    * Answers only the person who asked: through the request's response_url, else (a modal
-   * submission has none) as an ephemeral message in the channel of the ticket's card, where
-   * its Post update button was pressed.
+   * submission has none) as an ephemeral message in the channel of the ticket's card, where its
+   * Post update button was pressed; when Slack will not show it there (someone refused for not
+   * being in that channel: user_not_in_channel), as a direct message from the app.
    */
   private async respond(job: Reachable, message: SlackMessage): Promise<void> {
-    if (job.responseUrl !== null) return this.deps.slack.respond(job.responseUrl, message);
+    const { slack } = this.deps;
+    if (job.responseUrl !== null) return slack.respond(job.responseUrl, message);
     const card = job.ticketId === undefined ? null : parsePostedRef((await this.deps.outbox.messages(job.ticketId)).card);
-    if (!card) return void this.deps.logger.log('warn', 'slack reply not delivered: no response_url and no card to answer under', { ticketId: job.ticketId, user: job.user });
-    await this.deps.slack.postEphemeral(card.channel, job.user, message);
+    try {
+      if (card) return await slack.postEphemeral(card.channel, job.user, message);
+    } catch (error) {
+      if (!(error instanceof SlackApiError && error.code === 'REJECTED')) throw error;
+    }
+    await slack.post({ channel: job.user, ...message });
   }
 }
 

@@ -34,6 +34,8 @@ describe('Slack app (real server, Redis, BullMQ; Slack and Zendesk faked with no
   let channelPages: Record<string, string[][]>;
   /** Slack methods that answer only after this many ms (a slow Slack). */
   let slowMethods: Record<string, number>;
+  /** Users chat.postEphemeral refuses to reach in the channel (user_not_in_channel). */
+  let ephemeralRefused: Set<string>;
 
   /** billing lists its people (members, user group, lead); engineering lists nobody: its channel decides. */
   function policy(): Policy {
@@ -56,6 +58,7 @@ describe('Slack app (real server, Redis, BullMQ; Slack and Zendesk faked with no
     rateLimitNextPost = 0;
     channelPages = {};
     slowMethods = {};
+    ephemeralRefused = new Set();
     let ts = 0;
     nockZendeskReads();
     nock(ZENDESK_URL)
@@ -88,7 +91,7 @@ describe('Slack app (real server, Redis, BullMQ; Slack and Zendesk faked with no
             const next = page + 1 < pages.length ? Buffer.from(String(page + 1)).toString('base64') : '';
             return [200, slackAnswer('conversations.members', { members: pages[page], response_metadata: { next_cursor: next } })];
           }
-          if (method === 'chat.postEphemeral') return [200, slackAnswer('chat.postEphemeral')];
+          if (method === 'chat.postEphemeral') return [200, slackAnswer(ephemeralRefused.has(args.user!) ? 'chat.postEphemeral user_not_in_channel' : 'chat.postEphemeral')];
           return [200, { ok: true }];
         };
         setTimeout(() => callback(null, answer()), slowMethods[method] ?? 0);
@@ -387,15 +390,24 @@ describe('Slack app (real server, Redis, BullMQ; Slack and Zendesk faked with no
       expect((await app!.loops.get(312))!.state.version).toBe(version);
     });
 
-    it('answers a refusal the job finds after the modal closed (Slack too slow to check at submission) ephemerally under the card', async () => {
+    it('answers a refusal the job finds after the modal closed (Slack too slow to check at submission): ephemerally under the card, else by DM', async () => {
       await openEngineeringTicket(313);
       channelPages = { CCXENGINEERING: [['U0CHANNEL1']] };
       slowMethods['conversations.members'] = 2_500; // longer than the submission may wait
-      const submitted = await slack(updateSubmission({ user: 'U0OUTSIDE', ticketId: 313, text: 'Posting before anyone could check' }));
-      expect(await submitted.text()).toBe(''); // closed: the job decides
-      const told = await waitFor(() => calls.find((call) => call.method === 'chat.postEphemeral'), 10_000, 'chat.postEphemeral');
+      // U0OTHER01 is someone Slack will not show an ephemeral message to in that channel (user_not_in_channel).
+      ephemeralRefused.add('U0OTHER01');
+      const submitted = await Promise.all([
+        slack(updateSubmission({ user: 'U0OUTSIDE', ticketId: 313, text: 'Posting before anyone could check' })),
+        slack(updateSubmission({ user: 'U0OTHER01', ticketId: 313, text: 'Me too' })),
+      ]);
+      for (const response of submitted) expect(await response.text()).toBe(''); // closed: the job decides
       const text = CHANNEL_REFUSAL('post an update on ticket #313');
-      expect(told.args).toEqual({ channel: 'CCXENGINEERING', user: 'U0OUTSIDE', text, blocks: JSON.stringify([{ type: 'section', text: { type: 'mrkdwn', text } }]) });
+      const blocks = JSON.stringify([{ type: 'section', text: { type: 'mrkdwn', text } }]);
+      const told = await waitFor(() => calls.find((call) => call.method === 'chat.postEphemeral' && call.args.user === 'U0OUTSIDE'), 10_000, 'chat.postEphemeral');
+      expect(told.args).toEqual({ channel: 'CCXENGINEERING', user: 'U0OUTSIDE', text, blocks });
+      const dm = await waitFor(() => posts('U0OTHER01')[0], 10_000, 'the DM');
+      expect(dm.args).toEqual({ channel: 'U0OTHER01', text, blocks, unfurl_links: 'false', unfurl_media: 'false' });
+      expect(calls.filter((call) => call.method === 'chat.postEphemeral').map((call) => call.args.user).sort()).toEqual(['U0OTHER01', 'U0OUTSIDE']);
       expect((await app!.loops.get(313))!.state.lastUpdateAt).toBeNull();
     });
 
