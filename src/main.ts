@@ -13,6 +13,7 @@ import { RedisHealthCheck } from './adapters/redis/redis-health-check.js';
 import { createRedisKeys } from './adapters/redis/redis-keys.js';
 import { RedisAccessTokenCache } from './adapters/redis/redis-access-token-cache.js';
 import { RedisLoopStore } from './adapters/redis/redis-loop-store.js';
+import { RedisSlackDirectory } from './adapters/redis/redis-slack-directory.js';
 import { RedisSlackOutbox } from './adapters/redis/redis-slack-outbox.js';
 import { RedisTicketStore } from './adapters/redis/redis-ticket-store.js';
 import { startSlack, type SlackOptions, type SlackSurface } from './adapters/slack/start-slack.js';
@@ -136,6 +137,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     redis,
     queuePrefix: keys.queuePrefix,
     outbox,
+    directory: new RedisSlackDirectory(redis, keys),
     loops,
     loop,
     logger,

@@ -269,6 +269,21 @@ export interface JobMetrics {
 
 export const NO_JOB_METRICS: JobMetrics = { deadLettered: () => undefined };
 
+/**
+ * What cxloop has learnt of the Slack workspace, shared by every process: member lists (a user
+ * group's, a channel's) cached for a short time, and the ids Slack answered for channels the
+ * policy names as "#name" (conversations.members takes only ids).
+ */
+export interface SlackDirectory {
+  /** Whether `user` is in the cached list `list` ("usergroup:S..." or "channel:C..."); null when it is not cached or expired. */
+  isMember(list: string, user: string): Promise<boolean | null>;
+  /** Caches a list's members, replacing what was cached, for `ttlMs`. */
+  cacheMembers(list: string, members: readonly string[], ttlMs: number): Promise<void>;
+  rememberChannelId(name: string, id: string): Promise<void>;
+  /** The id Slack answered for the channel "#name", or null when cxloop has not posted there yet. */
+  channelId(name: string): Promise<string | null>;
+}
+
 /** Counters of the Slack surface, exposed on /metrics. */
 export interface SlackMetrics {
   /** Requests to /slack/events by outcome. */

@@ -24,17 +24,18 @@ const ZENDESK_TOKEN = 'zd-token-Sup3rS3cret';
 const SLACK_TOKEN = 'xoxb-slack-Sup3rS3cret';
 const ACCESS_TOKEN = 'zd-access-Sup3rS3cret-1';
 const SECRETS = [ZENDESK_TOKEN, OAUTH_CLIENT_SECRET, ACCESS_TOKEN, SLACK_TOKEN, 'slack-signing-Sup3rS3cret', 'whsec-one-Sup3rS3cret', 'whsec-two-Sup3rS3cret', 'redis-Sup3rS3cret'];
-const ALL_SCOPES = 'chat:write,chat:write.public,commands,usergroups:read,users:read';
+const ALL_SCOPES = 'chat:write,chat:write.public,commands,usergroups:read,users:read,channels:read,groups:read';
 const groupOf = (index: number) => 1001 + index;
 
-/** The shipped policy with a Zendesk group per category (1001..1008) and a lead for every team. */
+/** The shipped policy with a Zendesk group per category (1001..1008), and a lead and members for every team. */
 function writeCompletePolicy(): string {
   const policy = parse(readFileSync(DEFAULT_POLICY_PATH, 'utf8')) as {
     categories: Record<string, { zendesk_group_id: number | null }>;
-    teams: Record<string, { escalation: { lead_user_id?: string } }>;
+    teams: Record<string, { escalation: { lead_user_id?: string }; members?: string[] }>;
   };
   CATEGORY_IDS.forEach((id, index) => (policy.categories[id]!.zendesk_group_id = groupOf(index)));
-  for (const team of Object.values(policy.teams)) team.escalation.lead_user_id = 'U0LEAD0001';
+  // The shipped teams share one block through a YAML anchor: each gets its own copy here.
+  for (const [name, team] of Object.entries(policy.teams)) policy.teams[name] = { ...team, escalation: { ...team.escalation, lead_user_id: 'U0LEAD0001' }, members: ['U0MEMBER01'] };
   const file = join(mkdtempSync(join(tmpdir(), 'cxloop-doctor-')), 'policy.yaml');
   writeFileSync(file, stringify(policy));
   return file;
@@ -186,7 +187,7 @@ describe('cxloop doctor (real Redis; Zendesk and Slack faked at HTTP with nock)'
     expect(out).toContain('all 8 zendesk_group_ids of the policy exist');
     expect(out).toContain('2 signing secrets set (ZENDESK_WEBHOOK_SECRET)');
     expect(out).toContain('workspace Acme (T0ACME001) as @cxloop (U0BOT0001)');
-    expect(out).toContain('all 5 bot scopes of manifests/slack-app.yaml granted');
+    expect(out).toContain('all 7 bot scopes of manifests/slack-app.yaml granted');
     expect(out).toContain('https://cxloop.example.test/healthz answers ok, live');
     expect(out).not.toContain('fix:');
     expect(lines.at(-1)).toBe(`${DOCTOR_CHECKS.length} ok, 0 warnings, 0 failed, 0 skipped: everything checked is fine`);
@@ -335,7 +336,7 @@ describe('cxloop doctor (real Redis; Zendesk and Slack faked at HTTP with nock)'
   it('a bot scope of the manifest not granted: FAIL naming it, fix says reinstall', async () => {
     nockZendeskMe(200, { user: { id: 9001, name: 'cxloop bot', role: 'admin' } });
     nockZendeskGroups();
-    nockSlackAuth(SLACK_OK, 'chat:write,commands,users:read');
+    nockSlackAuth(SLACK_OK, 'chat:write,commands,users:read,channels:read,groups:read');
     nockHealthz(200, { status: 'ok', dryRun: false });
     const { code, byName } = await doctor(liveEnv(prefix));
     expect(code).toBe(1);
@@ -413,6 +414,10 @@ describe('cxloop doctor (real Redis; Zendesk and Slack faked at HTTP with nock)'
     expect(byName['policy-groups']).toMatchObject({ status: 'warn', detail: expect.stringContaining('no zendesk_group_id for 8 of 8 categories (bug_report, billing_issue,') });
     expect(byName['policy-slack']).toMatchObject({ status: 'warn', detail: expect.stringContaining('the shipped example policy is in use') });
     expect(byName['policy-slack']!.detail).toContain('no escalation.lead_user_id for engineering, billing');
+    expect(byName['policy-access']).toMatchObject({
+      status: 'warn',
+      detail: expect.stringMatching(/^7 of 7 teams \(engineering, billing, .*\) list no members and no user group: anyone in their Slack channels \(#cx-engineering, #cx-billing, .*\) may act on their loops$/),
+    });
     for (const name of ['zendesk', 'zendesk-groups', 'zendesk-webhook', 'slack', 'slack-scopes']) expect(byName[name]!.status).toBe('skip');
   });
 

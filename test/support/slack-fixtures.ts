@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { signSlackRequest } from '../../src/adapters/slack/slack-events-route.js';
 
 export const SLACK_SECRET = 'slack-secret';
@@ -25,21 +28,39 @@ export function postSlack(
   });
 }
 
-/** A block_actions payload as Slack sends it for a click on a ticket card. */
+/** A fixture of Slack's own (test/fixtures/slack/<name>.json), a fresh copy each time. */
+function slackFixture<T>(name: string, field: 'payload' | 'form' | 'answer', key?: string): T {
+  const file = JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as Record<string, Record<string, unknown>>;
+  return (key ? file[key]![field] : file[field]) as T;
+}
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'slack');
+
+type SlackAnswerName = 'conversations.members' | 'usergroups.users.list' | 'chat.postEphemeral' | 'chat.postEphemeral user_not_in_channel' | 'chat.postMessage rate_limited';
+
+/** An answer of Slack's Web API as its method page shows it (web-api-answers.json), with the test's own fields. */
+export function slackAnswer(method: SlackAnswerName, fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...slackFixture<Record<string, unknown>>('web-api-answers', 'answer', method), ...fields };
+}
+
+/**
+ * A block_actions payload for a click on a ticket card: Slack's own example
+ * (test/fixtures/slack/block-actions.json) with this test's user, channel, message and control.
+ */
 export function blockAction(input: { user: string; channel: string; actionId: string; ticketId: number; value?: string; selected?: string; messageTs?: string; actionTs?: string }): { form: Record<string, string> } {
+  const payload = slackFixture<Record<string, Record<string, unknown>>>('block-actions', 'payload');
   const action = input.selected
     ? { type: 'static_select', action_id: input.actionId, block_id: `cx_t_${input.ticketId}`, selected_option: { value: input.selected, text: { type: 'plain_text', text: input.selected } }, action_ts: input.actionTs ?? '1700000000.000200' }
-    : { type: 'button', action_id: input.actionId, block_id: `cx_t_${input.ticketId}`, value: input.value ?? String(input.ticketId), action_ts: input.actionTs ?? '1700000000.000100' };
+    : { type: 'button', action_id: input.actionId, block_id: `cx_t_${input.ticketId}`, text: { type: 'plain_text', text: 'Button', emoji: true }, value: input.value ?? String(input.ticketId), action_ts: input.actionTs ?? '1700000000.000100' };
+  const team = { id: 'T0TEST', domain: 'acme' };
   return {
     form: {
       payload: JSON.stringify({
-        type: 'block_actions',
-        user: { id: input.user, username: 'someone', team_id: 'T0TEST' },
-        team: { id: 'T0TEST', domain: 'acme' },
-        api_app_id: 'A0TEST',
-        token: 'legacy',
+        ...payload,
+        user: { ...payload.user, id: input.user, team_id: team.id },
+        team,
         trigger_id: '123.456.abc',
-        container: { type: 'message', message_ts: input.messageTs ?? '1700000000.000001', channel_id: input.channel, is_ephemeral: false },
+        container: { ...payload.container, message_ts: input.messageTs ?? '1700000000.000001', channel_id: input.channel, is_ephemeral: false },
         channel: { id: input.channel, name: 'cx-billing' },
         response_url: RESPONSE_URL,
         actions: [action],
@@ -48,10 +69,30 @@ export function blockAction(input: { user: string; channel: string; actionId: st
   };
 }
 
-/** A slash command as Slack posts it. */
-export function slashCommand(text: string, user: string, channel = 'C0BILLING'): { form: Record<string, string> } {
+/** A view_submission of the Post update modal: Slack's own example (view-submission.json) with this test's user, ticket and text. No channel, no response_url. */
+export function updateSubmission(input: { user: string; ticketId: number; text: string; etaHours?: number; hash?: string }): { form: Record<string, string> } {
+  const payload = slackFixture<Record<string, Record<string, unknown>>>('view-submission', 'payload');
+  const values = {
+    cx_update_text: { cx_update_text_input: { type: 'plain_text_input', value: input.text } },
+    cx_update_eta: { cx_update_eta_select: { type: 'static_select', selected_option: input.etaHours ? { value: String(input.etaHours) } : null } },
+  };
   return {
-    form: { token: 'legacy', team_id: 'T0TEST', channel_id: channel, user_id: user, user_name: 'someone', command: '/cxloop', text, response_url: RESPONSE_URL, trigger_id: '789.012.def', api_app_id: 'A0TEST' },
+    form: {
+      payload: JSON.stringify({
+        ...payload,
+        user: { ...payload.user, id: input.user, team_id: 'T0TEST' },
+        team: { id: 'T0TEST', domain: 'acme' },
+        view: { ...payload.view, callback_id: 'cx_update_modal', private_metadata: String(input.ticketId), state: { values }, hash: input.hash ?? `1700000000.${input.text.length}` },
+      }),
+    },
+  };
+}
+
+/** A slash command as Slack posts it: Slack's own example (slash-command.json) with this test's text, user and channel. */
+export function slashCommand(text: string, user: string, channel = 'C0BILLING'): { form: Record<string, string> } {
+  const form = slackFixture<Record<string, string>>('slash-command', 'form');
+  return {
+    form: { ...form, team_id: 'T0TEST', channel_id: channel, user_id: user, user_name: 'someone', command: '/cxloop', text, response_url: RESPONSE_URL, trigger_id: '789.012.def', api_app_id: 'A0TEST' },
   };
 }
 

@@ -36,6 +36,10 @@ export interface RedisKeys {
   readonly zendeskToken: string;
   /** String: who is renewing that token (a claim id), expiring on its own. */
   readonly zendeskTokenRenewal: string;
+  /** Set with a short TTL: the members of a Slack user group or channel as Slack last listed them (`list` is "usergroup:S..." or "channel:C..."). */
+  slackMembers(list: string): string;
+  /** Hash: "#channel-name" -> the channel id Slack answered when cxloop posted there. */
+  readonly slackChannelIds: string;
   /** Prefix for BullMQ (its `prefix` option). */
   readonly queuePrefix: string;
 }
@@ -57,6 +61,8 @@ export function createRedisKeys(prefix: string): RedisKeys {
     slackDead: `${prefix}:slack:dead`,
     zendeskToken: `${prefix}:zendesk:oauth-token`,
     zendeskTokenRenewal: `${prefix}:zendesk:oauth-renewal`,
+    slackMembers: (list) => `${prefix}:slack:members:${list}`,
+    slackChannelIds: `${prefix}:slack:channel-ids`,
     queuePrefix: `${prefix}:q`,
   };
 }

@@ -36,6 +36,10 @@ export class RecordingSlackApi implements SlackApi {
     this.record('response_url', 'only the user who clicked', { response_type: 'ephemeral', text: message.text, blocks: message.blocks }, blocksToText(message));
   }
 
+  async postEphemeral(channel: string, user: string, message: SlackMessage): Promise<void> {
+    this.record('chat.postEphemeral', `${channel} (only ${user})`, { channel, user, text: message.text, blocks: message.blocks }, blocksToText(message));
+  }
+
   async openView(_triggerId: string, view: View): Promise<void> {
     this.record('views.open', view.type, { view }, blocksToText(view));
   }
@@ -44,7 +48,12 @@ export class RecordingSlackApi implements SlackApi {
     this.record('views.publish', `App Home of ${userId}`, { user_id: userId, view }, blocksToText(view));
   }
 
+  /** A dry run reads nothing from Slack: no user group or channel has members it knows of. */
   async usergroupMembers(): Promise<readonly string[]> {
+    return [];
+  }
+
+  async channelMembers(): Promise<readonly string[]> {
     return [];
   }
 

@@ -9,10 +9,14 @@ export interface SlackApi {
   update(message: SlackMessage & SlackMessageRef): Promise<void>;
   /** A reply only the user sees, through the interaction's response_url. */
   respond(responseUrl: string, message: SlackMessage): Promise<void>;
+  /** chat.postEphemeral: a message only `user` sees, in `channel` (an id of a channel they are in). */
+  postEphemeral(channel: string, user: string, message: SlackMessage): Promise<void>;
   openView(triggerId: string, view: View): Promise<void>;
   publishHome(userId: string, view: View): Promise<void>;
   /** usergroups.users.list: the Slack user ids in a user group. */
   usergroupMembers(usergroupId: string): Promise<readonly string[]>;
+  /** conversations.members, every page: the user ids in a channel (`channelId` is an id, not a "#name"). */
+  channelMembers(channelId: string): Promise<readonly string[]>;
 }
 
 /** Where a posted message lives: chat.update needs the channel id (not a name) and its ts. */
@@ -22,9 +26,11 @@ export interface SlackMessageRef {
 }
 
 /**
- * RATE_LIMITED: wait `retryAfterMs`; UNAVAILABLE: network or 5xx, retry later; REJECTED: Slack
- * refused the call for good (channel_not_found, not_in_channel, invalid_blocks ...): retrying the
- * same call cannot succeed; AUTH: the token or its scopes are wrong (an operator must fix it).
+ * RATE_LIMITED: retry later, after `retryAfterMs` when Slack said how long (Retry-After), else
+ * (`retryAfterMs` null) after a back-off of the caller's choosing; UNAVAILABLE: network or 5xx,
+ * retry later; REJECTED: Slack refused the call for good (channel_not_found, not_in_channel,
+ * invalid_blocks ...): retrying the same call cannot succeed; AUTH: the token or its scopes are
+ * wrong (an operator must fix it).
  */
 export type SlackApiErrorCode = 'RATE_LIMITED' | 'UNAVAILABLE' | 'REJECTED' | 'AUTH';
 

@@ -1,4 +1,4 @@
-import type { LoopStore, SlackOutbox, TicketBriefs } from '../../app/ports.js';
+import type { LoopStore, SlackDirectory, SlackOutbox, TicketBriefs } from '../../app/ports.js';
 import type { Policy } from '../../config/policy-schema.js';
 import type { Effect, LoopState } from '../../core/loop/loop-types.js';
 import { categoryLabel } from '../../core/routing/describe-routing.js';
@@ -48,6 +48,8 @@ export interface SlackDeliveryOptions {
   readonly outbox: SlackOutbox;
   readonly loops: Pick<LoopStore, 'get'>;
   readonly briefs: TicketBriefs;
+  /** Where the channel ids Slack answers for "#name" channels are kept (the permission rule reads them). */
+  readonly directory: Pick<SlackDirectory, 'rememberChannelId'>;
   readonly policy: Policy;
   /** Zendesk agent-UI base, e.g. https://acme.zendesk.com; null leaves tickets unlinked. */
   readonly zendeskBaseUrl: string | null;
@@ -56,6 +58,9 @@ export interface SlackDeliveryOptions {
 
 /** Renders outbox items from the current loop and sends them; the sender decides when. */
 export class SlackDelivery {
+  /** Channel ids this process has already remembered, so each is written once, not at every post. */
+  private readonly remembered = new Map<string, string>();
+
   constructor(private readonly options: SlackDeliveryOptions) {}
 
   /** Everything a card shows, or null when the ticket has no loop (expired, or never routed). */
@@ -87,7 +92,7 @@ export class SlackDelivery {
   async send(channel: string, item: OutboxItem): Promise<void> {
     const { slack, outbox } = this.options;
     if (item.k === 'raw') {
-      await slack.post({ channel, text: item.text, blocks: item.blocks });
+      await this.postTo(channel, { text: item.text, blocks: item.blocks });
       return;
     }
     const view = await this.viewOf(item.t);
@@ -95,7 +100,7 @@ export class SlackDelivery {
     if (item.k === 'card' || item.k === 'parent') {
       const kind: MessageKind = item.k === 'card' ? 'card' : 'status';
       const message = kind === 'card' ? render.ticketCard(view) : render.statusParent(view);
-      const posted = await slack.post({ channel, ...message });
+      const posted = await this.postTo(channel, message);
       await outbox.setMessage(item.t, kind, `${channel} ${posted.channel} ${posted.ts}`);
       return;
     }
@@ -109,7 +114,21 @@ export class SlackDelivery {
       }
     }
     // No message to thread under (a burst listed the ticket in a digest): the reply stands alone.
-    await slack.post({ channel, ...message });
+    await this.postTo(channel, message);
+  }
+
+  /** chat.postMessage to a channel as configured; the id Slack answers for a "#name" is remembered. */
+  private async postTo(channel: string, message: SlackMessage): Promise<SlackMessageRef> {
+    const posted = await this.options.slack.post({ channel, ...message });
+    if (channel.startsWith('#') && posted.channel !== channel && this.remembered.get(channel) !== posted.channel) {
+      // The message is sent: failing now would send it again. Not remembered, it is learnt at the next post.
+      const saved = await this.options.directory.rememberChannelId(channel, posted.channel).then(
+        () => true,
+        () => false,
+      );
+      if (saved) this.remembered.set(channel, posted.channel);
+    }
+    return posted;
   }
 
   /**
@@ -120,7 +139,7 @@ export class SlackDelivery {
     const title = (count: number, more: boolean) => `${count} updates at once${more ? ' (more follow)' : ''}`;
     const { listed } = render.digest(title(items.length, true), items);
     const message = render.digest(title(listed, moreWaiting || listed < items.length), items.slice(0, listed));
-    await this.options.slack.post({ channel, text: message.text, blocks: message.blocks });
+    await this.postTo(channel, { text: message.text, blocks: message.blocks });
     return listed;
   }
 

@@ -5,22 +5,35 @@ import { COMMAND_USAGE, parseCommand } from './parse-command.js';
 import type { SlackApi } from './slack-api.js';
 import { slackRenderers as render, ticketIdFromBlockId } from './slack-blocks.js';
 import type { SlackDelivery } from './slack-delivery.js';
+import { describeAction, describeRefusal, type SlackPermissions, type TeamAccess } from './slack-permissions.js';
 import { ACTIONS, UPDATE_MODAL } from './slack-views.js';
 import type { SlackJob } from './slack-work.js';
+import { noLoopText } from './slack-work-handler.js';
 
 export interface SlackListenerDeps {
   readonly queue: { add(job: SlackJob): Promise<void> };
   readonly delivery: SlackDelivery;
   readonly slack: SlackApi;
+  readonly permissions: SlackPermissions;
   readonly logger: Logger;
 }
 
 /** What the user sees when their click could not be queued (Redis unreachable): nothing is silently lost. */
 const NOT_QUEUED = 'cxloop could not take this right now (its queue is unreachable). Nothing was changed; please try again in a minute.';
+/**
+ * How long a Post update press and a modal submission wait for the permission check before going
+ * on without it (a trigger_id expires 3 s after the click; Slack waits 3 s for a submission's
+ * answer). Late, the modal opens anyway and the submission is queued: its job checks again and
+ * answers a refusal ephemerally.
+ */
+const PRESS_CHECK_MS = 1_500;
+const SUBMIT_CHECK_MS = 2_000;
 
 /**
  * Every listener queues the work (one Redis write) and acknowledges (Slack waits 3 s at most);
- * only opening the update modal happens here, because a trigger_id expires 3 s after the click.
+ * only opening the update modal happens here, because a trigger_id expires 3 s after the click,
+ * and so does the permission check of Post update (press and submission), so a refused person is
+ * told before typing, or in the open modal. The queued job checks again (SlackPermissions) either way.
  * The job key is the interaction's own identity, so a request Slack sends again is done once.
  * If the work cannot be queued the user is told so, rather than the click vanishing.
  */
@@ -63,10 +76,30 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
   app.action<BlockAction<BlockElementAction>>({ type: 'block_actions', action_id: ACTIONS.postUpdate }, async ({ ack, body, action }) => {
     await ack();
     const ticketId = ticketOf(action);
-    const view = ticketId === null ? null : await deps.delivery.viewOf(ticketId);
-    if (!view) return;
-    await deps.slack.openView(body.trigger_id, render.updateModal(view));
+    if (ticketId === null) return void logger.log('warn', 'slack action without a ticket id', { actionId: action.action_id });
+    const view = await deps.delivery.viewOf(ticketId);
+    const refusal = !view ? noLoopText(ticketId) : refusalOf(await checkWithin(body.user.id, view.loop.team, PRESS_CHECK_MS), ticketId);
+    if (refusal !== null) {
+      if (body.response_url) await deps.slack.respond(body.response_url, { text: refusal, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: refusal } }] });
+      return;
+    }
+    await deps.slack.openView(body.trigger_id, render.updateModal(view!));
   });
+
+  /** The permission check, or null when it takes longer than `ms` or fails (its job decides then). */
+  async function checkWithin(user: string, team: string, ms: number): Promise<TeamAccess | null> {
+    const check = deps.permissions.check(user, team).catch((error: unknown) => {
+      logger.log('warn', 'slack permission check failed', { team, error: (error as Error).message });
+      return null;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+    try {
+      return await Promise.race([check, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   // The Zendesk link button: Slack opens the URL and still sends the click.
   app.action({ type: 'block_actions', action_id: ACTIONS.openTicket }, async ({ ack }: SlackActionMiddlewareArgs) => ack());
@@ -76,6 +109,10 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
     if (text.length === 0) return ack({ response_action: 'errors', errors: { [UPDATE_MODAL.textBlock]: 'Write the update the customer and the status channel will see.' } });
     const ticketId = Number(view.private_metadata);
     if (!Number.isInteger(ticketId) || ticketId <= 0) return ack();
+    // The modal stays open with the text and says why, rather than closing on an update that is refused.
+    const card = await deps.delivery.viewOf(ticketId).catch(() => undefined); // unreadable: the queue below tells
+    const refusal = card === null ? noLoopText(ticketId) : card ? refusalOf(await checkWithin(body.user.id, card.loop.team, SUBMIT_CHECK_MS), ticketId) : null;
+    if (refusal !== null) return ack({ response_action: 'errors', errors: { [UPDATE_MODAL.textBlock]: plainText(refusal) } });
     const eta = view.state.values[UPDATE_MODAL.etaBlock]?.[UPDATE_MODAL.etaAction]?.selected_option?.value;
     const etaHours = eta && eta !== 'none' && Number(eta) > 0 ? Number(eta) : null;
     try {
@@ -114,6 +151,16 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
   app.event('app_home_opened', async ({ event }) => {
     if (event.tab === 'home') await queue.add({ v: 1, kind: 'home', user: event.user });
   });
+}
+
+/** The refusal of a Post update, or null when it is allowed or not known yet. */
+function refusalOf(access: TeamAccess | null, ticketId: number): string | null {
+  return access && !access.allowed ? describeRefusal(access, describeAction('post_update', ticketId)) : null;
+}
+
+/** A modal's error text is plain: no mrkdwn emphasis. */
+function plainText(mrkdwn: string): string {
+  return mrkdwn.replace(/\*/g, '');
 }
 
 /** The ticket a card's control acts on: from its actions block's id, else a button's value. */

@@ -25,13 +25,18 @@ const LEASE_MS = 30_000;
 const IDLE_POLL_MS = 100;
 const UNAVAILABLE_BACKOFF_MS = 5_000;
 const AUTH_BACKOFF_MS = 60_000;
+/** A rate limit without Retry-After: wait this long, doubled at each one in a row on the channel, up to the maximum. */
+const RATE_LIMIT_BACKOFF_MS = 2_000;
+const RATE_LIMIT_BACKOFF_MAX_MS = 60_000;
 
 /**
  * Drains the Slack outbox one channel call at a time, at most one call per channel per interval:
  *   - queued messages first, in order; when more than `coalesceAbove` wait, the next
  *     `digestSize` go out as one digest message listing them;
  *   - else one pending edit (edits of one message are coalesced: only the latest state is sent);
- *   - a 429 pauses only that channel, for Retry-After; an outage backs off; nothing is dropped
+ *   - a rate limit (HTTP 429 `ratelimited`, or an `ok: false` `rate_limited` answer) pauses only
+ *     that channel, for Retry-After, or without one for a back-off doubling from 2 s to 60 s while
+ *     the channel stays limited; an outage backs off; nothing is dropped
  *     except what Slack refuses for good (unknown channel, bad blocks), which goes to the dead
  *     letter list with Slack's reason.
  * A message is removed from the outbox only after Slack accepted it, so a crash re-sends rather than loses.
@@ -42,6 +47,8 @@ export class SlackSender {
   private running = false;
   private loops: Promise<void>[] = [];
   private sleeping = new Set<() => void>();
+  /** Rate limits in a row without Retry-After, per channel (this process's back-off; cleared by a success). */
+  private readonly limitedInARow = new Map<string, number>();
 
   constructor(private readonly options: SlackSenderOptions) {
     this.settings = {
@@ -114,6 +121,7 @@ export class SlackSender {
         await outbox.complete(channel, 0, this.now() + (edit === null ? 0 : intervalMs));
         if (edit !== null) this.options.metrics?.sent('edit', 'ok');
       }
+      this.limitedInARow.delete(channel);
     } catch (error) {
       // An edit Slack refused for good (message_not_found ...) is dropped, not retried every interval.
       const refused = error instanceof SlackApiError && error.code === 'REJECTED';
@@ -124,7 +132,7 @@ export class SlackSender {
       }
       logger.log(error.code === 'RATE_LIMITED' ? 'info' : 'warn', 'slack call failed', { channel, code: error.code, error: error.message });
       this.options.metrics?.sent(kind, error.code === 'RATE_LIMITED' ? 'rate_limited' : (error.code.toLowerCase() as 'unavailable' | 'rejected' | 'auth'));
-      if (error.code === 'RATE_LIMITED') await outbox.pause(channel, this.now() + (error.retryAfterMs ?? intervalMs));
+      if (error.code === 'RATE_LIMITED') await outbox.pause(channel, this.now() + (error.retryAfterMs ?? this.rateLimitBackoff(channel)));
       else if (error.code === 'UNAVAILABLE') await outbox.pause(channel, this.now() + UNAVAILABLE_BACKOFF_MS);
       else if (error.code === 'AUTH') await outbox.pause(channel, this.now() + AUTH_BACKOFF_MS);
       else if (edit === null && waiting.length > 0) {
@@ -133,6 +141,13 @@ export class SlackSender {
         await outbox.complete(channel, 0, this.now() + intervalMs);
       } else await outbox.complete(channel, 0, this.now() + intervalMs);
     }
+  }
+
+  /** The wait after a rate limit that named none: 2 s, 4 s, 8 s ... up to 60 s while they come in a row. */
+  private rateLimitBackoff(channel: string): number {
+    const inARow = (this.limitedInARow.get(channel) ?? 0) + 1;
+    this.limitedInARow.set(channel, inARow);
+    return Math.min(RATE_LIMIT_BACKOFF_MAX_MS, RATE_LIMIT_BACKOFF_MS * 2 ** (inARow - 1));
   }
 
   private sleep(ms: number): Promise<void> {

@@ -5,13 +5,14 @@ import { formatLoopReport } from '../../app/format-loop-report.js';
 import type { Policy } from '../../config/policy-schema.js';
 import type { LoopHistoryEntry } from '../../core/loop/loop-history.js';
 import { loopFigures, type FigureWindow, type LoopFigures } from '../../core/loop/loop-figures.js';
-import type { LoopEvent, LoopState } from '../../core/loop/loop-types.js';
+import type { LoopEvent } from '../../core/loop/loop-types.js';
 import { transition } from '../../core/loop/transition.js';
 import { assertNever } from '../../core/assert-never.js';
 import { escapeMrkdwn } from './mrkdwn.js';
-import type { SlackApi } from './slack-api.js';
+import { SlackApiError, type SlackApi } from './slack-api.js';
 import { slackRenderers as render } from './slack-blocks.js';
 import { parsePostedRef, type SlackDelivery } from './slack-delivery.js';
+import { describeAction, describeRefusal, type SlackPermissions } from './slack-permissions.js';
 import type { SlackJob } from './slack-work.js';
 import type { CardView, SlackMessage } from './slack-views.js';
 
@@ -26,6 +27,7 @@ export interface SlackWorkDeps {
   readonly slack: SlackApi;
   readonly delivery: SlackDelivery;
   readonly outbox: SlackOutbox;
+  readonly permissions: SlackPermissions;
   readonly histories: LoopHistories;
   readonly policy: Policy;
   readonly logger: Logger;
@@ -33,15 +35,11 @@ export interface SlackWorkDeps {
 }
 
 const DAY = 86_400_000;
-/** User-group membership is read from Slack at most this often per group. */
-const USERGROUP_CACHE_MS = 5 * 60_000;
 /** App Home lists at most this many open loops (the view has a 100-block limit). */
 const HOME_MAX_LOOPS = 500;
 
 /** Does the work of an acknowledged Slack request: loop events, replies, App Home, digests. */
 export class SlackWorkHandler {
-  private readonly usergroups = new Map<string, { members: readonly string[]; at: number }>();
-
   constructor(private readonly deps: SlackWorkDeps) {}
 
   async handle(job: SlackJob): Promise<void> {
@@ -72,11 +70,11 @@ export class SlackWorkHandler {
   /** A button, select, modal or command that changes a loop: permission, then the loop event. */
   private async act(job: Extract<SlackJob, { ticketId: number }>, event: LoopEvent): Promise<void> {
     const stored = await this.deps.loop.store.get(job.ticketId);
-    if (!stored) return this.reply(job, `cxloop has no open loop for ticket #${job.ticketId} (not routed by cxloop, or finished more than 30 days ago).`);
-    const allowed = await this.mayAct(job.user, stored.state, job.channel);
-    if (!allowed) {
-      this.deps.logger.log('info', 'slack action refused: not a member of the owning team', { ticketId: job.ticketId, user: job.user, action: job.kind });
-      return this.reply(job, `Only members of team *${stored.state.team}* (or cxloop admins) can ${job.kind.replace('_', ' ')} ticket #${job.ticketId}. Ask someone in the team's channel, or an admin to add you to teams.${stored.state.team}.members in the policy.`);
+    if (!stored) return this.reply(job, noLoopText(job.ticketId));
+    const access = await this.deps.permissions.check(job.user, stored.state.team);
+    if (!access.allowed) {
+      this.deps.logger.log('info', 'slack action refused: not allowed on the owning team', { ticketId: job.ticketId, user: job.user, action: job.kind, rule: access.rule });
+      return this.reply(job, describeRefusal(access, describeAction(job.kind, job.ticketId)));
     }
     const [outcome] = await applyLoopEvents(job.ticketId, [event], `slack-${job.key}`, this.deps.loop);
     if (outcome === 'rejected') {
@@ -88,27 +86,6 @@ export class SlackWorkHandler {
     if (job.responseUrl === null && job.channel === null) return;
     if (job.kind === 'acknowledge' && job.key.startsWith('cmd-')) await this.reply(job, `Acknowledged ticket #${job.ticketId}.`);
     if (job.kind === 'snooze' && job.key.startsWith('cmd-')) await this.reply(job, `Reminders for ticket #${job.ticketId} snoozed for ${job.minutes} min.`);
-  }
-
-  /** Members of the owning team: the policy's members, its lead and user group, admins, and anyone in its channel. */
-  async mayAct(user: string, loop: LoopState, channel: string | null): Promise<boolean> {
-    const { policy } = this.deps;
-    if (isListedFor(policy, loop.team, user)) return true;
-    const team = policy.teams[loop.team];
-    if (!team) return false;
-    // A press on the ticket's card in the team's channel comes from a member of that channel.
-    const card = parsePostedRef((await this.deps.outbox.messages(loop.ticketId)).card);
-    if (channel !== null && card && card.channel === channel && card.configured === policy.categories[loop.category].slack_channel) return true;
-    const group = team.escalation.usergroup_id;
-    return group !== null && (await this.usergroupMembers(group)).includes(user);
-  }
-
-  private async usergroupMembers(group: string): Promise<readonly string[]> {
-    const cached = this.usergroups.get(group);
-    if (cached && this.deps.now() - cached.at < USERGROUP_CACHE_MS) return cached.members;
-    const members = await this.deps.slack.usergroupMembers(group);
-    this.usergroups.set(group, { members, at: this.deps.now() });
-    return members;
   }
 
   private async status(job: Extract<SlackJob, { kind: 'status' }>): Promise<void> {
@@ -135,9 +112,8 @@ export class SlackWorkHandler {
 
   /** App Home: the viewer's teams' open loops (breached first) and this week's figures. */
   async home(user: string): Promise<void> {
-    const { policy } = this.deps;
     const now = this.deps.now();
-    const teams = Object.keys(policy.teams).filter((team) => isListedFor(policy, team, user));
+    const teams = await this.deps.permissions.teamsOf(user);
     const ids = await this.deps.histories.openedBetween(now - 30 * DAY, now);
     const open: CardView[] = [];
     for (const id of ids.toReversed()) {
@@ -175,22 +151,35 @@ export class SlackWorkHandler {
     }
   }
 
-  private async reply(job: { responseUrl: string | null }, text: string): Promise<void> {
+  private async reply(job: Reachable, text: string): Promise<void> {
     await this.respond(job, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
   }
 
-  private async respond(job: { responseUrl: string | null }, message: SlackMessage): Promise<void> {
-    if (job.responseUrl === null) return;
-    await this.deps.slack.respond(job.responseUrl, message);
+  /**
+   * Answers only the person who asked: through the request's response_url, else (a modal
+   * submission has none) as an ephemeral message in the channel of the ticket's card, where its
+   * Post update button was pressed; when Slack will not show it there (someone refused for not
+   * being in that channel: user_not_in_channel), as a direct message from the app.
+   */
+  private async respond(job: Reachable, message: SlackMessage): Promise<void> {
+    const { slack } = this.deps;
+    if (job.responseUrl !== null) return slack.respond(job.responseUrl, message);
+    const card = job.ticketId === undefined ? null : parsePostedRef((await this.deps.outbox.messages(job.ticketId)).card);
+    try {
+      if (card) return await slack.postEphemeral(card.channel, job.user, message);
+    } catch (error) {
+      if (!(error instanceof SlackApiError && error.code === 'REJECTED')) throw error;
+    }
+    await slack.post({ channel: job.user, ...message });
   }
 }
 
-/** Admins, and a team's listed members and lead: the people the policy names for `team`. */
-function isListedFor(policy: Policy, team: string, user: string): boolean {
-  if (policy.slack.admins.includes(user)) return true;
-  const listed = policy.teams[team];
-  return listed !== undefined && (listed.members.includes(user) || listed.escalation.lead_user_id === user);
+export function noLoopText(ticketId: number): string {
+  return `cxloop has no open loop for ticket #${ticketId} (not routed by cxloop, or finished more than 30 days ago).`;
 }
+
+/** Whom a reply goes to. */
+type Reachable = { readonly responseUrl: string | null; readonly user: string; readonly ticketId?: number };
 
 /** `cxloop report`'s text as a code block, cut to fit one section (3,000 characters). */
 function reportBlock(figures: LoopFigures, window: FigureWindow): SectionBlock {

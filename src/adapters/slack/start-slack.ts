@@ -2,7 +2,7 @@ import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Route } from '../../app/http-route.js';
-import type { CallRecorder, JobMetrics, LoopStore, Logger, Notifier, SlackMetrics, SlackOutbox, TicketBriefs } from '../../app/ports.js';
+import type { CallRecorder, JobMetrics, LoopStore, Logger, Notifier, SlackDirectory, SlackMetrics, SlackOutbox, TicketBriefs } from '../../app/ports.js';
 import type { LoopDeps } from '../../app/run-loop.js';
 import type { Env } from '../../config/env-schema.js';
 import type { Policy } from '../../config/policy-schema.js';
@@ -12,6 +12,7 @@ import { SlackDelivery } from './slack-delivery.js';
 import { SlackRouteReceiver } from './slack-events-route.js';
 import { registerSlackListeners } from './slack-listeners.js';
 import { SlackNotifier } from './slack-notifier.js';
+import { SlackPermissions } from './slack-permissions.js';
 import { SlackSender, type SlackSenderOptions } from './slack-sender.js';
 import { SlackWorkHandler, type LoopHistories } from './slack-work-handler.js';
 import { SlackWorkQueue, startSlackWorker } from './slack-work.js';
@@ -51,6 +52,8 @@ export function startSlack(input: {
   redis: Redis;
   queuePrefix: string;
   outbox: SlackOutbox & TicketBriefs;
+  /** Member lists and channel ids learnt from Slack, shared by every process (the permission rule). */
+  directory: SlackDirectory;
   loops: LoopStore & LoopHistories;
   loop: LoopDeps;
   logger: Logger;
@@ -61,18 +64,19 @@ export function startSlack(input: {
   /** A dry run's calls go here (terminal, file). */
   recorder?: CallRecorder;
 }): SlackSurface {
-  const { env, policy, logger, now, outbox } = input;
+  const { env, policy, logger, now, outbox, directory } = input;
   const api = input.options?.api ?? (input.dryRun || env.SLACK_BOT_TOKEN === undefined ? new RecordingSlackApi(logger, now, input.recorder) : new WebSlackApi({ token: env.SLACK_BOT_TOKEN, ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}) }));
-  const delivery = new SlackDelivery({ slack: api, outbox, loops: input.loops, briefs: outbox, policy, zendeskBaseUrl: zendeskAgentUrl(env), now });
+  const delivery = new SlackDelivery({ slack: api, outbox, loops: input.loops, briefs: outbox, directory, policy, zendeskBaseUrl: zendeskAgentUrl(env), now });
+  const permissions = new SlackPermissions({ policy, slack: api, directory });
   const work = new SlackWorkQueue({ connection: input.redis, prefix: input.queuePrefix });
   const receiver = new SlackRouteReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? SLACK_DRY_RUN_SECRET, maxBytes: MAX_REQUEST_BYTES, logger, metrics: input.metrics, now });
   // Listeners use cxloop's SlackApi (recorded in a dry run), never Bolt's client: no token check at start-up.
   const app = new App({ receiver, authorize: async () => ({ botToken: env.SLACK_BOT_TOKEN ?? 'xoxb-dry-run' }), logger: boltLogger(logger), logLevel: LogLevel.WARN });
-  registerSlackListeners(app, { queue: work, delivery, slack: api, logger });
+  registerSlackListeners(app, { queue: work, delivery, slack: api, permissions, logger });
   // The outbox is paced on real time (Slack's), whatever clock the loop runs on.
   const notifier = new SlackNotifier({ outbox, loops: input.loops, policy, logger, now: Date.now });
   const sender = new SlackSender({ outbox, delivery, logger, metrics: input.metrics, ...input.options?.sender });
-  const handler = new SlackWorkHandler({ loop: input.loop, slack: api, delivery, outbox, histories: input.loops, policy, logger, now });
+  const handler = new SlackWorkHandler({ loop: input.loop, slack: api, delivery, outbox, permissions, histories: input.loops, policy, logger, now });
   let worker: Worker | undefined;
   return {
     route: receiver.route(),

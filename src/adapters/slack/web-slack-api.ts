@@ -8,8 +8,14 @@ import type { SlackMessage } from './slack-views.js';
 const AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'missing_scope', 'no_permission']);
 const REQUEST_TIMEOUT_MS = 10_000;
 const RESPONSE_URL = /^https:\/\/hooks\.slack\.com\//;
-/** A rate limit without a usable Retry-After (missing, 0, or the platform error "ratelimited") waits this long. */
-const DEFAULT_RETRY_AFTER_MS = 1000;
+/** Slack's rate-limit errors: HTTP 429 answers `ratelimited`, chat.postMessage also documents `rate_limited`. */
+const RATE_LIMIT_ERRORS = new Set(['ratelimited', 'rate_limited']);
+/** web-api's message for a 429 whose Retry-After it could not read (it throws a plain Error then). */
+const UNREADABLE_RETRY_AFTER = /^Retry header did not contain a valid timeout/;
+/** conversations.members page size: Slack recommends at most 200. */
+const MEMBERS_PAGE = 200;
+/** A guard against a cursor that never ends (50,000 members at 200 a page). */
+const MAX_MEMBER_PAGES = 250;
 
 /**
  * SlackApi over @slack/web-api. Its client retries 429s by pausing every call on the client (all
@@ -56,9 +62,13 @@ export class WebSlackApi implements SlackApi {
     } catch (error) {
       throw new SlackApiError('UNAVAILABLE', `response_url: ${(error as Error).message}`, null, { cause: error });
     }
-    if (response.status === 429) throw new SlackApiError('RATE_LIMITED', 'response_url: rate limited', parseRetryAfter(response.headers.get('retry-after')) || DEFAULT_RETRY_AFTER_MS);
+    if (response.status === 429) throw new SlackApiError('RATE_LIMITED', 'response_url: rate limited', parseRetryAfter(response.headers.get('retry-after')) || null);
     if (response.status >= 500) throw new SlackApiError('UNAVAILABLE', `response_url: HTTP ${response.status}`);
     if (!response.ok) throw new SlackApiError('REJECTED', `response_url: HTTP ${response.status} (used more than 5 times, or older than 30 minutes)`);
+  }
+
+  async postEphemeral(channel: string, user: string, message: SlackMessage): Promise<void> {
+    await call('chat.postEphemeral', () => this.client.chat.postEphemeral({ channel, user, text: message.text, blocks: [...message.blocks] }));
   }
 
   async openView(triggerId: string, view: View): Promise<void> {
@@ -73,6 +83,18 @@ export class WebSlackApi implements SlackApi {
     const result = await call('usergroups.users.list', () => this.client.usergroups.users.list({ usergroup: usergroupId }));
     return result.users ?? [];
   }
+
+  async channelMembers(channelId: string): Promise<readonly string[]> {
+    const members: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_MEMBER_PAGES; page += 1) {
+      const result = await call('conversations.members', () => this.client.conversations.members({ channel: channelId, limit: MEMBERS_PAGE, ...(cursor ? { cursor } : {}) }));
+      members.push(...(result.members ?? []));
+      cursor = result.response_metadata?.next_cursor;
+      if (!cursor) return members;
+    }
+    throw new SlackApiError('UNAVAILABLE', `conversations.members: more than ${MAX_MEMBER_PAGES} pages for ${channelId}`);
+  }
 }
 
 /** Runs one Web API call and translates its failure, once, into a SlackApiError. */
@@ -86,10 +108,15 @@ async function call<T>(method: string, run: () => Promise<T>): Promise<T> {
 
 function translate(method: string, error: unknown): SlackApiError {
   const options = { cause: error };
-  if (error instanceof WebAPIRateLimitedError) return new SlackApiError('RATE_LIMITED', `${method}: rate limited`, error.retryAfter * 1000, options);
+  // A Retry-After of 0 or none at all leaves the wait to the caller's back-off (null), never a hot retry.
+  if (error instanceof WebAPIRateLimitedError) return new SlackApiError('RATE_LIMITED', `${method}: rate limited`, error.retryAfter > 0 ? error.retryAfter * 1000 : null, options);
   if (error instanceof WebAPIPlatformError) {
     const code = error.data.error;
-    if (code === 'ratelimited') return new SlackApiError('RATE_LIMITED', `${method}: ratelimited`, DEFAULT_RETRY_AFTER_MS, options);
+    if (RATE_LIMIT_ERRORS.has(code)) {
+      // An `ok: false` answer carries Retry-After, when Slack sent one, in response_metadata (seconds).
+      const seconds = error.data.response_metadata?.retryAfter;
+      return new SlackApiError('RATE_LIMITED', `${method}: ${code}`, seconds !== undefined && seconds > 0 ? seconds * 1000 : null, options);
+    }
     if (AUTH_ERRORS.has(code)) return new SlackApiError('AUTH', `${method}: ${code} (check SLACK_BOT_TOKEN and the app's scopes)`, null, options);
     if (code === 'internal_error' || code === 'fatal_error' || code === 'service_unavailable') return new SlackApiError('UNAVAILABLE', `${method}: ${code}`, null, options);
     return new SlackApiError('REJECTED', `${method}: ${code}`, null, options);
@@ -99,5 +126,6 @@ function translate(method: string, error: unknown): SlackApiError {
     return new SlackApiError(code, `${method}: HTTP ${error.statusCode}`, null, options);
   }
   if (error instanceof WebAPIRequestError) return new SlackApiError('UNAVAILABLE', `${method}: ${error.original.message}`, null, options);
+  if (error instanceof Error && UNREADABLE_RETRY_AFTER.test(error.message)) return new SlackApiError('RATE_LIMITED', `${method}: rate limited (no usable Retry-After)`, null, options);
   return new SlackApiError('UNAVAILABLE', `${method}: ${(error as Error).message}`, null, options);
 }

@@ -1,9 +1,10 @@
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Policy } from '../../../src/config/policy-schema.js';
 import { settle as settleQueues, type Cxloop } from '../../../src/main.js';
-import { blockAction, postSlack, slackArgs, SLACK_API, slashCommand } from '../../support/slack-fixtures.js';
+import { blockAction, postSlack, slackAnswer, slackArgs, SLACK_API, slashCommand, updateSubmission } from '../../support/slack-fixtures.js';
 import { REDIS_URL, dropPrefix, policyWithGroups, postSigned, startLive, ticketEvent, uniquePrefix, waitFor, ZENDESK_URL, nockZendeskReads } from '../../support/zendesk-fixtures.js';
 
 const MINUTE = 60_000;
@@ -29,7 +30,14 @@ describe('Slack app (real server, Redis, BullMQ; Slack and Zendesk faked with no
   let responses: { text: string; response_type?: string }[];
   let zendeskPuts: { path: string; body: { ticket?: { comment?: { body: string } } } }[];
   let rateLimitNextPost: number;
+  /** conversations.members pages per channel id (Slack's example answer, with these members). */
+  let channelPages: Record<string, string[][]>;
+  /** Slack methods that answer only after this many ms (a slow Slack). */
+  let slowMethods: Record<string, number>;
+  /** Users chat.postEphemeral refuses to reach in the channel (user_not_in_channel). */
+  let ephemeralRefused: Set<string>;
 
+  /** billing lists its people (members, user group, lead); engineering lists nobody: its channel decides. */
   function policy(): Policy {
     const base = policyWithGroups();
     base.teams.billing = {
@@ -37,6 +45,7 @@ describe('Slack app (real server, Redis, BullMQ; Slack and Zendesk faked with no
       members: ['U0MEMBER1'],
       escalation: { ...base.teams.billing!.escalation, usergroup_id: 'S0BILLING1', lead_user_id: 'U0LEAD001' },
     };
+    base.slack.admins = ['U0ADMIN01'];
     return base;
   }
 
@@ -47,6 +56,9 @@ describe('Slack app (real server, Redis, BullMQ; Slack and Zendesk faked with no
     responses = [];
     zendeskPuts = [];
     rateLimitNextPost = 0;
+    channelPages = {};
+    slowMethods = {};
+    ephemeralRefused = new Set();
     let ts = 0;
     nockZendeskReads();
     nock(ZENDESK_URL)
@@ -59,20 +71,30 @@ describe('Slack app (real server, Redis, BullMQ; Slack and Zendesk faked with no
     nock(SLACK_API)
       .persist()
       .post(/\/api\/.+/)
-      .reply(function (uri, body) {
+      .reply(function (uri, body, callback) {
         const method = uri.replace('/api/', '');
         const args = slackArgs(body);
-        if (method === 'chat.postMessage' && rateLimitNextPost > 0) {
-          rateLimitNextPost -= 1;
-          calls.push({ method: 'rate_limited', args });
-          return [429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' }];
-        }
-        calls.push({ method, args });
-        ts += 1;
-        const channel = args.channel?.startsWith('#') ? `C${args.channel.slice(1).replace(/[^a-z]/g, '').toUpperCase()}` : args.channel;
-        if (method === 'chat.postMessage') return [200, { ok: true, channel, ts: `1700000000.${String(ts).padStart(6, '0')}` }];
-        if (method === 'usergroups.users.list') return [200, { ok: true, users: ['U0GROUP01'] }];
-        return [200, { ok: true }];
+        const answer = (): nock.ReplyFnResult => {
+          if (method === 'chat.postMessage' && rateLimitNextPost > 0) {
+            rateLimitNextPost -= 1;
+            calls.push({ method: 'rate_limited', args });
+            return [429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' }];
+          }
+          calls.push({ method, args });
+          ts += 1;
+          const channel = args.channel?.startsWith('#') ? `C${args.channel.slice(1).replace(/[^a-z]/g, '').toUpperCase()}` : args.channel;
+          if (method === 'chat.postMessage') return [200, { ok: true, channel, ts: `1700000000.${String(ts).padStart(6, '0')}` }];
+          if (method === 'usergroups.users.list') return [200, slackAnswer('usergroups.users.list', { users: ['U0GROUP01'] })];
+          if (method === 'conversations.members') {
+            const pages = channelPages[args.channel!] ?? [[]];
+            const page = args.cursor === undefined ? 0 : Number(Buffer.from(args.cursor, 'base64').toString());
+            const next = page + 1 < pages.length ? Buffer.from(String(page + 1)).toString('base64') : '';
+            return [200, slackAnswer('conversations.members', { members: pages[page], response_metadata: { next_cursor: next } })];
+          }
+          if (method === 'chat.postEphemeral') return [200, slackAnswer(ephemeralRefused.has(args.user!) ? 'chat.postEphemeral user_not_in_channel' : 'chat.postEphemeral')];
+          return [200, { ok: true }];
+        };
+        setTimeout(() => callback(null, answer()), slowMethods[method] ?? 0);
       });
     nock('https://hooks.slack.com')
       .persist()
@@ -100,12 +122,16 @@ describe('Slack app (real server, Redis, BullMQ; Slack and Zendesk faked with no
   const posts = (channel?: string) => calls.filter((call) => call.method === 'chat.postMessage' && (channel === undefined || call.args.channel === channel));
   const updates = () => calls.filter((call) => call.method === 'chat.update');
 
-  async function openTicket(id: number, subject = 'Charged twice for my subscription'): Promise<void> {
-    const response = await postSigned(app!.http.url, ticketEvent('created', { id, status: 'new', subject, created_at: iso(clock), updated_at: iso(clock) }), { timestamp: new Date(clock).toISOString() });
+  async function openTicket(id: number, subject = 'Charged twice for my subscription', description?: string, channel = '#cx-billing'): Promise<void> {
+    const detail = { id, status: 'new', subject, ...(description ? { description } : {}), created_at: iso(clock), updated_at: iso(clock) };
+    const response = await postSigned(app!.http.url, ticketEvent('created', detail), { timestamp: new Date(clock).toISOString() });
     expect(response.status).toBe(200);
     await settle();
-    await waitFor(() => posts('#cx-billing').some((call) => call.args.text?.includes(`#${id}`)), 5_000, `card of ${id}`);
+    await waitFor(() => posts(channel).some((call) => call.args.text?.includes(`#${id}`)), 5_000, `card of ${id}`);
   }
+
+  /** A bug report: its card goes to #cx-engineering (Slack answers CCXENGINEERING), team engineering. */
+  const openEngineeringTicket = (id: number) => openTicket(id, 'App crashes on login', 'The app crashes every time I log in since the last update.', '#cx-engineering');
 
   async function slack(body: Parameters<typeof postSlack>[1]): Promise<Response> {
     const response = await postSlack(app!.http.url, body, { nowMs: clock });
@@ -282,6 +308,147 @@ describe('Slack app (real server, Redis, BullMQ; Slack and Zendesk faked with no
     const billing = await waitFor(() => posts('#cx-billing').find((call) => call.args.text?.startsWith('Weekly cxloop digest for team billing')), 5_000, 'billing digest');
     expect(billing.args.text).toBe('Weekly cxloop digest for team billing: 1 ticket opened');
     await waitFor(() => posts('#cx-engineering').some((call) => call.args.text?.startsWith('Weekly cxloop digest for team engineering')), 5_000, 'engineering digest');
+  });
+
+  describe('permissions: one rule for card buttons, the update modal, /cxloop and App Home', () => {
+    let redis: Redis;
+    beforeEach(() => {
+      redis = new Redis(REDIS_URL);
+      // Slack's own example answer of conversations.members, in two pages: who is in #cx-engineering.
+      channelPages = { CCXENGINEERING: [['U0ENG0001'], ['U0CHANNEL1']] };
+    });
+    afterEach(() => redis.disconnect());
+
+    /** What a refusal through response_url looks like on the wire. */
+    const ephemeral = (text: string) => ({ response_type: 'ephemeral', replace_original: false, text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
+    const ROSTER_REFUSAL = (action: string) => `Only members of team *billing* and cxloop admins can ${action}. Ask someone in the team, or ask an admin to add you to teams.billing.members.`;
+    const CHANNEL_REFUSAL = (action: string) =>
+      `Only people in team *engineering*'s channel #cx-engineering and cxloop admins can ${action}. Join #cx-engineering, or ask an admin to add you to teams.engineering.members.`;
+    const membersCalls = () => calls.filter((call) => call.method === 'conversations.members').map((call) => call.args);
+
+    it("refuses a non-member's press on the card in the team's own channel, ephemerally; the loop gets no owner", async () => {
+      await openTicket(310);
+      const opened = (await app!.loops.get(310))!.state.version;
+      const pressed = await slack(blockAction({ user: 'U0OUTSIDE', channel: 'CCXBILLING', actionId: 'cx_take', ticketId: 310 }));
+      expect(pressed.status).toBe(200);
+      await waitFor(() => responses.length === 1, 5_000, 'the refusal');
+      expect(responses).toEqual([ephemeral(ROSTER_REFUSAL('take ticket #310'))]);
+      expect((await app!.loops.get(310))!.state).toMatchObject({ stage: 'routed', owner: null, version: opened });
+      // Billing lists its people: its channel counts for nothing, only its user group was read.
+      expect(calls.filter((call) => call.method === 'usergroups.users.list').map((call) => call.args)).toEqual([{ usergroup: 'S0BILLING1' }]);
+      expect(membersCalls()).toEqual([]);
+      // Cached in Redis (every process shares it) for a short while, with a marker for "cached".
+      expect((await redis.smembers(`${prefix}:slack:members:usergroup:S0BILLING1`)).sort()).toEqual(['', 'U0GROUP01']);
+      const ttl = await redis.pttl(`${prefix}:slack:members:usergroup:S0BILLING1`);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(2 * MINUTE);
+
+      // On a team without members or user group, presence in its channel is the rule: Slack is asked who is in it.
+      await openEngineeringTicket(311);
+      await slack(blockAction({ user: 'U0OUTSIDE', channel: 'CCXENGINEERING', actionId: 'cx_ack', ticketId: 311 }));
+      await waitFor(() => responses.length === 2, 5_000, 'the second refusal');
+      expect(responses[1]).toEqual(ephemeral(CHANNEL_REFUSAL('acknowledge ticket #311')));
+      expect((await app!.loops.get(311))!.state).toMatchObject({ stage: 'routed', owner: null });
+      expect(membersCalls()).toEqual([
+        { channel: 'CCXENGINEERING', limit: '200' },
+        { channel: 'CCXENGINEERING', limit: '200', cursor: Buffer.from('1').toString('base64') },
+      ]);
+      await settle();
+      expect(zendeskPuts.filter((put) => put.body.ticket?.comment?.body?.includes('U0OUTSIDE'))).toEqual([]);
+    });
+
+    it("posts a channel member's update from the modal (no channel in it), and refuses a non-member's in the modal", async () => {
+      await openEngineeringTicket(312);
+      // The person in #cx-engineering acknowledges on the card, then posts an update through the modal.
+      await slack(blockAction({ user: 'U0CHANNEL1', channel: 'CCXENGINEERING', actionId: 'cx_ack', ticketId: 312 }));
+      await waitFor(async () => (await app!.loops.get(312))?.state.owner === 'U0CHANNEL1', 5_000, 'acknowledged by the channel member');
+      await slack(blockAction({ user: 'U0CHANNEL1', channel: 'CCXENGINEERING', actionId: 'cx_update', ticketId: 312, actionTs: '1700000000.000400' }));
+      await waitFor(() => calls.some((call) => call.method === 'views.open'), 5_000, 'views.open');
+      const submitted = await slack(updateSubmission({ user: 'U0CHANNEL1', ticketId: 312, text: 'Fix deployed, rolling out now', etaHours: 4 }));
+      expect(submitted.status).toBe(200);
+      expect(await submitted.text()).toBe('');
+      await waitFor(async () => (await app!.loops.get(312))?.state.lastUpdateAt === clock, 5_000, 'the update applied');
+      const reply = await waitFor(() => posts('CCXSTATUS').find((call) => call.args.thread_ts !== undefined && call.args.blocks?.includes('Fix deployed, rolling out now')), 5_000, 'the status reply');
+      expect(reply.args.text).toContain('#312');
+      // Slack was asked once: the presses and the submission read the list cached in Redis.
+      expect(membersCalls()).toHaveLength(2);
+
+      // Someone else submits the modal: it stays open and says why, and nothing is queued.
+      const version = (await app!.loops.get(312))!.state.version;
+      const refused = await slack(updateSubmission({ user: 'U0OUTSIDE', ticketId: 312, text: 'Not my team, posting anyway' }));
+      expect(await refused.json()).toEqual({
+        response_action: 'errors',
+        errors: { cx_update_text: CHANNEL_REFUSAL('post an update on ticket #312').replace(/\*/g, '') },
+      });
+      // Their Post update press is refused before any modal opens.
+      const opened = calls.filter((call) => call.method === 'views.open').length;
+      await slack(blockAction({ user: 'U0OUTSIDE', channel: 'CCXENGINEERING', actionId: 'cx_update', ticketId: 312, actionTs: '1700000000.000500' }));
+      await waitFor(() => responses.length === 1, 5_000, 'the refusal of the press');
+      expect(responses).toEqual([ephemeral(CHANNEL_REFUSAL('post an update on ticket #312'))]);
+      expect(calls.filter((call) => call.method === 'views.open')).toHaveLength(opened);
+      await settle();
+      expect((await app!.loops.get(312))!.state.version).toBe(version);
+    });
+
+    it('answers a refusal the job finds after the modal closed (Slack too slow to check at submission): ephemerally under the card, else by DM', async () => {
+      await openEngineeringTicket(313);
+      channelPages = { CCXENGINEERING: [['U0CHANNEL1']] };
+      slowMethods['conversations.members'] = 2_500; // longer than the submission may wait
+      // U0OTHER01 is someone Slack will not show an ephemeral message to in that channel (user_not_in_channel).
+      ephemeralRefused.add('U0OTHER01');
+      const submitted = await Promise.all([
+        slack(updateSubmission({ user: 'U0OUTSIDE', ticketId: 313, text: 'Posting before anyone could check' })),
+        slack(updateSubmission({ user: 'U0OTHER01', ticketId: 313, text: 'Me too' })),
+      ]);
+      for (const response of submitted) expect(await response.text()).toBe(''); // closed: the job decides
+      const text = CHANNEL_REFUSAL('post an update on ticket #313');
+      const blocks = JSON.stringify([{ type: 'section', text: { type: 'mrkdwn', text } }]);
+      const told = await waitFor(() => calls.find((call) => call.method === 'chat.postEphemeral' && call.args.user === 'U0OUTSIDE'), 10_000, 'chat.postEphemeral');
+      expect(told.args).toEqual({ channel: 'CCXENGINEERING', user: 'U0OUTSIDE', text, blocks });
+      const dm = await waitFor(() => posts('U0OTHER01')[0], 10_000, 'the DM');
+      expect(dm.args).toEqual({ channel: 'U0OTHER01', text, blocks, unfurl_links: 'false', unfurl_media: 'false' });
+      expect(calls.filter((call) => call.method === 'chat.postEphemeral').map((call) => call.args.user).sort()).toEqual(['U0OTHER01', 'U0OUTSIDE']);
+      expect((await app!.loops.get(313))!.state.lastUpdateAt).toBeNull();
+    });
+
+    it('refuses /cxloop ack from a non-member through response_url; the loop stays unacknowledged', async () => {
+      await openTicket(314);
+      const command = await slack(slashCommand('ack 314', 'U0OUTSIDE', 'C0RANDOM'));
+      expect(command.status).toBe(200);
+      await waitFor(() => responses.length === 1, 5_000, 'the refusal');
+      expect(responses).toEqual([ephemeral(ROSTER_REFUSAL('acknowledge ticket #314'))]);
+      expect((await app!.loops.get(314))!.state).toMatchObject({ stage: 'routed', owner: null });
+    });
+
+    it('lets admins act on every team from anywhere, and App Home shows each person the teams the same rule grants', async () => {
+      await openTicket(315);
+      await openEngineeringTicket(316);
+      await slack(slashCommand('ack 315', 'U0ADMIN01', 'C0RANDOM'));
+      await waitFor(() => responses.some((response) => response.text === 'Acknowledged ticket #315.'), 5_000, 'the admin ack');
+      await slack(blockAction({ user: 'U0ADMIN01', channel: 'C0ELSEWHERE', actionId: 'cx_take', ticketId: 316 }));
+      await waitFor(async () => (await app!.loops.get(316))?.state.owner === 'U0ADMIN01', 5_000, 'taken by the admin');
+      expect((await app!.loops.get(315))!.state).toMatchObject({ stage: 'acknowledged', owner: 'U0ADMIN01' });
+      // An admin needs no member list.
+      expect(membersCalls()).toEqual([]);
+      expect(calls.filter((call) => call.method === 'usergroups.users.list')).toEqual([]);
+
+      const home = async (user: string, eventId: string): Promise<string> => {
+        const before = calls.filter((call) => call.method === 'views.publish').length;
+        await slack({ json: { type: 'event_callback', team_id: 'T0TEST', api_app_id: 'A0TEST', event_id: eventId, event_time: Math.floor(clock / 1000), event: { type: 'app_home_opened', user, channel: 'D0HOME', tab: 'home' } } });
+        const published = await waitFor(() => calls.filter((call) => call.method === 'views.publish')[before], 5_000, `App Home of ${user}`);
+        expect(published.args.user_id).toBe(user);
+        return published.args.view!;
+      };
+      const admin = await home('U0ADMIN01', 'Ev10');
+      expect(admin).toContain('#315');
+      expect(admin).toContain('#316');
+      const channelMember = await home('U0CHANNEL1', 'Ev11');
+      expect(channelMember).toContain('#316');
+      expect(channelMember).not.toContain('#315');
+      const billingMember = await home('U0MEMBER1', 'Ev12');
+      expect(billingMember).toContain('#315');
+      expect(billingMember).not.toContain('#316');
+    });
   });
 
   it('answers Slack url_verification with the challenge', async () => {

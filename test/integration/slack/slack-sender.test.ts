@@ -1,12 +1,16 @@
 import type { KnownBlock } from '@slack/types';
 import { Redis } from 'ioredis';
+import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisKeys, type RedisKeys } from '../../../src/adapters/redis/redis-keys.js';
+import { RedisSlackDirectory } from '../../../src/adapters/redis/redis-slack-directory.js';
 import { RedisSlackOutbox } from '../../../src/adapters/redis/redis-slack-outbox.js';
 import { SlackApiError, type SlackApi, type SlackMessageRef } from '../../../src/adapters/slack/slack-api.js';
 import { SlackDelivery, type OutboxItem } from '../../../src/adapters/slack/slack-delivery.js';
 import { SlackNotifier } from '../../../src/adapters/slack/slack-notifier.js';
+import { slackRenderers } from '../../../src/adapters/slack/slack-blocks.js';
 import { SlackSender } from '../../../src/adapters/slack/slack-sender.js';
+import { WebSlackApi } from '../../../src/adapters/slack/web-slack-api.js';
 import { ACTIONS, type SlackMessage } from '../../../src/adapters/slack/slack-views.js';
 import { loopPolicyFrom } from '../../../src/app/loop-policy.js';
 import type { LoopStore } from '../../../src/app/ports.js';
@@ -15,6 +19,7 @@ import type { Effect, LoopEvent, LoopState, TimerKind } from '../../../src/core/
 import { openLoop, transition } from '../../../src/core/loop/transition.js';
 import type { CategoryId } from '../../../src/core/taxonomy.js';
 import { defaultPolicy } from '../../support/default-classifier.js';
+import { slackAnswer, slackArgs } from '../../support/slack-fixtures.js';
 import { dropPrefix, REDIS_URL, silent, uniquePrefix, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
 import { accepted, effectOf, fireTimer } from '../../support/loop-fixtures.js';
 
@@ -99,7 +104,15 @@ class FakeSlackApi implements SlackApi {
     throw new Error('the sender never publishes a home tab');
   }
 
+  async postEphemeral(): Promise<void> {
+    throw new Error('the sender never posts ephemeral messages');
+  }
+
   async usergroupMembers(): Promise<readonly string[]> {
+    return [];
+  }
+
+  async channelMembers(): Promise<readonly string[]> {
     return [];
   }
 
@@ -175,7 +188,7 @@ describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an
 
   function setUp(policy: Policy = defaultPolicy): { sender: SlackSender; notifier: SlackNotifier } {
     const now = () => clock;
-    const delivery = new SlackDelivery({ slack, outbox, loops, briefs: outbox, policy, zendeskBaseUrl: ZENDESK_URL, now });
+    const delivery = new SlackDelivery({ slack, outbox, loops, briefs: outbox, directory: new RedisSlackDirectory(redis, keys), policy, zendeskBaseUrl: ZENDESK_URL, now });
     return {
       sender: new SlackSender({ outbox, delivery, logger: silent, intervalMs: INTERVAL, coalesceAbove: COALESCE_ABOVE, digestSize: DIGEST_SIZE, now }),
       notifier: new SlackNotifier({ outbox, loops, policy, logger: silent, now }),
@@ -496,5 +509,66 @@ describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an
     expect(slack.postsTo(STATUS)).toHaveLength(1);
     expect(slack.updates.map((update) => `${update.channel} ${update.ts}`).sort()).toEqual([`${card.ref.channel} ${card.ref.ts}`, `${parent.ref.channel} ${parent.ref.ts}`].sort());
     expect(texts(slack.updates.find((update) => update.ts === card.ref.ts)!.blocks).join('\n')).toContain('Acknowledge SLA breached');
+  });
+  describe("Slack's rate limits through the real Web API client (Slack faked at HTTP with nock)", () => {
+    const API = 'https://slack.test';
+    afterEach(() => {
+      nock.cleanAll();
+    });
+
+    it('retries a chat.postMessage Slack answers `ok: false, rate_limited` (or 429): after Retry-After when given, else a doubling back-off; delivered once, nothing dead-lettered', async () => {
+      const now = () => clock;
+      const web = new WebSlackApi({ token: 'xoxb-test', apiUrl: `${API}/api/` });
+      const delivery = new SlackDelivery({ slack: web, outbox, loops, briefs: outbox, directory: new RedisSlackDirectory(redis, keys), policy: defaultPolicy, zendeskBaseUrl: ZENDESK_URL, now });
+      const sender = new SlackSender({ outbox, delivery, logger: silent, intervalMs: INTERVAL, coalesceAbove: COALESCE_ABOVE, digestSize: DIGEST_SIZE, now });
+      track(1);
+      await push(BILLING, { k: 'card', t: 1 });
+      const card = slackRenderers.ticketCard((await delivery.viewOf(1))!);
+
+      const requests: Record<string, string>[] = [];
+      const record = (answer: nock.ReplyFnResult) =>
+        function (_uri: string, body: nock.Body): nock.ReplyFnResult {
+          requests.push(slackArgs(body));
+          return answer;
+        };
+      const rateLimited = slackAnswer('chat.postMessage rate_limited');
+      nock(API)
+        .post('/api/chat.postMessage')
+        .times(2)
+        .reply(record([200, rateLimited]))
+        .post('/api/chat.postMessage')
+        .reply(record([200, rateLimited, { 'retry-after': '3' }]))
+        .post('/api/chat.postMessage')
+        .reply(record([429, { ok: false, error: 'ratelimited' }]))
+        .post('/api/chat.postMessage')
+        .reply(record([200, { ok: true, channel: 'C0CXBILLING', ts: '1795424400.000100' }]));
+
+      /** One step at `at`: nothing is due a millisecond before it. */
+      const stepAt = async (at: number): Promise<void> => {
+        clock = at - 1;
+        expect(await sender.step()).toBe(false);
+        clock = at;
+        expect(await sender.step()).toBe(true);
+      };
+      expect(await sender.step()).toBe(true); // rate_limited, no Retry-After: 2 s
+      expect(await dueAt(BILLING)).toBe(String(T0 + 2_000));
+      await stepAt(T0 + 2_000); // again: 4 s
+      expect(await dueAt(BILLING)).toBe(String(T0 + 6_000));
+      await stepAt(T0 + 6_000); // rate_limited with Retry-After: 3 s, as Slack says
+      expect(await dueAt(BILLING)).toBe(String(T0 + 9_000));
+      await stepAt(T0 + 9_000); // HTTP 429 without a usable Retry-After: the back-off goes on, 8 s
+      expect(await dueAt(BILLING)).toBe(String(T0 + 17_000));
+      expect(await outbox.backlog()).toEqual({ [BILLING]: 1 });
+      await stepAt(T0 + 17_000); // accepted
+
+      expect(nock.pendingMocks()).toEqual([]);
+      const sent = { channel: BILLING, text: card.text, blocks: JSON.stringify(card.blocks), unfurl_links: 'false', unfurl_media: 'false' };
+      expect(requests).toEqual([sent, sent, sent, sent, sent]);
+      expect(await outbox.backlog()).toEqual({});
+      expect(await redis.llen(keys.slackDead)).toBe(0);
+      expect((await outbox.messages(1)).card).toBe(`${BILLING} C0CXBILLING 1795424400.000100`);
+      // The id Slack answered for "#cx-billing" is kept for the permission rule (conversations.members takes ids).
+      expect(await redis.hget(keys.slackChannelIds, BILLING)).toBe('C0CXBILLING');
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkMode } from '../../../src/cli/commands/doctor/check-mode.js';
-import { checkPolicyGroups, checkPolicySlack } from '../../../src/cli/commands/doctor/check-policy.js';
+import { checkPolicyAccess, checkPolicyGroups, checkPolicySlack } from '../../../src/cli/commands/doctor/check-policy.js';
 import { compareVersions, judgeRedisServer, parseInfo } from '../../../src/cli/commands/doctor/check-redis.js';
 import { readManifestBotScopes } from '../../../src/cli/commands/doctor/read-manifest-bot-scopes.js';
 import { checkWebhookSecret } from '../../../src/cli/commands/doctor/check-webhook-secret.js';
@@ -120,6 +120,26 @@ describe('doctor: what the policy leaves unset', () => {
     const policy = shippedPolicy();
     for (const team of Object.values(policy.teams)) team.escalation.lead_user_id = 'U0LEAD0001';
     expect(checkPolicySlack(policy, '/etc/cxloop/policy.yaml')).toEqual({ name: 'policy-slack', status: 'ok', detail: '7 team channels, status channel #cx-status' });
+  });
+});
+
+describe('doctor: who may act on each team', () => {
+  it('warns about teams with neither members nor a user group: their channel decides', () => {
+    const policy = shippedPolicy();
+    for (const name of ['engineering', 'product', 'support', 'cx_insights', 'content']) policy.teams[name] = { ...policy.teams[name]!, members: ['U0MEMBER01'] };
+    policy.teams.operations = { ...policy.teams.operations!, escalation: { ...policy.teams.operations!.escalation, usergroup_id: 'S0OPS0001' } };
+    expect(checkPolicyAccess(policy, '/etc/cxloop/policy.yaml')).toEqual({
+      name: 'policy-access',
+      status: 'warn',
+      detail: '1 of 7 teams (billing) list no members and no user group: anyone in their Slack channels (#cx-billing) may act on their loops',
+      fix: "list each team's people in teams.<team>.members, or its Slack user group in teams.<team>.escalation.usergroup_id, in /etc/cxloop/policy.yaml",
+    });
+  });
+
+  it('is ok when every team lists its people', () => {
+    const policy = shippedPolicy();
+    for (const [name, team] of Object.entries(policy.teams)) policy.teams[name] = { ...team, members: ['U0MEMBER01'] };
+    expect(checkPolicyAccess(policy, '/etc/cxloop/policy.yaml')).toEqual({ name: 'policy-access', status: 'ok', detail: 'every team lists who may act on its loops (members or a user group) (7 teams)' });
   });
 });
 

@@ -7,6 +7,7 @@ export interface PolicyFindings {
   readonly file: DoctorResult;
   readonly groups: DoctorResult;
   readonly slack: DoctorResult;
+  readonly access: DoctorResult;
   /** The loaded policy, or null when the file is invalid. */
   readonly policy: Policy | null;
 }
@@ -22,6 +23,7 @@ export async function checkPolicyFile(path: string): Promise<PolicyFindings> {
       file: failed('policy', problems.startsWith(path) ? problems : `${path}: ${problems}`, `correct the policy file (cxloop config check ${path} lists the same problems), or point CXLOOP_CONFIG at another`),
       groups: skipped('policy-groups', reason),
       slack: skipped('policy-slack', reason),
+      access: skipped('policy-access', reason),
       policy: null,
     };
   }
@@ -30,6 +32,7 @@ export async function checkPolicyFile(path: string): Promise<PolicyFindings> {
     file: passed('policy', `${path} (${CATEGORY_IDS.length} categories, ${Object.keys(policy.teams).length} teams)`),
     groups: checkPolicyGroups(policy, path),
     slack: checkPolicySlack(policy, path),
+    access: checkPolicyAccess(policy, path),
     policy,
   };
 }
@@ -59,6 +62,24 @@ export function checkPolicySlack(policy: Policy, path: string): DoctorResult {
     path === DEFAULT_POLICY_PATH
       ? 'copy config/policy.yaml, set your channels and Slack ids in the copy and point CXLOOP_CONFIG at it'
       : `set the missing channels and Slack ids in ${path}`,
+  );
+}
+
+/**
+ * Teams that list neither members nor a user group: anyone in their Slack channel may act on
+ * their loops (acknowledge, take, snooze, reassign, post updates), which is rarely what is meant.
+ */
+export function checkPolicyAccess(policy: Policy, path: string): DoctorResult {
+  const open = Object.entries(policy.teams)
+    .filter(([, team]) => team.members.length === 0 && team.escalation.usergroup_id === null)
+    .map(([id]) => id);
+  const teams = Object.keys(policy.teams).length;
+  if (open.length === 0) return passed('policy-access', `every team lists who may act on its loops (members or a user group) (${teams} teams)`);
+  const channels = [...new Set(CATEGORY_IDS.filter((id) => open.includes(policy.categories[id].team)).map((id) => policy.categories[id].slack_channel))];
+  return warned(
+    'policy-access',
+    `${open.length} of ${teams} teams (${open.join(', ')}) list no members and no user group: anyone in their Slack channels (${channels.join(', ') || 'none'}) may act on their loops`,
+    `list each team's people in teams.<team>.members, or its Slack user group in teams.<team>.escalation.usergroup_id, in ${path}`,
   );
 }
 

@@ -21,6 +21,7 @@ export const DOCTOR_CHECKS = [
   'policy',
   'policy-groups',
   'policy-slack',
+  'policy-access',
   'zendesk',
   'zendesk-groups',
   'zendesk-webhook',
@@ -38,8 +39,8 @@ export async function runDoctorChecks(source: Readonly<Record<string, string | u
   const parsed = parseEnv(source);
   const policy = checkPolicyFile(policyPathOf(configPath, source));
   if (!parsed.ok) {
-    const { file, groups, slack } = await policy;
-    const own: Partial<Record<(typeof DOCTOR_CHECKS)[number], DoctorResult>> = { env: checkEnvironment(parsed), policy: file, 'policy-groups': groups, 'policy-slack': slack };
+    const { file, groups, slack, access } = await policy;
+    const own: Partial<Record<(typeof DOCTOR_CHECKS)[number], DoctorResult>> = { env: checkEnvironment(parsed), policy: file, 'policy-groups': groups, 'policy-slack': slack, 'policy-access': access };
     return DOCTOR_CHECKS.map((name) => own[name] ?? skipped(name, 'the environment is invalid'));
   }
   const { env } = parsed;
@@ -56,6 +57,7 @@ export async function runDoctorChecks(source: Readonly<Record<string, string | u
     policy.then((found) => found.file),
     policy.then((found) => found.groups),
     policy.then((found) => found.slack),
+    policy.then((found) => found.access),
     zendesk.then((identity) => identity.result),
     zendeskGroups,
     checkWebhookSecret(env),
