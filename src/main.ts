@@ -114,7 +114,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
 
   const keys = createRedisKeys(env.CXLOOP_REDIS_PREFIX);
   const store = new RedisTicketStore(redis, keys);
-  const zendesk = options.zendesk ?? zendeskClientFor(env, dryRun, logger, options.recorder, new RedisAccessTokenCache(redis, keys));
+  const zendesk = options.zendesk ?? zendeskClientFor(env, dryRun, logger, options.recorder, new RedisAccessTokenCache(redis, keys, now), now);
   if (!dryRun && options.zendesk === undefined) await checkZendeskCredentials(env, zendesk, redis, logger);
   const queues = new ZendeskQueues({ producer: redis, prefix: keys.queuePrefix, now });
   const loops = new RedisLoopStore(redis, keys);
@@ -225,11 +225,11 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
   };
 }
 
-function zendeskClientFor(env: Env, dryRun: boolean, logger: Logger, recorder: CallRecorder | undefined, cache: AccessTokenCache): ZendeskApi {
+function zendeskClientFor(env: Env, dryRun: boolean, logger: Logger, recorder: CallRecorder | undefined, cache: AccessTokenCache, now: () => number): ZendeskApi {
   const baseUrl = zendeskBaseUrl(env);
   const credentials = zendeskCredentials(env);
   if (dryRun || credentials === null || baseUrl === null) return new RecordingZendeskApi(logger, recorder);
-  return new NodeZendeskApi({ baseUrl, auth: createZendeskAuth(credentials, { baseUrl, cache, scopes: ZENDESK_SERVE_SCOPES }) });
+  return new NodeZendeskApi({ baseUrl, auth: createZendeskAuth(credentials, { baseUrl, cache, scopes: ZENDESK_SERVE_SCOPES, now }) });
 }
 
 /**
