@@ -5,8 +5,16 @@ import type { ZendeskPriority } from './ticket.js';
  * webhook, trigger webhook, or the incremental export read by reconciliation). The Zendesk
  * adapter parses its wire formats onto these types; nothing here knows about HTTP.
  */
-export const ZENDESK_STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed', 'deleted'] as const;
+/**
+ * Every ticket status in Zendesk's ticket schemas. `archived`: closed long enough ago that Zendesk
+ * archived it; `scrubbed`: deleted and then scrubbed, its content erased.
+ * https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/
+ */
+export const ZENDESK_STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed', 'deleted', 'archived', 'scrubbed'] as const;
 export type ZendeskStatus = (typeof ZENDESK_STATUSES)[number];
+
+/** Statuses of a ticket that is done with for good: it is not routed when first seen, and its loop ends. */
+export const FINAL_STATUSES: readonly ZendeskStatus[] = ['closed', 'deleted', 'archived', 'scrubbed'];
 
 /** The ticket as it was at `updatedAt`: Zendesk sends a full snapshot with every ticket event. */
 export interface TicketSnapshot {
@@ -62,7 +70,11 @@ export interface TicketChangeEvent extends EventBase {
 
 export interface SatisfactionEvent extends EventBase {
   readonly kind: 'satisfaction_rated';
-  readonly score: SatisfactionScore;
+  /**
+   * null: the body carried a rating as display text cxloop could not read (an old trigger; Zendesk
+   * renders the rating in the requester's language). The score is then read back from Zendesk.
+   */
+  readonly score: SatisfactionScore | null;
   readonly comment: string;
 }
 

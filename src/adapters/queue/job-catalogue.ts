@@ -53,7 +53,8 @@ const eventSchema = z.discriminatedUnion('kind', [
     kind: z.literal('satisfaction_rated'),
     ticketId: id,
     occurredAt: z.number(),
-    score: z.enum(['good', 'bad', 'offered', 'unoffered']),
+    /** null: read it back from Zendesk (see SatisfactionEvent). */
+    score: z.enum(['good', 'bad', 'offered', 'unoffered']).nullable(),
     comment: z.string(),
   }),
   z.object({

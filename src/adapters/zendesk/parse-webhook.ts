@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZENDESK_STATUSES, type SatisfactionScore, type TicketEvent, type TicketEventKind, type TicketSnapshot } from '../../core/ticket-event.js';
+import { normaliseChannel } from '../../core/zendesk-channels.js';
 
 /**
  * Wire schemas of what Zendesk POSTs to /webhooks/zendesk, mapped onto cxloop's TicketEvent.
@@ -8,15 +9,22 @@ import { ZENDESK_STATUSES, type SatisfactionScore, type TicketEvent, type Ticket
  *    https://developer.zendesk.com/api-reference/webhooks/event-types/webhook-event-types/
  *    https://developer.zendesk.com/api-reference/webhooks/event-types/ticket-events/
  *    Ids arrive as strings and status/priority in UPPER case; both are normalised here.
- * 2. cxloop's own trigger webhook for CSAT ratings (there is no CSAT event type); its body is the
- *    template cxloop installs, so its shape is ours:
+ *    `via.channel` is mapped onto the REST API's names (zendesk-channels.ts), and an
+ *    organization_id of 0 means none.
+ * 2. cxloop's own trigger webhooks for CSAT ratings (there is no CSAT event type); their bodies
+ *    are the templates cxloop installs, one trigger per score, so the score is a literal cxloop wrote:
  *    {"cxloop_trigger":"satisfaction","ticket_id":"{{ticket.id}}","updated_at":"{{ticket.updated_at_with_timestamp}}",
- *     "rating":"{{satisfaction.current_rating}}","comment":"{{satisfaction.current_comment}}"}
+ *     "score":"good","comment":"{{satisfaction.current_comment}}"}
+ *    Bodies of the trigger cxloop installed before carry `"rating":"{{satisfaction.current_rating}}"`
+ *    instead: display text in the requester's language. An English one is read here; any other
+ *    gives a score of null, which the event worker reads back from Zendesk (handle-ticket-event.ts).
  */
 
 const MAX_ID = Number.MAX_SAFE_INTEGER;
 const zendeskId = z.union([z.number().int().min(0).max(MAX_ID), z.string().regex(/^\d{1,16}$/, 'must be a numeric id').transform(Number)]);
 const nullableId = zendeskId.nullish().transform((value) => value ?? null);
+/** Zendesk writes an organization_id of 0 ("0" in webhooks) for a ticket without one. */
+const organizationId = nullableId.transform((value) => (value === 0 ? null : value));
 const isoDate = z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'must be an ISO-8601 date').transform((text) => Date.parse(text));
 const lowerEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.string().transform((text) => text.toLowerCase()).pipe(z.enum(values));
@@ -31,7 +39,7 @@ const detailSchema = z.looseObject({
   group_id: nullableId,
   assignee_id: nullableId,
   requester_id: nullableId,
-  organization_id: nullableId,
+  organization_id: organizationId,
   form_id: nullableId,
   actor_id: nullableId,
   tags: z.array(z.string().max(200)).max(1_000).nullish().transform((value) => value ?? []),
@@ -53,13 +61,18 @@ const envelopeSchema = z.looseObject({
   event: z.looseObject({ current: z.unknown().optional(), previous: z.unknown().optional(), comment: commentSchema.optional() }).nullish(),
 });
 
-const satisfactionSchema = z.looseObject({
-  cxloop_trigger: z.literal('satisfaction'),
-  ticket_id: zendeskId,
-  updated_at: z.string().min(1).max(100),
-  rating: z.string().max(200),
-  comment: z.string().max(64_000).nullish().transform((value) => value ?? ''),
-});
+const satisfactionSchema = z
+  .looseObject({
+    cxloop_trigger: z.literal('satisfaction'),
+    ticket_id: zendeskId,
+    updated_at: z.string().min(1).max(100),
+    /** Written by cxloop's per-score triggers. */
+    score: z.enum(['good', 'bad']).optional(),
+    /** The old trigger's {{satisfaction.current_rating}}: display text, localized. */
+    rating: z.string().max(200).optional(),
+    comment: z.string().max(64_000).nullish().transform((value) => value ?? ''),
+  })
+  .refine((body) => body.score !== undefined || body.rating !== undefined, { path: ['score'], message: 'must be "good" or "bad" (run `cxloop install zendesk` to update the trigger)' });
 
 const KINDS: Readonly<Record<string, TicketEventKind>> = {
   'ticket.created': 'created',
@@ -115,7 +128,7 @@ function snapshotOf(detail: Detail): TicketSnapshot {
     organizationId: detail.organization_id,
     formId: detail.form_id,
     tags: detail.tags,
-    channel: detail.via?.channel ?? null,
+    channel: detail.via?.channel ? normaliseChannel(detail.via.channel) : null,
     createdAt: detail.created_at,
     updatedAt: detail.updated_at,
   };
@@ -130,11 +143,24 @@ export function snapshotFromRestTicket(ticket: unknown): { ok: true; snapshot: T
   return { ok: true, snapshot: snapshotOf(parsed.data) };
 }
 
+const restSatisfactionSchema = z.looseObject({
+  satisfaction_rating: z.looseObject({ score: z.enum(['good', 'bad', 'offered', 'unoffered']) }).nullish(),
+});
+
+/**
+ * A REST ticket's `satisfaction_rating.score` (good, bad, offered, unoffered): the rating without
+ * display text. null when the ticket has none (plans without CSAT send null).
+ */
+export function satisfactionFromRestTicket(ticket: unknown): { ok: true; score: SatisfactionScore | null } | { ok: false; reason: string } {
+  const parsed = restSatisfactionSchema.safeParse(ticket);
+  if (!parsed.success) return invalid(parsed.error, 'ticket');
+  return { ok: true, score: parsed.data.satisfaction_rating?.score ?? null };
+}
+
 function parseSatisfaction(body: object): ParsedWebhook {
   const parsed = satisfactionSchema.safeParse(body);
   if (!parsed.success) return invalid(parsed.error);
-  const score = scoreOf(parsed.data.rating);
-  if (score === null) return { ok: false, reason: `rating: unknown satisfaction rating "${parsed.data.rating.slice(0, 40)}"` };
+  const score = parsed.data.score ?? scoreOf(parsed.data.rating ?? '');
   const occurredAt = Date.parse(parsed.data.updated_at);
   if (Number.isNaN(occurredAt)) return { ok: false, reason: 'updated_at: must be a date (use {{ticket.updated_at_with_timestamp}})' };
   return {
@@ -150,7 +176,10 @@ function parseSatisfaction(body: object): ParsedWebhook {
   };
 }
 
-/** {{satisfaction.current_rating}} renders as text such as "Good, I'm satisfied" or "bad". */
+/**
+ * The old trigger's {{satisfaction.current_rating}}: in English it renders as "Good, I'm satisfied"
+ * or "bad"; in the requester's other languages ("Gut, ich bin zufrieden") it is null here.
+ */
 function scoreOf(rating: string): SatisfactionScore | null {
   const normalised = rating.trim().toLowerCase();
   for (const score of ['unoffered', 'offered', 'good', 'bad'] as const) {
