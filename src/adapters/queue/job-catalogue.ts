@@ -64,7 +64,8 @@ const eventSchema = z.discriminatedUnion('kind', [
     occurredAt: z.number(),
     actorId: nullableId,
     snapshot: snapshotSchema,
-    change: z.object({ current: z.unknown(), previous: z.unknown() }).optional(),
+    /** `previous` may be missing in jobs queued before parse-webhook.ts wrote null for a first value. */
+    change: z.object({ current: z.unknown(), previous: z.unknown().optional() }).optional(),
     comment: z.object({ public: z.boolean(), authorId: nullableId }).optional(),
   }),
 ]);

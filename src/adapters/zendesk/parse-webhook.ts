@@ -23,6 +23,8 @@ import { normaliseChannel } from '../../core/zendesk-channels.js';
 const MAX_ID = Number.MAX_SAFE_INTEGER;
 const zendeskId = z.union([z.number().int().min(0).max(MAX_ID), z.string().regex(/^\d{1,16}$/, 'must be a numeric id').transform(Number)]);
 const nullableId = zendeskId.nullish().transform((value) => value ?? null);
+/** The user a change is by; Zendesk itself (automations, archiving, scrubbing) is -1, read as unknown. */
+const actorId = z.union([z.literal(-1), z.literal('-1')]).transform(() => null).or(nullableId);
 /** Zendesk writes an organization_id of 0 ("0" in webhooks) for a ticket without one. */
 const organizationId = nullableId.transform((value) => (value === 0 ? null : value));
 const isoDate = z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'must be an ISO-8601 date').transform((text) => Date.parse(text));
@@ -41,7 +43,7 @@ const detailSchema = z.looseObject({
   requester_id: nullableId,
   organization_id: organizationId,
   form_id: nullableId,
-  actor_id: nullableId,
+  actor_id: actorId,
   tags: z.array(z.string().max(200)).max(1_000).nullish().transform((value) => value ?? []),
   via: z.looseObject({ channel: z.string().nullish() }).nullish(),
   created_at: isoDate,
@@ -106,7 +108,8 @@ export function parseZendeskWebhook(body: unknown): ParsedWebhook {
       actorId: detail.data.actor_id,
       snapshot: snapshotOf(detail.data),
       ...(envelope.data.event && 'current' in envelope.data.event
-        ? { change: { current: normaliseValue(envelope.data.event.current), previous: normaliseValue(envelope.data.event.previous) } }
+        ? // ticket.created carries event.current alone: a first value has no previous one (null, not a missing key that a queued job would lose).
+          { change: { current: normaliseValue(envelope.data.event.current), previous: normaliseValue(envelope.data.event.previous ?? null) } }
         : {}),
       ...(comment ? { comment: { public: comment.is_public ?? true, authorId: comment.author?.id ?? null } } : {}),
     },

@@ -103,6 +103,10 @@ describe('parseZendeskWebhook: event-subscription envelopes', () => {
     expect(changeEventOf(parseZendeskWebhook(envelope('ticket.status_changed', { detail: detail({ status }) }))).snapshot.status).toBe(expected);
   });
 
+  it.each([['-1'], [-1]])('actor_id %j (Zendesk itself, as in its audits) is no actor, not a 400', (actor) => {
+    expect(changeEventOf(parseZendeskWebhook(envelope('ticket.status_changed', { detail: detail({ actor_id: actor }) }))).actorId).toBeNull();
+  });
+
   it.each([['0'], [0], [null], [undefined]])('organization_id %j means no organization', (organization) => {
     expect(changeEventOf(parseZendeskWebhook(envelope('ticket.created', { detail: detail({ organization_id: organization }) }))).snapshot.organizationId).toBeNull();
   });
