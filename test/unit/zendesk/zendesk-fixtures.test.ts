@@ -1,10 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import nock from 'nock';
+import { parse, stringify } from 'yaml';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventJobSchema } from '../../../src/adapters/queue/job-catalogue.js';
 import { NodeZendeskApi } from '../../../src/adapters/zendesk/node-zendesk-api.js';
 import { parseZendeskWebhook, satisfactionFromRestTicket, snapshotFromRestTicket, type ParsedWebhook } from '../../../src/adapters/zendesk/parse-webhook.js';
+import { createClassifier } from '../../../src/app/create-classifier.js';
 import { whyNotRoute } from '../../../src/app/handle-ticket-event.js';
+import { ticketFromSnapshot } from '../../../src/app/plan-route.js';
+import { DEFAULT_POLICY_PATH, parsePolicyText } from '../../../src/config/load-policy.js';
 import type { TicketChangeEvent, TicketSnapshot } from '../../../src/core/ticket-event.js';
 
 /** Zendesk's published (or, where noted, reconstructed) payloads: test/fixtures/zendesk/README.md names the source of each. */
@@ -155,5 +159,36 @@ describe('CSAT trigger bodies', () => {
   ])('%s -> score %s (null: read back from Zendesk)', (file, score) => {
     const parsed = parseZendeskWebhook(fixture(file));
     expect(parsed).toMatchObject({ ok: true, event: { kind: 'satisfaction_rated', key: 'csat:5158:2025-01-09T08:00:00Z', ticketId: 5158, score } });
+  });
+});
+
+describe('one channel vocabulary for webhooks, reconciliation and the policy', () => {
+  it('a channels: rule written in the webhook spelling (mail) matches the ticket whether it came by webhook (mail) or by the export (email)', () => {
+    const yaml = parse(readFileSync(DEFAULT_POLICY_PATH, 'utf8'), { merge: true }) as { categories: Record<string, { match?: Record<string, unknown> }> };
+    yaml.categories['feature_request']!.match = { ...yaml.categories['feature_request']!.match, channels: ['mail'] };
+    const policy = parsePolicyText(stringify(yaml));
+    if (!policy.ok) throw new Error(JSON.stringify(policy.problems));
+    expect(policy.policy.categories.feature_request.match.channels).toEqual(['email']);
+    const classifier = createClassifier(policy.policy);
+
+    const byWebhook = changeEventOf(parseZendeskWebhook(fixture('ticket-created.json'))).snapshot;
+    const byExport = restSnapshotOf({
+      id: 5158,
+      subject: byWebhook.subject,
+      description: byWebhook.description,
+      status: 'new',
+      priority: 'normal',
+      requester_id: 8447388090494,
+      organization_id: null,
+      ticket_form_id: 8646151517822,
+      tags: ['billing'],
+      via: { channel: 'email', source: { from: { address: 'customer@example.com' }, to: {}, rel: null } },
+      created_at: '2025-01-08T10:12:07Z',
+      updated_at: '2025-01-08T10:12:07Z',
+    });
+    expect(byExport).toEqual(byWebhook);
+    const decision = classifier.classify(ticketFromSnapshot(byWebhook));
+    expect(decision.evidence).toContainEqual(expect.objectContaining({ rule: 'channel', value: 'channel:email' }));
+    expect(classifier.classify(ticketFromSnapshot(byExport))).toEqual(decision);
   });
 });
