@@ -2,15 +2,16 @@ import type { Policy } from '../config/policy-schema.js';
 import type { Classifier } from '../core/classify/classifier.js';
 import { loopEventsOf } from '../core/loop/loop-events.js';
 import { detectOverride, taggedCategory, type Override } from '../core/routing/detect-override.js';
-import type { TicketChangeEvent, TicketEvent, TicketSnapshot } from '../core/ticket-event.js';
+import { FINAL_STATUSES, type SatisfactionEvent, type SatisfactionScore, type TicketChangeEvent, type TicketEvent, type TicketSnapshot } from '../core/ticket-event.js';
 import { planRoute, ticketFromSnapshot } from './plan-route.js';
 import type { Logger, RouteQueue, TicketBriefs, TicketRecord, TicketStore, ZendeskApi } from './ports.js';
 import { applyLoopEvents, openTicketLoop, type LoopDeps } from './run-loop.js';
+import { isZendeskError } from './zendesk-api-error.js';
 
 export interface TicketEventDeps {
   readonly store: TicketStore;
   readonly routes: RouteQueue;
-  readonly zendesk: Pick<ZendeskApi, 'currentUserId'>;
+  readonly zendesk: Pick<ZendeskApi, 'currentUserId' | 'satisfactionOf'>;
   readonly classifier: Classifier;
   readonly policy: Policy;
   readonly loop: LoopDeps;
@@ -24,7 +25,7 @@ export interface TicketEventDeps {
 const BRIEF_SUBJECT_MAX = 150;
 const BRIEF_EXCERPT_MAX = 200;
 
-export type EventOutcome = 'routing' | 'override' | 'updated' | 'stale' | 'not_routed' | 'satisfaction';
+export type EventOutcome = 'routing' | 'override' | 'updated' | 'stale' | 'not_routed' | 'satisfaction' | 'satisfaction_unread';
 
 /** A ticket first seen this long after it was created is left alone (it predates cxloop or an outage). */
 export const ROUTE_MAX_AGE_MS = 3 * 86_400_000;
@@ -34,17 +35,42 @@ export const ROUTE_MAX_AGE_MS = 3 * 86_400_000;
  * the first time it is seen (opening its loop), records an agent's change of cxloop's routing as
  * an override, and moves the loop of a routed ticket on. Events caused by cxloop's own writes
  * never route again: routing happens once per ticket and its own changes are not overrides.
+ * A scrubbed ticket's brief is dropped before its loop moves, so Slack re-renders it without text.
  */
 export async function handleTicketEvent(event: TicketEvent, receivedAt: number, deps: TicketEventDeps): Promise<EventOutcome> {
-  if (event.kind === 'satisfaction_rated') {
-    await deps.store.recordSatisfaction(event.ticketId, event.score, event.occurredAt);
-    if (event.score === 'good' || event.score === 'bad') await applyLoopEvents(event.ticketId, [{ type: 'csat', score: event.score }], event.key, deps.loop);
-    return 'satisfaction';
-  }
+  if (event.kind === 'satisfaction_rated') return handleSatisfaction(event, deps);
   const { applied, previous } = await deps.store.observe(event.snapshot);
+  if (applied && event.snapshot.status === 'scrubbed') await deps.briefs.forget(event.ticketId);
   const { outcome, override } = await routeOrCorrect(event, applied, previous, receivedAt, deps);
   if (outcome === 'routing' || previous?.routing) await moveLoop(event, applied, override, deps);
   return outcome;
+}
+
+async function handleSatisfaction(event: SatisfactionEvent, deps: TicketEventDeps): Promise<EventOutcome> {
+  const score = event.score ?? (await readBackScore(event.ticketId, deps));
+  if (score === null) return 'satisfaction_unread';
+  await deps.store.recordSatisfaction(event.ticketId, score, event.occurredAt);
+  if (score === 'good' || score === 'bad') await applyLoopEvents(event.ticketId, [{ type: 'csat', score }], event.key, deps.loop);
+  return 'satisfaction';
+}
+
+/**
+ * A rating sent as display text cxloop cannot read (an old trigger, a requester not writing
+ * English): the score is read from the ticket instead. A failure that may pass (Zendesk down, rate
+ * limited) is thrown, so the job is retried; a ticket Zendesk does not show is logged and dropped.
+ */
+async function readBackScore(ticketId: number, deps: TicketEventDeps): Promise<SatisfactionScore | null> {
+  deps.logger.log('warn', 'CSAT trigger sent the rating as display text: reading the score from Zendesk; run `cxloop install zendesk` to update the trigger', { ticketId });
+  let score: SatisfactionScore | null;
+  try {
+    score = await deps.zendesk.satisfactionOf(ticketId);
+  } catch (error) {
+    if (!isZendeskError(error, 'NOT_FOUND') && !isZendeskError(error, 'REJECTED')) throw error;
+    deps.logger.log('warn', 'CSAT rating not applied: its score could not be read from Zendesk', { ticketId, error: error.message });
+    return null;
+  }
+  if (score === null) deps.logger.log('warn', 'CSAT rating not applied: Zendesk shows no satisfaction rating on the ticket', { ticketId });
+  return score;
 }
 
 async function routeOrCorrect(
@@ -132,7 +158,7 @@ async function overrideOf(event: TicketChangeEvent, routing: Parameters<typeof d
 
 /** Why a ticket seen for the first time is not routed, or null to route it. */
 export function whyNotRoute(snapshot: TicketSnapshot, now: number): string | null {
-  if (snapshot.status === 'solved' || snapshot.status === 'closed' || snapshot.status === 'deleted') return `status ${snapshot.status}`;
+  if (snapshot.status === 'solved' || (snapshot.status !== null && FINAL_STATUSES.includes(snapshot.status))) return `status ${snapshot.status}`;
   if (taggedCategory(snapshot.tags) !== null) return 'already carries a cxloop category tag';
   if (now - snapshot.createdAt > ROUTE_MAX_AGE_MS) return 'created before the routing window';
   return null;

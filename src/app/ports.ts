@@ -111,6 +111,8 @@ export interface ZendeskApi {
   /** Id of the Zendesk user cxloop writes as (its own changes are not agent overrides); null when unknown. */
   currentUserId(): Promise<number | null>;
   getTicket(ticketId: number): Promise<TicketSnapshot>;
+  /** The ticket's satisfaction score as Zendesk stores it (`satisfaction_rating.score`), null when it has none. */
+  satisfactionOf(ticketId: number): Promise<SatisfactionScore | null>;
   /** Up to 100 tickets in one read (show_many); missing tickets are left out. */
   getTickets(ticketIds: readonly number[]): Promise<TicketSnapshot[]>;
   /** One Update Ticket call with safe_update; throws code CONFLICT when the ticket moved on. */
@@ -230,6 +232,8 @@ export interface TicketBrief {
 export interface TicketBriefs {
   save(brief: TicketBrief): Promise<void>;
   get(ticketId: number): Promise<TicketBrief | null>;
+  /** Drops the ticket's brief (its text was scrubbed in Zendesk); Slack shows it without one from then on. */
+  forget(ticketId: number): Promise<void>;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Ticket } from '../core/ticket.js';
+import { normaliseChannel } from '../core/zendesk-channels.js';
 
 /** A ticket as `cxloop classify` reads it from stdin (our Ticket type, camelCase, as JSON). */
 const ticketInputSchema = z
@@ -10,7 +11,8 @@ const ticketInputSchema = z
     comments: z
       .array(z.object({ body: z.string(), public: z.boolean().default(true), fromRequester: z.boolean().default(true) }).strict())
       .default([]),
-    channel: z.string().optional(),
+    /** Either spelling (`mail` or `email`): matched against the policy in the REST API's names. */
+    channel: z.string().transform(normaliseChannel).optional(),
     tags: z.array(z.string()).default([]),
     formId: z.coerce.string().optional(),
     organization: z.coerce.string().optional(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../core/duration.js';
 import { CATEGORY_IDS, TIERS } from '../core/taxonomy.js';
+import { isKnownChannel, normaliseChannel, ZENDESK_CHANNELS } from '../core/zendesk-channels.js';
 
 /**
  * The policy file (YAML or JSON): taxonomy, owners, SLAs, tiers, escalation ladders, business
@@ -118,6 +119,18 @@ const ROUTING_ACTIONS = [
 
 const term = z.string().min(1, 'must not be empty');
 
+/**
+ * A ticket channel, in the REST API's names (`email`, `web`, `api` ...). The spelling of event
+ * webhooks (`mail`, `web_form`, `web_service` ...) is accepted and stored as the REST name, so a
+ * rule matches a ticket however cxloop learnt of it; anything else is refused, naming the key.
+ */
+const channel = z.string().transform((text, context) => {
+  const name = normaliseChannel(text);
+  if (isKnownChannel(name)) return name;
+  context.addIssue({ code: 'custom', message: `"${text}" is not a Zendesk channel; use one of ${ZENDESK_CHANNELS.join(', ')} (webhook spellings such as mail or web_service are accepted too)` });
+  return z.NEVER;
+});
+
 const match = z
   .object({
     terms: z.array(term).default([]),
@@ -135,7 +148,7 @@ const match = z
       )
       .default([]),
     tags: z.array(z.string().min(1)).default([]),
-    channels: z.array(z.string().min(1)).default([]),
+    channels: z.array(channel).default([]),
     forms: z.array(z.coerce.string()).default([]),
     organizations: z.array(z.coerce.string()).default([]),
     min_tier: z.enum(TIERS).nullable().default(null),
@@ -170,7 +183,7 @@ const tierRule = z
   .object({
     tier: z.enum(TIERS),
     tags: z.array(z.string().min(1)).default([]),
-    channels: z.array(z.string().min(1)).default([]),
+    channels: z.array(channel).default([]),
     forms: z.array(z.coerce.string()).default([]),
     organizations: z.array(z.coerce.string()).default([]),
   })

@@ -9,9 +9,16 @@ import { ZENDESK_PRIORITIES } from './ticket.js';
  * Each list below is the one source of its values: the zod schemas (which check every queued
  * event before a handler sees it) and the TypeScript types are derived from it, so a value added
  * here is accepted everywhere at once, and a switch over it that forgets the value fails `tsc`.
+ *
+ * Every ticket status in Zendesk's ticket schemas. `archived`: closed long enough ago that Zendesk
+ * archived it; `scrubbed`: deleted and then scrubbed, its content erased.
+ * https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/
  */
-export const ZENDESK_STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed', 'deleted'] as const;
+export const ZENDESK_STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed', 'deleted', 'archived', 'scrubbed'] as const;
 export type ZendeskStatus = (typeof ZENDESK_STATUSES)[number];
+
+/** Statuses of a ticket that is done with for good: it is not routed when first seen, and its loop ends. */
+export const FINAL_STATUSES: readonly ZendeskStatus[] = ['closed', 'deleted', 'archived', 'scrubbed'];
 
 /** Kinds of a ticket change; `updated` is another ticket event type, `observed` a ticket read by reconciliation. */
 export const TICKET_CHANGE_KINDS = [
@@ -80,7 +87,11 @@ export type TicketChangeEvent = Readonly<z.infer<typeof ticketChangeEventSchema>
 export const satisfactionEventSchema = z.object({
   ...eventBase,
   kind: z.literal('satisfaction_rated'),
-  score: z.enum(SATISFACTION_SCORES),
+  /**
+   * null: the body carried a rating as display text cxloop could not read (an old trigger; Zendesk
+   * renders the rating in the requester's language). The score is then read back from Zendesk.
+   */
+  score: z.enum(SATISFACTION_SCORES).nullable(),
   comment: z.string(),
 });
 export type SatisfactionEvent = Readonly<z.infer<typeof satisfactionEventSchema>>;

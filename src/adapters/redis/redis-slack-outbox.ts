@@ -19,6 +19,14 @@ redis.call('HSET', KEYS[1], 'bn', #ARGV - 1)
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 return 1`;
 
+/** KEYS ticket hash, legacy brief key. Drops the brief's pieces, its count and a brief kept under the old key. */
+const FORGET_BRIEF = `
+local old = tonumber(redis.call('HGET', KEYS[1], 'bn') or '0')
+for i = 0, old - 1 do redis.call('HDEL', KEYS[1], 'b' .. i) end
+redis.call('HDEL', KEYS[1], 'bn')
+redis.call('DEL', KEYS[2])
+return 1`;
+
 /** Prefix of the Slack message-ref fields in the ticket hash. */
 const MESSAGE_FIELD = 'm:';
 /** Messages Slack refused for good are kept for an operator, newest first, at most this many. */
@@ -184,6 +192,10 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs {
     if (count === 0) return this.legacyBrief(ticketId);
     const [subject, excerpt, why] = JSON.parse(Array.from({ length: count }, (_, index) => fields[`${BRIEF_CHUNK}${index}`] ?? '').join('')) as [string, string, string];
     return { ticketId, subject, excerpt, why };
+  }
+
+  async forget(ticketId: number): Promise<void> {
+    await this.redis.eval(FORGET_BRIEF, 2, this.keys.ticket(ticketId), this.keys.ticketBrief(ticketId));
   }
 
   /** Briefs saved before they moved into the ticket hash (a key of their own); they expire with their loops. */

@@ -1,6 +1,6 @@
 import { planTrigger, planWebhook, type TriggerPlan, type WebhookPlan } from './plan-zendesk-install.js';
 import type { ZendeskAdminApi } from './zendesk-admin-api.js';
-import { csatTriggerDefinition, zendeskWebhookDefinitions, type TriggerDefinition, type WebhookDefinition } from './zendesk-install-definitions.js';
+import { csatTriggerDefinition, legacyCsatTriggerTitle, zendeskWebhookDefinitions, type TriggerDefinition, type WebhookDefinition } from './zendesk-install-definitions.js';
 
 export interface InstallZendeskOptions {
   /** https://cxloop.example.com, no trailing slash. */
@@ -32,9 +32,14 @@ export class ZendeskInstallBlockedError extends Error {
 }
 
 /**
- * Makes the account match the definitions: both webhooks, then the CSAT trigger pointing at the
- * CSAT webhook's id, then reads both signing secrets. Idempotent: what already matches is left
- * alone, so a second run writes nothing. Progress lines never contain a secret.
+ * Makes the account match the definitions: both webhooks, then the two CSAT triggers (good, bad)
+ * pointing at the CSAT webhook's id, then reads both signing secrets. Idempotent: what already
+ * matches is left alone, so a second run writes nothing. Progress lines never contain a secret.
+ *
+ * An account set up by an older cxloop has one trigger, "<name>: CSAT rating received", whose body
+ * carries the rating as display text. The "good" trigger is created first, then that old trigger
+ * is updated into the "bad" one (title, conditions, body), so at no moment is a rating sent by
+ * neither; one sent by both has the same delivery key and is applied once.
  */
 export async function installZendesk(api: ZendeskAdminApi, options: InstallZendeskOptions, progress: (line: string) => void): Promise<InstallResult> {
   const definitions = zendeskWebhookDefinitions(options.publicUrl, options.name);
@@ -46,10 +51,26 @@ export async function installZendesk(api: ZendeskAdminApi, options: InstallZende
   const webhookSteps: InstallStep[] = [];
   for (const { definition, plan } of planned) webhookSteps.push(await applyWebhook(api, definition, plan, options.dryRun, progress));
   const [events, csat] = webhookSteps as [InstallStep, InstallStep];
-  const trigger = csatTriggerDefinition(csat.id, options.name);
-  const triggerStep = await applyTrigger(api, trigger, planTrigger(trigger, await api.searchTriggers(options.name)), options.dryRun, progress);
+  const triggers = await api.searchTriggers(options.name);
+  const legacyTitle = legacyCsatTriggerTitle(options.name);
+  const good = csatTriggerDefinition('good', csat.id, options.name);
+  const bad = csatTriggerDefinition('bad', csat.id, options.name);
+  const badPlan = planTrigger(bad, triggers, legacyTitle);
+  const triggerSteps = [
+    await applyTrigger(api, good, planTrigger(good, triggers), options.dryRun, progress),
+    await applyTrigger(api, bad, badPlan, options.dryRun, progress),
+  ];
+  // Old triggers the "bad" plan did not adopt (nor already report as duplicates) still fire: say so.
+  const handled = new Set([...(badPlan.action === 'create' ? [] : [badPlan.id]), ...badPlan.duplicates]);
+  const leftOver = triggers.filter((trigger) => trigger.title === legacyTitle && !handled.has(trigger.id));
+  if (leftOver.length > 0) {
+    progress(
+      `warning: trigger "${legacyTitle}" (id ${leftOver.map((trigger) => trigger.id).join(', ')}) is from an older cxloop and sends ratings as display text: ` +
+        'delete it in Admin Center > Objects and rules > Triggers (the two triggers above replace it)',
+    );
+  }
   const secrets = [await api.signingSecret(events.id), await api.signingSecret(csat.id)];
-  return { steps: [...webhookSteps, triggerStep], secrets };
+  return { steps: [...webhookSteps, ...triggerSteps], secrets };
 }
 
 async function applyWebhook(api: ZendeskAdminApi, definition: WebhookDefinition, plan: WebhookPlan, dryRun: boolean, progress: (line: string) => void): Promise<InstallStep> {

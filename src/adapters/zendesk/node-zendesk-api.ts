@@ -5,8 +5,8 @@ import { parseRetryAfter } from '../../app/http-route.js';
 import { ZENDESK_BULK_LIMIT, type ExportPage, type JobStatus, type ZendeskApi } from '../../app/ports.js';
 import { isZendeskError, ZendeskApiError } from '../../app/zendesk-api-error.js';
 import type { TicketUpdate } from '../../core/routing/route-plan.js';
-import type { TicketSnapshot } from '../../core/ticket-event.js';
-import { snapshotFromRestTicket } from './parse-webhook.js';
+import type { SatisfactionScore, TicketSnapshot } from '../../core/ticket-event.js';
+import { satisfactionFromRestTicket, snapshotFromRestTicket } from './parse-webhook.js';
 import type { ZendeskAuth } from './zendesk-auth.js';
 import { requestUrl, zendeskRequests, type ZendeskRequest } from './zendesk-requests.js';
 
@@ -104,6 +104,13 @@ export class NodeZendeskApi implements ZendeskApi {
     const parsed = snapshotFromRestTicket(result.ticket);
     if (!parsed.ok) throw new ZendeskApiError('REJECTED', `GET /tickets/${ticketId}: unexpected answer (${parsed.reason})`);
     return parsed.snapshot;
+  }
+
+  async satisfactionOf(ticketId: number): Promise<SatisfactionScore | null> {
+    const result = (await this.send(zendeskRequests.showTicket(ticketId))) as { ticket?: unknown };
+    const parsed = satisfactionFromRestTicket(result.ticket);
+    if (!parsed.ok) throw new ZendeskApiError('REJECTED', `GET /tickets/${ticketId}: unexpected answer (${parsed.reason})`);
+    return parsed.score;
   }
 
   async getTickets(ticketIds: readonly number[]): Promise<TicketSnapshot[]> {

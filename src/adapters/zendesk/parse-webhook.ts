@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ZENDESK_PRIORITIES } from '../../core/ticket.js';
 import { SATISFACTION_SCORES, ZENDESK_STATUSES, type SatisfactionScore, type TicketEvent, type TicketEventKind, type TicketSnapshot } from '../../core/ticket-event.js';
+import { normaliseChannel } from '../../core/zendesk-channels.js';
 
 /**
  * Wire schemas of what Zendesk POSTs to /webhooks/zendesk, mapped onto cxloop's TicketEvent.
@@ -9,15 +10,24 @@ import { SATISFACTION_SCORES, ZENDESK_STATUSES, type SatisfactionScore, type Tic
  *    https://developer.zendesk.com/api-reference/webhooks/event-types/webhook-event-types/
  *    https://developer.zendesk.com/api-reference/webhooks/event-types/ticket-events/
  *    Ids arrive as strings and status/priority in UPPER case; both are normalised here.
- * 2. cxloop's own trigger webhook for CSAT ratings (there is no CSAT event type); its body is the
- *    template cxloop installs, so its shape is ours:
+ *    `via.channel` is mapped onto the REST API's names (zendesk-channels.ts), and an
+ *    organization_id of 0 means none.
+ * 2. cxloop's own trigger webhooks for CSAT ratings (there is no CSAT event type); their bodies
+ *    are the templates cxloop installs, one trigger per score, so the score is a literal cxloop wrote:
  *    {"cxloop_trigger":"satisfaction","ticket_id":"{{ticket.id}}","updated_at":"{{ticket.updated_at_with_timestamp}}",
- *     "rating":"{{satisfaction.current_rating}}","comment":"{{satisfaction.current_comment}}"}
+ *     "score":"good","comment":"{{satisfaction.current_comment}}"}
+ *    Bodies of the trigger cxloop installed before carry `"rating":"{{satisfaction.current_rating}}"`
+ *    instead: display text in the requester's language. An English one is read here; any other
+ *    gives a score of null, which the event worker reads back from Zendesk (handle-ticket-event.ts).
  */
 
 const MAX_ID = Number.MAX_SAFE_INTEGER;
 const zendeskId = z.union([z.number().int().min(0).max(MAX_ID), z.string().regex(/^\d{1,16}$/, 'must be a numeric id').transform(Number)]);
 const nullableId = zendeskId.nullish().transform((value) => value ?? null);
+/** The user a change is by; Zendesk itself (automations, archiving, scrubbing) is -1, read as unknown. */
+const actorId = z.union([z.literal(-1), z.literal('-1')]).transform(() => null).or(nullableId);
+/** Zendesk writes an organization_id of 0 ("0" in webhooks) for a ticket without one. */
+const organizationId = nullableId.transform((value) => (value === 0 ? null : value));
 const isoDate = z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'must be an ISO-8601 date').transform((text) => Date.parse(text));
 const lowerEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.string().transform((text) => text.toLowerCase()).pipe(z.enum(values));
@@ -32,9 +42,9 @@ const detailSchema = z.looseObject({
   group_id: nullableId,
   assignee_id: nullableId,
   requester_id: nullableId,
-  organization_id: nullableId,
+  organization_id: organizationId,
   form_id: nullableId,
-  actor_id: nullableId,
+  actor_id: actorId,
   tags: z.array(z.string().max(200)).max(1_000).nullish().transform((value) => value ?? []),
   via: z.looseObject({ channel: z.string().nullish() }).nullish(),
   created_at: isoDate,
@@ -54,13 +64,18 @@ const envelopeSchema = z.looseObject({
   event: z.looseObject({ current: z.unknown().optional(), previous: z.unknown().optional(), comment: commentSchema.optional() }).nullish(),
 });
 
-const satisfactionSchema = z.looseObject({
-  cxloop_trigger: z.literal('satisfaction'),
-  ticket_id: zendeskId,
-  updated_at: z.string().min(1).max(100),
-  rating: z.string().max(200),
-  comment: z.string().max(64_000).nullish().transform((value) => value ?? ''),
-});
+const satisfactionSchema = z
+  .looseObject({
+    cxloop_trigger: z.literal('satisfaction'),
+    ticket_id: zendeskId,
+    updated_at: z.string().min(1).max(100),
+    /** Written by cxloop's per-score triggers. */
+    score: z.enum(['good', 'bad']).optional(),
+    /** The old trigger's {{satisfaction.current_rating}}: display text, localized. */
+    rating: z.string().max(200).optional(),
+    comment: z.string().max(64_000).nullish().transform((value) => value ?? ''),
+  })
+  .refine((body) => body.score !== undefined || body.rating !== undefined, { path: ['score'], message: 'must be "good" or "bad" (run `cxloop install zendesk` to update the trigger)' });
 
 const KINDS: Readonly<Record<string, TicketEventKind>> = {
   'ticket.created': 'created',
@@ -94,7 +109,8 @@ export function parseZendeskWebhook(body: unknown): ParsedWebhook {
       actorId: detail.data.actor_id,
       snapshot: snapshotOf(detail.data),
       ...(envelope.data.event && 'current' in envelope.data.event
-        ? { change: { current: normaliseValue(envelope.data.event.current), previous: normaliseValue(envelope.data.event.previous) } }
+        ? // ticket.created carries event.current alone: a first value has no previous one (null, not a missing key that a queued job would lose).
+          { change: { current: normaliseValue(envelope.data.event.current), previous: normaliseValue(envelope.data.event.previous ?? null) } }
         : {}),
       ...(comment ? { comment: { public: comment.is_public ?? true, authorId: comment.author?.id ?? null } } : {}),
     },
@@ -116,7 +132,7 @@ function snapshotOf(detail: Detail): TicketSnapshot {
     organizationId: detail.organization_id,
     formId: detail.form_id,
     tags: detail.tags,
-    channel: detail.via?.channel ?? null,
+    channel: detail.via?.channel ? normaliseChannel(detail.via.channel) : null,
     createdAt: detail.created_at,
     updatedAt: detail.updated_at,
   };
@@ -131,11 +147,24 @@ export function snapshotFromRestTicket(ticket: unknown): { ok: true; snapshot: T
   return { ok: true, snapshot: snapshotOf(parsed.data) };
 }
 
+const restSatisfactionSchema = z.looseObject({
+  satisfaction_rating: z.looseObject({ score: z.enum(['good', 'bad', 'offered', 'unoffered']) }).nullish(),
+});
+
+/**
+ * A REST ticket's `satisfaction_rating.score` (good, bad, offered, unoffered): the rating without
+ * display text. null when the ticket has none (plans without CSAT send null).
+ */
+export function satisfactionFromRestTicket(ticket: unknown): { ok: true; score: SatisfactionScore | null } | { ok: false; reason: string } {
+  const parsed = restSatisfactionSchema.safeParse(ticket);
+  if (!parsed.success) return invalid(parsed.error, 'ticket');
+  return { ok: true, score: parsed.data.satisfaction_rating?.score ?? null };
+}
+
 function parseSatisfaction(body: object): ParsedWebhook {
   const parsed = satisfactionSchema.safeParse(body);
   if (!parsed.success) return invalid(parsed.error);
-  const score = scoreOf(parsed.data.rating);
-  if (score === null) return { ok: false, reason: `rating: unknown satisfaction rating "${parsed.data.rating.slice(0, 40)}"` };
+  const score = parsed.data.score ?? scoreOf(parsed.data.rating ?? '');
   const occurredAt = Date.parse(parsed.data.updated_at);
   if (Number.isNaN(occurredAt)) return { ok: false, reason: 'updated_at: must be a date (use {{ticket.updated_at_with_timestamp}})' };
   return {
@@ -151,7 +180,10 @@ function parseSatisfaction(body: object): ParsedWebhook {
   };
 }
 
-/** {{satisfaction.current_rating}} renders as text such as "Good, I'm satisfied" or "bad". */
+/**
+ * The old trigger's {{satisfaction.current_rating}}: in English it renders as "Good, I'm satisfied"
+ * or "bad"; in the requester's other languages ("Gut, ich bin zufrieden") it is null here.
+ */
 function scoreOf(rating: string): SatisfactionScore | null {
   const normalised = rating.trim().toLowerCase();
   for (const score of SATISFACTION_SCORES) {

@@ -26,11 +26,19 @@ export function planWebhook(desired: WebhookDefinition, existing: readonly Zende
   return changes.length === 0 ? { action: 'unchanged', id: found.id, duplicates } : { action: 'update', id: found.id, changes, duplicates };
 }
 
-export function planTrigger(desired: TriggerDefinition, existing: readonly ZendeskTrigger[]): TriggerPlan {
-  const [found, ...others] = existing.filter((trigger) => trigger.title === desired.title);
+/**
+ * The trigger titled exactly as defined. When there is none, one titled `adopt` (a trigger an
+ * older cxloop installed under another title) is updated into it, title included, instead of
+ * creating a second trigger next to it.
+ */
+export function planTrigger(desired: TriggerDefinition, existing: readonly ZendeskTrigger[], adopt?: string): TriggerPlan {
+  const titled = (title: string) => existing.filter((trigger) => trigger.title === title);
+  const exact = titled(desired.title);
+  const [found, ...others] = exact.length > 0 || adopt === undefined ? exact : titled(adopt);
   const duplicates = others.map((trigger) => trigger.id);
   if (!found) return { action: 'create', duplicates };
-  const changes = triggerChanges(desired, found);
+  const renamed = found.title === desired.title ? [] : [`title "${found.title}" -> "${desired.title}"`];
+  const changes = [...renamed, ...triggerChanges(desired, found)];
   return changes.length === 0 ? { action: 'unchanged', id: found.id, duplicates } : { action: 'update', id: found.id, changes, duplicates };
 }
 

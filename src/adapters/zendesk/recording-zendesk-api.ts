@@ -1,7 +1,7 @@
 import type { CallRecorder, ExportPage, JobStatus, Logger, ZendeskApi } from '../../app/ports.js';
 import { ZendeskApiError } from '../../app/zendesk-api-error.js';
 import type { TicketUpdate } from '../../core/routing/route-plan.js';
-import type { TicketSnapshot } from '../../core/ticket-event.js';
+import type { SatisfactionScore, TicketSnapshot } from '../../core/ticket-event.js';
 import { describeRequest, requestLine } from './describe-request.js';
 import { zendeskRequests, type ZendeskRequest } from './zendesk-requests.js';
 
@@ -26,6 +26,11 @@ export class RecordingZendeskApi implements ZendeskApi {
   async getTicket(ticketId: number): Promise<TicketSnapshot> {
     this.record(zendeskRequests.showTicket(ticketId));
     throw new ZendeskApiError('NOT_FOUND', `dry-run: ticket ${ticketId} cannot be read without a Zendesk account`);
+  }
+
+  async satisfactionOf(ticketId: number): Promise<SatisfactionScore | null> {
+    this.record(zendeskRequests.showTicket(ticketId));
+    throw new ZendeskApiError('NOT_FOUND', `dry-run: the rating of ticket ${ticketId} cannot be read without a Zendesk account`);
   }
 
   async getTickets(ticketIds: readonly number[]): Promise<TicketSnapshot[]> {

@@ -103,11 +103,18 @@ export class OAuthClientCredentials implements ZendeskAuth {
     const { cache } = this.options;
     const deadline = this.now() + this.timeoutMs + CLAIM_MARGIN_MS * 2;
     for (;;) {
+      const usable = (shared: AccessToken | null): shared is AccessToken => shared !== null && shared.token !== this.current?.token && isFresh(shared, this.now());
       const shared = await cache.read();
-      if (shared !== null && shared.token !== this.current?.token && isFresh(shared, this.now())) return this.adopt(shared);
+      if (usable(shared)) return this.adopt(shared);
       const claim = await cache.claimRenewal(this.timeoutMs + CLAIM_MARGIN_MS);
       if (claim !== null) {
         try {
+          // Another process may have stored a new token between the read and the claim: use it.
+          const renewed = await cache.read();
+          if (usable(renewed)) {
+            await cache.release(claim);
+            return this.adopt(renewed);
+          }
           const token = await this.requestToken();
           await cache.store(token, claim);
           return this.adopt(token);

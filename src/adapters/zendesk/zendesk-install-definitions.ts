@@ -6,7 +6,8 @@
  * A webhook is either subscribed to Zendesk events or connected to triggers, never both
  * (platform.md §1.2), so cxloop needs two webhooks, each with its own signing secret:
  * - events: the fixed event payloads parse-webhook.ts maps onto TicketEvents;
- * - csat: called by one trigger when a satisfaction rating arrives (there is no CSAT event type).
+ * - csat: called by two triggers, one per score, when a satisfaction rating arrives (there is no
+ *   CSAT event type).
  */
 
 /** https://developer.zendesk.com/api-reference/webhooks/webhooks-api/webhooks/#json-format */
@@ -62,16 +63,30 @@ export const SUBSCRIBED_EVENT_TYPES: readonly string[] = [
 /** The only subscription a trigger-connected webhook may have. */
 export const TRIGGER_SUBSCRIPTION = 'conditional_ticket_events';
 
+/** The scores cxloop acts on, one trigger each. */
+export const CSAT_SCORES = ['good', 'bad'] as const;
+export type CsatScore = (typeof CSAT_SCORES)[number];
+
 /**
- * The body the CSAT trigger sends; parse-webhook.ts reads it (`cxloop_trigger: "satisfaction"`).
+ * The body a CSAT trigger sends; parse-webhook.ts reads it (`cxloop_trigger: "satisfaction"`).
+ * The score is a literal written here, one trigger per score, not {{satisfaction.current_rating}}:
+ * Zendesk renders that placeholder in the requester's language and it cannot be turned off.
  * Placeholders render as text, hence the quotes; updated_at_with_timestamp is ISO to the second,
  * which makes ticket id + updated_at a usable dedupe key (platform.md §1.2, §1.4).
  */
-export const CSAT_TRIGGER_BODY =
+export function csatTriggerBody(score: CsatScore): string {
+  return `{"cxloop_trigger":"satisfaction","ticket_id":"{{ticket.id}}","updated_at":"{{ticket.updated_at_with_timestamp}}","score":"${score}","comment":"{{satisfaction.current_comment}}"}`;
+}
+
+/**
+ * The body of the single trigger cxloop installed before: the rating as display text. Still
+ * accepted (parse-webhook.ts); `install zendesk` turns that trigger into the "bad" one.
+ */
+export const LEGACY_CSAT_TRIGGER_BODY =
   '{"cxloop_trigger":"satisfaction","ticket_id":"{{ticket.id}}","updated_at":"{{ticket.updated_at_with_timestamp}}","rating":"{{satisfaction.current_rating}}","comment":"{{satisfaction.current_comment}}"}';
 
 /**
- * Satisfaction scores that are an actual rating (not "offered"/"unoffered").
+ * Satisfaction scores that are an actual rating (not "offered"/"unoffered"), per cxloop score.
  *
  * The condition field is `satisfaction_score` and "changed to" is the operator `value`. Found in:
  * - the Zendesk Conditions reference (developer.zendesk.com/documentation/ticketing/reference-guides/conditions-reference/),
@@ -81,9 +96,12 @@ export const CSAT_TRIGGER_BODY =
  *   operators including changed, value, value_previous;
  * - PipedreamHQ/pipedream components/zendesk (ticket-pended.mjs): `{"field":"status","operator":"value","value":"pending"}`
  *   for "status changed to pending", i.e. `value` means "changed to".
- * Not run against a live account: check the trigger once in Admin Center after the first install.
+ * Not run against a live account: check the triggers once in Admin Center after the first install.
  */
-export const RATED_SCORES = ['good', 'good_with_comment', 'bad', 'bad_with_comment'] as const;
+export const RATED_SCORES: Readonly<Record<CsatScore, readonly string[]>> = {
+  good: ['good', 'good_with_comment'],
+  bad: ['bad', 'bad_with_comment'],
+};
 
 export interface ZendeskInstallDefinitions {
   readonly events: WebhookDefinition;
@@ -108,21 +126,26 @@ export function zendeskWebhookDefinitions(publicUrl: string, name = 'cxloop'): Z
   };
 }
 
-export function csatTriggerTitle(name = 'cxloop'): string {
+export function csatTriggerTitle(score: CsatScore, name = 'cxloop'): string {
+  return `${name}: CSAT rated ${score}`;
+}
+
+/** Title of the one CSAT trigger cxloop installed before (any rating, as display text). */
+export function legacyCsatTriggerTitle(name = 'cxloop'): string {
   return `${name}: CSAT rating received`;
 }
 
-/** The trigger that sends a rating to the csat webhook whose id is given. */
-export function csatTriggerDefinition(webhookId: string, name = 'cxloop'): TriggerDefinition {
+/** The trigger that sends ratings of one score to the csat webhook whose id is given. */
+export function csatTriggerDefinition(score: CsatScore, webhookId: string, name = 'cxloop'): TriggerDefinition {
   return {
-    title: csatTriggerTitle(name),
-    description: 'Sends good and bad satisfaction ratings to cxloop (managed by `cxloop install zendesk`)',
+    title: csatTriggerTitle(score, name),
+    description: `Sends ${score} satisfaction ratings to cxloop (managed by \`cxloop install zendesk\`)`,
     active: true,
     conditions: {
-      // A rating is always an update of an existing ticket; the `any` list is "rating changed to good or bad".
+      // A rating is always an update of an existing ticket; the `any` list is "rating changed to <score>, with or without a comment".
       all: [{ field: 'update_type', operator: 'is', value: 'Change' }],
-      any: RATED_SCORES.map((score) => ({ field: 'satisfaction_score', operator: 'value', value: score })),
+      any: RATED_SCORES[score].map((value) => ({ field: 'satisfaction_score', operator: 'value', value })),
     },
-    actions: [{ field: 'notification_webhook', value: [webhookId, CSAT_TRIGGER_BODY] }],
+    actions: [{ field: 'notification_webhook', value: [webhookId, csatTriggerBody(score)] }],
   };
 }

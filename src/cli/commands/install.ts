@@ -13,9 +13,10 @@ import { parsePublicUrl } from '../parse-public-url.js';
 
 export const INSTALL_USAGE = `Usage: cxloop install zendesk [--url <https://...>] [--dry-run] [--name cxloop] [--json]
 Creates or updates, through the Zendesk API, what cxloop needs in Zendesk: a webhook subscribed to
-ticket events, a webhook for CSAT ratings and the trigger "<name>: CSAT rating received" that calls
-it. Both webhooks point at <url>/webhooks/zendesk. Safe to run again: what already matches is left
-alone. Ends by printing the .env lines to set (ZENDESK_WEBHOOK_SECRET, CXLOOP_PUBLIC_URL).
+ticket events, a webhook for CSAT ratings and the triggers "<name>: CSAT rated good" and "<name>:
+CSAT rated bad" that call it (an older "<name>: CSAT rating received" becomes the bad one). Both
+webhooks point at <url>/webhooks/zendesk. Safe to run again: what already matches is left alone.
+Ends by printing the .env lines to set (ZENDESK_WEBHOOK_SECRET, CXLOOP_PUBLIC_URL).
   --url <url>     public https address of cxloop (default: $CXLOOP_PUBLIC_URL)
   --dry-run       change nothing: print every request it would send (reads still go to Zendesk when
                   credentials are set; without them, the requests for a fresh account)

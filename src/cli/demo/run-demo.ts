@@ -131,7 +131,7 @@ class DemoDriver {
 
   async perform(action: DemoAction, at: number): Promise<void> {
     if (action.kind === 'slack') return this.click(action.ticket, DEMO_PEOPLE[action.by].slackId, action.button, at);
-    if (action.kind === 'csat') return this.webhook(JSON.stringify({ cxloop_trigger: 'satisfaction', ticket_id: String(action.ticket), updated_at: new Date(at).toISOString(), rating: action.rating, comment: action.comment }), at);
+    if (action.kind === 'csat') return this.webhook(JSON.stringify({ cxloop_trigger: 'satisfaction', ticket_id: String(action.ticket), updated_at: new Date(at).toISOString(), score: action.rating, comment: action.comment }), at);
     if (action.kind === 'created') {
       const ticket = DEMO_TICKETS.find((candidate) => candidate.id === action.ticket) as DemoTicket;
       const detail: TicketDetail = { id: ticket.id, subject: ticket.subject, description: ticket.description, status: 'new', priority: ticket.priority, created_at: iso(at), updated_at: iso(at), actor_id: REQUESTER_ID, tags: ['web_widget'] };

@@ -135,17 +135,23 @@ function statusChanged(state: LoopState, status: ZendeskStatus, now: number, pol
   const hours = hoursOf(state.team, policy);
   if (status === state.zendeskStatus) return reject(`already ${status}`);
   const withStatus = { ...state, zendeskStatus: status };
-  if (status === 'solved' || (status === 'closed' && OPEN_STAGES.includes(state.stage))) {
+  // Archived: closed a long time ago; it ends a loop exactly as closed does.
+  const closing = status === 'closed' || status === 'archived';
+  if (status === 'solved' || (closing && OPEN_STAGES.includes(state.stage))) {
     if (!OPEN_STAGES.includes(state.stage)) return finish(state, withStatus, now, policy, [], null);
-    const next: LoopState = { ...withStatus, stage: status === 'closed' ? 'closed' : 'acted', solvedAt: now, resolve: pauseClock(state.resolve, now, hours), ack: pauseClock(state.ack, now, hours) };
-    return finish(state, next, now, policy, [], status === 'closed' ? 'closed in Zendesk without being solved' : 'solved; verifying with the customer');
+    const next: LoopState = { ...withStatus, stage: closing ? 'closed' : 'acted', solvedAt: now, resolve: pauseClock(state.resolve, now, hours), ack: pauseClock(state.ack, now, hours) };
+    return finish(state, next, now, policy, [], closing ? `${status} in Zendesk without being solved` : 'solved; verifying with the customer');
   }
-  if (status === 'closed') {
+  if (closing) {
+    // An archived ticket whose loop has already ended: nothing to say again.
+    if (status === 'archived' && state.stage === 'closed') return finish(state, withStatus, now, policy, [], null);
     // Closed tickets cannot be reopened: an unreopened solve is verified.
     const stage: Stage = state.stage === 'acted' ? 'verified' : 'closed';
-    return finish(state, { ...withStatus, stage }, now, policy, [], stage === 'verified' ? 'verified: closed without a reopen' : 'closed');
+    return finish(state, { ...withStatus, stage }, now, policy, [], stage === 'verified' ? `verified: ${status} without a reopen` : status);
   }
   if (status === 'deleted') return finish(state, { ...withStatus, stage: 'closed' }, now, policy, [], 'ticket deleted');
+  // Scrubbed: deleted and its content erased in Zendesk; cxloop drops the ticket's brief (handle-ticket-event.ts).
+  if (status === 'scrubbed') return finish(state, { ...withStatus, stage: 'closed' }, now, policy, [], 'ticket scrubbed in Zendesk; its text is no longer kept');
   if (PAUSING.includes(status)) return finish(state, { ...withStatus, resolve: pauseClock(state.resolve, now, hours) }, now, policy, [], null);
   // new / open
   if (state.stage === 'acted' || state.stage === 'verified') return followUp(state, now, policy, 'reopened', { zendeskStatus: status });

@@ -56,6 +56,19 @@ describe('ticket briefs and Slack message refs in Redis', () => {
     expect(await briefs.get(79)).toEqual({ ticketId: 79, subject: 's', excerpt: 'e', why: 'w' });
   });
 
+  it('forgets a brief (a scrubbed ticket): every piece and a brief under the old key go, the ticket fields and message refs stay', async () => {
+    await redis.hset(keys.ticket(84), 'u', '1', 'rs', 'routed');
+    await briefs.setMessage(84, 'card', '#cx-billing C0BILL 1700000000.000100');
+    await briefs.save({ ticketId: 84, subject: 'Mein Konto', excerpt: 'x'.repeat(200), why: 'billing_issue' });
+    await redis.set(keys.ticketBrief(84), JSON.stringify(['old', 'brief', 'kept']));
+    await briefs.forget(84);
+    expect(await briefs.get(84)).toBeNull();
+    expect(await redis.exists(keys.ticketBrief(84))).toBe(0);
+    expect(await redis.hgetall(keys.ticket(84))).toEqual({ u: '1', rs: 'routed', 'm:card': '#cx-billing C0BILL 1700000000.000100' });
+    await briefs.forget(85);
+    expect(await redis.exists(keys.ticket(85))).toBe(0);
+  });
+
   it('keeps the Slack message refs as m: fields of the ticket hash, beside the ticket fields, with its expiry', async () => {
     await redis.hset(keys.ticket(80), 'u', '1', 'rs', 'routed');
     await briefs.setMessage(80, 'card', '#cx-billing C0BILL 1700000000.000100');

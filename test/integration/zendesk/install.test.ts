@@ -23,7 +23,11 @@ const EVENT_TYPES = [
   'zen:event-type:ticket.agent_assignment_changed',
   'zen:event-type:ticket.tags_changed',
 ];
-const CSAT_BODY =
+/** What each trigger sends: a literal score, never the rating's display text (it is localized). */
+const csatBody = (score: 'good' | 'bad') =>
+  `{"cxloop_trigger":"satisfaction","ticket_id":"{{ticket.id}}","updated_at":"{{ticket.updated_at_with_timestamp}}","score":"${score}","comment":"{{satisfaction.current_comment}}"}`;
+/** The single trigger an older cxloop installed, as an account still holds it. */
+const LEGACY_BODY =
   '{"cxloop_trigger":"satisfaction","ticket_id":"{{ticket.id}}","updated_at":"{{ticket.updated_at_with_timestamp}}","rating":"{{satisfaction.current_rating}}","comment":"{{satisfaction.current_comment}}"}';
 
 /** The exact request bodies a fresh account receives (written out, not built by the code under test). */
@@ -45,20 +49,30 @@ const CSAT_WEBHOOK = {
   request_format: 'json',
   subscriptions: ['conditional_ticket_events'],
 };
-const csatTrigger = (webhookId: string) => ({
+const csatTrigger = (score: 'good' | 'bad', webhookId: string) => ({
+  title: `cxloop: CSAT rated ${score}`,
+  description: `Sends ${score} satisfaction ratings to cxloop (managed by \`cxloop install zendesk\`)`,
+  active: true,
+  conditions: {
+    all: [{ field: 'update_type', operator: 'is', value: 'Change' }],
+    any: [
+      { field: 'satisfaction_score', operator: 'value', value: score },
+      { field: 'satisfaction_score', operator: 'value', value: `${score}_with_comment` },
+    ],
+  },
+  actions: [{ field: 'notification_webhook', value: [webhookId, csatBody(score)] }],
+});
+const legacyTrigger = (webhookId: string): FakeTrigger => ({
+  id: 4242,
+  position: 3,
   title: 'cxloop: CSAT rating received',
   description: 'Sends good and bad satisfaction ratings to cxloop (managed by `cxloop install zendesk`)',
   active: true,
   conditions: {
     all: [{ field: 'update_type', operator: 'is', value: 'Change' }],
-    any: [
-      { field: 'satisfaction_score', operator: 'value', value: 'good' },
-      { field: 'satisfaction_score', operator: 'value', value: 'good_with_comment' },
-      { field: 'satisfaction_score', operator: 'value', value: 'bad' },
-      { field: 'satisfaction_score', operator: 'value', value: 'bad_with_comment' },
-    ],
+    any: ['good', 'good_with_comment', 'bad', 'bad_with_comment'].map((value) => ({ field: 'satisfaction_score', operator: 'value', value })),
   },
-  actions: [{ field: 'notification_webhook', value: [webhookId, CSAT_BODY] }],
+  actions: [{ field: 'notification_webhook', value: [webhookId, LEGACY_BODY] }],
 });
 
 const EVENTS_ID = '01JEVENTSWEBHOOK0000000001';
@@ -67,7 +81,10 @@ const installedWebhooks = (): FakeWebhook[] => [
   { ...EVENTS_WEBHOOK, id: EVENTS_ID },
   { ...CSAT_WEBHOOK, id: CSAT_ID },
 ];
-const installedTrigger = (): FakeTrigger => ({ ...structuredClone(csatTrigger(CSAT_ID)), id: 4242, position: 3 });
+const installedTriggers = (): FakeTrigger[] => [
+  { ...structuredClone(csatTrigger('good', CSAT_ID)), id: 4241, position: 3 },
+  { ...structuredClone(csatTrigger('bad', CSAT_ID)), id: 4242, position: 4 },
+];
 
 async function install(args: string[], env: Record<string, string> = ENV) {
   const io = fakeIo({ env });
@@ -104,11 +121,12 @@ describe('cxloop install zendesk (Zendesk faked with nock)', () => {
     expect(unmatched).toEqual([]);
 
     const writes = zendesk.writes();
-    expect(writes.map(({ method, path }) => `${method} ${path}`)).toEqual(['POST /api/v2/webhooks', 'POST /api/v2/webhooks', 'POST /api/v2/triggers.json']);
+    expect(writes.map(({ method, path }) => `${method} ${path}`)).toEqual(['POST /api/v2/webhooks', 'POST /api/v2/webhooks', 'POST /api/v2/triggers.json', 'POST /api/v2/triggers.json']);
     expect(writes[0]!.body).toEqual({ webhook: EVENTS_WEBHOOK });
     expect(writes[1]!.body).toEqual({ webhook: CSAT_WEBHOOK });
     const [events, csat] = zendesk.webhooks;
-    expect(writes[2]!.body).toEqual({ trigger: csatTrigger(csat!.id) });
+    expect(writes[2]!.body).toEqual({ trigger: csatTrigger('good', csat!.id) });
+    expect(writes[3]!.body).toEqual({ trigger: csatTrigger('bad', csat!.id) });
     // One token, by the client-credentials grant with the admin scopes, for every call.
     expect(grants.bodies).toEqual([
       { grant_type: 'client_credentials', client_id: OAUTH_CLIENT_ID, client_secret: OAUTH_CLIENT_SECRET, scope: 'read tickets:write webhooks:read webhooks:write triggers:read triggers:write' },
@@ -121,7 +139,8 @@ describe('cxloop install zendesk (Zendesk faked with nock)', () => {
     ]);
     expect(run.err).toContain(`webhook cxloop-events: created (id ${events!.id})`);
     expect(run.err).toContain(`webhook cxloop-csat: created (id ${csat!.id})`);
-    expect(run.err).toMatch(/trigger "cxloop: CSAT rating received": created \(id \d+\)/);
+    expect(run.err).toMatch(/trigger "cxloop: CSAT rated good": created \(id \d+\)/);
+    expect(run.err).toMatch(/trigger "cxloop: CSAT rated bad": created \(id \d+\)/);
     expect(run.err).not.toContain(zendesk.secretOf(events!.id));
     expect(run.err).not.toContain(zendesk.secretOf(csat!.id));
   });
@@ -133,10 +152,10 @@ describe('cxloop install zendesk (Zendesk faked with nock)', () => {
     const second = await install(['--url', PUBLIC_URL]);
     expect(first.code).toBe(0);
     expect(second.code).toBe(0);
-    expect(writesAfterFirst).toBe(3);
-    expect(zendesk.writes()).toHaveLength(3);
+    expect(writesAfterFirst).toBe(4);
+    expect(zendesk.writes()).toHaveLength(4);
     expect(unmatched).toEqual([]);
-    expect(second.err.match(/: unchanged \(id /g)).toHaveLength(3);
+    expect(second.err.match(/: unchanged \(id /g)).toHaveLength(4);
     expect(second.out).toBe(first.out);
   });
 
@@ -148,20 +167,21 @@ describe('cxloop install zendesk (Zendesk faked with nock)', () => {
         { ...EVENTS_WEBHOOK, id: EVENTS_ID, endpoint: 'https://old.example.com/webhooks/zendesk', status: 'inactive' },
         { ...CSAT_WEBHOOK, id: CSAT_ID },
       ],
-      triggers: [{ ...installedTrigger(), active: false, actions: [{ field: 'notification_webhook', value: ['01JOLDWEBHOOK', CSAT_BODY] }] }],
+      triggers: [{ ...installedTriggers()[0]!, active: false, actions: [{ field: 'notification_webhook', value: ['01JOLDWEBHOOK', csatBody('good')] }] }, installedTriggers()[1]!],
     });
     const run = await install(['--url', PUBLIC_URL]);
     expect(run.code).toBe(0);
     expect(unmatched).toEqual([]);
     expect(zendesk.writes().map(({ method, path, body }) => ({ method, path, body }))).toEqual([
       { method: 'PUT', path: `/api/v2/webhooks/${EVENTS_ID}`, body: { webhook: EVENTS_WEBHOOK } },
-      { method: 'PUT', path: '/api/v2/triggers/4242.json', body: { trigger: csatTrigger(CSAT_ID) } },
+      { method: 'PUT', path: '/api/v2/triggers/4241.json', body: { trigger: csatTrigger('good', CSAT_ID) } },
     ]);
     expect(run.err).toContain(
       `webhook cxloop-events: updated (id ${EVENTS_ID}): endpoint https://old.example.com/webhooks/zendesk -> https://cxloop.example.com/webhooks/zendesk; status inactive -> active`,
     );
     expect(run.err).toContain(`webhook cxloop-csat: unchanged (id ${CSAT_ID})`);
-    expect(run.err).toContain(`trigger "cxloop: CSAT rating received": updated (id 4242): inactive -> active; webhook id in the action 01JOLDWEBHOOK -> ${CSAT_ID}`);
+    expect(run.err).toContain(`trigger "cxloop: CSAT rated good": updated (id 4241): inactive -> active; webhook id in the action 01JOLDWEBHOOK -> ${CSAT_ID}`);
+    expect(run.err).toContain('trigger "cxloop: CSAT rated bad": unchanged (id 4242)');
     expect(run.out).toContain(`ZENDESK_WEBHOOK_SECRET=${zendesk.secretOf(EVENTS_ID)},${zendesk.secretOf(CSAT_ID)}\n`);
     // Three webhook pages were read (page size 1), so the webhook on page 2 was found, not created again.
     expect(zendesk.requests.filter((request) => request.path === '/api/v2/webhooks' && request.method === 'GET')).toHaveLength(3);
@@ -169,6 +189,35 @@ describe('cxloop install zendesk (Zendesk faked with nock)', () => {
     const again = await install(['--url', PUBLIC_URL]);
     expect(again.code).toBe(0);
     expect(zendesk.writes()).toHaveLength(2);
+  });
+
+  it('on an account set up by an older cxloop, creates the good trigger, then turns the old single trigger into the bad one', async () => {
+    const zendesk = fakeZendeskAdmin(ZENDESK, { webhooks: installedWebhooks(), triggers: [legacyTrigger(CSAT_ID)] });
+    const run = await install(['--url', PUBLIC_URL]);
+    expect(run.code).toBe(0);
+    expect(unmatched).toEqual([]);
+    expect(zendesk.writes().map(({ method, path, body }) => ({ method, path, body }))).toEqual([
+      { method: 'POST', path: '/api/v2/triggers.json', body: { trigger: csatTrigger('good', CSAT_ID) } },
+      { method: 'PUT', path: '/api/v2/triggers/4242.json', body: { trigger: csatTrigger('bad', CSAT_ID) } },
+    ]);
+    expect(run.err).toMatch(/trigger "cxloop: CSAT rated good": created \(id \d+\)/);
+    expect(run.err).toContain('trigger "cxloop: CSAT rated bad": updated (id 4242): title "cxloop: CSAT rating received" -> "cxloop: CSAT rated bad"; conditions; webhook body; description');
+    expect(zendesk.triggers.map((trigger) => trigger.title).sort()).toEqual(['cxloop: CSAT rated bad', 'cxloop: CSAT rated good']);
+
+    const again = await install(['--url', PUBLIC_URL]);
+    expect(again.code).toBe(0);
+    expect(zendesk.writes()).toHaveLength(2);
+    expect(again.err).not.toContain('warning');
+  });
+
+  it('warns about an old single trigger left next to the two current ones, and changes nothing', async () => {
+    const zendesk = fakeZendeskAdmin(ZENDESK, { webhooks: installedWebhooks(), triggers: [...installedTriggers(), { ...legacyTrigger(CSAT_ID), id: 4000 }] });
+    const run = await install(['--url', PUBLIC_URL]);
+    expect(run.code).toBe(0);
+    expect(zendesk.writes()).toEqual([]);
+    expect(run.err).toContain(
+      'warning: trigger "cxloop: CSAT rating received" (id 4000) is from an older cxloop and sends ratings as display text: delete it in Admin Center > Objects and rules > Triggers (the two triggers above replace it)',
+    );
   });
 
   it('--dry-run reads the account, sends no write and prints each request it would send, in order', async () => {
@@ -183,7 +232,8 @@ describe('cxloop install zendesk (Zendesk faked with nock)', () => {
     expect(order.every((index) => index >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(out).toContain(`POST /api/v2/webhooks\n${JSON.stringify({ webhook: CSAT_WEBHOOK }, null, 2)}\n`);
-    expect(out).toContain(`POST /api/v2/triggers.json\n${JSON.stringify({ trigger: csatTrigger('<webhook id of cxloop-csat>') }, null, 2)}\n`);
+    for (const score of ['good', 'bad'] as const) expect(out).toContain(`POST /api/v2/triggers.json\n${JSON.stringify({ trigger: csatTrigger(score, '<webhook id of cxloop-csat>') }, null, 2)}\n`);
+    expect(out.match(/^POST \/api\/v2\/triggers\.json$/gm)).toHaveLength(2);
     expect(out).toContain('ZENDESK_WEBHOOK_SECRET=<read after install>,<read after install>\n');
     expect(run.err).toContain(`webhook cxloop-events: would be updated (id ${EVENTS_ID}): status inactive -> active`);
     expect(run.err).toContain('webhook cxloop-csat: would be created');
@@ -196,13 +246,13 @@ describe('cxloop install zendesk (Zendesk faked with nock)', () => {
     expect(run.err).toContain('dry run without Zendesk credentials (ZENDESK_SUBDOMAIN, ZENDESK_OAUTH_CLIENT_ID, ZENDESK_OAUTH_CLIENT_SECRET not set)');
     expect(run.out).toContain(`POST /api/v2/webhooks\n${JSON.stringify({ webhook: EVENTS_WEBHOOK }, null, 2)}\n`);
     expect(run.out).toContain(`POST /api/v2/webhooks\n${JSON.stringify({ webhook: CSAT_WEBHOOK }, null, 2)}\n`);
-    expect(run.out).toContain(`POST /api/v2/triggers.json\n${JSON.stringify({ trigger: csatTrigger('<webhook id of cxloop-csat>') }, null, 2)}\n`);
-    expect(run.out.match(/^(POST|PUT|GET) /gm)).toHaveLength(3);
+    for (const score of ['good', 'bad'] as const) expect(run.out).toContain(`POST /api/v2/triggers.json\n${JSON.stringify({ trigger: csatTrigger(score, '<webhook id of cxloop-csat>') }, null, 2)}\n`);
+    expect(run.out.match(/^(POST|PUT|GET) /gm)).toHaveLength(4);
     expect(run.out).toContain('CXLOOP_PUBLIC_URL=https://cxloop.example.com\n');
   });
 
   it('--json prints the steps and the .env values as one JSON document', async () => {
-    const zendesk = fakeZendeskAdmin(ZENDESK, { webhooks: installedWebhooks(), triggers: [installedTrigger()] });
+    const zendesk = fakeZendeskAdmin(ZENDESK, { webhooks: installedWebhooks(), triggers: installedTriggers() });
     const run = await install(['--url', PUBLIC_URL, '--json']);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.out)).toEqual({
@@ -210,18 +260,19 @@ describe('cxloop install zendesk (Zendesk faked with nock)', () => {
       steps: [
         { kind: 'webhook', name: 'cxloop-events', outcome: 'unchanged', id: EVENTS_ID, changes: [] },
         { kind: 'webhook', name: 'cxloop-csat', outcome: 'unchanged', id: CSAT_ID, changes: [] },
-        { kind: 'trigger', name: 'cxloop: CSAT rating received', outcome: 'unchanged', id: '4242', changes: [] },
+        { kind: 'trigger', name: 'cxloop: CSAT rated good', outcome: 'unchanged', id: '4241', changes: [] },
+        { kind: 'trigger', name: 'cxloop: CSAT rated bad', outcome: 'unchanged', id: '4242', changes: [] },
       ],
       env: { ZENDESK_WEBHOOK_SECRET: `${zendesk.secretOf(EVENTS_ID)},${zendesk.secretOf(CSAT_ID)}`, CXLOOP_PUBLIC_URL: PUBLIC_URL },
     });
   });
 
   it('--name installs a second, separately named set (another environment on the same account)', async () => {
-    const zendesk = fakeZendeskAdmin(ZENDESK, { webhooks: installedWebhooks(), triggers: [installedTrigger()] });
+    const zendesk = fakeZendeskAdmin(ZENDESK, { webhooks: installedWebhooks(), triggers: installedTriggers() });
     const run = await install(['--url', 'https://staging.example.com', '--name', 'cxloop-staging']);
     expect(run.code).toBe(0);
     const bodies = zendesk.writes().map((write) => write.body as { webhook?: { name: string; endpoint: string }; trigger?: { title: string } });
-    expect(bodies.map((body) => body.webhook?.name ?? body.trigger?.title)).toEqual(['cxloop-staging-events', 'cxloop-staging-csat', 'cxloop-staging: CSAT rating received']);
+    expect(bodies.map((body) => body.webhook?.name ?? body.trigger?.title)).toEqual(['cxloop-staging-events', 'cxloop-staging-csat', 'cxloop-staging: CSAT rated good', 'cxloop-staging: CSAT rated bad']);
     expect(bodies[0]!.webhook!.endpoint).toBe('https://staging.example.com/webhooks/zendesk');
   });
 
@@ -262,7 +313,7 @@ describe('cxloop install zendesk: Zendesk errors are one plain line', () => {
   });
 
   it('the deprecated API token still works, with a warning giving the day it stops', async () => {
-    const zendesk = fakeZendeskAdmin(ZENDESK, { webhooks: installedWebhooks(), triggers: [installedTrigger()] });
+    const zendesk = fakeZendeskAdmin(ZENDESK, { webhooks: installedWebhooks(), triggers: installedTriggers() });
     const run = await install(['--url', PUBLIC_URL], TOKEN_ENV);
     expect(run.code).toBe(0);
     expect(run.err).toContain('warning: ZENDESK_EMAIL/ZENDESK_API_TOKEN: Zendesk API tokens stop working on 2027-04-30; create an OAuth client');
@@ -296,7 +347,7 @@ describe('cxloop install zendesk: Zendesk errors are one plain line', () => {
   it('429: waits Retry-After and retries (twice at most)', async () => {
     // Registered before the fake, which answers the third attempt.
     listWebhooks().twice().reply(429, { error: 'TooManyRequests' }, { 'retry-after': '0' });
-    fakeZendeskAdmin(ZENDESK, { webhooks: installedWebhooks(), triggers: [installedTrigger()] });
+    fakeZendeskAdmin(ZENDESK, { webhooks: installedWebhooks(), triggers: installedTriggers() });
     const run = await install(['--url', PUBLIC_URL]);
     expect(run.code).toBe(0);
     expect(run.err.match(/Zendesk rate limit on GET \/api\/v2\/webhooks: waiting 0 s/g)).toHaveLength(2);

@@ -91,7 +91,8 @@ function recordingDeps(reached: TicketEvent[]): TicketEventDeps {
     },
   };
   const loop = { store: { get: async () => null }, now: () => 0 };
-  return { store, loop } as unknown as TicketEventDeps;
+  const briefs = { forget: async () => undefined };
+  return { store, loop, briefs } as unknown as TicketEventDeps;
 }
 
 describe('every event the webhook parser accepts is a job the events worker takes', () => {

@@ -55,6 +55,8 @@ describe('policy validation names every bad key', () => {
     ['teams.support.escalation.levels', [{ after_breach: '1h', notify: ['lead'] }, { after_breach: '0m', notify: ['usergroup'] }], 'teams.support.escalation.levels.1.after_breach', /ascending/],
     ['teams.Support', base()['teams'] && (base()['teams'] as Json)['support'], 'teams.Support', /lower_snake_case/],
     ['slack.admins', ['alice'], 'slack.admins.0', /Slack user id/],
+    ['categories.bug_report.match.channels', ['email', 'emial'], 'categories.bug_report.match.channels.1', /"emial" is not a Zendesk channel; use one of web, email, api/],
+    ['classifier.tier_rules', [{ tier: 'critical', channels: ['fax'] }], 'classifier.tier_rules.0.channels.0', /"fax" is not a Zendesk channel/],
   ])('%s = %j -> %s', (path, value, problemPath, message) => {
     const problems = problemsOf(withValue(path, value));
     const problem = problems.find((candidate) => candidate.path === problemPath);
@@ -72,6 +74,12 @@ describe('policy validation names every bad key', () => {
 
   it('reports YAML syntax errors with a line number', () => {
     expect(problemsOf('version: 1\nclassifier: [unclosed\n')[0]).toMatchObject({ path: '(syntax)', message: expect.stringMatching(/line \d+/) });
+  });
+
+  it('accepts a channel in either spelling (REST API or webhook) and keeps the REST API name, so both arrival paths match', () => {
+    const result = parsePolicyText(withValue('categories.bug_report.match.channels', ['email', 'mail', 'web_service', 'Web', 'native_messaging']));
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(result.policy.categories.bug_report.match.channels).toEqual(['email', 'email', 'api', 'web', 'native_messaging']);
   });
 
   it('accepts JSON as well as YAML', () => {

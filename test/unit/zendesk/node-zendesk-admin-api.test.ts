@@ -133,7 +133,7 @@ describe('NodeZendeskAdminApi: pages', () => {
 
 describe('NodeZendeskAdminApi: writes and secrets', () => {
   it('creates a trigger with POST /api/v2/triggers.json and returns its id as text', async () => {
-    const definition = csatTriggerDefinition('01JCSAT');
+    const definition = csatTriggerDefinition('good', '01JCSAT');
     let sent: unknown;
     nock(ZENDESK)
       .post('/api/v2/triggers.json', (body) => {

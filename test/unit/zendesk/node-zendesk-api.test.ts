@@ -260,6 +260,32 @@ describe('NodeZendeskApi.getTicket', () => {
   });
 });
 
+describe('NodeZendeskApi.satisfactionOf', () => {
+  it('reads satisfaction_rating.score from GET /tickets/{id}.json, null when there is none', async () => {
+    nock(ZENDESK)
+      .get('/api/v2/tickets/5.json')
+      .matchHeader('authorization', BASIC_AUTH)
+      .reply(200, { ticket: { ...restTicket(5), satisfaction_rating: { id: 1234, score: 'bad', comment: 'Sigue sin funcionar' } } })
+      .get('/api/v2/tickets/6.json')
+      .reply(200, { ticket: { ...restTicket(6), satisfaction_rating: null } });
+    expect(await api().satisfactionOf(5)).toBe('bad');
+    expect(await api().satisfactionOf(6)).toBeNull();
+  });
+
+  it('throws NOT_FOUND for a ticket Zendesk does not show, REJECTED for an answer it cannot read, UNAVAILABLE for a 5xx', async () => {
+    nock(ZENDESK)
+      .get('/api/v2/tickets/7.json')
+      .reply(404, { error: 'RecordNotFound', description: 'Not found' })
+      .get('/api/v2/tickets/8.json')
+      .reply(200, { ticket: { id: 8, satisfaction_rating: { score: 'great' } } })
+      .get('/api/v2/tickets/9.json')
+      .reply(503);
+    await expect(api().satisfactionOf(7)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(api().satisfactionOf(8)).rejects.toMatchObject({ code: 'REJECTED' });
+    await expect(api().satisfactionOf(9)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+  });
+});
+
 describe('NodeZendeskApi.currentUserId', () => {
   it('reads users/me once and caches the id', async () => {
     const scope = nock(ZENDESK).get('/api/v2/users/me.json').times(2).reply(200, { user: { id: 9001 } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseZendeskWebhook, snapshotFromRestTicket, type ParsedWebhook } from '../../../src/adapters/zendesk/parse-webhook.js';
+import { parseZendeskWebhook, satisfactionFromRestTicket, snapshotFromRestTicket, type ParsedWebhook } from '../../../src/adapters/zendesk/parse-webhook.js';
 import type { TicketChangeEvent, TicketEvent, TicketEventKind } from '../../../src/core/ticket-event.js';
 
 const CREATED_AT = '2026-11-20T09:00:00Z';
@@ -63,7 +63,8 @@ describe('parseZendeskWebhook: event-subscription envelopes', () => {
         organizationId: 400,
         formId: 500,
         tags: ['vip'],
-        channel: 'web_form',
+        // The webhook's via type web_form, in the REST API's name for the channel.
+        channel: 'web',
         createdAt: Date.UTC(2026, 10, 20, 9, 0, 0),
         updatedAt: Date.UTC(2026, 10, 20, 9, 30, 0),
       },
@@ -92,6 +93,35 @@ describe('parseZendeskWebhook: event-subscription envelopes', () => {
   ])('change (%s): event.current/previous normalised', (_name, wire, expected) => {
     const event = changeEventOf(parseZendeskWebhook(envelope('ticket.status_changed', { event: wire })));
     expect(event.change).toEqual(expected);
+  });
+
+  it.each([
+    ['ARCHIVED', 'archived'],
+    ['SCRUBBED', 'scrubbed'],
+    ['Deleted', 'deleted'],
+  ])('status %s (from Zendesk\'s ticket schema) -> %s', (status, expected) => {
+    expect(changeEventOf(parseZendeskWebhook(envelope('ticket.status_changed', { detail: detail({ status }) }))).snapshot.status).toBe(expected);
+  });
+
+  it.each([['-1'], [-1]])('actor_id %j (Zendesk itself, as in its audits) is no actor, not a 400', (actor) => {
+    expect(changeEventOf(parseZendeskWebhook(envelope('ticket.status_changed', { detail: detail({ actor_id: actor }) }))).actorId).toBeNull();
+  });
+
+  it.each([['0'], [0], [null], [undefined]])('organization_id %j means no organization', (organization) => {
+    expect(changeEventOf(parseZendeskWebhook(envelope('ticket.created', { detail: detail({ organization_id: organization }) }))).snapshot.organizationId).toBeNull();
+  });
+
+  it.each([
+    ['mail', 'email'],
+    ['web_service', 'api'],
+    ['web_form', 'web'],
+    ['voicemail', 'voice'],
+    ['native_messaging', 'native_messaging'],
+    ['web_widget', 'web_widget'],
+    ['EMAIL', 'email'],
+    ['something_new', 'something_new'],
+  ])('via.channel %s -> channel %s (the REST API\'s names)', (wire, channel) => {
+    expect(changeEventOf(parseZendeskWebhook(envelope('ticket.created', { detail: detail({ via: { channel: wire } }) }))).snapshot.channel).toBe(channel);
   });
 
   it('has no change when the event carries no current value', () => {
@@ -155,12 +185,55 @@ describe('parseZendeskWebhook: CSAT trigger', () => {
     expect(eventOf(parseZendeskWebhook(csat({ rating })))).toMatchObject({ kind: 'satisfaction_rated', score });
   });
 
+  it.each(['good', 'bad'] as const)('reads the literal score %s the current triggers send, with no rating text at all', (score) => {
+    const body = (({ rating: _rating, ...rest }) => rest)(csat({ score, comment: 'Sehr gut' }));
+    expect(eventOf(parseZendeskWebhook(body))).toEqual({ key: 'csat:42:2026-11-20T10:00:00Z', kind: 'satisfaction_rated', ticketId: 42, occurredAt: Date.UTC(2026, 10, 20, 10, 0, 0), score, comment: 'Sehr gut' });
+  });
+
+  it('the literal score wins over a rating text sent next to it', () => {
+    expect(eventOf(parseZendeskWebhook(csat({ score: 'bad', rating: "Good, I'm satisfied" })))).toMatchObject({ score: 'bad' });
+  });
+
   it.each([
-    ['unknown rating', { rating: 'Meh' }, /^rating: /],
+    ['German', 'Gut, ich bin zufrieden'],
+    ['Spanish', 'Malo, no estoy satisfecho'],
+    ['French', 'Bien, je suis satisfait'],
+    ['empty', ''],
+    ['unknown', 'Meh'],
+  ])('a rating in display text it cannot read (%s) is accepted with score null, to be read back from Zendesk', (_language, rating) => {
+    expect(eventOf(parseZendeskWebhook(csat({ rating })))).toEqual({
+      key: 'csat:42:2026-11-20T10:00:00Z',
+      kind: 'satisfaction_rated',
+      ticketId: 42,
+      occurredAt: Date.UTC(2026, 10, 20, 10, 0, 0),
+      score: null,
+      comment: 'thanks',
+    });
+  });
+
+  it.each([
+    ['a score cxloop does not write', { score: 'gut' }, /^score: /],
+    ['neither score nor rating', { rating: undefined }, /^score: must be "good" or "bad"/],
     ['unparseable updated_at', { updated_at: 'soon' }, /^updated_at: /],
     ['non-numeric ticket id', { ticket_id: 'x' }, /^ticket_id: /],
   ])('%s -> not ok', (_name, overrides, reason) => {
     expect(parseZendeskWebhook(csat(overrides))).toEqual({ ok: false, reason: expect.stringMatching(reason) });
+  });
+});
+
+describe('satisfactionFromRestTicket', () => {
+  it.each([
+    [{ satisfaction_rating: { id: 1234, score: 'good', comment: 'Great support!' } }, 'good'],
+    [{ satisfaction_rating: { score: 'bad', comment: 'Immer noch kaputt' } }, 'bad'],
+    [{ satisfaction_rating: { score: 'offered' } }, 'offered'],
+    [{ satisfaction_rating: null }, null],
+    [{}, null],
+  ])('%j -> %s', (ticket, score) => {
+    expect(satisfactionFromRestTicket({ id: 5, ...ticket })).toEqual({ ok: true, score });
+  });
+
+  it('reports a score it does not know with a ticket. path', () => {
+    expect(satisfactionFromRestTicket({ satisfaction_rating: { score: 'great' } })).toEqual({ ok: false, reason: expect.stringMatching(/^ticket\.satisfaction_rating\.score: /) });
   });
 });
 
@@ -200,6 +273,16 @@ describe('snapshotFromRestTicket', () => {
         updatedAt: Date.parse(UPDATED_AT),
       },
     });
+  });
+
+  it.each([['archived'], ['scrubbed']])('accepts status %s (a closed ticket Zendesk archived, a deleted one it scrubbed)', (status) => {
+    const parsed = snapshotFromRestTicket({ id: 7, status, tags: [], created_at: CREATED_AT, updated_at: UPDATED_AT });
+    expect(parsed.ok && parsed.snapshot.status).toBe(status);
+  });
+
+  it('reads organization_id 0 as no organization', () => {
+    const parsed = snapshotFromRestTicket({ id: 7, status: 'open', organization_id: 0, tags: [], created_at: CREATED_AT, updated_at: UPDATED_AT });
+    expect(parsed.ok && parsed.snapshot.organizationId).toBeNull();
   });
 
   it('reads the form from ticket_form_id, the REST API name for it', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planTrigger, planWebhook } from '../../../src/adapters/zendesk/plan-zendesk-install.js';
 import type { ZendeskTrigger, ZendeskWebhook } from '../../../src/adapters/zendesk/zendesk-admin-api.js';
-import { CSAT_TRIGGER_BODY, csatTriggerDefinition, zendeskWebhookDefinitions } from '../../../src/adapters/zendesk/zendesk-install-definitions.js';
+import { csatTriggerBody, csatTriggerDefinition, LEGACY_CSAT_TRIGGER_BODY, legacyCsatTriggerTitle, zendeskWebhookDefinitions } from '../../../src/adapters/zendesk/zendesk-install-definitions.js';
 
 const { events, csat } = zendeskWebhookDefinitions('https://cxloop.example.com');
 const asListed = (definition: typeof events, overrides: Partial<ZendeskWebhook> = {}): ZendeskWebhook => ({
@@ -63,7 +63,7 @@ describe('planWebhook', () => {
 });
 
 describe('planTrigger', () => {
-  const desired = csatTriggerDefinition('01JCSAT');
+  const desired = csatTriggerDefinition('good', '01JCSAT');
   const asListed = (overrides: Partial<ZendeskTrigger> = {}): ZendeskTrigger => ({
     id: '77',
     title: desired.title,
@@ -85,7 +85,7 @@ describe('planTrigger', () => {
     { name: 'inactive -> update', existing: [asListed({ active: false })], expected: { action: 'update', id: '77', changes: ['inactive -> active'], duplicates: [] } },
     {
       name: 'points at another webhook -> update naming both ids',
-      existing: [asListed({ actions: [{ field: 'notification_webhook', value: ['01JOLD', CSAT_TRIGGER_BODY] }] })],
+      existing: [asListed({ actions: [{ field: 'notification_webhook', value: ['01JOLD', csatTriggerBody('good')] }] })],
       expected: { action: 'update', id: '77', changes: ['webhook id in the action 01JOLD -> 01JCSAT'], duplicates: [] },
     },
     {
@@ -127,6 +127,38 @@ describe('planTrigger', () => {
 
   it.each(cases)('$name', ({ existing, expected }) => {
     expect(planTrigger(desired, existing)).toEqual(expected);
+  });
+
+  describe('adopting the trigger an older cxloop installed ("cxloop: CSAT rating received")', () => {
+    const bad = csatTriggerDefinition('bad', '01JCSAT');
+    const legacy = asListed({
+      id: '50',
+      title: legacyCsatTriggerTitle(),
+      description: 'Sends good and bad satisfaction ratings to cxloop (managed by `cxloop install zendesk`)',
+      conditions: {
+        all: [{ field: 'update_type', operator: 'is', value: 'Change' }],
+        any: ['good', 'good_with_comment', 'bad', 'bad_with_comment'].map((value) => ({ field: 'satisfaction_score', operator: 'value', value })),
+      },
+      actions: [{ field: 'notification_webhook', value: ['01JCSAT', LEGACY_CSAT_TRIGGER_BODY] }],
+    });
+
+    it('updates it into the new trigger, naming the title, conditions, body and description', () => {
+      expect(planTrigger(bad, [legacy], legacyCsatTriggerTitle())).toEqual({
+        action: 'update',
+        id: '50',
+        changes: ['title "cxloop: CSAT rating received" -> "cxloop: CSAT rated bad"', 'conditions', 'webhook body', 'description'],
+        duplicates: [],
+      });
+    });
+
+    it('prefers a trigger with the exact title: the old one is not adopted then', () => {
+      const current = asListed({ ...bad, id: '51' });
+      expect(planTrigger(bad, [legacy, current], legacyCsatTriggerTitle())).toEqual({ action: 'unchanged', id: '51', duplicates: [] });
+    });
+
+    it('without an old title to adopt, creates', () => {
+      expect(planTrigger(bad, [legacy])).toEqual({ action: 'create', duplicates: [] });
+    });
   });
 
   it('treats a condition listed with value null like one listed without a value', () => {

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loopPolicyFrom } from '../../../../src/app/loop-policy.js';
-import type { LoopEvent, LoopState, Stage, TimerKind } from '../../../../src/core/loop/loop-types.js';
+import type { Effect, LoopEvent, LoopState, Stage, TimerKind } from '../../../../src/core/loop/loop-types.js';
 import { desiredTimers, openLoop, transition } from '../../../../src/core/loop/transition.js';
 import type { CategoryId, Tier } from '../../../../src/core/taxonomy.js';
+import { ZENDESK_STATUSES } from '../../../../src/core/ticket-event.js';
 import { defaultPolicy } from '../../../support/default-classifier.js';
 import { accepted, fireTimer } from '../../../support/loop-fixtures.js';
 
@@ -39,6 +40,9 @@ const EVENTS: Record<string, LoopEvent> = {
   'public reply': { type: 'agent_comment', agentId: 7, public: true },
   solved: { type: 'status_changed', status: 'solved' },
   'reopened (open)': { type: 'status_changed', status: 'open' },
+  'closed (Zendesk)': { type: 'status_changed', status: 'closed' },
+  archived: { type: 'status_changed', status: 'archived' },
+  scrubbed: { type: 'status_changed', status: 'scrubbed' },
   'csat good': { type: 'csat', score: 'good' },
   'csat bad': { type: 'csat', score: 'bad' },
   'snooze 1h': { type: 'snooze', user: 'U1', durationMs: HOUR },
@@ -56,6 +60,9 @@ const EXPECTED: Record<string, Record<Stage, Stage | 'x'>> = {
   'public reply': { routed: 'acknowledged', acknowledged: 'acknowledged', acted: 'x', verified: 'x', follow_up: 'acknowledged', closed: 'x' },
   solved: { routed: 'acted', acknowledged: 'acted', acted: 'x', verified: 'x', follow_up: 'acted', closed: 'closed' },
   'reopened (open)': { routed: 'routed', acknowledged: 'acknowledged', acted: 'follow_up', verified: 'follow_up', follow_up: 'x', closed: 'closed' },
+  'closed (Zendesk)': { routed: 'closed', acknowledged: 'closed', acted: 'verified', verified: 'closed', follow_up: 'closed', closed: 'x' },
+  archived: { routed: 'closed', acknowledged: 'closed', acted: 'verified', verified: 'closed', follow_up: 'closed', closed: 'closed' },
+  scrubbed: { routed: 'closed', acknowledged: 'closed', acted: 'closed', verified: 'closed', follow_up: 'closed', closed: 'closed' },
   'csat good': { routed: 'routed', acknowledged: 'acknowledged', acted: 'verified', verified: 'verified', follow_up: 'follow_up', closed: 'closed' },
   'csat bad': { routed: 'routed', acknowledged: 'acknowledged', acted: 'follow_up', verified: 'follow_up', follow_up: 'follow_up', closed: 'closed' },
   'snooze 1h': { routed: 'routed', acknowledged: 'acknowledged', acted: 'x', verified: 'x', follow_up: 'follow_up', closed: 'x' },
@@ -79,6 +86,34 @@ describe('transition: every event in every stage', () => {
     expect(state.stage).toBe(expected);
     expect(state.version).toBe(before.version + 1);
     expect(state.timers).toEqual(desiredTimers(state, policy));
+  });
+});
+
+describe('archived and scrubbed tickets', () => {
+  const statusUpdates = (effects: readonly Effect[]) => effects.filter((effect) => effect.type === 'publish_status').map((effect) => (effect as { text: string }).text);
+
+  it('archived ends an open loop as closed does, saying so, and leaves no timer', () => {
+    const { state, effects } = accepted(transition(IN_STAGE.acknowledged(), EVENTS.archived!, T0 + 2 * HOUR, policy));
+    expect(state).toMatchObject({ stage: 'closed', zendeskStatus: 'archived', timers: {} });
+    expect(statusUpdates(effects)).toEqual(['archived in Zendesk without being solved']);
+  });
+
+  it('archived after the loop was closed only records the status: no second status update', () => {
+    const { state, effects } = accepted(transition(IN_STAGE.closed(), EVENTS.archived!, T0 + 2 * HOUR, policy));
+    expect(state).toMatchObject({ stage: 'closed', zendeskStatus: 'archived' });
+    expect(effects).toEqual([]);
+  });
+
+  it('archived verifies a solved ticket that was never reopened, as closed does', () => {
+    expect(statusUpdates(accepted(transition(IN_STAGE.acted(), EVENTS.archived!, T0 + 2 * HOUR, policy)).effects)).toEqual(['verified: archived without a reopen']);
+  });
+
+  it('scrubbed ends the loop from any stage, a solved one included, and publishes a status update even when already closed (the card loses its text)', () => {
+    for (const stage of ['routed', 'acted', 'closed'] as const) {
+      const { state, effects } = accepted(transition(IN_STAGE[stage](), EVENTS.scrubbed!, T0 + 2 * HOUR, policy));
+      expect(state).toMatchObject({ stage: 'closed', zendeskStatus: 'scrubbed', timers: {} });
+      expect(statusUpdates(effects)).toEqual(['ticket scrubbed in Zendesk; its text is no longer kept']);
+    }
   });
 });
 
@@ -192,7 +227,7 @@ describe('status cadence, resolve clock and verification', () => {
 
 describe('transition properties', () => {
   const userEvents: fc.Arbitrary<LoopEvent>[] = Object.values(EVENTS).map((event) => fc.constant(event));
-  const statuses = fc.constantFrom('new', 'open', 'pending', 'hold', 'solved', 'closed').map((status) => ({ type: 'status_changed', status }) as LoopEvent);
+  const statuses = fc.constantFrom(...ZENDESK_STATUSES).map((status) => ({ type: 'status_changed', status }) as LoopEvent);
   const step = fc.record({ event: fc.oneof(...userEvents, statuses, fc.constant(null)), advance: fc.integer({ min: 0, max: 12 * HOUR }), timer: fc.nat(6) });
 
   it('no sequence loses the ticket, leaves a timer for a finished stage, or moves a clock backwards', () => {
