@@ -11,6 +11,7 @@ import { ZendeskQueues, startZendeskWorkers, type ZendeskWorkers } from './adapt
 import { RedisHealthCheck } from './adapters/redis/redis-health-check.js';
 import { createRedisKeys } from './adapters/redis/redis-keys.js';
 import { RedisLoopStore } from './adapters/redis/redis-loop-store.js';
+import { RedisReadBudget } from './adapters/redis/redis-read-budget.js';
 import { RedisSlackOutbox } from './adapters/redis/redis-slack-outbox.js';
 import { RedisTicketStore } from './adapters/redis/redis-ticket-store.js';
 import { startSlack, type SlackOptions, type SlackSurface } from './adapters/slack/start-slack.js';
@@ -21,8 +22,10 @@ import { createClassifier } from './app/create-classifier.js';
 import { loopPolicyFrom } from './app/loop-policy.js';
 import type { LoopDeps } from './app/run-loop.js';
 import type { CallRecorder, Logger, Notifier, ZendeskApi } from './app/ports.js';
-import { zendeskBaseUrl, type Env } from './config/env-schema.js';
+import type { RoutingActionDeps } from './app/run-routing-actions.js';
+import { zendeskAgentUrl, zendeskBaseUrl, type Env } from './config/env-schema.js';
 import type { Policy } from './config/policy-schema.js';
+import { compileLanguageDetector } from './core/classify/detect-languages.js';
 
 export interface Cxloop {
   readonly http: RunningServer;
@@ -145,10 +148,18 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     // Workers block on Redis and must wait out a blip rather than fail: maxRetriesPerRequest null.
     workerRedis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
     workerRedis.on('error', (error: Error) => logger.log('warn', 'redis (workers) connection error', { error: error.message }));
+    const actions: RoutingActionDeps = {
+      zendesk,
+      budget: new RedisReadBudget(redis, keys, env.ZENDESK_READS_PER_MINUTE),
+      policy,
+      detectLanguages: compileLanguageDetector(policy.classifier.languages),
+      logger,
+    };
+    const agentUrl = zendeskAgentUrl(env);
     workers = await startZendeskWorkers({
       queues,
       connection: workerRedis,
-      events: { store, zendesk, classifier, policy, loop, briefs: outbox, logger, now },
+      events: { store, zendesk, classifier, policy, loop, briefs: outbox, actions, ticketUrl: (id) => (agentUrl === null ? null : `${agentUrl}/agent/tickets/${id}`), logger, now },
       writer: {
         zendesk,
         store,

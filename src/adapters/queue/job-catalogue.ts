@@ -78,6 +78,7 @@ const planSchema = z.object({
   groupId: nullableId,
   priority,
   note: z.string(),
+  actionTags: z.array(z.string()).optional(),
   receivedAt: z.number(),
   base: fieldsSchema,
 });

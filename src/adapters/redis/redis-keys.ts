@@ -32,6 +32,14 @@ export interface RedisKeys {
   readonly slackNext: string;
   /** List: messages Slack refused for good (unknown channel ...), kept for an operator. */
   readonly slackDead: string;
+  /** Sorted set: tickets on the status channel's summary of live incidents (flag_live_status), scored by loop opening. */
+  readonly liveIncidents: string;
+  /** String: that summary message, "<configured channel> <channel id> <ts> <pin state>". */
+  readonly liveSummary: string;
+  /** String (counter): optional Zendesk reads spent in one minute (epoch minute), see RedisReadBudget. */
+  zendeskReads(minute: number): string;
+  /** String: set (with an expiry) while Zendesk's 429 asks optional reads to wait. */
+  readonly zendeskReadsPaused: string;
   /** Prefix for BullMQ (its `prefix` option). */
   readonly queuePrefix: string;
 }
@@ -51,6 +59,11 @@ export function createRedisKeys(prefix: string): RedisKeys {
     slackReady: `${prefix}:slack:ready`,
     slackNext: `${prefix}:slack:next`,
     slackDead: `${prefix}:slack:dead`,
+    liveIncidents: `${prefix}:slack:live`,
+    liveSummary: `${prefix}:slack:live-summary`,
+    // One hash tag: the budget script touches both keys.
+    zendeskReads: (minute) => `${prefix}:{zr}:${minute}`,
+    zendeskReadsPaused: `${prefix}:{zr}:paused`,
     queuePrefix: `${prefix}:q`,
   };
 }

@@ -1,7 +1,8 @@
-import type { LoopStore, Logger, Notifier, SlackOutbox } from '../../app/ports.js';
+import type { LiveIncidents, LoopStore, Logger, Notifier, SlackOutbox } from '../../app/ports.js';
 import type { Policy } from '../../config/policy-schema.js';
-import type { Effect, LoopState } from '../../core/loop/loop-types.js';
-import { parsePostedRef, PENDING, type MessageKind, type OutboxItem } from './slack-delivery.js';
+import type { Effect, LoopPolicy, LoopState } from '../../core/loop/loop-types.js';
+import { isLive } from '../../core/loop/transition.js';
+import { LIVE_SUMMARY, parsePostedRef, PENDING, type MessageKind, type OutboxItem } from './slack-delivery.js';
 
 /**
  * Loop effects -> Slack outbox. Nothing is sent from here: items are queued per channel and the
@@ -13,13 +14,17 @@ import { parsePostedRef, PENDING, type MessageKind, type OutboxItem } from './sl
  *                   group); the lead by DM and the escalation channel when the level names them
  *   incident        the incident channel
  *   csat_follow_up  threaded reply under the card
+ *   live_status     the status channel's pinned summary of live incidents, edited in place
  */
 export class SlackNotifier implements Notifier {
   constructor(
     private readonly options: {
       readonly outbox: SlackOutbox;
+      readonly live: LiveIncidents;
       readonly loops: Pick<LoopStore, 'get'>;
       readonly policy: Policy;
+      /** The loop's view of the policy: which categories flag live status. */
+      readonly loopPolicy: LoopPolicy;
       readonly logger: Logger;
       readonly now: () => number;
     },
@@ -53,6 +58,16 @@ export class SlackNotifier implements Notifier {
       case 'incident':
         await this.pushOrWarn(policy.slack.incident_channel, 'slack.incident_channel', loop, effect);
         return;
+      case 'live_status': {
+        if (!status) {
+          this.options.logger.log('warn', 'slack: live status not shown: slack.status_channel is not set in the policy', { ticketId, team: loop.team });
+          return;
+        }
+        // The loop as it is now decides, not the effect: effects of one ticket may run out of order.
+        await this.options.live.setLive(ticketId, isLive(loop, this.options.loopPolicy), loop.openedAt);
+        await this.options.outbox.markEdit(status, LIVE_SUMMARY, this.options.now());
+        return;
+      }
       default:
         return; // schedule/cancel are timers, zendesk_note goes to Zendesk, thank_customer has no Slack side
     }

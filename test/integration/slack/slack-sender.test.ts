@@ -87,6 +87,12 @@ class FakeSlackApi implements SlackApi {
     this.updates.push(message);
   }
 
+  readonly pins: SlackMessageRef[] = [];
+
+  async pin(ref: SlackMessageRef): Promise<void> {
+    this.pins.push(ref);
+  }
+
   async respond(): Promise<void> {
     throw new Error('the sender never responds to an interaction');
   }
@@ -175,10 +181,11 @@ describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an
 
   function setUp(policy: Policy = defaultPolicy): { sender: SlackSender; notifier: SlackNotifier } {
     const now = () => clock;
-    const delivery = new SlackDelivery({ slack, outbox, loops, briefs: outbox, policy, zendeskBaseUrl: ZENDESK_URL, now });
+    const loopPolicy = loopPolicyFrom(policy);
+    const delivery = new SlackDelivery({ slack, outbox, live: outbox, loops, briefs: outbox, policy, loopPolicy, logger: silent, zendeskBaseUrl: ZENDESK_URL, now });
     return {
       sender: new SlackSender({ outbox, delivery, logger: silent, intervalMs: INTERVAL, coalesceAbove: COALESCE_ABOVE, digestSize: DIGEST_SIZE, now }),
-      notifier: new SlackNotifier({ outbox, loops, policy, logger: silent, now }),
+      notifier: new SlackNotifier({ outbox, live: outbox, loops, policy, loopPolicy, logger: silent, now }),
     };
   }
 
