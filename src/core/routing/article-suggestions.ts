@@ -15,7 +15,10 @@ const MIN_LETTERS = 3;
 const MAX_LETTERS = 30;
 /** Words too long are not looked at (a pasted log line is one word). */
 const MAX_TEXT = 3_000;
-const WORD = /\p{L}[\p{L}\p{M}]*/gu;
+const WORD = /\p{L}[\p{L}\p{M}'’]*/gu;
+/** French and Italian elisions ("l'option", "dell'app") and English possessives ("team's"). */
+const ELISION = /^\p{L}{1,4}['’](?=\p{L}{2})/u;
+const POSSESSIVE = /['’]s?$/u;
 
 /**
  * Greetings, politeness and words every ticket has, in the lexicon languages (folded), on top of
@@ -71,9 +74,13 @@ export function extractKeywords(subject: string, description: string, max: numbe
 function wordsOf(text: string): { text: string; folded: string }[] {
   const words: { text: string; folded: string }[] = [];
   for (const match of stripMarkup(text.slice(0, MAX_TEXT)).toLowerCase().matchAll(WORD)) {
-    const folded = normalizeText(match[0]);
+    // "doesn't", "cannot": the folding spells out their "not"; they are never what a ticket is about.
+    if (normalizeText(match[0]).includes(' ')) continue;
+    const word = match[0].replace(POSSESSIVE, '').replace(ELISION, '');
+    if (/['’]/.test(word)) continue;
+    const folded = normalizeText(word);
     if (folded.length < MIN_LETTERS || folded.length > MAX_LETTERS || isFunctionWord(folded) || FILLER.has(folded)) continue;
-    words.push({ text: match[0].normalize('NFC'), folded });
+    words.push({ text: word.normalize('NFC'), folded });
   }
   return words;
 }

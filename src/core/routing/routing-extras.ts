@@ -31,7 +31,7 @@ export function describeRoutingExtras(extras: RoutingExtras, ticketUrl: (ticketI
   }
   if (articles) {
     lines.push(articles.source === 'search' ? 'Suggested articles (Help Center search):' : "Suggested article (the category's article_url):");
-    for (const link of articles.links) lines.push(`  ${link.title} ${link.url}`);
+    for (const link of articles.links) lines.push(`  ${link.title === '' ? link.url : `${link.title} ${link.url}`}`);
   }
   return lines;
 }

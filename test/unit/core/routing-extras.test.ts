@@ -21,6 +21,10 @@ describe('suggest_article: the keywords a ticket is searched by', () => {
     for (const keyword of keywords) expect(keyword).toMatch(/^\p{L}+$/u);
   });
 
+  it("drops contractions, elisions and possessives: \"doesn't\", \"l'option\", \"team's\"", () => {
+    expect(extractKeywords("The export doesn't work", "I cannot find l'option dell'app in my team's settings")).toEqual(['export', 'work', 'option', 'app', 'team', 'settings']);
+  });
+
   it('keeps each word once and at most six', () => {
     expect(extractKeywords('Export export EXPORT to Excel', 'excel sheets sheets pivot tables charts formulas macros')).toEqual(['export', 'excel', 'sheets', 'pivot', 'tables', 'charts']);
     expect(extractKeywords('Hi', 'thanks!')).toEqual([]);
