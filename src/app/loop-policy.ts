@@ -4,7 +4,8 @@ import { CATEGORY_IDS, TIERS, type CategoryId } from '../core/taxonomy.js';
 
 const MINUTE = 60_000;
 /** DESIGN: snooze from Slack ranges from 30 minutes to `loop.max_snooze` (default 24 h). */
-const MIN_SNOOZE_MS = 30 * MINUTE;
+export const MIN_SNOOZE_MINUTES = 30;
+const MIN_SNOOZE_MS = MIN_SNOOZE_MINUTES * MINUTE;
 
 /** The policy file's loop settings in the shape (and milliseconds) the pure state machine takes. */
 export function loopPolicyFrom(policy: Policy): LoopPolicy {

@@ -213,6 +213,11 @@ export class SlackDelivery {
   }
 }
 
+/** 172_800_000 -> "48 h"; a span that is not whole hours as "1h 30m". */
+function formatHours(ms: number): string {
+  return ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : formatSpan(ms);
+}
+
 /** A short, cxloop-written account of an effect (no customer text); `followUpMs` is the policy's loop.follow_up_sla. */
 export function describeEffect(effect: Effect, followUpMs: number): string {
   switch (effect.type) {
@@ -225,7 +230,7 @@ export function describeEffect(effect: Effect, followUpMs: number): string {
     case 'incident':
       return 'possible incident';
     case 'csat_follow_up':
-      return effect.reason === 'detractor' ? `CSAT follow-up: the customer rated it bad, reach out within ${formatSpan(followUpMs)}` : `CSAT follow-up (${effect.reason})`;
+      return effect.reason === 'detractor' ? `CSAT follow-up: the customer rated it bad, reach out within ${formatHours(followUpMs)}` : `CSAT follow-up (${effect.reason})`;
     case 'live_status':
       return effect.live ? 'live incident' : 'no longer a live incident';
     default:
