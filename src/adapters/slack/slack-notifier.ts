@@ -8,7 +8,8 @@ import { LIVE_SUMMARY, parsePostedRef, PENDING, type MessageKind, type OutboxIte
  * Loop effects -> Slack outbox. Nothing is sent from here: items are queued per channel and the
  * SlackSender sends them at Slack's pace, rendering each from the loop as it is then.
  *   publish_status  card and status message edited in place (posted first if the ticket has none),
- *                   plus a threaded reply in the status channel for the change
+ *                   plus a threaded reply in the status channel for the change (and the live
+ *                   incidents summary, for a live ticket)
  *   remind_owner    threaded reply under the card
  *   escalate        threaded reply under the card (broadcast from level 1, mentioning the user
  *                   group); the lead by DM and the escalation channel when the level names them
@@ -40,6 +41,8 @@ export class SlackNotifier implements Notifier {
       case 'publish_status': {
         await this.ensure(loop, 'card', team);
         if (status && !(await this.ensure(loop, 'status', status))) await this.push(status, { k: 'reply', t: ticketId, on: 'status', fx: effect });
+        // A live incident's stage or owner changed: the summary shows them too.
+        if (status && isLive(loop, this.options.loopPolicy)) await this.options.outbox.markEdit(status, LIVE_SUMMARY, this.options.now());
         return;
       }
       case 'remind_owner':

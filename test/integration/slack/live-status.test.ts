@@ -105,16 +105,23 @@ describe('the live incidents summary in the status channel (real server, Redis, 
     await waitFor(() => summaryEdits().length === 1, 5_000, 'the first edit');
     expect(summaryEdits()[0]!.args).toMatchObject({ channel: 'CCXSTATUS', ts: summaryTs, text: 'Live incidents: #1001, #1002' });
 
+    // A live ticket's stage and owner change: the summary follows.
+    await webhook('agent_assignment_changed', 1002, { ...SLOW_EXPORTS, status: 'open', priority: 'high', assignee_id: 777, actor_id: 777 });
+    await waitFor(() => summaryEdits().length === 2, 5_000, 'the edit for the assignment');
+    expect(summaryEdits()[1]!.args.blocks).toContain('Site is very slow today · High · Acknowledged · Zendesk agent 777 · next update by');
+
+    const edits = summaryEdits().length;
     await webhook('created', 1003, { subject: 'Charged twice for my subscription', status: 'new' });
+    expect(summaryEdits()).toHaveLength(edits);
     clock += 5 * 60_000;
     await webhook('status_changed', 1001, { ...OUTAGE, status: 'solved', assignee_id: 777, actor_id: 777 });
-    await waitFor(() => summaryEdits().length === 2, 5_000, 'the edit for the solve');
-    expect(summaryEdits()[1]!.args).toMatchObject({ ts: summaryTs, text: 'Live incidents: #1002' });
+    await waitFor(() => summaryEdits().at(-1)?.args.text === 'Live incidents: #1002', 5_000, 'the edit for the solve');
+    expect(summaryEdits().at(-1)!.args).toMatchObject({ channel: 'CCXSTATUS', ts: summaryTs });
 
-    await webhook('status_changed', 1002, { ...SLOW_EXPORTS, status: 'closed', actor_id: 777 });
-    await waitFor(() => summaryEdits().length === 3, 5_000, 'the edit for the close');
-    expect(summaryEdits()[2]!.args).toMatchObject({ ts: summaryTs, text: 'Live incidents: none right now' });
-    expect(summaryEdits()[2]!.args.blocks).toContain('No live incidents right now.');
+    await webhook('status_changed', 1002, { ...SLOW_EXPORTS, status: 'closed', assignee_id: 777, actor_id: 777 });
+    await waitFor(() => summaryEdits().at(-1)?.args.text === 'Live incidents: none right now', 5_000, 'the edit for the close');
+    expect(summaryEdits().at(-1)!.args).toMatchObject({ channel: 'CCXSTATUS', ts: summaryTs });
+    expect(summaryEdits().at(-1)!.args.blocks).toContain('No live incidents right now.');
 
     expect(summaryPosts()).toHaveLength(1);
     expect(pins()).toHaveLength(1);
