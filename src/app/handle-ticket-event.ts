@@ -2,7 +2,7 @@ import type { Policy } from '../config/policy-schema.js';
 import type { Classifier } from '../core/classify/classifier.js';
 import { loopEventsOf } from '../core/loop/loop-events.js';
 import { detectOverride, taggedCategory, type Override } from '../core/routing/detect-override.js';
-import { describeRoutingExtras, type RoutingExtras } from '../core/routing/routing-extras.js';
+import { describeRoutingExtras, foundExtras } from '../core/routing/routing-extras.js';
 import type { TicketChangeEvent, TicketEvent, TicketSnapshot } from '../core/ticket-event.js';
 import { planRoute, ticketFromSnapshot } from './plan-route.js';
 import type { Logger, RouteQueue, TicketBriefs, TicketRecord, TicketStore, ZendeskApi } from './ports.js';
@@ -104,28 +104,23 @@ async function routeIfNew(snapshot: TicketSnapshot, claimed: boolean, receivedAt
     });
     if (!won) return 'updated';
   }
-  // A retry (or a later event while the write waits) reuses what the first attempt read and saved.
-  const saved = claimed ? await savedExtras(snapshot.id, deps) : undefined;
+  // A retry (or a later event while the write waits) reuses what the first attempt found and saved.
+  const saved = claimed ? (await deps.briefs.get(snapshot.id))?.extras : undefined;
   const actions = await runRoutingActions(snapshot, decision.category, deps.actions, saved);
+  const found = foundExtras(actions.extras);
   const plan = planRoute(snapshot, decision, deps.policy, receivedAt, { tags: actions.tags, noteLines: describeRoutingExtras(actions.extras, deps.ticketUrl) });
   await deps.briefs.save({
     ticketId: snapshot.id,
     subject: snapshot.subject.slice(0, BRIEF_SUBJECT_MAX),
     excerpt: snapshot.description.slice(0, BRIEF_EXCERPT_MAX),
     why: decision.summary,
-    ...(Object.keys(actions.extras).length > 0 ? { extras: actions.extras } : {}),
+    ...(found ? { extras: found } : {}),
   });
   await deps.routes.enqueue(plan);
   // The loop opens with the routing decision; a retry finds it open and leaves it.
   await openTicketLoop({ ticketId: snapshot.id, category: plan.category, tier: plan.tier, zendeskStatus: snapshot.status }, deps.loop);
   deps.logger.log('info', 'ticket classified', { ticketId: snapshot.id, category: plan.category, tier: plan.tier, confidence: plan.confidence });
   return 'routing';
-}
-
-/** What an earlier attempt's on_routing actions found, from its brief; undefined when it saved none (read again). */
-async function savedExtras(ticketId: number, deps: TicketEventDeps): Promise<RoutingExtras | undefined> {
-  const brief = await deps.briefs.get(ticketId);
-  return brief === null ? undefined : (brief.extras ?? {});
 }
 
 async function overrideOf(event: TicketChangeEvent, routing: Parameters<typeof detectOverride>[0], deps: TicketEventDeps): Promise<Override | null> {

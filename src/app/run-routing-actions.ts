@@ -33,6 +33,8 @@ interface Part {
 interface WriteAction {
   /** Optional Zendesk reads it spends from the read budget (0: none). */
   readonly reads: number;
+  /** The part of the extras it fills: found once, it is not read again for the ticket. */
+  readonly fills?: keyof RoutingExtras;
   run(snapshot: TicketSnapshot, category: CategoryId, deps: RoutingActionDeps): Promise<Part>;
 }
 
@@ -45,9 +47,9 @@ const ARTICLE_TITLE_MAX = 100;
  * action neither handles cannot be added.
  */
 const ROUTING_WRITE: Readonly<Record<RoutingAction, WriteAction | null>> = {
-  attach_requester_context: { reads: 2, run: attachRequesterContext },
+  attach_requester_context: { reads: 2, fills: 'requester', run: attachRequesterContext },
   tag_for_pm_review: { reads: 0, run: async (_snapshot, _category, deps) => ({ tags: [deps.policy.actions.tag_for_pm_review.tag] }) },
-  suggest_article: { reads: 1, run: suggestArticle },
+  suggest_article: { reads: 1, fills: 'articles', run: suggestArticle },
   ping_incident_channel: null,
   flag_live_status: null,
   start_csat_followup: null,
@@ -57,14 +59,14 @@ const ROUTING_WRITE: Readonly<Record<RoutingAction, WriteAction | null>> = {
  * Runs the routing-write actions the ticket's category lists, at once. None of them ever fails the
  * routing: a read that fails, is refused by the budget or times out leaves its part as "missing,
  * because ..." (context) or out (articles), and says so in the log. `saved`: what an earlier
- * attempt for this ticket found (its brief), reused instead of reading Zendesk again.
+ * attempt for this ticket found (kept in its brief), reused instead of reading Zendesk again.
  */
 export async function runRoutingActions(snapshot: TicketSnapshot, category: CategoryId, deps: RoutingActionDeps, saved?: RoutingExtras): Promise<RoutingActionResult> {
   const parts = await Promise.all(
     deps.policy.categories[category].on_routing.map(async (action): Promise<Part> => {
       const handler = ROUTING_WRITE[action];
       if (handler === null) return {};
-      if (saved !== undefined && handler.reads > 0) return {};
+      if (handler.fills !== undefined && saved?.[handler.fills] !== undefined) return {};
       return handler.run(snapshot, category, deps);
     }),
   );
@@ -136,7 +138,7 @@ function skipped(deps: RoutingActionDeps, ticketId: number, action: RoutingActio
 /** Why a read failed, in words for the note (never the request: it holds customer words); a 429 pauses every optional read for its Retry-After. */
 async function failed(deps: RoutingActionDeps, ticketId: number, action: RoutingAction, error: unknown, notFound: string): Promise<string> {
   let reason: string;
-  if (isZendeskError(error, 'DRY_RUN')) reason = 'a dry run reads nothing from Zendesk (the requests are recorded, not sent)';
+  if (isZendeskError(error, 'DRY_RUN')) reason = 'a dry run reads nothing from Zendesk';
   else if (isZendeskError(error, 'RATE_LIMITED')) {
     const waitMs = error.details.retryAfterMs ?? 60_000;
     await deps.budget.pause(waitMs);

@@ -66,7 +66,6 @@ function extrasLines(view: CardView): string[] {
   if (!extras) return [];
   const lines: string[] = [];
   const { requester, articles } = extras;
-  if (requester && !requester.ok) lines.push(`*Requester:* not looked up: ${untrustedInline(requester.reason, 300)}`);
   if (requester?.ok) {
     const { context } = requester;
     const parts = [context.organizations.length > 0 ? context.organizations.map((name) => untrustedInline(name, 80)).join(', ') : 'no organisation'];

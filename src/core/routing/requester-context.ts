@@ -34,7 +34,7 @@ export interface RequesterContext {
 }
 
 /** Subjects of earlier tickets are cut to this for the note and the card. */
-export const RECENT_SUBJECT_MAX = 80;
+export const RECENT_SUBJECT_MAX = 60;
 
 /**
  * VIP as the policy defines it: a requester whose organisation (the ticket's, or one they belong

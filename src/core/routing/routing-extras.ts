@@ -13,6 +13,16 @@ export interface RoutingExtras {
   readonly articles?: { readonly source: 'search' | 'fallback'; readonly links: readonly ArticleLink[] };
 }
 
+/**
+ * What a ticket's brief keeps for its Slack card: what was found. Why something is missing is the
+ * note's and the log's to tell (and a retried routing event reads it again); every open loop keeps
+ * a brief, so it carries nothing it does not show.
+ */
+export function foundExtras(extras: RoutingExtras): RoutingExtras | undefined {
+  const found: RoutingExtras = { ...(extras.requester?.ok ? { requester: extras.requester } : {}), ...(extras.articles ? { articles: extras.articles } : {}) };
+  return Object.keys(found).length > 0 ? found : undefined;
+}
+
 /** The note's lines for the extras; `ticketUrl` links an earlier ticket for the agent (null: no link). */
 export function describeRoutingExtras(extras: RoutingExtras, ticketUrl: (ticketId: number) => string | null): string[] {
   const lines: string[] = [];

@@ -102,7 +102,7 @@ describe('attach_requester_context', () => {
       organizations: ['Beta'],
       vip: "organisation 360001 (360001) is in the policy's critical tier rule",
       earlier: 12,
-      recent: [{ id: 850, subject: 'Login broken again' }, { id: 801, subject: `${'x'.repeat(79)}…` }],
+      recent: [{ id: 850, subject: 'Login broken again' }, { id: 801, subject: `${'x'.repeat(59)}…` }],
     });
   });
 

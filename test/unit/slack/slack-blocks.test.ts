@@ -549,8 +549,8 @@ describe("the card shows what the category's on_routing found", () => {
     for (const hostile of ['<!channel>', '<@U0EVIL99>', '<https://evil.example']) expect(JSON.stringify(card)).not.toContain(hostile);
   });
 
-  it('says why the context is missing, and shows nothing when the category has no such action', () => {
-    expect(texts(ticketCard(withExtras({ requester: { ok: false, reason: 'Zendesk did not answer (503)' } })).blocks)).toContain('*Requester:* not looked up: Zendesk did not answer (503)');
+  it('shows nothing when nothing was found, or the category has no such action', () => {
+    expect(texts(ticketCard(withExtras({ requester: { ok: false, reason: 'Zendesk did not answer (503)' } })).blocks).join('\n')).not.toMatch(/Requester/);
     expect(texts(ticketCard(view(open())).blocks).join('\n')).not.toMatch(/Requester|Suggested/);
   });
 
