@@ -1,19 +1,11 @@
 import { Redis } from 'ioredis';
-import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../../src/app/ports.js';
 import { settle as settleQueues, type Cxloop } from '../../../src/main.js';
-import { SLACK_API, slackArgs } from '../../support/slack-fixtures.js';
-import { dropPrefix, nockZendeskReads, postSigned, REDIS_URL, startLive, ticketEvent, uniquePrefix, waitFor, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
+import { nockSlackApi, type SlackCall } from '../../support/slack-fixtures.js';
+import { nockZendeskReads, nockZendeskWrites, postSigned, REDIS_URL, startLive, tearDown, ticketEvent, uniquePrefix, waitFor } from '../../support/zendesk-fixtures.js';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-interface SlackCall {
-  method: string;
-  args: Record<string, string>;
-  /** The ts the fake answered a chat.postMessage with. */
-  ts?: string;
-}
 
 const OUTAGE = { subject: 'Outage: dashboard extremely slow', description: 'Since 09:00 the dashboard takes over a minute to load and most requests time out.' };
 const SLOW_EXPORTS = { subject: 'Site is very slow today', description: 'Every page takes ages to load, exports time out.' };
@@ -38,34 +30,18 @@ describe('the live incidents summary in the status channel (real server, Redis, 
     calls = [];
     refusePins = 0;
     warnings = [];
-    let ts = 0;
     nockZendeskReads();
-    nock(ZENDESK_URL).persist().put(/\/api\/v2\/tickets\/\d+\.json/).reply(200, { ticket: {} });
-    nock(SLACK_API)
-      .persist()
-      .post(/\/api\/.+/)
-      .reply(function (uri, body) {
-        const method = uri.replace('/api/', '');
-        const args = slackArgs(body);
-        if (method === 'pins.add' && refusePins > 0) {
-          refusePins -= 1;
-          calls.push({ method, args });
-          return [200, { ok: false, error: 'not_in_channel' }];
-        }
-        ts += 1;
-        const posted = `1700000000.${String(ts).padStart(6, '0')}`;
-        calls.push({ method, args, ...(method === 'chat.postMessage' ? { ts: posted } : {}) });
-        const channel = args.channel?.startsWith('#') ? `C${args.channel.slice(1).replace(/[^a-z]/g, '').toUpperCase()}` : args.channel;
-        return [200, method === 'chat.postMessage' ? { ok: true, channel, ts: posted } : { ok: true }];
-      });
+    nockZendeskWrites([]);
+    nockSlackApi(calls, (call) => {
+      if (call.method !== 'pins.add' || refusePins === 0) return undefined;
+      refusePins -= 1;
+      return [200, { ok: false, error: 'not_in_channel' }];
+    });
     app = await startLive(prefix, { now: () => clock, logger, slack: { sender: { intervalMs: 10 } } });
   });
   afterEach(async () => {
-    await app?.stop();
+    await tearDown(app, prefix);
     app = undefined;
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await dropPrefix(prefix);
   });
 
   const settle = () => settleQueues(app!, 15_000);

@@ -10,11 +10,26 @@ import type { Policy } from '../../../src/config/policy-schema.js';
 import type { Effect } from '../../../src/core/loop/loop-types.js';
 import { settle, startCxloop, type Cxloop } from '../../../src/main.js';
 import { inviteSearchResults, REQUESTER_ID, requestedTickets, showUserWithOrganizations, unrelatedSearchResults, VIP_ORGANIZATION_ID } from '../../fixtures/zendesk/on-routing-reads.js';
-import { SLACK_API, slackArgs } from '../../support/slack-fixtures.js';
-import { dropPrefix, groupOf, nockZendeskReads, policyWithGroups, postSigned, REDIS_URL, startLive, ticketEvent, uniquePrefix, waitFor, waitForIdle, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
+import { nockSlackApi, type SlackCall } from '../../support/slack-fixtures.js';
+import {
+  dropPrefix,
+  groupOf,
+  nockZendeskReads,
+  nockZendeskWrites,
+  policyWithGroups,
+  postSigned,
+  REDIS_URL,
+  startLive,
+  tearDown,
+  ticketEvent,
+  uniquePrefix,
+  waitFor,
+  waitForIdle,
+  ZENDESK_URL,
+  type RecordedPut,
+} from '../../support/zendesk-fixtures.js';
 
-interface Put {
-  path: string;
+interface Put extends RecordedPut {
   body: { ticket: { group_id?: number; tags: string[]; comment: { body: string; public: boolean } } };
 }
 
@@ -48,40 +63,22 @@ describe('on_routing actions in the routing write (real server, Redis, BullMQ; Z
   let prefix: string;
   let app: Cxloop | undefined;
   let puts: Put[];
-  let slackPosts: Record<string, string>[];
+  let slackCalls: SlackCall[];
   let logs: { level: string; message: string; fields: Record<string, unknown> }[];
   const logger: Logger = { log: (level, message, fields = {}) => void logs.push({ level, message, fields: { ...fields } }) };
 
   beforeEach(() => {
     prefix = uniquePrefix();
     puts = [];
-    slackPosts = [];
+    slackCalls = [];
     logs = [];
     nockZendeskReads();
-    nock(ZENDESK_URL)
-      .persist()
-      .put(/\/api\/v2\/tickets\/\d+\.json/)
-      .reply(function (uri, body) {
-        puts.push({ path: uri, body: body as Put['body'] });
-        return [200, { ticket: {} }];
-      });
-    let ts = 0;
-    nock(SLACK_API)
-      .persist()
-      .post(/\/api\/.+/)
-      .reply(function (uri, body) {
-        const args = slackArgs(body);
-        if (uri === '/api/chat.postMessage') slackPosts.push(args);
-        ts += 1;
-        return [200, { ok: true, channel: 'C0TEST', ts: `1700000000.${String(ts).padStart(6, '0')}` }];
-      });
+    nockZendeskWrites(puts);
+    nockSlackApi(slackCalls);
   });
   afterEach(async () => {
-    await app?.stop();
+    await tearDown(app, prefix);
     app = undefined;
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await dropPrefix(prefix);
   });
 
   async function start(policy: Policy = onRoutingPolicy(), notifier?: Notifier): Promise<Cxloop> {
@@ -97,7 +94,7 @@ describe('on_routing actions in the routing write (real server, Redis, BullMQ; Z
     return put;
   }
 
-  const cardOf = (id: number) => slackPosts.find((post) => (post.blocks ?? '').includes(`"cx_t_${id}"`));
+  const cardOf = (id: number) => slackCalls.find((call) => call.method === 'chat.postMessage' && (call.args.blocks ?? '').includes(`"cx_t_${id}"`))?.args;
 
   it('attach_requester_context: two reads, then the organisation, VIP flag and latest tickets in the note and on the card', async () => {
     const user = nock(ZENDESK_URL).matchHeader('authorization', BASIC_AUTH).get(`/api/v2/users/${REQUESTER_ID}.json`).query({ include: 'organizations' }).reply(200, showUserWithOrganizations);
