@@ -14,6 +14,7 @@ import { createRedisKeys } from './adapters/redis/redis-keys.js';
 import { RedisAccessTokenCache } from './adapters/redis/redis-access-token-cache.js';
 import { RedisLoopStore } from './adapters/redis/redis-loop-store.js';
 import { RedisSlackDirectory } from './adapters/redis/redis-slack-directory.js';
+import { RedisReadBudget } from './adapters/redis/redis-read-budget.js';
 import { RedisSlackOutbox } from './adapters/redis/redis-slack-outbox.js';
 import { RedisTicketStore } from './adapters/redis/redis-ticket-store.js';
 import { startSlack, type SlackOptions, type SlackSurface } from './adapters/slack/start-slack.js';
@@ -25,9 +26,11 @@ import { createClassifier } from './app/create-classifier.js';
 import { loopPolicyFrom } from './app/loop-policy.js';
 import type { LoopDeps } from './app/run-loop.js';
 import type { AccessTokenCache, CallRecorder, Logger, Notifier, ZendeskApi } from './app/ports.js';
+import type { RoutingActionDeps } from './app/run-routing-actions.js';
 import { isZendeskError } from './app/zendesk-api-error.js';
-import { API_TOKEN_DEPRECATION, zendeskBaseUrl, zendeskCredentials, type Env } from './config/env-schema.js';
+import { API_TOKEN_DEPRECATION, zendeskAgentUrl, zendeskBaseUrl, zendeskCredentials, type Env } from './config/env-schema.js';
 import type { Policy } from './config/policy-schema.js';
+import { compileLanguageDetector } from './core/classify/detect-languages.js';
 
 export interface Cxloop {
   readonly http: RunningServer;
@@ -154,10 +157,18 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     // Workers block on Redis and must wait out a blip rather than fail: maxRetriesPerRequest null.
     workerRedis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
     workerRedis.on('error', (error: Error) => logger.log('warn', 'redis (workers) connection error', { error: error.message }));
+    const actions: RoutingActionDeps = {
+      zendesk,
+      budget: new RedisReadBudget(redis, keys, env.ZENDESK_READS_PER_MINUTE),
+      policy,
+      detectLanguages: compileLanguageDetector(policy.classifier.languages),
+      logger,
+    };
+    const agentUrl = zendeskAgentUrl(env);
     workers = await startZendeskWorkers({
       queues,
       connection: workerRedis,
-      events: { store, zendesk, classifier, policy, loop, briefs: outbox, logger, now },
+      events: { store, zendesk, classifier, policy, loop, briefs: outbox, actions, ticketUrl: (id) => (agentUrl === null ? null : `${agentUrl}/agent/tickets/${id}`), logger, now },
       writer: {
         zendesk,
         store,

@@ -1,4 +1,4 @@
-import type { FigureWindow, LoopFigures, Ratio, SlaRow } from '../core/loop/loop-figures.js';
+import { hoursLabel, REPORT_TARGETS_MS, type FigureWindow, type LoopFigures, type Ratio, type SlaRow } from '../core/loop/loop-figures.js';
 import type { Stage } from '../core/loop/loop-types.js';
 
 type Align = 'left' | 'right';
@@ -28,12 +28,12 @@ function formatLoops(loops: LoopFigures['loops']): string[] {
 function formatTargets(figures: LoopFigures): string[] {
   const { statusUpdates, detractorFollowUps } = figures;
   const rows: string[][] = [
-    ['Acknowledged within 2 h', ratioCell(figures.acknowledgedWithin2h)],
-    ['Acknowledged within 6 h', ratioCell(figures.acknowledgedWithin6h)],
-    ['Closed within 48 h', ratioCell(figures.closedWithin48h)],
+    [`Acknowledged within ${hoursLabel(REPORT_TARGETS_MS.acknowledgedFast)}`, ratioCell(figures.acknowledgedWithin2h)],
+    [`Acknowledged within ${hoursLabel(REPORT_TARGETS_MS.acknowledged)}`, ratioCell(figures.acknowledgedWithin6h)],
+    [`Closed within ${hoursLabel(REPORT_TARGETS_MS.closed)}`, ratioCell(figures.closedWithin48h)],
     ['Status updates on time', ratioCell(statusUpdates.onTime), `${statusUpdates.manual} manual, ${statusUpdates.overdue} overdue`],
     ['Reopen rate', ratioCell(figures.reopened)],
-    ['Detractor follow-ups within 48 h', ratioCell(detractorFollowUps.done), detractorFollowUps.pending > 0 ? `${detractorFollowUps.pending} pending` : ''],
+    [`Detractor follow-ups within ${hoursLabel(REPORT_TARGETS_MS.followUp)}`, ratioCell(detractorFollowUps.done), detractorFollowUps.pending > 0 ? `${detractorFollowUps.pending} pending` : ''],
   ];
   return ['Targets', ...formatTable(rows, ['left', 'left', 'left'])];
 }

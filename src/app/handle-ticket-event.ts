@@ -2,9 +2,11 @@ import type { Policy } from '../config/policy-schema.js';
 import type { Classifier } from '../core/classify/classifier.js';
 import { loopEventsOf } from '../core/loop/loop-events.js';
 import { detectOverride, taggedCategory, type Override } from '../core/routing/detect-override.js';
+import { describeRoutingExtras, foundExtras } from '../core/routing/routing-extras.js';
 import { FINAL_STATUSES, type SatisfactionEvent, type SatisfactionScore, type TicketChangeEvent, type TicketEvent, type TicketSnapshot } from '../core/ticket-event.js';
 import { planRoute, ticketFromSnapshot } from './plan-route.js';
 import type { Logger, RouteQueue, TicketBriefs, TicketRecord, TicketStore, ZendeskApi } from './ports.js';
+import { runRoutingActions, type RoutingActionDeps } from './run-routing-actions.js';
 import { applyLoopEvents, openTicketLoop, type LoopDeps } from './run-loop.js';
 import { isZendeskError } from './zendesk-api-error.js';
 
@@ -15,8 +17,12 @@ export interface TicketEventDeps {
   readonly classifier: Classifier;
   readonly policy: Policy;
   readonly loop: LoopDeps;
-  /** Where what Slack shows of a ticket is kept (subject, excerpt, why routed). */
+  /** Where what Slack shows of a ticket is kept (subject, excerpt, why routed, what on_routing found). */
   readonly briefs: TicketBriefs;
+  /** The routing write's on_routing actions (requester context, PM review tag, article search). */
+  readonly actions: RoutingActionDeps;
+  /** The agent's page of a ticket, for links in the routing note; null leaves them out. */
+  readonly ticketUrl: (ticketId: number) => string | null;
   readonly logger: Logger;
   readonly now: () => number;
 }
@@ -114,24 +120,29 @@ async function routeIfNew(snapshot: TicketSnapshot, claimed: boolean, receivedAt
     }
   }
   const decision = deps.classifier.classify(ticketFromSnapshot(snapshot));
-  const plan = planRoute(snapshot, decision, deps.policy, receivedAt);
   if (!claimed) {
     const won = await deps.store.claimRouting(snapshot.id, {
       status: 'pending',
-      category: plan.category,
-      tier: plan.tier,
-      groupId: plan.groupId,
+      category: decision.category,
+      tier: decision.tier,
+      groupId: deps.policy.categories[decision.category].zendesk_group_id,
       baseGroupId: snapshot.groupId,
     });
     if (!won) return 'updated';
   }
-  await deps.routes.enqueue(plan);
+  // A retry (or a later event while the write waits) reuses what the first attempt found and saved.
+  const saved = claimed ? (await deps.briefs.get(snapshot.id))?.extras : undefined;
+  const actions = await runRoutingActions(snapshot, decision.category, deps.actions, saved);
+  const found = foundExtras(actions.extras);
+  const plan = planRoute(snapshot, decision, deps.policy, receivedAt, { tags: actions.tags, noteLines: describeRoutingExtras(actions.extras, deps.ticketUrl) });
   await deps.briefs.save({
     ticketId: snapshot.id,
     subject: snapshot.subject.slice(0, BRIEF_SUBJECT_MAX),
     excerpt: snapshot.description.slice(0, BRIEF_EXCERPT_MAX),
     why: decision.summary,
+    ...(found ? { extras: found } : {}),
   });
+  await deps.routes.enqueue(plan);
   // The loop opens with the routing decision; a retry finds it open and leaves it.
   await openTicketLoop({ ticketId: snapshot.id, category: plan.category, tier: plan.tier, zendeskStatus: snapshot.status }, deps.loop);
   deps.logger.log('info', 'ticket classified', { ticketId: snapshot.id, category: plan.category, tier: plan.tier, confidence: plan.confidence });

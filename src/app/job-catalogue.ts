@@ -50,6 +50,7 @@ const planSchema = z.object({
   groupId: nullableId,
   priority,
   note: z.string(),
+  actionTags: z.array(z.string()).readonly().optional(),
   receivedAt: z.number(),
   base: fieldsSchema,
 });

@@ -1,18 +1,26 @@
 import type { Policy } from '../config/policy-schema.js';
 import type { LoopPolicy } from '../core/loop/loop-types.js';
-import { CATEGORY_IDS, TIERS } from '../core/taxonomy.js';
+import { CATEGORY_IDS, TIERS, type CategoryId } from '../core/taxonomy.js';
 
 const MINUTE = 60_000;
 /** Snooze from Slack ranges from 30 minutes to `loop.max_snooze` (default 24 h). */
-const MIN_SNOOZE_MS = 30 * MINUTE;
+export const MIN_SNOOZE_MINUTES = 30;
+const MIN_SNOOZE_MS = MIN_SNOOZE_MINUTES * MINUTE;
 
 /** The policy file's loop settings in the shape (and milliseconds) the pure state machine takes. */
 export function loopPolicyFrom(policy: Policy): LoopPolicy {
   return {
     categories: Object.fromEntries(
-      CATEGORY_IDS.map((id) => {
+      CATEGORY_IDS.map((id): [CategoryId, LoopPolicy['categories'][CategoryId]] => {
         const category = policy.categories[id];
-        return [id, { team: category.team, acknowledge: { remindMs: category.acknowledge.remind * MINUTE, breachMs: category.acknowledge.breach * MINUTE } }];
+        return [
+          id,
+          {
+            team: category.team,
+            acknowledge: { remindMs: category.acknowledge.remind * MINUTE, breachMs: category.acknowledge.breach * MINUTE },
+            onRouting: category.on_routing,
+          },
+        ];
       }),
     ) as LoopPolicy['categories'],
     tiers: Object.fromEntries(

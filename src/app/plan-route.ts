@@ -19,8 +19,14 @@ export function ticketFromSnapshot(snapshot: TicketSnapshot): Ticket {
   };
 }
 
+/** What the category's on_routing actions add to the write: tags, and lines for the note. */
+export interface RouteAdditions {
+  readonly tags: readonly string[];
+  readonly noteLines: readonly string[];
+}
+
 /** Turns a classification into the write that routes the ticket: owner group, tier priority, tags, note. */
-export function planRoute(snapshot: TicketSnapshot, decision: Decision, policy: Policy, receivedAt: number): RoutePlan {
+export function planRoute(snapshot: TicketSnapshot, decision: Decision, policy: Policy, receivedAt: number, additions: RouteAdditions = { tags: [], noteLines: [] }): RoutePlan {
   const category = policy.categories[decision.category];
   const tier = policy.tiers[decision.tier];
   return {
@@ -37,7 +43,9 @@ export function planRoute(snapshot: TicketSnapshot, decision: Decision, policy: 
       openedAt: snapshot.createdAt,
       acknowledgeWithinMinutes: category.acknowledge.breach,
       resolveWithinMinutes: tier.resolve,
+      extras: additions.noteLines,
     }),
+    ...(additions.tags.length > 0 ? { actionTags: additions.tags } : {}),
     receivedAt,
     base: ticketFieldsOf(snapshot),
   };

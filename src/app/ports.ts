@@ -1,6 +1,9 @@
 import type { LoopHistoryEntry } from '../core/loop/loop-history.js';
 import type { Effect, LoopState, TimerKind } from '../core/loop/loop-types.js';
+import type { HelpCenterArticle } from '../core/routing/article-suggestions.js';
 import type { Override, RoutingState } from '../core/routing/detect-override.js';
+import type { RequestedTickets, RequesterProfile } from '../core/routing/requester-context.js';
+import type { RoutingExtras } from '../core/routing/routing-extras.js';
 import type { RoutePlan, TicketUpdate } from '../core/routing/route-plan.js';
 import type { Tier } from '../core/taxonomy.js';
 import type { SatisfactionScore, TicketEvent, TicketSnapshot, ZendeskStatus } from '../core/ticket-event.js';
@@ -124,6 +127,24 @@ export interface ZendeskApi {
   exportTickets(from: { cursor: string } | { startTime: number }): Promise<ExportPage>;
   /** Adds an internal note (a private comment); touches nothing else on the ticket. */
   addInternalNote(ticketId: number, body: string): Promise<void>;
+  /** The requester's organisations: GET /users/{id}.json?include=organizations. */
+  getRequester(userId: number): Promise<RequesterProfile>;
+  /** The requester's latest `perPage` tickets, newest first, and their count: GET /users/{id}/tickets/requested.json. */
+  getRequestedTickets(userId: number, perPage: number): Promise<RequestedTickets>;
+  /** The account's Help Center articles for a query, best first: GET /help_center/articles/search.json. */
+  searchArticles(query: string, locale: string | null, perPage: number): Promise<HelpCenterArticle[]>;
+}
+
+/**
+ * The share of the account's API rate limit that cxloop's optional reads (requester context,
+ * article search) may spend, shared by every process of an install. When it says no, routing goes
+ * on without them; their absence never holds a ticket back.
+ */
+export interface ZendeskReadBudget {
+  /** Takes `reads` from the current minute's budget: null when granted, else why not. */
+  take(reads: number): Promise<string | null>;
+  /** Zendesk answered 429: no optional read until `retryAfterMs` from now. */
+  pause(retryAfterMs: number): Promise<void>;
 }
 
 export interface JobStatus {
@@ -227,6 +248,8 @@ export interface TicketBrief {
   readonly excerpt: string;
   /** Why it was routed so (the classifier's one-line summary). */
   readonly why: string;
+  /** What the category's on_routing actions found (requester context, articles), as the routing note shows it. */
+  readonly extras?: RoutingExtras;
 }
 
 export interface TicketBriefs {
@@ -286,6 +309,20 @@ export interface SlackDirectory {
   rememberChannelId(name: string, id: string): Promise<void>;
   /** The id Slack answered for the channel "#name", or null when cxloop has not posted there yet. */
   channelId(name: string): Promise<string | null>;
+}
+
+/**
+ * The status channel's pinned summary of live incidents (flag_live_status): which tickets it
+ * lists, and the one message per install that shows them.
+ */
+export interface LiveIncidents {
+  /** Puts the ticket on the summary (`since`: for its order) or takes it off. */
+  setLive(ticketId: number, live: boolean, since: number): Promise<void>;
+  /** The tickets on it, oldest first, at most `max`, and how many there are in all. */
+  liveTickets(max: number): Promise<{ readonly ids: readonly number[]; readonly total: number }>;
+  /** The summary message as stored ("<configured channel> <channel id> <ts> <pinned 0|1>"), or null before its first post. */
+  liveSummaryRef(): Promise<string | null>;
+  setLiveSummaryRef(value: string): Promise<void>;
 }
 
 /** Counters of the Slack surface, exposed on /metrics. */

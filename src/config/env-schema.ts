@@ -60,6 +60,8 @@ export const envSchema = z
     ZENDESK_WEBHOOK_MAX_BYTES: positiveInt(16 * 1024 * 1024).default(256 * 1024),
     ZENDESK_UPDATES_PER_MINUTE: positiveInt(100_000).default(100),
     ZENDESK_RECONCILE_EVERY: durationMs.default(10 * 60_000),
+    /** Optional reads per minute for on_routing actions (requester context, article search); 0: none. */
+    ZENDESK_READS_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(0).max(100_000).default(100),
     SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
     SLACK_SIGNING_SECRET: optionalText,
     SLACK_API_URL: optionalUrl,
@@ -133,6 +135,16 @@ export const ENV_KEYS = Object.keys(envSchema.shape);
  * https://<ZENDESK_SUBDOMAIN>.zendesk.com; null when neither is set. The API lives under /api/v2,
  * the agent's ticket page under /agent/tickets/<id>.
  */
+/**
+ * Where people open a ticket (https://<subdomain>.zendesk.com, then /agent/tickets/<id>): the
+ * account's own subdomain first. ZENDESK_API_URL may be a proxy or a fake for the API, which is no
+ * place to send an agent; it is used only when no subdomain is set.
+ */
+export function zendeskAgentUrl(env: Pick<Env, 'ZENDESK_API_URL' | 'ZENDESK_SUBDOMAIN'>): string | null {
+  if (env.ZENDESK_SUBDOMAIN) return `https://${env.ZENDESK_SUBDOMAIN}.zendesk.com`;
+  return env.ZENDESK_API_URL ? env.ZENDESK_API_URL.replace(/\/+$/, '') : null;
+}
+
 export function zendeskBaseUrl(env: Pick<Env, 'ZENDESK_API_URL' | 'ZENDESK_SUBDOMAIN'>): string | null {
   if (env.ZENDESK_API_URL) return env.ZENDESK_API_URL.replace(/\/+$/, '');
   return env.ZENDESK_SUBDOMAIN ? `https://${env.ZENDESK_SUBDOMAIN}.zendesk.com` : null;

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { parseDuration } from '../core/duration.js';
+import { ROUTING_ACTIONS } from '../core/routing/routing-actions.js';
 import { CATEGORY_IDS, TIERS } from '../core/taxonomy.js';
 import { isKnownChannel, normaliseChannel, ZENDESK_CHANNELS } from '../core/zendesk-channels.js';
+import { categoryTag, tierTag } from '../core/ticket-event.js';
 
 /**
  * The policy file (YAML or JSON): taxonomy, owners, SLAs, tiers, escalation ladders, business
@@ -108,14 +110,55 @@ const team = z
   })
   .strict();
 
-const ROUTING_ACTIONS = [
-  'attach_requester_context',
-  'tag_for_pm_review',
-  'suggest_article',
-  'ping_incident_channel',
-  'flag_live_status',
-  'start_csat_followup',
-] as const;
+/** A category's on_routing list: each action at most once (listed twice it would ping twice). */
+const onRouting = z
+  .array(z.enum(ROUTING_ACTIONS))
+  .default([])
+  .superRefine((actions, context) => {
+    actions.forEach((action, index) => {
+      if (actions.indexOf(action) !== index) context.addIssue({ code: 'custom', path: [index], message: `"${action}" is listed twice` });
+    });
+  });
+
+/** cxloop's own category and tier tags: a configured tag must not be mistaken for one of them. */
+const OWN_TAGS: ReadonlySet<string> = new Set([...CATEGORY_IDS.map(categoryTag), ...TIERS.map(tierTag)]);
+
+/** A Zendesk tag as Zendesk stores it: lower case, no spaces. */
+const zendeskTag = z
+  .string()
+  .regex(/^[a-z0-9_][a-z0-9_-]{0,79}$/, 'must be a Zendesk tag: lower-case letters, digits, _ or -, no spaces (at most 80)')
+  .refine((tag) => !OWN_TAGS.has(tag), "is one of cxloop's category or tier tags; pick another");
+
+/**
+ * Settings of the on_routing actions (the lists are per category; these apply wherever an action
+ * is listed). Every key has a default, so a policy file may leave the whole block out.
+ */
+const actions = z
+  .object({
+    attach_requester_context: z
+      .object({
+        /** The requester's latest tickets listed (subject and link) in the note and on the card. */
+        recent_tickets: z.number().int().min(0).max(10).default(3),
+      })
+      .strict()
+      .prefault({}),
+    tag_for_pm_review: z.object({ tag: zendeskTag.default('cxloop_pm_review') }).strict().prefault({}),
+    suggest_article: z
+      .object({
+        /** Help Center locale to search ("en-us", "de"); null: the ticket's language when clear, else the Help Center's default. */
+        locale: z
+          .string()
+          .regex(/^[a-z]{2,3}(-[a-z0-9]{2,4})?$/, 'must be a Help Center locale such as en-us, de or pt-br')
+          .nullable()
+          .default(null),
+        /** Best matches shown at most. */
+        max_articles: z.number().int().min(1).max(5).default(3),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .prefault({});
 
 const term = z.string().min(1, 'must not be empty');
 
@@ -162,9 +205,9 @@ const category = z
     zendesk_group_id: z.number().int().positive().nullable().default(null),
     slack_channel: slackChannel,
     acknowledge: slaPair,
-    on_routing: z.array(z.enum(ROUTING_ACTIONS)).default([]),
-    /** Help-centre article suggested by `suggest_article`. */
-    article_url: z.url().nullable().default(null),
+    on_routing: onRouting,
+    /** `suggest_article` shows this Help Center article when the search finds no good match. */
+    article_url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).nullable().default(null),
     match: match.default({ terms: [], weak_terms: [], regexes: [], tags: [], channels: [], forms: [], organizations: [], min_tier: null }),
   })
   .strict();
@@ -213,6 +256,7 @@ export const policySchema = z
     version: z.literal(1, { error: 'must be 1 (the only policy format so far)' }),
     classifier,
     categories,
+    actions,
     tiers: z.object({ critical: tier, high: tier, normal: tier }).strict(),
     loop: z
       .object({
@@ -249,3 +293,4 @@ export type Policy = z.output<typeof policySchema>;
 export type PolicyInput = z.input<typeof policySchema>;
 export type TeamPolicy = Policy['teams'][string];
 export type CategoryPolicy = Policy['categories'][(typeof CATEGORY_IDS)[number]];
+export type ActionSettings = Policy['actions'];

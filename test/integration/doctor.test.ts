@@ -24,7 +24,7 @@ const ZENDESK_TOKEN = 'zd-token-Sup3rS3cret';
 const SLACK_TOKEN = 'xoxb-slack-Sup3rS3cret';
 const ACCESS_TOKEN = 'zd-access-Sup3rS3cret-1';
 const SECRETS = [ZENDESK_TOKEN, OAUTH_CLIENT_SECRET, ACCESS_TOKEN, SLACK_TOKEN, 'slack-signing-Sup3rS3cret', 'whsec-one-Sup3rS3cret', 'whsec-two-Sup3rS3cret', 'redis-Sup3rS3cret'];
-const ALL_SCOPES = 'chat:write,chat:write.public,commands,usergroups:read,users:read,channels:read,groups:read';
+const ALL_SCOPES = 'chat:write,chat:write.public,commands,usergroups:read,users:read,channels:read,groups:read,pins:write';
 const groupOf = (index: number) => 1001 + index;
 
 /** The shipped policy with a Zendesk group per category (1001..1008), and a lead and members for every team. */
@@ -187,7 +187,7 @@ describe('cxloop doctor (real Redis; Zendesk and Slack faked at HTTP with nock)'
     expect(out).toContain('all 8 zendesk_group_ids of the policy exist');
     expect(out).toContain('2 signing secrets set (ZENDESK_WEBHOOK_SECRET)');
     expect(out).toContain('workspace Acme (T0ACME001) as @cxloop (U0BOT0001)');
-    expect(out).toContain('all 7 bot scopes of manifests/slack-app.yaml granted');
+    expect(out).toContain('all 8 bot scopes of manifests/slack-app.yaml granted');
     expect(out).toContain('https://cxloop.example.test/healthz answers ok, live');
     expect(out).not.toContain('fix:');
     expect(lines.at(-1)).toBe(`${DOCTOR_CHECKS.length} ok, 0 warnings, 0 failed, 0 skipped: everything checked is fine`);
@@ -341,7 +341,7 @@ describe('cxloop doctor (real Redis; Zendesk and Slack faked at HTTP with nock)'
     const { code, byName } = await doctor(liveEnv(prefix));
     expect(code).toBe(1);
     expect(byName.slack!.status).toBe('ok');
-    expect(byName['slack-scopes']).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^the token lacks chat:write\.public, usergroups:read /) });
+    expect(byName['slack-scopes']).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^the token lacks chat:write\.public, usergroups:read, pins:write /) });
     expect(byName['slack-scopes']!.fix).toContain('reinstall the app to the workspace');
   });
 

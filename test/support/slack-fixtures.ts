@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import nock from 'nock';
 import { signSlackRequest } from '../../src/adapters/slack/slack-events-route.js';
 
 export const SLACK_SECRET = 'slack-secret';
@@ -100,4 +101,36 @@ export function slashCommand(text: string, user: string, channel = 'C0BILLING'):
 export function slackArgs(body: unknown): Record<string, string> {
   if (typeof body === 'string') return Object.fromEntries(new URLSearchParams(body));
   return body as Record<string, string>;
+}
+
+/** One Web API call as the fake Slack saw it; `ts` is what it answered a chat.postMessage with. */
+export interface SlackCall {
+  method: string;
+  args: Record<string, string>;
+  ts?: string;
+}
+
+/**
+ * Fakes Slack's Web API at its HTTP boundary: every call is recorded in `calls` and answered ok; a
+ * chat.postMessage gets a fresh ts and, for a "#name", the channel id "C<NAME>". `refuse` may answer
+ * a call instead (its reply), which is then recorded without a ts.
+ */
+export function nockSlackApi(calls: SlackCall[], refuse: (call: SlackCall) => [number, unknown, Record<string, string>?] | undefined = () => undefined): void {
+  let sequence = 0;
+  nock(SLACK_API)
+    .persist()
+    .post(/\/api\/.+/)
+    .reply(function (uri, body) {
+      const call: SlackCall = { method: uri.replace('/api/', ''), args: slackArgs(body) };
+      const refused = refuse(call);
+      if (refused) {
+        calls.push(call);
+        return refused;
+      }
+      sequence += 1;
+      const ts = `1700000000.${String(sequence).padStart(6, '0')}`;
+      const channel = call.args.channel?.startsWith('#') ? `C${call.args.channel.slice(1).replace(/[^a-z]/g, '').toUpperCase()}` : call.args.channel;
+      calls.push(call.method === 'chat.postMessage' ? { ...call, ts } : call);
+      return [200, call.method === 'chat.postMessage' ? { ok: true, channel, ts } : { ok: true }];
+    });
 }

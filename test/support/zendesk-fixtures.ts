@@ -149,3 +149,28 @@ export function nockZendeskReads(): void {
   nock(ZENDESK_URL).persist().get('/api/v2/users/me.json').reply(200, { user: { id: SELF_ID } });
   nock(ZENDESK_URL).persist().get('/api/v2/incremental/tickets/cursor.json').query(true).reply(200, { tickets: [], after_cursor: null, end_of_stream: true });
 }
+
+/** A routing write or note as the fake Zendesk received it. */
+export interface RecordedPut {
+  path: string;
+  body: { ticket?: Record<string, unknown>; tickets?: Record<string, unknown>[] };
+}
+
+/** Answers every Update Ticket call with 200 and records it in `puts`. */
+export function nockZendeskWrites(puts: RecordedPut[]): void {
+  nock(ZENDESK_URL)
+    .persist()
+    .put(/\/api\/v2\/tickets\/\d+\.json/)
+    .reply(function (uri, body) {
+      puts.push({ path: uri, body: body as RecordedPut['body'] });
+      return [200, { ticket: {} }];
+    });
+}
+
+/** After a test: stops the app, forgets every nock interceptor, allows the network again, deletes the prefix. */
+export async function tearDown(app: Cxloop | undefined, prefix: string): Promise<void> {
+  await app?.stop();
+  nock.cleanAll();
+  nock.enableNetConnect();
+  await dropPrefix(prefix);
+}

@@ -40,6 +40,14 @@ export interface RedisKeys {
   slackMembers(list: string): string;
   /** Hash: "#channel-name" -> the channel id Slack answered when cxloop posted there. */
   readonly slackChannelIds: string;
+  /** Sorted set: tickets on the status channel's summary of live incidents (flag_live_status), scored by loop opening. */
+  readonly liveIncidents: string;
+  /** String: that summary message, "<configured channel> <channel id> <ts> <pin state>". */
+  readonly liveSummary: string;
+  /** String (counter): optional Zendesk reads spent in one minute (epoch minute), see RedisReadBudget. */
+  zendeskReads(minute: number): string;
+  /** String: set (with an expiry) while Zendesk's 429 asks optional reads to wait. */
+  readonly zendeskReadsPaused: string;
   /** Prefix for BullMQ (its `prefix` option). */
   readonly queuePrefix: string;
 }
@@ -63,6 +71,11 @@ export function createRedisKeys(prefix: string): RedisKeys {
     zendeskTokenRenewal: `${prefix}:zendesk:oauth-renewal`,
     slackMembers: (list) => `${prefix}:slack:members:${list}`,
     slackChannelIds: `${prefix}:slack:channel-ids`,
+    liveIncidents: `${prefix}:slack:live`,
+    liveSummary: `${prefix}:slack:live-summary`,
+    // One hash tag: the budget script touches both keys.
+    zendeskReads: (minute) => `${prefix}:{zr}:${minute}`,
+    zendeskReadsPaused: `${prefix}:{zr}:paused`,
     queuePrefix: `${prefix}:q`,
   };
 }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { SlackOutbox, TicketBrief, TicketBriefs } from '../../app/ports.js';
+import type { LiveIncidents, SlackOutbox, TicketBrief, TicketBriefs } from '../../app/ports.js';
+import type { RoutingExtras } from '../../core/routing/routing-extras.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /** A ticket's Slack message refs and brief live as long as its loop state. */
@@ -88,8 +89,8 @@ function parseDeadLetter(raw: string): SlackDeadLetter {
   return { at, channel, reason: reason.join(' '), item: tab === -1 ? '' : raw.slice(tab + 1) };
 }
 
-/** The Slack sender's queues, message refs and ticket briefs on Redis. */
-export class RedisSlackOutbox implements SlackOutbox, TicketBriefs {
+/** The Slack sender's queues, message refs, ticket briefs and the live-incidents summary on Redis. */
+export class RedisSlackOutbox implements SlackOutbox, TicketBriefs, LiveIncidents {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
@@ -175,14 +176,34 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs {
     return set === 1;
   }
 
+  async setLive(ticketId: number, live: boolean, since: number): Promise<void> {
+    if (live) await this.redis.zadd(this.keys.liveIncidents, 'NX', since, String(ticketId));
+    else await this.redis.zrem(this.keys.liveIncidents, String(ticketId));
+  }
+
+  async liveTickets(max: number): Promise<{ ids: number[]; total: number }> {
+    const [ids, total] = await Promise.all([this.redis.zrange(this.keys.liveIncidents, '0', String(max - 1)), this.redis.zcard(this.keys.liveIncidents)]);
+    return { ids: ids.map(Number), total };
+  }
+
+  liveSummaryRef(): Promise<string | null> {
+    return this.redis.get(this.keys.liveSummary);
+  }
+
+  async setLiveSummaryRef(value: string): Promise<void> {
+    await this.redis.set(this.keys.liveSummary, value);
+  }
+
   /**
-   * The brief lives in the ticket hash too, as the JSON array [subject, excerpt, why] cut into
-   * `b0`, `b1` ... fields of at most 60 bytes (`bn` = how many), whole UTF-8 characters each:
-   * every value stays under Redis's 64-byte listpack limit, so the hash keeps its compact
-   * encoding, and the ticket needs no key of its own for it (about 150 B less per open loop).
+   * The brief lives in the ticket hash too, as the JSON array [subject, excerpt, why] (and, when
+   * the category's on_routing found something, its extras as a fourth element) cut into `b0`,
+   * `b1` ... fields of at most 60 bytes (`bn` = how many), whole UTF-8 characters each: every
+   * value stays under Redis's 64-byte listpack limit, so the hash keeps its compact encoding, and
+   * the ticket needs no key of its own for it (about 150 B less per open loop).
    */
   async save(brief: TicketBrief): Promise<void> {
-    const chunks = utf8Chunks(JSON.stringify([brief.subject, brief.excerpt, brief.why]), BRIEF_CHUNK_BYTES);
+    const fields: unknown[] = [brief.subject, brief.excerpt, brief.why, ...(brief.extras ? [brief.extras] : [])];
+    const chunks = utf8Chunks(JSON.stringify(fields), BRIEF_CHUNK_BYTES);
     await this.redis.eval(SAVE_BRIEF, 1, this.keys.ticket(brief.ticketId), String(TICKET_TTL_SECONDS), ...chunks);
   }
 
@@ -190,8 +211,8 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs {
     const fields = await this.redis.hgetall(this.keys.ticket(ticketId));
     const count = Number(fields[BRIEF_COUNT] ?? 0);
     if (count === 0) return this.legacyBrief(ticketId);
-    const [subject, excerpt, why] = JSON.parse(Array.from({ length: count }, (_, index) => fields[`${BRIEF_CHUNK}${index}`] ?? '').join('')) as [string, string, string];
-    return { ticketId, subject, excerpt, why };
+    const [subject, excerpt, why, extras] = JSON.parse(Array.from({ length: count }, (_, index) => fields[`${BRIEF_CHUNK}${index}`] ?? '').join('')) as [string, string, string, RoutingExtras?];
+    return { ticketId, subject, excerpt, why, ...(extras ? { extras } : {}) };
   }
 
   async forget(ticketId: number): Promise<void> {

@@ -1,4 +1,5 @@
-import { parseDuration } from '../../core/duration.js';
+import { MIN_SNOOZE_MINUTES } from '../../app/loop-policy.js';
+import { formatDuration, parseDuration } from '../../core/duration.js';
 
 /** `/cxloop` subcommands, parsed; anything else is answered with usage at once. */
 export type CxloopCommand =
@@ -11,7 +12,7 @@ export type CxloopCommand =
 export const COMMAND_USAGE = [
   '`/cxloop status <ticket>` where a ticket stands: stage, owner, SLA clocks',
   '`/cxloop ack <ticket>` acknowledge a ticket of your team',
-  '`/cxloop snooze <ticket> <duration>` pause its reminders (30m to the policy maximum, e.g. 2h)',
+  `\`/cxloop snooze <ticket> <duration>\` pause its reminders (${formatDuration(MIN_SNOOZE_MINUTES)} to the policy maximum, e.g. 2h)`,
   '`/cxloop report [7d]` acknowledgement, SLA and follow-up figures (default: the last 7 days)',
   '`/cxloop help` this list',
 ].join('\n');

@@ -32,6 +32,10 @@ export class RecordingSlackApi implements SlackApi {
     this.record('chat.update', `${message.channel} (edit)`, { channel: message.channel, ts: message.ts, text: message.text, blocks: message.blocks }, blocksToText(message));
   }
 
+  async pin(ref: SlackMessageRef): Promise<void> {
+    this.record('pins.add', `${ref.channel} (pin)`, { channel: ref.channel, timestamp: ref.ts }, [`pins message ${ref.ts}`]);
+  }
+
   async respond(_responseUrl: string, message: SlackMessage): Promise<void> {
     this.record('response_url', 'only the user who clicked', { response_type: 'ephemeral', text: message.text, blocks: message.blocks }, blocksToText(message));
   }

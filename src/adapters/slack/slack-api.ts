@@ -7,6 +7,8 @@ export interface SlackApi {
   post(message: SlackMessage & { readonly channel: string; readonly threadTs?: string; readonly broadcast?: boolean }): Promise<SlackMessageRef>;
   /** chat.update of a message cxloop posted. */
   update(message: SlackMessage & SlackMessageRef): Promise<void>;
+  /** pins.add of a message cxloop posted (scope pins:write); one already pinned counts as pinned. */
+  pin(ref: SlackMessageRef): Promise<void>;
   /** A reply only the user sees, through the interaction's response_url. */
   respond(responseUrl: string, message: SlackMessage): Promise<void>;
   /** chat.postEphemeral: a message only `user` sees, in `channel` (an id of a channel they are in). */

@@ -11,12 +11,14 @@ import {
   formatWhen,
   headerBlock,
   label,
+  linkTo,
   ownerText,
   plain,
   safeTicketUrl,
   sectionBlock,
   stageLabel,
   ticketBlockId,
+  ticketRef,
   tierLabel,
 } from './slack-blocks-parts.js';
 import { ACTIONS, UPDATE_MODAL, type CardView, type SlackMessage } from './slack-views.js';
@@ -37,6 +39,8 @@ export function ticketCard(view: CardView): SlackMessage {
     ]),
     summaryBlock(view),
   ];
+  const extras = extrasLines(view);
+  if (extras.length > 0) blocks.push(sectionBlock(extras.join('\n')));
   const clock = slaLines(view);
   if (clock.length > 0) blocks.push(sectionBlock(clock.join('\n')));
   const actions = cardActions(view);
@@ -51,6 +55,30 @@ function summaryBlock({ brief }: CardView): KnownBlock {
   const excerpt = brief === null ? '' : untrustedInline(brief.excerpt, 1200);
   if (why === '' && excerpt === '') return contextBlock('No summary kept for this ticket: open it in Zendesk.');
   return sectionBlock([why === '' ? null : `*Why routed:* ${why}`, excerpt === '' ? null : `>${excerpt}`].filter((line) => line !== null).join('\n'));
+}
+
+/**
+ * What the category's on_routing found, as the routing note says it: the requester (organisation,
+ * VIP, earlier tickets with links) and suggested articles. Names, subjects and titles are escaped.
+ */
+function extrasLines(view: CardView): string[] {
+  const extras = view.brief?.extras;
+  if (!extras) return [];
+  const lines: string[] = [];
+  const { requester, articles } = extras;
+  if (requester?.ok) {
+    const { context } = requester;
+    const parts = [context.organizations.length > 0 ? context.organizations.map((name) => untrustedInline(name, 80)).join(', ') : 'no organisation'];
+    if (context.vip !== null) parts.push(':star: VIP');
+    if (context.earlier !== null) parts.push(`${context.earlier} earlier ticket${context.earlier === 1 ? '' : 's'}`);
+    const recent = context.recent.map((ticket) => `${ticketRef(ticket.id, view.ticketUrl?.(ticket.id) ?? null)} ${untrustedInline(ticket.subject, 80)}`);
+    lines.push(`*Requester:* ${parts.join(' · ')}${recent.length > 0 ? `\n*Latest:* ${recent.join(' · ')}` : ''}`);
+  }
+  if (articles && articles.links.length > 0) {
+    const title = articles.source === 'search' ? (articles.links.length === 1 ? 'Suggested article' : 'Suggested articles') : 'Suggested article';
+    lines.push(`*${title}:* ${articles.links.map((link) => linkTo(link.url, link.title)).join(' · ')}`);
+  }
+  return lines;
 }
 
 /** The SLA clock in words: what is due when, what has been breached, whether reminders are snoozed. */

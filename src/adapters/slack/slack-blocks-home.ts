@@ -1,5 +1,5 @@
 import type { HomeView, KnownBlock } from '@slack/types';
-import type { Ratio, LoopFigures } from '../../core/loop/loop-figures.js';
+import { hoursLabel, REPORT_TARGETS_MS, type LoopFigures, type Ratio } from '../../core/loop/loop-figures.js';
 import { categoryLabel } from '../../core/routing/describe-routing.js';
 import { untrustedInline } from './mrkdwn.js';
 import {
@@ -94,9 +94,9 @@ function urgencyKey(view: CardView): number {
 function weekFields(week: LoopFigures): KnownBlock {
   return fieldsBlock([
     ['Opened', `${week.loops.opened} (${week.loops.open} still open)`],
-    ['Acknowledged within 2 h', formatRatio(week.acknowledgedWithin2h)],
-    ['Acknowledged within 6 h', formatRatio(week.acknowledgedWithin6h)],
-    ['Closed within 48 h', formatRatio(week.closedWithin48h)],
+    [`Acknowledged within ${hoursLabel(REPORT_TARGETS_MS.acknowledgedFast)}`, formatRatio(week.acknowledgedWithin2h)],
+    [`Acknowledged within ${hoursLabel(REPORT_TARGETS_MS.acknowledged)}`, formatRatio(week.acknowledgedWithin6h)],
+    [`Closed within ${hoursLabel(REPORT_TARGETS_MS.closed)}`, formatRatio(week.closedWithin48h)],
     ['Status updates on time', formatRatio(week.statusUpdates.onTime)],
     ['Reopen rate', formatRatio(week.reopened)],
     ['Escalations', String(week.escalations.total)],

@@ -127,6 +127,16 @@ export function safeTicketUrl(url: string | null): string | null {
   return URL.canParse(url) ? url : null;
 }
 
+/**
+ * `<url|label>` for a link cxloop did not make (a Help Center article): http(s), and nothing that
+ * could end the link early or start another; else the label alone. The label is escaped.
+ */
+export function linkTo(url: string, label: string, labelMax = 150): string {
+  const text = untrustedInline(label, labelMax);
+  const safe = url.length <= 2000 && /^https?:\/\/[^\s<>|"]+$/.test(url) && URL.canParse(url);
+  return safe ? `<${url}|${text === '' ? untrustedInline(url, labelMax) : text}>` : text === '' ? untrustedInline(url, labelMax) : text;
+}
+
 /** `<url|#123>` when the URL is ours and safe, else plain `#123`. */
 export function ticketRef(ticketId: number, zendeskUrl: string | null): string {
   const url = safeTicketUrl(zendeskUrl);

@@ -1,11 +1,12 @@
-import type { LoopStore, SlackDirectory, SlackOutbox, TicketBriefs } from '../../app/ports.js';
+import type { LiveIncidents, Logger, LoopStore, SlackDirectory, SlackOutbox, TicketBriefs } from '../../app/ports.js';
 import type { Policy } from '../../config/policy-schema.js';
-import type { Effect, LoopState } from '../../core/loop/loop-types.js';
+import type { Effect, LoopPolicy, LoopState } from '../../core/loop/loop-types.js';
+import { isLive } from '../../core/loop/transition.js';
 import { categoryLabel } from '../../core/routing/describe-routing.js';
 import { untrustedInline } from './mrkdwn.js';
-import type { SlackApi, SlackMessageRef } from './slack-api.js';
+import { SlackApiError, type SlackApi, type SlackMessageRef } from './slack-api.js';
 import { slackRenderers as render } from './slack-blocks.js';
-import { ticketRef } from './slack-blocks-parts.js';
+import { formatSpan, ticketRef } from './slack-blocks-parts.js';
 import type { CardView, DigestItem, SlackMessage } from './slack-views.js';
 
 /**
@@ -41,16 +42,24 @@ export function parsePostedRef(value: string | undefined): PostedRef | null {
   return configured && channel && ts ? { configured, channel, ts } : null;
 }
 
+/** Edit member of the status channel for the summary of live incidents (flag_live_status). */
+export const LIVE_SUMMARY = 'live';
+/** Live tickets read for the summary at most (it lists fewer; the rest are counted). */
+const LIVE_READ_MAX = 500;
+
 const SNOOZE_CHOICES_MINUTES = [30, 60, 120, 240, 480, 1440];
 
 export interface SlackDeliveryOptions {
   readonly slack: SlackApi;
   readonly outbox: SlackOutbox;
+  readonly live: LiveIncidents;
   readonly loops: Pick<LoopStore, 'get'>;
   readonly briefs: TicketBriefs;
   /** Where the channel ids Slack answers for "#name" channels are kept (the permission rule reads them). */
   readonly directory: Pick<SlackDirectory, 'rememberChannelId'>;
   readonly policy: Policy;
+  readonly loopPolicy: LoopPolicy;
+  readonly logger: Logger;
   /** Zendesk agent-UI base, e.g. https://acme.zendesk.com; null leaves tickets unlinked. */
   readonly zendeskBaseUrl: string | null;
   readonly now: () => number;
@@ -73,6 +82,7 @@ export class SlackDelivery {
       loop: state,
       brief: await this.options.briefs.get(ticketId),
       zendeskUrl: this.ticketUrl(ticketId),
+      ticketUrl: (id) => this.ticketUrl(id),
       timeZone: policy.teams[state.team]?.hours.timezone ?? 'UTC',
       now: this.options.now(),
       snoozeMinutes: SNOOZE_CHOICES_MINUTES.filter((minutes) => minutes <= maxSnoozeMinutes),
@@ -148,6 +158,7 @@ export class SlackDelivery {
    * "status <ticket>", or "moved <ticket> <channel id> <ts>" for the card a reassignment left behind.
    */
   async edit(member: string): Promise<void> {
+    if (member === LIVE_SUMMARY) return this.editLiveSummary();
     const [kind, id, channel, ts] = member.split(' ') as [MessageKind | 'moved', string, string?, string?];
     const ticketId = Number(id);
     const ref = kind === 'moved' ? (channel && ts ? { channel, ts } : null) : parsePostedRef((await this.options.outbox.messages(ticketId))[kind]);
@@ -157,6 +168,40 @@ export class SlackDelivery {
     await this.options.slack.update({ channel: ref.channel, ts: ref.ts, ...message });
   }
 
+  /**
+   * The status channel's summary of live incidents: posted by its first edit (then pinned, once),
+   * chat.update afterwards. Tickets whose loop ended or left a flagging category are not shown.
+   */
+  private async editLiveSummary(): Promise<void> {
+    const { slack, live, policy } = this.options;
+    const channel = policy.slack.status_channel;
+    if (channel === null) return;
+    const { ids } = await live.liveTickets(LIVE_READ_MAX);
+    const views = (await Promise.all(ids.map((id) => this.viewOf(id)))).filter((view): view is CardView => view !== null && isLive(view.loop, this.options.loopPolicy));
+    const message = render.liveSummary(views);
+    const [configured, channelId, ts, pinned] = ((await live.liveSummaryRef()) ?? '').split(' ');
+    let ref: SlackMessageRef;
+    if (configured === channel && channelId && ts) {
+      ref = { channel: channelId, ts };
+      await slack.update({ ...ref, ...message });
+    } else {
+      ref = await slack.post({ channel, ...message });
+      await live.setLiveSummaryRef(`${channel} ${ref.channel} ${ref.ts} 0`);
+    }
+    if (configured !== channel || pinned !== '1') await this.pinLiveSummary(channel, ref);
+  }
+
+  /** pins.add once; a refusal (no pins:write, not in the channel) is logged and tried again with the next change. */
+  private async pinLiveSummary(channel: string, ref: SlackMessageRef): Promise<void> {
+    try {
+      await this.options.slack.pin(ref);
+      await this.options.live.setLiveSummaryRef(`${channel} ${ref.channel} ${ref.ts} 1`);
+    } catch (error) {
+      if (!(error instanceof SlackApiError)) throw error;
+      this.options.logger.log('warn', 'slack: the live incidents summary could not be pinned; it stays unpinned until the next change', { channel, code: error.code, error: error.message });
+    }
+  }
+
   /** One digest line for an item a burst coalesced (customer text escaped here). */
   async digestLine(item: OutboxItem): Promise<string> {
     if (item.k === 'raw') return item.line;
@@ -164,7 +209,7 @@ export class SlackDelivery {
     const ticket = ticketRef(item.t, this.ticketUrl(item.t));
     if (!view) return `${ticket} (no longer tracked)`;
     const subject = view.brief ? ` ${untrustedInline(view.brief.subject, 80)}` : '';
-    const what = item.k === 'card' || item.k === 'parent' ? `${categoryLabel(view.loop.category)}, ${view.loop.tier}, ${view.loop.stage}` : describeEffect(item.fx);
+    const what = item.k === 'card' || item.k === 'parent' ? `${categoryLabel(view.loop.category)}, ${view.loop.tier}, ${view.loop.stage}` : describeEffect(item.fx, this.options.loopPolicy.followUpMs);
     return `${ticket}${subject}: ${what}`;
   }
 
@@ -180,15 +225,20 @@ export class SlackDelivery {
       case 'incident':
         return render.incidentMessage(view, effect);
       default: {
-        const text = `#${view.loop.ticketId}: ${describeEffect(effect)}`;
+        const text = `#${view.loop.ticketId}: ${describeEffect(effect, this.options.loopPolicy.followUpMs)}`;
         return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
       }
     }
   }
 }
 
-/** A short, cxloop-written account of an effect (no customer text). */
-export function describeEffect(effect: Effect): string {
+/** 172_800_000 -> "48 h"; a span that is not whole hours as "1h 30m". */
+function formatHours(ms: number): string {
+  return ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : formatSpan(ms);
+}
+
+/** A short, cxloop-written account of an effect (no customer text); `followUpMs` is the policy's loop.follow_up_sla. */
+export function describeEffect(effect: Effect, followUpMs: number): string {
   switch (effect.type) {
     case 'escalate':
       return `escalation level ${effect.level}${effect.round > 0 ? ` (round ${effect.round + 1})` : ''}: ${effect.reason}`;
@@ -199,7 +249,9 @@ export function describeEffect(effect: Effect): string {
     case 'incident':
       return 'possible incident';
     case 'csat_follow_up':
-      return effect.reason === 'detractor' ? 'CSAT follow-up: the customer rated it bad, reach out within 48 h' : `CSAT follow-up (${effect.reason})`;
+      return effect.reason === 'detractor' ? `CSAT follow-up: the customer rated it bad, reach out within ${formatHours(followUpMs)}` : `CSAT follow-up (${effect.reason})`;
+    case 'live_status':
+      return effect.live ? 'live incident' : 'no longer a live incident';
     default:
       return effect.type;
   }

@@ -81,7 +81,7 @@ export class SlackRouteReceiver implements Receiver {
     const timer = setTimeout(() => {
       if (acked) return;
       acked = true;
-      logger.log('error', 'slack request not acknowledged within 3 seconds', { type: String(payload.type ?? payload.command ?? '') });
+      logger.log('error', `slack request not acknowledged within ${Math.floor(ACK_TIMEOUT_MS / 1000)} seconds`, { type: String(payload.type ?? payload.command ?? '') });
       sendJson(response, 404, { error: 'not acknowledged' });
     }, ACK_TIMEOUT_MS);
     const ack: ReceiverEvent['ack'] = async (reply?: unknown) => {

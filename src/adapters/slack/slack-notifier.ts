@@ -1,26 +1,32 @@
-import type { LoopStore, Logger, Notifier, SlackOutbox } from '../../app/ports.js';
+import type { LiveIncidents, LoopStore, Logger, Notifier, SlackOutbox } from '../../app/ports.js';
 import type { Policy } from '../../config/policy-schema.js';
 import { assertNever } from '../../core/assert-never.js';
-import type { Effect, LoopState } from '../../core/loop/loop-types.js';
-import { parsePostedRef, PENDING, type MessageKind, type OutboxItem } from './slack-delivery.js';
+import type { Effect, LoopPolicy, LoopState } from '../../core/loop/loop-types.js';
+import { isLive } from '../../core/loop/transition.js';
+import { LIVE_SUMMARY, parsePostedRef, PENDING, type MessageKind, type OutboxItem } from './slack-delivery.js';
 
 /**
  * Loop effects -> Slack outbox. Nothing is sent from here: items are queued per channel and the
  * SlackSender sends them at Slack's pace, rendering each from the loop as it is then.
  *   publish_status  card and status message edited in place (posted first if the ticket has none),
- *                   plus a threaded reply in the status channel for the change
+ *                   plus a threaded reply in the status channel for the change (and the live
+ *                   incidents summary, for a live ticket)
  *   remind_owner    threaded reply under the card
  *   escalate        threaded reply under the card (broadcast from level 1, mentioning the user
  *                   group); the lead by DM and the escalation channel when the level names them
  *   incident        the incident channel
  *   csat_follow_up  threaded reply under the card
+ *   live_status     the status channel's pinned summary of live incidents, edited in place
  */
 export class SlackNotifier implements Notifier {
   constructor(
     private readonly options: {
       readonly outbox: SlackOutbox;
+      readonly live: LiveIncidents;
       readonly loops: Pick<LoopStore, 'get'>;
       readonly policy: Policy;
+      /** The loop's view of the policy: which categories flag live status. */
+      readonly loopPolicy: LoopPolicy;
       readonly logger: Logger;
       readonly now: () => number;
     },
@@ -36,6 +42,8 @@ export class SlackNotifier implements Notifier {
       case 'publish_status': {
         await this.ensure(loop, 'card', team);
         if (status && !(await this.ensure(loop, 'status', status))) await this.push(status, { k: 'reply', t: ticketId, on: 'status', fx: effect });
+        // A live incident's stage or owner changed: the summary shows them too.
+        if (status && isLive(loop, this.options.loopPolicy)) await this.options.outbox.markEdit(status, LIVE_SUMMARY, this.options.now());
         return;
       }
       case 'remind_owner':
@@ -54,6 +62,16 @@ export class SlackNotifier implements Notifier {
       case 'incident':
         await this.pushOrWarn(policy.slack.incident_channel, 'slack.incident_channel', loop, effect);
         return;
+      case 'live_status': {
+        if (!status) {
+          this.options.logger.log('warn', 'slack: live status not shown: slack.status_channel is not set in the policy', { ticketId, team: loop.team });
+          return;
+        }
+        // The loop as it is now decides, not the effect: effects of one ticket may run out of order.
+        await this.options.live.setLive(ticketId, isLive(loop, this.options.loopPolicy), loop.openedAt);
+        await this.options.outbox.markEdit(status, LIVE_SUMMARY, this.options.now());
+        return;
+      }
       case 'schedule':
       case 'cancel': // timers
       case 'zendesk_note': // goes to Zendesk

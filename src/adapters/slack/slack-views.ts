@@ -21,6 +21,8 @@ export interface CardView {
   readonly brief: TicketBrief | null;
   /** https://<subdomain>.zendesk.com/agent/tickets/<id>, or null when no subdomain is configured. */
   readonly zendeskUrl: string | null;
+  /** The same for another ticket (the requester's earlier ones); absent: those are not linked. */
+  readonly ticketUrl?: (ticketId: number) => string | null;
   /** The owner team's time zone (IANA), for due times shown to people. */
   readonly timeZone: string;
   readonly now: number;
@@ -87,6 +89,8 @@ export interface SlackRenderers {
   escalationReply(view: CardView, effect: Extract<Effect, { type: 'escalate' }>, targets: EscalationTargets): SlackMessage;
   reminderReply(view: CardView, effect: Extract<Effect, { type: 'remind_owner' }>): SlackMessage;
   incidentMessage(view: CardView, effect: Extract<Effect, { type: 'incident' }>): SlackMessage;
+  /** The status channel's pinned summary of live incidents (flag_live_status), edited in place. */
+  liveSummary(views: readonly CardView[]): SlackMessage;
   /** `listed`: how many of `items` the message lists in full; the rest are only counted ("…and N more"). */
   digest(title: string, items: readonly DigestItem[]): SlackMessage & { readonly listed: number };
   updateModal(view: CardView): View;

@@ -2,9 +2,9 @@ import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Route } from '../../app/http-route.js';
-import type { CallRecorder, JobMetrics, LoopStore, Logger, Notifier, SlackDirectory, SlackMetrics, SlackOutbox, TicketBriefs } from '../../app/ports.js';
+import type { CallRecorder, JobMetrics, LiveIncidents, LoopStore, Logger, Notifier, SlackDirectory, SlackMetrics, SlackOutbox, TicketBriefs } from '../../app/ports.js';
 import type { LoopDeps } from '../../app/run-loop.js';
-import type { Env } from '../../config/env-schema.js';
+import { zendeskAgentUrl, type Env } from '../../config/env-schema.js';
 import type { Policy } from '../../config/policy-schema.js';
 import { RecordingSlackApi } from './recording-slack-api.js';
 import type { SlackApi } from './slack-api.js';
@@ -51,7 +51,7 @@ export function startSlack(input: {
   role: 'all' | 'web' | 'worker';
   redis: Redis;
   queuePrefix: string;
-  outbox: SlackOutbox & TicketBriefs;
+  outbox: SlackOutbox & TicketBriefs & LiveIncidents;
   /** Member lists and channel ids learnt from Slack, shared by every process (the permission rule). */
   directory: SlackDirectory;
   loops: LoopStore & LoopHistories;
@@ -66,7 +66,8 @@ export function startSlack(input: {
 }): SlackSurface {
   const { env, policy, logger, now, outbox, directory } = input;
   const api = input.options?.api ?? (input.dryRun || env.SLACK_BOT_TOKEN === undefined ? new RecordingSlackApi(logger, now, input.recorder) : new WebSlackApi({ token: env.SLACK_BOT_TOKEN, ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}) }));
-  const delivery = new SlackDelivery({ slack: api, outbox, loops: input.loops, briefs: outbox, directory, policy, zendeskBaseUrl: zendeskAgentUrl(env), now });
+  const loopPolicy = input.loop.policy;
+  const delivery = new SlackDelivery({ slack: api, outbox, live: outbox, loops: input.loops, briefs: outbox, directory, policy, loopPolicy, logger, zendeskBaseUrl: zendeskAgentUrl(env), now });
   const permissions = new SlackPermissions({ policy, slack: api, directory });
   const work = new SlackWorkQueue({ connection: input.redis, prefix: input.queuePrefix });
   const receiver = new SlackRouteReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? SLACK_DRY_RUN_SECRET, maxBytes: MAX_REQUEST_BYTES, logger, metrics: input.metrics, now });
@@ -74,7 +75,7 @@ export function startSlack(input: {
   const app = new App({ receiver, authorize: async () => ({ botToken: env.SLACK_BOT_TOKEN ?? 'xoxb-dry-run' }), logger: boltLogger(logger), logLevel: LogLevel.WARN });
   registerSlackListeners(app, { queue: work, delivery, slack: api, permissions, logger });
   // The outbox is paced on real time (Slack's), whatever clock the loop runs on.
-  const notifier = new SlackNotifier({ outbox, loops: input.loops, policy, logger, now: Date.now });
+  const notifier = new SlackNotifier({ outbox, live: outbox, loops: input.loops, policy, loopPolicy, logger, now: Date.now });
   const sender = new SlackSender({ outbox, delivery, logger, metrics: input.metrics, ...input.options?.sender });
   const handler = new SlackWorkHandler({ loop: input.loop, slack: api, delivery, outbox, permissions, histories: input.loops, policy, logger, now });
   let worker: Worker | undefined;
@@ -95,15 +96,6 @@ export function startSlack(input: {
       await work.close();
     },
   };
-}
-
-/**
- * Where people open a ticket: the account's own subdomain first. ZENDESK_API_URL may be a proxy
- * or a fake for the API (zendeskBaseUrl() prefers it), which is no place to send an agent.
- */
-function zendeskAgentUrl(env: Env): string | null {
-  if (env.ZENDESK_SUBDOMAIN) return `https://${env.ZENDESK_SUBDOMAIN}.zendesk.com`;
-  return env.ZENDESK_API_URL ? env.ZENDESK_API_URL.replace(/\/+$/, '') : null;
 }
 
 /** Bolt logs through cxloop's logger (structured, no secrets). */

@@ -48,6 +48,16 @@ export class WebSlackApi implements SlackApi {
     await call('chat.update', () => this.client.chat.update({ channel: message.channel, ts: message.ts, text: message.text, blocks: [...message.blocks] }));
   }
 
+  async pin(ref: SlackMessageRef): Promise<void> {
+    await call('pins.add', async () => {
+      try {
+        await this.client.pins.add({ channel: ref.channel, timestamp: ref.ts });
+      } catch (error) {
+        if (!(error instanceof WebAPIPlatformError && error.data.error === 'already_pinned')) throw error;
+      }
+    });
+  }
+
   async respond(responseUrl: string, message: SlackMessage): Promise<void> {
     // response_url comes in a signed payload; still, only Slack's own host gets our messages.
     if (!RESPONSE_URL.test(responseUrl)) throw new SlackApiError('REJECTED', 'response_url is not a hooks.slack.com URL');

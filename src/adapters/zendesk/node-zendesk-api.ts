@@ -4,11 +4,16 @@ import nodeZendesk from 'node-zendesk';
 import { parseRetryAfter } from '../../app/http-route.js';
 import { ZENDESK_BULK_LIMIT, type ExportPage, type JobStatus, type ZendeskApi } from '../../app/ports.js';
 import { isZendeskError, ZendeskApiError } from '../../app/zendesk-api-error.js';
+import type { HelpCenterArticle } from '../../core/routing/article-suggestions.js';
+import type { RequestedTickets, RequesterProfile } from '../../core/routing/requester-context.js';
 import type { TicketUpdate } from '../../core/routing/route-plan.js';
 import type { SatisfactionScore, TicketSnapshot } from '../../core/ticket-event.js';
 import { satisfactionFromRestTicket, snapshotFromRestTicket } from './parse-webhook.js';
 import type { ZendeskAuth } from './zendesk-auth.js';
 import { requestUrl, zendeskRequests, type ZendeskRequest } from './zendesk-requests.js';
+
+/** Timeout of the reads on_routing actions make before the routing write (they are skipped when Zendesk is slow). */
+export const QUICK_READ_TIMEOUT_MS = 5_000;
 
 export interface NodeZendeskApiOptions {
   /** https://<subdomain>.zendesk.com, or ZENDESK_API_URL (a fake or a proxy): see zendeskBaseUrl(). */
@@ -82,11 +87,15 @@ export function createZendeskTransporter(options: { endpoint: string; auth: Zend
 export class NodeZendeskApi implements ZendeskApi {
   private readonly endpoint: string;
   private readonly transporter: ZendeskTransporter;
+  /** For the optional reads of on_routing actions: routing waits for them, so they may not wait long. */
+  private readonly quickTransporter: ZendeskTransporter;
   private selfId: Promise<number> | undefined;
 
   constructor(options: NodeZendeskApiOptions) {
     this.endpoint = `${options.baseUrl.replace(/\/+$/, '')}/api/v2`;
-    this.transporter = createZendeskTransporter({ endpoint: this.endpoint, auth: options.auth, timeoutMs: options.timeoutMs ?? 15_000 }, 'tickets');
+    const timeoutMs = options.timeoutMs ?? 15_000;
+    this.transporter = createZendeskTransporter({ endpoint: this.endpoint, auth: options.auth, timeoutMs }, 'tickets');
+    this.quickTransporter = createZendeskTransporter({ endpoint: this.endpoint, auth: options.auth, timeoutMs: Math.min(timeoutMs, QUICK_READ_TIMEOUT_MS) }, 'tickets');
   }
 
   currentUserId(): Promise<number> {
@@ -160,13 +169,44 @@ export class NodeZendeskApi implements ZendeskApi {
     return { snapshots, skipped, afterCursor: result.after_cursor ?? null, endOfStream: result.end_of_stream ?? true };
   }
 
-  private async send(request: ZendeskRequest): Promise<unknown> {
+  async getRequester(userId: number): Promise<RequesterProfile> {
+    const result = (await this.send(zendeskRequests.showRequester(userId), this.quickTransporter)) as { organizations?: unknown };
+    const organizations = Array.isArray(result.organizations) ? result.organizations : [];
+    return {
+      organizations: organizations.flatMap((organization: { id?: unknown; name?: unknown }) =>
+        typeof organization.id === 'number' && typeof organization.name === 'string' ? [{ id: organization.id, name: organization.name }] : [],
+      ),
+    };
+  }
+
+  async getRequestedTickets(userId: number, perPage: number): Promise<RequestedTickets> {
+    const result = (await this.send(zendeskRequests.requestedTickets(userId, perPage), this.quickTransporter)) as { tickets?: unknown; count?: unknown };
+    const tickets = Array.isArray(result.tickets) ? result.tickets : [];
+    return {
+      count: typeof result.count === 'number' ? result.count : null,
+      tickets: tickets.flatMap((ticket: { id?: unknown; subject?: unknown }) =>
+        typeof ticket.id === 'number' ? [{ id: ticket.id, subject: typeof ticket.subject === 'string' ? ticket.subject : '' }] : [],
+      ),
+    };
+  }
+
+  async searchArticles(query: string, locale: string | null, perPage: number): Promise<HelpCenterArticle[]> {
+    const result = (await this.send(zendeskRequests.searchArticles(query, locale, perPage), this.quickTransporter)) as { results?: unknown };
+    const results = Array.isArray(result.results) ? result.results : [];
+    return results.flatMap((article: { title?: unknown; html_url?: unknown; snippet?: unknown }) =>
+      typeof article.title === 'string' && typeof article.html_url === 'string' && /^https?:\/\//.test(article.html_url)
+        ? [{ title: article.title, url: article.html_url, snippet: typeof article.snippet === 'string' ? article.snippet : '' }]
+        : [],
+    );
+  }
+
+  private async send(request: ZendeskRequest, transporter: ZendeskTransporter = this.transporter): Promise<unknown> {
     // A full URL is passed so node-zendesk adds no page[size] parameter of its own.
     const url = requestUrl(this.endpoint, request);
     const label = `${request.method} /${request.path.join('/')}`;
     let raw: RawResponse;
     try {
-      raw = await this.transporter.request(request.method, url, request.body);
+      raw = await transporter.request(request.method, url, request.body);
     } catch (error) {
       if (isZendeskError(error)) throw error; // the OAuth token request's own verdict
       const reason = (error as Error).name === 'TimeoutError' ? 'timed out' : (error as Error).message;

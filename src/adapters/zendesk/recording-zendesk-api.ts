@@ -1,5 +1,7 @@
 import type { CallRecorder, ExportPage, JobStatus, Logger, ZendeskApi } from '../../app/ports.js';
 import { ZendeskApiError } from '../../app/zendesk-api-error.js';
+import type { HelpCenterArticle } from '../../core/routing/article-suggestions.js';
+import type { RequestedTickets, RequesterProfile } from '../../core/routing/requester-context.js';
 import type { TicketUpdate } from '../../core/routing/route-plan.js';
 import type { SatisfactionScore, TicketSnapshot } from '../../core/ticket-event.js';
 import { describeRequest, requestLine } from './describe-request.js';
@@ -60,6 +62,24 @@ export class RecordingZendeskApi implements ZendeskApi {
     const ids = this.jobs.get(jobId) ?? [];
     this.jobs.delete(jobId);
     return { status: 'completed', results: ids.map((ticketId) => ({ ticketId, success: true })) };
+  }
+
+  /** The optional reads of on_routing actions: recorded, and answered that a dry run has nothing to read. */
+  async getRequester(userId: number): Promise<RequesterProfile> {
+    return this.recordRead(zendeskRequests.showRequester(userId));
+  }
+
+  async getRequestedTickets(userId: number, perPage: number): Promise<RequestedTickets> {
+    return this.recordRead(zendeskRequests.requestedTickets(userId, perPage));
+  }
+
+  async searchArticles(query: string, locale: string | null, perPage: number): Promise<HelpCenterArticle[]> {
+    return this.recordRead(zendeskRequests.searchArticles(query, locale, perPage));
+  }
+
+  private recordRead(request: ZendeskRequest): never {
+    this.record(request);
+    throw new ZendeskApiError('DRY_RUN', `dry-run: ${requestLine(request)} recorded, not sent (no Zendesk account to read from)`);
   }
 
   async exportTickets(): Promise<ExportPage> {

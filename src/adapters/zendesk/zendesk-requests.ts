@@ -58,6 +58,20 @@ export const zendeskRequests = {
     body: { ticket: { comment: { body, public: false } } },
   }),
   showJobStatus: (jobId: string): ZendeskRequest => ({ method: 'GET', path: ['job_statuses', jobId] }),
+  /** https://developer.zendesk.com/api-reference/ticketing/users/users/#show-user with the organizations sideload */
+  showRequester: (userId: number): ZendeskRequest => ({ method: 'GET', path: ['users', userId], query: { include: 'organizations' } }),
+  /** https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#list-tickets (requested by the user), newest first */
+  requestedTickets: (userId: number, perPage: number): ZendeskRequest => ({
+    method: 'GET',
+    path: ['users', userId, 'tickets', 'requested'],
+    query: { sort_by: 'created_at', sort_order: 'desc', per_page: String(perPage) },
+  }),
+  /** https://developer.zendesk.com/api-reference/help_center/help-center-api/search/#search-articles (no locale: the Help Center's default) */
+  searchArticles: (query: string, locale: string | null, perPage: number): ZendeskRequest => ({
+    method: 'GET',
+    path: ['help_center', 'articles', 'search'],
+    query: { query, ...(locale === null ? {} : { locale }), per_page: String(perPage) },
+  }),
   /** https://developer.zendesk.com/api-reference/ticketing/ticket-management/incremental_exports/#incremental-ticket-export-cursor-based */
   exportTickets: (from: { cursor: string } | { startTime: number }): ZendeskRequest => ({
     method: 'GET',

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { parseEnv } from '../../config/env-schema.js';
 import { describeProblems } from '../../config/format-issues.js';
 import { loadPolicyFile } from '../../config/load-policy.js';
+import { CATEGORY_IDS } from '../../core/taxonomy.js';
 import type { CliIo } from '../io.js';
 import { policyPathOf } from '../load-policy-or-fail.js';
 
@@ -21,7 +22,7 @@ export async function runConfig(args: string[], io: CliIo): Promise<number> {
   const env = parseEnv(io.env);
   if (policy.ok) {
     const teams = Object.keys(policy.policy.teams).length;
-    io.stdout.write(`policy ok: ${path} (8 categories, ${teams} teams)\n`);
+    io.stdout.write(`policy ok: ${path} (${CATEGORY_IDS.length} categories, ${teams} teams)\n`);
   } else {
     io.stderr.write(`policy invalid: ${path}\n${describeProblems(policy.problems)}\n`);
   }

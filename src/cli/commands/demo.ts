@@ -2,14 +2,15 @@ import { parseArgs } from 'node:util';
 import { JsonLogger } from '../../adapters/log/json-logger.js';
 import { parseEnv } from '../../config/env-schema.js';
 import { describeProblems } from '../../config/format-issues.js';
+import { DEMO_STEP_MINUTES, DEMO_TICKETS } from '../demo/demo-script.js';
 import { runDemo } from '../demo/run-demo.js';
 import { CliError, type CliIo } from '../io.js';
 import { loadPolicyOrFail, policyPathOf } from '../load-policy-or-fail.js';
 
 export const DEMO_USAGE = `Usage: cxloop demo [--fast] [--step-ms 150] [--record <file>] [--keep] [--config <policy>]
-Shows the whole closed loop in about a minute, before anything is connected: six sample tickets
-in six languages go through cxloop's real webhook endpoint (signed as Zendesk signs them) on a
-simulated clock of 15 minutes per step, with people acknowledging in Slack and solving in
+Shows the whole closed loop in about a minute, before anything is connected: ${DEMO_TICKETS.length} sample tickets
+in ${new Set(DEMO_TICKETS.map((ticket) => ticket.language)).size} languages go through cxloop's real webhook endpoint (signed as Zendesk signs them) on a
+simulated clock of ${DEMO_STEP_MINUTES} minutes per step, with people acknowledging in Slack and solving in
 Zendesk. Routing, reminders, escalations, automatic status updates with a revised ETA, a CSAT
 detractor follow-up and verification happen on their own; every Zendesk write and Slack message
 is printed as it would be sent (dry run, whatever .env says), then the loop report.

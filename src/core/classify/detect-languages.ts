@@ -19,6 +19,17 @@ const STOPWORDS: Readonly<Record<string, string>> = {
   cs: 'a v se na je to ze s z do jak ale po tak za od pro jsem mam uz mi me by jen muze nebo jsou byl velmi',
 };
 
+const FUNCTION_WORDS: ReadonlySet<string> = new Set(
+  Object.values(STOPWORDS)
+    .flatMap((words) => normalizeText(words).split(' '))
+    .filter((word) => word !== ''),
+);
+
+/** A frequent function word of any lexicon language ("the", "und", "pour"), folded like ticket text. */
+export function isFunctionWord(folded: string): boolean {
+  return FUNCTION_WORDS.has(folded);
+}
+
 const FALLBACK_SHARE = 0.5;
 const MIN_HITS = 2;
 const MAX_TOKENS = 200;

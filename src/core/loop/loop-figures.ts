@@ -8,9 +8,16 @@ import type { Stage } from './loop-types.js';
  */
 
 const HOUR = 3_600_000;
-const ACK_TARGETS_MS = { within2h: 2 * HOUR, within6h: 6 * HOUR } as const;
-const CLOSE_TARGET_MS = 48 * HOUR;
-const FOLLOW_UP_TARGET_MS = 48 * HOUR;
+/** The report's targets (DESIGN.md): reports and App Home print these, so a label cannot drift from the figure. */
+export const REPORT_TARGETS_MS = { acknowledgedFast: 2 * HOUR, acknowledged: 6 * HOUR, closed: 48 * HOUR, followUp: 48 * HOUR } as const;
+const ACK_TARGETS_MS = { within2h: REPORT_TARGETS_MS.acknowledgedFast, within6h: REPORT_TARGETS_MS.acknowledged } as const;
+const CLOSE_TARGET_MS = REPORT_TARGETS_MS.closed;
+const FOLLOW_UP_TARGET_MS = REPORT_TARGETS_MS.followUp;
+
+/** 7_200_000 -> "2 h" (the report's targets are whole hours). */
+export function hoursLabel(ms: number): string {
+  return `${ms / HOUR} h`;
+}
 const STAGES: readonly Stage[] = ['routed', 'acknowledged', 'acted', 'verified', 'follow_up', 'closed'];
 /** Stages in which the ticket has been solved (or closed) at least once. */
 const DONE_STAGES: readonly Stage[] = ['acted', 'verified', 'closed'];

@@ -1,3 +1,4 @@
+import type { RoutingAction } from '../routing/routing-actions.js';
 import type { SlaClock } from '../sla/sla-clock.js';
 import type { WorkingHours } from '../sla/working-hours.js';
 import type { CategoryId, Tier } from '../taxonomy.js';
@@ -17,7 +18,17 @@ export interface NotifyLevel {
 
 /** The policy as the loop needs it, in milliseconds (built from the policy file by the app layer). */
 export interface LoopPolicy {
-  readonly categories: Readonly<Record<CategoryId, { readonly team: string; readonly acknowledge: { readonly remindMs: number; readonly breachMs: number } }>>;
+  readonly categories: Readonly<
+    Record<
+      CategoryId,
+      {
+        readonly team: string;
+        readonly acknowledge: { readonly remindMs: number; readonly breachMs: number };
+        /** The category's on_routing actions: the loop carries out ping_incident_channel, start_csat_followup and flag_live_status. */
+        readonly onRouting: readonly RoutingAction[];
+      }
+    >
+  >;
   readonly tiers: Readonly<Record<Tier, { readonly update: { readonly remindMs: number; readonly breachMs: number }; readonly resolveMs: number }>>;
   readonly teams: Readonly<
     Record<string, { readonly hours: WorkingHours; readonly ladder: readonly NotifyLevel[]; readonly repeat: number; readonly repeatEveryMs: number }>
@@ -89,10 +100,12 @@ export type Effect =
   | { readonly type: 'zendesk_note'; readonly text: string }
   | { readonly type: 'incident'; readonly text: string }
   | { readonly type: 'csat_follow_up'; readonly reason: 'detractor' | 'reopened' | 'feedback' }
+  /** The ticket joins (live) or leaves the status channel's pinned summary of live incidents. */
+  | { readonly type: 'live_status'; readonly live: boolean }
   | { readonly type: 'thank_customer' };
 
 /** Every effect type, once: the effects queue's schema checks it (a missing or extra entry fails `tsc` below). */
-export const EFFECT_TYPES = ['schedule', 'cancel', 'remind_owner', 'escalate', 'publish_status', 'zendesk_note', 'incident', 'csat_follow_up', 'thank_customer'] as const;
+export const EFFECT_TYPES = ['schedule', 'cancel', 'remind_owner', 'escalate', 'publish_status', 'zendesk_note', 'incident', 'csat_follow_up', 'live_status', 'thank_customer'] as const;
 type ListsEveryEffect = [Effect['type']] extends [(typeof EFFECT_TYPES)[number]] ? ([(typeof EFFECT_TYPES)[number]] extends [Effect['type']] ? true : false) : false;
 const effectTypesComplete: ListsEveryEffect = true;
 void effectTypesComplete;

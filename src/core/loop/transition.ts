@@ -1,3 +1,5 @@
+import { categoryLabel } from '../routing/describe-routing.js';
+import type { RoutingAction } from '../routing/routing-actions.js';
 import { dueAt, pauseClock, resumeClock, retargetClock, startClock } from '../sla/sla-clock.js';
 import type { WorkingHours } from '../sla/working-hours.js';
 import type { CategoryId, Tier } from '../taxonomy.js';
@@ -42,10 +44,30 @@ export function openLoop(input: OpenLoopInput, now: number, policy: LoopPolicy):
     reopens: 0,
     csat: null,
   };
-  const extra: Effect[] = [];
-  if (input.category === 'performance_issue') extra.push({ type: 'incident', text: `Performance issue on ticket ${input.ticketId}, tier ${input.tier}` });
-  if (input.category === 'sentiment_experience') extra.push({ type: 'csat_follow_up', reason: 'feedback' });
+  const extra = category.onRouting.flatMap((action) => ON_OPENING[action](input));
   return finish({ ...base, version: -1 }, base, now, policy, extra, 'routed to its owner team');
+}
+
+/**
+ * What each on_routing action adds to the effects of the loop's opening. The first three are done
+ * by the routing write itself (app/run-routing-actions.ts) and add nothing here.
+ */
+const ON_OPENING: Readonly<Record<RoutingAction, (input: OpenLoopInput) => readonly Effect[]>> = {
+  attach_requester_context: () => [],
+  tag_for_pm_review: () => [],
+  suggest_article: () => [],
+  ping_incident_channel: (input) => [{ type: 'incident', text: `${categoryLabel(input.category)} on ticket ${input.ticketId}, tier ${input.tier}` }],
+  flag_live_status: () => [{ type: 'live_status', live: true }],
+  start_csat_followup: () => [{ type: 'csat_follow_up', reason: 'feedback' }],
+};
+
+/**
+ * Is the ticket on the status channel's summary of live incidents? While its loop is open and its
+ * category (as it is now) lists flag_live_status: solving or closing takes it off, a reopen or a
+ * reassignment into such a category puts it (back) on.
+ */
+export function isLive(state: LoopState, policy: LoopPolicy): boolean {
+  return OPEN_STAGES.includes(state.stage) && policy.categories[state.category].onRouting.includes('flag_live_status');
 }
 
 /**
@@ -265,7 +287,10 @@ function finish(before: LoopState, after: LoopState, _now: number, policy: LoopP
   }
   const state: LoopState = { ...after, version: before.version + 1, timers };
   const status: Effect[] = statusText === null ? [] : [{ type: 'publish_status', stage: state.stage, text: statusText, etaAt: resolveEta(state, policy), automatic: true }];
-  return { ok: true, state, effects: [...effects, ...status, ...timerEffects] };
+  // The opening's own live_status comes from ON_OPENING; later transitions report a change of it.
+  const live = isLive(state, policy);
+  const liveChange: Effect[] = before.version >= 0 && isLive(before, policy) !== live ? [{ type: 'live_status', live }] : [];
+  return { ok: true, state, effects: [...effects, ...status, ...liveChange, ...timerEffects] };
 }
 
 function bump(state: LoopState): LoopState {

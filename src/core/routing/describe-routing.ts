@@ -11,6 +11,8 @@ export interface RoutingNoteInput {
   readonly openedAt: number;
   readonly acknowledgeWithinMinutes: number;
   readonly resolveWithinMinutes: number;
+  /** What the category's on_routing actions found (requester context, articles), as note lines. */
+  readonly extras?: readonly string[];
 }
 
 const MAX_SIGNALS = 8;
@@ -45,6 +47,7 @@ export function describeRouting(input: RoutingNoteInput): string {
     tierLine(decision.tier),
     `Acknowledge within ${formatDuration(input.acknowledgeWithinMinutes)} (by ${formatUtc(input.openedAt + input.acknowledgeWithinMinutes * 60_000)}); ` +
       `resolve within ${formatDuration(input.resolveWithinMinutes)} (by ${formatUtc(input.openedAt + input.resolveWithinMinutes * 60_000)}).`,
+    ...(input.extras ?? []),
     'Wrong? Change the cxloop_ category tag or the group: cxloop records the correction and will not change it back.',
   ];
   return lines.join('\n');

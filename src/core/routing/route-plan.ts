@@ -16,6 +16,8 @@ export interface RoutePlan {
   readonly priority: ZendeskPriority;
   /** Internal note explaining the decision. */
   readonly note: string;
+  /** Tags the category's on_routing adds (tag_for_pm_review), besides cxloop's category and tier tags. */
+  readonly actionTags?: readonly string[];
   /** When cxloop received the webhook (epoch ms): routing latency is measured from here. */
   readonly receivedAt: number;
   /** The ticket as classified; a later change by someone else is theirs to keep. */
@@ -55,7 +57,7 @@ const PRIORITY_RANK: Readonly<Record<ZendeskPriority, number>> = { urgent: 0, hi
  */
 export function planTicketUpdate(plan: RoutePlan, current: TicketFields): TicketUpdate {
   const tags = [...current.tags];
-  for (const tag of [categoryTag(plan.category), tierTag(plan.tier)]) {
+  for (const tag of [categoryTag(plan.category), tierTag(plan.tier), ...(plan.actionTags ?? [])]) {
     if (!tags.includes(tag)) tags.push(tag);
   }
   const groupUntouched = current.groupId === plan.base.groupId;

@@ -49,6 +49,20 @@ describe('ticket briefs and Slack message refs in Redis', () => {
     expect(Object.keys(await redis.hgetall(keys.ticket(82))).sort()).toEqual(['b0', 'bn']);
   });
 
+  it("round-trips what the category's on_routing found with the brief, still in pieces of at most 60 bytes", async () => {
+    const extras = {
+      requester: { ok: true as const, context: { organizations: ['Acme Corp'], vip: null, earlier: 4, recent: [{ id: 850, subject: 'Login «broken» again' }] } },
+      articles: { source: 'search' as const, links: [{ title: 'Inviting team members', url: 'https://acme.zendesk.com/hc/en-us/articles/360001' }] },
+    };
+    const brief = { ticketId: 84, subject: 'Crash', excerpt: 'It crashes', why: 'bug_report', extras };
+    await briefs.save(brief);
+    expect(await briefs.get(84)).toEqual(brief);
+    await briefs.save({ ticketId: 84, subject: 'Crash', excerpt: 'It crashes', why: 'bug_report' });
+    expect(await briefs.get(84)).toEqual({ ticketId: 84, subject: 'Crash', excerpt: 'It crashes', why: 'bug_report' });
+    const fields = await redis.hgetall(keys.ticket(84));
+    for (const [field, value] of Object.entries(fields)) if (/^b\d+$/.test(field)) expect(Buffer.byteLength(value)).toBeLessThanOrEqual(60);
+  });
+
   it('still reads briefs saved under their own key, as an array or an object', async () => {
     await redis.set(keys.ticketBrief(83), JSON.stringify(['s', 'e', 'w']));
     expect(await briefs.get(83)).toEqual({ ticketId: 83, subject: 's', excerpt: 'e', why: 'w' });

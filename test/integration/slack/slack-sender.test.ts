@@ -92,6 +92,12 @@ class FakeSlackApi implements SlackApi {
     this.updates.push(message);
   }
 
+  readonly pins: SlackMessageRef[] = [];
+
+  async pin(ref: SlackMessageRef): Promise<void> {
+    this.pins.push(ref);
+  }
+
   async respond(): Promise<void> {
     throw new Error('the sender never responds to an interaction');
   }
@@ -188,10 +194,11 @@ describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an
 
   function setUp(policy: Policy = defaultPolicy): { sender: SlackSender; notifier: SlackNotifier } {
     const now = () => clock;
-    const delivery = new SlackDelivery({ slack, outbox, loops, briefs: outbox, directory: new RedisSlackDirectory(redis, keys), policy, zendeskBaseUrl: ZENDESK_URL, now });
+    const loopPolicy = loopPolicyFrom(policy);
+    const delivery = new SlackDelivery({ slack, outbox, live: outbox, loops, briefs: outbox, directory: new RedisSlackDirectory(redis, keys), policy, loopPolicy, logger: silent, zendeskBaseUrl: ZENDESK_URL, now });
     return {
       sender: new SlackSender({ outbox, delivery, logger: silent, intervalMs: INTERVAL, coalesceAbove: COALESCE_ABOVE, digestSize: DIGEST_SIZE, now }),
-      notifier: new SlackNotifier({ outbox, loops, policy, logger: silent, now }),
+      notifier: new SlackNotifier({ outbox, live: outbox, loops, policy, loopPolicy, logger: silent, now }),
     };
   }
 
@@ -519,7 +526,7 @@ describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an
     it('retries a chat.postMessage Slack answers `ok: false, rate_limited` (or 429): after Retry-After when given, else a doubling back-off; delivered once, nothing dead-lettered', async () => {
       const now = () => clock;
       const web = new WebSlackApi({ token: 'xoxb-test', apiUrl: `${API}/api/` });
-      const delivery = new SlackDelivery({ slack: web, outbox, loops, briefs: outbox, directory: new RedisSlackDirectory(redis, keys), policy: defaultPolicy, zendeskBaseUrl: ZENDESK_URL, now });
+      const delivery = new SlackDelivery({ slack: web, outbox, live: outbox, loops, briefs: outbox, directory: new RedisSlackDirectory(redis, keys), policy: defaultPolicy, loopPolicy: loopPolicyFrom(defaultPolicy), logger: silent, zendeskBaseUrl: ZENDESK_URL, now });
       const sender = new SlackSender({ outbox, delivery, logger: silent, intervalMs: INTERVAL, coalesceAbove: COALESCE_ABOVE, digestSize: DIGEST_SIZE, now });
       track(1);
       await push(BILLING, { k: 'card', t: 1 });

@@ -128,6 +128,22 @@ describe('DryRunRecorder', () => {
     expect(calls[0]).toMatchObject({ system: 'zendesk', call: 'PUT /api/v2/tickets/101.json', request: { method: 'PUT', path: '/api/v2/tickets/101.json', body: zendeskRequests.updateTicket(update).body } });
     expect(calls[1]).toMatchObject({ system: 'slack', call: 'chat.postMessage #cx-billing (thread, also to channel)', request: { channel: '#cx-billing', thread_ts: '1.000001', reply_broadcast: true, text: 'Escalation' }, summary: ['Escalation'] });
   });
+
+  it("records the on_routing reads and the summary's pin, sends none, and answers the reads that nothing was read", async () => {
+    const calls: RecordedCall[] = [];
+    const recorder = { record: (recorded: RecordedCall) => calls.push(recorded) };
+    const zendesk = new RecordingZendeskApi(silent, recorder);
+    await expect(zendesk.getRequester(501)).rejects.toMatchObject({ code: 'DRY_RUN' });
+    await expect(zendesk.getRequestedTickets(501, 4)).rejects.toMatchObject({ code: 'DRY_RUN' });
+    await expect(zendesk.searchArticles('invite team', null, 5)).rejects.toMatchObject({ code: 'DRY_RUN' });
+    await new RecordingSlackApi(silent, () => 0, recorder).pin({ channel: '#cx-status', ts: '1.000003' });
+    expect(calls.map((call) => [call.call, call.request])).toEqual([
+      ['GET /api/v2/users/501.json?include=organizations', { method: 'GET', path: '/api/v2/users/501.json', query: { include: 'organizations' } }],
+      ['GET /api/v2/users/501/tickets/requested.json?sort_by=created_at&sort_order=desc&per_page=4', { method: 'GET', path: '/api/v2/users/501/tickets/requested.json', query: { sort_by: 'created_at', sort_order: 'desc', per_page: '4' } }],
+      ['GET /api/v2/help_center/articles/search.json?query=invite+team&per_page=5', { method: 'GET', path: '/api/v2/help_center/articles/search.json', query: { query: 'invite team', per_page: '5' } }],
+      ['pins.add #cx-status (pin)', { method: 'pins.add', channel: '#cx-status', timestamp: '1.000003' }],
+    ]);
+  });
 });
 
 describe('JsonLogger', () => {

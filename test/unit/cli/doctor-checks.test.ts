@@ -110,7 +110,7 @@ describe('doctor: what the policy leaves unset', () => {
     const result = checkPolicySlack(policy, '/etc/cxloop/policy.yaml');
     expect(result.status).toBe('warn');
     expect(result.detail.split('; ')).toEqual([
-      'slack.status_channel is not set: status updates are not published to a status channel',
+      'slack.status_channel is not set: status updates are not published to a status channel and performance_issue get no live incidents summary',
       'slack.incident_channel is not set but performance_issue ping it: those pings are not posted',
       'no escalation.escalation_channel for billing: their escalations to it are not posted',
     ]);

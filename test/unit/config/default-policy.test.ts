@@ -35,6 +35,13 @@ describe('the shipped config/policy.yaml holds the defaults README describes', (
     expect(categories.onboarding_help.on_routing).toEqual(['suggest_article']);
     expect(categories.performance_issue.on_routing).toEqual(['ping_incident_channel', 'flag_live_status']);
     expect(categories.sentiment_experience.on_routing).toEqual(['start_csat_followup']);
+    for (const id of ['billing_issue', 'content_communication', 'other'] as const) expect(categories[id].on_routing).toEqual([]);
+  });
+
+  it('ships the action settings README describes', async () => {
+    const { actions, categories } = await defaultPolicy();
+    expect(actions).toEqual({ attach_requester_context: { recent_tickets: 3 }, tag_for_pm_review: { tag: 'cxloop_pm_review' }, suggest_article: { locale: null, max_articles: 3 } });
+    expect(categories.onboarding_help.article_url).toBeNull();
   });
 
   it.each([

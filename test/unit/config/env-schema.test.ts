@@ -25,8 +25,14 @@ describe('parseEnv', () => {
         ZENDESK_WEBHOOK_MAX_BYTES: 262_144,
         ZENDESK_UPDATES_PER_MINUTE: 100,
         ZENDESK_RECONCILE_EVERY: 600_000,
+        ZENDESK_READS_PER_MINUTE: 100,
       },
     });
+  });
+
+  it('takes the optional-read budget, 0 turning the reads off, and names a bad one', () => {
+    expect(parseEnv({ ZENDESK_READS_PER_MINUTE: '0' })).toMatchObject({ ok: true, env: { ZENDESK_READS_PER_MINUTE: 0 } });
+    expect(parseEnv({ ZENDESK_READS_PER_MINUTE: 'lots' })).toMatchObject({ ok: false, problems: [{ path: 'ZENDESK_READS_PER_MINUTE' }] });
   });
 
   it('parses ingest and routing limits, naming the bad key', () => {

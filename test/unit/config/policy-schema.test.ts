@@ -36,6 +36,14 @@ describe('policy validation names every bad key', () => {
     ['categories.billing_issue.slack_channel', 'billing', 'categories.billing_issue.slack_channel', /#channel-name/],
     ['categories.billing_issue.zendesk_group_id', -4, 'categories.billing_issue.zendesk_group_id', /./],
     ['categories.bug_report.on_routing', ['page_everyone'], 'categories.bug_report.on_routing.0', /./],
+    ['categories.bug_report.on_routing', ['attach_requester_context', 'attach_requester_context'], 'categories.bug_report.on_routing.1', /listed twice/],
+    ['categories.onboarding_help.article_url', 'javascript:alert(1)', 'categories.onboarding_help.article_url', /http\(s\) URL/],
+    ['actions.tag_for_pm_review.tag', 'PM review', 'actions.tag_for_pm_review.tag', /Zendesk tag/],
+    ['actions.tag_for_pm_review.tag', 'cxloop_feature_request', 'actions.tag_for_pm_review.tag', /cxloop's category or tier tags/],
+    ['actions.suggest_article.locale', 'French', 'actions.suggest_article.locale', /locale such as en-us/],
+    ['actions.suggest_article.max_articles', 0, 'actions.suggest_article.max_articles', /./],
+    ['actions.attach_requester_context.recent_tickets', 50, 'actions.attach_requester_context.recent_tickets', /./],
+    ['actions.page_everyone', {}, 'actions', /unknown key.*page_everyone/],
     ['categories.bug_report.match.regexes', ['(unclosed'], 'categories.bug_report.match.regexes.0', /not a valid regular expression/],
     ['categories.bug_report.match.terms', ['ab*'], 'categories.bug_report.match.terms.0', /at least 3 letters/],
     ['categories.bug_report.match.weak_terms', ['bad-term!'], 'categories.bug_report.match.weak_terms.0', /letters or digits/],
@@ -80,6 +88,17 @@ describe('policy validation names every bad key', () => {
     const result = parsePolicyText(withValue('categories.bug_report.match.channels', ['email', 'mail', 'web_service', 'Web', 'native_messaging']));
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
     expect(result.policy.categories.bug_report.match.channels).toEqual(['email', 'email', 'api', 'web', 'native_messaging']);
+  });
+
+  it('fills every action setting in when the actions block is left out', () => {
+    const policy = base();
+    delete policy['actions'];
+    const result = parsePolicyText(stringify(policy));
+    expect(result.ok && result.policy.actions).toEqual({
+      attach_requester_context: { recent_tickets: 3 },
+      tag_for_pm_review: { tag: 'cxloop_pm_review' },
+      suggest_article: { locale: null, max_articles: 3 },
+    });
   });
 
   it('accepts JSON as well as YAML', () => {

@@ -124,7 +124,7 @@ describe('manifests/slack-app.yaml and .json', () => {
     expect(Array.isArray(bot)).toBe(true);
     expect(bot.length).toBeLessThanOrEqual(255);
     for (const scope of bot) expect(text(scope, 'scope').length).toBeLessThanOrEqual(50);
-    expect([...bot].sort()).toEqual(['channels:read', 'chat:write', 'chat:write.public', 'commands', 'groups:read', 'usergroups:read', 'users:read']);
+    expect([...bot].sort()).toEqual(['channels:read', 'chat:write', 'chat:write.public', 'commands', 'groups:read', 'pins:write', 'usergroups:read', 'users:read']);
   });
 
   it('settings: HTTP mode, events with app_home_opened, interactivity.is_enabled present', () => {

@@ -5,6 +5,7 @@ import {
   escalationReply,
   home,
   incidentMessage,
+  liveSummary,
   reminderReply,
   slackRenderers,
   statusParent,
@@ -527,8 +528,64 @@ describe('due times', () => {
 describe('slackRenderers', () => {
   it('exposes one function per renderer of the contract', () => {
     expect(Object.keys(slackRenderers).sort()).toEqual(
-      ['digest', 'escalationReply', 'home', 'incidentMessage', 'reminderReply', 'statusParent', 'statusReply', 'ticketCard', 'updateModal'].sort(),
+      ['digest', 'escalationReply', 'home', 'incidentMessage', 'liveSummary', 'reminderReply', 'statusParent', 'statusReply', 'ticketCard', 'updateModal'].sort(),
     );
     expect(slackRenderers.ticketCard).toBe(ticketCard);
+  });
+});
+
+describe("the card shows what the category's on_routing found", () => {
+  const HOSTILE = '<!channel> <@U0EVIL99> <https://evil.example|Zendesk>';
+  const withExtras = (extras: TicketBrief['extras']) =>
+    view(open(42, 'bug_report'), { brief: { ...brief(42), extras }, ticketUrl: (id) => `https://acme.zendesk.com/agent/tickets/${id}` });
+
+  it('the requester: organisation, VIP, earlier tickets linked to Zendesk, customer text escaped', () => {
+    const card = ticketCard(
+      withExtras({ requester: { ok: true, context: { organizations: [`Acme ${HOSTILE}`], vip: "organisation Acme (360001) is in the policy's critical tier rule", earlier: 12, recent: [{ id: 850, subject: HOSTILE }] } } }),
+    );
+    const shown = texts(card.blocks).join('\n');
+    expect(shown).toContain('*Requester:* Acme &lt;!channel&gt; &lt;@U0EVIL99&gt; &lt;https://evil.example|Zendesk&gt; · :star: VIP · 12 earlier tickets');
+    expect(shown).toContain('*Latest:* <https://acme.zendesk.com/agent/tickets/850|#850> &lt;!channel&gt;');
+    for (const hostile of ['<!channel>', '<@U0EVIL99>', '<https://evil.example']) expect(JSON.stringify(card)).not.toContain(hostile);
+  });
+
+  it('shows nothing when nothing was found, or the category has no such action', () => {
+    expect(texts(ticketCard(withExtras({ requester: { ok: false, reason: 'Zendesk did not answer (503)' } })).blocks).join('\n')).not.toMatch(/Requester/);
+    expect(texts(ticketCard(view(open())).blocks).join('\n')).not.toMatch(/Requester|Suggested/);
+  });
+
+  it('suggested articles as links with escaped titles; a link that could break out of <url|label> is not linked', () => {
+    const card = ticketCard(
+      withExtras({
+        articles: {
+          source: 'search',
+          links: [
+            { title: 'Inviting <team> members', url: 'https://acme.zendesk.com/hc/en-us/articles/1-Inviting' },
+            { title: 'Evil', url: 'https://evil.example/a|<!channel>' },
+          ],
+        },
+      }),
+    );
+    expect(texts(card.blocks)).toContain('*Suggested articles:* <https://acme.zendesk.com/hc/en-us/articles/1-Inviting|Inviting &lt;team&gt; members> · Evil');
+    const fallback = ticketCard(withExtras({ articles: { source: 'fallback', links: [{ title: '', url: 'https://help.acme.com/start' }] } }));
+    expect(texts(fallback.blocks)).toContain('*Suggested article:* <https://help.acme.com/start|https://help.acme.com/start>');
+  });
+});
+
+describe('the live incidents summary', () => {
+  it('lists each live ticket with tier, stage, owner and next deadline, oldest first, and says when there is none', () => {
+    const first = view(open(1001, 'performance_issue', 'critical'), { brief: brief(1001, 'Outage <!here>') });
+    const second = view(apply(open(1002, 'performance_issue', 'high'), ACK), { brief: brief(1002, 'Slow exports') });
+    const message = liveSummary([first, second]);
+    expect(message.text).toBe('Live incidents: #1001, #1002');
+    const shown = texts(message.blocks);
+    expect(shown[0]).toBe('Live incidents');
+    expect(shown).toContain('*2 live incidents*');
+    expect(shown.join('\n')).toContain('<https://acme.zendesk.com/agent/tickets/1001|#1001>* Outage &lt;!here&gt; · Critical · Routed, awaiting acknowledgement · nobody yet · acknowledge by Mon 23 Nov 14:00 Europe/Berlin (in 3h)');
+    expect(shown.join('\n')).toContain('#1002>* Slow exports · High · Acknowledged · <@U0123ABCD> · next update by');
+    expect(JSON.stringify(message)).not.toContain('<!here>');
+    const none = liveSummary([]);
+    expect(none.text).toBe('Live incidents: none right now');
+    expect(texts(none.blocks)).toContain(':large_green_circle: No live incidents right now.');
   });
 });

@@ -305,6 +305,55 @@ describe('NodeZendeskApi.currentUserId', () => {
   });
 });
 
+describe('NodeZendeskApi: the reads of on_routing actions', () => {
+  it('reads the requester with the organizations sideload and keeps only well-formed organisations', async () => {
+    nock(ZENDESK)
+      .matchHeader('authorization', BASIC_AUTH)
+      .get('/api/v2/users/501.json')
+      .query({ include: 'organizations' })
+      .reply(200, { user: { id: 501, organization_id: 7 }, organizations: [{ id: 7, name: 'Acme' }, { id: 'x', name: 'bad' }, { id: 8 }] });
+    expect(await api().getRequester(501)).toEqual({ organizations: [{ id: 7, name: 'Acme' }] });
+  });
+
+  it("lists the requester's tickets newest first with Zendesk's count; no count is null", async () => {
+    nock(ZENDESK)
+      .get('/api/v2/users/501/tickets/requested.json')
+      .query({ sort_by: 'created_at', sort_order: 'desc', per_page: '4' })
+      .reply(200, { tickets: [restTicket(9), { id: 8 }, { subject: 'no id' }], count: 40 })
+      .get('/api/v2/users/501/tickets/requested.json')
+      .query(true)
+      .reply(200, { tickets: [] });
+    expect(await api().getRequestedTickets(501, 4)).toEqual({ count: 40, tickets: [{ id: 9, subject: 'Ticket 9' }, { id: 8, subject: '' }] });
+    expect(await api().getRequestedTickets(501, 4)).toEqual({ count: null, tickets: [] });
+  });
+
+  it('searches articles (no locale: the parameter is left out) and drops results that are not http(s) links', async () => {
+    nock(ZENDESK)
+      .get('/api/v2/help_center/articles/search.json')
+      .query({ query: 'invite team', per_page: '5' })
+      .reply(200, {
+        results: [
+          { title: 'Inviting', html_url: 'https://acme.zendesk.com/hc/en-us/articles/1', snippet: 'to <em>invite</em>' },
+          { title: 'Evil', html_url: 'javascript:alert(1)' },
+          { title: 'No snippet', html_url: 'https://acme.zendesk.com/hc/en-us/articles/2' },
+        ],
+      });
+    expect(await api().searchArticles('invite team', null, 5)).toEqual([
+      { title: 'Inviting', url: 'https://acme.zendesk.com/hc/en-us/articles/1', snippet: 'to <em>invite</em>' },
+      { title: 'No snippet', url: 'https://acme.zendesk.com/hc/en-us/articles/2', snippet: '' },
+    ]);
+  });
+
+  it('fails as every call does: 429 with its Retry-After, 404, a timeout', async () => {
+    nock(ZENDESK).get('/api/v2/users/501.json').query(true).reply(429, {}, { 'Retry-After': '30' });
+    await expect(api().getRequester(501)).rejects.toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterMs: 30_000 } });
+    nock(ZENDESK).get('/api/v2/help_center/articles/search.json').query(true).reply(404, { error: 'RecordNotFound' });
+    await expect(api().searchArticles('x', 'de', 5)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    nock(ZENDESK).get('/api/v2/users/501/tickets/requested.json').query(true).delay(500).reply(200, { tickets: [] });
+    await expect(api(100).getRequestedTickets(501, 1)).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining('timed out') });
+  });
+});
+
 describe('parseRetryAfter', () => {
   it.each<[string | null, number | undefined]>([
     ['2', 2000],

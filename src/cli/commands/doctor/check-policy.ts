@@ -85,7 +85,10 @@ export function checkPolicyAccess(policy: Policy, path: string): DoctorResult {
 
 function unsetSlackTargets(policy: Policy): string[] {
   const notes: string[] = [];
-  if (policy.slack.status_channel === null) notes.push('slack.status_channel is not set: status updates are not published to a status channel');
+  const live = CATEGORY_IDS.filter((id) => policy.categories[id].on_routing.includes('flag_live_status'));
+  if (policy.slack.status_channel === null) {
+    notes.push(`slack.status_channel is not set: status updates are not published to a status channel${live.length > 0 ? ` and ${live.join(', ')} get no live incidents summary` : ''}`);
+  }
   const pinging = CATEGORY_IDS.filter((id) => policy.categories[id].on_routing.includes('ping_incident_channel'));
   if (policy.slack.incident_channel === null && pinging.length > 0) {
     notes.push(`slack.incident_channel is not set but ${pinging.join(', ')} ping it: those pings are not posted`);

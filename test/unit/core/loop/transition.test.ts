@@ -2,13 +2,21 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loopPolicyFrom } from '../../../../src/app/loop-policy.js';
 import type { Effect, LoopEvent, LoopState, Stage, TimerKind } from '../../../../src/core/loop/loop-types.js';
-import { desiredTimers, openLoop, transition } from '../../../../src/core/loop/transition.js';
-import type { CategoryId, Tier } from '../../../../src/core/taxonomy.js';
+import { desiredTimers, isLive, openLoop, transition } from '../../../../src/core/loop/transition.js';
+import { ROUTING_ACTIONS, type RoutingAction } from '../../../../src/core/routing/routing-actions.js';
+import { CATEGORY_IDS, type CategoryId, type Tier } from '../../../../src/core/taxonomy.js';
 import { ZENDESK_STATUSES } from '../../../../src/core/ticket-event.js';
 import { defaultPolicy } from '../../../support/default-classifier.js';
 import { accepted, fireTimer } from '../../../support/loop-fixtures.js';
 
 const policy = loopPolicyFrom(defaultPolicy);
+
+/** The default policy with some categories' on_routing replaced. */
+function loopPolicyWith(onRouting: Partial<Record<CategoryId, RoutingAction[]>>) {
+  const changed = structuredClone(defaultPolicy);
+  for (const [id, actions] of Object.entries(onRouting) as [CategoryId, RoutingAction[]][]) changed.categories[id].on_routing = actions;
+  return loopPolicyFrom(changed);
+}
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const T0 = Date.UTC(2026, 10, 23, 9, 0);
@@ -219,9 +227,70 @@ describe('status cadence, resolve clock and verification', () => {
     });
   });
 
+  it('the opening carries out exactly the loop actions the category lists in on_routing', () => {
+    const openingEffects: Record<RoutingAction, unknown[]> = {
+      attach_requester_context: [],
+      tag_for_pm_review: [],
+      suggest_article: [],
+      ping_incident_channel: [{ type: 'incident', text: 'Billing issue on ticket 7, tier high' }],
+      flag_live_status: [{ type: 'live_status', live: true }],
+      start_csat_followup: [{ type: 'csat_follow_up', reason: 'feedback' }],
+    };
+    for (const action of ROUTING_ACTIONS) {
+      const given = loopPolicyWith({ billing_issue: [action] });
+      const effects = accepted(openLoop({ ticketId: 7, category: 'billing_issue', tier: 'high', zendeskStatus: 'new' }, T0, given)).effects;
+      expect(effects.filter((effect) => ['incident', 'live_status', 'csat_follow_up'].includes(effect.type)), action).toEqual(openingEffects[action]);
+    }
+  });
+
+  it('a category without the loop actions never pings or follows up, whatever its id', () => {
+    const none = loopPolicyWith(Object.fromEntries(CATEGORY_IDS.map((id) => [id, []])));
+    for (const category of CATEGORY_IDS) {
+      const effects = accepted(openLoop({ ticketId: 8, category, tier: 'critical', zendeskStatus: 'new' }, T0, none)).effects;
+      expect(effects.map((effect) => effect.type).filter((type) => type !== 'publish_status' && type !== 'schedule'), category).toEqual([]);
+    }
+  });
+
   it('every stage change publishes a status update', () => {
     const step = accepted(transition(open(), { type: 'acknowledge', user: 'U1' }, T0, policy));
     expect(step.effects).toContainEqual(expect.objectContaining({ type: 'publish_status', stage: 'acknowledged', automatic: true }));
+  });
+});
+
+describe('live status (flag_live_status)', () => {
+  const liveOf = (effects: readonly { type: string }[]) => effects.filter((effect) => effect.type === 'live_status');
+  const performance = () => accepted(openLoop({ ticketId: 9, category: 'performance_issue', tier: 'critical', zendeskStatus: 'new' }, T0, policy));
+
+  it('a performance issue goes live when routed, stays live while worked on, and leaves when solved', () => {
+    const opened = performance();
+    expect(liveOf(opened.effects)).toEqual([{ type: 'live_status', live: true }]);
+    expect(isLive(opened.state, policy)).toBe(true);
+    const acknowledged = accepted(transition(opened.state, { type: 'acknowledge', user: 'U1' }, T0 + MIN, policy));
+    expect(liveOf(acknowledged.effects)).toEqual([]);
+    const solved = accepted(transition(acknowledged.state, { type: 'status_changed', status: 'solved' }, T0 + HOUR, policy));
+    expect(liveOf(solved.effects)).toEqual([{ type: 'live_status', live: false }]);
+    const reopened = accepted(transition(solved.state, { type: 'status_changed', status: 'open' }, T0 + 2 * HOUR, policy));
+    expect(reopened.state.stage).toBe('follow_up');
+    expect(liveOf(reopened.effects)).toEqual([{ type: 'live_status', live: true }]);
+    const verified = accepted(transition(solved.state, { type: 'csat', score: 'good' }, T0 + 2 * HOUR, policy));
+    expect(liveOf(verified.effects)).toEqual([]);
+  });
+
+  it.each([
+    ['closed in Zendesk', { type: 'status_changed', status: 'closed' }],
+    ['deleted', { type: 'status_changed', status: 'deleted' }],
+    ['reassigned to a category without it', { type: 'reassign', user: 'U1', category: 'bug_report' }],
+    ['recategorised by an agent', { type: 'recategorised', category: 'billing_issue' }],
+  ] as [string, LoopEvent][])('leaves the summary when %s', (_what, event) => {
+    const step = accepted(transition(performance().state, event, T0 + MIN, policy));
+    expect(liveOf(step.effects)).toEqual([{ type: 'live_status', live: false }]);
+  });
+
+  it('joins the summary when reassigned into a category that flags it, and never for one that does not', () => {
+    const bug = open('bug_report');
+    expect(liveOf(accepted(transition(bug, { type: 'reassign', user: 'U1', category: 'performance_issue' }, T0 + MIN, policy)).effects)).toEqual([{ type: 'live_status', live: true }]);
+    expect(liveOf(accepted(transition(bug, { type: 'reassign', user: 'U1', category: 'billing_issue' }, T0 + MIN, policy)).effects)).toEqual([]);
+    expect(liveOf(accepted(openLoop({ ticketId: 10, category: 'performance_issue', tier: 'high', zendeskStatus: 'new' }, T0, loopPolicyWith({ performance_issue: ['ping_incident_channel'] }))).effects)).toEqual([]);
   });
 });
 

@@ -1,0 +1,45 @@
+import type { Redis } from 'ioredis';
+import type { ZendeskReadBudget } from '../../app/ports.js';
+import type { RedisKeys } from './redis-keys.js';
+
+const MINUTE_MS = 60_000;
+
+/**
+ * KEYS window counter, pause flag. ARGV reads, limit, counter ttl ms. -1: paused after a 429;
+ * -2: this minute's budget cannot cover the reads; else the reads now spent this minute.
+ */
+const TAKE = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
+local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+local reads = tonumber(ARGV[1])
+if used + reads > tonumber(ARGV[2]) then return -2 end
+redis.call('INCRBY', KEYS[1], reads)
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return used + reads`;
+
+/**
+ * The optional-read budget in Redis: a counter per wall-clock minute (Zendesk's limits are per
+ * minute of real time, whatever clock the loop runs on) shared by every process of the install,
+ * and a flag a 429 sets for its Retry-After.
+ */
+export class RedisReadBudget implements ZendeskReadBudget {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly perMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async take(reads: number): Promise<string | null> {
+    if (this.perMinute === 0) return 'optional Zendesk reads are off (ZENDESK_READS_PER_MINUTE=0)';
+    const minute = Math.floor(this.now() / MINUTE_MS);
+    const result = Number(await this.redis.eval(TAKE, 2, this.keys.zendeskReads(minute), this.keys.zendeskReadsPaused, reads, this.perMinute, 2 * MINUTE_MS));
+    if (result === -1) return "Zendesk's rate limit: reads wait for its Retry-After";
+    if (result === -2) return `this minute's ${this.perMinute} optional Zendesk reads are spent (ZENDESK_READS_PER_MINUTE)`;
+    return null;
+  }
+
+  async pause(retryAfterMs: number): Promise<void> {
+    await this.redis.set(this.keys.zendeskReadsPaused, '1', 'PX', Math.max(1, Math.ceil(retryAfterMs)));
+  }
+}
