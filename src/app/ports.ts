@@ -81,6 +81,22 @@ export interface TicketStore {
   setExportCursor(cursor: string): Promise<void>;
 }
 
+/**
+ * Zendesk's Update Ticket limit as a budget every cxloop process of an install shares: at most N
+ * calls (single updates, update_many, internal notes; retries included) in any sliding minute,
+ * and none at all while a 429's Retry-After runs.
+ */
+export interface UpdateBudget {
+  /** Spends one call, or says in how many ms one is free (nothing spent). */
+  take(): Promise<BudgetGrant>;
+  /** How many ms until a call could be spent (0: now), spending nothing. */
+  wait(): Promise<number>;
+  /** Zendesk answered 429: no call is spent before `until` (cxloop's clock). */
+  holdUntil(until: number): Promise<void>;
+}
+
+export type BudgetGrant = { readonly granted: true } | { readonly granted: false; readonly retryAfterMs: number };
+
 /** Tickets per update_many call and ids per show_many read (Zendesk's limit for both). */
 export const ZENDESK_BULK_LIMIT = 100;
 

@@ -1,0 +1,88 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Cxloop } from '../../../src/main.js';
+import {
+  maxInAnyWindow,
+  routingWrites,
+  startFakeZendesk,
+  startLiveOnFake,
+  updateCalls,
+  webhookOf,
+  zendeskTime,
+  type FakeZendesk,
+  type FakeZendeskOptions,
+} from '../../support/fake-zendesk-fixtures.js';
+import { dropPrefix, postSigned, uniquePrefix, waitForIdle } from '../../support/zendesk-fixtures.js';
+
+/** cxloop's and the fake Zendesk's clock: it moves only when the test moves it. */
+const START = Date.parse('2026-11-22T10:00:00Z');
+const BUDGET = 5;
+
+/**
+ * The Update Ticket budget through the real server, Redis and BullMQ workers, against the fake
+ * Zendesk (which records when each call arrived on the same injected clock). Time moves only when
+ * the routing queue has gone quiet, so the windows are counted on cxloop's clock, never the wall's.
+ */
+describe('the Update Ticket budget holds in every sliding 60 s window', () => {
+  let prefix: string;
+  let clock: number;
+  let fake: FakeZendesk | undefined;
+  const apps: Cxloop[] = [];
+
+  afterEach(async () => {
+    for (const app of apps.splice(0)) await app.stop();
+    await fake?.close();
+    fake = undefined;
+    await dropPrefix(prefix);
+  });
+
+  async function start(faults: FakeZendeskOptions['faults']): Promise<FakeZendesk> {
+    prefix = uniquePrefix();
+    clock = START;
+    fake = await startFakeZendesk({ now: () => clock, updateLimitPerMinute: BUDGET, faults });
+    const options = { now: () => clock, batchThreshold: Number.MAX_SAFE_INTEGER, timeoutMs: 300, extraEnv: { ZENDESK_UPDATES_PER_MINUTE: String(BUDGET) } };
+    // Two processes' worth of workers on one install: the budget is shared through Redis.
+    apps.push(await startLiveOnFake(prefix, fake, options));
+    apps.push(await startLiveOnFake(prefix, fake, { ...options, role: 'worker' }));
+    return fake;
+  }
+
+  /** Moves the clock on by `stepMs` each time the fake has seen no call for a moment, until `done`. */
+  async function runClockUntil(done: () => boolean, stepMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + 50_000;
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      const seen = fake!.requests.length;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      if (fake!.requests.length === seen) clock += stepMs;
+    }
+  }
+
+  it('spends at most ZENDESK_UPDATES_PER_MINUTE calls per window with 500s, a 429, a hang, conflicts and internal notes, across two worker processes', async () => {
+    // The 2nd and 9th calls fail with 500 (the 9th was applied all the same), the 4th gets a 429, the 6th hangs (applied, never answered).
+    const faults: FakeZendeskOptions['faults'] = ({ index }) =>
+      index === 1 ? { status: 500 } : index === 3 ? { status: 429, retryAfterSeconds: 1 } : index === 5 ? 'hang' : index === 8 ? { status: 500, applied: true } : undefined;
+    const zendesk = await start(faults);
+    const ids = Array.from({ length: 10 }, (_, index) => 801 + index);
+    const created = zendeskTime(START - 10 * 60_000);
+    for (const id of ids) zendesk.seed({ id, subject: 'Charged twice for my subscription', description: 'please refund the duplicate payment', tags: ['web_widget'], created_at: created, updated_at: created });
+    const webhooks = ids.map((id) => webhookOf(zendesk.tickets.get(id)!, 'created'));
+    // Four tickets changed after their webhook left: each first write conflicts (409) and is re-read.
+    for (const id of ids.slice(0, 4)) zendesk.tickets.get(id)!.updated_at = zendeskTime(START - 5 * 60_000);
+    for (const body of webhooks) expect((await postSigned(apps[0]!.http.url, body, { at: clock })).status).toBe(200);
+    await runClockUntil(() => ids.every((id) => routingWrites(zendesk.tickets.get(id)!) === 1), 15_000, 'every ticket routed');
+
+    // Internal notes (loop effects such as "Acknowledged in Slack by ...") spend the same budget.
+    for (const id of ids.slice(0, 6)) {
+      await apps[0]!.queues.effectQueue.enqueue({ ticketId: id, version: 2, effects: [{ type: 'zendesk_note', text: `Acknowledged in Slack by <U0${id}>.` }] });
+    }
+    const notes = () => ids.slice(0, 6).filter((id) => zendesk.tickets.get(id)!.comments.some((comment) => comment.body.startsWith('Acknowledged in Slack'))).length;
+    await runClockUntil(() => notes() === 6, 15_000, 'the internal notes');
+    await waitForIdle(apps[0]!);
+
+    const calls = updateCalls(zendesk);
+    expect(calls.length).toBeGreaterThan(2 * BUDGET);
+    expect(maxInAnyWindow(calls.map((call) => call.at))).toBe(BUDGET);
+    expect(zendesk.stats.rateLimited).toBe(0);
+    for (const id of ids) expect(routingWrites(zendesk.tickets.get(id)!)).toBe(1);
+  }, 60_000);
+});
