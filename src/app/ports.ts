@@ -55,7 +55,7 @@ export interface TicketRecord {
   readonly ticketId: number;
   readonly updatedAt: number;
   readonly status: ZendeskStatus | null;
-  readonly routing: (RoutingState & { readonly tier: Tier }) | null;
+  readonly routing: (RoutingState & { readonly tier: Tier; readonly claimedBy?: string | null }) | null;
   /** An agent's correction froze the routing: cxloop never writes it again. */
   readonly overridden: boolean;
 }
@@ -71,9 +71,13 @@ export interface TicketStore {
   /** Stores the snapshot's fields unless a newer snapshot is already stored (events arrive out of order). */
   observe(snapshot: TicketSnapshot): Promise<{ applied: boolean; previous: TicketRecord | null }>;
   get(ticketId: number): Promise<TicketRecord | null>;
-  /** Records the routing decision; false when the ticket already has one (another event won). */
-  claimRouting(ticketId: number, routing: RoutingState & { readonly tier: Tier }): Promise<boolean>;
-  markRouted(ticketId: number, at: number): Promise<void>;
+  /**
+   * Records the routing decision made from the event `claimedBy` (its key: only that event's retry
+   * queues the write again); false when the ticket already has one (another event won).
+   */
+  claimRouting(ticketId: number, routing: RoutingState & { readonly tier: Tier }, claimedBy: string): Promise<boolean>;
+  /** The routing write landed; `writtenOver` is the ticket's updated_at it was made on (see RoutingState). */
+  markRouted(ticketId: number, writtenOver: number): Promise<void>;
   /** Freezes routing and appends the correction to the corrections log; false if already frozen. */
   recordOverride(correction: Correction): Promise<boolean>;
   recordSatisfaction(ticketId: number, score: SatisfactionScore, at: number): Promise<void>;

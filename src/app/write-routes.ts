@@ -50,7 +50,7 @@ export async function writeRoute(plan: RoutePlan, deps: RouteWriterDeps, options
       const sentAt = deps.now();
       await deps.zendesk.updateTicket(planTicketUpdate(plan, current));
       deps.onSent?.([plan], sentAt);
-      await deps.store.markRouted(plan.ticketId, deps.now());
+      await deps.store.markRouted(plan.ticketId, current.updatedAt);
       return 'written';
     } catch (error) {
       if (!isZendeskError(error, 'CONFLICT')) throw error;
@@ -127,10 +127,9 @@ export async function settleRouteBatch(
   const job = await deps.zendesk.getJobStatus(jobId);
   if (job.status === 'queued' || job.status === 'working') return { finished: false };
   const succeeded = new Set(job.status === 'completed' ? job.results.filter((result) => result.success).map((result) => result.ticketId) : []);
-  const now = deps.now();
   const retry: RouteEntry[] = [];
   for (const entry of entries) {
-    if (succeeded.has(entry.plan.ticketId)) await deps.store.markRouted(entry.plan.ticketId, now);
+    if (succeeded.has(entry.plan.ticketId)) await deps.store.markRouted(entry.plan.ticketId, (entry.current ?? entry.plan.base).updatedAt);
     else retry.push(entry);
   }
   if (retry.length > 0) {
@@ -148,7 +147,8 @@ async function isStillPending(plan: RoutePlan, deps: RouteWriterDeps): Promise<b
 /** After a 409: did our earlier write land (its answer lost), or did an agent set a category? */
 async function settleAgainst(plan: RoutePlan, fresh: TicketSnapshot, deps: RouteWriterDeps): Promise<WriteOutcome | null> {
   if (fresh.tags.includes(categoryTag(plan.category))) {
-    await deps.store.markRouted(plan.ticketId, deps.now());
+    // Which version the earlier write was made on is unknown: every snapshot older than this one counts as before it.
+    await deps.store.markRouted(plan.ticketId, fresh.updatedAt - 1);
     return 'already_routed';
   }
   const agentCategory = taggedCategory(fresh.tags);

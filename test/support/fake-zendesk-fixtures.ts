@@ -69,16 +69,31 @@ export async function startLiveOnFake(prefix: string, fake: FakeZendesk, options
 
 /**
  * Zendesk's echo of every write: the tags_changed webhook its event subscription sends for a
- * change made by cxloop's API user, with the ticket as it is after the write. `settled()` waits
- * for the echoes posted so far.
+ * change made by cxloop's API user, with the ticket as it is after the write. Echoes of the
+ * tickets `holdIf` picks wait for `release()` (webhooks are not delivered in order); `settled()`
+ * waits for the echoes posted so far.
  */
-export function echoWrites(fake: FakeZendesk, app: () => Cxloop | undefined, clock: () => number): { settled(): Promise<void> } {
+export function echoWrites(
+  fake: FakeZendesk,
+  app: () => Cxloop | undefined,
+  clock: () => number,
+  holdIf: (ticketId: number) => boolean = () => false,
+): { release(): void; settled(): Promise<void> } {
   const posted: Promise<unknown>[] = [];
-  fake.onUpdate((ticket) => {
+  const held: string[] = [];
+  const post = (body: string) => {
     const running = app();
-    if (running) posted.push(postSigned(running.http.url, webhookOf(ticket, 'tags_changed', { actorId: SELF_ID }), { at: clock() }));
+    if (running) posted.push(postSigned(running.http.url, body, { at: clock() }));
+  };
+  fake.onUpdate((ticket) => {
+    const body = webhookOf(ticket, 'tags_changed', { actorId: SELF_ID });
+    if (holdIf(ticket.id)) held.push(body);
+    else post(body);
   });
-  return { settled: async () => void (await Promise.all(posted)) };
+  return {
+    release: () => held.splice(0).forEach(post),
+    settled: async () => void (await Promise.all(posted)),
+  };
 }
 
 /** Every override cxloop recorded (the corrections stream), as field lists. */
