@@ -15,7 +15,14 @@ import { ZENDESK_STATUSES, type SatisfactionScore, type TicketEvent, type Ticket
  */
 
 const MAX_ID = Number.MAX_SAFE_INTEGER;
-const zendeskId = z.union([z.number().int().min(0).max(MAX_ID), z.string().regex(/^\d{1,16}$/, 'must be a numeric id').transform(Number)]);
+const zendeskId = z.union([
+  z.number().int().min(0).max(MAX_ID),
+  z
+    .string()
+    .regex(/^\d{1,16}$/, 'must be a numeric id')
+    .transform(Number)
+    .refine((id) => id <= MAX_ID, 'must be a numeric id no larger than 9007199254740991'),
+]);
 const nullableId = zendeskId.nullish().transform((value) => value ?? null);
 const isoDate = z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'must be an ISO-8601 date').transform((text) => Date.parse(text));
 const lowerEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
