@@ -2,7 +2,8 @@ import type { Policy } from '../config/policy-schema.js';
 import type { Classifier } from '../core/classify/classifier.js';
 import { loopEventsOf } from '../core/loop/loop-events.js';
 import { detectOverride, taggedCategory, type Override } from '../core/routing/detect-override.js';
-import type { TicketChangeEvent, TicketEvent, TicketSnapshot } from '../core/ticket-event.js';
+import { ticketFieldsOf } from '../core/routing/route-plan.js';
+import { categoryTag, type TicketChangeEvent, type TicketEvent, type TicketSnapshot } from '../core/ticket-event.js';
 import { planRoute, ticketFromSnapshot } from './plan-route.js';
 import type { Logger, RouteQueue, TicketBriefs, TicketRecord, TicketStore, ZendeskApi } from './ports.js';
 import { applyLoopEvents, openTicketLoop, type LoopDeps } from './run-loop.js';
@@ -68,7 +69,10 @@ async function routeOrCorrect(
     // Claims from before the claiming event was kept (null) queue again as they always did.
     const claimer = routing.claimedBy === undefined || routing.claimedBy === null || routing.claimedBy === event.key;
     if (claimer) return none(await routeIfNew(event, true, receivedAt, deps));
-    return none(applied ? 'updated' : 'stale');
+    if (!applied) return none('stale');
+    // A newer snapshot from before the write (one showing it is Zendesk's echo): write on it.
+    if (!event.snapshot.tags.includes(categoryTag(routing.category))) await deps.routes.rebase(event.ticketId, ticketFieldsOf(event.snapshot));
+    return none('updated');
   }
   if (!applied) return none('stale');
   const override = await overrideOf(event, routing, deps);

@@ -1,7 +1,7 @@
 import type { LoopHistoryEntry } from '../core/loop/loop-history.js';
 import type { Effect, LoopState, TimerKind } from '../core/loop/loop-types.js';
 import type { Override, RoutingState } from '../core/routing/detect-override.js';
-import type { RoutePlan, TicketUpdate } from '../core/routing/route-plan.js';
+import type { RoutePlan, TicketFields, TicketUpdate } from '../core/routing/route-plan.js';
 import type { Tier } from '../core/taxonomy.js';
 import type { SatisfactionScore, TicketEvent, TicketSnapshot, ZendeskStatus } from '../core/ticket-event.js';
 
@@ -48,6 +48,11 @@ export interface RouteQueue {
   enqueue(plan: RoutePlan): Promise<void>;
   /** Drops a write not yet sent (an agent overrode the routing first). */
   cancel(ticketId: number): Promise<void>;
+  /**
+   * The ticket changed before its write was sent: a waiting write is computed on these fields
+   * instead (when they are newer than its own), so safe_update does not spend a call on a 409.
+   */
+  rebase(ticketId: number, current: TicketFields): Promise<void>;
 }
 
 /** What cxloop keeps per ticket: the latest snapshot's key fields and where routing stands. */

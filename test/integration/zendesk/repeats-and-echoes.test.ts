@@ -60,7 +60,7 @@ describe('one routing write per ticket and no false override under repeats, reor
     return zendesk.seed({ id, subject: 'Charged twice for my subscription', description: 'please refund the duplicate payment', tags: ['web_widget'], created_at: at, updated_at: at });
   }
 
-  it('30 tickets, each event delivered three times: parallel duplicates, a status change before the creation, the newer snapshot first, the same version late, a quiet batch', async () => {
+  it('30 tickets, each event delivered three times: parallel duplicates, a status change before the creation, a newer snapshot while the write waits, the same version late, a quiet batch', async () => {
     const zendesk = await startFake();
     app = await startLiveOnFake(prefix, zendesk, { now: () => NOW });
     // Zendesk's echoes of cxloop's writes come at once for half the tickets, late for the others.
@@ -77,12 +77,13 @@ describe('one routing write per ticket and no false override under repeats, reor
         // Parallel duplicates: the creation and another event at the same version, at once.
         deliveries.push(deliverThrice(created), deliverThrice(sameVersion(ticket)));
       } else if (kind === 1 || kind === 2) {
-        // The ticket moved on before cxloop saw it; the newer event arrives first.
+        // The ticket moved on before cxloop wrote it: an agent opened it (or raised its priority).
         ticket.updated_at = zendeskTime(NOW - 10 * 60_000);
         if (kind === 1) ticket.status = 'open';
         else ticket.priority = 'high';
         const newer = webhookOf(ticket, kind === 1 ? 'status_changed' : 'priority_changed', { actorId: 777 });
-        deliveries.push(deliverThrice(newer).then(() => deliverThrice(created)));
+        // The status change arrives before the creation; the priority change after it, while the write waits.
+        deliveries.push(kind === 1 ? deliverThrice(newer).then(() => deliverThrice(created)) : deliverThrice(created).then(() => deliverThrice(newer)));
       } else {
         deliveries.push(deliverThrice(created));
         // The same version again, after cxloop has written the ticket.
@@ -102,7 +103,8 @@ describe('one routing write per ticket and no false override under repeats, reor
     await echoes.settled();
     await waitForIdle(app);
 
-    expect(zendesk.stats.updateManyCalls).toBeGreaterThan(0);
+    // One update_many for the backlog; the ticket that changed while its write waited was written on its newer version: no 409.
+    expect(zendesk.stats).toMatchObject({ updateManyCalls: 1, updateCalls: 0, conflicts: 0 });
     expect(Object.fromEntries(ids.map((id) => [id, routingWrites(zendesk.tickets.get(id)!)]))).toEqual(Object.fromEntries(ids.map((id) => [id, 1])));
     expect(await corrections(prefix)).toEqual([]);
   }, 60_000);
