@@ -55,6 +55,15 @@ describe('one routing write per ticket and no false override under repeats, reor
     return webhookOf(ticket, 'comment_added', { actorId: REQUESTER, eventId: randomUUID(), event: { comment: { is_public: true, author: { id: String(REQUESTER) } } } });
   }
 
+  /** Lets the held echoes go, then waits until they and whatever they caused (writes echo again) are handled. */
+  async function releaseEchoes(echoes: ReturnType<typeof echoWrites>): Promise<void> {
+    echoes.release();
+    for (let round = 0; round < 2; round += 1) {
+      await echoes.settled();
+      await waitForIdle(app!);
+    }
+  }
+
   function seed(zendesk: FakeZendesk, id: number, minutesAgo: number): FakeTicket {
     const at = zendeskTime(NOW - minutesAgo * 60_000);
     return zendesk.seed({ id, subject: 'Charged twice for my subscription', description: 'please refund the duplicate payment', tags: ['web_widget'], created_at: at, updated_at: at });
@@ -97,11 +106,7 @@ describe('one routing write per ticket and no false override under repeats, reor
     await waitForRouted(zendesk, ids);
     await waitForIdle(app);
     for (const body of late) await deliverThrice(body);
-    echoes.release();
-    await echoes.settled();
-    await waitForIdle(app);
-    await echoes.settled();
-    await waitForIdle(app);
+    await releaseEchoes(echoes);
 
     // One update_many for the backlog; the ticket that changed while its write waited was written on its newer version: no 409.
     expect(zendesk.stats).toMatchObject({ updateManyCalls: 1, updateCalls: 0, conflicts: 0 });
@@ -123,11 +128,7 @@ describe('one routing write per ticket and no false override under repeats, reor
     await waitForIdle(app);
     // Zendesk's other event of each creation, and repeats, after cxloop wrote the tickets.
     for (const body of again) await deliverThrice(body);
-    echoes.release();
-    await echoes.settled();
-    await waitForIdle(app);
-    await echoes.settled();
-    await waitForIdle(app);
+    await releaseEchoes(echoes);
 
     expect(zendesk.requests.some((entry) => entry.path === '/api/v2/incremental/tickets/cursor.json')).toBe(true);
     expect(await corrections(prefix)).toEqual([]);
