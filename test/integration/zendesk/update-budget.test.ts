@@ -35,11 +35,11 @@ describe('the Update Ticket budget holds in every sliding 60 s window', () => {
     await dropPrefix(prefix);
   });
 
-  async function start(faults: FakeZendeskOptions['faults']): Promise<FakeZendesk> {
+  async function start(faults: FakeZendeskOptions['faults'], budget = BUDGET): Promise<FakeZendesk> {
     prefix = uniquePrefix();
     clock = START;
-    fake = await startFakeZendesk({ now: () => clock, updateLimitPerMinute: BUDGET, faults });
-    const options = { now: () => clock, batchThreshold: Number.MAX_SAFE_INTEGER, timeoutMs: 300, extraEnv: { ZENDESK_UPDATES_PER_MINUTE: String(BUDGET) } };
+    fake = await startFakeZendesk({ now: () => clock, updateLimitPerMinute: budget, faults });
+    const options = { now: () => clock, batchThreshold: Number.MAX_SAFE_INTEGER, timeoutMs: 300, extraEnv: { ZENDESK_UPDATES_PER_MINUTE: String(budget) } };
     // Two processes' worth of workers on one install: the budget is shared through Redis.
     apps.push(await startLiveOnFake(prefix, fake, options));
     apps.push(await startLiveOnFake(prefix, fake, { ...options, role: 'worker' }));
@@ -84,5 +84,19 @@ describe('the Update Ticket budget holds in every sliding 60 s window', () => {
     expect(maxInAnyWindow(calls.map((call) => call.at))).toBe(BUDGET);
     expect(zendesk.stats.rateLimited).toBe(0);
     for (const id of ids) expect(routingWrites(zendesk.tickets.get(id)!)).toBe(1);
+  }, 60_000);
+
+  it('a flood at the default 100: 250 tickets written one by one, never more than 100 in any window, and Zendesk never answers 429', async () => {
+    const zendesk = await start(undefined, 100);
+    const ids = Array.from({ length: 250 }, (_, index) => 3_001 + index);
+    const created = zendeskTime(START - 10 * 60_000);
+    for (const id of ids) zendesk.seed({ id, subject: 'Charged twice for my subscription', description: 'please refund the duplicate payment', tags: ['web_widget'], created_at: created, updated_at: created });
+    await Promise.all(ids.map(async (id) => expect((await postSigned(apps[0]!.http.url, webhookOf(zendesk.tickets.get(id)!, 'created'), { at: clock })).status).toBe(200)));
+    await runClockUntil(() => ids.every((id) => routingWrites(zendesk.tickets.get(id)!) === 1), 20_000, 'every ticket routed');
+
+    const times = updateCalls(zendesk).map((call) => call.at);
+    expect(times).toHaveLength(250);
+    expect(maxInAnyWindow(times)).toBe(100);
+    expect(zendesk.stats.rateLimited).toBe(0);
   }, 60_000);
 });
