@@ -22,7 +22,7 @@ import { BudgetedZendeskApi } from './app/budgeted-zendesk-api.js';
 import { createClassifier } from './app/create-classifier.js';
 import { loopPolicyFrom } from './app/loop-policy.js';
 import type { LoopDeps } from './app/run-loop.js';
-import type { CallRecorder, Logger, Notifier, UpdateBudget, ZendeskApi } from './app/ports.js';
+import type { CallRecorder, Logger, Notifier, ZendeskApi } from './app/ports.js';
 import { zendeskBaseUrl, type Env } from './config/env-schema.js';
 import type { Policy } from './config/policy-schema.js';
 
@@ -62,8 +62,6 @@ export interface StartOptions {
 }
 
 const DEFAULT_BATCH_THRESHOLD = 5;
-/** A dry run's budget: nothing is sent, so nothing is spent. */
-const UNLIMITED_BUDGET: UpdateBudget = { take: async () => ({ granted: true }), wait: async () => 0, holdUntil: async () => undefined };
 /** The first reconciliation (no cursor saved yet) reads this far back. */
 const FIRST_RECONCILE_LOOKBACK_MS = 3_600_000;
 
@@ -113,9 +111,8 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
   const keys = createRedisKeys(env.CXLOOP_REDIS_PREFIX);
   const store = new RedisTicketStore(redis, keys);
   const budget = new RedisUpdateBudget({ redis, keys, perMinute: env.ZENDESK_UPDATES_PER_MINUTE, now });
-  // A dry run sends nothing, so it spends no budget.
-  const client = options.zendesk ?? zendeskClientFor(env, dryRun, logger, options.recorder);
-  const zendesk = dryRun ? client : new BudgetedZendeskApi(client, budget, now);
+  // A dry run is paced as a live run would be: what it records is what would be sent, and when.
+  const zendesk = new BudgetedZendeskApi(options.zendesk ?? zendeskClientFor(env, dryRun, logger, options.recorder), budget, now);
   const queues = new ZendeskQueues({ producer: redis, prefix: keys.queuePrefix, now });
   const loops = new RedisLoopStore(redis, keys);
   const loopMetrics = createPromLoopMetrics(registry);
@@ -166,7 +163,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
         },
       },
       reconcile: { zendesk, store, logger, now, firstRunLookbackMs: FIRST_RECONCILE_LOOKBACK_MS, maxPages: 5, everyMs: env.ZENDESK_RECONCILE_EVERY },
-      budget: dryRun ? UNLIMITED_BUDGET : budget,
+      budget,
       batchThreshold: options.batchThreshold ?? DEFAULT_BATCH_THRESHOLD,
       metrics,
       logger,

@@ -42,6 +42,7 @@ const OVERRIDE = `
 local rs = redis.call('HGET', KEYS[1], 'rs')
 if rs ~= 'pending' and rs ~= 'routed' then return 0 end
 redis.call('HSET', KEYS[1], 'rs', 'overridden')
+redis.call('HDEL', KEYS[1], 'rk')
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 2))
 return 1`;
 
