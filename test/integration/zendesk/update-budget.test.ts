@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Cxloop } from '../../../src/main.js';
 import {
+  corrections,
   maxInAnyWindow,
   routingWrites,
   startFakeZendesk,
@@ -66,6 +67,8 @@ describe('the Update Ticket budget holds in every sliding 60 s window', () => {
     const created = zendeskTime(START - 10 * 60_000);
     for (const id of ids) zendesk.seed({ id, subject: 'Charged twice for my subscription', description: 'please refund the duplicate payment', tags: ['web_widget'], created_at: created, updated_at: created });
     const webhooks = ids.map((id) => webhookOf(zendesk.tickets.get(id)!, 'created'));
+    // The same versions again later, as another event (a kill -9 or a hang leaves a write landed but unconfirmed; these must not look like an agent undoing it).
+    const sameVersions = ids.map((id) => webhookOf(zendesk.tickets.get(id)!, 'comment_added', { actorId: 501 }));
     // Four tickets changed after their webhook left: each first write conflicts (409) and is re-read.
     for (const id of ids.slice(0, 4)) zendesk.tickets.get(id)!.updated_at = zendeskTime(START - 5 * 60_000);
     for (const body of webhooks) expect((await postSigned(apps[0]!.http.url, body, { at: clock })).status).toBe(200);
@@ -77,8 +80,10 @@ describe('the Update Ticket budget holds in every sliding 60 s window', () => {
     }
     const notes = () => ids.slice(0, 6).filter((id) => zendesk.tickets.get(id)!.comments.some((comment) => comment.body.startsWith('Acknowledged in Slack'))).length;
     await runClockUntil(() => notes() === 6, 15_000, 'the internal notes');
+    for (const body of sameVersions) expect((await postSigned(apps[0]!.http.url, body, { at: clock })).status).toBe(200);
     await waitForIdle(apps[0]!);
 
+    expect(await corrections(prefix)).toEqual([]);
     const calls = updateCalls(zendesk);
     expect(calls.length).toBeGreaterThan(2 * BUDGET);
     expect(maxInAnyWindow(calls.map((call) => call.at))).toBe(BUDGET);
