@@ -18,13 +18,18 @@ export interface FakeZendeskOptions {
   email?: string; // with token: every request needs Basic auth `${email}/token:${token}`, else 401
   token?: string;
   now?: () => number;
+  // Fault injection for Update Ticket calls (PUT /tickets/{id}.json, update_many), asked once per call in arrival order
+  faults?: (call: { index: number; method: string; path: string }) => FakeFault | undefined;
 }
+// 500 (applied: the change landed all the same), 429 with Retry-After, or a hang: applied, never answered
+export type FakeFault = { status: 500; applied?: boolean } | { status: 429; retryAfterSeconds: number } | 'hang';
+// `status` 0: the call hung (never answered)
 export interface FakeRequestLog { method: string; path: string; query: string; body: unknown; at: number; status: number }
 // `url` is the origin, e.g. http://127.0.0.1:PORT, without /api/v2.
-export interface FakeZendesk { url: string; tickets: Map<number, FakeTicket>; requests: FakeRequestLog[]; stats: { updateCalls: number; updateManyCalls: number; rateLimited: number; conflicts: number }; seed(ticket: Partial<FakeTicket> & { id: number }): FakeTicket; onRequest(listener: (entry: FakeRequestLog) => void): void; close(): Promise<void> }
+export interface FakeZendesk { url: string; tickets: Map<number, FakeTicket>; requests: FakeRequestLog[]; stats: { updateCalls: number; updateManyCalls: number; rateLimited: number; conflicts: number }; seed(ticket: Partial<FakeTicket> & { id: number }): FakeTicket; onRequest(listener: (entry: FakeRequestLog) => void): void; onUpdate(listener: (ticket: FakeTicket) => void): void; close(): Promise<void> }
 
 type Json = Record<string, unknown>;
-interface Reply { status: number; body: unknown; headers?: Record<string, string> }
+interface Reply { status: number; body: unknown; headers?: Record<string, string>; hang?: true }
 interface Changes { group_id?: number | null; priority?: string | null; status?: string; tags?: string[]; comment?: { body: string; public?: boolean }; safe_update?: boolean; updated_stamp?: string }
 interface Job { id: string; url: string; status: 'queued' | 'working' | 'completed'; total: number; progress: number; results: Json[] | null }
 
@@ -95,6 +100,8 @@ export async function startFakeZendesk(options: FakeZendeskOptions = {}): Promis
   const timers = new Set<NodeJS.Timeout>();
   const requests: FakeRequestLog[] = [];
   const listeners: ((entry: FakeRequestLog) => void)[] = [];
+  const updateListeners: ((ticket: FakeTicket) => void)[] = [];
+  let updateIndex = 0;
   const stats = { updateCalls: 0, updateManyCalls: 0, rateLimited: 0, conflicts: 0 };
   let baseUrl = '';
   let auditId = 0;
@@ -117,6 +124,7 @@ export async function startFakeZendesk(options: FakeZendeskOptions = {}): Promis
     if (changes.tags !== undefined) ticket.tags = [...changes.tags]; // `tags` replaces; add_tags would merge
     if (changes.comment) ticket.comments.push({ body: changes.comment.body, public: changes.comment.public ?? true, author_id: apiUserId });
     ticket.updated_at = nextStamp(ticket.updated_at, now());
+    for (const listener of updateListeners) listener(ticket);
     return 'updated';
   }
 
@@ -196,17 +204,27 @@ export async function startFakeZendesk(options: FakeZendeskOptions = {}): Promis
     return { status: 200, body: { tickets: rows, after_cursor: afterCursor, after_url: afterUrl, before_cursor: null, before_url: null, end_of_stream: after.length <= perPage } };
   }
 
+  function withFault(method: string, path: string, handle: () => Reply): Reply {
+    const fault = options.faults?.({ index: updateIndex++, method, path });
+    if (fault === undefined) return handle();
+    if (fault === 'hang') return { ...handle(), hang: true };
+    // Not counted in stats.rateLimited, which counts only the fake's own limit being hit.
+    if (fault.status === 429) return { status: 429, body: { error: 'APIRateLimitExceeded' }, headers: { 'Retry-After': String(fault.retryAfterSeconds) } };
+    if (fault.applied) handle();
+    return { status: 500, body: { error: 'InternalServerError' } };
+  }
+
   function route(method: string, url: URL, body: unknown): Reply {
     const path = url.pathname;
     if (method === 'GET' && path === '/api/v2/users/me.json') return { status: 200, body: { user: { id: apiUserId, name: 'cxloop', role: 'admin' } } };
-    if (method === 'PUT' && path === '/api/v2/tickets/update_many.json') return updateMany(body);
+    if (method === 'PUT' && path === '/api/v2/tickets/update_many.json') return withFault(method, path, () => updateMany(body));
     if (method === 'GET' && path === '/api/v2/incremental/tickets/cursor.json') return incremental(url);
     if (method === 'GET' && path === '/api/v2/tickets/show_many.json') {
       const ids = (url.searchParams.get('ids') ?? '').split(',').map(Number).slice(0, MAX_BULK_TICKETS);
       return { status: 200, body: { tickets: ids.flatMap((id) => (tickets.has(id) ? [publicView(tickets.get(id)!)] : [])) } };
     }
     const ticketId = /^\/api\/v2\/tickets\/(\d+)\.json$/.exec(path)?.[1];
-    if (ticketId !== undefined && method === 'PUT') return updateOne(Number(ticketId), body);
+    if (ticketId !== undefined && method === 'PUT') return withFault(method, path, () => updateOne(Number(ticketId), body));
     if (ticketId !== undefined && method === 'GET') {
       const ticket = tickets.get(Number(ticketId));
       return ticket ? { status: 200, body: { ticket: publicView(ticket) } } : NOT_FOUND;
@@ -233,6 +251,10 @@ export async function startFakeZendesk(options: FakeZendeskOptions = {}): Promis
 
   const server = createServer((req, res) => {
     handle(req).then(({ reply, entry }) => {
+      if (reply.hang) {
+        requests.push({ ...entry, status: 0 });
+        return; // the client gives up; closeAllConnections() ends it at close()
+      }
       res.writeHead(reply.status, { 'Content-Type': 'application/json; charset=utf-8', ...reply.headers });
       res.end(JSON.stringify(reply.body));
       requests.push(entry);
@@ -254,6 +276,7 @@ export async function startFakeZendesk(options: FakeZendeskOptions = {}): Promis
       return ticket;
     },
     onRequest: (listener) => void listeners.push(listener),
+    onUpdate: (listener) => void updateListeners.push(listener),
     close() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();

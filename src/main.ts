@@ -17,11 +17,13 @@ import { RedisSlackDirectory } from './adapters/redis/redis-slack-directory.js';
 import { RedisReadBudget } from './adapters/redis/redis-read-budget.js';
 import { RedisSlackOutbox } from './adapters/redis/redis-slack-outbox.js';
 import { RedisTicketStore } from './adapters/redis/redis-ticket-store.js';
+import { RedisUpdateBudget } from './adapters/redis/redis-update-budget.js';
 import { startSlack, type SlackOptions, type SlackSurface } from './adapters/slack/start-slack.js';
 import { NodeZendeskApi } from './adapters/zendesk/node-zendesk-api.js';
 import { RecordingZendeskApi } from './adapters/zendesk/recording-zendesk-api.js';
 import { createZendeskAuth, ZENDESK_SERVE_SCOPES } from './adapters/zendesk/zendesk-auth.js';
 import { ZENDESK_TEST_SECRET, zendeskWebhookRoute } from './adapters/zendesk/webhook-route.js';
+import { BudgetedZendeskApi } from './app/budgeted-zendesk-api.js';
 import { createClassifier } from './app/create-classifier.js';
 import { loopPolicyFrom } from './app/loop-policy.js';
 import type { LoopDeps } from './app/run-loop.js';
@@ -117,7 +119,9 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
 
   const keys = createRedisKeys(env.CXLOOP_REDIS_PREFIX);
   const store = new RedisTicketStore(redis, keys);
-  const zendesk = options.zendesk ?? zendeskClientFor(env, dryRun, logger, options.recorder, new RedisAccessTokenCache(redis, keys, now), now);
+  const budget = new RedisUpdateBudget({ redis, keys, perMinute: env.ZENDESK_UPDATES_PER_MINUTE, now });
+  // A dry run is paced as a live run would be: what it records is what would be sent, and when.
+  const zendesk = new BudgetedZendeskApi(options.zendesk ?? zendeskClientFor(env, dryRun, logger, options.recorder, new RedisAccessTokenCache(redis, keys, now), now), budget, now);
   if (!dryRun && options.zendesk === undefined) await checkZendeskCredentials(env, zendesk, redis, logger);
   const queues = new ZendeskQueues({ producer: redis, prefix: keys.queuePrefix, now });
   const loops = new RedisLoopStore(redis, keys);
@@ -179,7 +183,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
         },
       },
       reconcile: { zendesk, store, logger, now, firstRunLookbackMs: FIRST_RECONCILE_LOOKBACK_MS, maxPages: 5, everyMs: env.ZENDESK_RECONCILE_EVERY },
-      updatesPerMinute: env.ZENDESK_UPDATES_PER_MINUTE,
+      budget,
       batchThreshold: options.batchThreshold ?? DEFAULT_BATCH_THRESHOLD,
       metrics,
       jobs: jobMetrics,

@@ -3,7 +3,8 @@ import type { Classifier } from '../core/classify/classifier.js';
 import { loopEventsOf } from '../core/loop/loop-events.js';
 import { detectOverride, taggedCategory, type Override } from '../core/routing/detect-override.js';
 import { describeRoutingExtras, foundExtras } from '../core/routing/routing-extras.js';
-import { FINAL_STATUSES, type SatisfactionEvent, type SatisfactionScore, type TicketChangeEvent, type TicketEvent, type TicketSnapshot } from '../core/ticket-event.js';
+import { ticketFieldsOf } from '../core/routing/route-plan.js';
+import { categoryTag, FINAL_STATUSES, type SatisfactionEvent, type SatisfactionScore, type TicketChangeEvent, type TicketEvent, type TicketSnapshot } from '../core/ticket-event.js';
 import { planRoute, ticketFromSnapshot } from './plan-route.js';
 import type { Logger, RouteQueue, TicketBriefs, TicketRecord, TicketStore, ZendeskApi } from './ports.js';
 import { runRoutingActions, type RoutingActionDeps } from './run-routing-actions.js';
@@ -90,11 +91,20 @@ async function routeOrCorrect(
   if (previous?.overridden) return none(applied ? 'updated' : 'stale');
   const routing = previous?.routing ?? null;
   if (routing === null || routing.status === 'pending') {
-    // Also on a retry of an event whose first attempt claimed the routing but died before
-    // queueing the write: the write's job id is the ticket's, so queueing twice is harmless.
     const pendingOverride = routing !== null && applied ? await overrideOf(event, routing, deps) : null;
     if (pendingOverride !== null) return { outcome: 'override', override: pendingOverride };
-    return none(await routeIfNew(event.snapshot, routing !== null, receivedAt, deps));
+    if (routing === null) return none(await routeIfNew(event, false, receivedAt, deps));
+    // Only the retry of the event that claimed the routing (its first attempt may have died before
+    // queueing the write) queues it again, with the same plan. Any other event (a repeat, an
+    // older or newer snapshot, Zendesk's echo of the write in flight) leaves the write to it: a plan
+    // made from a snapshot that already shows cxloop's write would write the ticket twice.
+    // Claims from before the claiming event was kept (null) queue again as they always did.
+    const claimer = routing.claimedBy === undefined || routing.claimedBy === null || routing.claimedBy === event.key;
+    if (claimer) return none(await routeIfNew(event, true, receivedAt, deps));
+    if (!applied) return none('stale');
+    // A newer snapshot from before the write (one showing it is Zendesk's echo): write on it.
+    if (!event.snapshot.tags.includes(categoryTag(routing.category))) await deps.routes.rebase(event.ticketId, ticketFieldsOf(event.snapshot));
+    return none('updated');
   }
   if (!applied) return none('stale');
   const override = await overrideOf(event, routing, deps);
@@ -110,7 +120,8 @@ async function moveLoop(event: TicketChangeEvent, applied: boolean, override: Ov
   if (events.length > 0) await applyLoopEvents(event.ticketId, events, event.key, deps.loop);
 }
 
-async function routeIfNew(snapshot: TicketSnapshot, claimed: boolean, receivedAt: number, deps: TicketEventDeps): Promise<EventOutcome> {
+async function routeIfNew(event: TicketChangeEvent, claimed: boolean, receivedAt: number, deps: TicketEventDeps): Promise<EventOutcome> {
+  const { snapshot } = event;
   const now = deps.now();
   if (!claimed) {
     const reason = whyNotRoute(snapshot, now);
@@ -127,7 +138,7 @@ async function routeIfNew(snapshot: TicketSnapshot, claimed: boolean, receivedAt
       tier: decision.tier,
       groupId: deps.policy.categories[decision.category].zendesk_group_id,
       baseGroupId: snapshot.groupId,
-    });
+    }, event.key);
     if (!won) return 'updated';
   }
   // A retry (or a later event while the write waits) reuses what the first attempt found and saved.

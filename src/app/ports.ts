@@ -4,7 +4,7 @@ import type { HelpCenterArticle } from '../core/routing/article-suggestions.js';
 import type { Override, RoutingState } from '../core/routing/detect-override.js';
 import type { RequestedTickets, RequesterProfile } from '../core/routing/requester-context.js';
 import type { RoutingExtras } from '../core/routing/routing-extras.js';
-import type { RoutePlan, TicketUpdate } from '../core/routing/route-plan.js';
+import type { RoutePlan, TicketFields, TicketUpdate } from '../core/routing/route-plan.js';
 import type { Tier } from '../core/taxonomy.js';
 import type { SatisfactionScore, TicketEvent, TicketSnapshot, ZendeskStatus } from '../core/ticket-event.js';
 
@@ -51,6 +51,11 @@ export interface RouteQueue {
   enqueue(plan: RoutePlan): Promise<void>;
   /** Drops a write not yet sent (an agent overrode the routing first). */
   cancel(ticketId: number): Promise<void>;
+  /**
+   * The ticket changed before its write was sent: a waiting write is computed on these fields
+   * instead (when they are newer than its own), so safe_update does not spend a call on a 409.
+   */
+  rebase(ticketId: number, current: TicketFields): Promise<void>;
 }
 
 /** What cxloop keeps per ticket: the latest snapshot's key fields and where routing stands. */
@@ -58,7 +63,7 @@ export interface TicketRecord {
   readonly ticketId: number;
   readonly updatedAt: number;
   readonly status: ZendeskStatus | null;
-  readonly routing: (RoutingState & { readonly tier: Tier }) | null;
+  readonly routing: (RoutingState & { readonly tier: Tier; readonly claimedBy?: string | null }) | null;
   /** An agent's correction froze the routing: cxloop never writes it again. */
   readonly overridden: boolean;
 }
@@ -74,9 +79,13 @@ export interface TicketStore {
   /** Stores the snapshot's fields unless a newer snapshot is already stored (events arrive out of order). */
   observe(snapshot: TicketSnapshot): Promise<{ applied: boolean; previous: TicketRecord | null }>;
   get(ticketId: number): Promise<TicketRecord | null>;
-  /** Records the routing decision; false when the ticket already has one (another event won). */
-  claimRouting(ticketId: number, routing: RoutingState & { readonly tier: Tier }): Promise<boolean>;
-  markRouted(ticketId: number, at: number): Promise<void>;
+  /**
+   * Records the routing decision made from the event `claimedBy` (its key: only that event's retry
+   * queues the write again); false when the ticket already has one (another event won).
+   */
+  claimRouting(ticketId: number, routing: RoutingState & { readonly tier: Tier }, claimedBy: string): Promise<boolean>;
+  /** The routing write landed; `writtenOver` is the ticket's updated_at it was made on (see RoutingState). */
+  markRouted(ticketId: number, writtenOver: number): Promise<void>;
   /** Freezes routing and appends the correction to the corrections log; false if already frozen. */
   recordOverride(correction: Correction): Promise<boolean>;
   recordSatisfaction(ticketId: number, score: SatisfactionScore, at: number): Promise<void>;
@@ -105,6 +114,22 @@ export interface AccessTokenCache {
   /** Forgets `token` if it is still the shared one (Zendesk refused it). */
   drop(token: string): Promise<void>;
 }
+
+/**
+ * Zendesk's Update Ticket limit as a budget every cxloop process of an install shares: at most N
+ * calls (single updates, update_many, internal notes; retries included) in any sliding minute,
+ * and none at all while a 429's Retry-After runs.
+ */
+export interface UpdateBudget {
+  /** Spends one call, or says in how many ms one is free (nothing spent). */
+  take(): Promise<BudgetGrant>;
+  /** How many ms until a call could be spent (0: now), spending nothing. */
+  wait(): Promise<number>;
+  /** Zendesk answered 429: no call is spent before `until` (cxloop's clock). */
+  holdUntil(until: number): Promise<void>;
+}
+
+export type BudgetGrant = { readonly granted: true } | { readonly granted: false; readonly retryAfterMs: number };
 
 /** Tickets per update_many call and ids per show_many read (Zendesk's limit for both). */
 export const ZENDESK_BULK_LIMIT = 100;

@@ -9,7 +9,7 @@ export interface RouteWriterDeps {
   readonly store: TicketStore;
   readonly logger: Logger;
   readonly now: () => number;
-  /** Called when a routing write leaves for Zendesk (routing latency = sentAt - plan.receivedAt). */
+  /** Called once Zendesk took a routing write, with when it left (routing latency = sentAt - plan.receivedAt). */
   readonly onSent?: (plans: readonly RoutePlan[], sentAt: number) => void;
 }
 
@@ -18,19 +18,39 @@ export type WriteOutcome = 'written' | 'already_routed' | 'overridden' | 'skippe
 /** Re-reads after a 409 at most this many times before leaving the retry to the queue. */
 const CONFLICT_ROUNDS = 3;
 
+export interface WriteRouteOptions {
+  /** The ticket as last read (after an earlier conflict); default: as classified. */
+  readonly lastRead?: TicketFields;
+  /**
+   * An earlier attempt failed without an answer (5xx, timeout): it may have landed. Read the
+   * ticket first (reads cost no Update Ticket budget) instead of spending a call on a 409.
+   */
+  readonly reread?: boolean;
+  /** Keeps a fresh read for the next attempt, should this one stop before writing (budget spent, 429). */
+  readonly onReread?: (fields: TicketFields) => Promise<void>;
+}
+
 /**
  * Routes one ticket with one Update Ticket call. safe_update makes Zendesk refuse (409) if the
  * ticket changed since it was read; then it is re-read and the plan re-applied to the fresh
  * ticket, keeping whatever the other writer did.
  */
-export async function writeRoute(plan: RoutePlan, deps: RouteWriterDeps, lastRead?: TicketFields): Promise<WriteOutcome> {
+export async function writeRoute(plan: RoutePlan, deps: RouteWriterDeps, options: WriteRouteOptions = {}): Promise<WriteOutcome> {
   if (!(await isStillPending(plan, deps))) return 'skipped';
-  let current: TicketFields = lastRead ?? plan.base;
+  let current: TicketFields = options.lastRead ?? plan.base;
+  if (options.reread) {
+    const fresh = await deps.zendesk.getTicket(plan.ticketId);
+    const settled = await settleAgainst(plan, fresh, deps);
+    if (settled !== null) return settled;
+    current = ticketFieldsOf(fresh);
+    await options.onReread?.(current);
+  }
   for (let round = 0; round < CONFLICT_ROUNDS; round += 1) {
     try {
-      if (round === 0) deps.onSent?.([plan], deps.now());
+      const sentAt = deps.now();
       await deps.zendesk.updateTicket(planTicketUpdate(plan, current));
-      await deps.store.markRouted(plan.ticketId, deps.now());
+      deps.onSent?.([plan], sentAt);
+      await deps.store.markRouted(plan.ticketId, current.updatedAt);
       return 'written';
     } catch (error) {
       if (!isZendeskError(error, 'CONFLICT')) throw error;
@@ -39,6 +59,7 @@ export async function writeRoute(plan: RoutePlan, deps: RouteWriterDeps, lastRea
     const settled = await settleAgainst(plan, fresh, deps);
     if (settled !== null) return settled;
     current = ticketFieldsOf(fresh);
+    await options.onReread?.(current);
   }
   throw new ZendeskApiError('CONFLICT', `ticket ${plan.ticketId} kept changing during ${CONFLICT_ROUNDS} attempts; retrying later`);
 }
@@ -60,11 +81,12 @@ export async function sendRouteBatch(entries: readonly RouteEntry[], deps: Route
   const pending = await Promise.all(entries.map(async (entry) => ((await isStillPending(entry.plan, deps)) ? entry : null)));
   const sent = pending.filter((entry): entry is RouteEntry => entry !== null);
   if (sent.length === 0) return null;
+  const sentAt = deps.now();
+  const jobId = await deps.zendesk.updateMany(sent.map((entry) => planTicketUpdate(entry.plan, entry.current ?? entry.plan.base)));
   deps.onSent?.(
     sent.filter((entry) => entry.round === undefined).map((entry) => entry.plan),
-    deps.now(),
+    sentAt,
   );
-  const jobId = await deps.zendesk.updateMany(sent.map((entry) => planTicketUpdate(entry.plan, entry.current ?? entry.plan.base)));
   return { jobId, sent };
 }
 
@@ -105,10 +127,9 @@ export async function settleRouteBatch(
   const job = await deps.zendesk.getJobStatus(jobId);
   if (job.status === 'queued' || job.status === 'working') return { finished: false };
   const succeeded = new Set(job.status === 'completed' ? job.results.filter((result) => result.success).map((result) => result.ticketId) : []);
-  const now = deps.now();
   const retry: RouteEntry[] = [];
   for (const entry of entries) {
-    if (succeeded.has(entry.plan.ticketId)) await deps.store.markRouted(entry.plan.ticketId, now);
+    if (succeeded.has(entry.plan.ticketId)) await deps.store.markRouted(entry.plan.ticketId, (entry.current ?? entry.plan.base).updatedAt);
     else retry.push(entry);
   }
   if (retry.length > 0) {
@@ -126,7 +147,8 @@ async function isStillPending(plan: RoutePlan, deps: RouteWriterDeps): Promise<b
 /** After a 409: did our earlier write land (its answer lost), or did an agent set a category? */
 async function settleAgainst(plan: RoutePlan, fresh: TicketSnapshot, deps: RouteWriterDeps): Promise<WriteOutcome | null> {
   if (fresh.tags.includes(categoryTag(plan.category))) {
-    await deps.store.markRouted(plan.ticketId, deps.now());
+    // Which version the earlier write was made on is unknown: every snapshot older than this one counts as before it.
+    await deps.store.markRouted(plan.ticketId, fresh.updatedAt - 1);
     return 'already_routed';
   }
   const agentCategory = taggedCategory(fresh.tags);

@@ -3,9 +3,10 @@
  * CONFLICT (409 safe_update): re-read and re-apply; RATE_LIMITED (429): pause for retryAfterMs;
  * UNAVAILABLE (5xx, timeout, network): retry with backoff; REJECTED (other 4xx): do not retry;
  * NOT_FOUND (404): the ticket is gone; DRY_RUN: a dry run has no account to read from (the request
- * was recorded, not sent).
+ * was recorded, not sent); BUDGET_SPENT: not sent, the last minute's Update Ticket budget is spent
+ * (or Zendesk's Retry-After has not passed): try again in retryAfterMs.
  */
-export type ZendeskErrorCode = 'CONFLICT' | 'RATE_LIMITED' | 'UNAVAILABLE' | 'REJECTED' | 'NOT_FOUND' | 'DRY_RUN';
+export type ZendeskErrorCode = 'CONFLICT' | 'RATE_LIMITED' | 'UNAVAILABLE' | 'REJECTED' | 'NOT_FOUND' | 'DRY_RUN' | 'BUDGET_SPENT';
 
 export class ZendeskApiError extends Error {
   override readonly name = 'ZendeskApiError';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { QUEUE_NAMES } from '../../src/app/job-catalogue.js';
 import { runCli } from '../../src/cli/main.js';
@@ -15,7 +15,13 @@ import type { DoctorResult } from '../../src/cli/commands/doctor/doctor-result.j
 import { DEFAULT_POLICY_PATH } from '../../src/config/load-policy.js';
 import { CATEGORY_IDS } from '../../src/core/taxonomy.js';
 import { fakeIo } from '../support/fake-io.js';
-import { dropPrefix, nockZendeskToken, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, REDIS_URL, uniquePrefix } from '../support/zendesk-fixtures.js';
+import { startRedisServer } from '../support/redis-server.js';
+import { dropPrefix, nockZendeskToken, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, uniquePrefix } from '../support/zendesk-fixtures.js';
+
+/** A Redis of this file's own, set up as production needs it (append-only file, noeviction), so "all good" can be all good. */
+const redisServer = await startRedisServer(['--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec']);
+const REDIS_URL = redisServer.url;
+afterAll(() => redisServer.remove());
 
 const ZENDESK_URL = 'https://acme.zendesk.test';
 const SLACK_API = 'https://slack.test';

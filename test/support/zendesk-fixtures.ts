@@ -130,12 +130,14 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false> | T
  * a write did NOT happen wait for this instead of sleeping.
  */
 export async function waitForIdle(app: Pick<Cxloop, 'queues'>, timeoutMs = 10_000): Promise<void> {
+  await waitFor(() => zendeskQueuesIdle(app), timeoutMs, 'the Zendesk queues to be idle');
+}
+
+/** Whether no job waits, runs or is delayed in the ingest, routing and batch queues (see waitForIdle). */
+export async function zendeskQueuesIdle(app: Pick<Cxloop, 'queues'>): Promise<boolean> {
   const { events, routes, batches } = app.queues;
-  const busy = async (): Promise<number> => {
-    const counts = await Promise.all([events, routes, batches].map((queue) => queue.getJobCountByTypes('wait', 'active', 'delayed', 'prioritized', 'waiting-children')));
-    return counts.reduce((sum, count) => sum + count, 0);
-  };
-  await waitFor(async () => (await busy()) === 0, timeoutMs, 'the Zendesk queues to be idle');
+  const counts = await Promise.all([events, routes, batches].map((queue) => queue.getJobCountByTypes('wait', 'active', 'delayed', 'prioritized', 'waiting-children')));
+  return counts.every((count) => count === 0);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { handleTicketEvent, type TicketEventDeps } from '../../app/handle-ticket-event.js';
-import { ZENDESK_BULK_LIMIT as BATCH_MAX, type EventInbox, type JobMetrics, type Logger, type RoutingMetrics } from '../../app/ports.js';
+import { ZENDESK_BULK_LIMIT as BATCH_MAX, type EventInbox, type JobMetrics, type Logger, type RoutingMetrics, type UpdateBudget } from '../../app/ports.js';
 import { reconcileTickets, type ReconcileDeps } from '../../app/reconcile-tickets.js';
 import { rebaseConflicts, sendRouteBatch, settleRouteBatch, writeRoute, type RouteEntry, type RouteWriterDeps } from '../../app/write-routes.js';
 import { isZendeskError, ZendeskApiError } from '../../app/zendesk-api-error.js';
@@ -23,8 +23,23 @@ import {
   type TimerJob,
 } from '../../app/job-catalogue.js';
 
-/** Give up on a job that hit Zendesk's rate limit this many times (a rate-limited run is not an attempt). */
-const MAX_RATE_LIMITED_STARTS = 200;
+/**
+ * Give up on a job Zendesk rate-limited after it was started this many times (a rate-limited run
+ * is not an attempt). Starts include the waits for the Update Ticket budget: about one a second
+ * while the job is at the head of a queue whose budget is spent.
+ */
+const MAX_RATE_LIMITED_STARTS = 1_000;
+/**
+ * A routing job the budget cannot pay for yet goes back to the head of the queue, and the queue
+ * (every worker process) pauses until a call is free, at most this long before the budget is asked
+ * again. The budget, not the pause, is what holds the limit.
+ */
+const BUDGET_RECHECK_MS = 1_000;
+/**
+ * The routes worker's BullMQ limiter never binds (the budget paces the calls, in every sliding
+ * window); it is configured only because queue.rateLimit() pauses a queue through it.
+ */
+const LIMITER_NEVER_BINDS = 1_000_000;
 const SETTLE_POLL_MS = 1_000;
 /** Zendesk allows 30 update_many jobs queued or running per account; stay below. */
 const MAX_OPEN_ZENDESK_JOBS = 25;
@@ -92,7 +107,8 @@ export interface ZendeskWorkersOptions {
   readonly events: Omit<TicketEventDeps, 'routes'>;
   readonly writer: RouteWriterDeps;
   readonly reconcile: Omit<ReconcileDeps, 'inbox'> & { readonly everyMs: number };
-  readonly updatesPerMinute: number;
+  /** The Update Ticket budget `writer.zendesk` spends (asked before a routing job starts work). */
+  readonly budget: UpdateBudget;
   /** Batch through update_many once this many routing writes wait (this one included). */
   readonly batchThreshold: number;
   readonly metrics: RoutingMetrics;
@@ -108,8 +124,8 @@ export interface ZendeskWorkers {
 
 /**
  * Starts the workers that turn events into routed tickets: events -> classify and plan; routes ->
- * one Update Ticket per ticket, or update_many when a backlog waits, under the account's Update
- * Ticket budget (the limiter counts calls: a batch is one job); batches -> per-ticket results;
+ * one Update Ticket per ticket, or update_many when a backlog waits, each call paid from the
+ * account's Update Ticket budget (shared in Redis; a batch is one call); batches -> per-ticket results;
  * maintenance -> reconciliation every `reconcile.everyMs`.
  */
 export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promise<ZendeskWorkers> {
@@ -130,6 +146,8 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
     QUEUE_NAMES.routes,
     async (job) => {
       try {
+        const wait = await options.budget.wait();
+        if (wait > 0) throw new ZendeskApiError('BUDGET_SPENT', 'Update Ticket budget spent', { retryAfterMs: wait });
         if (job.name === 'note') {
           const note = parseJob('note', job);
           await options.writer.zendesk.addInternalNote(note.ticketId, note.body);
@@ -140,13 +158,17 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
         await translateZendeskError(error, job, queues.routes);
       }
     },
-    { ...base, concurrency: 1, limiter: { max: options.updatesPerMinute, duration: 60_000 } },
+    { ...base, concurrency: 1, limiter: { max: LIMITER_NEVER_BINDS, duration: 60_000 } },
   );
 
   async function routeOne(data: RouteJob, job: Job<RouteJob>): Promise<void> {
     let others = data.single ? [] : await takeBacklog(job);
     if (others.length + 1 < options.batchThreshold) {
-      const outcome = await writeRoute(data.plan, options.writer, data.current);
+      const outcome = await writeRoute(data.plan, options.writer, {
+        ...(data.current ? { lastRead: data.current } : {}),
+        reread: job.attemptsMade > 0,
+        onReread: (current) => job.updateData({ ...data, current }),
+      });
       if (outcome === 'written') metrics.routed('single', 1);
       return;
     }
@@ -243,8 +265,15 @@ function entryOf(job: RouteJob): RouteEntry {
   return { plan: job.plan, ...(job.current ? { current: job.current } : {}), ...(job.round !== undefined ? { round: job.round } : {}) };
 }
 
-/** Zendesk failures -> BullMQ outcomes: 429 pauses the whole queue for Retry-After; 4xx fails for good. */
+/**
+ * Zendesk failures -> BullMQ outcomes: a spent budget puts the job back and pauses the queue until
+ * a call is free; 429 pauses the whole queue for Retry-After; 4xx fails for good.
+ */
 async function translateZendeskError(error: unknown, job: Job, queue: Queue): Promise<never> {
+  if (isZendeskError(error, 'BUDGET_SPENT')) {
+    await queue.rateLimit(Math.min(error.details.retryAfterMs ?? BUDGET_RECHECK_MS, BUDGET_RECHECK_MS));
+    throw new RateLimitError();
+  }
   if (isZendeskError(error, 'RATE_LIMITED')) {
     if (job.attemptsStarted > MAX_RATE_LIMITED_STARTS) throw new UnrecoverableError(`rate limited ${job.attemptsStarted} times: ${error.message}`);
     await queue.rateLimit(error.details.retryAfterMs ?? 60_000);

@@ -20,6 +20,10 @@ export interface RedisKeys {
   readonly corrections: string;
   /** String: Zendesk incremental export cursor of the reconciliation job. */
   readonly exportCursor: string;
+  /** Sorted set: send times of the Update Ticket calls of the last minute (the budget every process shares). */
+  readonly updateBudget: string;
+  /** String: no Update Ticket call before this time (a 429's Retry-After). */
+  readonly updateHold: string;
   /** String (JSON): a ticket's brief as saved before it moved into the ticket hash; read only, until those expire. */
   ticketBrief(ticketId: number): string;
   /** List: messages waiting to be sent to one Slack channel, oldest first (JSON). */
@@ -61,6 +65,8 @@ export function createRedisKeys(prefix: string): RedisKeys {
     loops: `${prefix}:loops`,
     corrections: `${prefix}:corrections`,
     exportCursor: `${prefix}:zendesk:export-cursor`,
+    updateBudget: `${prefix}:zd:budget`,
+    updateHold: `${prefix}:zd:hold`,
     ticketBrief: (ticketId) => `${prefix}:b:{${ticketId}}`,
     slackOutbox: (channel) => `${prefix}:so:${channel}`,
     slackEdits: (channel) => `${prefix}:se:${channel}`,

@@ -12,34 +12,37 @@ const CORRECTIONS_MAX = 100_000;
 
 // Field names are short on purpose: one hash per open ticket (budget: 2 KB per loop, issue 4).
 // u updatedAt ms, s status, g group, rs routing status (pending|routed|overridden),
-// cat category, tier, rg group cxloop sets, bg group when classified.
+// cat category, tier, rg group cxloop sets, bg group when classified, rk key of the event that
+// claimed the routing (only while pending), wv updated_at cxloop's write was made on (routed).
 
 /** Applies a snapshot only if it is not older than the stored one; returns the previous fields. */
 const OBSERVE = `
-local old = redis.call('HMGET', KEYS[1], 'u', 's', 'rs', 'cat', 'tier', 'rg', 'bg')
+local old = redis.call('HMGET', KEYS[1], 'u', 's', 'rs', 'cat', 'tier', 'rg', 'bg', 'rk', 'wv')
 local applied = 0
 if (not old[1]) or tonumber(ARGV[1]) >= tonumber(old[1]) then
   redis.call('HSET', KEYS[1], 'u', ARGV[1], 's', ARGV[2], 'g', ARGV[3])
   applied = 1
 end
 redis.call('EXPIRE', KEYS[1], ARGV[4])
-return {applied, old[1] or '', old[2] or '', old[3] or '', old[4] or '', old[5] or '', old[6] or '', old[7] or ''}`;
+return {applied, old[1] or '', old[2] or '', old[3] or '', old[4] or '', old[5] or '', old[6] or '', old[7] or '', old[8] or '', old[9] or ''}`;
 
 const CLAIM = `
 if redis.call('HEXISTS', KEYS[1], 'rs') == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'rs', 'pending', 'cat', ARGV[1], 'tier', ARGV[2], 'rg', ARGV[3], 'bg', ARGV[4])
+redis.call('HSET', KEYS[1], 'rs', 'pending', 'cat', ARGV[1], 'tier', ARGV[2], 'rg', ARGV[3], 'bg', ARGV[4], 'rk', ARGV[6])
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 return 1`;
 
 const MARK_ROUTED = `
 if redis.call('HGET', KEYS[1], 'rs') ~= 'pending' then return 0 end
-redis.call('HSET', KEYS[1], 'rs', 'routed', 'rat', ARGV[1])
+redis.call('HSET', KEYS[1], 'rs', 'routed', 'wv', ARGV[1])
+redis.call('HDEL', KEYS[1], 'rk')
 return 1`;
 
 const OVERRIDE = `
 local rs = redis.call('HGET', KEYS[1], 'rs')
 if rs ~= 'pending' and rs ~= 'routed' then return 0 end
 redis.call('HSET', KEYS[1], 'rs', 'overridden')
+redis.call('HDEL', KEYS[1], 'rk')
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 2))
 return 1`;
 
@@ -64,14 +67,14 @@ export class RedisTicketStore implements TicketStore {
   }
 
   async get(ticketId: number): Promise<TicketRecord | null> {
-    const fields = await this.redis.hmget(this.keys.ticket(ticketId), 'u', 's', 'rs', 'cat', 'tier', 'rg', 'bg');
+    const fields = await this.redis.hmget(this.keys.ticket(ticketId), 'u', 's', 'rs', 'cat', 'tier', 'rg', 'bg', 'rk', 'wv');
     return recordOf(
       ticketId,
       fields.map((field) => field ?? ''),
     );
   }
 
-  async claimRouting(ticketId: number, routing: RoutingState & { readonly tier: Tier }): Promise<boolean> {
+  async claimRouting(ticketId: number, routing: RoutingState & { readonly tier: Tier }, claimedBy: string): Promise<boolean> {
     const claimed = await this.redis.eval(
       CLAIM,
       1,
@@ -81,12 +84,13 @@ export class RedisTicketStore implements TicketStore {
       routing.groupId ?? '',
       routing.baseGroupId ?? '',
       TICKET_TTL_SECONDS,
+      claimedBy,
     );
     return claimed === 1;
   }
 
-  async markRouted(ticketId: number, at: number): Promise<void> {
-    await this.redis.eval(MARK_ROUTED, 1, this.keys.ticket(ticketId), at);
+  async markRouted(ticketId: number, writtenOver: number): Promise<void> {
+    await this.redis.eval(MARK_ROUTED, 1, this.keys.ticket(ticketId), writtenOver);
   }
 
   async recordOverride(correction: Correction): Promise<boolean> {
@@ -122,9 +126,9 @@ export class RedisTicketStore implements TicketStore {
   }
 }
 
-/** The fields HMGET u s rs cat tier rg bg returned ('' = missing), or null for an unknown ticket. */
+/** The fields HMGET u s rs cat tier rg bg rk wv returned ('' = missing), or null for an unknown ticket. */
 function recordOf(ticketId: number, fields: readonly string[]): TicketRecord | null {
-  const [updatedAt = '', status = '', routingStatus = '', category = '', tier = '', groupId = '', baseGroupId = ''] = fields;
+  const [updatedAt = '', status = '', routingStatus = '', category = '', tier = '', groupId = '', baseGroupId = '', claimedBy = '', writtenOver = ''] = fields;
   if (updatedAt === '' && routingStatus === '') return null;
   const routing =
     (routingStatus === 'pending' || routingStatus === 'routed' || routingStatus === 'overridden') && isCategoryId(category)
@@ -134,6 +138,8 @@ function recordOf(ticketId: number, fields: readonly string[]): TicketRecord | n
           tier: (TIERS as readonly string[]).includes(tier) ? (tier as Tier) : 'normal',
           groupId: groupId === '' ? null : Number(groupId),
           baseGroupId: baseGroupId === '' ? null : Number(baseGroupId),
+          claimedBy: claimedBy === '' ? null : claimedBy,
+          writtenOver: writtenOver === '' ? null : Number(writtenOver),
         }
       : null;
   return {

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { isValidSlackRequest, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import { headerOf, readBodyOrRefuse, sendJson, type Route } from '../../app/http-route.js';
 import type { Logger, SlackMetrics } from '../../app/ports.js';
+import { checkSlackPayload } from './check-slack-payload.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 /** Slack's own bound: it refuses requests older than 5 minutes; we also refuse ones from the future. */
@@ -69,8 +70,17 @@ export class SlackRouteReceiver implements Receiver {
       this.options.metrics?.request('invalid');
       return sendJson(response, 400, { error: 'body is neither a Slack form nor JSON' });
     }
+    if ((payload as Record<string, unknown> | null)?.ssl_check === '1') {
+      this.options.metrics?.request('accepted');
+      return sendJson(response, 200, {});
+    }
+    const malformed = checkSlackPayload(payload);
+    if (malformed !== null) {
+      logger.log('warn', 'slack request malformed', { reason: malformed });
+      this.options.metrics?.request('invalid');
+      return sendJson(response, 400, { error: malformed });
+    }
     this.options.metrics?.request('accepted');
-    if (payload.ssl_check === '1') return sendJson(response, 200, {});
     if (payload.type === 'url_verification') return sendJson(response, 200, { challenge: String(payload.challenge ?? '') });
     await this.dispatch(payload, response, header);
   }

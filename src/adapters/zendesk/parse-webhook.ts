@@ -22,7 +22,14 @@ import { normaliseChannel } from '../../core/zendesk-channels.js';
  */
 
 const MAX_ID = Number.MAX_SAFE_INTEGER;
-const zendeskId = z.union([z.number().int().min(0).max(MAX_ID), z.string().regex(/^\d{1,16}$/, 'must be a numeric id').transform(Number)]);
+const zendeskId = z.union([
+  z.number().int().min(0).max(MAX_ID),
+  z
+    .string()
+    .regex(/^\d{1,16}$/, 'must be a numeric id')
+    .transform(Number)
+    .refine((id) => id <= MAX_ID, 'must be a numeric id no larger than 9007199254740991'),
+]);
 const nullableId = zendeskId.nullish().transform((value) => value ?? null);
 /** The user a change is by; Zendesk itself (automations, archiving, scrubbing) is -1, read as unknown. */
 const actorId = z.union([z.literal(-1), z.literal('-1')]).transform(() => null).or(nullableId);

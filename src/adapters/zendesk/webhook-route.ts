@@ -22,12 +22,18 @@ export interface WebhookRouteOptions {
   readonly now: () => number;
 }
 
+/** application/json or a +json type, parameters (charset) aside; Zendesk sends application/json. */
+function isJsonMediaType(contentType: string): boolean {
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || /^application\/[\w.+-]+\+json$/.test(type);
+}
+
 /** Zendesk retries 503 only when Retry-After is under 60 s. */
 const RETRY_AFTER_SECONDS = '10';
 
 /**
- * POST /webhooks/zendesk: size cap (413), signature and timestamp window (401), JSON and schema
- * (400), then the event is stored durably before 200 is sent; if Redis cannot take it, 503 so
+ * POST /webhooks/zendesk: size cap (413), a JSON content type (415), signature and timestamp
+ * window (401), JSON and schema (400), then the event is stored durably before 200 is sent; if Redis cannot take it, 503 so
  * Zendesk delivers it again.
  */
 export function zendeskWebhookRoute(options: WebhookRouteOptions): Route {
@@ -42,6 +48,12 @@ export function zendeskWebhookRoute(options: WebhookRouteOptions): Route {
       const rawBody = await readBodyOrRefuse(request, response, options.maxBytes);
       if (rawBody === null) return void metrics.webhook('too_large');
       const header = (name: string) => headerOf(request, name);
+      const contentType = header('content-type');
+      if (contentType !== undefined && !isJsonMediaType(contentType)) {
+        metrics.webhook('invalid');
+        sendJson(response, 415, { error: 'content-type must be application/json' });
+        return;
+      }
       const signature = verifyZendeskSignature({
         rawBody,
         timestamp: header('x-zendesk-webhook-signature-timestamp'),

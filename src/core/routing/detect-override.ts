@@ -11,6 +11,12 @@ export interface RoutingState {
   readonly groupId: number | null;
   /** Group the ticket had when it was classified. */
   readonly baseGroupId: number | null;
+  /**
+   * Routed: the ticket's updated_at that cxloop's write was made on (safe_update: nothing else
+   * changed the ticket in between). A snapshot at or before it predates the write, so it cannot
+   * show anyone undoing it. Unknown (null) for tickets routed before this was kept.
+   */
+  readonly writtenOver?: number | null;
 }
 
 export type Override =
@@ -25,14 +31,14 @@ export function taggedCategory(tags: readonly string[], except?: CategoryId): Ca
 /**
  * Did a person override cxloop's routing? Agents win: a changed category tag or group is their
  * correction, recorded and never reverted. Changes made by cxloop itself are not overrides, and
- * neither is the snapshot of a ticket cxloop has not written to yet unless it moved away from
- * both where it was and where cxloop is taking it.
+ * neither is a snapshot from before cxloop's write (a late or repeated delivery, the export read
+ * at start-up) unless it moved away from both where the ticket was and where cxloop is taking it.
  */
 export function detectOverride(state: RoutingState, snapshot: TicketSnapshot, bySelf: boolean): Override | null {
   if (bySelf) return null;
   const ours = categoryTag(state.category);
   const other = taggedCategory(snapshot.tags, state.category);
-  if (state.status === 'routed') {
+  if (state.status === 'routed' && showsWrite(state, snapshot)) {
     if (!snapshot.tags.includes(ours) || other !== null) return { field: 'category', from: state.category, to: other };
     if (state.groupId !== null && snapshot.groupId !== state.groupId) return { field: 'group', from: state.groupId, to: snapshot.groupId };
     return null;
@@ -42,4 +48,9 @@ export function detectOverride(state: RoutingState, snapshot: TicketSnapshot, by
     return { field: 'group', from: state.groupId, to: snapshot.groupId };
   }
   return null;
+}
+
+/** Whether the snapshot is newer than the version cxloop's write was made on (unknown: assume so). */
+function showsWrite(state: RoutingState, snapshot: TicketSnapshot): boolean {
+  return state.writtenOver === undefined || state.writtenOver === null || snapshot.updatedAt > state.writtenOver;
 }

@@ -179,11 +179,20 @@ describe('routing Zendesk tickets (real server, Redis, BullMQ; Zendesk faked wit
     noMissedTickets();
     const puts: Put[] = [];
     recordPuts(zendesk, /\/api\/v2\/tickets\/403\.json/, puts, (_put, index) => (index === 0 ? [502, 'Bad Gateway'] : [200, { ticket: {} }]));
+    const created = minutesAgo(10);
+    // The retry reads the ticket first (a 5xx may have landed all the same): it has not.
+    let reads = 0;
+    zendesk.get('/api/v2/tickets/403.json').reply(200, () => {
+      reads += 1;
+      return { ticket: { id: 403, subject: 'Charged twice', description: 'refund please', status: 'new', priority: 'normal', group_id: null, tags: ['web_widget'], created_at: created, updated_at: created } };
+    });
     app = await startLive(prefix);
-    await postSigned(app.http.url, ticketEvent('created', { id: 403, created_at: minutesAgo(10) }));
+    await postSigned(app.http.url, ticketEvent('created', { id: 403, created_at: created }));
     await waitFor(async () => (await store.get(403))?.routing?.status === 'routed', 15_000, 'routed after the retry');
     expect(puts).toHaveLength(2);
     expect(puts[1]!.at - puts[0]!.at).toBeGreaterThanOrEqual(1_500);
+    expect(reads).toBe(1);
+    expect(puts[1]!.body).toEqual(puts[0]!.body);
   });
 
   it('routes a backlog through update_many, each ticket with its own changes, and re-reads a conflicted ticket before writing it again', async () => {

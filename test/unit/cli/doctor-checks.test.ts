@@ -42,6 +42,19 @@ describe('doctor: Redis version and eviction policy', () => {
     if (status === 'ok') expect(result.fix).toBeUndefined();
   });
 
+  it.each([
+    ['1', 'everysec', 'ok', 'redis://h:6379, Redis 7.0.15, noeviction'],
+    ['1', 'always', 'ok', 'redis://h:6379, Redis 7.0.15, noeviction'],
+    ['1', undefined, 'ok', 'redis://h:6379, Redis 7.0.15, noeviction'],
+    ['1', 'no', 'warn', expect.stringContaining('noeviction; appendfsync no: the operating system decides')],
+    ['0', undefined, 'warn', 'redis://h:6379, Redis 7.0.15, noeviction; persistence is off (appendonly no): a restart loses accepted webhooks, queued routing writes and loop state'],
+  ] as const)('aof_enabled %s, appendfsync %s (undefined: CONFIG refused): %s', (aof, fsync, status, detail) => {
+    const result = judgeRedisServer('redis://h:6379', { redis_version: '7.0.15', maxmemory_policy: 'noeviction', aof_enabled: aof }, fsync);
+    expect(result).toMatchObject({ name: 'redis', status, detail });
+    if (status === 'ok') expect(result.fix).toBeUndefined();
+    else expect(result.fix).toContain('appendfsync everysec');
+  });
+
   it('warns, not fails, when INFO does not say', () => {
     expect(judgeRedisServer('redis://h:6379', {})).toMatchObject({ status: 'warn', detail: expect.stringContaining('cannot read the Redis version from INFO') });
   });

@@ -110,6 +110,8 @@ describe('detectOverride', () => {
   const routed: RoutingState = { status: 'routed', category: 'billing_issue', groupId: 1002, baseGroupId: 1000 };
   const pending: RoutingState = { ...routed, status: 'pending' };
   const routedTags = ['vip', 'cxloop_billing_issue', 'cxloop_tier_high'];
+  /** The updated_at cxloop wrote over. */
+  const T = NOW_UPDATED_AT;
 
   const cases: Array<[string, RoutingState, TicketSnapshot, boolean, Override | null]> = [
     ['bySelf: never an override', routed, snapshot({ tags: ['vip'], groupId: 1007 }), true, null],
@@ -136,6 +138,10 @@ describe('detectOverride', () => {
     ['pending, our own write landed', pending, snapshot({ tags: routedTags, groupId: 1002 }), false, null],
     ['pending, group moved to a third group', pending, snapshot({ groupId: 1007 }), false, { field: 'group', from: 1002, to: 1007 }],
     ['pending, another category tag', pending, snapshot({ tags: ['vip', 'cxloop_bug_report'] }), false, { field: 'category', from: 'billing_issue', to: 'bug_report' }],
+    // A snapshot at or before the version cxloop's write was made on predates the write (a late or repeated delivery).
+    ['routed, a snapshot from before the write (no tag yet)', { ...routed, writtenOver: T }, snapshot({ tags: ['vip'], groupId: 1000, updatedAt: T }), false, null],
+    ['routed, a snapshot from before the write, another category tag', { ...routed, writtenOver: T }, snapshot({ tags: ['vip', 'cxloop_bug_report'], updatedAt: T - 1_000 }), false, { field: 'category', from: 'billing_issue', to: 'bug_report' }],
+    ['routed, a snapshot after the write without our tag', { ...routed, writtenOver: T }, snapshot({ tags: ['vip'], groupId: 1002, updatedAt: T + 1_000 }), false, { field: 'category', from: 'billing_issue', to: null }],
   ];
 
   it.each(cases)('%s', (_name, state, current, bySelf, expected) => {

@@ -26,7 +26,7 @@ interface Finding {
   readonly fix?: string;
 }
 
-/** Connects to REDIS_URL once (3 s to connect), reads its version and eviction policy, and looks for cxloop's workers. */
+/** Connects to REDIS_URL once (3 s to connect), reads its version, eviction policy and persistence, and looks for cxloop's workers. */
 export async function checkRedis(env: Env): Promise<RedisFindings> {
   const url = redactUrl(env.REDIS_URL);
   const redis = new Redis(env.REDIS_URL, {
@@ -45,7 +45,7 @@ export async function checkRedis(env: Env): Promise<RedisFindings> {
     if (!info.ok) {
       return { redis: failed('redis', info.reason, fixFor(info.reason)), workers: skipped('workers', 'Redis is not usable'), deadLetters: skipped('dead-letters', 'Redis is not usable') };
     }
-    const server = judgeRedisServer(url, info.fields);
+    const server = judgeRedisServer(url, info.fields, info.fields.aof_enabled === '1' ? await readAppendFsync(redis) : undefined);
     if (server.status === 'fail') return { redis: server, workers: skipped('workers', 'Redis is too old for BullMQ'), deadLetters: skipped('dead-letters', 'Redis is too old for BullMQ') };
     const [workers, deadLetters] = await Promise.all([checkWorkers(redis, env.CXLOOP_REDIS_PREFIX), checkDeadLetters(redis, env.CXLOOP_REDIS_PREFIX)]);
     return { redis: server, workers, deadLetters };
@@ -71,6 +71,16 @@ async function readInfo(
   }
 }
 
+/** CONFIG GET appendfsync, or undefined where CONFIG is not allowed (managed Redis often renames or disables it). */
+async function readAppendFsync(redis: Redis): Promise<string | undefined> {
+  try {
+    const reply = (await redis.config('GET', 'appendfsync')) as string[];
+    return reply[1];
+  } catch {
+    return undefined;
+  }
+}
+
 function fixFor(message: string): string {
   if (/NOAUTH|WRONGPASS|invalid password|invalid username/i.test(message)) {
     return 'put the right credentials in REDIS_URL: redis://:password@host:6379, or redis://user:password@host:6379 for an ACL user';
@@ -88,11 +98,14 @@ export function parseInfo(text: string): Record<string, string> {
   return fields;
 }
 
-/** Version and eviction policy from INFO, as one line: `redis://host:6379, Redis 7.0.15, noeviction`. */
-export function judgeRedisServer(url: string, info: Readonly<Record<string, string>>): DoctorResult {
+/**
+ * Version, eviction policy and persistence from INFO (and `appendfsync` from CONFIG GET where
+ * allowed), as one line: `redis://host:6379, Redis 7.0.15, noeviction`, then what is wrong.
+ */
+export function judgeRedisServer(url: string, info: Readonly<Record<string, string>>, appendFsync?: string): DoctorResult {
   const version = info.redis_version ?? 'unknown';
   const policy = info.maxmemory_policy ?? 'unknown';
-  const findings = [judgeVersion(version), judgeEviction(policy)];
+  const findings = [judgeVersion(version), judgeEviction(policy), judgePersistence(info.aof_enabled, appendFsync)];
   const status = worstStatus(findings.map((finding) => finding.status));
   const notes = findings.flatMap((finding) => (finding.note ? [finding.note] : []));
   const fixes = findings.flatMap((finding) => (finding.fix ? [finding.fix] : []));
@@ -119,6 +132,30 @@ function judgeEviction(policy: string): Finding {
     note: `maxmemory-policy must be noeviction for BullMQ: under memory pressure Redis may drop queued jobs and loop state`,
     fix: 'redis-cli CONFIG SET maxmemory-policy noeviction, and "maxmemory-policy noeviction" in redis.conf so it survives a restart (managed Redis: its parameter group)',
   };
+}
+
+/**
+ * Without the append-only file a Redis restart loses everything since the last snapshot, if any:
+ * webhooks already answered 200 (Zendesk will not send them again), routing writes and loop state.
+ * `aofEnabled` is INFO's aof_enabled (absent: INFO does not say, nothing to judge).
+ */
+function judgePersistence(aofEnabled: string | undefined, appendFsync: string | undefined): Finding {
+  if (aofEnabled === undefined) return { status: 'ok' };
+  if (aofEnabled !== '1') {
+    return {
+      status: 'warn',
+      note: 'persistence is off (appendonly no): a restart loses accepted webhooks, queued routing writes and loop state',
+      fix: 'redis-cli CONFIG SET appendonly yes and CONFIG SET appendfsync everysec, and "appendonly yes" + "appendfsync everysec" in redis.conf so it survives a restart (managed Redis: turn on AOF persistence in its settings)',
+    };
+  }
+  if (appendFsync === 'no') {
+    return {
+      status: 'warn',
+      note: 'appendfsync no: the operating system decides when the append-only file reaches the disk, so a crash can lose the last 30 s or so',
+      fix: 'redis-cli CONFIG SET appendfsync everysec, and "appendfsync everysec" in redis.conf',
+    };
+  }
+  return { status: 'ok' };
 }
 
 /** -1, 0 or 1 as `a` is older than, equal to or newer than `b` ("7.0.15" vs "6.2.0"; a missing part counts as 0). */
