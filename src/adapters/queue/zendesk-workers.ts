@@ -166,7 +166,9 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
     if (others.length + 1 < options.batchThreshold) {
       const outcome = await writeRoute(data.plan, options.writer, {
         ...(data.current ? { lastRead: data.current } : {}),
-        reread: job.attemptsMade > 0,
+        // Any earlier start (a failed attempt, or a worker that died mid-call: a stalled job) may
+        // have sent the write: read the ticket before sending it again.
+        reread: job.attemptsStarted > 1 || job.attemptsMade > 0,
         onReread: (current) => job.updateData({ ...data, current }),
       });
       if (outcome === 'written') metrics.routed('single', 1);
