@@ -223,13 +223,18 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
     },
     { ...base, concurrency: 1 },
   );
-  await queues.maintenance.upsertJobScheduler(
-    'zendesk-reconcile',
-    { every: options.reconcile.everyMs },
-    { name: 'reconcile', opts: JOB_OPTIONS.maintenance },
-  );
-
   const workers = [events, routes, batches, maintenance];
+  try {
+    await queues.maintenance.upsertJobScheduler(
+      'zendesk-reconcile',
+      { every: options.reconcile.everyMs },
+      { name: 'reconcile', opts: JOB_OPTIONS.maintenance },
+    );
+  } catch (error) {
+    // A start that fails here leaves no worker connected.
+    await Promise.all(workers.map((worker) => worker.close()));
+    throw error;
+  }
   logWorkerFailures(workers, logger, options.jobs);
   return {
     workers,
