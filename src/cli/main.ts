@@ -10,7 +10,7 @@ Usage: cxloop <command> [options]
 
 Commands:
   serve                     start the HTTP server (Zendesk webhooks, Slack, /healthz, /metrics)
-  demo                      the whole closed loop on six sample tickets, dry-run, nothing connected
+  demo                      the whole closed loop on six sample tickets in about 20 s, dry-run
   classify "<text>"         classify a text, or a JSON ticket on stdin, and say why
   eval <file.csv>...        measure the classifier on labeled CSV files
   config check [file]       validate a policy file and the environment

@@ -20,6 +20,8 @@ export interface RedisKeys {
   readonly corrections: string;
   /** String: Zendesk incremental export cursor of the reconciliation job. */
   readonly exportCursor: string;
+  /** Sorted set: tickets left unrouted for being older than the routing window, scored by when (a week kept). */
+  readonly tooOld: string;
   /** String (JSON): a ticket's brief as saved before it moved into the ticket hash; read only, until those expire. */
   ticketBrief(ticketId: number): string;
   /** List: messages waiting to be sent to one Slack channel, oldest first (JSON). */
@@ -53,6 +55,7 @@ export function createRedisKeys(prefix: string): RedisKeys {
     loops: `${prefix}:loops`,
     corrections: `${prefix}:corrections`,
     exportCursor: `${prefix}:zendesk:export-cursor`,
+    tooOld: `${prefix}:too-old`,
     ticketBrief: (ticketId) => `${prefix}:b:{${ticketId}}`,
     slackOutbox: (channel) => `${prefix}:so:${channel}`,
     slackEdits: (channel) => `${prefix}:se:${channel}`,

@@ -55,7 +55,7 @@ function banner(app: Cxloop, role: string, policyPath: string, recordTo: string 
     ? [
         `DRY-RUN: nothing is sent to Zendesk or Slack; every call cxloop would make is shown below${recordTo ? ` and appended to ${recordTo} (JSON lines)` : ''}.`,
         'To go live set ZENDESK_SUBDOMAIN, ZENDESK_OAUTH_CLIENT_ID, ZENDESK_OAUTH_CLIENT_SECRET, ZENDESK_WEBHOOK_SECRET, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET in .env',
-        '(see .env.example and README "Going live"; `cxloop doctor` checks them). `npm run demo` shows the whole loop in a minute.',
+        '(see .env.example and README "Going live"; `cxloop doctor` checks them). `npm run demo` shows the whole loop in about 20 seconds.',
       ]
     : ['LIVE: connected to Zendesk and Slack.', ...(apiToken ? [`WARNING: ${API_TOKEN_DEPRECATION}.`] : [])];
   return [`cxloop listening on ${app.http.url}  (role ${role}, policy ${policyPath})`, ...mode, ''].join('\n');

@@ -3,6 +3,7 @@ import { findUnknownEnvKeys } from '../../../config/find-unknown-env-keys.js';
 import { policyPathOf } from '../../load-policy-or-fail.js';
 import { checkEnvironment } from './check-environment.js';
 import { checkMode } from './check-mode.js';
+import { checkOldTickets } from './check-old-tickets.js';
 import { checkPolicyFile } from './check-policy.js';
 import { checkPublicUrl } from './check-public-url.js';
 import { checkRedis } from './check-redis.js';
@@ -19,6 +20,7 @@ export const DOCTOR_CHECKS = [
   'redis',
   'workers',
   'dead-letters',
+  'old-tickets',
   'policy',
   'policy-groups',
   'policy-slack',
@@ -56,6 +58,7 @@ export async function runDoctorChecks(source: Readonly<Record<string, string | u
     redis.then((found) => found.redis),
     redis.then((found) => found.workers),
     redis.then((found) => found.deadLetters),
+    redis.then((found) => (found.redis.status === 'fail' ? skipped('old-tickets', 'Redis is not usable') : checkOldTickets(env, Date.now()))),
     policy.then((found) => found.file),
     policy.then((found) => found.groups),
     policy.then((found) => found.slack),
