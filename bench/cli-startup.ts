@@ -29,7 +29,8 @@ export const HELP_MAX_RATIO = 2.5;
 
 export function benchCliStartup(options: { root: string; runs: number }): CliStartupResult {
   const bin = join(options.root, 'bin', 'cxloop.js');
-  const targets = [{ command: 'node -e 0', args: ['-e', '0'] }, ...STARTUP_COMMANDS.map((args) => ({ command: `cxloop ${args.join(' ')}`, args: [bin, ...args] }))];
+  const label = (args: readonly string[]) => `cxloop ${args.map((arg) => (arg.includes(' ') ? '"<text>"' : arg)).join(' ')}`;
+  const targets = [{ command: 'node -e 0', args: ['-e', '0'] }, ...STARTUP_COMMANDS.map((args) => ({ command: label(args), args: [bin, ...args] }))];
   const times = targets.map(() => [] as number[]);
   // Environment of a plain shell: no .env or CXLOOP_CONFIG of the caller changes what runs.
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
