@@ -20,8 +20,11 @@ function buildProblem() {
   if (!existsSync(entry)) return 'dist/ is missing (cxloop is not built)';
   const sources = new URL('src/', root);
   if (!existsSync(sources)) return null; // an installed package: dist/ is all there is
-  const stamp = statSync(new URL('dist/BUILD', root), { throwIfNoEntry: false });
-  if (stamp === undefined) return 'dist/ was not made by `npm run build` (no dist/BUILD)';
-  const newer = readdirSync(sources, { recursive: true }).find((file) => file.endsWith('.ts') && statSync(new URL(file, sources)).mtimeMs > stamp.mtimeMs);
-  return newer === undefined ? null : `dist/ is older than src/${newer}`;
+  // The compiler rewrites every output on each build, so each source's output is newer than it.
+  for (const file of readdirSync(sources, { recursive: true })) {
+    if (!file.endsWith('.ts') || file.endsWith('.d.ts')) continue;
+    const output = statSync(new URL(`dist/src/${file.slice(0, -3)}.js`, root), { throwIfNoEntry: false });
+    if (output === undefined || output.mtimeMs < statSync(new URL(file, sources)).mtimeMs) return `dist/ is older than src/${file}`;
+  }
+  return null;
 }

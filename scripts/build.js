@@ -1,8 +1,8 @@
-// `npm run build`: compiles src/ and bench/ to dist/ from scratch (so no output of a deleted source
-// is left behind) and stamps the build, which bin/cxloop.js compares with the sources of a checkout.
-// Needs the dev dependencies (TypeScript): build where `npm ci` ran, then `npm ci --omit=dev` keeps dist/.
+// `npm run build`: compiles src/ and bench/ to dist/ from scratch, so no output of a deleted source
+// is left behind. Needs the dev dependencies (TypeScript): build where `npm ci` ran, then
+// `npm ci --omit=dev` keeps dist/.
 import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const root = new URL('..', import.meta.url);
@@ -15,5 +15,4 @@ try {
 }
 rmSync(new URL('dist', root), { recursive: true, force: true });
 const { status } = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-if (status !== 0) process.exit(status ?? 1);
-writeFileSync(new URL('dist/BUILD', root), `${new Date().toISOString()}\n`);
+process.exit(status ?? 1);
