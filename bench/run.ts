@@ -13,6 +13,7 @@ import { findPackageRoot } from '../src/config/package-root.js';
 import { loadPolicyFile } from '../src/config/load-policy.js';
 import type { Policy } from '../src/config/policy-schema.js';
 import { benchClassifierIsolated, CLASSIFIER_FLOOR_PER_SECOND } from './classifier.js';
+import { benchCliStartup, HELP_MAX_RATIO } from './cli-startup.js';
 import { benchIngest } from './ingest.js';
 import { measureLoopMemory, runLoopScenario } from './loop-scenario.js';
 import type { KeyTypeMemory } from './redis-memory.js';
@@ -181,6 +182,25 @@ const SECTIONS: readonly Section[] = [
           row('tickets missing from Slack', `${result.missingInTeamChannel} in their team channel, ${result.missingInStatusChannel} in the status channel`, '0', missing === 0),
           ...result.channels.map((channel) => row(`  ${channel.channel}`, `${channel.posts} posts, ${channel.updates} edits, max ${channel.maxPostsPerMinute}/min, ${channel.rateLimited} 429s`)),
           ...result.perTicketKeys.map((type) => row(`  live per-ticket key ${type.type}`, `${type.bytesPerLoop} B/ticket (${n(type.keys)} keys)`)),
+        ],
+      };
+    },
+  },
+  {
+    name: 'startup',
+    title: '6. CLI start-up',
+    note: () =>
+      `wall time of \`node bin/cxloop.js <command>\` (the built dist/) to its exit, ${envNumber('BENCH_STARTUP_RUNS', 20)} rounds after one warm-up round; each round runs bare \`node -e 0\` and every command once, in turn, so the machine's noise falls on all alike. Ratio = median / bare node's median.`,
+    async run({ root }) {
+      const result = benchCliStartup({ root, runs: envNumber('BENCH_STARTUP_RUNS', 20) });
+      const help = result.commands.find((figure) => figure.command === 'cxloop help')!;
+      return {
+        result,
+        rows: [
+          row('bare node (node -e 0)', `median ${result.bare.medianMs} ms, p90 ${result.bare.p90Ms} ms`),
+          ...result.commands.map((figure) =>
+            row(figure.command, `median ${figure.medianMs} ms, p90 ${figure.p90Ms} ms (${figure.ratio}x bare node)`, figure === help ? `<= ${HELP_MAX_RATIO}x bare node` : '', figure === help ? figure.ratio <= HELP_MAX_RATIO : null),
+          ),
         ],
       };
     },

@@ -30,8 +30,9 @@ import type { LoopDeps } from './app/run-loop.js';
 import type { AccessTokenCache, CallRecorder, Logger, Notifier, ZendeskApi } from './app/ports.js';
 import type { RoutingActionDeps } from './app/run-routing-actions.js';
 import { isZendeskError } from './app/zendesk-api-error.js';
-import { API_TOKEN_DEPRECATION, zendeskAgentUrl, zendeskBaseUrl, zendeskCredentials, type Env } from './config/env-schema.js';
+import { API_TOKEN_DEPRECATION, isDryRun, zendeskAgentUrl, zendeskBaseUrl, zendeskCredentials, type Env } from './config/env-schema.js';
 import type { Policy } from './config/policy-schema.js';
+import { redactUrl } from './config/redact-url.js';
 import { compileLanguageDetector } from './core/classify/detect-languages.js';
 
 export interface Cxloop {
@@ -73,12 +74,6 @@ const DEFAULT_BATCH_THRESHOLD = 5;
 /** The first reconciliation (no cursor saved yet) reads this far back. */
 const FIRST_RECONCILE_LOOKBACK_MS = 3_600_000;
 
-/** Dry-run unless Zendesk credentials (an OAuth client or, deprecated, an API token) and Slack's are set, or CXLOOP_DRY_RUN says otherwise. */
-export function isDryRun(env: Env): boolean {
-  if (env.CXLOOP_DRY_RUN !== undefined) return env.CXLOOP_DRY_RUN;
-  return zendeskCredentials(env) === null || env.SLACK_BOT_TOKEN === undefined;
-}
-
 /**
  * Composition root: config -> adapters -> server. Everything a later capability needs (queues,
  * workers, Zendesk and Slack clients) is wired here, so tests can start the whole app on port 0.
@@ -99,11 +94,14 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
 
   const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', (error: Error) => logger.log('warn', 'redis connection error', { error: error.message }));
+  // ioredis rejects connect() with "Connection is closed."; the socket's own error says why.
+  let socketError: Error | undefined;
+  redis.on('error', (error: Error) => (socketError = error));
   try {
     await redis.connect();
   } catch (error) {
     redis.disconnect();
-    throw new Error(`cannot connect to Redis at ${redactUrl(env.REDIS_URL)} (${(error as Error).message}); start redis-server or set REDIS_URL`, {
+    throw new Error(`cannot connect to Redis at ${redactUrl(env.REDIS_URL)} (${(socketError ?? (error as Error)).message}); start redis-server or set REDIS_URL`, {
       cause: error,
     });
   }
@@ -154,9 +152,44 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     ...(options.slack ? { options: options.slack } : {}),
     ...(options.recorder ? { recorder: options.recorder } : {}),
   });
+  let http: RunningServer | undefined = undefined; // assigned once listening; stopStarted() may run before
   let workers: ZendeskWorkers | undefined;
   let loopWorkers: Worker[] = [];
   let workerRedis: Redis | undefined;
+  /** Stops whatever has started, in an order that lets running jobs finish: stop() and a failed start. */
+  const stopStarted = async (): Promise<void> => {
+    await http?.close();
+    await slack.stop();
+    await workers?.close();
+    await Promise.all(loopWorkers.map((worker) => worker.close()));
+    await queues.close();
+    await workerRedis?.quit().catch(() => workerRedis?.disconnect());
+    await redis.quit().catch(() => redis.disconnect());
+  };
+  /** A start step that fails stops what started before it, so a failed start leaves nothing running. */
+  const orStop = <T>(step: Promise<T>): Promise<T> =>
+    step.catch(async (error: unknown) => {
+      await stopStarted().catch((stopError: Error) => logger.log('warn', 'stopping after a failed start did not finish', { error: stopError.message }));
+      throw error;
+    });
+
+  const routes = [healthzRoute([new RedisHealthCheck(redis)], { dryRun }), metricsRoute(registry)];
+  if (role !== 'worker') {
+    routes.push(
+      zendeskWebhookRoute({
+        secrets: (env.ZENDESK_WEBHOOK_SECRET ?? ZENDESK_TEST_SECRET).split(','),
+        maxAgeMs: env.ZENDESK_WEBHOOK_MAX_AGE,
+        maxBytes: env.ZENDESK_WEBHOOK_MAX_BYTES,
+        inbox: queues.inbox,
+        metrics,
+        logger,
+        now,
+      }),
+      slack.route,
+    );
+  }
+  // Listen before any worker starts: a busy port fails the start before anything runs.
+  http = await orStop(startHttpServer({ port: env.PORT, ...(options.host ? { host: options.host } : {}), logger, routes }));
   if (role !== 'web') {
     // Workers block on Redis and must wait out a blip rather than fail: maxRetriesPerRequest null.
     workerRedis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
@@ -169,7 +202,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
       logger,
     };
     const agentUrl = zendeskAgentUrl(env);
-    workers = await startZendeskWorkers({
+    workers = await orStop(startZendeskWorkers({
       queues,
       connection: workerRedis,
       events: { store, zendesk, classifier, policy, loop, briefs: outbox, actions, ticketUrl: (id) => (agentUrl === null ? null : `${agentUrl}/agent/tickets/${id}`), logger, now },
@@ -188,27 +221,11 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
       metrics,
       jobs: jobMetrics,
       logger,
-    });
+    }));
     loopWorkers = startLoopWorkers({ connection: workerRedis, prefix: keys.queuePrefix, loop, notifier: options.notifier ?? slack.notifier, metrics: loopMetrics, jobs: jobMetrics, logger });
-    await slack.startWorkers(workerRedis);
+    await orStop(slack.startWorkers(workerRedis));
   }
 
-  const routes = [healthzRoute([new RedisHealthCheck(redis)], { dryRun }), metricsRoute(registry)];
-  if (role !== 'worker') {
-    routes.push(
-      zendeskWebhookRoute({
-        secrets: (env.ZENDESK_WEBHOOK_SECRET ?? ZENDESK_TEST_SECRET).split(','),
-        maxAgeMs: env.ZENDESK_WEBHOOK_MAX_AGE,
-        maxBytes: env.ZENDESK_WEBHOOK_MAX_BYTES,
-        inbox: queues.inbox,
-        metrics,
-        logger,
-        now,
-      }),
-      slack.route,
-    );
-  }
-  const http = await startHttpServer({ port: env.PORT, ...(options.host ? { host: options.host } : {}), logger, routes });
   logger.log('info', 'cxloop started', { url: http.url, dryRun, role });
 
   let stopping: Promise<void> | undefined;
@@ -226,13 +243,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     },
     stop() {
       stopping ??= (async () => {
-        await http.close();
-        await slack.stop();
-        await workers?.close();
-        await Promise.all(loopWorkers.map((worker) => worker.close()));
-        await queues.close();
-        await workerRedis?.quit().catch(() => workerRedis?.disconnect());
-        await redis.quit().catch(() => redis.disconnect());
+        await stopStarted();
         logger.log('info', 'cxloop stopped');
       })();
       return stopping;
@@ -281,9 +292,4 @@ export async function settle(app: Pick<Cxloop, 'pendingWork' | 'releaseDueTimers
     }
     if ((await app.releaseDueTimers()) === 0) return;
   }
-}
-
-/** redis://user:pass@host:6379 -> redis://***@host:6379, for messages and logs. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
 }

@@ -36,6 +36,7 @@ export type EventOutcome = 'routing' | 'override' | 'updated' | 'stale' | 'not_r
 
 /** A ticket first seen this long after it was created is left alone (it predates cxloop or an outage). */
 export const ROUTE_MAX_AGE_MS = 3 * 86_400_000;
+const TOO_OLD = 'created before the routing window';
 
 /**
  * One Zendesk event, in any order and possibly twice: keeps the newest snapshot, routes a ticket
@@ -126,7 +127,15 @@ async function routeIfNew(event: TicketChangeEvent, claimed: boolean, receivedAt
   if (!claimed) {
     const reason = whyNotRoute(snapshot, now);
     if (reason !== null) {
-      deps.logger.log('debug', 'ticket not routed', { ticketId: snapshot.id, reason });
+      // The routing window is said once per ticket at info (a busy old ticket would repeat it on every event).
+      if (reason === TOO_OLD && (await deps.store.noteTooOld(snapshot.id, now))) {
+        deps.logger.log('info', `ticket not routed: older than the ${ROUTE_MAX_AGE_MS / 86_400_000}-day routing window`, {
+          ticketId: snapshot.id,
+          ageHours: Math.floor((now - snapshot.createdAt) / 3_600_000),
+        });
+      } else {
+        deps.logger.log('debug', 'ticket not routed', { ticketId: snapshot.id, reason });
+      }
       return 'not_routed';
     }
   }
@@ -182,6 +191,6 @@ async function overrideOf(event: TicketChangeEvent, routing: Parameters<typeof d
 export function whyNotRoute(snapshot: TicketSnapshot, now: number): string | null {
   if (snapshot.status === 'solved' || (snapshot.status !== null && FINAL_STATUSES.includes(snapshot.status))) return `status ${snapshot.status}`;
   if (taggedCategory(snapshot.tags) !== null) return 'already carries a cxloop category tag';
-  if (now - snapshot.createdAt > ROUTE_MAX_AGE_MS) return 'created before the routing window';
+  if (now - snapshot.createdAt > ROUTE_MAX_AGE_MS) return TOO_OLD;
   return null;
 }

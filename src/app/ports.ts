@@ -89,6 +89,8 @@ export interface TicketStore {
   /** Freezes routing and appends the correction to the corrections log; false if already frozen. */
   recordOverride(correction: Correction): Promise<boolean>;
   recordSatisfaction(ticketId: number, score: SatisfactionScore, at: number): Promise<void>;
+  /** Notes a ticket left unrouted for being older than the routing window; true the first time (within the days kept). */
+  noteTooOld(ticketId: number, at: number): Promise<boolean>;
   getExportCursor(): Promise<string | null>;
   setExportCursor(cursor: string): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { parseEnv, type Env } from '../config/env-schema.js';
 import { describeProblems } from '../config/format-issues.js';
-import { redactUrl } from '../main.js';
+import { redactUrl } from '../config/redact-url.js';
 import { CliError, type CliIo } from './io.js';
 
 /**

@@ -1,13 +1,7 @@
-import { existsSync } from 'node:fs';
-import { runClassify } from './commands/classify.js';
-import { runConfig } from './commands/config-check.js';
-import { runDeadLetters } from './commands/dead-letters.js';
-import { runDemoCommand } from './commands/demo.js';
-import { runDoctor } from './commands/doctor.js';
-import { runEval } from './commands/eval.js';
-import { runInstall } from './commands/install.js';
-import { runReport } from './commands/report.js';
-import { runServe } from './commands/serve.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findPackageRoot } from '../config/package-root.js';
+import { didYouMean } from '../core/closest-match.js';
 import { CliError, processIo, type CliIo } from './io.js';
 
 const HELP = `cxloop: closed-loop Zendesk + Slack ticket routing
@@ -16,7 +10,7 @@ Usage: cxloop <command> [options]
 
 Commands:
   serve                     start the HTTP server (Zendesk webhooks, Slack, /healthz, /metrics)
-  demo                      the whole closed loop in about a minute, dry-run, nothing connected
+  demo                      the whole closed loop on six sample tickets in about 20 s, dry-run
   classify "<text>"         classify a text, or a JSON ticket on stdin, and say why
   eval <file.csv>...        measure the classifier on labeled CSV files
   config check [file]       validate a policy file and the environment
@@ -25,21 +19,26 @@ Commands:
   doctor [--json]           check config, Redis, Zendesk, Slack and the public URL; say what to fix
   dead-letters [--replay]   what failed for good (jobs, Slack messages); queue it again
   help                      this text
+  --version                 cxloop's version
 
 Run "cxloop <command> --help" for a command's options.`;
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
-const COMMANDS: Readonly<Record<string, Command>> = {
-  serve: runServe,
-  demo: runDemoCommand,
-  classify: runClassify,
-  eval: runEval,
-  config: runConfig,
-  report: runReport,
-  install: runInstall,
-  doctor: runDoctor,
-  'dead-letters': runDeadLetters,
+/**
+ * Each command's module is loaded when it runs, so a command loads only what it needs: `help`,
+ * `config check` and `classify` never load Bolt, BullMQ or ioredis (bench/run.ts measures it).
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  serve: async () => (await import('./commands/serve.js')).runServe,
+  demo: async () => (await import('./commands/demo.js')).runDemoCommand,
+  classify: async () => (await import('./commands/classify.js')).runClassify,
+  eval: async () => (await import('./commands/eval.js')).runEval,
+  config: async () => (await import('./commands/config-check.js')).runConfig,
+  report: async () => (await import('./commands/report.js')).runReport,
+  install: async () => (await import('./commands/install.js')).runInstall,
+  doctor: async () => (await import('./commands/doctor.js')).runDoctor,
+  'dead-letters': async () => (await import('./commands/dead-letters.js')).runDeadLetters,
 };
 
 /** Runs one command and returns its exit code; expected failures are one clear line on stderr. */
@@ -49,13 +48,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${HELP}\n`);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
-    io.stderr.write(`cxloop: unknown command "${name}"\n\n${HELP}\n`);
+  if (name === '--version' || name === 'version') {
+    io.stdout.write(`cxloop ${packageVersion()}\n`);
+    return 0;
+  }
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (load === undefined) {
+    const suggestion = didYouMean(name, [...Object.keys(COMMANDS), 'help']);
+    io.stderr.write(`cxloop: unknown command "${name}"${suggestion}\n${suggestion ? 'Run "cxloop help" for the commands.' : `\n${HELP}`}\n`);
     return 2;
   }
   try {
-    return await command(args, io);
+    return await (await load())(args, io);
   } catch (error) {
     if (error instanceof CliError) {
       io.stderr.write(`cxloop ${name}: ${error.message}\n`);
@@ -72,6 +76,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 export async function main(): Promise<void> {
   loadDotEnv();
   process.exitCode = await runCli(process.argv.slice(2), processIo());
+}
+
+/** The version in cxloop's package.json. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(findPackageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** Reads ./.env into process.env when present; variables already set win (Node's loadEnvFile rule). */

@@ -114,6 +114,12 @@ export function zendeskCredentials(env: Pick<Env, 'ZENDESK_OAUTH_CLIENT_ID' | 'Z
   return null;
 }
 
+/** Dry-run unless Zendesk credentials (an OAuth client or, deprecated, an API token) and Slack's are set, or CXLOOP_DRY_RUN says otherwise. */
+export function isDryRun(env: Env): boolean {
+  if (env.CXLOOP_DRY_RUN !== undefined) return env.CXLOOP_DRY_RUN;
+  return zendeskCredentials(env) === null || env.SLACK_BOT_TOKEN === undefined;
+}
+
 export type EnvResult = { ok: true; env: Env } | { ok: false; problems: ConfigProblem[] };
 
 /** Parses the environment; blank values are treated as unset. Never echoes values (they may be secrets). */

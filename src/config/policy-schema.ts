@@ -275,19 +275,9 @@ export const policySchema = z
       })
       .strict(),
   })
-  .strict()
-  .superRefine((policy, context) => {
-    for (const id of CATEGORY_IDS) {
-      const owner = policy.categories[id].team;
-      if (!(owner in policy.teams)) {
-        context.addIssue({
-          code: 'custom',
-          path: ['categories', id, 'team'],
-          message: `team "${owner}" is not defined under teams (defined: ${Object.keys(policy.teams).join(', ') || 'none'})`,
-        });
-      }
-    }
-  });
+  .strict();
+// Cross-references (a category's team must be defined under teams) are checked by load-policy.ts
+// on the document itself, so they are reported along with every schema problem, not after them.
 
 export type Policy = z.output<typeof policySchema>;
 export type PolicyInput = z.input<typeof policySchema>;

@@ -42,7 +42,7 @@ export async function startHttpServer(options: {
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(new Error(describeListenError(error, options.port, options.host), { cause: error })));
     server.listen(options.port, options.host, () => {
       server.off('error', reject);
       resolve();
@@ -59,4 +59,19 @@ export async function startHttpServer(options: {
         server.closeIdleConnections();
       }),
   };
+}
+
+/** Why the server could not listen, in one line that says what to do. */
+function describeListenError(error: NodeJS.ErrnoException, port: number, host: string | undefined): string {
+  const where = `port ${port}${host ? ` on ${host}` : ''}`;
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return `${where} is already in use (EADDRINUSE): stop what listens there, or set PORT to a free port`;
+    case 'EACCES':
+      return `${where} needs privileges this process lacks (EACCES): set PORT to 1024 or above`;
+    case 'EADDRNOTAVAIL':
+      return `${host ?? 'the address'} is not an address of this machine (EADDRNOTAVAIL): pass --host with one of its addresses, or leave it out`;
+    default:
+      return `cannot listen on ${where}: ${error.message}`;
+  }
 }

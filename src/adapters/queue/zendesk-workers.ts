@@ -166,9 +166,9 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
     if (others.length + 1 < options.batchThreshold) {
       const outcome = await writeRoute(data.plan, options.writer, {
         ...(data.current ? { lastRead: data.current } : {}),
-        // Any earlier start (a failed attempt, or a worker that died mid-call: a stalled job) may
-        // have sent the write: read the ticket before sending it again.
-        reread: job.attemptsStarted > 1 || job.attemptsMade > 0,
+        // A failed attempt, or a worker that died mid-call (a stalled job), may have sent the write:
+        // read the ticket before sending it again. (A start the rate limit turned back sent nothing.)
+        reread: job.attemptsMade > 0 || job.stalledCounter > 0,
         onReread: (current) => job.updateData({ ...data, current }),
       });
       if (outcome === 'written') metrics.routed('single', 1);
@@ -247,13 +247,18 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
     },
     { ...base, concurrency: 1 },
   );
-  await queues.maintenance.upsertJobScheduler(
-    'zendesk-reconcile',
-    { every: options.reconcile.everyMs },
-    { name: 'reconcile', opts: JOB_OPTIONS.maintenance },
-  );
-
   const workers = [events, routes, batches, maintenance];
+  try {
+    await queues.maintenance.upsertJobScheduler(
+      'zendesk-reconcile',
+      { every: options.reconcile.everyMs },
+      { name: 'reconcile', opts: JOB_OPTIONS.maintenance },
+    );
+  } catch (error) {
+    // A start that fails here leaves no worker connected.
+    await Promise.all(workers.map((worker) => worker.close()));
+    throw error;
+  }
   logWorkerFailures(workers, logger, options.jobs);
   return {
     workers,

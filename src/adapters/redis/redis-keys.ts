@@ -24,6 +24,8 @@ export interface RedisKeys {
   readonly updateBudget: string;
   /** String: no Update Ticket call before this time (a 429's Retry-After). */
   readonly updateHold: string;
+  /** Sorted set: tickets left unrouted for being older than the routing window, scored by when (a week kept). */
+  readonly tooOld: string;
   /** String (JSON): a ticket's brief as saved before it moved into the ticket hash; read only, until those expire. */
   ticketBrief(ticketId: number): string;
   /** List: messages waiting to be sent to one Slack channel, oldest first (JSON). */
@@ -67,6 +69,7 @@ export function createRedisKeys(prefix: string): RedisKeys {
     exportCursor: `${prefix}:zendesk:export-cursor`,
     updateBudget: `${prefix}:zd:budget`,
     updateHold: `${prefix}:zd:hold`,
+    tooOld: `${prefix}:too-old`,
     ticketBrief: (ticketId) => `${prefix}:b:{${ticketId}}`,
     slackOutbox: (channel) => `${prefix}:so:${channel}`,
     slackEdits: (channel) => `${prefix}:se:${channel}`,

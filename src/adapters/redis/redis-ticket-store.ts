@@ -9,6 +9,8 @@ import type { RedisKeys } from './redis-keys.js';
 const TICKET_TTL_SECONDS = 30 * 86_400;
 /** The corrections stream keeps about this many entries. */
 const CORRECTIONS_MAX = 100_000;
+/** Tickets left unrouted as too old are remembered this long (the log says so once per ticket in it; doctor counts them). */
+export const TOO_OLD_KEPT_MS = 7 * 86_400_000;
 
 // Field names are short on purpose: one hash per open ticket (budget: 2 KB per loop, issue 4).
 // u updatedAt ms, s status, g group, rs routing status (pending|routed|overridden),
@@ -115,6 +117,18 @@ export class RedisTicketStore implements TicketStore {
 
   async recordSatisfaction(ticketId: number, score: SatisfactionScore, at: number): Promise<void> {
     await this.redis.hset(this.keys.ticket(ticketId), 'csat', score, 'csat_at', at);
+  }
+
+  async noteTooOld(ticketId: number, at: number): Promise<boolean> {
+    const replies = await this.redis.multi().zadd(this.keys.tooOld, 'NX', at, ticketId).zremrangebyscore(this.keys.tooOld, '-inf', `(${at - TOO_OLD_KEPT_MS}`).exec();
+    return replies?.[0]?.[1] === 1;
+  }
+
+  /** How many tickets were left unrouted as too old since `since`, and the latest of them. */
+  async tooOldSince(since: number): Promise<{ count: number; latest: { ticketId: number; at: number } | null }> {
+    const [count, latest] = await Promise.all([this.redis.zcount(this.keys.tooOld, String(since), '+inf'), this.redis.zrange(this.keys.tooOld, '-1', '-1', 'WITHSCORES')]);
+    const [ticketId, at] = latest;
+    return { count, latest: count > 0 && ticketId !== undefined && at !== undefined ? { ticketId: Number(ticketId), at: Number(at) } : null };
   }
 
   async getExportCursor(): Promise<string | null> {

@@ -1,6 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import type { ContextBlock, HeaderBlock, MrkdwnElement, PlainTextElement, SectionBlock } from '@slack/types';
-import { format } from 'date-fns';
+import { format } from 'date-fns/format';
 import type { LoopState, Stage } from '../../core/loop/loop-types.js';
 import type { Tier } from '../../core/taxonomy.js';
 import { untrustedInline } from './mrkdwn.js';

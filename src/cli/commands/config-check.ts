@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseEnv } from '../../config/env-schema.js';
+import { describeUnknownEnvKey, findUnknownEnvKeys } from '../../config/find-unknown-env-keys.js';
 import { describeProblems } from '../../config/format-issues.js';
 import { loadPolicyFile } from '../../config/load-policy.js';
 import { CATEGORY_IDS } from '../../core/taxonomy.js';
@@ -8,7 +9,8 @@ import { policyPathOf } from '../load-policy-or-fail.js';
 
 export const CONFIG_USAGE = `Usage: cxloop config check [policy-file]
 Validates the policy file (default: $CXLOOP_CONFIG, else the shipped config/policy.yaml) and the
-environment, printing every problem with its key path. Exits 1 when anything is invalid.`;
+environment, printing every problem with its key path, and warns of CXLOOP_*, ZENDESK_* and
+SLACK_* variables cxloop does not know (a typo). Exits 1 when anything is invalid.`;
 
 export async function runConfig(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
@@ -28,5 +30,6 @@ export async function runConfig(args: string[], io: CliIo): Promise<number> {
   }
   if (env.ok) io.stdout.write('environment ok\n');
   else io.stderr.write(`environment invalid:\n${describeProblems(env.problems)}\n`);
+  for (const unknown of findUnknownEnvKeys(io.env)) io.stderr.write(`warning: ${describeUnknownEnvKey(unknown)}\n`);
   return policy.ok && env.ok ? 0 : 1;
 }

@@ -8,7 +8,7 @@ import { CliError, type CliIo } from '../io.js';
 import { loadPolicyOrFail, policyPathOf } from '../load-policy-or-fail.js';
 
 export const DEMO_USAGE = `Usage: cxloop demo [--fast] [--step-ms 150] [--record <file>] [--keep] [--config <policy>]
-Shows the whole closed loop in about a minute, before anything is connected: ${DEMO_TICKETS.length} sample tickets
+Shows the whole closed loop in about 20 seconds (8 with --fast), before anything is connected: ${DEMO_TICKETS.length} sample tickets
 in ${new Set(DEMO_TICKETS.map((ticket) => ticket.language)).size} languages go through cxloop's real webhook endpoint (signed as Zendesk signs them) on a
 simulated clock of ${DEMO_STEP_MINUTES} minutes per step, with people acknowledging in Slack and solving in
 Zendesk. Routing, reminders, escalations, automatic status updates with a revised ETA, a CSAT

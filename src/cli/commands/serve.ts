@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { DryRunRecorder } from '../../adapters/log/dry-run-recorder.js';
 import { JsonLogger } from '../../adapters/log/json-logger.js';
-import { API_TOKEN_DEPRECATION, parseEnv, zendeskCredentials } from '../../config/env-schema.js';
+import { API_TOKEN_DEPRECATION, isDryRun, parseEnv, zendeskCredentials } from '../../config/env-schema.js';
+import { describeUnknownEnvKey, findUnknownEnvKeys } from '../../config/find-unknown-env-keys.js';
 import { describeProblems } from '../../config/format-issues.js';
-import { isDryRun, startCxloop, type Cxloop } from '../../main.js';
+import { startCxloop, type Cxloop } from '../../main.js';
 import { CliError, type CliIo } from '../io.js';
 import { loadPolicyOrFail, policyPathOf } from '../load-policy-or-fail.js';
 
@@ -33,6 +34,7 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
   const path = policyPathOf(values.config, io.env);
   const policy = await loadPolicyOrFail(path);
   const logger = new JsonLogger(parsed.env.LOG_LEVEL, (line) => io.stdout.write(line));
+  for (const unknown of findUnknownEnvKeys(io.env)) logger.log('warn', describeUnknownEnvKey(unknown), { variable: unknown.key, suggestion: unknown.suggestion });
   const recordTo = parsed.env.CXLOOP_DRY_RUN_LOG === 'off' ? null : parsed.env.CXLOOP_DRY_RUN_LOG;
   const recorder = isDryRun(parsed.env) ? new DryRunRecorder({ file: recordTo, terminal: (text) => io.stderr.write(text), logger }) : undefined;
   let app;
@@ -53,7 +55,7 @@ function banner(app: Cxloop, role: string, policyPath: string, recordTo: string 
     ? [
         `DRY-RUN: nothing is sent to Zendesk or Slack; every call cxloop would make is shown below${recordTo ? ` and appended to ${recordTo} (JSON lines)` : ''}.`,
         'To go live set ZENDESK_SUBDOMAIN, ZENDESK_OAUTH_CLIENT_ID, ZENDESK_OAUTH_CLIENT_SECRET, ZENDESK_WEBHOOK_SECRET, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET in .env',
-        '(see .env.example and README "Going live"; `cxloop doctor` checks them). `npm run demo` shows the whole loop in a minute.',
+        '(see .env.example and README "Going live"; `cxloop doctor` checks them). `npm run demo` shows the whole loop in about 20 seconds.',
       ]
     : ['LIVE: connected to Zendesk and Slack.', ...(apiToken ? [`WARNING: ${API_TOKEN_DEPRECATION}.`] : [])];
   return [`cxloop listening on ${app.http.url}  (role ${role}, policy ${policyPath})`, ...mode, ''].join('\n');

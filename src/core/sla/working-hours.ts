@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { addDays } from 'date-fns';
+import { addDays } from 'date-fns/addDays';
 
 /**
  * When a team's SLA clocks run: around the clock (`calendar`) or only within weekly hours in the

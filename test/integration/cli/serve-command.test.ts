@@ -16,7 +16,8 @@ describe('cxloop serve in dry-run (in process, real Redis and HTTP)', () => {
 
   it('says it is a dry run, shows and records what it would send, and shuts down gracefully on SIGTERM', async () => {
     const record = join(mkdtempSync(join(tmpdir(), 'cxloop-serve-')), 'dry-run.jsonl');
-    const io = fakeIo({ env: { REDIS_URL, PORT: '0', CXLOOP_REDIS_PREFIX: prefix, CXLOOP_DRY_RUN_LOG: record, LOG_LEVEL: 'info' } });
+    // SLACK_TOKEN: a typo of SLACK_BOT_TOKEN, which the start-up log warns of (without its value).
+    const io = fakeIo({ env: { REDIS_URL, PORT: '0', CXLOOP_REDIS_PREFIX: prefix, CXLOOP_DRY_RUN_LOG: record, LOG_LEVEL: 'info', SLACK_TOKEN: 'xoxb-not-read' } });
     const serving = runCli(['serve', '--host', '127.0.0.1'], io);
     const url = await waitFor(() => /listening on (http:\/\/\S+)/.exec(io.err())?.[1], 15_000, 'the start-up banner');
     expect(io.err()).toContain(`DRY-RUN: nothing is sent to Zendesk or Slack; every call cxloop would make is shown below and appended to ${record} (JSON lines).`);
@@ -46,6 +47,8 @@ describe('cxloop serve in dry-run (in process, real Redis and HTTP)', () => {
     // Structured logs: JSON per line, the ticket id as a field, no customer email anywhere.
     const logs = io.out().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(logs).toContainEqual(expect.objectContaining({ level: 'info', msg: 'ticket classified', ticketId: 4242, category: 'billing_issue' }));
+    expect(logs[0]).toMatchObject({ level: 'warn', msg: 'SLACK_TOKEN is not a cxloop variable and is ignored (did you mean SLACK_BOT_TOKEN?)', variable: 'SLACK_TOKEN', suggestion: 'SLACK_BOT_TOKEN' });
+    expect(io.out() + io.err()).not.toContain('xoxb-not-read');
     expect(logs.at(-1)).toMatchObject({ level: 'info', msg: 'cxloop stopped' });
     expect(io.out()).not.toContain('jane.doe@example.com');
     expect(process.listenerCount('SIGTERM')).toBeLessThan(5);

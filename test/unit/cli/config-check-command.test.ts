@@ -28,6 +28,20 @@ describe('cxloop config check', () => {
     expect(io.err()).toMatch(/^ {2}categories\.feature_request\.acknowledge\.remind: invalid duration "2x"/m);
   });
 
+  it('reports a schema error, a typo with the key it meant, and an unknown team with the team it meant, all in one run', async () => {
+    const file = join(dir, 'typos.yaml');
+    writeFileSync(
+      file,
+      readFileSync(DEFAULT_POLICY_PATH, 'utf8').replace(/threshold: [0-9.]+/, 'threshold: 3').replace('escalation:', 'escalaton:').replace('team: billing', 'team: biling'),
+    );
+    const io = fakeIo();
+    expect(await runCli(['config', 'check', file], io)).toBe(1);
+    expect(io.err()).toMatch(/^ {2}classifier\.threshold: /m);
+    expect(io.err()).toMatch(/^ {2}teams\.support: unknown key "escalaton" \(did you mean "escalation"\?\)$/m);
+    expect(io.err()).toMatch(/^ {2}teams\.support\.escalation: is missing \(expected object\)$/m);
+    expect(io.err()).toMatch(/^ {2}categories\.billing_issue\.team: team "biling" is not defined under teams \(defined: .*\); did you mean "billing"\?$/m);
+  });
+
   it('checks the policy named by CXLOOP_CONFIG, and the environment', async () => {
     const io = fakeIo({ env: { CXLOOP_CONFIG: join(dir, 'missing.yaml'), PORT: 'abc' } });
     expect(await runCli(['config', 'check'], io)).toBe(1);

@@ -80,6 +80,29 @@ describe('policy validation names every bad key', () => {
     expect(paths).toEqual(expect.arrayContaining(['classifier.threshold', 'tiers.high.resolve']));
   });
 
+  it.each([
+    ['classifier.thresold', 0.4, 'classifier', 'unknown key "thresold" (did you mean "threshold"?)'],
+    ['teams.support.escalaton', {}, 'teams.support', 'unknown key "escalaton" (did you mean "escalation"?)'],
+    ['categories.bug_report.match.term', ['crash*'], 'categories.bug_report.match', 'unknown key "term" (did you mean "terms"?)'],
+    ['slack.statuschannel', '#cx-status', 'slack', 'unknown key "statuschannel" (did you mean "status_channel"?)'],
+    ['frobnicate', 1, '(root)', 'unknown key "frobnicate"'],
+    ['categories.bug_report.team', 'suport', 'categories.bug_report.team', /^team "suport" is not defined under teams \(defined: .*\); did you mean "support"\?$/],
+    ['tiers.high.resolve', undefined, 'tiers.high.resolve', 'is missing: must be a duration such as 30m, 2h or 5d'],
+    ['teams.support.escalation', undefined, 'teams.support.escalation', 'is missing (expected object)'],
+  ])('a typo names what it most likely meant: %s = %j', (path, value, problemPath, message) => {
+    const problem = problemsOf(withValue(path, value)).find((candidate) => candidate.path === problemPath);
+    expect(problem?.message).toMatch(typeof message === 'string' ? new RegExp(`^${message.replace(/[()?.*]/g, '\\$&')}$`) : message);
+  });
+
+  it('reports an unknown team and a bad term along with the schema problems, in one pass', () => {
+    const policy = base();
+    (policy['classifier'] as Json)['threshold'] = 7;
+    ((policy['categories'] as Json)['billing_issue'] as Json)['team'] = 'acounting';
+    ((policy['categories'] as Json)['bug_report'] as Json)['match'] = { terms: ['ab*'] };
+    const paths = problemsOf(stringify(policy)).map((problem) => problem.path);
+    expect(paths).toEqual(expect.arrayContaining(['classifier.threshold', 'categories.billing_issue.team', 'categories.bug_report.match.terms.0']));
+  });
+
   it('reports YAML syntax errors with a line number', () => {
     expect(problemsOf('version: 1\nclassifier: [unclosed\n')[0]).toMatchObject({ path: '(syntax)', message: expect.stringMatching(/line \d+/) });
   });

@@ -1,5 +1,5 @@
-import { zendeskBaseUrl, zendeskCredentials, type Env } from '../../../config/env-schema.js';
-import { isDryRun, redactUrl } from '../../../main.js';
+import { isDryRun, zendeskBaseUrl, zendeskCredentials, type Env } from '../../../config/env-schema.js';
+import { redactUrl } from '../../../config/redact-url.js';
 import { failed, passed, warned, type DoctorResult } from './doctor-result.js';
 
 const GO_LIVE_KEYS = 'ZENDESK_SUBDOMAIN, ZENDESK_OAUTH_CLIENT_ID, ZENDESK_OAUTH_CLIENT_SECRET, ZENDESK_WEBHOOK_SECRET, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET';

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { Env } from '../../../config/env-schema.js';
-import { isDryRun } from '../../../main.js';
+import { isDryRun, type Env } from '../../../config/env-schema.js';
 import { parsePublicUrl } from '../../parse-public-url.js';
 import { describeError, failed, passed, warned, type DoctorResult } from './doctor-result.js';
 import { excerptOf, fetchAnswer, type HttpAnswer } from './fetch-answer.js';

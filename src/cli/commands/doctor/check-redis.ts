@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { QUEUE_NAMES } from '../../../app/job-catalogue.js';
 import { createRedisKeys } from '../../../adapters/redis/redis-keys.js';
 import type { Env } from '../../../config/env-schema.js';
-import { redactUrl } from '../../../main.js';
+import { redactUrl } from '../../../config/redact-url.js';
 import { checkDeadLetters } from './check-dead-letters.js';
 import { describeError, failed, passed, skipped, warned, worstStatus, type DoctorResult, type DoctorStatus } from './doctor-result.js';
 

@@ -1,6 +1,6 @@
 import { LogLevel, WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, WebClient, type AuthTestResponse } from '@slack/web-api';
 import type { Env } from '../../../config/env-schema.js';
-import { redactUrl } from '../../../main.js';
+import { redactUrl } from '../../../config/redact-url.js';
 import { describeError, failed, passed, skipped, warned, type DoctorResult } from './doctor-result.js';
 import { MANIFEST, readManifestBotScopes } from './read-manifest-bot-scopes.js';
 

@@ -1,6 +1,5 @@
 import { usableSecrets } from '../../../adapters/zendesk/verify-signature.js';
-import { zendeskCredentials, type Env } from '../../../config/env-schema.js';
-import { isDryRun } from '../../../main.js';
+import { isDryRun, zendeskCredentials, type Env } from '../../../config/env-schema.js';
 import { failed, passed, skipped, warned, type DoctorResult } from './doctor-result.js';
 
 /** The webhook signing secret(s): without one a live cxloop refuses to start; never printed, only counted. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Env } from '../../../config/env-schema.js';
 import type { Policy } from '../../../config/policy-schema.js';
 import { CATEGORY_IDS, type CategoryId } from '../../../core/taxonomy.js';
-import { redactUrl } from '../../../main.js';
+import { redactUrl } from '../../../config/redact-url.js';
 import type { ZendeskIdentity } from './check-zendesk-user.js';
 import { describeError, failed, passed, skipped, type DoctorResult } from './doctor-result.js';
 import { excerptOf } from './fetch-answer.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isZendeskError } from '../../../app/zendesk-api-error.js';
 import { API_TOKEN_DEPRECATION, type Env } from '../../../config/env-schema.js';
-import { redactUrl } from '../../../main.js';
+import { redactUrl } from '../../../config/redact-url.js';
 import { describeError, failed, passed, skipped, warned, type DoctorResult } from './doctor-result.js';
 import { excerptOf, type HttpAnswer } from './fetch-answer.js';
 import { getZendesk, zendeskAccessOf } from './zendesk-access.js';

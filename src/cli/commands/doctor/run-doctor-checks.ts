@@ -1,7 +1,9 @@
 import { parseEnv } from '../../../config/env-schema.js';
+import { findUnknownEnvKeys } from '../../../config/find-unknown-env-keys.js';
 import { policyPathOf } from '../../load-policy-or-fail.js';
 import { checkEnvironment } from './check-environment.js';
 import { checkMode } from './check-mode.js';
+import { checkOldTickets } from './check-old-tickets.js';
 import { checkPolicyFile } from './check-policy.js';
 import { checkPublicUrl } from './check-public-url.js';
 import { checkRedis } from './check-redis.js';
@@ -18,6 +20,7 @@ export const DOCTOR_CHECKS = [
   'redis',
   'workers',
   'dead-letters',
+  'old-tickets',
   'policy',
   'policy-groups',
   'policy-slack',
@@ -37,10 +40,11 @@ export const DOCTOR_CHECKS = [
  */
 export async function runDoctorChecks(source: Readonly<Record<string, string | undefined>>, configPath?: string): Promise<DoctorResult[]> {
   const parsed = parseEnv(source);
+  const unknown = findUnknownEnvKeys(source);
   const policy = checkPolicyFile(policyPathOf(configPath, source));
   if (!parsed.ok) {
     const { file, groups, slack, access } = await policy;
-    const own: Partial<Record<(typeof DOCTOR_CHECKS)[number], DoctorResult>> = { env: checkEnvironment(parsed), policy: file, 'policy-groups': groups, 'policy-slack': slack, 'policy-access': access };
+    const own: Partial<Record<(typeof DOCTOR_CHECKS)[number], DoctorResult>> = { env: checkEnvironment(parsed, unknown), policy: file, 'policy-groups': groups, 'policy-slack': slack, 'policy-access': access };
     return DOCTOR_CHECKS.map((name) => own[name] ?? skipped(name, 'the environment is invalid'));
   }
   const { env } = parsed;
@@ -49,11 +53,12 @@ export async function runDoctorChecks(source: Readonly<Record<string, string | u
   const zendeskGroups = Promise.all([zendesk, policy]).then(([identity, found]) => checkZendeskGroups(env, identity, found.policy));
   const slack = checkSlack(env);
   return Promise.all([
-    checkEnvironment(parsed),
+    checkEnvironment(parsed, unknown),
     checkMode(env),
     redis.then((found) => found.redis),
     redis.then((found) => found.workers),
     redis.then((found) => found.deadLetters),
+    redis.then((found) => (found.redis.status === 'fail' ? skipped('old-tickets', 'Redis is not usable') : checkOldTickets(env, Date.now()))),
     policy.then((found) => found.file),
     policy.then((found) => found.groups),
     policy.then((found) => found.slack),
