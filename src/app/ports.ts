@@ -1,5 +1,6 @@
 import type { LoopHistoryEntry } from '../core/loop/loop-history.js';
 import type { Effect, LoopState, TimerKind } from '../core/loop/loop-types.js';
+import type { PersonNames } from '../core/loop/person-ref.js';
 import type { Override, RoutingState } from '../core/routing/detect-override.js';
 import type { RoutePlan, TicketUpdate } from '../core/routing/route-plan.js';
 import type { Tier } from '../core/taxonomy.js';
@@ -24,6 +25,15 @@ export interface RecordedCall {
   readonly call: string;
   readonly request: unknown;
   readonly summary: readonly string[];
+}
+
+/**
+ * Who a dry run's Slack and Zendesk know, by Slack user id and Zendesk agent id: their users.info
+ * and Show User answers (a dry run reads no real account). The demo's people; empty otherwise.
+ */
+export interface DryRunPeople {
+  readonly slack: Readonly<Record<string, string>>;
+  readonly zendesk: Readonly<Record<number, string>>;
 }
 
 /** Where a dry run's calls go instead of the network (terminal, JSON-lines file, a demo). */
@@ -124,6 +134,8 @@ export interface ZendeskApi {
   exportTickets(from: { cursor: string } | { startTime: number }): Promise<ExportPage>;
   /** Adds an internal note (a private comment); touches nothing else on the ticket. */
   addInternalNote(ticketId: number, body: string): Promise<void>;
+  /** The name of a Zendesk user (an agent), or null when Zendesk has no such user (404). */
+  userName(userId: number): Promise<string | null>;
 }
 
 export interface JobStatus {
@@ -286,6 +298,22 @@ export interface SlackDirectory {
   rememberChannelId(name: string, id: string): Promise<void>;
   /** The id Slack answered for the channel "#name", or null when cxloop has not posted there yet. */
   channelId(name: string): Promise<string | null>;
+}
+
+/**
+ * Who people are, as people read them: a Slack user's display name, a Zendesk agent's name, by
+ * person id ("U…", "zd:<id>"). Looked up once and cached for a while; it never throws and never
+ * waits long: a person whose name cannot be had now is left out, and the caller shows the id.
+ */
+export interface PeopleDirectory {
+  namesOf(people: readonly string[]): Promise<PersonNames>;
+}
+
+/** Where looked-up names are kept for a while, shared by every process of an install. */
+export interface NameCache {
+  /** The cached entries among `people`: a name, or '' for "looked up, has no name"; the rest are not cached. */
+  get(people: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  set(person: string, name: string, ttlMs: number): Promise<void>;
 }
 
 /** Counters of the Slack surface, exposed on /metrics. */

@@ -36,7 +36,31 @@ function slackFixture<T>(name: string, field: 'payload' | 'form' | 'answer', key
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'slack');
 
-type SlackAnswerName = 'conversations.members' | 'usergroups.users.list' | 'chat.postEphemeral' | 'chat.postEphemeral user_not_in_channel' | 'chat.postMessage rate_limited';
+type SlackAnswerName =
+  | 'conversations.members'
+  | 'usergroups.users.list'
+  | 'chat.postEphemeral'
+  | 'chat.postEphemeral user_not_in_channel'
+  | 'chat.postMessage rate_limited'
+  | 'users.info'
+  | 'users.info user_not_found';
+
+/**
+ * users.info as Slack's method page shows it, for `userId`, with its display name (and real name)
+ * replaced: what cxloop shows is the display name.
+ */
+export function slackUserInfo(userId: string, displayName: string, realName = displayName): Record<string, unknown> {
+  const answer = slackAnswer('users.info') as { user: { profile: Record<string, unknown> } & Record<string, unknown> };
+  return {
+    ...answer,
+    user: {
+      ...answer.user,
+      id: userId,
+      real_name: realName,
+      profile: { ...answer.user.profile, display_name: displayName, display_name_normalized: displayName, real_name: realName, real_name_normalized: realName },
+    },
+  };
+}
 
 /** An answer of Slack's Web API as its method page shows it (web-api-answers.json), with the test's own fields. */
 export function slackAnswer(method: SlackAnswerName, fields: Record<string, unknown> = {}): Record<string, unknown> {

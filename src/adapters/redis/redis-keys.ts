@@ -40,6 +40,8 @@ export interface RedisKeys {
   slackMembers(list: string): string;
   /** Hash: "#channel-name" -> the channel id Slack answered when cxloop posted there. */
   readonly slackChannelIds: string;
+  /** String with a TTL: a person's name as Slack or Zendesk answered it (`person` is "U…" or "zd:<id>"; '' for no name). */
+  personName(person: string): string;
   /** Prefix for BullMQ (its `prefix` option). */
   readonly queuePrefix: string;
 }
@@ -63,6 +65,7 @@ export function createRedisKeys(prefix: string): RedisKeys {
     zendeskTokenRenewal: `${prefix}:zendesk:oauth-renewal`,
     slackMembers: (list) => `${prefix}:slack:members:${list}`,
     slackChannelIds: `${prefix}:slack:channel-ids`,
+    personName: (person) => `${prefix}:name:${person}`,
     queuePrefix: `${prefix}:q`,
   };
 }

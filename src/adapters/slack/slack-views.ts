@@ -1,5 +1,6 @@
 import type { KnownBlock, View } from '@slack/types';
 import type { Effect, LoopState } from '../../core/loop/loop-types.js';
+import type { PersonNames } from '../../core/loop/person-ref.js';
 import type { LoopFigures } from '../../core/loop/loop-figures.js';
 import type { TicketBrief } from '../../app/ports.js';
 
@@ -26,6 +27,8 @@ export interface CardView {
   readonly now: number;
   /** Snooze choices offered, in minutes, already bounded by the policy (30 min .. max_snooze). */
   readonly snoozeMinutes: readonly number[];
+  /** Names looked up for the people this view shows (the owner, people an update names); the rest show as ids. */
+  readonly names: PersonNames;
 }
 
 /** Who an escalation level mentions, from the team's policy. */
@@ -86,6 +89,8 @@ export interface SlackRenderers {
   /** Threaded reply under the team card for an escalation; mentions per effect.notify. */
   escalationReply(view: CardView, effect: Extract<Effect, { type: 'escalate' }>, targets: EscalationTargets): SlackMessage;
   reminderReply(view: CardView, effect: Extract<Effect, { type: 'remind_owner' }>): SlackMessage;
+  /** Threaded reply under the team card asking the owner to follow up with the customer (bad rating, reopen, feedback). */
+  followUpReply(view: CardView, effect: Extract<Effect, { type: 'csat_follow_up' }>): SlackMessage;
   incidentMessage(view: CardView, effect: Extract<Effect, { type: 'incident' }>): SlackMessage;
   /** `listed`: how many of `items` the message lists in full; the rest are only counted ("…and N more"). */
   digest(title: string, items: readonly DigestItem[]): SlackMessage & { readonly listed: number };
