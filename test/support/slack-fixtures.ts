@@ -28,6 +28,15 @@ export function postSlack(
   });
 }
 
+/**
+ * chat.postMessage's success answer from a Slack faked with nock: a "#name" answers as the id
+ * Slack would give it ("#cx-billing" -> "CCXBILLING"), and `ts` is the fake's `sequence`th message.
+ */
+export function postMessageAnswer(channel: string | undefined, sequence: number): { ok: true; channel: string | undefined; ts: string } {
+  const id = channel?.startsWith('#') ? `C${channel.slice(1).replace(/[^a-z]/g, '').toUpperCase()}` : channel;
+  return { ok: true, channel: id, ts: `1700000000.${String(sequence).padStart(6, '0')}` };
+}
+
 /** A fixture of Slack's own (test/fixtures/slack/<name>.json), a fresh copy each time. */
 function slackFixture<T>(name: string, field: 'payload' | 'form' | 'answer', key?: string): T {
   const file = JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as Record<string, Record<string, unknown>>;

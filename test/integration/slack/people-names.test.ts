@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NAME_TTL_MS } from '../../../src/app/cached-people-directory.js';
 import type { Policy } from '../../../src/config/policy-schema.js';
 import { settle as settleQueues, type Cxloop } from '../../../src/main.js';
-import { blockAction, postSlack, slackAnswer, slackArgs, SLACK_API, slackUserInfo } from '../../support/slack-fixtures.js';
+import { blockAction, postSlack, slackAnswer, postMessageAnswer, slackArgs, SLACK_API, slackUserInfo } from '../../support/slack-fixtures.js';
 import { dropPrefix, nockZendeskReads, policyWithGroups, postSigned, REDIS_URL, startLive, ticketEvent, uniquePrefix, waitFor, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
 
 const MINUTE = 60_000;
@@ -83,8 +83,7 @@ describe('people by name (real server, Redis, BullMQ; users.info and Show User f
           return [200, slackUserInfo(args.user!, name, `${name} (real)`)];
         }
         ts += 1;
-        const channel = args.channel?.startsWith('#') ? `C${args.channel.slice(1).replace(/[^a-z]/g, '').toUpperCase()}` : args.channel;
-        if (method === 'chat.postMessage') return [200, { ok: true, channel, ts: `1700000000.${String(ts).padStart(6, '0')}` }];
+        if (method === 'chat.postMessage') return [200, postMessageAnswer(args.channel, ts)];
         return [200, { ok: true }];
       });
     app = await startLive(prefix, { now: () => clock, policy: policy(), slack: { sender: { intervalMs: 10 } } });

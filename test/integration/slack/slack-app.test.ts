@@ -4,7 +4,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Policy } from '../../../src/config/policy-schema.js';
 import { settle as settleQueues, type Cxloop } from '../../../src/main.js';
-import { blockAction, postSlack, slackAnswer, slackArgs, SLACK_API, slackUserInfo, slashCommand, updateSubmission } from '../../support/slack-fixtures.js';
+import { blockAction, postSlack, slackAnswer, postMessageAnswer, slackArgs, SLACK_API, slackUserInfo, slashCommand, updateSubmission } from '../../support/slack-fixtures.js';
 import { REDIS_URL, dropPrefix, policyWithGroups, postSigned, startLive, ticketEvent, uniquePrefix, waitFor, ZENDESK_URL, nockZendeskReads } from '../../support/zendesk-fixtures.js';
 
 const MINUTE = 60_000;
@@ -82,8 +82,7 @@ describe('Slack app (real server, Redis, BullMQ; Slack and Zendesk faked with no
           }
           calls.push({ method, args });
           ts += 1;
-          const channel = args.channel?.startsWith('#') ? `C${args.channel.slice(1).replace(/[^a-z]/g, '').toUpperCase()}` : args.channel;
-          if (method === 'chat.postMessage') return [200, { ok: true, channel, ts: `1700000000.${String(ts).padStart(6, '0')}` }];
+          if (method === 'chat.postMessage') return [200, postMessageAnswer(args.channel, ts)];
           if (method === 'usergroups.users.list') return [200, slackAnswer('usergroups.users.list', { users: ['U0GROUP01'] })];
           if (method === 'conversations.members') {
             const pages = channelPages[args.channel!] ?? [[]];
