@@ -14,20 +14,22 @@ import { createRedisKeys } from './adapters/redis/redis-keys.js';
 import { RedisAccessTokenCache } from './adapters/redis/redis-access-token-cache.js';
 import { RedisLoopStore } from './adapters/redis/redis-loop-store.js';
 import { RedisSlackDirectory } from './adapters/redis/redis-slack-directory.js';
+import { RedisNameCache } from './adapters/redis/redis-name-cache.js';
 import { RedisReadBudget } from './adapters/redis/redis-read-budget.js';
 import { RedisSlackOutbox } from './adapters/redis/redis-slack-outbox.js';
 import { RedisTicketStore } from './adapters/redis/redis-ticket-store.js';
 import { RedisUpdateBudget } from './adapters/redis/redis-update-budget.js';
-import { startSlack, type SlackOptions, type SlackSurface } from './adapters/slack/start-slack.js';
+import { createSlackApi, startSlack, type SlackOptions, type SlackSurface } from './adapters/slack/start-slack.js';
 import { NodeZendeskApi } from './adapters/zendesk/node-zendesk-api.js';
 import { RecordingZendeskApi } from './adapters/zendesk/recording-zendesk-api.js';
 import { createZendeskAuth, ZENDESK_SERVE_SCOPES } from './adapters/zendesk/zendesk-auth.js';
 import { ZENDESK_TEST_SECRET, zendeskWebhookRoute } from './adapters/zendesk/webhook-route.js';
 import { BudgetedZendeskApi } from './app/budgeted-zendesk-api.js';
+import { CachedPeopleDirectory } from './app/cached-people-directory.js';
 import { createClassifier } from './app/create-classifier.js';
 import { loopPolicyFrom } from './app/loop-policy.js';
 import type { LoopDeps } from './app/run-loop.js';
-import type { AccessTokenCache, CallRecorder, Logger, Notifier, ZendeskApi } from './app/ports.js';
+import type { AccessTokenCache, CallRecorder, DryRunPeople, Logger, Notifier, ZendeskApi } from './app/ports.js';
 import type { RoutingActionDeps } from './app/run-routing-actions.js';
 import { isZendeskError } from './app/zendesk-api-error.js';
 import { API_TOKEN_DEPRECATION, isDryRun, zendeskAgentUrl, zendeskBaseUrl, zendeskCredentials, type Env } from './config/env-schema.js';
@@ -68,6 +70,8 @@ export interface StartOptions {
   readonly slack?: SlackOptions;
   /** Where a dry run's Zendesk and Slack calls go (terminal, file); default: the log only. */
   readonly recorder?: CallRecorder;
+  /** Who a dry run's Slack and Zendesk answer for when cxloop looks names up (the demo's people). */
+  readonly dryRunPeople?: DryRunPeople;
 }
 
 const DEFAULT_BATCH_THRESHOLD = 5;
@@ -119,12 +123,30 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
   const store = new RedisTicketStore(redis, keys);
   const budget = new RedisUpdateBudget({ redis, keys, perMinute: env.ZENDESK_UPDATES_PER_MINUTE, now });
   // A dry run is paced as a live run would be: what it records is what would be sent, and when.
-  const zendesk = new BudgetedZendeskApi(options.zendesk ?? zendeskClientFor(env, dryRun, logger, options.recorder, new RedisAccessTokenCache(redis, keys, now), now), budget, now);
+  const zendesk = new BudgetedZendeskApi(
+    options.zendesk ?? zendeskClientFor(env, dryRun, logger, options.recorder, new RedisAccessTokenCache(redis, keys, now), now, options.dryRunPeople),
+    budget,
+    now,
+  );
   if (!dryRun && options.zendesk === undefined) await checkZendeskCredentials(env, zendesk, redis, logger);
   const queues = new ZendeskQueues({ producer: redis, prefix: keys.queuePrefix, now });
   const loops = new RedisLoopStore(redis, keys);
   const loopMetrics = createPromLoopMetrics(registry);
   const outbox = new RedisSlackOutbox(redis, keys);
+  const slackApi = createSlackApi({
+    env,
+    dryRun,
+    logger,
+    now,
+    ...(options.slack ? { options: options.slack } : {}),
+    ...(options.recorder ? { recorder: options.recorder } : {}),
+    ...(options.dryRunPeople ? { people: options.dryRunPeople } : {}),
+  });
+  const people = new CachedPeopleDirectory({
+    cache: new RedisNameCache(redis, keys),
+    lookups: { slackName: (userId) => slackApi.userName(userId), zendeskName: (agentId) => zendesk.userName(agentId) },
+    logger,
+  });
   const loop: LoopDeps = {
     store: loops,
     timers: queues.loopTimers,
@@ -143,6 +165,8 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     queuePrefix: keys.queuePrefix,
     outbox,
     directory: new RedisSlackDirectory(redis, keys),
+    people,
+    api: slackApi,
     loops,
     loop,
     logger,
@@ -215,6 +239,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
           for (const plan of plans) metrics.routingLatency(Math.max(0, sentAt - plan.receivedAt) / 1000);
         },
       },
+      people,
       reconcile: { zendesk, store, logger, now, firstRunLookbackMs: FIRST_RECONCILE_LOOKBACK_MS, maxPages: 5, everyMs: env.ZENDESK_RECONCILE_EVERY },
       budget,
       batchThreshold: options.batchThreshold ?? DEFAULT_BATCH_THRESHOLD,
@@ -251,10 +276,10 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
   };
 }
 
-function zendeskClientFor(env: Env, dryRun: boolean, logger: Logger, recorder: CallRecorder | undefined, cache: AccessTokenCache, now: () => number): ZendeskApi {
+function zendeskClientFor(env: Env, dryRun: boolean, logger: Logger, recorder: CallRecorder | undefined, cache: AccessTokenCache, now: () => number, people?: DryRunPeople): ZendeskApi {
   const baseUrl = zendeskBaseUrl(env);
   const credentials = zendeskCredentials(env);
-  if (dryRun || credentials === null || baseUrl === null) return new RecordingZendeskApi(logger, recorder);
+  if (dryRun || credentials === null || baseUrl === null) return new RecordingZendeskApi(logger, recorder, people?.zendesk);
   return new NodeZendeskApi({ baseUrl, auth: createZendeskAuth(credentials, { baseUrl, cache, scopes: ZENDESK_SERVE_SCOPES, now }) });
 }
 

@@ -55,6 +55,11 @@ export class BudgetedZendeskApi implements ZendeskApi {
     return this.zendesk.searchArticles(query, locale, perPage);
   }
 
+  // Names are cached for hours (CachedPeopleDirectory): a handful of reads, outside both budgets.
+  userName(userId: number): Promise<string | null> {
+    return this.zendesk.userName(userId);
+  }
+
   updateTicket(update: TicketUpdate): Promise<void> {
     return this.spend(() => this.zendesk.updateTicket(update));
   }

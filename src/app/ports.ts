@@ -1,6 +1,7 @@
 import type { LoopHistoryEntry } from '../core/loop/loop-history.js';
 import type { Effect, LoopState, TimerKind } from '../core/loop/loop-types.js';
 import type { HelpCenterArticle } from '../core/routing/article-suggestions.js';
+import type { PersonNames } from '../core/loop/person-ref.js';
 import type { Override, RoutingState } from '../core/routing/detect-override.js';
 import type { RequestedTickets, RequesterProfile } from '../core/routing/requester-context.js';
 import type { RoutingExtras } from '../core/routing/routing-extras.js';
@@ -27,6 +28,15 @@ export interface RecordedCall {
   readonly call: string;
   readonly request: unknown;
   readonly summary: readonly string[];
+}
+
+/**
+ * Who a dry run's Slack and Zendesk know, by Slack user id and Zendesk agent id: their users.info
+ * and Show User answers (a dry run reads no real account). The demo's people; empty otherwise.
+ */
+export interface DryRunPeople {
+  readonly slack: Readonly<Record<string, string>>;
+  readonly zendesk: Readonly<Record<number, string>>;
 }
 
 /** Where a dry run's calls go instead of the network (terminal, JSON-lines file, a demo). */
@@ -160,6 +170,8 @@ export interface ZendeskApi {
   getRequestedTickets(userId: number, perPage: number): Promise<RequestedTickets>;
   /** The account's Help Center articles for a query, best first: GET /help_center/articles/search.json. */
   searchArticles(query: string, locale: string | null, perPage: number): Promise<HelpCenterArticle[]>;
+  /** The name of a Zendesk user (an agent), or null when Zendesk has no such user (404). */
+  userName(userId: number): Promise<string | null>;
 }
 
 /**
@@ -350,6 +362,22 @@ export interface LiveIncidents {
   /** The summary message as stored ("<configured channel> <channel id> <ts> <pinned 0|1>"), or null before its first post. */
   liveSummaryRef(): Promise<string | null>;
   setLiveSummaryRef(value: string): Promise<void>;
+}
+
+/**
+ * Who people are, as people read them: a Slack user's display name, a Zendesk agent's name, by
+ * person id ("U…", "zd:<id>"). Looked up once and cached for a while; it never throws and never
+ * waits long: a person whose name cannot be had now is left out, and the caller shows the id.
+ */
+export interface PeopleDirectory {
+  namesOf(people: readonly string[]): Promise<PersonNames>;
+}
+
+/** Where looked-up names are kept for a while, shared by every process of an install. */
+export interface NameCache {
+  /** The cached entries among `people`: a name, or '' for "looked up, has no name"; the rest are not cached. */
+  get(people: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  set(person: string, name: string, ttlMs: number): Promise<void>;
 }
 
 /** Counters of the Slack surface, exposed on /metrics. */

@@ -32,3 +32,16 @@ export function formatDuration(minutes: number): string {
   const text = `${days > 0 ? `${days}d` : ''}${hours > 0 ? `${hours}h` : ''}${rest > 0 ? `${rest}m` : ''}`;
   return text.length > 0 ? text : '0m';
 }
+
+/**
+ * A span as people read it in a sentence: "30 min", "2 h", "1 h 30 min", "48 h", "3 days".
+ * Whole days from three days up, hours and minutes below (a 48 h SLA reads as policy authors write it).
+ */
+export function describeMinutes(minutes: number): string {
+  const whole = Math.max(0, Math.round(minutes));
+  if (whole >= 3 * 1440 && whole % 1440 === 0) return `${whole / 1440} days`;
+  const hours = Math.floor(whole / 60);
+  const rest = whole % 60;
+  if (hours === 0) return `${rest} min`;
+  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
+}

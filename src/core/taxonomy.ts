@@ -17,6 +17,12 @@ export const TIERS = ['critical', 'high', 'normal'] as const;
 
 export type Tier = (typeof TIERS)[number];
 
+/** "bug_report" -> "Bug report": a category as people read it. */
+export function categoryLabel(category: CategoryId): string {
+  const words = category.replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 export function isCategoryId(value: string): value is CategoryId {
   return (CATEGORY_IDS as readonly string[]).includes(value);
 }

@@ -29,6 +29,15 @@ export function postSlack(
   });
 }
 
+/**
+ * chat.postMessage's success answer from a Slack faked with nock: a "#name" answers as the id
+ * Slack would give it ("#cx-billing" -> "CCXBILLING"), and `ts` is the fake's `sequence`th message.
+ */
+export function postMessageAnswer(channel: string | undefined, sequence: number): { ok: true; channel: string | undefined; ts: string } {
+  const id = channel?.startsWith('#') ? `C${channel.slice(1).replace(/[^a-z]/g, '').toUpperCase()}` : channel;
+  return { ok: true, channel: id, ts: `1700000000.${String(sequence).padStart(6, '0')}` };
+}
+
 /** A fixture of Slack's own (test/fixtures/slack/<name>.json), a fresh copy each time. */
 function slackFixture<T>(name: string, field: 'payload' | 'form' | 'answer', key?: string): T {
   const file = JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as Record<string, Record<string, unknown>>;
@@ -37,7 +46,31 @@ function slackFixture<T>(name: string, field: 'payload' | 'form' | 'answer', key
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'slack');
 
-type SlackAnswerName = 'conversations.members' | 'usergroups.users.list' | 'chat.postEphemeral' | 'chat.postEphemeral user_not_in_channel' | 'chat.postMessage rate_limited';
+type SlackAnswerName =
+  | 'conversations.members'
+  | 'usergroups.users.list'
+  | 'chat.postEphemeral'
+  | 'chat.postEphemeral user_not_in_channel'
+  | 'chat.postMessage rate_limited'
+  | 'users.info'
+  | 'users.info user_not_found';
+
+/**
+ * users.info as Slack's method page shows it, for `userId`, with its display name (and real name)
+ * replaced: what cxloop shows is the display name.
+ */
+export function slackUserInfo(userId: string, displayName: string, realName = displayName): Record<string, unknown> {
+  const answer = slackAnswer('users.info') as { user: { profile: Record<string, unknown> } & Record<string, unknown> };
+  return {
+    ...answer,
+    user: {
+      ...answer.user,
+      id: userId,
+      real_name: realName,
+      profile: { ...answer.user.profile, display_name: displayName, display_name_normalized: displayName, real_name: realName, real_name_normalized: realName },
+    },
+  };
+}
 
 /** An answer of Slack's Web API as its method page shows it (web-api-answers.json), with the test's own fields. */
 export function slackAnswer(method: SlackAnswerName, fields: Record<string, unknown> = {}): Record<string, unknown> {

@@ -1,7 +1,8 @@
 import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { addLoopNote } from '../../app/add-loop-note.js';
 import { handleTicketEvent, type TicketEventDeps } from '../../app/handle-ticket-event.js';
-import { ZENDESK_BULK_LIMIT as BATCH_MAX, type EventInbox, type JobMetrics, type Logger, type RoutingMetrics, type UpdateBudget } from '../../app/ports.js';
+import { ZENDESK_BULK_LIMIT as BATCH_MAX, type EventInbox, type JobMetrics, type Logger, type PeopleDirectory, type RoutingMetrics, type UpdateBudget } from '../../app/ports.js';
 import { reconcileTickets, type ReconcileDeps } from '../../app/reconcile-tickets.js';
 import { rebaseConflicts, sendRouteBatch, settleRouteBatch, writeRoute, type RouteEntry, type RouteWriterDeps } from '../../app/write-routes.js';
 import { isZendeskError, ZendeskApiError } from '../../app/zendesk-api-error.js';
@@ -106,6 +107,8 @@ export interface ZendeskWorkersOptions {
   readonly connection: ConnectionOptions;
   readonly events: Omit<TicketEventDeps, 'routes'>;
   readonly writer: RouteWriterDeps;
+  /** Names for the people the loop's internal notes mention. */
+  readonly people: PeopleDirectory;
   readonly reconcile: Omit<ReconcileDeps, 'inbox'> & { readonly everyMs: number };
   /** The Update Ticket budget `writer.zendesk` spends (asked before a routing job starts work). */
   readonly budget: UpdateBudget;
@@ -150,7 +153,7 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
         if (wait > 0) throw new ZendeskApiError('BUDGET_SPENT', 'Update Ticket budget spent', { retryAfterMs: wait });
         if (job.name === 'note') {
           const note = parseJob('note', job);
-          await options.writer.zendesk.addInternalNote(note.ticketId, note.body);
+          await addLoopNote(note.ticketId, note.body, { zendesk: options.writer.zendesk, people: options.people });
           return;
         }
         await routeOne(parseJob('route', job), job as Job<RouteJob>);

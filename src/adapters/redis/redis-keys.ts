@@ -54,6 +54,8 @@ export interface RedisKeys {
   zendeskReads(minute: number): string;
   /** String: set (with an expiry) while Zendesk's 429 asks optional reads to wait. */
   readonly zendeskReadsPaused: string;
+  /** String with a TTL: a person's name as Slack or Zendesk answered it (`person` is "U…" or "zd:<id>"; '' for no name). */
+  personName(person: string): string;
   /** Prefix for BullMQ (its `prefix` option). */
   readonly queuePrefix: string;
 }
@@ -85,6 +87,7 @@ export function createRedisKeys(prefix: string): RedisKeys {
     // One hash tag: the budget script touches both keys.
     zendeskReads: (minute) => `${prefix}:{zr}:${minute}`,
     zendeskReadsPaused: `${prefix}:{zr}:paused`,
+    personName: (person) => `${prefix}:name:${person}`,
     queuePrefix: `${prefix}:q`,
   };
 }

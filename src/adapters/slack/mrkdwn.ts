@@ -10,18 +10,19 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** Untrusted text on one line and escaped, neither trimmed nor cut (a piece of a longer line). */
+export function foldUntrusted(text: string): string {
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
+  return escapeMrkdwn(text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' '));
+}
+
 /**
  * Untrusted text made safe and short for one mrkdwn field: control characters and line breaks
  * folded to spaces (a subject cannot fake extra lines of the message), escaped, then cut at
  * `max` characters of the escaped form without splitting an entity or a surrogate pair.
  */
 export function untrustedInline(text: string, max: number): string {
-  const folded = text
-    // eslint-disable-next-line no-control-regex -- removing control characters is the point
-    .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  const escaped = escapeMrkdwn(folded);
+  const escaped = foldUntrusted(text).trim();
   if (escaped.length <= max) return escaped;
   let cut = escaped.slice(0, Math.max(0, max - 1));
   cut = cut.replace(/&[a-z]*$/, ''); // a cut entity (&am) would render as text

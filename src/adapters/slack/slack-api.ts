@@ -19,6 +19,8 @@ export interface SlackApi {
   usergroupMembers(usergroupId: string): Promise<readonly string[]>;
   /** conversations.members, every page: the user ids in a channel (`channelId` is an id, not a "#name"). */
   channelMembers(channelId: string): Promise<readonly string[]>;
+  /** users.info: the name Slack shows for a user (display name, else real name), or null when Slack has no such user. */
+  userName(userId: string): Promise<string | null>;
 }
 
 /** Where a posted message lives: chat.update needs the channel id (not a name) and its ts. */

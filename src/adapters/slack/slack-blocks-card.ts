@@ -35,7 +35,7 @@ export function ticketCard(view: CardView): SlackMessage {
       ['Tier', tierLabel(loop.tier)],
       ['Team', untrustedInline(loop.team, 100)],
       ['Stage', stageLabel(loop.stage)],
-      ['Owner', ownerText(loop.owner)],
+      ['Owner', ownerText(loop.owner, view.names, 'mention')],
     ]),
     summaryBlock(view),
   ];
@@ -86,9 +86,13 @@ function slaLines(view: CardView): string[] {
   const { loop, now, timeZone } = view;
   const due = (at: number) => formatDue(at, now, timeZone);
   const lines: string[] = [];
-  if (loop.stage === 'routed' || loop.stage === 'follow_up') {
+  if (loop.stage === 'routed') {
     if (loop.escalation.step >= 2 && loop.escalation.breachAt !== null) lines.push(`:rotating_light: *Acknowledge SLA breached:* was due ${due(loop.escalation.breachAt)}`);
     else if (loop.timers.ack_breach !== undefined) lines.push(`*Acknowledge by:* ${due(loop.timers.ack_breach)}`);
+  }
+  if (loop.stage === 'follow_up') {
+    if (loop.escalation.step >= 2 && loop.escalation.breachAt !== null) lines.push(`:rotating_light: *Follow-up with the customer overdue:* was due ${due(loop.escalation.breachAt)}`);
+    else if (loop.timers.ack_breach !== undefined) lines.push(`*Follow up with the customer by:* ${due(loop.timers.ack_breach)}`);
   }
   if (loop.timers.update_breach !== undefined) lines.push(`*Next status update by:* ${due(loop.timers.update_breach)}`);
   if (OPEN_STAGES.includes(loop.stage)) {

@@ -68,7 +68,7 @@ function listBlocks(title: string, empty: string, views: readonly CardView[], no
 function loopLine(view: CardView, now: number): string {
   const { loop } = view;
   const subject = view.brief === null ? '' : ` ${untrustedInline(view.brief.subject, 60)}`;
-  return [`${ticketRef(loop.ticketId, view.zendeskUrl)}${subject}`, categoryLabel(loop.category), tierLabel(loop.tier), stageLabel(loop.stage), ownerText(loop.owner), deadlineText(view, now)]
+  return [`${ticketRef(loop.ticketId, view.zendeskUrl)}${subject}`, categoryLabel(loop.category), tierLabel(loop.tier), stageLabel(loop.stage), ownerText(loop.owner, view.names, 'mention'), deadlineText(view, now)]
     .filter((part) => part !== '')
     .join(' · ');
 }

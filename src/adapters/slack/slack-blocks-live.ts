@@ -21,7 +21,7 @@ export function liveSummary(views: readonly CardView[]): SlackMessage {
       const subject = view.brief === null ? '' : ` ${untrustedInline(view.brief.subject, 120)}`;
       const next = loop.timers.update_breach ?? loop.timers.ack_breach;
       const due = next === undefined ? '' : ` · ${loop.timers.update_breach === undefined ? 'acknowledge' : 'next update'} by ${formatDue(next, view.now, view.timeZone)}`;
-      return `:red_circle: *${ticketRef(loop.ticketId, view.zendeskUrl)}*${subject} · ${tierLabel(loop.tier)} · ${stageLabel(loop.stage)} · ${ownerText(loop.owner)}${due}`;
+      return `:red_circle: *${ticketRef(loop.ticketId, view.zendeskUrl)}*${subject} · ${tierLabel(loop.tier)} · ${stageLabel(loop.stage)} · ${ownerText(loop.owner, view.names, 'plain')}${due}`;
     });
     const packed = packLines(lines, { maxBlocks: LIMITS.messageBlocks - 4, maxChars: LIMITS.messageTextBudget, maxLines: MAX_LISTED, lineMax: 600 });
     blocks.push(sectionBlock(`*${views.length} live incident${views.length === 1 ? '' : 's'}*`), ...packed.blocks);

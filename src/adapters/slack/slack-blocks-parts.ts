@@ -2,8 +2,9 @@ import { TZDate } from '@date-fns/tz';
 import type { ContextBlock, HeaderBlock, MrkdwnElement, PlainTextElement, SectionBlock } from '@slack/types';
 import { format } from 'date-fns/format';
 import type { LoopState, Stage } from '../../core/loop/loop-types.js';
+import { personName, splitPersonRefs, type PersonNames } from '../../core/loop/person-ref.js';
 import type { Tier } from '../../core/taxonomy.js';
-import { untrustedInline } from './mrkdwn.js';
+import { foldUntrusted, untrustedInline } from './mrkdwn.js';
 
 /**
  * Pieces every Slack surface shares: Block Kit limits, text objects, mentions, links, due times
@@ -102,7 +103,8 @@ export function ticketIdFromBlockId(blockId: string): number | null {
 // `<!channel>` or a disguised link into a mention.
 const SLACK_USER_ID = /^[UW][A-Z0-9]+$/;
 const SLACK_USERGROUP_ID = /^S[A-Z0-9]+$/;
-const ZENDESK_AGENT = /^zd:(\d+)$/;
+/** A name is someone's own text (a Slack display name, a Zendesk name): escaped, one line, this long at most. */
+const NAME_MAX = 80;
 
 export function userMention(userId: string | null): string | null {
   return userId !== null && SLACK_USER_ID.test(userId) ? `<@${userId}>` : null;
@@ -112,13 +114,32 @@ export function usergroupMention(usergroupId: string | null): string | null {
   return usergroupId !== null && SLACK_USERGROUP_ID.test(usergroupId) ? `<!subteam^${usergroupId}>` : null;
 }
 
-/** The owner as people read it: a mention for a Slack user, "Zendesk agent 7" for an agent. */
-export function ownerText(owner: string | null): string {
-  if (owner === null) return 'nobody yet';
-  const mention = userMention(owner);
-  if (mention !== null) return mention;
-  const agent = ZENDESK_AGENT.exec(owner);
-  return agent ? `Zendesk agent ${agent[1]}` : untrustedInline(owner, 80);
+/**
+ * How a person reads in Slack. `mention`: a Slack user as `<@U…>`, which Slack shows as their name
+ * and which notifies them (team channels, where that is the point); `plain`: their name as text,
+ * which notifies nobody (the public status channel). A Zendesk agent has no Slack mention and is
+ * named either way. Without a name looked up, the id: "U0E2EMEM1", "Zendesk agent 4242".
+ */
+export function personText(person: string, names: PersonNames, style: 'mention' | 'plain'): string {
+  const mention = style === 'mention' ? userMention(person) : null;
+  return mention ?? untrustedInline(personName(person, names), NAME_MAX);
+}
+
+/** The owner as people read it (see personText), or "nobody yet". */
+export function ownerText(owner: string | null, names: PersonNames, style: 'mention' | 'plain'): string {
+  return owner === null ? 'nobody yet' : personText(owner, names, style);
+}
+
+/**
+ * Text that may hold anyone's words (an update typed in the modal) and cxloop's references to
+ * people (`<@U…>`, `<@zd:…>`, see person-ref.ts): the words escaped and folded like any untrusted
+ * text, each reference replaced by personText, the whole cut to `max` characters.
+ */
+export function peopleText(text: string, names: PersonNames, style: 'mention' | 'plain', max: number): string {
+  const rendered = splitPersonRefs(text)
+    .map((piece) => ('person' in piece ? personText(piece.person, names, style) : foldUntrusted(piece.text)))
+    .join('');
+  return cutMrkdwn(rendered.replace(/ {2,}/g, ' ').trim(), max);
 }
 
 /** The Zendesk URL, if it is an https URL that cannot break out of `<url|label>`. */
@@ -176,10 +197,13 @@ export function formatSpan(ms: number): string {
   return `${rest}m`;
 }
 
-/** "in 1h 20m", "overdue by 35m", "now". */
+/**
+ * "in 1h 20m", "in under a minute", "now", "overdue by 35m". Time still left is never "now": a
+ * deadline 20 s away is "in under a minute", and one a minute and a half away "in 2m".
+ */
 export function formatRelative(at: number, now: number): string {
-  if (Math.round(Math.abs(at - now) / 60_000) === 0) return 'now';
-  return at > now ? `in ${formatSpan(at - now)}` : `overdue by ${formatSpan(now - at)}`;
+  if (at > now) return at - now < 30_000 ? 'in under a minute' : `in ${formatSpan(at - now)}`;
+  return now - at < 30_000 ? 'now' : `overdue by ${formatSpan(now - at)}`;
 }
 
 /** "Mon 23 Nov 14:00 Europe/Berlin (in 1h 20m)": absolute in the team's zone, relative to now. */

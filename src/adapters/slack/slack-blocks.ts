@@ -2,7 +2,7 @@ import { ticketCard, updateModal } from './slack-blocks-card.js';
 import { digest } from './slack-blocks-digest.js';
 import { home } from './slack-blocks-home.js';
 import { liveSummary } from './slack-blocks-live.js';
-import { escalationReply, incidentMessage, reminderReply, statusParent, statusReply } from './slack-blocks-thread.js';
+import { escalationReply, followUpReply, incidentMessage, reminderReply, statusParent, statusReply } from './slack-blocks-thread.js';
 import type { SlackRenderers } from './slack-views.js';
 
 /**
@@ -14,7 +14,7 @@ export { ticketCard, updateModal } from './slack-blocks-card.js';
 export { digest } from './slack-blocks-digest.js';
 export { home } from './slack-blocks-home.js';
 export { liveSummary } from './slack-blocks-live.js';
-export { escalationReply, incidentMessage, reminderReply, statusParent, statusReply } from './slack-blocks-thread.js';
+export { escalationReply, followUpReply, incidentMessage, reminderReply, statusParent, statusReply } from './slack-blocks-thread.js';
 /** The interaction handlers read a select's ticket from its actions block id. */
 export { ticketBlockId, ticketIdFromBlockId } from './slack-blocks-parts.js';
 
@@ -24,6 +24,7 @@ export const slackRenderers: SlackRenderers = {
   statusReply,
   escalationReply,
   reminderReply,
+  followUpReply,
   incidentMessage,
   liveSummary,
   digest,

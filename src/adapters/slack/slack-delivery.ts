@@ -1,12 +1,14 @@
-import type { LiveIncidents, Logger, LoopStore, SlackDirectory, SlackOutbox, TicketBriefs } from '../../app/ports.js';
+import type { LiveIncidents, Logger, LoopStore, PeopleDirectory, SlackDirectory, SlackOutbox, TicketBriefs } from '../../app/ports.js';
 import type { Policy } from '../../config/policy-schema.js';
 import type { Effect, LoopPolicy, LoopState } from '../../core/loop/loop-types.js';
 import { isLive } from '../../core/loop/transition.js';
+import { peopleIn, type PersonNames } from '../../core/loop/person-ref.js';
 import { categoryLabel } from '../../core/routing/describe-routing.js';
 import { untrustedInline } from './mrkdwn.js';
 import { SlackApiError, type SlackApi, type SlackMessageRef } from './slack-api.js';
 import { slackRenderers as render } from './slack-blocks.js';
-import { formatSpan, ticketRef } from './slack-blocks-parts.js';
+import { peopleText, stageLabel, ticketRef } from './slack-blocks-parts.js';
+import { ordinal } from './slack-blocks-thread.js';
 import type { CardView, DigestItem, SlackMessage } from './slack-views.js';
 
 /**
@@ -57,6 +59,8 @@ export interface SlackDeliveryOptions {
   readonly briefs: TicketBriefs;
   /** Where the channel ids Slack answers for "#name" channels are kept (the permission rule reads them). */
   readonly directory: Pick<SlackDirectory, 'rememberChannelId'>;
+  /** Names of the people a message shows (looked up, cached; ids when a lookup fails). */
+  readonly people: PeopleDirectory;
   readonly policy: Policy;
   readonly loopPolicy: LoopPolicy;
   readonly logger: Logger;
@@ -72,12 +76,16 @@ export class SlackDelivery {
 
   constructor(private readonly options: SlackDeliveryOptions) {}
 
-  /** Everything a card shows, or null when the ticket has no loop (expired, or never routed). */
-  async viewOf(ticketId: number, loop?: LoopState): Promise<CardView | null> {
+  /**
+   * Everything a card shows, or null when the ticket has no loop (expired, or never routed), with
+   * the names of its owner and of `people` (those an effect's text refers to).
+   */
+  async viewOf(ticketId: number, loop?: LoopState, people: readonly string[] = []): Promise<CardView | null> {
     const state = loop ?? (await this.options.loops.get(ticketId))?.state;
     if (!state) return null;
     const { policy } = this.options;
     const maxSnoozeMinutes = policy.loop.max_snooze;
+    const names = await this.namesOf(state.owner === null ? people : [state.owner, ...people]);
     return {
       loop: state,
       brief: await this.options.briefs.get(ticketId),
@@ -86,7 +94,12 @@ export class SlackDelivery {
       timeZone: policy.teams[state.team]?.hours.timezone ?? 'UTC',
       now: this.options.now(),
       snoozeMinutes: SNOOZE_CHOICES_MINUTES.filter((minutes) => minutes <= maxSnoozeMinutes),
+      names,
     };
+  }
+
+  private namesOf(people: readonly string[]): Promise<PersonNames> {
+    return people.length === 0 ? Promise.resolve({}) : this.options.people.namesOf(people);
   }
 
   ticketUrl(ticketId: number): string | null {
@@ -105,7 +118,7 @@ export class SlackDelivery {
       await this.postTo(channel, { text: item.text, blocks: item.blocks });
       return;
     }
-    const view = await this.viewOf(item.t);
+    const view = await this.viewOf(item.t, undefined, item.k === 'reply' || item.k === 'message' ? peopleOf(item.fx) : []);
     if (!view) return; // the loop is gone (30 days after its last change): nothing left to show
     if (item.k === 'card' || item.k === 'parent') {
       const kind: MessageKind = item.k === 'card' ? 'card' : 'status';
@@ -205,11 +218,11 @@ export class SlackDelivery {
   /** One digest line for an item a burst coalesced (customer text escaped here). */
   async digestLine(item: OutboxItem): Promise<string> {
     if (item.k === 'raw') return item.line;
-    const view = await this.viewOf(item.t);
+    const view = await this.viewOf(item.t, undefined, item.k === 'reply' || item.k === 'message' ? peopleOf(item.fx) : []);
     const ticket = ticketRef(item.t, this.ticketUrl(item.t));
     if (!view) return `${ticket} (no longer tracked)`;
     const subject = view.brief ? ` ${untrustedInline(view.brief.subject, 80)}` : '';
-    const what = item.k === 'card' || item.k === 'parent' ? `${categoryLabel(view.loop.category)}, ${view.loop.tier}, ${view.loop.stage}` : describeEffect(item.fx, this.options.loopPolicy.followUpMs);
+    const what = item.k === 'card' || item.k === 'parent' ? `${categoryLabel(view.loop.category)}, ${view.loop.tier}, ${view.loop.stage}` : describeEffect(item.fx, view.names);
     return `${ticket}${subject}: ${what}`;
   }
 
@@ -224,32 +237,34 @@ export class SlackDelivery {
         return render.statusReply(view, effect);
       case 'incident':
         return render.incidentMessage(view, effect);
+      case 'csat_follow_up':
+        return render.followUpReply(view, effect);
       default: {
-        const text = `#${view.loop.ticketId}: ${describeEffect(effect, this.options.loopPolicy.followUpMs)}`;
+        const text = `#${view.loop.ticketId}: ${describeEffect(effect, view.names)}`;
         return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
       }
     }
   }
 }
 
-/** 172_800_000 -> "48 h"; a span that is not whole hours as "1h 30m". */
-function formatHours(ms: number): string {
-  return ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : formatSpan(ms);
+/** People an effect's text refers to (status updates name who acted). */
+function peopleOf(effect: Effect): string[] {
+  return effect.type === 'publish_status' ? peopleIn(effect.text) : [];
 }
 
-/** A short, cxloop-written account of an effect (no customer text); `followUpMs` is the policy's loop.follow_up_sla. */
-export function describeEffect(effect: Effect, followUpMs: number): string {
+/** A short account of an effect for a digest line; an update's text is escaped and its people named, not mentioned. */
+export function describeEffect(effect: Effect, names: PersonNames = {}): string {
   switch (effect.type) {
     case 'escalate':
-      return `escalation level ${effect.level}${effect.round > 0 ? ` (round ${effect.round + 1})` : ''}: ${effect.reason}`;
+      return `escalated${effect.round > 0 ? ` (${ordinal(effect.round + 1)} reminder)` : ''}: ${untrustedInline(effect.reason, 200)}`;
     case 'remind_owner':
-      return effect.about === 'acknowledge' ? 'acknowledgement due' : 'status update due';
+      return effect.about === 'acknowledge' ? 'reminder: acknowledgement due' : effect.about === 'follow_up' ? 'reminder: follow-up due' : 'reminder: status update due';
     case 'publish_status':
-      return `${effect.stage}: ${untrustedInline(effect.text, 200)}`;
+      return `${stageLabel(effect.stage)}: ${peopleText(effect.text, names, 'plain', 200)}`;
     case 'incident':
       return 'possible incident';
     case 'csat_follow_up':
-      return effect.reason === 'detractor' ? `CSAT follow-up: the customer rated it bad, reach out within ${formatHours(followUpMs)}` : `CSAT follow-up (${effect.reason})`;
+      return effect.reason === 'detractor' ? 'follow-up: the customer rated it bad' : effect.reason === 'reopened' ? 'follow-up: the customer reopened it' : "follow-up: feedback on the customer's experience";
     case 'live_status':
       return effect.live ? 'live incident' : 'no longer a live incident';
     default:

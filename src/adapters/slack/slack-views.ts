@@ -1,5 +1,6 @@
 import type { KnownBlock, View } from '@slack/types';
 import type { Effect, LoopState } from '../../core/loop/loop-types.js';
+import type { PersonNames } from '../../core/loop/person-ref.js';
 import type { LoopFigures } from '../../core/loop/loop-figures.js';
 import type { TicketBrief } from '../../app/ports.js';
 
@@ -28,6 +29,8 @@ export interface CardView {
   readonly now: number;
   /** Snooze choices offered, in minutes, already bounded by the policy (30 min .. max_snooze). */
   readonly snoozeMinutes: readonly number[];
+  /** Names looked up for the people this view shows (the owner, people an update names); the rest show as ids. */
+  readonly names: PersonNames;
 }
 
 /** Who an escalation level mentions, from the team's policy. */
@@ -88,6 +91,8 @@ export interface SlackRenderers {
   /** Threaded reply under the team card for an escalation; mentions per effect.notify. */
   escalationReply(view: CardView, effect: Extract<Effect, { type: 'escalate' }>, targets: EscalationTargets): SlackMessage;
   reminderReply(view: CardView, effect: Extract<Effect, { type: 'remind_owner' }>): SlackMessage;
+  /** Threaded reply under the team card asking the owner to follow up with the customer (bad rating, reopen, feedback). */
+  followUpReply(view: CardView, effect: Extract<Effect, { type: 'csat_follow_up' }>): SlackMessage;
   incidentMessage(view: CardView, effect: Extract<Effect, { type: 'incident' }>): SlackMessage;
   /** The status channel's pinned summary of live incidents (flag_live_status), edited in place. */
   liveSummary(views: readonly CardView[]): SlackMessage;

@@ -2,7 +2,7 @@ import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Route } from '../../app/http-route.js';
-import type { CallRecorder, JobMetrics, LiveIncidents, LoopStore, Logger, Notifier, SlackDirectory, SlackMetrics, SlackOutbox, TicketBriefs } from '../../app/ports.js';
+import type { CallRecorder, DryRunPeople, JobMetrics, LiveIncidents, LoopStore, Logger, Notifier, PeopleDirectory, SlackDirectory, SlackMetrics, SlackOutbox, TicketBriefs } from '../../app/ports.js';
 import type { LoopDeps } from '../../app/run-loop.js';
 import { zendeskAgentUrl, type Env } from '../../config/env-schema.js';
 import type { Policy } from '../../config/policy-schema.js';
@@ -54,6 +54,10 @@ export function startSlack(input: {
   outbox: SlackOutbox & TicketBriefs & LiveIncidents;
   /** Member lists and channel ids learnt from Slack, shared by every process (the permission rule). */
   directory: SlackDirectory;
+  /** Names of the people messages show. */
+  people: PeopleDirectory;
+  /** The Slack client (createSlackApi), shared with the name lookups. */
+  api: SlackApi;
   loops: LoopStore & LoopHistories;
   loop: LoopDeps;
   logger: Logger;
@@ -64,10 +68,9 @@ export function startSlack(input: {
   /** A dry run's calls go here (terminal, file). */
   recorder?: CallRecorder;
 }): SlackSurface {
-  const { env, policy, logger, now, outbox, directory } = input;
-  const api = input.options?.api ?? (input.dryRun || env.SLACK_BOT_TOKEN === undefined ? new RecordingSlackApi(logger, now, input.recorder) : new WebSlackApi({ token: env.SLACK_BOT_TOKEN, ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}) }));
+  const { env, policy, logger, now, outbox, directory, api } = input;
   const loopPolicy = input.loop.policy;
-  const delivery = new SlackDelivery({ slack: api, outbox, live: outbox, loops: input.loops, briefs: outbox, directory, policy, loopPolicy, logger, zendeskBaseUrl: zendeskAgentUrl(env), now });
+  const delivery = new SlackDelivery({ slack: api, outbox, live: outbox, loops: input.loops, briefs: outbox, directory, people: input.people, policy, loopPolicy, logger, zendeskBaseUrl: zendeskAgentUrl(env), now });
   const permissions = new SlackPermissions({ policy, slack: api, directory });
   const work = new SlackWorkQueue({ connection: input.redis, prefix: input.queuePrefix });
   const receiver = new SlackRouteReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? SLACK_DRY_RUN_SECRET, maxBytes: MAX_REQUEST_BYTES, logger, metrics: input.metrics, now });
@@ -96,6 +99,14 @@ export function startSlack(input: {
       await work.close();
     },
   };
+}
+
+/** The Slack client: the one tests pass, Slack's Web API when live, the recorder in a dry run. */
+export function createSlackApi(input: { env: Env; dryRun: boolean; logger: Logger; now: () => number; options?: SlackOptions; recorder?: CallRecorder; people?: DryRunPeople }): SlackApi {
+  const { env } = input;
+  if (input.options?.api) return input.options.api;
+  if (input.dryRun || env.SLACK_BOT_TOKEN === undefined) return new RecordingSlackApi(input.logger, input.now, input.recorder, input.people?.slack);
+  return new WebSlackApi({ token: env.SLACK_BOT_TOKEN, ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}) });
 }
 
 /** Bolt logs through cxloop's logger (structured, no secrets). */

@@ -105,6 +105,28 @@ export class WebSlackApi implements SlackApi {
     }
     throw new SlackApiError('UNAVAILABLE', `conversations.members: more than ${MAX_MEMBER_PAGES} pages for ${channelId}`);
   }
+
+  async userName(userId: string): Promise<string | null> {
+    try {
+      const result = await this.client.users.info({ user: userId });
+      return slackUserName(result.user);
+    } catch (error) {
+      if (error instanceof WebAPIPlatformError && NO_SUCH_USER.has(error.data.error)) return null;
+      throw translate('users.info', error);
+    }
+  }
+}
+
+/** users.info errors that mean "nobody by that id" (https://docs.slack.dev/reference/methods/users.info). */
+const NO_SUCH_USER = new Set(['user_not_found', 'user_not_visible']);
+
+/**
+ * The name Slack itself shows for a user: the display name they chose, else their real name, else
+ * the username. users.info answers with `profile.display_name` possibly empty or missing.
+ */
+export function slackUserName(user: { name?: string; real_name?: string; profile?: { display_name?: string; real_name?: string } } | undefined): string | null {
+  const candidates = [user?.profile?.display_name, user?.profile?.real_name, user?.real_name, user?.name];
+  return candidates.map((name) => name?.trim() ?? '').find((name) => name !== '') ?? null;
 }
 
 /** Runs one Web API call and translates its failure, once, into a SlackApiError. */

@@ -148,6 +148,18 @@ export class NodeZendeskApi implements ZendeskApi {
     await this.send(zendeskRequests.addInternalNote(ticketId, body));
   }
 
+  async userName(userId: number): Promise<string | null> {
+    let result: { user?: { name?: unknown } };
+    try {
+      result = (await this.send(zendeskRequests.showUser(userId))) as { user?: { name?: unknown } };
+    } catch (error) {
+      if (isZendeskError(error, 'NOT_FOUND')) return null;
+      throw error;
+    }
+    const name = result.user?.name;
+    return typeof name === 'string' && name.trim() !== '' ? name.trim() : null;
+  }
+
   async getJobStatus(jobId: string): Promise<JobStatus> {
     const result = (await this.send(zendeskRequests.showJobStatus(jobId))) as { job_status?: WireJobStatus };
     return jobStatusFromWire(result.job_status);

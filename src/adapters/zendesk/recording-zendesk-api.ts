@@ -19,6 +19,8 @@ export class RecordingZendeskApi implements ZendeskApi {
   constructor(
     private readonly logger: Logger,
     private readonly recorder?: CallRecorder,
+    /** Agents this dry run knows by name (the demo's people), by Zendesk user id. */
+    private readonly agents: Readonly<Record<number, string>> = {},
   ) {}
 
   async currentUserId(): Promise<null> {
@@ -56,6 +58,11 @@ export class RecordingZendeskApi implements ZendeskApi {
 
   async addInternalNote(ticketId: number, body: string): Promise<void> {
     this.record(zendeskRequests.addInternalNote(ticketId, body));
+  }
+
+  /** A dry run reads no account: only the agents it was told about have a name (others show as ids). Not recorded: a read. */
+  async userName(userId: number): Promise<string | null> {
+    return this.agents[userId] ?? null;
   }
 
   async getJobStatus(jobId: string): Promise<JobStatus> {

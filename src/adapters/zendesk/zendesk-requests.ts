@@ -38,6 +38,8 @@ export function ticketChanges(update: TicketUpdate): Record<string, unknown> {
 export const zendeskRequests = {
   currentUser: (): ZendeskRequest => ({ method: 'GET', path: ['users', 'me'] }),
   showTicket: (ticketId: number): ZendeskRequest => ({ method: 'GET', path: ['tickets', ticketId] }),
+  /** https://developer.zendesk.com/api-reference/ticketing/users/users/#show-user */
+  showUser: (userId: number): ZendeskRequest => ({ method: 'GET', path: ['users', userId] }),
   /** https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#show-multiple-tickets (up to 100 ids) */
   showTickets: (ticketIds: readonly number[]): ZendeskRequest => ({ method: 'GET', path: ['tickets', 'show_many'], query: { ids: ticketIds.join(',') } }),
   updateTicket: (update: TicketUpdate): ZendeskRequest => ({

@@ -9,7 +9,7 @@ import { signZendeskPayload } from '../../adapters/zendesk/verify-signature.js';
 import { SLACK_DRY_RUN_SECRET } from '../../adapters/slack/start-slack.js';
 import { ZENDESK_TEST_SECRET } from '../../adapters/zendesk/webhook-route.js';
 import { formatLoopReport } from '../../app/format-loop-report.js';
-import type { CallRecorder, Logger, RecordedCall } from '../../app/ports.js';
+import type { CallRecorder, DryRunPeople, Logger, RecordedCall } from '../../app/ports.js';
 import type { Env } from '../../config/env-schema.js';
 import type { Policy } from '../../config/policy-schema.js';
 import { loopFigures, type LoopFigures } from '../../core/loop/loop-figures.js';
@@ -68,6 +68,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     now: () => now,
     recorder: counter,
     slack: { sender: { intervalMs: 5 } },
+    dryRunPeople: demoPeople(),
   });
   const driver = new DemoDriver(app, policy, () => now);
   counter.onZendeskWrite = (request) => driver.applyWrite(request);
@@ -246,6 +247,18 @@ export function demoPolicy(policy: Policy): Policy {
     Object.entries(policy.categories).map(([id, category], index) => [id, { ...category, zendesk_group_id: category.zendesk_group_id ?? 360_000_000_101 + index }]),
   ) as Policy['categories'];
   return { ...policy, teams, categories };
+}
+
+/**
+ * Who the demo's people are, as Slack's users.info and Zendesk's Show User answer for a real team
+ * (a dry run reads neither): cxloop looks them up and names them as it would name yours.
+ */
+function demoPeople(): DryRunPeople {
+  const people = Object.values(DEMO_PEOPLE);
+  return {
+    slack: Object.fromEntries(people.map((person) => [person.slackId, person.name])),
+    zendesk: Object.fromEntries(people.map((person) => [person.zendeskId, person.name])),
+  };
 }
 
 /** A dry run whatever .env says, on its own prefix and a free port, verifying the published test secrets. */

@@ -1,4 +1,4 @@
-import { CATEGORY_IDS, mostUrgentTier, type CategoryId, type Tier } from '../taxonomy.js';
+import { CATEGORY_IDS, categoryLabel, mostUrgentTier, type CategoryId, type Tier } from '../taxonomy.js';
 import type { Ticket, ZendeskPriority } from '../ticket.js';
 import type { CategoryRules, ClassifierRules, FieldConditions } from './classifier-rules.js';
 import type { LanguageLexicon } from './lexicon.js';
@@ -7,6 +7,7 @@ import { compileLanguageDetector, type LanguageDetector } from './detect-languag
 import { compileReplyStripper, type ReplyStripper } from './strip-replies.js';
 import { TermMatcher, type TermEntry, type TermMatch } from './term-matcher.js';
 import { normalizeText } from './normalize-text.js';
+import { createSurfaceReader, type SurfaceReader } from './surface-words.js';
 import { tokenizeClauses, type ClauseTokens } from './tokenize-clauses.js';
 
 export const STRONG_WEIGHT = 3;
@@ -38,6 +39,10 @@ const SUBJECT_QUESTION_FACTOR = 2;
 const MAX_QUESTION_MARKS = 3;
 /** Confidence reaches about 63 % of its margin share with one strong term. */
 const STRENGTH_SCALE = STRONG_WEIGHT;
+/** Distinct written forms kept per piece of evidence ("crash*" matching "crashes", "crashed", "crash"). */
+const MAX_WORDS = 3;
+/** A regex match shown as the words that matched, at most this long. */
+const MAX_REGEX_WORDS = 40;
 
 type Signal = (
   | { readonly role: 'category'; readonly category: CategoryId; readonly weight: number; readonly source: string }
@@ -57,6 +62,8 @@ interface Counted {
   readonly first: number;
   later?: Set<number>;
   count: number;
+  /** Start and length of its first MAX_WORDS matches, flat: the words shown are read from them. */
+  readonly spans: number[];
 }
 
 export interface Evidence {
@@ -70,6 +77,8 @@ export interface Evidence {
   readonly part?: Part;
   readonly weight: number;
   readonly count: number;
+  /** The ticket's words that matched, as written (lower-cased), once each; absent for field conditions. */
+  readonly words?: readonly string[];
 }
 
 export interface Decision {
@@ -138,15 +147,17 @@ export class Classifier {
     const negated: Evidence[] = [];
     const signals = { outage: [] as Evidence[], negative: [] as Evidence[] };
     const body = this.bodyOf(ticket);
+    const bodyText = body.slice(0, MAX_BODY_CHARS);
     const parts = [
-      { part: 'subject' as const, multiplier: this.rules.subjectWeight, ...tokenizeClauses(ticket.subject) },
-      { part: 'body' as const, multiplier: 1, ...firstTokens(tokenizeClauses(body.slice(0, MAX_BODY_CHARS)), MAX_BODY_TOKENS) },
+      { part: 'subject' as const, multiplier: this.rules.subjectWeight, text: ticket.subject, tokenized: tokenizeClauses(ticket.subject) },
+      { part: 'body' as const, multiplier: 1, text: bodyText, tokenized: firstTokens(tokenizeClauses(bodyText), MAX_BODY_TOKENS) },
     ];
-    const languages = this.detectLanguages(parts.map((part) => part.tokens));
+    const languages = this.detectLanguages(parts.map((part) => part.tokenized.tokens));
 
-    for (const { part, multiplier, tokens, clauses } of parts) {
+    for (const { part, multiplier, text, tokenized } of parts) {
+      const { tokens, clauses } = tokenized;
       if (tokens.length === 0) continue;
-      for (const found of this.evidenceIn(tokens, clauses, part, languages)) {
+      for (const found of this.evidenceIn(tokens, clauses, part, languages, createSurfaceReader(text, tokenized))) {
         const target = found.negated ? negated : found.evidence.for === 'outage' || found.evidence.for === 'negative' ? signals[found.evidence.for] : evidence;
         const item = { ...found.evidence, weight: found.evidence.weight * multiplier };
         target.push(item);
@@ -169,14 +180,16 @@ export class Classifier {
     const questionMarks = Math.min(SUBJECT_QUESTION_FACTOR * countQuestionMarks(ticket.subject) + countQuestionMarks(body), MAX_QUESTION_MARKS);
     if (questionMarks > 0) {
       const weight = questionMarks * QUESTION_MARK_WEIGHT;
-      evidence.push({ rule: 'question', for: 'onboarding_help', value: '?', source: 'any', weight, count: questionMarks });
+      evidence.push({ rule: 'question', for: 'onboarding_help', value: '?', source: 'any', weight, count: questionMarks, words: ['?'] });
       scores.onboarding_help += weight;
     }
 
     for (const { category, source, regex } of this.regexes) {
-      const part: Part | undefined = regex.test(ticket.subject) ? 'subject' : regex.test(body) ? 'body' : undefined;
-      if (!part) continue;
-      evidence.push({ rule: 'regex', for: category, value: source, source: 'policy', part, weight: this.rules.regexWeight, count: 1 });
+      const match = regex.exec(ticket.subject) ?? regex.exec(body);
+      if (!match) continue;
+      const part: Part = match.input === ticket.subject ? 'subject' : 'body';
+      const words = match[0].replace(/\s+/g, ' ').trim().slice(0, MAX_REGEX_WORDS);
+      evidence.push({ rule: 'regex', for: category, value: source, source: 'policy', part, weight: this.rules.regexWeight, count: 1, ...(words ? { words: [words] } : {}) });
       scores[category] += this.rules.regexWeight;
     }
 
@@ -205,7 +218,10 @@ export class Classifier {
 
   private openersOf(subject: string, languages: ReadonlySet<string>): Evidence[] {
     // "[css] Add ..." and "[Feature] ..." open with a bracketed area label; the opener follows it.
-    const { tokens } = tokenizeClauses(subject.replace(SUBJECT_LABELS, '').slice(0, 80));
+    const text = subject.replace(SUBJECT_LABELS, '').slice(0, 80);
+    const clauseTokens = tokenizeClauses(text);
+    const { tokens } = clauseTokens;
+    const read = createSurfaceReader(text, clauseTokens);
     const first = this.openers
       .match(tokens.slice(0, 4))
       .filter((match) => match.start === 0 && languages.has(match.entry.payload.source));
@@ -218,6 +234,7 @@ export class Classifier {
       part: 'subject',
       weight,
       count: 1,
+      words: [read(match.start, match.length)],
     }));
   }
 
@@ -234,6 +251,7 @@ export class Classifier {
     clauses: readonly number[],
     part: Part,
     languages: ReadonlySet<string>,
+    read: SurfaceReader,
   ): Array<{ evidence: Evidence; negated: boolean }> {
     const matches: Array<TermMatch<Signal>> = [];
     for (const [language, matcher] of this.matchers) {
@@ -270,15 +288,16 @@ export class Classifier {
       const seen = byEntry.get(signal.key);
       if (!seen) {
         const weight = signal.role === 'category' ? signal.weight * (match.start < LEAD_TOKENS ? 1 : TAIL_FACTOR) : 0;
-        byEntry.set(signal.key, { signal, term: match.entry.term, weight, first: match.start, count: 1 });
+        byEntry.set(signal.key, { signal, term: match.entry.term, weight, first: match.start, count: 1, spans: [match.start, match.length] });
       } else if (match.start !== seen.first && !seen.later?.has(match.start)) {
         (seen.later ??= new Set()).add(match.start);
         seen.count++;
+        if (seen.spans.length < 2 * MAX_WORDS) seen.spans.push(match.start, match.length);
       }
     }
     const found: Array<{ evidence: Evidence; negated: boolean }> = [];
     counted.forEach((byEntry, negatedIndex) => {
-      for (const { signal, term, weight, count } of byEntry.values()) {
+      for (const { signal, term, weight, count, spans } of byEntry.values()) {
         const repeats = Math.min(count - 1, MAX_COUNTED_REPEATS);
         found.push({
           evidence: {
@@ -289,6 +308,7 @@ export class Classifier {
             part,
             weight: weight * (1 + REPEAT_SHARE * repeats),
             count,
+            words: readWords(spans, read),
           },
           negated: negatedIndex === 1,
         });
@@ -425,9 +445,19 @@ function pickBest(scores: Record<CategoryId, number>): { best: CategoryId; confi
 /** Template prompts ("**What is the current behavior?**", "### Why?") are not the customer asking. */
 const TEMPLATE_PROMPT = /\*\*[^*\n]{0,200}\*\*|^\s{0,3}#{1,6} .*$/gm;
 
+/** The distinct words of flat (start, length) spans, in order. */
+function readWords(spans: readonly number[], read: SurfaceReader): string[] {
+  const words: string[] = [];
+  for (let index = 0; index < spans.length; index += 2) {
+    const word = read(spans[index]!, spans[index + 1]!);
+    if (!words.includes(word)) words.push(word);
+  }
+  return words;
+}
+
 function firstTokens(tokens: ClauseTokens, limit: number): ClauseTokens {
   if (tokens.tokens.length <= limit) return tokens;
-  return { tokens: tokens.tokens.slice(0, limit), clauses: tokens.clauses.slice(0, limit) };
+  return { ...tokens, tokens: tokens.tokens.slice(0, limit), clauses: tokens.clauses.slice(0, limit), starts: tokens.starts.slice(0, limit) };
 }
 
 function countQuestionMarks(raw: string): number {
@@ -461,6 +491,29 @@ function quoteValues(evidence: readonly Evidence[]): string {
   return [...new Set(evidence.map((item) => `"${item.value}"`))].slice(0, 3).join(', ');
 }
 
+/**
+ * What a piece of evidence shows people, quoted: the ticket's words that matched, once each
+ * (`"crashes"`, not the lexicon's `crash*`); a field condition (`"tag:vip"`) or evidence built
+ * without words shows its rule value. A denied defect says so outside the quotes: `not "crash"`.
+ */
+export function evidenceWords(item: Evidence): string[] {
+  const words = item.words && item.words.length > 0 ? item.words : [item.rule === 'negated' ? item.value.replace(/^not /, '') : item.value];
+  return words.map((word) => (item.rule === 'negated' ? `not "${word}"` : `"${word}"`));
+}
+
+/** Up to `max` distinct quoted words of the evidence, in its order. */
+export function quoteEvidenceWords(evidence: readonly Evidence[], max: number): string[] {
+  const words = new Set<string>();
+  for (const item of evidence) {
+    for (const word of evidenceWords(item)) {
+      if (words.size >= max) return [...words];
+      words.add(word);
+    }
+  }
+  return [...words];
+}
+
+/** "Bug report (confidence 0.82): "crashes", "bug"; tier high (Zendesk priority high)". */
 function summarize(
   category: CategoryId,
   best: CategoryId,
@@ -470,15 +523,15 @@ function summarize(
   tier: Tier,
   tierReasons: readonly string[],
 ): string {
-  const top = evidence
-    .filter((item) => item.for === best)
-    .slice(0, 5)
-    .map((item) => `${item.value}${item.source === 'policy' || item.source === 'any' ? '' : ` [${item.source}]`}${item.count > 1 ? ` x${item.count}` : ''}`);
+  const top = quoteEvidenceWords(
+    evidence.filter((item) => item.for === best),
+    5,
+  );
   const why =
-    category === best
-      ? `${category} (confidence ${confidence.toFixed(2)})${top.length > 0 ? `: ${top.join(', ')}` : ''}`
-      : best === 'other'
-        ? 'other: no category rule matched'
-        : `other: best guess ${best} at ${confidence.toFixed(2)} is below the threshold ${threshold.toFixed(2)}${top.length > 0 ? ` (${top.join(', ')})` : ''}`;
+    best === 'other' && top.length === 0
+      ? 'Other: no category rule matched'
+      : category === best
+        ? `${categoryLabel(category)} (confidence ${confidence.toFixed(2)})${top.length > 0 ? `: ${top.join(', ')}` : ''}`
+        : `Other: best guess ${categoryLabel(best).toLowerCase()} at ${confidence.toFixed(2)} is below the threshold ${threshold.toFixed(2)}${top.length > 0 ? ` (${top.join(', ')})` : ''}`;
   return `${why}; tier ${tier} (${tierReasons.join('; ')})`;
 }

@@ -4,6 +4,10 @@ export interface ClauseTokens {
   readonly tokens: string[];
   /** Clause number of each token; a clause ends at . , ; : ! ? ( ) or a line break. */
   readonly clauses: number[];
+  /** Where each token starts in the normalised text. */
+  readonly starts: number[];
+  /** Normalising kept the text's length, so `starts` are (almost always) offsets in the original text too. */
+  readonly sameLength: boolean;
 }
 
 const TOKEN = /[\p{L}\p{N}]+/gu;
@@ -16,6 +20,7 @@ export function tokenizeClauses(text: string): ClauseTokens {
   const normalized = normalizeText(text);
   const tokens: string[] = [];
   const clauses: number[] = [];
+  const starts: number[] = [];
   let clause = 0;
   let previousEnd = 0;
   TOKEN.lastIndex = 0;
@@ -28,9 +33,10 @@ export function tokenizeClauses(text: string): ClauseTokens {
     }
     tokens.push(match[0]);
     clauses.push(clause);
+    starts.push(match.index);
     previousEnd = TOKEN.lastIndex;
   }
-  return { tokens, clauses };
+  return { tokens, clauses, starts, sameLength: normalized.length === text.length };
 }
 
 function isBreak(code: number): boolean {

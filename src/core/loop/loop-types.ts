@@ -60,7 +60,8 @@ export interface LoopState {
   readonly lastUpdateAt: number | null;
   readonly solvedAt: number | null;
   /**
-   * Acknowledge ladder: `step` 0 nothing yet, 1 reminded, 2 breached, 2+n after n escalations;
+   * Acknowledge ladder: `step` 0 nothing yet, 1 reminded, 2 breached, 2+n once the first n steps of
+   * the ladder (escalation-ladder.ts: every level of every round, in due order) are announced;
    * `breachAt` anchors the ladder's offsets.
    */
   readonly escalation: { readonly step: number; readonly breachAt: number | null };
@@ -91,15 +92,32 @@ export type LoopEvent =
   // From timers
   | { readonly type: 'timer'; readonly kind: TimerKind; readonly dueAt: number };
 
+/** The deadline an escalation is about. */
+export type EscalationAbout = 'acknowledge' | 'follow_up' | 'update' | 'resolve';
+
 export type Effect =
   | { readonly type: 'schedule'; readonly timer: TimerKind; readonly at: number }
   | { readonly type: 'cancel'; readonly timer: TimerKind }
-  | { readonly type: 'remind_owner'; readonly about: 'acknowledge' | 'update'; readonly dueAt: number }
-  | { readonly type: 'escalate'; readonly level: number; readonly round: number; readonly notify: NotifyLevel['notify']; readonly reason: string }
+  /** A nudge before a deadline: acknowledging, the follow-up with the customer, or the next status update. */
+  | { readonly type: 'remind_owner'; readonly about: 'acknowledge' | 'follow_up' | 'update'; readonly dueAt: number }
+  /**
+   * `reason` says what is overdue ("#1002 is <reason>"); `about` which deadline and `dueAt` when it
+   * was (both absent in effects an older cxloop queued). `round` > 0 is a repeat of the ladder.
+   */
+  | {
+      readonly type: 'escalate';
+      readonly level: number;
+      readonly round: number;
+      readonly notify: NotifyLevel['notify'];
+      readonly reason: string;
+      readonly about?: EscalationAbout;
+      readonly dueAt?: number;
+    }
   | { readonly type: 'publish_status'; readonly stage: Stage; readonly text: string; readonly etaAt: number | null; readonly automatic: boolean }
   | { readonly type: 'zendesk_note'; readonly text: string }
   | { readonly type: 'incident'; readonly text: string }
-  | { readonly type: 'csat_follow_up'; readonly reason: 'detractor' | 'reopened' | 'feedback' }
+  /** `dueAt`: when the follow-up is due (the policy's follow_up_sla), absent when no follow-up clock runs. */
+  | { readonly type: 'csat_follow_up'; readonly reason: 'detractor' | 'reopened' | 'feedback'; readonly dueAt?: number }
   /** The ticket joins (live) or leaves the status channel's pinned summary of live incidents. */
   | { readonly type: 'live_status'; readonly live: boolean }
   | { readonly type: 'thank_customer' };

@@ -4,11 +4,15 @@ import { dueAt, pauseClock, resumeClock, retargetClock, startClock } from '../sl
 import type { WorkingHours } from '../sla/working-hours.js';
 import type { CategoryId, Tier } from '../taxonomy.js';
 import type { ZendeskStatus } from '../ticket-event.js';
+import { dueSteps, ladderSteps } from './escalation-ladder.js';
+import { escalationReasons, noteTexts, statusTexts } from './loop-texts.js';
 import type { Effect, LoopEvent, LoopPolicy, LoopState, Stage, TimerKind, Transition } from './loop-types.js';
 
 const CALENDAR: WorkingHours = { timezone: 'UTC', clock: 'calendar', weekly: {}, holidays: [] };
 const OPEN_STAGES: readonly Stage[] = ['routed', 'acknowledged', 'follow_up'];
 const PAUSING: readonly (ZendeskStatus | null)[] = ['pending', 'hold'];
+/** A reminder whose deadline is closer than this is not sent: the deadline's own message follows at once. */
+const MIN_REMINDER_LEAD_MS = 60_000;
 
 export interface OpenLoopInput {
   readonly ticketId: number;
@@ -45,7 +49,7 @@ export function openLoop(input: OpenLoopInput, now: number, policy: LoopPolicy):
     csat: null,
   };
   const extra = category.onRouting.flatMap((action) => ON_OPENING[action](input));
-  return finish({ ...base, version: -1 }, base, now, policy, extra, 'routed to its owner team');
+  return finish({ ...base, version: -1 }, base, now, policy, extra, statusTexts.routed(category.team));
 }
 
 /**
@@ -96,12 +100,12 @@ export function transition(state: LoopState, event: LoopEvent, now: number, poli
           update: startClock(state.update.targetMs, now),
           updateStep: 0,
         };
-        const note: Effect[] = 'user' in event ? [{ type: 'zendesk_note', text: `Acknowledged in Slack by <${event.user}>.` }] : [];
-        return finish(state, next, now, policy, note, `acknowledged by ${owner}`);
+        const note: Effect[] = 'user' in event ? [{ type: 'zendesk_note', text: noteTexts.acknowledged(event.user) }] : [];
+        return finish(state, next, now, policy, note, statusTexts.acknowledged(owner, state.stage === 'follow_up'));
       }
       if (state.stage === 'acknowledged') {
-        if (event.type === 'take') return finish(state, { ...state, owner: event.user }, now, policy, [{ type: 'zendesk_note', text: `Taken in Slack by <${event.user}>.` }], `taken by ${event.user}`);
-        if (event.type === 'agent_comment' && event.public) return recordUpdate(state, now, policy, null, `agent ${owner} replied to the customer`);
+        if (event.type === 'take') return finish(state, { ...state, owner: event.user }, now, policy, [{ type: 'zendesk_note', text: noteTexts.taken(event.user) }], statusTexts.taken(event.user));
+        if (event.type === 'agent_comment' && event.public) return recordUpdate(state, now, policy, null, statusTexts.agentReplied(owner));
         if (event.type === 'acknowledge') return reject('already acknowledged');
         return { ok: true, state: bump(state), effects: [] };
       }
@@ -117,7 +121,7 @@ export function transition(state: LoopState, event: LoopEvent, now: number, poli
         return reject(`snooze must be between ${policy.minSnoozeMs / 60_000} min and ${policy.maxSnoozeMs / 60_000} min`);
       }
       const until = now + event.durationMs;
-      return finish(state, { ...state, snoozedUntil: until }, now, policy, [{ type: 'zendesk_note', text: `Reminders snoozed by <${event.user}> until ${new Date(until).toISOString()}.` }], null);
+      return finish(state, { ...state, snoozedUntil: until }, now, policy, [{ type: 'zendesk_note', text: noteTexts.snoozed(event.user, until) }], null);
     }
     case 'reassign':
     case 'recategorised': {
@@ -129,21 +133,21 @@ export function transition(state: LoopState, event: LoopEvent, now: number, poli
       const next: LoopState = teamChanged
         ? { ...state, category: event.category, team: category.team, stage: 'routed', owner: null, ack: startClock(category.acknowledge.breachMs, now), escalation: { step: 0, breachAt: null }, snoozedUntil: null }
         : { ...state, category: event.category, ack: retargetClock(state.ack, category.acknowledge.breachMs) };
-      const note: Effect[] = event.type === 'reassign' ? [{ type: 'zendesk_note', text: `Reassigned in Slack by <${event.user}> to ${event.category} (team ${category.team}).` }] : [];
-      return finish(state, next, now, policy, note, `now ${event.category}, team ${category.team}`);
+      const note: Effect[] = event.type === 'reassign' ? [{ type: 'zendesk_note', text: noteTexts.reassigned(event.user, event.category, category.team) }] : [];
+      return finish(state, next, now, policy, note, statusTexts.moved(event.category, category.team, teamChanged));
     }
     case 'reprioritised': {
       if (!open) return reject(`cannot change the tier in stage ${state.stage}`);
       if (event.tier === state.tier) return reject(`already ${event.tier}`);
       const tier = policy.tiers[event.tier];
       const next = { ...state, tier: event.tier, resolve: retargetClock(state.resolve, tier.resolveMs), update: retargetClock(state.update, tier.update.breachMs), resolveBreached: false };
-      return finish(state, next, now, policy, [], `tier now ${event.tier}`);
+      return finish(state, next, now, policy, [], statusTexts.tierChanged(event.tier));
     }
     case 'status_changed':
       return statusChanged(state, event.status, now, policy);
     case 'csat':
       if (event.score === 'good') {
-        if (state.stage === 'acted') return finish(state, { ...state, stage: 'verified', csat: 'good' }, now, policy, [{ type: 'thank_customer' }], 'verified: the customer rated it good');
+        if (state.stage === 'acted') return finish(state, { ...state, stage: 'verified', csat: 'good' }, now, policy, [{ type: 'thank_customer' }], statusTexts.verifiedByRating());
         return finish(state, { ...state, csat: 'good' }, now, policy, [], null);
       }
       if (state.stage === 'acted' || state.stage === 'verified') return followUp(state, now, policy, 'detractor', { csat: 'bad' });
@@ -162,18 +166,18 @@ function statusChanged(state: LoopState, status: ZendeskStatus, now: number, pol
   if (status === 'solved' || (closing && OPEN_STAGES.includes(state.stage))) {
     if (!OPEN_STAGES.includes(state.stage)) return finish(state, withStatus, now, policy, [], null);
     const next: LoopState = { ...withStatus, stage: closing ? 'closed' : 'acted', solvedAt: now, resolve: pauseClock(state.resolve, now, hours), ack: pauseClock(state.ack, now, hours) };
-    return finish(state, next, now, policy, [], closing ? `${status} in Zendesk without being solved` : 'solved; verifying with the customer');
+    return finish(state, next, now, policy, [], closing ? statusTexts.closedUnsolved(status) : statusTexts.solved());
   }
   if (closing) {
     // An archived ticket whose loop has already ended: nothing to say again.
     if (status === 'archived' && state.stage === 'closed') return finish(state, withStatus, now, policy, [], null);
     // Closed tickets cannot be reopened: an unreopened solve is verified.
     const stage: Stage = state.stage === 'acted' ? 'verified' : 'closed';
-    return finish(state, { ...withStatus, stage }, now, policy, [], stage === 'verified' ? `verified: ${status} without a reopen` : status);
+    return finish(state, { ...withStatus, stage }, now, policy, [], stage === 'verified' ? statusTexts.verifiedByClosing(status) : statusTexts.closed(status));
   }
-  if (status === 'deleted') return finish(state, { ...withStatus, stage: 'closed' }, now, policy, [], 'ticket deleted');
+  if (status === 'deleted') return finish(state, { ...withStatus, stage: 'closed' }, now, policy, [], statusTexts.deleted());
   // Scrubbed: deleted and its content erased in Zendesk; cxloop drops the ticket's brief (handle-ticket-event.ts).
-  if (status === 'scrubbed') return finish(state, { ...withStatus, stage: 'closed' }, now, policy, [], 'ticket scrubbed in Zendesk; its text is no longer kept');
+  if (status === 'scrubbed') return finish(state, { ...withStatus, stage: 'closed' }, now, policy, [], statusTexts.scrubbed());
   if (PAUSING.includes(status)) return finish(state, { ...withStatus, resolve: pauseClock(state.resolve, now, hours) }, now, policy, [], null);
   // new / open
   if (state.stage === 'acted' || state.stage === 'verified') return followUp(state, now, policy, 'reopened', { zendeskStatus: status });
@@ -193,13 +197,14 @@ function followUp(state: LoopState, now: number, policy: LoopPolicy, reason: 'de
     solvedAt: null,
     reopens: state.reopens + (reason === 'reopened' ? 1 : 0),
   };
-  return finish(state, next, now, policy, [{ type: 'csat_follow_up', reason }], reason === 'reopened' ? 'reopened: follow-up for the owner' : 'detractor rating: follow-up for the owner');
+  const due = dueAt(next.ack, hoursOf(state.team, policy));
+  return finish(state, next, now, policy, [{ type: 'csat_follow_up', reason, ...(due === null ? {} : { dueAt: due }) }], statusTexts.followUp(reason, state.owner, state.team, policy.followUpMs));
 }
 
 function recordUpdate(state: LoopState, now: number, policy: LoopPolicy, etaAt: number | null, text: string, user?: string): Transition {
   const next: LoopState = { ...state, lastUpdateAt: now, update: startClock(state.update.targetMs, now), updateStep: 0 };
   const effects: Effect[] = [{ type: 'publish_status', stage: state.stage, text, etaAt: etaAt ?? resolveEta(state, policy), automatic: false }];
-  if (user) effects.push({ type: 'zendesk_note', text: `Status update posted in Slack by <${user}>: ${text}` });
+  if (user) effects.push({ type: 'zendesk_note', text: noteTexts.statusUpdate(user, text) });
   return finish(state, next, now, policy, effects, null);
 }
 
@@ -207,36 +212,45 @@ function timerFired(state: LoopState, kind: TimerKind, firedFor: number, now: nu
   if (state.timers[kind] !== firedFor) return reject(`stale ${kind} timer`);
   const team = policy.teams[state.team];
   const ladder = team?.ladder ?? [];
+  const followUp = state.stage === 'follow_up';
   switch (kind) {
-    case 'ack_remind':
-      return finish(state, { ...state, escalation: { ...state.escalation, step: 1 } }, now, policy, [{ type: 'remind_owner', about: 'acknowledge', dueAt: state.timers.ack_breach ?? now }], null);
-    case 'ack_breach':
-      return finish(state, { ...state, escalation: { step: 2, breachAt: firedFor } }, now, policy, [], 'acknowledge SLA breached');
-    case 'escalate': {
-      const index = state.escalation.step - 2;
-      const level = ladder[index % Math.max(1, ladder.length)];
-      if (!level) return reject('no escalation level left');
-      const effects: Effect[] = [
-        { type: 'escalate', level: (index % ladder.length) + 1, round: Math.floor(index / ladder.length), notify: level.notify, reason: `not acknowledged (${state.category})` },
-      ];
-      return finish(state, { ...state, escalation: { ...state.escalation, step: state.escalation.step + 1 } }, now, policy, effects, null);
+    case 'ack_remind': {
+      const due = state.timers.ack_breach ?? now;
+      // No time left (a snooze or an outage kept the reminder past its deadline): the breach speaks for it.
+      const remind: Effect[] = due - now >= MIN_REMINDER_LEAD_MS ? [{ type: 'remind_owner', about: followUp ? 'follow_up' : 'acknowledge', dueAt: due }] : [];
+      return finish(state, { ...state, escalation: { ...state.escalation, step: 1 } }, now, policy, remind, null);
     }
-    case 'update_remind':
-      return finish(state, { ...state, updateStep: 1 }, now, policy, [{ type: 'remind_owner', about: 'update', dueAt: state.timers.update_breach ?? now }], null);
+    case 'ack_breach':
+      return finish(state, { ...state, escalation: { step: 2, breachAt: firedFor } }, now, policy, [], statusTexts.ackBreached(followUp, state.ack.targetMs, state.team, ladder[0]));
+    case 'escalate': {
+      const due = state.escalation.breachAt === null ? null : dueSteps(ladderSteps(team, state.escalation.breachAt), state.escalation.step - 2, now);
+      if (!due) return reject('no escalation level left');
+      const reason = followUp ? escalationReasons.followUp(state.csat === 'bad') : escalationReasons.acknowledge();
+      const effects: Effect[] = [
+        { type: 'escalate', level: due.step.level, round: due.step.round, notify: due.step.notify, reason, about: followUp ? 'follow_up' : 'acknowledge', dueAt: state.escalation.breachAt ?? firedFor },
+      ];
+      return finish(state, { ...state, escalation: { ...state.escalation, step: 2 + due.next } }, now, policy, effects, null);
+    }
+    case 'update_remind': {
+      const due = state.timers.update_breach ?? now;
+      const remind: Effect[] = due - now >= MIN_REMINDER_LEAD_MS ? [{ type: 'remind_owner', about: 'update', dueAt: due }] : [];
+      return finish(state, { ...state, updateStep: 1 }, now, policy, remind, null);
+    }
     case 'update_breach': {
       const effects: Effect[] = [
-        { type: 'publish_status', stage: state.stage, text: 'Still being worked on; no update from the owner yet.', etaAt: resolveEta(state, policy), automatic: true },
-        ...(ladder[0] ? [{ type: 'escalate' as const, level: 1, round: 0, notify: ladder[0].notify, reason: 'status update overdue' }] : []),
+        { type: 'publish_status', stage: state.stage, text: statusTexts.updateOverdue(state.update.targetMs), etaAt: resolveEta(state, policy), automatic: true },
+        ...(ladder[0] ? [{ type: 'escalate' as const, level: 1, round: 0, notify: ladder[0].notify, reason: escalationReasons.update(), about: 'update' as const, dueAt: firedFor }] : []),
       ];
       return finish(state, { ...state, updateStep: 2 }, now, policy, effects, null);
     }
     case 'resolve_breach': {
       const top = ladder.at(-1);
-      const effects: Effect[] = top ? [{ type: 'escalate', level: ladder.length, round: 0, notify: top.notify, reason: `resolve target (${state.tier}) breached` }] : [];
+      const reason = escalationReasons.resolve(state.tier, state.resolve.targetMs);
+      const effects: Effect[] = top ? [{ type: 'escalate', level: ladder.length, round: 0, notify: top.notify, reason, about: 'resolve', dueAt: firedFor }] : [];
       return finish(state, { ...state, resolveBreached: true }, now, policy, effects, null);
     }
     case 'verify_end':
-      return finish(state, { ...state, stage: 'verified' }, now, policy, [], 'verified: no reopen in the verify window');
+      return finish(state, { ...state, stage: 'verified' }, now, policy, [], statusTexts.verifiedByWindow(policy.verifyWindowMs));
   }
 }
 
@@ -266,13 +280,8 @@ export function desiredTimers(state: LoopState, policy: LoopPolicy): Partial<Rec
 }
 
 function nextEscalationAt(state: LoopState, policy: LoopPolicy): number | null {
-  const team = policy.teams[state.team];
-  if (!team || team.ladder.length === 0 || state.escalation.breachAt === null) return null;
-  const index = state.escalation.step - 2;
-  const round = Math.floor(index / team.ladder.length);
-  if (round > team.repeat) return null;
-  const level = team.ladder[index % team.ladder.length]!;
-  return state.escalation.breachAt + round * team.repeatEveryMs + level.afterBreachMs;
+  if (state.escalation.breachAt === null) return null;
+  return ladderSteps(policy.teams[state.team], state.escalation.breachAt)[state.escalation.step - 2]?.at ?? null;
 }
 
 /** Commits a transition: version +1, timers reconciled with the new state, a status update if the stage or owner changed. */

@@ -1,6 +1,6 @@
-import type { Decision } from '../classify/classifier.js';
+import { evidenceWords, type Decision, type Evidence } from '../classify/classifier.js';
 import { formatDuration } from '../duration.js';
-import type { CategoryId, Tier } from '../taxonomy.js';
+import { categoryLabel, type Tier } from '../taxonomy.js';
 import type { ZendeskPriority } from '../ticket.js';
 
 export interface RoutingNoteInput {
@@ -16,16 +16,34 @@ export interface RoutingNoteInput {
 }
 
 const MAX_SIGNALS = 8;
+const PARTS = ['subject', 'body'] as const;
 
-/** "bug_report" -> "Bug report". */
-export function categoryLabel(category: CategoryId): string {
-  const words = category.replace(/_/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
+/** Labels live with the taxonomy; re-exported for the renderers that read them from here. */
+export { categoryLabel };
 
 /** 2026-11-22T16:05:00.000Z -> "2026-11-22 16:05 UTC". */
 export function formatUtc(epochMs: number): string {
   return `${new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/**
+ * The words that made the decision, strongest (weight x count) first, each once with the parts it
+ * was found in: `"exportar" (subject, body)`, not the lexicon's "export*" and "exportar" twice each.
+ */
+function describeSignals(evidence: readonly Evidence[]): string[] {
+  const parts = new Map<string, Set<string>>();
+  for (const item of evidence.toSorted((a, b) => b.weight * b.count - a.weight * a.count)) {
+    for (const word of evidenceWords(item)) {
+      if (!parts.has(word) && parts.size >= MAX_SIGNALS) continue;
+      const found = parts.get(word) ?? new Set<string>();
+      if (item.part) found.add(item.part);
+      parts.set(word, found);
+    }
+  }
+  return [...parts].map(([word, found]) => {
+    const where = PARTS.filter((part) => found.has(part));
+    return `${word}${where.length > 0 ? ` (${where.join(', ')})` : ''}`;
+  });
 }
 
 /**
@@ -34,11 +52,7 @@ export function formatUtc(epochMs: number): string {
  */
 export function describeRouting(input: RoutingNoteInput): string {
   const { decision } = input;
-  const signals = decision.evidence
-    .filter((evidence) => evidence.for === decision.category || evidence.for === 'outage' || evidence.for === 'negative')
-    .toSorted((a, b) => b.weight * b.count - a.weight * a.count)
-    .slice(0, MAX_SIGNALS)
-    .map((evidence) => `"${evidence.value}"${evidence.part ? ` (${evidence.part})` : ''}`);
+  const signals = describeSignals(decision.evidence.filter((evidence) => evidence.for === decision.category || evidence.for === 'outage' || evidence.for === 'negative'));
   const tierLine = (tier: Tier) =>
     `Tier ${tier}, priority ${input.priority}${decision.tierReasons.length > 0 ? `: ${decision.tierReasons.join('; ')}` : ''}.`;
   const lines = [

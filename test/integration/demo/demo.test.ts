@@ -68,18 +68,23 @@ describe('cxloop demo, end to end on the real endpoints, Redis and workers', () 
 
   it('reminds, escalates up the ladder to the lead, and publishes automatic updates with a revised ETA', () => {
     expect(slackTexts(() => true).some((text) => text.includes('Reminder:') && text.includes('#1001'))).toBe(true);
-    expect(slackTexts((record) => record.request.channel === 'U0DEMOOMAR').join('\n')).toContain('Escalation level 2 for ticket #1002');
+    expect(slackTexts((record) => record.request.channel === 'U0DEMOOMAR').join('\n')).toMatch(/#1002 is not acknowledged \(due [^)]+, overdue by \d+m\)\. Escalated to <@U0DEMOOMAR>\./);
     expect(slackTexts((record) => record.request.channel === '#cx-escalations').join('\n')).toContain('#1002');
     expect(result.figures.escalations.total).toBeGreaterThanOrEqual(3);
-    const automatic = records.filter((record) => record.call.startsWith(`chat.postMessage ${policy.slack.status_channel} (thread`) && /overdue|automatic/i.test(JSON.stringify(record.request.blocks)) && /ETA/.test(JSON.stringify(record.request.blocks)));
+    const automatic = records.filter((record) => record.call.startsWith(`chat.postMessage ${policy.slack.status_channel} (thread`) && /no new update from the team/.test(JSON.stringify(record.request.blocks)) && /ETA/.test(JSON.stringify(record.request.blocks)));
     expect(automatic.length).toBeGreaterThan(0);
     expect(out).toContain('── Slack: Ana (engineering) clicks "Acknowledge" on #1001');
   });
 
-  it('notes the Slack click in Zendesk, and follows up the detractor rating with the owner', () => {
-    expect(slackTexts(() => true).some((text) => text.includes('#1002') && /rated it bad/.test(text))).toBe(true);
+  it('notes the Slack click in Zendesk by name, and follows up the detractor rating with the owner, by the policy SLA', () => {
+    const followUp = slackTexts((record) => record.request.channel === '#cx-billing' && record.request.thread_ts !== undefined).find((text) => text.includes('rated #1002 bad'));
+    expect(followUp).toMatch(/^<@U0DEMOBEN> the customer rated #1002 bad: please follow up with them by \w{3} \d+ \w{3} \d\d:\d\d UTC \(in 2d\)\.$/);
+    expect(slackTexts((record) => record.request.channel === policy.slack.status_channel)).toContain('#1002: The customer is not satisfied with the answer; Ben will follow up within 48 h.');
     expect(result.figures.detractorFollowUps.done).toMatchObject({ count: 1, of: 1 });
-    expect(records.some((record) => record.call === 'PUT /api/v2/tickets/1002.json' && record.request.body?.ticket?.comment?.body === 'Acknowledged in Slack by <U0DEMOBEN>.')).toBe(true);
+    expect(records.some((record) => record.call === 'PUT /api/v2/tickets/1002.json' && record.request.body?.ticket?.comment?.body === 'Acknowledged in Slack by Ben.')).toBe(true);
+    // Nobody is shown by id: every person the demo has is named.
+    expect(records.filter((record) => record.system === 'zendesk').map((record) => record.request.body?.ticket?.comment?.body ?? '').join('\n')).not.toMatch(/U0DEMO|zd:\d/);
+    expect(slackTexts((record) => record.request.channel === policy.slack.status_channel).join('\n')).not.toMatch(/U0DEMO|zd:\d|Zendesk agent \d|automatic|SLA/);
   });
 
   it('ends with the report and leaves no Redis keys behind', async () => {

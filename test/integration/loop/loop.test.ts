@@ -92,13 +92,13 @@ describe('the closed loop (real Redis + BullMQ, injected clock, Zendesk faked wi
     expect(opened.timers).toEqual({ ack_breach: clock + 2 * HOUR, resolve_breach: clock + 72 * HOUR });
     // One wake-up per loop: the earliest timer.
     expect(await delayedTimers()).toEqual([timerKey(301, { kind: 'ack_breach', at: clock + 2 * HOUR })]);
-    expect(effectsOf('publish_status')).toEqual([expect.objectContaining({ stage: 'routed', text: 'routed to its owner team', automatic: true })]);
+    expect(effectsOf('publish_status')).toEqual([expect.objectContaining({ stage: 'routed', text: 'Received and passed to the billing team.', automatic: true })]);
 
     await advance(2 * HOUR - MINUTE);
     expect(effectsOf('escalate')).toEqual([]);
     await advance(MINUTE); // breach, and level 1 (0 min after it) at once
     expect(effectsOf('escalate')).toEqual([expect.objectContaining({ level: 1, round: 0, notify: ['team_channel', 'usergroup'] })]);
-    expect(effectsOf('publish_status').at(-1)).toMatchObject({ text: 'acknowledge SLA breached' });
+    expect(effectsOf('publish_status').at(-1)).toMatchObject({ text: 'No one has picked this up within 2 h; escalating to the billing team.' });
     await advance(30 * MINUTE);
     await advance(30 * MINUTE);
     await advance(30 * MINUTE);
@@ -111,7 +111,8 @@ describe('the closed loop (real Redis + BullMQ, injected clock, Zendesk faked wi
     expect(acknowledged).toMatchObject({ stage: 'acknowledged', owner: 'U0OWNER', escalation: { step: 0, breachAt: null } });
     expect(Object.keys(acknowledged.timers).sort()).toEqual(['resolve_breach', 'update_breach']);
     expect(await delayedTimers()).toEqual([timerKey(301, { kind: 'update_breach', at: clock + 24 * HOUR })]);
-    expect(puts.at(-1)).toEqual({ path: '/api/v2/tickets/301.json', body: { ticket: { comment: { body: 'Acknowledged in Slack by <U0OWNER>.', public: false } } } });
+    // Slack cannot be reached here (no Slack fake): the note names the person by id rather than wait.
+    expect(puts.at(-1)).toEqual({ path: '/api/v2/tickets/301.json', body: { ticket: { comment: { body: 'Acknowledged in Slack by U0OWNER.', public: false } } } });
     await advance(3 * HOUR);
     expect(effectsOf('escalate')).toHaveLength(4);
 
@@ -144,12 +145,12 @@ describe('the closed loop (real Redis + BullMQ, injected clock, Zendesk faked wi
     // No update for 24 h: cxloop publishes one with a revised ETA and escalates to level 1.
     await advance(24 * HOUR);
     const overdue = effectsOf('publish_status').at(-1);
-    expect(overdue).toMatchObject({ automatic: true, text: 'Still being worked on; no update from the owner yet.', etaAt: openedAt + 72 * HOUR });
-    expect(effectsOf('escalate').at(-1)).toMatchObject({ level: 1, reason: 'status update overdue' });
+    expect(overdue).toMatchObject({ automatic: true, text: 'Still being worked on; no new update from the team in the last 24 h.', etaAt: openedAt + 72 * HOUR });
+    expect(effectsOf('escalate').at(-1)).toMatchObject({ level: 1, reason: 'waiting for a status update', about: 'update', dueAt: clock });
 
     await advance(HOUR);
     await send('comment_added', { id: 302, status: 'open', assignee_id: 777, actor_id: 777 }, { comment: { id: '1', body: 'Refund issued', is_public: true, author: { id: '777' } } });
-    expect(effectsOf('publish_status').at(-1)).toMatchObject({ automatic: false, text: 'agent zd:777 replied to the customer' });
+    expect(effectsOf('publish_status').at(-1)).toMatchObject({ automatic: false, text: '<@zd:777> replied to the customer.' });
     // A reply from the requester is not an update.
     const version = (await app!.loops.get(302))!.state.version;
     await send('comment_added', { id: 302, status: 'open', assignee_id: 777, actor_id: 501 }, { comment: { id: '2', body: 'thanks', is_public: true, author: { id: '501' } } });
@@ -185,7 +186,7 @@ describe('the closed loop (real Redis + BullMQ, injected clock, Zendesk faked wi
     const reopened = (await app!.loops.get(303))!.state;
     expect(reopened).toMatchObject({ stage: 'follow_up', reopens: 1, owner: 'zd:777' });
     expect(reopened.timers.ack_breach).toBe(clock + 48 * HOUR);
-    expect(effectsOf('csat_follow_up')).toEqual([{ type: 'csat_follow_up', reason: 'reopened' }]);
+    expect(effectsOf('csat_follow_up')).toEqual([{ type: 'csat_follow_up', reason: 'reopened', dueAt: clock + 48 * HOUR }]);
 
     await send('comment_added', { id: 303, status: 'open', assignee_id: 777, actor_id: 777 }, { comment: { id: '3', body: 'Looking again', is_public: false, author: { id: '777' } } });
     await send('status_changed', { id: 303, status: 'solved', assignee_id: 777, actor_id: 777 });
@@ -193,7 +194,7 @@ describe('the closed loop (real Redis + BullMQ, injected clock, Zendesk faked wi
     expect((await postSigned(app!.http.url, rating, { timestamp: new Date(clock).toISOString() })).status).toBe(200);
     await settle();
     expect((await app!.loops.get(303))!.state).toMatchObject({ stage: 'follow_up', csat: 'bad' });
-    expect(effectsOf('csat_follow_up').at(-1)).toEqual({ type: 'csat_follow_up', reason: 'detractor' });
+    expect(effectsOf('csat_follow_up').at(-1)).toEqual({ type: 'csat_follow_up', reason: 'detractor', dueAt: clock + 48 * HOUR });
     const followUps = (await app!.loops.history(303)).filter((entry) => entry.followUp).map((entry) => entry.followUp);
     expect(followUps).toEqual(['reopened', 'detractor']);
   });

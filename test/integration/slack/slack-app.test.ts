@@ -4,7 +4,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Policy } from '../../../src/config/policy-schema.js';
 import { settle as settleQueues, type Cxloop } from '../../../src/main.js';
-import { blockAction, postSlack, slackAnswer, slackArgs, SLACK_API, slashCommand, updateSubmission } from '../../support/slack-fixtures.js';
+import { blockAction, postSlack, slackAnswer, postMessageAnswer, slackArgs, SLACK_API, slackUserInfo, slashCommand, updateSubmission } from '../../support/slack-fixtures.js';
 import { REDIS_URL, dropPrefix, policyWithGroups, postSigned, startLive, ticketEvent, uniquePrefix, waitFor, ZENDESK_URL, nockZendeskReads } from '../../support/zendesk-fixtures.js';
 
 const MINUTE = 60_000;
@@ -82,8 +82,7 @@ describe('Slack app (real server, Redis, BullMQ; Slack and Zendesk faked with no
           }
           calls.push({ method, args });
           ts += 1;
-          const channel = args.channel?.startsWith('#') ? `C${args.channel.slice(1).replace(/[^a-z]/g, '').toUpperCase()}` : args.channel;
-          if (method === 'chat.postMessage') return [200, { ok: true, channel, ts: `1700000000.${String(ts).padStart(6, '0')}` }];
+          if (method === 'chat.postMessage') return [200, postMessageAnswer(args.channel, ts)];
           if (method === 'usergroups.users.list') return [200, slackAnswer('usergroups.users.list', { users: ['U0GROUP01'] })];
           if (method === 'conversations.members') {
             const pages = channelPages[args.channel!] ?? [[]];
@@ -92,6 +91,7 @@ describe('Slack app (real server, Redis, BullMQ; Slack and Zendesk faked with no
             return [200, slackAnswer('conversations.members', { members: pages[page], response_metadata: { next_cursor: next } })];
           }
           if (method === 'chat.postEphemeral') return [200, slackAnswer(ephemeralRefused.has(args.user!) ? 'chat.postEphemeral user_not_in_channel' : 'chat.postEphemeral')];
+          if (method === 'users.info') return [200, args.user === 'U0MEMBER1' ? slackUserInfo('U0MEMBER1', 'Mia Member') : slackAnswer('users.info user_not_found')];
           return [200, { ok: true }];
         };
         setTimeout(() => callback(null, answer()), slowMethods[method] ?? 0);
@@ -157,7 +157,7 @@ describe('Slack app (real server, Redis, BullMQ; Slack and Zendesk faked with no
     await waitFor(async () => (await app!.loops.get(301))?.state.stage === 'acknowledged', 5_000, 'acknowledged');
     await settle();
     expect((await app!.loops.get(301))!.state.owner).toBe('U0MEMBER1');
-    await waitFor(() => zendeskPuts.some((put) => put.body.ticket?.comment?.body === 'Acknowledged in Slack by <U0MEMBER1>.'), 5_000, 'zendesk note');
+    await waitFor(() => zendeskPuts.some((put) => put.body.ticket?.comment?.body === 'Acknowledged in Slack by Mia Member.'), 5_000, 'zendesk note');
     // The card and the status message are edited in place; the status channel gets a threaded reply.
     await waitFor(() => updates().some((call) => call.args.channel === 'CCXBILLING'), 5_000, 'card edited');
     const edited = updates().find((call) => call.args.channel === 'CCXBILLING')!;

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisKeys, type RedisKeys } from '../../../src/adapters/redis/redis-keys.js';
+import { RedisNameCache } from '../../../src/adapters/redis/redis-name-cache.js';
 import { RedisSlackDirectory } from '../../../src/adapters/redis/redis-slack-directory.js';
 import { RedisSlackOutbox } from '../../../src/adapters/redis/redis-slack-outbox.js';
 import { SlackApiError, type SlackApi, type SlackMessageRef } from '../../../src/adapters/slack/slack-api.js';
@@ -12,6 +13,7 @@ import { slackRenderers } from '../../../src/adapters/slack/slack-blocks.js';
 import { SlackSender } from '../../../src/adapters/slack/slack-sender.js';
 import { WebSlackApi } from '../../../src/adapters/slack/web-slack-api.js';
 import { ACTIONS, type SlackMessage } from '../../../src/adapters/slack/slack-views.js';
+import { CachedPeopleDirectory } from '../../../src/app/cached-people-directory.js';
 import { loopPolicyFrom } from '../../../src/app/loop-policy.js';
 import type { LoopStore } from '../../../src/app/ports.js';
 import type { Policy } from '../../../src/config/policy-schema.js';
@@ -122,6 +124,15 @@ class FakeSlackApi implements SlackApi {
     return [];
   }
 
+  /** users.info: the display names it knows; every lookup is recorded. */
+  readonly names: Record<string, string> = { U0123ABCD: 'Ana Lima' };
+  readonly userLookups: string[] = [];
+
+  async userName(userId: string): Promise<string | null> {
+    this.userLookups.push(userId);
+    return this.names[userId] ?? null;
+  }
+
   postsTo(channel: string): Post[] {
     return this.posts.filter((post) => post.channel === channel);
   }
@@ -195,7 +206,8 @@ describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an
   function setUp(policy: Policy = defaultPolicy): { sender: SlackSender; notifier: SlackNotifier } {
     const now = () => clock;
     const loopPolicy = loopPolicyFrom(policy);
-    const delivery = new SlackDelivery({ slack, outbox, live: outbox, loops, briefs: outbox, directory: new RedisSlackDirectory(redis, keys), policy, loopPolicy, logger: silent, zendeskBaseUrl: ZENDESK_URL, now });
+    const people = new CachedPeopleDirectory({ cache: new RedisNameCache(redis, keys), lookups: { slackName: (id) => slack.userName(id), zendeskName: async () => null }, logger: silent });
+    const delivery = new SlackDelivery({ slack, outbox, live: outbox, loops, briefs: outbox, directory: new RedisSlackDirectory(redis, keys), people, policy, loopPolicy, logger: silent, zendeskBaseUrl: ZENDESK_URL, now });
     return {
       sender: new SlackSender({ outbox, delivery, logger: silent, intervalMs: INTERVAL, coalesceAbove: COALESCE_ABOVE, digestSize: DIGEST_SIZE, now }),
       notifier: new SlackNotifier({ outbox, live: outbox, loops, policy, loopPolicy, logger: silent, now }),
@@ -363,7 +375,7 @@ describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an
       // The change itself still reaches the status channel, standing alone (no parent to thread under).
       const [reply, ...others] = slack.posts.slice(digests);
       expect(others).toEqual([]);
-      expect(reply).toMatchObject({ channel: STATUS, text: `#${FIRST}: acknowledged by U0123ABCD (automatic)` });
+      expect(reply).toMatchObject({ channel: STATUS, text: `#${FIRST}: Picked up by Ana Lima.` });
       expect(reply!.threadTs).toBeUndefined();
       expect(await outbox.messages(FIRST)).toEqual({ card: 'digest', status: 'digest' });
     });
@@ -496,6 +508,7 @@ describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an
     const escalation = effectOf(escalated.effects, 'escalate');
     expect(escalation).toMatchObject({ level: 1, notify: ['team_channel', 'usergroup'] });
     states.set(1, escalated.state);
+    clock = escalation.dueAt! + 5 * 60_000; // sent five minutes after the deadline
     await notifier.notify(1, effectOf(breached.effects, 'publish_status'));
     await notifier.notify(1, escalation);
     await drain(sender);
@@ -503,13 +516,13 @@ describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an
     const [reply, ...more] = slack.postsTo(card.ref.channel);
     expect(more).toEqual([]);
     expect(reply).toMatchObject({ channel: card.ref.channel, threadTs: card.ref.ts, broadcast: true });
-    expect(reply!.text).toMatch(new RegExp(`^<!subteam\\^${USERGROUP}> Escalation level 1 for ticket #1: not acknowledged`));
-    expect(texts(reply!.blocks).join('\n')).toContain(`<!subteam^${USERGROUP}> please take a look.`);
+    expect(reply!.text).toBe(`#1 is not acknowledged (due Mon 23 Nov 11:00 UTC, overdue by 5m). Escalated to <!subteam^${USERGROUP}>.`);
+    expect(texts(reply!.blocks).join('\n')).toContain(`Escalated to <!subteam^${USERGROUP}>.`);
 
     // The breach is a status change: a reply under the status-channel parent, not broadcast.
     const [statusReply, ...moreStatus] = slack.postsTo(parent.ref.channel);
     expect(moreStatus).toEqual([]);
-    expect(statusReply).toMatchObject({ channel: parent.ref.channel, threadTs: parent.ref.ts, broadcast: false, text: '#1: acknowledge SLA breached (automatic)' });
+    expect(statusReply).toMatchObject({ channel: parent.ref.channel, threadTs: parent.ref.ts, broadcast: false, text: '#1: No one has picked this up within 2 h; escalating to the billing team.' });
 
     // Card and parent were edited in place to show the breach; nothing else was posted.
     expect(slack.postsTo(BILLING)).toHaveLength(1);
@@ -526,7 +539,8 @@ describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an
     it('retries a chat.postMessage Slack answers `ok: false, rate_limited` (or 429): after Retry-After when given, else a doubling back-off; delivered once, nothing dead-lettered', async () => {
       const now = () => clock;
       const web = new WebSlackApi({ token: 'xoxb-test', apiUrl: `${API}/api/` });
-      const delivery = new SlackDelivery({ slack: web, outbox, live: outbox, loops, briefs: outbox, directory: new RedisSlackDirectory(redis, keys), policy: defaultPolicy, loopPolicy: loopPolicyFrom(defaultPolicy), logger: silent, zendeskBaseUrl: ZENDESK_URL, now });
+      const people = new CachedPeopleDirectory({ cache: new RedisNameCache(redis, keys), lookups: { slackName: (id) => web.userName(id), zendeskName: async () => null }, logger: silent });
+      const delivery = new SlackDelivery({ slack: web, outbox, live: outbox, loops, briefs: outbox, directory: new RedisSlackDirectory(redis, keys), people, policy: defaultPolicy, loopPolicy: loopPolicyFrom(defaultPolicy), logger: silent, zendeskBaseUrl: ZENDESK_URL, now });
       const sender = new SlackSender({ outbox, delivery, logger: silent, intervalMs: INTERVAL, coalesceAbove: COALESCE_ABOVE, digestSize: DIGEST_SIZE, now });
       track(1);
       await push(BILLING, { k: 'card', t: 1 });

@@ -92,7 +92,7 @@ describe('Zendesk payloads through the real server (Redis, BullMQ workers, injec
 
     expect(await post('ticket-status-changed-archived.json')).toEqual({ status: 'accepted' });
     expect(await loop()).toMatchObject({ stage: 'closed', zendeskStatus: 'archived', timers: {} });
-    expect(statusTexts().at(-1)).toBe('archived in Zendesk without being solved');
+    expect(statusTexts().at(-1)).toBe('Archived in Zendesk without being solved.');
     expect(await app!.queues.timers.getDelayed()).toEqual([]);
   });
 
@@ -106,7 +106,7 @@ describe('Zendesk payloads through the real server (Redis, BullMQ workers, injec
     const ticketHash = await redis.hgetall(createRedisKeys(prefix).ticket(TICKET));
     expect(Object.keys(ticketHash).filter((field) => /^b(\d+|n)$/.test(field))).toEqual([]);
     expect(await redis.exists(createRedisKeys(prefix).ticketBrief(TICKET))).toBe(0);
-    expect(statusTexts().at(-1)).toBe('ticket scrubbed in Zendesk; its text is no longer kept');
+    expect(statusTexts().at(-1)).toBe('The ticket was deleted in Zendesk and its text erased; cxloop no longer keeps it.');
   });
 
   describe('CSAT on a solved ticket, whatever the requester\'s language', () => {
@@ -120,7 +120,10 @@ describe('Zendesk payloads through the real server (Redis, BullMQ workers, injec
       zendeskShowsRating('good'); // would contradict the body: it must not be read
       expect(await post('csat-trigger-bad.json')).toEqual({ status: 'accepted' });
       expect(await loop()).toMatchObject({ stage: 'follow_up', csat: 'bad' });
-      expect(notified).toContainEqual({ type: 'csat_follow_up', reason: 'detractor' });
+      // Due when the loop's follow-up deadline (loop.follow_up_sla) is.
+      const due = (await loop())!.timers.ack_breach;
+      expect(due).toEqual(expect.any(Number));
+      expect(notified).toContainEqual({ type: 'csat_follow_up', reason: 'detractor', dueAt: due });
       expect(ticketReads).toBe(0);
       expect(warnings).toEqual([]);
     });
@@ -137,7 +140,10 @@ describe('Zendesk payloads through the real server (Redis, BullMQ workers, injec
       zendeskShowsRating('bad');
       expect(await post('csat-legacy-rating-es.json')).toEqual({ status: 'accepted' });
       expect(await loop()).toMatchObject({ stage: 'follow_up', csat: 'bad' });
-      expect(notified).toContainEqual({ type: 'csat_follow_up', reason: 'detractor' });
+      // Due when the loop's follow-up deadline (loop.follow_up_sla) is.
+      const due = (await loop())!.timers.ack_breach;
+      expect(due).toEqual(expect.any(Number));
+      expect(notified).toContainEqual({ type: 'csat_follow_up', reason: 'detractor', dueAt: due });
       expect(ticketReads).toBe(1);
     });
 

@@ -13,7 +13,7 @@ const T0 = Date.UTC(2026, 10, 23, 9, 0);
 
 function view(ticketId: number): CardView {
   const loop = accepted(openLoop({ ticketId, category: 'billing_issue', tier: 'normal', zendeskStatus: 'new' }, T0, loopPolicyFrom(defaultPolicy))).state;
-  return { loop, brief: { ticketId, subject: 'Charged twice', excerpt: 'Please refund', why: 'billing terms' }, zendeskUrl: `https://bench.zendesk.com/agent/tickets/${ticketId}`, timeZone: 'UTC', now: T0, snoozeMinutes: [30] };
+  return { loop, brief: { ticketId, subject: 'Charged twice', excerpt: 'Please refund', why: 'billing terms' }, zendeskUrl: `https://bench.zendesk.com/agent/tickets/${ticketId}`, timeZone: 'UTC', now: T0, snoozeMinutes: [30], names: {} };
 }
 
 describe('ticketsIn: the tickets a recorded Slack message names', () => {

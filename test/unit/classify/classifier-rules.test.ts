@@ -52,7 +52,7 @@ describe('policy additions', () => {
   it('falls back to other below the threshold, keeping the best guess', () => {
     const decision = defaultClassifier.classify(plain);
     expect(decision.category).toBe('other');
-    expect(decision.summary).toMatch(/^other/);
+    expect(decision.summary).toBe('Other: no category rule matched; tier normal (default tier)');
   });
 
   it('adds terms', () => {
@@ -123,5 +123,52 @@ describe('evidence counting', () => {
     const login = decision.evidence.filter((item) => item.value === 'login');
     expect(login).toHaveLength(1);
     expect(login[0]?.count).toBe(1);
+  });
+});
+
+describe('the words a decision shows people', () => {
+  it.each([
+    {
+      name: 'a stem term shows the forms that matched, once each, and the category label',
+      ticket: { subject: 'Crash on start', description: 'The app crashes when I open a report; it crashed again. Crash!' },
+      summary: 'Bug report (confidence 0.94): "crash", "crashes", "crashed";',
+    },
+    {
+      name: 'accents and punctuation as the customer wrote them, not folded',
+      ticket: { subject: 'Comment inviter mon équipe ?', description: "Bonjour, comment puis-je ajouter des collègues ? Je ne trouve pas l'option dans les paramètres." },
+      summary: 'Onboarding help (confidence 0.86): "comment inviter", "?", "comment puis-je", "ne trouve pas", "paramètres";',
+    },
+    {
+      name: 'a word two lexicons match ("export*" de, "exportar" es) once',
+      ticket: { subject: 'Exportar a Excel', description: 'Sería genial poder exportar los informes a Excel. ¿Podrían añadir esa opción?' },
+      summary: 'Feature request (confidence 0.85): "sería genial", "podrían añadir", "exportar", "opción";',
+    },
+    {
+      name: 'a denied defect says so outside the quotes',
+      ticket: { subject: 'Thanks', description: 'The new version never crashes, no problems at all. Great app.' },
+      summary: 'Sentiment experience',
+    },
+  ])('$name', ({ ticket, summary }) => {
+    const decision = defaultClassifier.classify(ticket);
+    expect(decision.summary.startsWith(summary)).toBe(true);
+    expect(decision.summary).not.toMatch(/\*|\[[a-z]{2}\]| x\d/);
+  });
+
+  it('shows a denied defect as not "word"', () => {
+    const decision = defaultClassifier.classify({ subject: 'Thanks', description: 'The new version never crashes, no problems at all.' });
+    expect(decision.summary).toContain('not "crashes"');
+  });
+
+  it('reads words back past an expanded contraction as the folded tokens', () => {
+    const decision = defaultClassifier.classify({ subject: "It doesn't start", description: "The app doesn't open and crashes, it's broken" });
+    expect(decision.category).toBe('bug_report');
+    expect(decision.evidence.find((item) => item.value === 'crash*')?.words).toEqual(['crashes']);
+  });
+
+  it('shows the text a policy regex matched, and a field condition as its rule', () => {
+    const regex = withCategoryRules('bug_report', { regexes: ['\\bERR_[A-Z_]+\\b'] }).classify({ subject: 'Help', description: 'I get ERR_TIMEOUT_LONG on save' });
+    expect(regex.evidence.find((item) => item.rule === 'regex')?.words).toEqual(['ERR_TIMEOUT_LONG']);
+    const tagged = withCategoryRules('billing_issue', { tags: ['billing'] }).classify({ ...plain, tags: ['billing'] });
+    expect(tagged.summary).toContain('"tag:billing"');
   });
 });

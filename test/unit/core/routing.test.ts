@@ -239,12 +239,18 @@ describe('describeRouting', () => {
     expect(note).not.toContain('"term8"');
   });
 
+  it('lists the words that matched once each, with the parts they were found in, not the lexicon terms', () => {
+    const real = defaultClassifier.classify({ subject: 'Exportar a Excel', description: 'Sería genial poder exportar los informes a Excel. ¿Podrían añadir esa opción?' });
+    const note = describeRouting(input({ decision: real, team: 'product', priority: 'normal' }));
+    expect(note).toContain('Signals: "sería genial" (body), "podrían añadir" (body), "exportar" (subject, body), "opción" (body).');
+  });
+
   it('describes a real classifier decision', () => {
     const real = defaultClassifier.classify({ subject: 'Charged twice', description: 'please refund' });
     expect(real.category).toBe('billing_issue');
     const note = describeRouting(input({ decision: real, team: 'billing', priority: 'normal', acknowledgeWithinMinutes: 120, resolveWithinMinutes: 4320 }));
     expect(note).toContain('cxloop routed this ticket to billing: Billing issue (billing_issue).');
-    expect(note).toContain(`Confidence ${real.confidence.toFixed(2)}. Signals: "charged" (subject), "refund*" (body).`);
+    expect(note).toContain(`Confidence ${real.confidence.toFixed(2)}. Signals: "charged" (subject), "refund" (body).`);
     expect(note).toContain(`Tier ${real.tier}, priority normal: ${real.tierReasons.join('; ')}.`);
     expect(note).toContain('Acknowledge within 2h (by 2026-11-22 12:00 UTC); resolve within 3d (by 2026-11-25 10:00 UTC).');
   });

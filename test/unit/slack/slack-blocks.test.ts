@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   digest,
   escalationReply,
+  followUpReply,
   home,
   incidentMessage,
   liveSummary,
@@ -16,7 +17,8 @@ import {
   updateModal,
 } from '../../../src/adapters/slack/slack-blocks.js';
 import { formatRatio } from '../../../src/adapters/slack/slack-blocks-home.js';
-import { formatDue, formatRelative } from '../../../src/adapters/slack/slack-blocks-parts.js';
+import { formatDue, formatRelative, peopleText } from '../../../src/adapters/slack/slack-blocks-parts.js';
+import { ordinal } from '../../../src/adapters/slack/slack-blocks-thread.js';
 import { ACTIONS, UPDATE_MODAL, type CardView, type EscalationTargets, type SlackMessage } from '../../../src/adapters/slack/slack-views.js';
 import { loopPolicyFrom } from '../../../src/app/loop-policy.js';
 import type { TicketBrief } from '../../../src/app/ports.js';
@@ -67,6 +69,7 @@ function view(loop: LoopState, overrides: Partial<CardView> = {}): CardView {
     timeZone: 'Europe/Berlin',
     now: T0 + HOUR,
     snoozeMinutes: [30, 60, 120, 1440],
+    names: {},
     ...overrides,
   };
 }
@@ -126,16 +129,20 @@ const TARGETS: EscalationTargets = { usergroupId: 'S0ONCALL', leadUserId: 'U0LEA
 /** Every renderer, fed the same customer text wherever customer text can go. */
 function renderEverything(text: string): { name: string; rendered: SlackMessage | View; maxBlocks: number }[] {
   const routed = open();
-  const card = view(routed, { brief: brief(42, text) });
+  // People's names are their own text too: the owner and a Zendesk agent named with the same words.
+  const names = { U0123ABCD: text, 'zd:7': text };
+  const card = view(apply(routed, ACK), { brief: brief(42, text), names });
   const escalated = fire(fire(routed, 'ack_breach').state, 'escalate');
-  const reminded = fire(apply(open(42, 'billing_issue', 'high'), ACK), 'update_remind');
-  const status: Extract<Effect, { type: 'publish_status' }> = { type: 'publish_status', stage: 'acknowledged', text, etaAt: T0 + 5 * HOUR, automatic: false };
+  const reminded = fire(apply(open(42, 'billing_issue', 'high'), { type: 'assigned', agentId: 7 }), 'update_remind');
+  const followUp = accepted(transition(apply(open(), ACK, { type: 'status_changed', status: 'solved' }), { type: 'csat', score: 'bad' }, T0 + 2 * HOUR, policy));
+  const status: Extract<Effect, { type: 'publish_status' }> = { type: 'publish_status', stage: 'acknowledged', text: `${text} <@U0123ABCD> <@zd:7>`, etaAt: T0 + 5 * HOUR, automatic: false };
   return [
     { name: 'ticketCard', rendered: ticketCard(card), maxBlocks: 50 },
     { name: 'statusParent', rendered: statusParent(card), maxBlocks: 50 },
     { name: 'statusReply', rendered: statusReply(card, status), maxBlocks: 50 },
     { name: 'escalationReply', rendered: escalationReply(view(escalated.state, { brief: brief(42, text) }), effectOf(escalated.effects, 'escalate'), TARGETS), maxBlocks: 50 },
-    { name: 'reminderReply', rendered: reminderReply(view(reminded.state, { brief: brief(42, text) }), effectOf(reminded.effects, 'remind_owner')), maxBlocks: 50 },
+    { name: 'reminderReply', rendered: reminderReply(view(reminded.state, { brief: brief(42, text), names }), effectOf(reminded.effects, 'remind_owner')), maxBlocks: 50 },
+    { name: 'followUpReply', rendered: followUpReply(view(followUp.state, { brief: brief(42, text), names }), effectOf(followUp.effects, 'csat_follow_up')), maxBlocks: 50 },
     { name: 'incidentMessage', rendered: incidentMessage(card, { type: 'incident', text }), maxBlocks: 50 },
     { name: 'digest', rendered: digest(text, [{ line: '<https://acme.zendesk.com/agent/tickets/42|#42> acknowledged' }]), maxBlocks: 50 },
     { name: 'updateModal', rendered: updateModal(card), maxBlocks: 100 },
@@ -214,21 +221,30 @@ describe('mentions', () => {
     expect(effectOf(level2.effects, 'escalate')).toMatchObject({ level: 2, notify: ['lead', 'escalation_channel'] });
   });
 
-  const escalate = (notify: Extract<Effect, { type: 'escalate' }>['notify']): Extract<Effect, { type: 'escalate' }> => ({ type: 'escalate', level: 1, round: 0, notify, reason: 'not acknowledged (billing_issue)' });
+  const escalate = (notify: Extract<Effect, { type: 'escalate' }>['notify']): Extract<Effect, { type: 'escalate' }> => ({
+    type: 'escalate',
+    level: 1,
+    round: 0,
+    notify,
+    reason: 'not acknowledged',
+    about: 'acknowledge',
+    dueAt: T0 + 2 * HOUR,
+  });
   it.each([
-    { name: 'level 1 (usergroup)', effect: effectOf(level1.effects, 'escalate'), targets: TARGETS, mentions: ['<!subteam^S0ONCALL>'], gap: null },
-    { name: 'level 2 (lead)', effect: effectOf(level2.effects, 'escalate'), targets: TARGETS, mentions: ['<@U0LEAD>'], gap: null },
-    { name: 'both', effect: escalate(['usergroup', 'lead']), targets: TARGETS, mentions: ['<!subteam^S0ONCALL>', '<@U0LEAD>'], gap: null },
-    { name: 'team channel only', effect: escalate(['team_channel', 'escalation_channel']), targets: TARGETS, mentions: [], gap: null },
-    { name: 'no user group configured', effect: escalate(['usergroup']), targets: { usergroupId: null, leadUserId: 'U0LEAD' }, mentions: [], gap: 'No user group configured for team billing.' },
-    { name: 'no lead configured', effect: escalate(['lead']), targets: { usergroupId: 'S0ONCALL', leadUserId: null }, mentions: [], gap: 'No lead configured for team billing.' },
-    { name: 'invalid user group id', effect: escalate(['usergroup']), targets: { usergroupId: 'S1> <!channel', leadUserId: null }, mentions: [], gap: 'not a Slack user group id' },
-    { name: 'user id given as user group', effect: escalate(['usergroup']), targets: { usergroupId: 'U0LEAD', leadUserId: null }, mentions: [], gap: 'not a Slack user group id' },
-    { name: 'invalid lead id', effect: escalate(['lead']), targets: { usergroupId: null, leadUserId: 'u0lead' }, mentions: [], gap: 'not a Slack user id' },
-  ])('$name', ({ effect, targets, mentions, gap }) => {
+    { name: 'level 1 (usergroup)', effect: effectOf(level1.effects, 'escalate'), targets: TARGETS, mentions: ['<!subteam^S0ONCALL>'], to: 'Escalated to <!subteam^S0ONCALL>.', gap: null },
+    { name: 'level 2 (lead)', effect: effectOf(level2.effects, 'escalate'), targets: TARGETS, mentions: ['<@U0LEAD>'], to: 'Escalated to <@U0LEAD>.', gap: null },
+    { name: 'both', effect: escalate(['usergroup', 'lead']), targets: TARGETS, mentions: ['<!subteam^S0ONCALL>', '<@U0LEAD>'], to: 'Escalated to <!subteam^S0ONCALL> and <@U0LEAD>.', gap: null },
+    { name: 'team channel only', effect: escalate(['team_channel', 'escalation_channel']), targets: TARGETS, mentions: [], to: 'Escalated to the billing team.', gap: null },
+    { name: 'no user group configured', effect: escalate(['usergroup']), targets: { usergroupId: null, leadUserId: 'U0LEAD' }, mentions: [], to: 'Escalated to the billing team.', gap: 'No user group configured for team billing.' },
+    { name: 'no lead configured', effect: escalate(['lead']), targets: { usergroupId: 'S0ONCALL', leadUserId: null }, mentions: [], to: 'Escalated to the billing team.', gap: 'No lead configured for team billing.' },
+    { name: 'invalid user group id', effect: escalate(['usergroup']), targets: { usergroupId: 'S1> <!channel', leadUserId: null }, mentions: [], to: 'Escalated to the billing team.', gap: 'not a Slack user group id' },
+    { name: 'user id given as user group', effect: escalate(['usergroup']), targets: { usergroupId: 'U0LEAD', leadUserId: null }, mentions: [], to: 'Escalated to the billing team.', gap: 'not a Slack user group id' },
+    { name: 'invalid lead id', effect: escalate(['lead']), targets: { usergroupId: null, leadUserId: 'u0lead' }, mentions: [], to: 'Escalated to the billing team.', gap: 'not a Slack user id' },
+  ])('$name', ({ effect, targets, mentions, to, gap }) => {
     const reply = escalationReply(view(level1.state), effect, targets);
     const all = allText(reply);
-    expect(reply.text).toContain(`Escalation level ${effect.level}`);
+    expect(reply.text).toContain(to);
+    expect(JSON.stringify(reply.blocks)).toContain(to);
     const found = [...all.matchAll(/<(?:!subteam\^|@)[A-Za-z0-9]+>/g)].map((match) => match[0]);
     expect([...new Set(found)].sort()).toEqual([...mentions].sort());
     // Notifications are built from `text`: every mention must be there too.
@@ -243,18 +259,16 @@ describe('mentions', () => {
   });
 
   it.each([
-    // Tier high: remind about a status update after 2 h, breach after 4 h.
-    { name: 'Slack owner', loop: () => apply(open(42, 'billing_issue', 'high'), ACK), mention: '<@U0123ABCD>' },
-    { name: 'Zendesk agent owner', loop: () => apply(open(42, 'billing_issue', 'high'), { type: 'assigned', agentId: 7 }), mention: null },
-  ])('a status reminder mentions the owner only when they are a Slack user: $name', ({ loop, mention }) => {
+    // Tier high: remind about a status update after 2 h, breach after 4 h (acknowledged 10:00 UTC, reminded 12:00 UTC).
+    { name: 'Slack owner', loop: () => apply(open(42, 'billing_issue', 'high'), ACK), names: {}, text: '<@U0123ABCD> Reminder: the next status update on #42 is due Mon 23 Nov 15:00 Europe/Berlin (in 2h).' },
+    { name: 'Zendesk agent owner, name looked up', loop: () => apply(open(42, 'billing_issue', 'high'), { type: 'assigned', agentId: 7 }), names: { 'zd:7': 'Ben Keller' }, text: 'Reminder for Ben Keller: the next status update on #42 is due Mon 23 Nov 15:00 Europe/Berlin (in 2h).' },
+    { name: 'Zendesk agent owner, lookup failed', loop: () => apply(open(42, 'billing_issue', 'high'), { type: 'assigned', agentId: 7 }), names: {}, text: 'Reminder for Zendesk agent 7: the next status update on #42 is due Mon 23 Nov 15:00 Europe/Berlin (in 2h).' },
+  ])('a status reminder mentions the owner only when they are a Slack user, else names them: $name', ({ loop, names, text }) => {
     const reminded = fire(loop(), 'update_remind');
-    const reply = reminderReply(view(reminded.state), effectOf(reminded.effects, 'remind_owner'));
-    expect(reply.text).toContain('Reminder: status update due ');
-    if (mention === null) expect(allText(reply)).not.toContain('<@');
-    else {
-      expect(reply.text.startsWith(mention)).toBe(true);
-      expect(JSON.stringify(reply.blocks)).toContain(mention);
-    }
+    const reply = reminderReply(view(reminded.state, { now: T0 + 3 * HOUR, names: names as Record<string, string> }), effectOf(reminded.effects, 'remind_owner'));
+    expect(reply.text).toBe(text);
+    expect(JSON.stringify(reply.blocks)).toContain(text);
+    expect([...allText(reply).matchAll(/<@[^>]*>/g)].map((match) => match[0])).toEqual(text.startsWith('<@') ? ['<@U0123ABCD>', '<@U0123ABCD>'] : []);
   });
 
   it('an acknowledge reminder with nobody owning it mentions nobody', () => {
@@ -262,13 +276,22 @@ describe('mentions', () => {
     const reminded = fire(open(42, 'feature_request'), 'ack_remind');
     expect(reminded.state.owner).toBeNull();
     const reply = reminderReply(view(reminded.state, { now: T0 + 48 * HOUR }), effectOf(reminded.effects, 'remind_owner'));
-    expect(reply.text).toBe('Reminder: acknowledge due Sat 28 Nov 10:00 Europe/Berlin (in 3d) for #42.');
+    expect(reply.text).toBe('Reminder: #42 needs acknowledging by Sat 28 Nov 10:00 Europe/Berlin (in 3d).');
     expect(allText(reply)).not.toMatch(/<[@!]/);
   });
 
-  it('renders owners as a mention, a Zendesk agent, or nobody', () => {
-    const field = (loop: LoopState) => JSON.stringify(ticketCard(view(loop)).blocks[1]);
+  it('a follow-up reminder asks for the follow-up with the customer, not an acknowledgement', () => {
+    const followUp = accepted(transition(IN_STAGE.acted(), { type: 'csat', score: 'bad' }, T0 + 2 * HOUR, policy)).state;
+    const reminded = fire(followUp, 'ack_remind');
+    const reply = reminderReply(view(reminded.state, { now: T0 + 26 * HOUR }), effectOf(reminded.effects, 'remind_owner'));
+    expect(reply.text).toBe('<@U0123ABCD> Reminder: follow up with the customer on #42 by Wed 25 Nov 12:00 Europe/Berlin (in 1d).');
+  });
+
+  it('renders owners on the card as a mention, a Zendesk agent by name (the id when the lookup failed), or nobody', () => {
+    const field = (loop: LoopState, names = {}) => JSON.stringify(ticketCard(view(loop, { names })).blocks[1]);
     expect(field(apply(open(), ACK))).toContain('<@U0123ABCD>');
+    expect(field(apply(open(), ACK), { U0123ABCD: 'Ana Lima' })).toContain('<@U0123ABCD>');
+    expect(field(apply(open(), { type: 'assigned', agentId: 7 }), { 'zd:7': 'Ben Keller' })).toContain('*Owner*\\nBen Keller');
     expect(field(apply(open(), { type: 'assigned', agentId: 7 }))).toContain('Zendesk agent 7');
     expect(field(open())).toContain('nobody yet');
   });
@@ -279,6 +302,76 @@ describe('mentions', () => {
       const found = [...allText(message).matchAll(/<[@!][^>]*>/g)].map((match) => match[0]);
       expect(found.every((mention) => mention === '<@U0123ABCD>')).toBe(true);
     }
+  });
+});
+
+describe('what an escalation, a reminder and a follow-up say', () => {
+  type Escalate = Extract<Effect, { type: 'escalate' }>;
+  const due = T0 + 2 * HOUR; // Mon 23 Nov 12:00 Europe/Berlin
+  const at = (offset: number) => view(open(), { now: due + offset });
+  const effect = (fields: Partial<Escalate>): Escalate => ({ type: 'escalate', level: 1, round: 0, notify: ['team_channel', 'usergroup'], reason: 'not acknowledged', about: 'acknowledge', dueAt: due, ...fields });
+  it.each([
+    { name: 'first time', effect: effect({}), offset: 10 * MIN, text: '#42 is not acknowledged (due Mon 23 Nov 12:00 Europe/Berlin, overdue by 10m). Escalated to <!subteam^S0ONCALL>.' },
+    { name: 'at the deadline', effect: effect({}), offset: 0, text: '#42 is not acknowledged (due Mon 23 Nov 12:00 Europe/Berlin). Escalated to <!subteam^S0ONCALL>.' },
+    { name: 'the lead', effect: effect({ level: 2, notify: ['lead', 'escalation_channel'] }), offset: 30 * MIN, text: '#42 is not acknowledged (due Mon 23 Nov 12:00 Europe/Berlin, overdue by 30m). Escalated to <@U0LEAD>.' },
+    { name: 'a repeat', effect: effect({ round: 1 }), offset: HOUR, text: '#42 is still not acknowledged (due Mon 23 Nov 12:00 Europe/Berlin, overdue by 1h). 2nd reminder to <!subteam^S0ONCALL>.' },
+    { name: 'the last repeat to the lead', effect: effect({ level: 2, round: 2, notify: ['lead'] }), offset: 2 * HOUR + 30 * MIN, text: '#42 is still not acknowledged (due Mon 23 Nov 12:00 Europe/Berlin, overdue by 2h 30m). 3rd reminder to <@U0LEAD>.' },
+    {
+      name: 'an overdue follow-up',
+      effect: effect({ about: 'follow_up', reason: "not followed up after the customer's bad rating" }),
+      offset: 5 * MIN,
+      text: "#42 is not followed up after the customer's bad rating (due Mon 23 Nov 12:00 Europe/Berlin, overdue by 5m). Escalated to <!subteam^S0ONCALL>.",
+    },
+    { name: 'an overdue status update', effect: effect({ about: 'update', reason: 'waiting for a status update' }), offset: 0, text: '#42 is waiting for a status update (due Mon 23 Nov 12:00 Europe/Berlin). Escalated to <!subteam^S0ONCALL>.' },
+    {
+      name: 'the resolve target',
+      effect: effect({ level: 2, notify: ['lead'], about: 'resolve', reason: "not resolved within the normal tier's 3 days" }),
+      offset: 0,
+      text: "#42 is not resolved within the normal tier's 3 days (due Mon 23 Nov 12:00 Europe/Berlin). Escalated to <@U0LEAD>.",
+    },
+    { name: 'an effect an older cxloop queued', effect: { type: 'escalate', level: 1, round: 0, notify: ['team_channel'], reason: 'status update overdue' } as Escalate, offset: 0, text: '#42: status update overdue. Escalated to the billing team.' },
+  ])('$name', ({ effect, offset, text }) => {
+    const reply = escalationReply(at(offset), effect, TARGETS);
+    expect(reply.text).toBe(text);
+    expect(JSON.stringify(reply.blocks)).not.toMatch(/level \d|repeat \d|\(billing_issue\)/);
+  });
+
+  it.each([
+    [1, '1st'],
+    [2, '2nd'],
+    [3, '3rd'],
+    [4, '4th'],
+    [11, '11th'],
+    [12, '12th'],
+    [21, '21st'],
+    [22, '22nd'],
+  ])('ordinal %i -> %s', (n, text) => {
+    expect(ordinal(n)).toBe(text);
+  });
+
+  type FollowUp = Extract<Effect, { type: 'csat_follow_up' }>;
+  const followUpView = (owner: 'slack' | 'zendesk' | 'nobody', names = {}) => {
+    const loop = owner === 'slack' ? apply(open(), ACK) : owner === 'zendesk' ? apply(open(), { type: 'assigned', agentId: 7 }) : open();
+    return view(loop, { now: T0 + 5 * HOUR, names });
+  };
+  const dueIn2d: FollowUp = { type: 'csat_follow_up', reason: 'detractor', dueAt: T0 + 53 * HOUR };
+  it.each([
+    { name: 'a bad rating, Slack owner', view: followUpView('slack'), effect: dueIn2d, text: '<@U0123ABCD> the customer rated #42 bad: please follow up with them by Wed 25 Nov 15:00 Europe/Berlin (in 2d).' },
+    { name: 'a bad rating, Zendesk owner', view: followUpView('zendesk', { 'zd:7': 'Ben Keller' }), effect: dueIn2d, text: 'The customer rated #42 bad: Ben Keller, please follow up with them by Wed 25 Nov 15:00 Europe/Berlin (in 2d).' },
+    { name: 'a bad rating, nobody owning it', view: followUpView('nobody'), effect: dueIn2d, text: 'The customer rated #42 bad: the billing team should follow up with them by Wed 25 Nov 15:00 Europe/Berlin (in 2d).' },
+    { name: 'a reopen', view: followUpView('slack'), effect: { ...dueIn2d, reason: 'reopened' } as FollowUp, text: '<@U0123ABCD> the customer reopened #42: please follow up with them by Wed 25 Nov 15:00 Europe/Berlin (in 2d).' },
+    { name: 'a bad rating before the solve (no follow-up clock)', view: followUpView('slack'), effect: { type: 'csat_follow_up', reason: 'detractor' } as FollowUp, text: '<@U0123ABCD> the customer rated #42 bad: please follow up with them.' },
+    { name: 'experience feedback', view: followUpView('nobody'), effect: { type: 'csat_follow_up', reason: 'feedback' } as FollowUp, text: "#42 is feedback on the customer's experience: follow up with them once it is handled." },
+  ])('follow-up: $name', ({ view: shown, effect, text }) => {
+    const reply = followUpReply(shown, effect);
+    expect(reply.text).toBe(text);
+    expect(JSON.stringify(reply.blocks)).toContain(text.replace(/"/g, '\\"'));
+    expect(allText(reply)).not.toContain('48 h');
+  });
+
+  it('digest lines name people plainly', () => {
+    expect(peopleText('Picked up by <@U0E2EMEM1>.', { U0E2EMEM1: 'Ana' }, 'plain', 200)).toBe('Picked up by Ana.');
+    expect(peopleText('Picked up by <@U0E2EMEM1>.', {}, 'mention', 200)).toBe('Picked up by <@U0E2EMEM1>.');
   });
 });
 
@@ -373,10 +466,13 @@ describe('ticket card', () => {
 describe('status channel', () => {
   it('parent shows stage, owner, next update and the resolve target as ETA, with no buttons', () => {
     const loop = apply(open(), ACK);
-    const parent = statusParent(view(loop));
+    const parent = statusParent(view(loop, { names: { U0123ABCD: 'Ana Lima' } }));
     const text = JSON.stringify(parent.blocks);
     expect(text).toContain('Acknowledged');
-    expect(text).toContain('<@U0123ABCD>');
+    // The public channel names people and mentions nobody (a mention would ping them from there).
+    expect(text).toContain('*Owner*\\nAna Lima');
+    expect(allText(parent)).not.toContain('<@');
+    expect(JSON.stringify(statusParent(view(loop)).blocks)).toContain('*Owner*\\nU0123ABCD');
     expect(text).toContain(`*ETA*\\n${formatDue(loop.timers.resolve_breach!, T0 + HOUR, 'Europe/Berlin')}`);
     expect(text).toContain(`*Next update by*\\n${formatDue(loop.timers.update_breach!, T0 + HOUR, 'Europe/Berlin')}`);
     expect(parent.blocks.some((block) => block.type === 'actions')).toBe(false);
@@ -384,17 +480,31 @@ describe('status channel', () => {
   });
 
   it.each([
-    { automatic: true, etaAt: T0 + 3 * HOUR, marker: true, eta: 'ETA: Mon 23 Nov 13:00 Europe/Berlin (in 2h)' },
-    { automatic: false, etaAt: null, marker: false, eta: null },
-  ])('reply: automatic $automatic, ETA $etaAt', ({ automatic, etaAt, marker, eta }) => {
+    { automatic: true, etaAt: T0 + 3 * HOUR, eta: 'ETA: Mon 23 Nov 13:00 Europe/Berlin (in 2h)' },
+    { automatic: false, etaAt: null, eta: null },
+  ])('reply: automatic $automatic, ETA $etaAt, never labelled "(automatic)"', ({ automatic, etaAt, eta }) => {
     const reply = statusReply(view(open()), { type: 'publish_status', stage: 'routed', text: 'Looking into it', etaAt, automatic });
     const context = JSON.stringify(reply.blocks[1]);
     expect(JSON.stringify(reply.blocks[0])).toContain('Looking into it');
     expect(context).toContain('Stage: Routed, awaiting acknowledgement');
-    expect(context.includes('(automatic)')).toBe(marker);
-    expect(reply.text.endsWith('(automatic)')).toBe(marker);
+    expect(allText(reply)).not.toContain('automatic');
+    expect(reply.text).toBe('#42: Looking into it');
     if (eta === null) expect(context).not.toContain('ETA');
     else expect(context).toContain(eta);
+  });
+
+  it.each([
+    { name: 'a Slack user by display name', text: 'Picked up by <@U0E2EMEM1>.', names: { U0E2EMEM1: 'Ana Lima' }, shown: 'Picked up by Ana Lima.' },
+    { name: 'a Slack user whose lookup failed, by id', text: 'Picked up by <@U0E2EMEM1>.', names: {}, shown: 'Picked up by U0E2EMEM1.' },
+    { name: 'a Zendesk agent by name', text: '<@zd:4242> replied to the customer.', names: { 'zd:4242': 'Ben Keller' }, shown: 'Ben Keller replied to the customer.' },
+    { name: 'a Zendesk agent whose lookup failed', text: '<@zd:4242> replied to the customer.', names: {}, shown: 'Zendesk agent 4242 replied to the customer.' },
+    { name: 'a name that is hostile text, escaped', text: 'Picked up by <@U0E2EMEM1>.', names: { U0E2EMEM1: '<!channel> *Eve*' }, shown: 'Picked up by &lt;!channel&gt; *Eve*.' },
+    { name: 'a person typing a mention in an update, named not mentioned', text: 'Ask <@U0E2EMEM1> & <!here>', names: { U0E2EMEM1: 'Ana' }, shown: 'Ask Ana &amp; &lt;!here&gt;' },
+  ])('reply names people in plain text, never a mention: $name', ({ text, names, shown }) => {
+    const reply = statusReply(view(open(), { names: names as Record<string, string> }), { type: 'publish_status', stage: 'acknowledged', text, etaAt: null, automatic: true });
+    expect(reply.blocks[0]).toMatchObject({ type: 'section', text: { text: shown } });
+    expect(reply.text).toBe(`#42: ${shown}`);
+    expect(allText(reply)).not.toMatch(/<[@!]/);
   });
 
   it('incident message names the ticket, the effect text and the link', () => {
@@ -518,17 +628,25 @@ describe('due times', () => {
     expect(formatDue(at, T0, zone)).toBe(text);
   });
 
-  it('rounds to the minute', () => {
-    expect(formatRelative(T0 + 29_000, T0)).toBe('now');
-    expect(formatRelative(T0 + 90 * MIN, T0)).toBe('in 1h 30m');
-    expect(formatRelative(T0 - 24 * HOUR, T0)).toBe('overdue by 1d');
+  it.each([
+    { at: T0 + 90 * MIN, text: 'in 1h 30m' },
+    { at: T0 + 89_000, text: 'in 1m' },
+    // Time left is never "now": a deadline seconds away still says it is ahead.
+    { at: T0 + 29_000, text: 'in under a minute' },
+    { at: T0 + 1_000, text: 'in under a minute' },
+    { at: T0, text: 'now' },
+    { at: T0 - 29_000, text: 'now' },
+    { at: T0 - 31_000, text: 'overdue by 1m' },
+    { at: T0 - 24 * HOUR, text: 'overdue by 1d' },
+  ])('relative: $text', ({ at, text }) => {
+    expect(formatRelative(at, T0)).toBe(text);
   });
 });
 
 describe('slackRenderers', () => {
   it('exposes one function per renderer of the contract', () => {
     expect(Object.keys(slackRenderers).sort()).toEqual(
-      ['digest', 'escalationReply', 'home', 'incidentMessage', 'liveSummary', 'reminderReply', 'statusParent', 'statusReply', 'ticketCard', 'updateModal'].sort(),
+      ['digest', 'escalationReply', 'followUpReply', 'home', 'incidentMessage', 'liveSummary', 'reminderReply', 'statusParent', 'statusReply', 'ticketCard', 'updateModal'].sort(),
     );
     expect(slackRenderers.ticketCard).toBe(ticketCard);
   });
@@ -582,7 +700,8 @@ describe('the live incidents summary', () => {
     expect(shown[0]).toBe('Live incidents');
     expect(shown).toContain('*2 live incidents*');
     expect(shown.join('\n')).toContain('<https://acme.zendesk.com/agent/tickets/1001|#1001>* Outage &lt;!here&gt; · Critical · Routed, awaiting acknowledgement · nobody yet · acknowledge by Mon 23 Nov 14:00 Europe/Berlin (in 3h)');
-    expect(shown.join('\n')).toContain('#1002>* Slow exports · High · Acknowledged · <@U0123ABCD> · next update by');
+    // The status channel names people in plain text, never a mention; no name looked up here: the id.
+    expect(shown.join('\n')).toContain('#1002>* Slow exports · High · Acknowledged · U0123ABCD · next update by');
     expect(JSON.stringify(message)).not.toContain('<!here>');
     const none = liveSummary([]);
     expect(none.text).toBe('Live incidents: none right now');

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { jobStatusFromWire, NodeZendeskApi } from '../../../src/adapters/zendesk/node-zendesk-api.js';
@@ -351,6 +352,29 @@ describe('NodeZendeskApi: the reads of on_routing actions', () => {
     await expect(api().searchArticles('x', 'de', 5)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     nock(ZENDESK).get('/api/v2/users/501/tickets/requested.json').query(true).delay(500).reply(200, { tickets: [] });
     await expect(api(100).getRequestedTickets(501, 1)).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining('timed out') });
+  });
+});
+
+describe('NodeZendeskApi.userName (Show User)', () => {
+  const user = JSON.parse(readFileSync(new URL('../../fixtures/zendesk/rest-user.json', import.meta.url), 'utf8')) as { user: Record<string, unknown> };
+
+  it.each([
+    { name: 'an agent', status: 200, body: user, result: 'Johnny Agent' },
+    { name: 'a name with spaces around it', status: 200, body: { user: { ...user.user, name: '  Johnny Agent ' } }, result: 'Johnny Agent' },
+    { name: 'a user without a name', status: 200, body: { user: { ...user.user, name: '' } }, result: null },
+    { name: 'no such user (404)', status: 404, body: { error: 'RecordNotFound', description: 'Not found' }, result: null },
+  ])('$name -> $result', async ({ status, body, result }) => {
+    const scope = nock(ZENDESK).get('/api/v2/users/35436.json').matchHeader('authorization', BASIC_AUTH).reply(status, body);
+    expect(await api().userName(35436)).toBe(result);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it.each([
+    { status: 500, code: 'UNAVAILABLE' },
+    { status: 403, code: 'REJECTED' },
+  ])('a $status is an error with code $code, for the caller to fall back on', async ({ status, code }) => {
+    nock(ZENDESK).get('/api/v2/users/35436.json').reply(status, {});
+    await expect(api().userName(35436)).rejects.toMatchObject({ code });
   });
 });
 

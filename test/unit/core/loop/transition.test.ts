@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loopPolicyFrom } from '../../../../src/app/loop-policy.js';
-import type { Effect, LoopEvent, LoopState, Stage, TimerKind } from '../../../../src/core/loop/loop-types.js';
+import type { Effect, LoopEvent, LoopPolicy, LoopState, Stage, TimerKind } from '../../../../src/core/loop/loop-types.js';
 import { desiredTimers, isLive, openLoop, transition } from '../../../../src/core/loop/transition.js';
 import { ROUTING_ACTIONS, type RoutingAction } from '../../../../src/core/routing/routing-actions.js';
 import { CATEGORY_IDS, type CategoryId, type Tier } from '../../../../src/core/taxonomy.js';
@@ -103,7 +103,7 @@ describe('archived and scrubbed tickets', () => {
   it('archived ends an open loop as closed does, saying so, and leaves no timer', () => {
     const { state, effects } = accepted(transition(IN_STAGE.acknowledged(), EVENTS.archived!, T0 + 2 * HOUR, policy));
     expect(state).toMatchObject({ stage: 'closed', zendeskStatus: 'archived', timers: {} });
-    expect(statusUpdates(effects)).toEqual(['archived in Zendesk without being solved']);
+    expect(statusUpdates(effects)).toEqual(['Archived in Zendesk without being solved.']);
   });
 
   it('archived after the loop was closed only records the status: no second status update', () => {
@@ -113,14 +113,14 @@ describe('archived and scrubbed tickets', () => {
   });
 
   it('archived verifies a solved ticket that was never reopened, as closed does', () => {
-    expect(statusUpdates(accepted(transition(IN_STAGE.acted(), EVENTS.archived!, T0 + 2 * HOUR, policy)).effects)).toEqual(['verified: archived without a reopen']);
+    expect(statusUpdates(accepted(transition(IN_STAGE.acted(), EVENTS.archived!, T0 + 2 * HOUR, policy)).effects)).toEqual(['Verified: archived in Zendesk and not reopened.']);
   });
 
   it('scrubbed ends the loop from any stage, a solved one included, and publishes a status update even when already closed (the card loses its text)', () => {
     for (const stage of ['routed', 'acted', 'closed'] as const) {
       const { state, effects } = accepted(transition(IN_STAGE[stage](), EVENTS.scrubbed!, T0 + 2 * HOUR, policy));
       expect(state).toMatchObject({ stage: 'closed', zendeskStatus: 'scrubbed', timers: {} });
-      expect(statusUpdates(effects)).toEqual(['ticket scrubbed in Zendesk; its text is no longer kept']);
+      expect(statusUpdates(effects)).toEqual(['The ticket was deleted in Zendesk and its text erased; cxloop no longer keeps it.']);
     }
   });
 });
@@ -155,6 +155,47 @@ describe('acknowledge ladder', () => {
     expect(acknowledged.state.timers.ack_breach).toBeUndefined();
   });
 
+  const escalations = (effects: readonly Effect[]) => effects.flatMap((effect) => (effect.type === 'escalate' ? [{ level: effect.level, round: effect.round, notify: effect.notify }] : []));
+
+  it('announces the ladder in the order it falls due, one message per step, even when a repeat comes before the next level', () => {
+    // Level 1 at the breach, level 2 two hours after it, the whole ladder repeated twice every hour:
+    // level 1's first repeat (1 h) is due before level 2 (2 h); at 2 h level 2 and level 1's second repeat fall due together.
+    const slow: LoopPolicy = {
+      ...policy,
+      teams: { ...policy.teams, billing: { ...policy.teams.billing!, ladder: [{ afterBreachMs: 0, notify: ['team_channel', 'usergroup'] }, { afterBreachMs: 2 * HOUR, notify: ['lead'] }], repeat: 2, repeatEveryMs: HOUR } },
+    };
+    let state = accepted(openLoop({ ticketId: 42, category: 'billing_issue', tier: 'normal', zendeskStatus: 'new' }, T0, slow)).state;
+    state = fireTimer(state, 'ack_breach', slow).state;
+    const breach = T0 + 2 * HOUR;
+    const announced: { level: number; round: number; notify: readonly string[]; at: number }[] = [];
+    while (state.timers.escalate !== undefined) {
+      const at = state.timers.escalate;
+      const step = fireTimer(state, 'escalate', slow);
+      expect(escalations(step.effects)).toHaveLength(1);
+      announced.push({ ...escalations(step.effects)[0]!, at });
+      state = step.state;
+    }
+    expect(announced).toEqual([
+      { level: 1, round: 0, notify: ['team_channel', 'usergroup'], at: breach },
+      { level: 1, round: 1, notify: ['team_channel', 'usergroup'], at: breach + HOUR },
+      { level: 2, round: 0, notify: ['team_channel', 'usergroup', 'lead'], at: breach + 2 * HOUR },
+      { level: 2, round: 1, notify: ['lead'], at: breach + 3 * HOUR },
+      { level: 2, round: 2, notify: ['lead'], at: breach + 4 * HOUR },
+    ]);
+  });
+
+  it('folds the steps that came due while it could not run (a snooze, an outage) into one announcement of the highest', () => {
+    // Shipped ladder: level 1 at the breach, level 2 30 min after, repeated every hour.
+    const breached = fire(fire(open('feature_request'), 'ack_remind').state, 'ack_breach').state;
+    const breach = breached.escalation.breachAt!;
+    const first = fire(breached, 'escalate');
+    expect(escalations(first.effects)).toEqual([{ level: 1, round: 0, notify: ['team_channel', 'usergroup'] }]);
+    // The next wake-up runs 1 h 10 min after the breach: level 2 (30 min) and level 1's repeat (1 h) are both overdue.
+    const late = accepted(transition(first.state, { type: 'timer', kind: 'escalate', dueAt: first.state.timers.escalate! }, breach + HOUR + 10 * MIN, policy));
+    expect(escalations(late.effects)).toEqual([{ level: 2, round: 0, notify: ['team_channel', 'usergroup', 'lead', 'escalation_channel'] }]);
+    expect(late.state.timers.escalate).toBe(breach + HOUR + 30 * MIN);
+  });
+
   it('a timer for a stage that moved on does nothing', () => {
     const routed = open('feature_request');
     const acknowledged = apply(routed, { type: 'acknowledge', user: 'U1' });
@@ -184,7 +225,7 @@ describe('status cadence, resolve clock and verification', () => {
     expect(step.effects).toContainEqual({ type: 'remind_owner', about: 'update', dueAt: ackAt + 4 * HOUR });
     step = fire(step.state, 'update_breach');
     expect(step.effects).toContainEqual({ type: 'publish_status', stage: 'acknowledged', text: expect.any(String), etaAt: T0 + 48 * HOUR, automatic: true });
-    expect(step.effects).toContainEqual({ type: 'escalate', level: 1, round: 0, notify: ['team_channel', 'usergroup'], reason: 'status update overdue' });
+    expect(step.effects).toContainEqual({ type: 'escalate', level: 1, round: 0, notify: ['team_channel', 'usergroup'], reason: 'waiting for a status update', about: 'update', dueAt: ackAt + 4 * HOUR });
     state = accepted(transition(step.state, { type: 'post_update', user: 'U1', text: 'Fix deploying', etaAt: T0 + 10 * HOUR }, ackAt + 5 * HOUR, policy)).state;
     expect(state.timers).toMatchObject({ update_remind: ackAt + 7 * HOUR, update_breach: ackAt + 9 * HOUR });
   });
@@ -212,7 +253,7 @@ describe('status cadence, resolve clock and verification', () => {
   it('a detractor rating opens a follow-up for the original owner with the 48 h SLA', () => {
     const step = accepted(transition(IN_STAGE.acted(), { type: 'csat', score: 'bad' }, T0 + 5 * HOUR, policy));
     expect(step.state).toMatchObject({ stage: 'follow_up', owner: 'U1', csat: 'bad' });
-    expect(step.effects).toContainEqual({ type: 'csat_follow_up', reason: 'detractor' });
+    expect(step.effects).toContainEqual({ type: 'csat_follow_up', reason: 'detractor', dueAt: T0 + 5 * HOUR + 48 * HOUR });
     expect(step.state.timers.ack_breach).toBe(T0 + 5 * HOUR + 48 * HOUR);
   });
 
