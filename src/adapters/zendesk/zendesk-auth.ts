@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AccessToken, AccessTokenCache } from '../../app/ports.js';
 import { ZendeskApiError } from '../../app/zendesk-api-error.js';
+import type { ZendeskCredentials } from '../../config/env-schema.js';
 
 /**
  * How every Zendesk call is authenticated. `authorization()` gives the header for the next call
@@ -215,7 +216,7 @@ export class MemoryAccessTokenCache implements AccessTokenCache {
 
 /** The auth of a configured account: OAuth client credentials when set (tokens shared through `cache`), else the API token. */
 export function createZendeskAuth(
-  credentials: { readonly kind: 'oauth'; readonly clientId: string; readonly clientSecret: string } | { readonly kind: 'api_token'; readonly email: string; readonly token: string },
+  credentials: ZendeskCredentials,
   options: { readonly baseUrl: string; readonly cache: AccessTokenCache; readonly scopes: readonly string[]; readonly now?: () => number; readonly timeoutMs?: number },
 ): ZendeskAuth {
   if (credentials.kind === 'api_token') return apiTokenAuth(credentials.email, credentials.token);
