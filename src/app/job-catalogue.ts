@@ -3,6 +3,8 @@ import { EFFECT_TYPES, TIMER_KINDS } from '../core/loop/loop-types.js';
 import type { RoutePlan } from '../core/routing/route-plan.js';
 import { CATEGORY_IDS, TIERS } from '../core/taxonomy.js';
 import { ticketEventSchema } from '../core/ticket-event.js';
+import { ticketOf } from './log-fields.js';
+import type { JobMetrics, Logger } from './ports.js';
 import { ZENDESK_PRIORITIES } from '../core/ticket.js';
 
 /**
@@ -146,10 +148,37 @@ export function parseJob<K extends JobKind>(kind: K, job: { readonly name: strin
   return parsed.data as JobPayload<K>;
 }
 
+/** A failed job as a worker reports it (BullMQ's Job, seen only for what these need). */
+interface FailedJob {
+  readonly name: string;
+  readonly id?: string | undefined;
+  readonly data: unknown;
+  readonly attemptsMade: number;
+  readonly opts: { readonly attempts?: number | undefined };
+}
+
 /** Whether a failed attempt was the job's last: BullMQ moves it to its queue's failed set, the dead letters. */
-export function failedForGood(job: { readonly attemptsMade: number; readonly opts: { readonly attempts?: number | undefined } } | undefined, error: Error): boolean {
+export function failedForGood(job: Pick<FailedJob, 'attemptsMade' | 'opts'> | undefined, error: Error): boolean {
   if (job === undefined) return false;
   return error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+}
+
+/**
+ * What every worker does with a failed attempt, whatever its queue: a warning; or, when the job
+ * has failed for good, an error and the dead-letter counter (it stays in its queue's failed set:
+ * `cxloop dead-letters` lists and replays it).
+ */
+export function reportJobFailure(queue: string, job: FailedJob | undefined, error: Error, deps: { readonly logger: Logger; readonly metrics: JobMetrics }): void {
+  const dead = failedForGood(job, error);
+  if (dead) deps.metrics.deadLettered(queue);
+  deps.logger.log(dead ? 'error' : 'warn', dead ? 'job failed for good (dead letter; see cxloop dead-letters)' : 'job failed', {
+    queue,
+    job: job?.name,
+    jobId: job?.id,
+    ...ticketOf(job?.data),
+    attempt: job?.attemptsMade,
+    error: error.message,
+  });
 }
 
 /** Deduplication window of webhook deliveries (Zendesk retries for minutes; 24 h is generous). */

@@ -1,7 +1,6 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
-import { failedForGood, JOB_OPTIONS, parseJob, QUEUE_NAMES, type SlackJob } from '../../app/job-catalogue.js';
+import { JOB_OPTIONS, parseJob, QUEUE_NAMES, reportJobFailure, type SlackJob } from '../../app/job-catalogue.js';
 import type { JobMetrics, Logger } from '../../app/ports.js';
-import { ticketOf } from '../../app/log-fields.js';
 
 /**
  * Slack requests are acknowledged at once (Slack waits 3 s at most) and their work is queued here:
@@ -45,17 +44,7 @@ export function startSlackWorker(options: { connection: ConnectionOptions; prefi
     },
     { connection: options.connection, prefix: options.prefix, concurrency: 8 },
   );
-  worker.on('failed', (job, error) => {
-    const dead = failedForGood(job, error);
-    if (dead) options.jobs.deadLettered(SLACK_QUEUE);
-    options.logger.log(dead ? 'error' : 'warn', dead ? 'slack job failed for good (dead letter; see cxloop dead-letters)' : 'slack job failed', {
-      kind: job?.name,
-      jobId: job?.id,
-      ...ticketOf(job?.data),
-      attempts: job?.attemptsMade,
-      error: error.message,
-    });
-  });
+  worker.on('failed', (job, error) => reportJobFailure(SLACK_QUEUE, job, error, { logger: options.logger, metrics: options.jobs }));
   worker.on('error', (error) => options.logger.log('warn', 'slack worker error', { error: error.message }));
   return worker;
 }
