@@ -219,6 +219,8 @@ export async function startFakeZendesk(options: FakeZendeskOptions = {}): Promis
     if (method === 'GET' && path === '/api/v2/users/me.json') return { status: 200, body: { user: { id: apiUserId, name: 'cxloop', role: 'admin' } } };
     if (method === 'PUT' && path === '/api/v2/tickets/update_many.json') return withFault(method, path, () => updateMany(body));
     if (method === 'GET' && path === '/api/v2/incremental/tickets/cursor.json') return incremental(url);
+    // The ticket event export, where survey responses (current CSAT) are read: none here.
+    if (method === 'GET' && path === '/api/v2/incremental/ticket_events.json') return { status: 200, body: { ticket_events: [], count: 0, end_of_stream: true, end_time: null } };
     if (method === 'GET' && path === '/api/v2/tickets/show_many.json') {
       const ids = (url.searchParams.get('ids') ?? '').split(',').map(Number).slice(0, MAX_BULK_TICKETS);
       return { status: 200, body: { tickets: ids.flatMap((id) => (tickets.has(id) ? [publicView(tickets.get(id)!)] : [])) } };

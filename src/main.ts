@@ -241,6 +241,8 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
       },
       people,
       reconcile: { zendesk, store, logger, now, firstRunLookbackMs: FIRST_RECONCILE_LOOKBACK_MS, maxPages: 5, everyMs: env.ZENDESK_RECONCILE_EVERY },
+      // The incremental exports share 10 requests/min: 5 pages of tickets and 2 of ticket events per run.
+      surveys: { zendesk, store, logger, now, firstRunLookbackMs: FIRST_RECONCILE_LOOKBACK_MS, maxPages: 2 },
       budget,
       batchThreshold: options.batchThreshold ?? DEFAULT_BATCH_THRESHOLD,
       metrics,

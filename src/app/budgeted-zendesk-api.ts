@@ -1,4 +1,4 @@
-import type { ExportPage, JobStatus, UpdateBudget, ZendeskApi } from './ports.js';
+import type { ExportPage, JobStatus, SurveyResponsePage, UpdateBudget, ZendeskApi } from './ports.js';
 import type { HelpCenterArticle } from '../core/routing/article-suggestions.js';
 import type { RequestedTickets, RequesterProfile } from '../core/routing/requester-context.js';
 import type { TicketUpdate } from '../core/routing/route-plan.js';
@@ -36,6 +36,10 @@ export class BudgetedZendeskApi implements ZendeskApi {
 
   exportTickets(from: { cursor: string } | { startTime: number }): Promise<ExportPage> {
     return this.zendesk.exportTickets(from);
+  }
+
+  exportSurveyResponses(startTime: number): Promise<SurveyResponsePage> {
+    return this.zendesk.exportSurveyResponses(startTime);
   }
 
   satisfactionOf(ticketId: number): Promise<SatisfactionScore | null> {

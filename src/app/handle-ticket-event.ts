@@ -1,5 +1,6 @@
 import type { Policy } from '../config/policy-schema.js';
 import type { Classifier } from '../core/classify/classifier.js';
+import { scoreOfSurveyRating } from '../core/csat-survey.js';
 import { loopEventsOf } from '../core/loop/loop-events.js';
 import { detectOverride, taggedCategory, type Override } from '../core/routing/detect-override.js';
 import { describeRoutingExtras, foundExtras } from '../core/routing/routing-extras.js';
@@ -55,11 +56,30 @@ export async function handleTicketEvent(event: TicketEvent, receivedAt: number, 
 }
 
 async function handleSatisfaction(event: SatisfactionEvent, deps: TicketEventDeps): Promise<EventOutcome> {
-  const score = event.score ?? (await readBackScore(event.ticketId, deps));
+  const source = event.source ?? 'legacy';
+  const score = source === 'survey' ? surveyScore(event, deps) : (event.score ?? (await readBackScore(event.ticketId, deps)));
   if (score === null) return 'satisfaction_unread';
-  await deps.store.recordSatisfaction(event.ticketId, score, event.occurredAt);
+  await deps.store.recordSatisfaction(event.ticketId, score, event.occurredAt, source);
   if (score === 'good' || score === 'bad') await applyLoopEvents(event.ticketId, [{ type: 'csat', score }], event.key, deps.loop);
   return 'satisfaction';
+}
+
+/** A survey response's rating, good/bad/neutral by the policy's thresholds (loop.csat_survey). */
+function surveyScore(event: SatisfactionEvent, deps: TicketEventDeps): SatisfactionScore | null {
+  if (event.rating === undefined) {
+    deps.logger.log('warn', 'survey response not applied: it carries no rating', { ticketId: event.ticketId });
+    return null;
+  }
+  const { scale, bad_at_most: badAtMost, good_at_least: goodAtLeast } = deps.policy.loop.csat_survey;
+  const score = scoreOfSurveyRating(event.rating, { scale, badAtMost, goodAtLeast });
+  if (score === null) {
+    deps.logger.log('warn', 'survey response not applied: its rating is not on the scale (set loop.csat_survey.scale to the survey\'s number of points)', {
+      ticketId: event.ticketId,
+      rating: event.rating.value,
+      scale: event.rating.scale ?? scale,
+    });
+  }
+  return score;
 }
 
 /**

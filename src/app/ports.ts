@@ -7,7 +7,8 @@ import type { RequestedTickets, RequesterProfile } from '../core/routing/request
 import type { RoutingExtras } from '../core/routing/routing-extras.js';
 import type { RoutePlan, TicketFields, TicketUpdate } from '../core/routing/route-plan.js';
 import type { Tier } from '../core/taxonomy.js';
-import type { SatisfactionScore, TicketEvent, TicketSnapshot, ZendeskStatus } from '../core/ticket-event.js';
+import type { SurveyRating } from '../core/csat-survey.js';
+import type { CsatSource, SatisfactionScore, TicketEvent, TicketSnapshot, ZendeskStatus } from '../core/ticket-event.js';
 
 /** Ports the use-cases talk to; adapters implement them. */
 
@@ -98,11 +99,15 @@ export interface TicketStore {
   markRouted(ticketId: number, writtenOver: number): Promise<void>;
   /** Freezes routing and appends the correction to the corrections log; false if already frozen. */
   recordOverride(correction: Correction): Promise<boolean>;
-  recordSatisfaction(ticketId: number, score: SatisfactionScore, at: number): Promise<void>;
+  /** Keeps the ticket's latest rating and counts it as received from `source` (what doctor reports). */
+  recordSatisfaction(ticketId: number, score: SatisfactionScore, at: number, source: CsatSource): Promise<void>;
   /** Notes a ticket left unrouted for being older than the routing window; true the first time (within the days kept). */
   noteTooOld(ticketId: number, at: number): Promise<boolean>;
   getExportCursor(): Promise<string | null>;
   setExportCursor(cursor: string): Promise<void>;
+  /** Where the next read of the ticket events export (survey responses) starts, epoch ms; null before the first. */
+  getSurveyCursor(): Promise<number | null>;
+  setSurveyCursor(startTime: number): Promise<void>;
 }
 
 /** An OAuth access token and when to renew it (epoch ms; null: the answer gave no lifetime). */
@@ -160,6 +165,8 @@ export interface ZendeskApi {
   /** One update_many call (at most 100 tickets, each with its own changes); returns the job status id. */
   updateMany(updates: readonly TicketUpdate[]): Promise<string>;
   getJobStatus(jobId: string): Promise<JobStatus>;
+  /** Survey responses (current CSAT) in one page of the incremental ticket event export, from `startTime` (epoch ms). */
+  exportSurveyResponses(startTime: number): Promise<SurveyResponsePage>;
   /** One page of the incremental ticket export. */
   exportTickets(from: { cursor: string } | { startTime: number }): Promise<ExportPage>;
   /** Adds an internal note (a private comment); touches nothing else on the ticket. */
@@ -189,6 +196,23 @@ export interface ZendeskReadBudget {
 export interface JobStatus {
   readonly status: 'queued' | 'working' | 'completed' | 'failed' | 'killed';
   readonly results: readonly { readonly ticketId: number; readonly success: boolean; readonly error?: string }[];
+}
+
+/** Survey responses found in one page of the ticket event export. */
+export interface SurveyResponsePage {
+  readonly responses: readonly {
+    /** Deduplication key, the same however often the page is read. */
+    readonly key: string;
+    readonly ticketId: number;
+    readonly occurredAt: number;
+    readonly rating: SurveyRating;
+    readonly comment: string;
+  }[];
+  /** Survey responses whose rating could not be read. */
+  readonly unreadable: number;
+  /** Where the next page starts (epoch ms); null when Zendesk gave no end_time. */
+  readonly nextStartTime: number | null;
+  readonly endOfStream: boolean;
 }
 
 export interface ExportPage {

@@ -251,6 +251,21 @@ const categories = z
   .object(Object.fromEntries(CATEGORY_IDS.map((id) => [id, category])) as Record<(typeof CATEGORY_IDS)[number], typeof category>)
   .strict();
 
+/**
+ * Zendesk's current CSAT (survey responses) rates on a scale; these thresholds make a rating good
+ * (the loop is verified) or bad (a detractor follow-up). Written for the account's scale; a
+ * response on another scale is read by its position on it (core/csat-survey.ts).
+ */
+const csatSurvey = z
+  .object({
+    scale: z.number().int().min(2).max(10).default(5),
+    bad_at_most: z.number().int().min(1).default(2),
+    good_at_least: z.number().int().min(1).default(4),
+  })
+  .strict()
+  .refine((survey) => survey.bad_at_most < survey.good_at_least, { message: 'bad_at_most must be below good_at_least', path: ['bad_at_most'] })
+  .refine((survey) => survey.good_at_least <= survey.scale, { message: 'good_at_least must not be above scale', path: ['good_at_least'] });
+
 export const policySchema = z
   .object({
     version: z.literal(1, { error: 'must be 1 (the only policy format so far)' }),
@@ -263,9 +278,10 @@ export const policySchema = z
         verify_window: duration.prefault('72h'),
         follow_up_sla: duration.prefault('48h'),
         max_snooze: duration.prefault('24h'),
+        csat_survey: csatSurvey.prefault({}),
       })
       .strict()
-      .default({ verify_window: 4320, follow_up_sla: 2880, max_snooze: 1440 }),
+      .prefault({}),
     teams: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'team ids are lower_snake_case'), team),
     slack: z
       .object({

@@ -34,8 +34,17 @@ export const TICKET_CHANGE_KINDS = [
 ] as const;
 export type TicketEventKind = (typeof TICKET_CHANGE_KINDS)[number];
 
-export const SATISFACTION_SCORES = ['good', 'bad', 'offered', 'unoffered'] as const;
+/**
+ * What a rating means to the loop. good/bad/offered/unoffered are Zendesk's legacy scores; a
+ * survey response's rating between the policy's bad and good thresholds is `neutral` (recorded,
+ * not acted on).
+ */
+export const SATISFACTION_SCORES = ['good', 'bad', 'neutral', 'offered', 'unoffered'] as const;
 export type SatisfactionScore = (typeof SATISFACTION_SCORES)[number];
+
+/** Zendesk's two CSAT kinds: legacy good/bad satisfaction ratings, and the current survey responses (a rating scale). */
+export const CSAT_SOURCES = ['legacy', 'survey'] as const;
+export type CsatSource = (typeof CSAT_SOURCES)[number];
 
 const id = z.number().int().nonnegative();
 const nullableId = id.nullable();
@@ -93,6 +102,14 @@ export const satisfactionEventSchema = z.object({
    */
   score: z.enum(SATISFACTION_SCORES).nullable(),
   comment: z.string(),
+  /** Which CSAT sent it; missing on events queued before survey responses were supported (legacy). */
+  source: z.enum(CSAT_SOURCES).optional(),
+  /**
+   * A survey response's answer on its rating scale (e.g. 4 on 1..5), turned into a score with the
+   * policy's `loop.csat_survey` thresholds when the event is handled; `scale` is the number of
+   * points when the response says.
+   */
+  rating: z.object({ value: z.number().int().min(0).max(100), scale: z.number().int().min(2).max(100).nullable() }).readonly().optional(),
 });
 export type SatisfactionEvent = Readonly<z.infer<typeof satisfactionEventSchema>>;
 

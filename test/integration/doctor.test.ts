@@ -129,9 +129,18 @@ function nockHealthz(status: number, body: unknown): nock.Scope {
 }
 
 /** Everything answers as it should; each test then breaks one thing. */
-function nockAllGood(): void {
+/** GET /api/v2/account/settings.json, trimmed to the part doctor reads: whether legacy CSAT (good/bad ratings) is on. */
+function nockAccountSettings(status: number, legacyCsat: boolean): nock.Scope {
+  return nock(ZENDESK_URL)
+    .matchHeader('authorization', (value) => value === zendeskAuth)
+    .get('/api/v2/account/settings.json')
+    .reply(status, status === 200 ? { settings: { active_features: { customer_satisfaction: legacyCsat, on_hold_status: false, ticket_tagging: true } } } : { error: 'Forbidden', description: 'You do not have access to this page.' });
+}
+
+function nockAllGood(settings: { status: number; legacyCsat: boolean } = { status: 200, legacyCsat: true }): void {
   nockZendeskMe(200, { user: { id: 9001, name: 'cxloop bot', role: 'admin' } });
   nockZendeskGroups();
+  nockAccountSettings(settings.status, settings.legacyCsat);
   nockSlackAuth(SLACK_OK);
   nockHealthz(200, { status: 'ok', dryRun: false, checks: { redis: 'ok' } });
 }
@@ -203,6 +212,7 @@ describe('cxloop doctor (real Redis; Zendesk and Slack faked at HTTP with nock)'
   it('--json: ok, a summary by status and every check with name, status, detail and fix', async () => {
     nockZendeskMe(200, { user: { id: 9001, name: 'cxloop bot', role: 'admin' } });
     nockZendeskGroups();
+    nockAccountSettings(200, true);
     nockSlackAuth(SLACK_OK);
     const io = fakeIo({ env: liveEnv(prefix, { CXLOOP_PUBLIC_URL: '' }) });
     expect(await runCli(['doctor', '--json'], io)).toBe(0);
@@ -295,6 +305,7 @@ describe('cxloop doctor (real Redis; Zendesk and Slack faked at HTTP with nock)'
   it('a Zendesk agent: warn that install needs an admin, groups still checked', async () => {
     nockZendeskMe(200, { user: { id: 9002, name: 'Agent Smith', role: 'agent' } });
     nockZendeskGroups();
+    nockAccountSettings(200, true);
     nockSlackAuth(SLACK_OK);
     nockHealthz(200, { status: 'ok', dryRun: false });
     const { code, byName } = await doctor(liveEnv(prefix));
@@ -318,6 +329,7 @@ describe('cxloop doctor (real Redis; Zendesk and Slack faked at HTTP with nock)'
   it('a zendesk_group_id that is not a group of the account: FAIL naming it and its category', async () => {
     nockZendeskMe(200, { user: { id: 9001, name: 'cxloop bot', role: 'admin' } });
     nockZendeskGroups(CATEGORY_IDS.map((_, index) => groupOf(index)).filter((id) => id !== 1003));
+    nockAccountSettings(200, true);
     nockSlackAuth(SLACK_OK);
     nockHealthz(200, { status: 'ok', dryRun: false });
     const { code, byName } = await doctor(liveEnv(prefix));
@@ -330,6 +342,7 @@ describe('cxloop doctor (real Redis; Zendesk and Slack faked at HTTP with nock)'
   it('Slack invalid_auth: FAIL saying where to copy the bot token; scopes skipped', async () => {
     nockZendeskMe(200, { user: { id: 9001, name: 'cxloop bot', role: 'admin' } });
     nockZendeskGroups();
+    nockAccountSettings(200, true);
     nockSlackAuth({ ok: false, error: 'invalid_auth' }, null);
     nockHealthz(200, { status: 'ok', dryRun: false });
     const { code, byName } = await doctor(liveEnv(prefix));
@@ -342,6 +355,7 @@ describe('cxloop doctor (real Redis; Zendesk and Slack faked at HTTP with nock)'
   it('a bot scope of the manifest not granted: FAIL naming it, fix says reinstall', async () => {
     nockZendeskMe(200, { user: { id: 9001, name: 'cxloop bot', role: 'admin' } });
     nockZendeskGroups();
+    nockAccountSettings(200, true);
     nockSlackAuth(SLACK_OK, 'chat:write,commands,users:read,channels:read,groups:read');
     nockHealthz(200, { status: 'ok', dryRun: false });
     const { code, byName } = await doctor(liveEnv(prefix));
@@ -354,6 +368,7 @@ describe('cxloop doctor (real Redis; Zendesk and Slack faked at HTTP with nock)'
   it('public URL unset: warn with how to set it, nothing requested', async () => {
     nockZendeskMe(200, { user: { id: 9001, name: 'cxloop bot', role: 'admin' } });
     nockZendeskGroups();
+    nockAccountSettings(200, true);
     nockSlackAuth(SLACK_OK);
     const { code, byName } = await doctor(liveEnv(prefix, { CXLOOP_PUBLIC_URL: '' }));
     expect(code).toBe(0);
@@ -377,6 +392,43 @@ describe('cxloop doctor (real Redis; Zendesk and Slack faked at HTTP with nock)'
     const { code, byName } = await doctor(liveEnv(prefix, { CXLOOP_PUBLIC_URL: url }));
     expect(code).toBe(0);
     expect(byName['public-url']).toMatchObject({ status: 'warn', detail: `${url}/healthz answers ok, live; but ${url} is a local http address: Zendesk cannot call it; use an https tunnel or the public address for a real account` });
+  });
+
+  it('zendesk-csat: legacy ratings on and none received yet is ok, saying where they come from', async () => {
+    nockAllGood();
+    const { byName } = await doctor(liveEnv(prefix, { CXLOOP_PUBLIC_URL: '' }));
+    expect(byName['zendesk-csat']).toEqual({
+      name: 'zendesk-csat',
+      status: 'ok',
+      detail: 'legacy good/bad satisfaction ratings, sent by the "CSAT rated good/bad" triggers of `cxloop install zendesk`; received: none yet (a rating arrives once a customer answers a survey of a ticket cxloop routed)',
+    });
+  });
+
+  /** What the workers count as they apply ratings (RedisTicketStore.recordSatisfaction). */
+  async function received(count: number, hoursAgo: number): Promise<void> {
+    const redis = new Redis(REDIS_URL);
+    await redis.hset(`${prefix}:csat:received`, 'survey:at', Date.now() - hoursAgo * 3_600_000, 'survey:count', count);
+    redis.disconnect();
+  }
+
+  it('zendesk-csat: survey responses (legacy off), with how many cxloop received and when the last came', async () => {
+    await received(12, 3);
+    nockAllGood({ status: 200, legacyCsat: false });
+    const { byName } = await doctor(liveEnv(prefix, { CXLOOP_PUBLIC_URL: '' }));
+    expect(byName['zendesk-csat']).toMatchObject({
+      status: 'ok',
+      detail: "CSAT survey responses (legacy ratings are off), read from the ticket event export every 10 min (ZENDESK_RECONCILE_EVERY) and scored by the policy's loop.csat_survey; received: 12 survey responses, the last 3 h ago",
+    });
+  });
+
+  it('zendesk-csat: account settings not readable is a warning that still says what was received', async () => {
+    await received(1, 1);
+    nockAllGood({ status: 403, legacyCsat: false });
+    const { byName } = await doctor(liveEnv(prefix, { CXLOOP_PUBLIC_URL: '' }));
+    expect(byName['zendesk-csat']).toMatchObject({
+      status: 'warn',
+      detail: expect.stringMatching(/^cannot tell which CSAT the account uses \(GET \/api\/v2\/account\/settings: HTTP 403 .*\); received so far: 1 survey response, the last 1 h ago$/),
+    });
   });
 
   it('public URL answering 503: FAIL with what came back', async () => {
@@ -406,7 +458,7 @@ describe('cxloop doctor (real Redis; Zendesk and Slack faked at HTTP with nock)'
       expect(byName.env!.detail).toContain(key);
     }
     expect(byName.env!.fix).toContain('.env');
-    for (const name of ['mode', 'redis', 'workers', 'zendesk', 'zendesk-groups', 'zendesk-webhook', 'slack', 'slack-scopes', 'public-url']) {
+    for (const name of ['mode', 'redis', 'workers', 'zendesk', 'zendesk-groups', 'zendesk-webhook', 'zendesk-csat', 'slack', 'slack-scopes', 'public-url']) {
       expect(byName[name]).toEqual({ name, status: 'skip', detail: 'skipped: the environment is invalid' });
     }
     expect(byName.policy!.status).toBe('ok');

@@ -47,7 +47,7 @@ export interface FakeZendeskAdmin {
  * https://developer.zendesk.com/api-reference/webhooks/webhooks-api/webhooks/
  * https://developer.zendesk.com/api-reference/ticketing/business-rules/triggers/
  */
-export function fakeZendeskAdmin(baseUrl: string, options: { pageSize?: number; webhooks?: FakeWebhook[]; triggers?: FakeTrigger[] } = {}): FakeZendeskAdmin {
+export function fakeZendeskAdmin(baseUrl: string, options: { pageSize?: number; webhooks?: FakeWebhook[]; triggers?: FakeTrigger[]; legacyCsat?: boolean } = {}): FakeZendeskAdmin {
   const pageSize = options.pageSize ?? 100;
   const webhooks: FakeWebhook[] = structuredClone(options.webhooks ?? []);
   const triggers: FakeTrigger[] = structuredClone(options.triggers ?? []);
@@ -100,6 +100,11 @@ export function fakeZendeskAdmin(baseUrl: string, options: { pageSize?: number; 
     const id = url.pathname.split('/')[4] ?? '';
     if (!webhooks.some((webhook) => webhook.id === id)) return [404, { errors: [{ code: 'WebhookNotFound', title: 'Webhook not found' }] }];
     return [200, { signing_secret: { algorithm: 'SHA256', secret: secretOf(id) } }];
+  });
+  // https://developer.zendesk.com/api-reference/ticketing/account-configuration/account_settings/ (trimmed to active_features)
+  scope.get('/api/v2/account/settings.json').reply(function (uri) {
+    seen.call(this, 'GET', uri, undefined);
+    return [200, { settings: { active_features: { customer_satisfaction: options.legacyCsat ?? true, ticket_tagging: true } } }];
   });
   scope.get('/api/v2/triggers/search.json').query(true).reply(function (uri) {
     const url = seen.call(this, 'GET', uri, undefined);

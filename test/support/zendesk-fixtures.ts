@@ -142,7 +142,8 @@ export async function zendeskQueuesIdle(app: Pick<Cxloop, 'queues'>): Promise<bo
 
 /**
  * Only local connections, Zendesk's OAuth token endpoint, and the two Zendesk reads every started
- * app makes: GET /users/me (who cxloop's own writes come from) and the incremental export the reconciliation reads (empty).
+ * app makes: GET /users/me (who cxloop's own writes come from), the incremental export the reconciliation reads
+ * (empty) and the ticket event export where survey responses are read (`ticketEventPages`, else empty).
  */
 export function nockZendeskReads(): void {
   nock.disableNetConnect();
@@ -150,7 +151,22 @@ export function nockZendeskReads(): void {
   nockZendeskToken();
   nock(ZENDESK_URL).persist().get('/api/v2/users/me.json').reply(200, { user: { id: SELF_ID } });
   nock(ZENDESK_URL).persist().get('/api/v2/incremental/tickets/cursor.json').query(true).reply(200, { tickets: [], after_cursor: null, end_of_stream: true });
+  ticketEventPages.length = 0;
+  ticketEventReads.length = 0;
+  nock(ZENDESK_URL)
+    .persist()
+    .get('/api/v2/incremental/ticket_events.json')
+    .query(true)
+    .reply((uri) => {
+      ticketEventReads.push(uri);
+      return [200, ticketEventPages.shift() ?? { ticket_events: [], count: 0, end_of_stream: true, end_time: null }];
+    });
 }
+
+/** Pages the faked ticket event export (survey responses) answers next, one per read; empty once used. */
+export const ticketEventPages: unknown[] = [];
+/** The paths (with query) of the ticket event export reads made since nockZendeskReads. */
+export const ticketEventReads: string[] = [];
 
 /** A routing write or note as the fake Zendesk received it. */
 export interface RecordedPut {

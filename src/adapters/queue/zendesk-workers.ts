@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { addLoopNote } from '../../app/add-loop-note.js';
 import { handleTicketEvent, type TicketEventDeps } from '../../app/handle-ticket-event.js';
 import { ZENDESK_BULK_LIMIT as BATCH_MAX, type EventInbox, type JobMetrics, type Logger, type PeopleDirectory, type RoutingMetrics, type UpdateBudget } from '../../app/ports.js';
+import { pollSurveyResponses, type SurveyPollDeps } from '../../app/poll-survey-responses.js';
 import { reconcileTickets, type ReconcileDeps } from '../../app/reconcile-tickets.js';
 import { rebaseConflicts, sendRouteBatch, settleRouteBatch, writeRoute, type RouteEntry, type RouteWriterDeps } from '../../app/write-routes.js';
 import { isZendeskError, ZendeskApiError } from '../../app/zendesk-api-error.js';
@@ -110,6 +111,8 @@ export interface ZendeskWorkersOptions {
   /** Names for the people the loop's internal notes mention. */
   readonly people: PeopleDirectory;
   readonly reconcile: Omit<ReconcileDeps, 'inbox'> & { readonly everyMs: number };
+  /** Survey responses (Zendesk's current CSAT), read on the reconciliation's schedule. */
+  readonly surveys: Omit<SurveyPollDeps, 'inbox'>;
   /** The Update Ticket budget `writer.zendesk` spends (asked before a routing job starts work). */
   readonly budget: UpdateBudget;
   /** Batch through update_many once this many routing writes wait (this one included). */
@@ -129,7 +132,7 @@ export interface ZendeskWorkers {
  * Starts the workers that turn events into routed tickets: events -> classify and plan; routes ->
  * one Update Ticket per ticket, or update_many when a backlog waits, each call paid from the
  * account's Update Ticket budget (shared in Redis; a batch is one call); batches -> per-ticket results;
- * maintenance -> reconciliation every `reconcile.everyMs`.
+ * maintenance -> reconciliation, then the survey responses, every `reconcile.everyMs`.
  */
 export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promise<ZendeskWorkers> {
   const { queues, logger, metrics } = options;
@@ -247,6 +250,7 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
     async (job) => {
       parseJob('reconcile', job);
       await reconcileTickets({ ...options.reconcile, inbox: queues.inbox });
+      await pollSurveyResponses({ ...options.surveys, inbox: queues.inbox });
     },
     { ...base, concurrency: 1 },
   );

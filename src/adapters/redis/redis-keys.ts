@@ -20,6 +20,10 @@ export interface RedisKeys {
   readonly corrections: string;
   /** String: Zendesk incremental export cursor of the reconciliation job. */
   readonly exportCursor: string;
+  /** String: start time (epoch ms) of the next read of the incremental ticket events export, where survey responses are found. */
+  readonly surveyCursor: string;
+  /** Hash: per CSAT source (legacy, survey), when cxloop last received a rating and how many (`<source>:at`, `<source>:count`). */
+  readonly csatReceived: string;
   /** Sorted set: send times of the Update Ticket calls of the last minute (the budget every process shares). */
   readonly updateBudget: string;
   /** String: no Update Ticket call before this time (a 429's Retry-After). */
@@ -69,6 +73,8 @@ export function createRedisKeys(prefix: string): RedisKeys {
     loops: `${prefix}:loops`,
     corrections: `${prefix}:corrections`,
     exportCursor: `${prefix}:zendesk:export-cursor`,
+    surveyCursor: `${prefix}:zendesk:survey-cursor`,
+    csatReceived: `${prefix}:csat:received`,
     updateBudget: `${prefix}:zd:budget`,
     updateHold: `${prefix}:zd:hold`,
     tooOld: `${prefix}:too-old`,

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Correction, TicketRecord, TicketStore } from '../../app/ports.js';
 import type { RoutingState } from '../../core/routing/detect-override.js';
 import { isCategoryId, TIERS, type Tier } from '../../core/taxonomy.js';
-import { ZENDESK_STATUSES, type SatisfactionScore, type TicketSnapshot, type ZendeskStatus } from '../../core/ticket-event.js';
+import { ZENDESK_STATUSES, type CsatSource, type SatisfactionScore, type TicketSnapshot, type ZendeskStatus } from '../../core/ticket-event.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /** A ticket's hash lives this long after its last event. */
@@ -115,8 +115,20 @@ export class RedisTicketStore implements TicketStore {
     return frozen === 1;
   }
 
-  async recordSatisfaction(ticketId: number, score: SatisfactionScore, at: number): Promise<void> {
+  async recordSatisfaction(ticketId: number, score: SatisfactionScore, at: number, source: CsatSource): Promise<void> {
     await this.redis.hset(this.keys.ticket(ticketId), 'csat', score, 'csat_at', at);
+    // Single-key commands, not one script: the per-ticket hash and the install-wide tally may live on different cluster slots.
+    await Promise.all([this.redis.hset(this.keys.csatReceived, `${source}:at`, at), this.redis.hincrby(this.keys.csatReceived, `${source}:count`, 1)]);
+  }
+
+  /** When cxloop last received a rating from each CSAT source, and how many in all. */
+  async csatReceived(): Promise<Record<CsatSource, { at: number; count: number } | null>> {
+    const fields = await this.redis.hgetall(this.keys.csatReceived);
+    const of = (source: CsatSource) => {
+      const at = Number(fields[`${source}:at`]);
+      return Number.isFinite(at) && at > 0 ? { at, count: Number(fields[`${source}:count`] ?? 0) } : null;
+    };
+    return { legacy: of('legacy'), survey: of('survey') };
   }
 
   async noteTooOld(ticketId: number, at: number): Promise<boolean> {
@@ -137,6 +149,15 @@ export class RedisTicketStore implements TicketStore {
 
   async setExportCursor(cursor: string): Promise<void> {
     await this.redis.set(this.keys.exportCursor, cursor);
+  }
+
+  async getSurveyCursor(): Promise<number | null> {
+    const saved = Number(await this.redis.get(this.keys.surveyCursor));
+    return Number.isFinite(saved) && saved > 0 ? saved : null;
+  }
+
+  async setSurveyCursor(startTime: number): Promise<void> {
+    await this.redis.set(this.keys.surveyCursor, String(startTime));
   }
 }
 

@@ -34,6 +34,11 @@ export class DryRunZendeskAdminApi implements ZendeskAdminApi {
     return SECRET_PLACEHOLDER;
   }
 
+  /** A dry run without credentials cannot know: it reports the current CSAT (survey responses). */
+  async legacyCsatOn(): Promise<boolean> {
+    return this.reads ? this.reads.legacyCsatOn() : false;
+  }
+
   async searchTriggers(query: string): Promise<ZendeskTrigger[]> {
     return this.reads ? this.reads.searchTriggers(query) : [];
   }

@@ -70,7 +70,26 @@ export async function installZendesk(api: ZendeskAdminApi, options: InstallZende
     );
   }
   const secrets = [await api.signingSecret(events.id), await api.signingSecret(csat.id)];
+  progress(await describeCsat(api));
   return { steps: [...webhookSteps, ...triggerSteps], secrets };
+}
+
+/**
+ * Which CSAT the account uses, and how cxloop gets it. Survey responses are ticket audit events,
+ * which no webhook delivers: the worker reads them from the ticket event export, so there is
+ * nothing to subscribe to in Zendesk for them. The legacy triggers are installed either way, for
+ * an account that is on (or goes back to) legacy ratings.
+ */
+async function describeCsat(api: ZendeskAdminApi): Promise<string> {
+  let legacy: boolean;
+  try {
+    legacy = await api.legacyCsatOn();
+  } catch (error) {
+    return `CSAT: cannot read which kind the account uses (${(error as Error).message}); both are covered: legacy ratings by the triggers above, survey responses from the ticket event export`;
+  }
+  return legacy
+    ? 'CSAT: the account uses legacy good/bad satisfaction ratings: the two triggers above send them to cxloop'
+    : "CSAT: the account uses CSAT survey responses (legacy ratings are off): cxloop's worker reads them from Zendesk's ticket event export on the reconciliation schedule and scores them with the policy's loop.csat_survey (no webhook carries them)";
 }
 
 async function applyWebhook(api: ZendeskAdminApi, definition: WebhookDefinition, plan: WebhookPlan, dryRun: boolean, progress: (line: string) => void): Promise<InstallStep> {

@@ -87,6 +87,13 @@ export class NodeZendeskAdminApi implements ZendeskAdminApi {
     await this.send(zendeskAdminRequests.updateTrigger(id, definition));
   }
 
+  async legacyCsatOn(): Promise<boolean> {
+    const request = zendeskAdminRequests.showAccountSettings();
+    const answer = accountSettingsSchema.safeParse(await this.send(request));
+    if (!answer.success) throw unexpectedAnswer(request, answer.error);
+    return answer.data.settings.active_features?.customer_satisfaction === true;
+  }
+
   /** Follows cursor pages (meta.has_more + after_cursor or links.next) and offset pages (next_page). */
   private async readAll<T>(requestFor: (page?: PageRef) => AdminRequest, key: 'webhooks' | 'triggers', item: z.ZodType<T>): Promise<T[]> {
     const pageSchema = listPageSchema.extend({ [key]: z.array(item).nullish() });
@@ -136,6 +143,16 @@ export class NodeZendeskAdminApi implements ZendeskAdminApi {
     }
   }
 }
+
+/**
+ * The part of GET /api/v2/account/settings.json cxloop reads (`cxloop install zendesk` and
+ * `doctor`): whether legacy CSAT is on (`active_features.customer_satisfaction`). Only one CSAT
+ * kind can be on; off means survey responses or no CSAT, which the settings do not tell apart.
+ * https://developer.zendesk.com/api-reference/ticketing/account-configuration/account_settings/
+ */
+export const accountSettingsSchema = z.looseObject({
+  settings: z.looseObject({ active_features: z.looseObject({ customer_satisfaction: z.boolean().optional() }).optional() }),
+});
 
 /** One line per status, saying what to fix. */
 function adminFailure(request: AdminRequest, status: number, result: unknown, baseUrl: string, auth: ZendeskAuth['kind']): ZendeskApiError {

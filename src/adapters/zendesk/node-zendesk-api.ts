@@ -2,12 +2,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 // node-zendesk is CommonJS: Node's ESM loader cannot see its named exports, only the default.
 import nodeZendesk from 'node-zendesk';
 import { parseRetryAfter } from '../../app/http-route.js';
-import { ZENDESK_BULK_LIMIT, type ExportPage, type JobStatus, type ZendeskApi } from '../../app/ports.js';
+import { ZENDESK_BULK_LIMIT, type ExportPage, type JobStatus, type SurveyResponsePage, type ZendeskApi } from '../../app/ports.js';
 import { isZendeskError, ZendeskApiError } from '../../app/zendesk-api-error.js';
 import type { HelpCenterArticle } from '../../core/routing/article-suggestions.js';
 import type { RequestedTickets, RequesterProfile } from '../../core/routing/requester-context.js';
 import type { TicketUpdate } from '../../core/routing/route-plan.js';
 import type { SatisfactionScore, TicketSnapshot } from '../../core/ticket-event.js';
+import { surveyResponsesOfPage } from './parse-survey-responses.js';
 import { satisfactionFromRestTicket, snapshotFromRestTicket } from './parse-webhook.js';
 import type { ZendeskAuth } from './zendesk-auth.js';
 import { requestUrl, zendeskRequests, type ZendeskRequest } from './zendesk-requests.js';
@@ -163,6 +164,10 @@ export class NodeZendeskApi implements ZendeskApi {
   async getJobStatus(jobId: string): Promise<JobStatus> {
     const result = (await this.send(zendeskRequests.showJobStatus(jobId))) as { job_status?: WireJobStatus };
     return jobStatusFromWire(result.job_status);
+  }
+
+  async exportSurveyResponses(startTime: number): Promise<SurveyResponsePage> {
+    return surveyResponsesOfPage(await this.send(zendeskRequests.exportTicketEvents(startTime)));
   }
 
   async exportTickets(from: { cursor: string } | { startTime: number }): Promise<ExportPage> {

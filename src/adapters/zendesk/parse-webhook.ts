@@ -154,6 +154,9 @@ export function snapshotFromRestTicket(ticket: unknown): { ok: true; snapshot: T
   return { ok: true, snapshot: snapshotOf(parsed.data) };
 }
 
+/** Legacy satisfaction ratings' scores; `neutral` exists only for survey responses. */
+const LEGACY_SCORES = SATISFACTION_SCORES.filter((score) => score !== 'neutral');
+
 const restSatisfactionSchema = z.looseObject({
   satisfaction_rating: z.looseObject({ score: z.enum(['good', 'bad', 'offered', 'unoffered']) }).nullish(),
 });
@@ -183,6 +186,7 @@ function parseSatisfaction(body: object): ParsedWebhook {
       occurredAt,
       score,
       comment: parsed.data.comment,
+      source: 'legacy',
     },
   };
 }
@@ -193,7 +197,7 @@ function parseSatisfaction(body: object): ParsedWebhook {
  */
 function scoreOf(rating: string): SatisfactionScore | null {
   const normalised = rating.trim().toLowerCase();
-  for (const score of SATISFACTION_SCORES) {
+  for (const score of LEGACY_SCORES) {
     if (normalised.startsWith(score)) return score;
   }
   return null;

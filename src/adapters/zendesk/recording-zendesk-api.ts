@@ -1,4 +1,4 @@
-import type { CallRecorder, ExportPage, JobStatus, Logger, ZendeskApi } from '../../app/ports.js';
+import type { CallRecorder, ExportPage, JobStatus, Logger, SurveyResponsePage, ZendeskApi } from '../../app/ports.js';
 import { ZendeskApiError } from '../../app/zendesk-api-error.js';
 import type { HelpCenterArticle } from '../../core/routing/article-suggestions.js';
 import type { RequestedTickets, RequesterProfile } from '../../core/routing/requester-context.js';
@@ -91,6 +91,10 @@ export class RecordingZendeskApi implements ZendeskApi {
 
   async exportTickets(): Promise<ExportPage> {
     return { snapshots: [], skipped: 0, afterCursor: null, endOfStream: true };
+  }
+
+  async exportSurveyResponses(): Promise<SurveyResponsePage> {
+    return { responses: [], unreadable: 0, nextStartTime: null, endOfStream: true };
   }
 
   private record(request: ZendeskRequest): void {

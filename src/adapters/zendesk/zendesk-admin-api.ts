@@ -39,4 +39,9 @@ export interface ZendeskAdminApi {
   /** Returns the new trigger's id. */
   createTrigger(definition: TriggerDefinition): Promise<string>;
   updateTrigger(id: string, definition: TriggerDefinition): Promise<void>;
+  /**
+   * Whether the account has the legacy good/bad satisfaction ratings on (account settings,
+   * `active_features.customer_satisfaction`); off means CSAT survey responses or no CSAT.
+   */
+  legacyCsatOn(): Promise<boolean>;
 }

@@ -36,6 +36,8 @@ export const zendeskAdminRequests = {
     path: `/api/v2/webhooks/${segment(id)}`,
     body: { webhook: definition },
   }),
+  /** https://developer.zendesk.com/api-reference/ticketing/account-configuration/account_settings/#show-settings */
+  showAccountSettings: (): AdminRequest => ({ method: 'GET', path: '/api/v2/account/settings.json' }),
   /** https://developer.zendesk.com/api-reference/webhooks/webhooks-api/webhooks/#show-webhook-signing-secret */
   showSigningSecret: (id: string): AdminRequest => ({ method: 'GET', path: `/api/v2/webhooks/${segment(id)}/signing_secret` }),
   /** https://developer.zendesk.com/api-reference/ticketing/business-rules/triggers/#search-triggers (active and inactive) */

@@ -74,6 +74,12 @@ export const zendeskRequests = {
     path: ['help_center', 'articles', 'search'],
     query: { query, ...(locale === null ? {} : { locale }), per_page: String(perPage) },
   }),
+  /** https://developer.zendesk.com/api-reference/ticketing/ticket-management/incremental_exports/#incremental-ticket-event-export (time-based only) */
+  exportTicketEvents: (startTime: number): ZendeskRequest => ({
+    method: 'GET',
+    path: ['incremental', 'ticket_events'],
+    query: { start_time: String(Math.floor(startTime / 1000)) },
+  }),
   /** https://developer.zendesk.com/api-reference/ticketing/ticket-management/incremental_exports/#incremental-ticket-export-cursor-based */
   exportTickets: (from: { cursor: string } | { startTime: number }): ZendeskRequest => ({
     method: 'GET',

@@ -143,6 +143,16 @@ describe('cxloop install zendesk (Zendesk faked with nock)', () => {
     expect(run.err).toMatch(/trigger "cxloop: CSAT rated bad": created \(id \d+\)/);
     expect(run.err).not.toContain(zendesk.secretOf(events!.id));
     expect(run.err).not.toContain(zendesk.secretOf(csat!.id));
+    expect(run.err).toContain('CSAT: the account uses legacy good/bad satisfaction ratings: the two triggers above send them to cxloop');
+  });
+
+  it('on an account with CSAT survey responses (legacy ratings off) says where cxloop reads them, and installs the same webhooks and triggers', async () => {
+    const zendesk = fakeZendeskAdmin(ZENDESK, { legacyCsat: false });
+    const run = await install(['--url', PUBLIC_URL]);
+    expect(run.code).toBe(0);
+    expect(zendesk.writes()).toHaveLength(4);
+    expect(run.err).toContain("CSAT: the account uses CSAT survey responses (legacy ratings are off): cxloop's worker reads them from Zendesk's ticket event export");
+    expect(zendesk.requests.filter(({ path }) => path === '/api/v2/account/settings.json')).toHaveLength(1);
   });
 
   it('run twice in a row, the second run writes nothing and prints the same secrets', async () => {
@@ -226,7 +236,7 @@ describe('cxloop install zendesk (Zendesk faked with nock)', () => {
     expect(run.code).toBe(0);
     expect(unmatched).toEqual([]);
     expect(zendesk.writes()).toEqual([]);
-    expect(zendesk.requests.map(({ method, path }) => `${method} ${path}`)).toEqual(['GET /api/v2/webhooks', 'GET /api/v2/triggers/search.json']);
+    expect(zendesk.requests.map(({ method, path }) => `${method} ${path}`)).toEqual(['GET /api/v2/webhooks', 'GET /api/v2/triggers/search.json', 'GET /api/v2/account/settings.json']);
     const out = run.out;
     const order = ['PUT /api/v2/webhooks/01JEVENTSWEBHOOK0000000001\n', 'POST /api/v2/webhooks\n', 'POST /api/v2/triggers.json\n'].map((line) => out.indexOf(line));
     expect(order.every((index) => index >= 0)).toBe(true);

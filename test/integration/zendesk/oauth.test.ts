@@ -74,6 +74,7 @@ describe('Zendesk OAuth (client credentials) in cxloop serve', () => {
         return verdict(this.req.headers.authorization as string | undefined) === 'ok' ? [200, { user: { id: SELF_ID } }] : [401, { error: "Couldn't authenticate you" }];
       });
     nock(ZENDESK_URL).persist().get('/api/v2/incremental/tickets/cursor.json').query(true).reply(200, { tickets: [], after_cursor: null, end_of_stream: true });
+    nock(ZENDESK_URL).persist().get('/api/v2/incremental/ticket_events.json').query(true).reply(200, { ticket_events: [], count: 0, end_of_stream: true, end_time: null });
     nock(ZENDESK_URL)
       .persist()
       .put(/\/api\/v2\/tickets\/\d+\.json/)

@@ -69,6 +69,7 @@ describe('routing Zendesk tickets (real server, Redis, BullMQ; Zendesk faked wit
 
   function noMissedTickets(): void {
     nock(ZENDESK_URL).persist().get('/api/v2/incremental/tickets/cursor.json').query(true).reply(200, { tickets: [], after_cursor: null, end_of_stream: true });
+    nock(ZENDESK_URL).persist().get('/api/v2/incremental/ticket_events.json').query(true).reply(200, { ticket_events: [], count: 0, end_of_stream: true, end_time: null });
   }
 
   it('never moves a ticket backwards when events arrive out of order, and routes it once', async () => {

@@ -7,7 +7,7 @@ import { RedisSlackOutbox } from '../../../src/adapters/redis/redis-slack-outbox
 import type { Logger, Notifier } from '../../../src/app/ports.js';
 import type { Effect } from '../../../src/core/loop/loop-types.js';
 import { settle, type Cxloop } from '../../../src/main.js';
-import { dropPrefix, nockZendeskReads, postSigned, REDIS_URL, startLive, uniquePrefix, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
+import { dropPrefix, nockZendeskReads, postSigned, REDIS_URL, startLive, ticketEventPages, ticketEventReads, uniquePrefix, waitFor, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
 
 /** Zendesk's payloads from test/fixtures/zendesk (see its README for the source of each), posted signed to the real server. */
 const fixture = (file: string): string => readFileSync(new URL(`../../fixtures/zendesk/${file}`, import.meta.url), 'utf8');
@@ -152,6 +152,24 @@ describe('Zendesk payloads through the real server (Redis, BullMQ workers, injec
       expect(await post('csat-legacy-rating-en.json')).toEqual({ status: 'accepted' });
       expect(await loop()).toMatchObject({ stage: 'follow_up', csat: 'bad' });
       expect(ticketReads).toBe(0);
+    });
+
+    it('a survey response (current CSAT: 2 on a 5-point scale) read from the ticket event export opens the detractor follow-up; one without a rating is logged and left out', async () => {
+      await waitFor(() => ticketEventReads.length >= 1, 10_000, 'the first read of the ticket event export, at start');
+      ticketEventPages.push(JSON.parse(fixture('incremental-ticket-events-survey.json')));
+      clock = Math.max(clock, Date.parse('2025-01-09T12:10:00Z'));
+      await app!.queues.maintenance.add('reconcile', {});
+      await waitFor(() => ticketEventReads.length >= 2, 10_000, 'the ticket event export read again');
+      await waitFor(async () => (await loop())?.stage === 'follow_up', 10_000, 'the follow-up');
+      await settle(app!, 15_000);
+      expect(await loop()).toMatchObject({ stage: 'follow_up', csat: 'bad' });
+      const due = (await loop())!.timers.ack_breach;
+      expect(notified).toContainEqual({ type: 'csat_follow_up', reason: 'detractor', dueAt: due });
+      // Read from one minute before the clock at most (the export leaves out the latest minute), in unix seconds.
+      expect(new URL(ticketEventReads[1]!, ZENDESK_URL).searchParams.get('start_time')).toMatch(/^\d{10}$/);
+      expect(warnings).toContainEqual({ message: expect.stringContaining('survey responses without a readable rating were left out'), fields: { unreadable: 1 } });
+      expect(await redis.hgetall(createRedisKeys(prefix).csatReceived)).toEqual({ 'survey:at': String(Date.parse('2025-01-09T12:00:00Z')), 'survey:count': '1' });
+      expect(await redis.get(createRedisKeys(prefix).surveyCursor)).toBe(String(Date.parse('2025-01-09T12:01:01Z')));
     });
 
     it('a localized rating whose ticket Zendesk no longer shows is answered 200, logged as not applied, and moves nothing', async () => {

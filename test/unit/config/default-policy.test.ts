@@ -55,7 +55,7 @@ describe('the shipped config/policy.yaml holds the defaults README describes', (
 
   it('has the documented loop windows and a ladder, hours and holidays for every team', async () => {
     const policy = await defaultPolicy();
-    expect(policy.loop).toEqual({ verify_window: 72 * HOUR, follow_up_sla: 48 * HOUR, max_snooze: 24 * HOUR });
+    expect(policy.loop).toEqual({ verify_window: 72 * HOUR, follow_up_sla: 48 * HOUR, max_snooze: 24 * HOUR, csat_survey: { scale: 5, bad_at_most: 2, good_at_least: 4 } });
     for (const team of Object.values(policy.teams)) {
       expect(team.escalation.levels.length).toBeGreaterThanOrEqual(2);
       expect(team.hours).toMatchObject({ timezone: 'UTC', clock: 'calendar', holidays: [] });

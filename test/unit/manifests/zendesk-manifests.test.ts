@@ -64,7 +64,7 @@ describe('the definitions match what parse-webhook.ts reads', () => {
       .replace('{{satisfaction.current_comment}}', values.comment);
   const rated = (score: string | null, comment: string) => ({
     ok: true,
-    event: { key: 'csat:42:2026-11-20T10:00:00Z', kind: 'satisfaction_rated', ticketId: 42, occurredAt: Date.parse('2026-11-20T10:00:00Z'), score, comment },
+    event: { key: 'csat:42:2026-11-20T10:00:00Z', kind: 'satisfaction_rated', ticketId: 42, occurredAt: Date.parse('2026-11-20T10:00:00Z'), score, comment, source: 'legacy' },
   });
 
   it.each(['good', 'bad'] as const)('the %s trigger body, rendered as Zendesk would, parses as that score whatever the language', (score) => {

@@ -173,6 +173,7 @@ describe('parseZendeskWebhook: CSAT trigger', () => {
       occurredAt: Date.UTC(2026, 10, 20, 10, 0, 0),
       score: 'good',
       comment: 'thanks',
+      source: 'legacy',
     });
   });
 
@@ -187,7 +188,7 @@ describe('parseZendeskWebhook: CSAT trigger', () => {
 
   it.each(['good', 'bad'] as const)('reads the literal score %s the current triggers send, with no rating text at all', (score) => {
     const body = (({ rating: _rating, ...rest }) => rest)(csat({ score, comment: 'Sehr gut' }));
-    expect(eventOf(parseZendeskWebhook(body))).toEqual({ key: 'csat:42:2026-11-20T10:00:00Z', kind: 'satisfaction_rated', ticketId: 42, occurredAt: Date.UTC(2026, 10, 20, 10, 0, 0), score, comment: 'Sehr gut' });
+    expect(eventOf(parseZendeskWebhook(body))).toEqual({ key: 'csat:42:2026-11-20T10:00:00Z', kind: 'satisfaction_rated', ticketId: 42, occurredAt: Date.UTC(2026, 10, 20, 10, 0, 0), score, comment: 'Sehr gut', source: 'legacy' });
   });
 
   it('the literal score wins over a rating text sent next to it', () => {
@@ -208,6 +209,7 @@ describe('parseZendeskWebhook: CSAT trigger', () => {
       occurredAt: Date.UTC(2026, 10, 20, 10, 0, 0),
       score: null,
       comment: 'thanks',
+      source: 'legacy',
     });
   });
 

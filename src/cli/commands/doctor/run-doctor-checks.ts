@@ -1,6 +1,7 @@
 import { parseEnv } from '../../../config/env-schema.js';
 import { findUnknownEnvKeys } from '../../../config/find-unknown-env-keys.js';
 import { policyPathOf } from '../../load-policy-or-fail.js';
+import { checkCsat } from './check-csat.js';
 import { checkEnvironment } from './check-environment.js';
 import { checkMode } from './check-mode.js';
 import { checkOldTickets } from './check-old-tickets.js';
@@ -28,6 +29,7 @@ export const DOCTOR_CHECKS = [
   'zendesk',
   'zendesk-groups',
   'zendesk-webhook',
+  'zendesk-csat',
   'slack',
   'slack-scopes',
   'public-url',
@@ -66,6 +68,7 @@ export async function runDoctorChecks(source: Readonly<Record<string, string | u
     zendesk.then((identity) => identity.result),
     zendeskGroups,
     checkWebhookSecret(env),
+    zendesk.then((identity) => checkCsat(env, identity, Date.now())),
     slack.then((found) => found.auth),
     slack.then((found) => found.scopes),
     checkPublicUrl(env),
