@@ -1,5 +1,6 @@
 import type { Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import { createRedis, describeRedis } from './adapters/redis/redis-connection.js';
+import type { Redis } from 'ioredis';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { healthzRoute, metricsRoute } from './adapters/http/health-routes.js';
 import { startHttpServer, type RunningServer } from './adapters/http/http-server.js';
@@ -34,7 +35,6 @@ import type { RoutingActionDeps } from './app/run-routing-actions.js';
 import { isZendeskError } from './app/zendesk-api-error.js';
 import { API_TOKEN_DEPRECATION, isDryRun, zendeskAgentUrl, zendeskBaseUrl, zendeskCredentials, type Env } from './config/env-schema.js';
 import type { Policy } from './config/policy-schema.js';
-import { redactUrl } from './config/redact-url.js';
 import { compileLanguageDetector } from './core/classify/detect-languages.js';
 
 export interface Cxloop {
@@ -96,7 +96,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
   // Built at start-up so a policy whose terms do not compile fails now, not on the first ticket.
   const classifier = createClassifier(policy);
 
-  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  const redis = createRedis(env, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', (error: Error) => logger.log('warn', 'redis connection error', { error: error.message }));
   // ioredis rejects connect() with "Connection is closed."; the socket's own error says why.
   let socketError: Error | undefined;
@@ -105,7 +105,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     await redis.connect();
   } catch (error) {
     redis.disconnect();
-    throw new Error(`cannot connect to Redis at ${redactUrl(env.REDIS_URL)} (${(socketError ?? (error as Error)).message}); start redis-server or set REDIS_URL`, {
+    throw new Error(`cannot connect to Redis at ${describeRedis(env)} (${(socketError ?? (error as Error)).message}); start redis-server or set REDIS_URL`, {
       cause: error,
     });
   }
@@ -216,7 +216,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
   http = await orStop(startHttpServer({ port: env.PORT, ...(options.host ? { host: options.host } : {}), logger, routes }));
   if (role !== 'web') {
     // Workers block on Redis and must wait out a blip rather than fail: maxRetriesPerRequest null.
-    workerRedis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+    workerRedis = createRedis(env, { maxRetriesPerRequest: null });
     workerRedis.on('error', (error: Error) => logger.log('warn', 'redis (workers) connection error', { error: error.message }));
     const actions: RoutingActionDeps = {
       zendesk,
