@@ -104,7 +104,7 @@ export const en: LanguageLexicon = {
         'hangs', 'hanging', 'hung', 'unresponsive', 'not responding', 'memory leak*',
         'high cpu', 'cpu usage', 'memory usage', 'ram usage', 'battery drain*', 'drains battery',
         'drains my battery', 'battery usage', 'outage*', 'downtime', 'is down', 'went down',
-        'service unavailable', '503', '504', 'gateway timeout', 'sluggish', 'throughput',
+        'sluggish', 'throughput',
         'bottleneck*', 'degraded', 'spinning wheel', 'spinner',
       ],
       weak: [
@@ -117,10 +117,8 @@ export const en: LanguageLexicon = {
       strong: [
         'love*', 'hate*', 'awesome', 'amazing', 'excellent', 'fantastic', 'wonderful', 'terrible',
         'horrible', 'awful', 'worst', 'disappoint*', 'frustrat*', 'annoy*', 'great app',
-        'best app', 'good app', 'nice app', 'love this app', 'love the app', 'thank you',
-        'thanks', 'five stars', '5 stars', 'one star', '1 star', 'recommend*', 'useless',
-        'waste of', 'rip off', 'ripoff', 'unacceptable', 'rude', 'poor service', 'customer service',
-        'experience', 'enjoy*', 'happy', 'unhappy', 'satisf*', 'dissatisf*', 'perfect',
+        'best app', 'good app', 'nice app', 'love this app', 'love the app', 'five stars', '5 stars', 'one star', '1 star', 'recommend*', 'useless',
+        'waste of', 'rip off', 'ripoff', 'unacceptable', 'rude', 'poor service', 'experience', 'enjoy*', 'happy', 'unhappy', 'satisf*', 'dissatisf*', 'perfect',
         'brilliant', 'fun', 'addict*', 'favorite', 'favourite', 'keep up', 'well done', 'kudos',
         'works great', 'works well', 'works fine', 'works perfectly', 'my life', 'go to app',
         'can not stop', 'can not live without', 'can not function without', 'lifesaver', 'life saver',
@@ -128,6 +126,7 @@ export const en: LanguageLexicon = {
         'much better', 'improved', 'inspir*', 'delight*', 'impress*',
       ],
       weak: [
+        'customer service',
         'great', 'good', 'nice', 'best', 'cool', 'bad', 'poor', 'sucks', 'stupid', 'pathetic',
         'beautiful', 'easy', 'simple', 'helpful', 'useful', 'stars', 'star', 'game', 'app', 'fan',
         'pleased', 'glad', 'sad', 'angry', 'upset', 'feel*', 'opinion', 'feedback', 'review*',
@@ -157,7 +156,7 @@ export const en: LanguageLexicon = {
         'partnership*', 'sponsor*', 'press inquiry', 'job application', 'gdpr', 'data deletion',
         'delete my data', 'legal', 'lawyer', 'spam', 'vendor', 'reseller',
       ],
-      weak: ['hello', 'hi', 'test', 'testing'],
+      weak: ['test', 'testing'],
     },
   },
   subjectOpeners: {
@@ -170,9 +169,30 @@ export const en: LanguageLexicon = {
     bug_report: ['bug', 'crash', 'error', 'regression', 'fix', 'broken', 'cannot', 'can not', 'unable'],
   },
   outage: [
-    'outage*', 'is down', 'are down', 'went down', 'site down', 'service down', 'all users',
-    'nobody can', 'no one can', 'everyone is affected', 'production down', 'prod down',
-    'completely down', 'not loading for anyone', 'data loss', 'security breach', 'emergency',
+    'outage*', 'is down', 'are down', 'went down', 'site down', 'service down', 'server down',
+    'servers are down', 'production down', 'prod down', 'completely down', 'down for everyone',
+    'not loading for anyone', 'nothing works', 'nothing is working', 'nothing loads',
+  ],
+  urgent: [
+    'all users', 'nobody can', 'no one can', 'everyone is affected', 'data loss',
+    'security breach', 'emergency', 'urgent*', 'asap', 'critical',
+  ],
+  greetings: [
+    'dear', 'hello', 'hi', 'hey', 'good morning', 'good afternoon', 'good evening', 'greetings',
+    'to whom it may concern',
+  ],
+  thanks: [
+    'thank*', 'thanks', 'thx', 'many thanks', 'thanks in advance', 'appreciate*', 'best regards',
+    'kind regards', 'regards', 'sincerely', 'cheers', 'best wishes',
+  ],
+  ratings: [
+    'ok', 'okay', 'fine', 'meh', 'not bad', 'so so', 'decent', 'alright', 'solid', 'average',
+    'mediocre', 'could be better', 'nothing special', 'good', 'nice', 'great', 'cool', 'awesome',
+    'love it', 'like it', 'stars', 'star',
+  ],
+  setup: [
+    'install*', 'installation*', 'activat*', 'license key*', 'licence key*', 'product key*',
+    'serial key*', 'sign up', 'signup', 'register*', 'registration',
   ],
   negative: [
     'unacceptable', 'furious', 'outrag*', 'disgust*', 'ridiculous', 'worst', 'terrible',
