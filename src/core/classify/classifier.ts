@@ -48,6 +48,8 @@ const MAX_QUESTION_MARKS = 3;
  * "not bad", "Love it!", "★★★★★". Its rating words count, and thanks alone count as feedback.
  */
 const SHORT_TICKET_TOKENS = 8;
+/** A line that opens with a greeting and has at most this many words is the salutation. */
+const SALUTATION_TOKENS = 6;
 /** Star, heart, thumb and face symbols, and "4/5" or "10/10" scores: ratings in any language. */
 const RATING_SYMBOLS = /[\u2605\u2606\u2b50\u2764\u2665\u{1f44d}\u{1f44e}\u{1f495}-\u{1f49f}\u{1f4af}\u{1f600}-\u{1f64f}\u{1f910}-\u{1f92f}\u{1f970}-\u{1f97a}]|\b(?:[0-9]|10)\s?\/\s?(?:5|10)\b/u;
 /** Confidence reaches about 63 % of its margin share with one strong term. */
@@ -96,6 +98,8 @@ interface PartFindings {
   readonly thanks: Evidence[];
   /** Negated outage, urgency and negative wording (negated category terms are weighed later). */
   readonly negated: Evidence[];
+  /** It opens with a salutation ("Dear ...", "Sehr geehrte ..."). */
+  greeted: boolean;
 }
 
 export interface Decision {
@@ -227,8 +231,8 @@ export class Classifier {
     const weighed = weighEvidence(candidates);
     const { scores, evidence } = weighed;
     const thanks = found.flatMap((findings) => findings.thanks)[0];
-    if (short && thanks && evidence.length === 0) {
-      // "Thank you!" and nothing else: gratitude is the message.
+    if (short && thanks && evidence.length === 0 && !found.some((findings) => findings.greeted)) {
+      // "Thank you!" and nothing else: gratitude is the message (a letter's "Dear ..., thank you" is its opening).
       evidence.push({ ...thanks, for: 'sentiment_experience', weight: WEAK_WEIGHT });
       scores.sentiment_experience += WEAK_WEIGHT;
     }
@@ -303,7 +307,8 @@ export class Classifier {
       if (role === 'negator') negatorAt.add(match.start);
       else if (role === 'postNegator') postNegatorAt.add(match.start);
       else if (match.length > 1) cover(longTermCover, match);
-      if (role === 'greeting' || role === 'thanks') courtesyClauses.add(clauses[match.start]!);
+      if (role === 'thanks') courtesyClauses.add(clauses[match.start]!);
+      else if (role === 'greeting') for (const clause of salutationClauses(tokenized, match.start)) courtesyClauses.add(clause);
       else if (role === 'setup') {
         cover(setupCover, match);
         setupClauses.add(clauses[match.start]!);
@@ -344,7 +349,7 @@ export class Classifier {
       }
     }
 
-    const findings: PartFindings = { candidates: [], ratings: [], outage: [], urgent: [], negative: [], statusCodes: [], thanks: [], negated: [] };
+    const findings: PartFindings = { candidates: [], ratings: [], outage: [], urgent: [], negative: [], statusCodes: [], thanks: [], negated: [], greeted: false };
     const covers = (set: ReadonlySet<number>, start: number, length: number): boolean => {
       for (let i = start; i < start + length; i++) if (set.has(i)) return true;
       return false;
@@ -400,6 +405,7 @@ export class Classifier {
             }
             break;
           case 'greeting':
+            findings.greeted = true;
             break;
         }
       }
@@ -439,6 +445,20 @@ export class Classifier {
     if (reasons.length === 0) reasons.push('default tier');
     return { tier, reasons };
   }
+}
+
+/**
+ * The clauses a greeting at `start` opens: its own, and, when it stands on a short line of its own,
+ * every clause of that line ("Здравствуйте, служба поддержки!", "Hello, support team,").
+ */
+function salutationClauses({ clauses, lines }: ClauseTokens, start: number): number[] {
+  const line = lines[start];
+  let first = start;
+  while (first > 0 && lines[first - 1] === line) first--;
+  let end = start;
+  while (end < lines.length && lines[end] === line) end++;
+  if (first !== start || end - first > SALUTATION_TOKENS) return [clauses[start]!];
+  return [...new Set(clauses.slice(first, end))];
 }
 
 /** Evidence found outside a clause: an opener, question marks, a regex or a field condition. */
@@ -576,7 +596,8 @@ function readWords(spans: readonly number[], read: SurfaceReader): string[] {
 
 function firstTokens(tokens: ClauseTokens, limit: number): ClauseTokens {
   if (tokens.tokens.length <= limit) return tokens;
-  return { ...tokens, tokens: tokens.tokens.slice(0, limit), clauses: tokens.clauses.slice(0, limit), starts: tokens.starts.slice(0, limit) };
+  const cut = { ...tokens, tokens: tokens.tokens.slice(0, limit), clauses: tokens.clauses.slice(0, limit), starts: tokens.starts.slice(0, limit), lines: tokens.lines.slice(0, limit) };
+  return tokens.written ? { ...cut, written: tokens.written.slice(0, limit) } : cut;
 }
 
 /**

@@ -13,8 +13,8 @@ const CONTRACTIONS: ReadonlyArray<readonly [RegExp, string]> = [
  * The same contractions with the apostrophe lost (app-store exports, some mail clients and
  * keyboards write "can t", "doesn t"): a stand-alone "t" after these words is "not".
  */
-const BARE_CONTRACTION = /\b(can|won|(?:do|does|did|is|are|was|were|would|could|should|have|has|had|ai|must|need)n) t\b/g;
-const BARE_CONTRACTION_HINT = /n t\b/;
+const BARE_CONTRACTION = /\b(can|won|(?:do|does|did|is|are|was|were|would|could|should|have|has|had|ai|must|need)n)[ \t]+t\b/g;
+const BARE_CONTRACTION_HINT = /n[ \t]+t\b/;
 
 const UNDECOMPOSED: Readonly<Record<string, string>> = {
   ı: 'i',

@@ -13,6 +13,8 @@ export interface ClauseTokens {
    * removed some; absent when no token of the text had any (see term-matcher.ts on accent-aware matching).
    */
   readonly written?: ReadonlyArray<string | undefined>;
+  /** Line number of each token. */
+  readonly lines: number[];
   /** Clauses that end in a rhetorical run of marks ("??", "?!", "!?"): exasperation, not a question. */
   readonly rhetorical: ReadonlySet<number>;
 }
@@ -33,6 +35,8 @@ export function tokenizeClauses(text: string): ClauseTokens {
   const tokens: string[] = [];
   const clauses: number[] = [];
   const starts: number[] = [];
+  const lines: number[] = [];
+  let line = 0;
   let rhetorical: Set<number> | undefined;
   let clause = 0;
   let previousEnd = 0;
@@ -50,6 +54,7 @@ export function tokenizeClauses(text: string): ClauseTokens {
         marks = 0;
         questions = 0;
       }
+      if (code === 10) line++;
       if (!broke && isBreak(code)) broke = true;
     }
     if (questions > 0 && marks > 1) (rhetorical ??= new Set()).add(clause);
@@ -60,6 +65,7 @@ export function tokenizeClauses(text: string): ClauseTokens {
     if (match.index > previousEnd) endClause(previousEnd, match.index);
     tokens.push(match[0]);
     clauses.push(clause);
+    lines.push(line);
     starts.push(match.index);
     previousEnd = TOKEN.lastIndex;
   }
@@ -69,6 +75,7 @@ export function tokenizeClauses(text: string): ClauseTokens {
     tokens,
     clauses,
     starts,
+    lines,
     sameLength: normalized.length === text.length,
     rhetorical: rhetorical ?? NO_CLAUSES,
     ...(written ? { written } : {}),

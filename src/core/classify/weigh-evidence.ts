@@ -80,7 +80,9 @@ export function weighEvidence(candidates: readonly Candidate[]): Weighed {
   }
 
   const provisional = sumScores(kept, () => 1);
-  const topicOutranksForm = TOPICS_OVER_FORM.some((category) => provisional[category] >= TOPIC_MIN_SCORE);
+  // An install failure is what a question around it asks about: "how do I get past this? The installation fails".
+  const setupFailed = kept.some((candidate) => candidate.setupFailure && candidate.evidence.for === 'bug_report');
+  const topicOutranksForm = setupFailed || TOPICS_OVER_FORM.some((category) => provisional[category] >= TOPIC_MIN_SCORE);
   const defect = provisional.bug_report + provisional.performance_issue >= DEFECT_MIN_SCORE;
   const share = (candidate: Candidate): number => {
     if (topicOutranksForm && candidate.form) return 0;

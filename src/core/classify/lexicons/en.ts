@@ -123,7 +123,8 @@ export const en: LanguageLexicon = {
         'works great', 'works well', 'works fine', 'works perfectly', 'my life', 'go to app',
         'can not stop', 'can not live without', 'can not function without', 'lifesaver', 'life saver',
         'must have', 'game changer', 'love it', 'like it', 'liked', 'a lot better', 'so much better',
-        'much better', 'improved', 'inspir*', 'delight*', 'impress*',
+        'much better', 'improved', 'inspir*', 'delight*', 'impress*', 'i like', 'i really like',
+        'do not like', 'does not like', 'did not like', 'so far so good',
       ],
       weak: [
         'customer service',

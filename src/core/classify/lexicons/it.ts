@@ -29,7 +29,7 @@ export const it: LanguageLexicon = {
         'valori errati', 'dati errati', 'imprevist*', 'inaspettat*',
       ],
       weak: [
-        'errore', 'errori', 'problema', 'problemi', 'non va', 'non riesco', 'impossibile',
+        'errore', 'errori', 'problema', 'problemi', 'non va', 'non riesco', 'non riesce', 'impossibile',
         'non è possibile', 'difetto*', 'errat*', 'sbagliat*', 'sbaglia', 'schermata bianca',
         'schermo bianco', 'schermo nero', 'pagina bianca', 'sparit*', 'scompars*', 'mancant*',
         'non compare', 'non compaiono', 'non si vede', 'non viene visualizzat*', 'cancellat*',
