@@ -89,12 +89,13 @@ interface Counted {
 /** What one part of a ticket (subject or body) says. */
 interface PartFindings {
   readonly candidates: Candidate[];
-  /** Rating words, counted only in a short ticket. */
+  /** Rating words; found only in a short ticket. */
   readonly ratings: Candidate[];
   readonly outage: Evidence[];
   readonly urgent: Evidence[];
   readonly negative: Evidence[];
   readonly statusCodes: Evidence[];
+  /** Thanks; kept only in a short ticket, where they may be its message. */
   readonly thanks: Evidence[];
   /** Negated outage, urgency and negative wording (negated category terms are weighed later). */
   readonly negated: Evidence[];
@@ -182,10 +183,9 @@ export class Classifier {
     for (const { part, multiplier, text, tokenized } of parts) {
       if (tokenized.tokens.length === 0) continue;
       const written = accentAware ? (tokenized.written ?? NOTHING_WRITTEN) : undefined;
-      const findings = this.evidenceIn(tokenized, written, part, multiplier, languages, createSurfaceReader(text, tokenized));
+      const findings = this.evidenceIn(tokenized, written, part, multiplier, languages, createSurfaceReader(text, tokenized), short);
       found.push(findings);
-      candidates.push(...findings.candidates);
-      if (short) candidates.push(...findings.ratings);
+      candidates.push(...findings.candidates, ...findings.ratings);
     }
     const signals = {
       outage: found.flatMap((findings) => findings.outage),
@@ -286,6 +286,7 @@ export class Classifier {
     multiplier: number,
     languages: ReadonlySet<string>,
     read: SurfaceReader,
+    short: boolean,
   ): PartFindings {
     const { tokens, clauses } = tokenized;
     const matches: Array<TermMatch<Signal>> = [];
@@ -356,53 +357,62 @@ export class Classifier {
     };
     counted.forEach((byEntry, negatedIndex) => {
       const negated = negatedIndex === 1;
-      for (const { signal, term, weight, count, spans, first, length } of byEntry.values()) {
-        const repeats = Math.min(count - 1, MAX_COUNTED_REPEATS);
+      for (const item of byEntry.values()) {
+        const { signal, first, length } = item;
         const clause = clauses[first]!;
-        const base = { value: term, source: signal.source, part, count, words: readWords(spans, read) };
-        const flags = { negated, multiplier, courtesy: courtesyClauses.has(clause), rhetorical: tokenized.rhetorical.has(clause), setupFailure: failingClauses.has(clause) && setupClauses.has(clause) };
+        const term = (target: Evidence['for'], weight: number): Evidence => ({
+          rule: 'term', for: target, value: item.term, source: signal.source, part, weight, count: item.count, words: readWords(item.spans, read),
+        });
+        const candidate = (evidence: Evidence, kind: { strong: boolean; form: boolean; negativeWording: boolean }): Candidate => ({
+          evidence: evidence as Candidate['evidence'],
+          negated,
+          multiplier,
+          strong: kind.strong,
+          form: kind.form,
+          courtesy: courtesyClauses.has(clause),
+          rhetorical: tokenized.rhetorical.has(clause),
+          negativeWording: kind.negativeWording,
+          setupFailure: failingClauses.has(clause) && setupClauses.has(clause),
+        });
         if (signal.role === 'category') {
-          const evidence = { ...base, rule: 'term', for: signal.category, weight: weight * (1 + REPEAT_SHARE * repeats) * multiplier } as const;
-          findings.candidates.push({
-            ...flags,
-            evidence,
+          const weight = item.weight * (1 + REPEAT_SHARE * Math.min(item.count - 1, MAX_COUNTED_REPEATS)) * multiplier;
+          findings.candidates.push(candidate(term(signal.category, weight), {
             strong: signal.weight >= STRONG_WEIGHT,
             form: signal.category === 'onboarding_help' && !covers(setupCover, first, length),
             negativeWording: signal.category === 'sentiment_experience' && covers(negativeCover, first, length),
-          });
+          }));
           continue;
         }
         if (negated) {
-          if (signal.role === 'outage' || signal.role === 'urgent' || signal.role === 'negative') findings.negated.push({ ...base, rule: 'term', for: signal.role === 'negative' ? 'negative' : 'outage', weight: 0 });
+          if (signal.role === 'outage' || signal.role === 'urgent' || signal.role === 'negative') findings.negated.push(term(signal.role === 'negative' ? 'negative' : 'outage', 0));
           continue;
         }
+        const decisive = { strong: true, form: false, negativeWording: false };
         switch (signal.role) {
           case 'outage': {
-            const evidence = { ...base, rule: 'term', for: 'outage', weight: 0 } as const;
+            const evidence = term('outage', 0);
             findings.outage.push(evidence);
-            findings.candidates.push({ ...flags, evidence: { ...evidence, for: 'performance_issue', weight: OUTAGE_WEIGHT * multiplier }, strong: true, form: false, negativeWording: false });
+            findings.candidates.push(candidate({ ...evidence, for: 'performance_issue', weight: OUTAGE_WEIGHT * multiplier }, decisive));
             break;
           }
           case 'urgent':
-            findings.urgent.push({ ...base, rule: 'term', for: 'outage', weight: 0 });
+            findings.urgent.push(term('outage', 0));
             break;
           case 'negative':
-            findings.negative.push({ ...base, rule: 'term', for: 'negative', weight: 0 });
+            findings.negative.push(term('negative', 0));
             break;
           case 'statusCode':
-            findings.statusCodes.push({ ...base, rule: 'term', for: 'outage', weight: 0 });
+            findings.statusCodes.push(term('outage', 0));
             break;
           case 'thanks':
-            findings.thanks.push({ ...base, rule: 'term', for: 'sentiment_experience', weight: 0 });
+            if (short) findings.thanks.push(term('sentiment_experience', 0));
             break;
           case 'rating':
-            findings.ratings.push({ ...flags, courtesy: false, evidence: { ...base, rule: 'term', for: 'sentiment_experience', weight: STRONG_WEIGHT * multiplier }, strong: true, form: false, negativeWording: false });
+            if (short) findings.ratings.push({ ...candidate(term('sentiment_experience', STRONG_WEIGHT * multiplier), decisive), courtesy: false });
             break;
           case 'setup':
             // An install, activation or sign-up step that fails is a defect, whatever the question around it.
-            if (flags.setupFailure) {
-              findings.candidates.push({ ...flags, evidence: { ...base, rule: 'term', for: 'bug_report', weight: STRONG_WEIGHT * multiplier }, strong: true, form: false, negativeWording: false });
-            }
+            if (failingClauses.has(clause) && setupClauses.has(clause)) findings.candidates.push(candidate(term('bug_report', STRONG_WEIGHT * multiplier), decisive));
             break;
           case 'greeting':
             findings.greeted = true;
