@@ -20,6 +20,10 @@ export interface RedisKeys {
   readonly corrections: string;
   /** String: Zendesk incremental export cursor of the reconciliation job. */
   readonly exportCursor: string;
+  /** String (JSON): the training export under way (`cxloop export-training`): cursor, counts, output file. */
+  readonly trainingExport: string;
+  /** Set: tickets that training export has produced a row for. */
+  readonly trainingExported: string;
   /** Sorted set: send times of the Update Ticket calls of the last minute (the budget every process shares). */
   readonly updateBudget: string;
   /** String: no Update Ticket call before this time (a 429's Retry-After). */
@@ -69,6 +73,9 @@ export function createRedisKeys(prefix: string): RedisKeys {
     loops: `${prefix}:loops`,
     corrections: `${prefix}:corrections`,
     exportCursor: `${prefix}:zendesk:export-cursor`,
+    // One hash tag: the two are saved in one transaction.
+    trainingExport: `${prefix}:{training-export}`,
+    trainingExported: `${prefix}:{training-export}:tickets`,
     updateBudget: `${prefix}:zd:budget`,
     updateHold: `${prefix}:zd:hold`,
     tooOld: `${prefix}:too-old`,
