@@ -21,6 +21,8 @@ export interface TrainingProgress {
   readonly startTime: number;
   /** Epoch ms the export has read up to (the last ticket's generated_timestamp), null before the first ticket. */
   readonly reachedAt: number | null;
+  /** This was the last page: the export reached Zendesk's present. */
+  readonly done: boolean;
 }
 
 /** Saved after each page's rows are consumed: a run that stops resumes from here. */
@@ -75,8 +77,8 @@ const MINUTE_MS = 60_000;
 /**
  * The account's solved and closed tickets (and every ticket an agent corrected) as labelled
  * training rows, read page by page from Zendesk's cursor-based incremental ticket export, paced
- * to `requestsPerMinute`, one read of the install's read budget per request, waiting out a 429's
- * Retry-After (and pausing the install's optional reads for as long). Each ticket gives at most
+ * to `requestsPerMinute`, one read of the install's read budget per request (waiting for the next
+ * minute when it is spent), waiting out a 429's Retry-After. Each ticket gives at most
  * one row; tickets without a label are counted by reason. After the rows of a page have been
  * taken, `checkpoint` gets the cursor to resume from; the generator returns the final counts.
  */
@@ -107,7 +109,7 @@ export async function* collectTrainingRows(deps: CollectTrainingDeps, options: C
       yield row.row;
     }
     const done = page.endOfStream || page.afterCursor === null;
-    deps.onProgress?.({ counts: snapshot(counts), startTime: options.startTime, reachedAt });
+    deps.onProgress?.({ counts: snapshot(counts), startTime: options.startTime, reachedAt, done });
     if (page.afterCursor !== null) await deps.checkpoint?.({ startTime: options.startTime, cursor: page.afterCursor, counts: snapshot(counts), exported: produced, done });
     if (done || page.afterCursor === null) return snapshot(counts);
     from = { cursor: page.afterCursor };
@@ -139,10 +141,11 @@ async function fetchPage(deps: CollectTrainingDeps, from: { cursor: string } | {
     try {
       return await deps.zendesk.exportTrainingTickets(from);
     } catch (error) {
+      // The export endpoint's 429 is its own limit (10 a minute), not the account's: the install's
+      // other reads go on; only the export waits out the Retry-After.
       if (isZendeskError(error, 'RATE_LIMITED') && rateLimited < MAX_RATE_LIMITED) {
         rateLimited += 1;
         const wait = error.details.retryAfterMs ?? MINUTE_MS;
-        await deps.readBudget.pause(wait);
         deps.onWait?.(wait, `Zendesk's rate limit (429, Retry-After ${Math.ceil(wait / 1000)} s)`);
         await deps.sleep(wait);
         continue;

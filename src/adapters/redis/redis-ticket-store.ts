@@ -10,6 +10,8 @@ import type { RedisKeys } from './redis-keys.js';
 const TICKET_TTL_SECONDS = 30 * 86_400;
 /** The corrections stream keeps about this many entries. */
 const CORRECTIONS_MAX = 100_000;
+/** How much earlier than a correction's time its stream id may be read from. */
+const RECORDING_MARGIN_MS = 86_400_000;
 /** Corrections read per XRANGE call. */
 const CORRECTIONS_PAGE = 1_000;
 /** Tickets left unrouted as too old are remembered this long (the log says so once per ticket in it; doctor counts them). */
@@ -118,10 +120,13 @@ export class RedisTicketStore implements TicketStore, CorrectionLog {
     return frozen === 1;
   }
 
-  /** The corrections recorded at or after `since` (stream ids are the times they were recorded), oldest first. */
+  /**
+   * The corrections made at or after `since`, oldest first. Stream ids are when Redis recorded them,
+   * a little after they were made in Zendesk; a day's margin covers any delay or clock skew.
+   */
   async correctionsSince(since: number): Promise<Correction[]> {
     const corrections: Correction[] = [];
-    let start = String(Math.max(0, Math.floor(since)));
+    let start = String(Math.max(0, Math.floor(since - RECORDING_MARGIN_MS)));
     for (;;) {
       const entries = await this.redis.xrange(this.keys.corrections, start, '+', 'COUNT', CORRECTIONS_PAGE);
       for (const [, fields] of entries) {

@@ -39,13 +39,11 @@ again with the same --out. Progress goes to stderr, a summary to stdout.
   --restart           forget an export under way and start over
   --config <policy>   the policy whose zendesk_group_id and training_labels label tickets`;
 
-/** The clock and the waits of an export: tests inject them, so a Retry-After is never waited for. */
-export interface ExportClock {
+/** The clock and the waits of an export (the io's, for tests: a Retry-After is never waited for in real time). */
+interface ExportClock {
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
 }
-
-const SYSTEM_CLOCK: ExportClock = { now: Date.now, sleep: (ms) => sleepFor(ms) };
 const HEADER = ['id', 'subject', 'body', 'language', 'category'] as const;
 
 const REASON_WORDS: Readonly<Record<SkipReason, string>> = {
@@ -60,11 +58,8 @@ const REASON_WORDS: Readonly<Record<SkipReason, string>> = {
   shared_group: 'in a group several categories share',
 };
 
-export function runExportTraining(args: string[], io: CliIo): Promise<number> {
-  return exportTraining(args, io, SYSTEM_CLOCK);
-}
-
-export async function exportTraining(args: string[], io: CliIo, clock: ExportClock): Promise<number> {
+export async function runExportTraining(args: string[], io: CliIo): Promise<number> {
+  const clock: ExportClock = { now: io.now ?? Date.now, sleep: io.sleep ?? ((ms) => sleepFor(ms)) };
   const { values } = parseArgs({
     args,
     options: {
@@ -171,7 +166,7 @@ async function recordedCorrections(redis: Redis, env: Env, window: { since: numb
   const history = await readRoutingHistory({ loops: new RedisLoopStore(redis, keys), corrections: new RedisTicketStore(redis, keys) }, window);
   const latest = latestCorrections(history.corrections);
   const slack = history.corrections.filter((correction) => correction.via === 'slack').length;
-  io.stderr.write(`corrections cxloop recorded: ${history.corrections.length} (${slack} Slack reassignments) on ${latest.size} tickets\n`);
+  io.stderr.write(`corrections cxloop recorded: ${history.corrections.length} (${plural(slack, 'Slack reassignment')}) on ${plural(latest.size, 'ticket')}\n`);
   return latest;
 }
 
@@ -252,9 +247,11 @@ function progressPrinter(io: CliIo, clock: ExportClock, pagesBefore: number): { 
       // A fresh export starts at 0; a resumed one from where its first page of this run stands.
       firstShare ??= pagesBefore === 0 ? 0 : share;
       let where = '';
-      if (share !== null && progress.reachedAt !== null) {
+      if (progress.done) {
+        where = '; reached the present';
+      } else if (share !== null && progress.reachedAt !== null) {
         const gained = share - (firstShare ?? 0);
-        const eta = gained > 0 ? ((now - startedAt) * (1 - share)) / gained : null;
+        const eta = gained > 0 && now > startedAt ? ((now - startedAt) * (1 - share)) / gained : null;
         where = `; at ${iso(progress.reachedAt).slice(0, 10)} (${Math.round(share * 100)}% of the window)${eta === null ? '' : `, ETA ${formatDuration(eta)}`}`;
       }
       line(`page ${counts.pages}: ${describeCounts(counts)}${where}`, false);
@@ -284,6 +281,10 @@ function formatSummary(counts: TrainingCounts, path: string, startTime: number):
     `  skipped ${number(skipped)}${reasons.length > 0 ? `: ${reasons.join(', ')}` : ''}`,
     '',
   ].join('\n');
+}
+
+function plural(count: number, noun: string): string {
+  return `${number(count)} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function number(value: number): string {
