@@ -2,28 +2,16 @@ import { closeSync, fdatasyncSync, ftruncateSync, openSync, statSync, writeSync 
 import { resolve } from 'node:path';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import type { Redis } from 'ioredis';
-import { RedisAccessTokenCache } from '../../adapters/redis/redis-access-token-cache.js';
 import { createRedisKeys } from '../../adapters/redis/redis-keys.js';
-import { RedisLoopStore } from '../../adapters/redis/redis-loop-store.js';
-import { RedisReadBudget } from '../../adapters/redis/redis-read-budget.js';
-import { RedisTicketStore } from '../../adapters/redis/redis-ticket-store.js';
 import { RedisTrainingExportStore } from '../../adapters/redis/redis-training-export-store.js';
-import { NodeZendeskApi } from '../../adapters/zendesk/node-zendesk-api.js';
-import { createZendeskAuth, ZENDESK_SERVE_SCOPES } from '../../adapters/zendesk/zendesk-auth.js';
-import { collectTrainingRows, type TrainingProgress, type TrainingResume } from '../../app/collect-training-rows.js';
-import { labelRulesFrom } from '../../app/label-rules.js';
+import type { TrainingProgress, TrainingResume } from '../../app/collect-training-rows.js';
 import type { SavedTrainingExport } from '../../app/ports.js';
-import { readRoutingHistory } from '../../app/read-routing-history.js';
 import { isZendeskError } from '../../app/zendesk-api-error.js';
-import { zendeskBaseUrl, zendeskCredentials, type Env } from '../../config/env-schema.js';
-import { compileBodyCleaner } from '../../core/classify/clean-body.js';
-import { LEXICONS } from '../../core/classify/lexicons/index.js';
 import { parseDuration } from '../../core/duration.js';
-import { latestCorrections, type RoutingCorrection } from '../../core/learning/routing-corrections.js';
 import { LABEL_SOURCES, SKIP_REASONS, type SkipReason, type TrainingCounts } from '../../core/learning/training-label.js';
 import { withInstallRedis } from '../connect-redis.js';
 import { formatCsvRow } from '../format-csv-row.js';
+import { zendeskTrainingRows } from '../zendesk-training-rows.js';
 import { CliError, type CliIo } from '../io.js';
 import { loadPolicyOrFail, policyPathOf } from '../load-policy-or-fail.js';
 
@@ -83,8 +71,6 @@ export async function runExportTraining(args: string[], io: CliIo): Promise<numb
   const policy = await loadPolicyOrFail(policyPathOf(values.config, io.env));
   const path = resolve(values.out);
   return withInstallRedis(io, async (redis, env) => {
-    const zendesk = zendeskApiOf(env, redis, clock);
-    if (env.ZENDESK_READS_PER_MINUTE === 0) throw new CliError('ZENDESK_READS_PER_MINUTE=0 turns cxloop\'s Zendesk reads off; set it above 0 (each export request spends one)');
     const keys = createRedisKeys(env.CXLOOP_REDIS_PREFIX);
     const store = new RedisTrainingExportStore(redis, keys);
     if (values.restart) await store.clear();
@@ -92,37 +78,30 @@ export async function runExportTraining(args: string[], io: CliIo): Promise<numb
     const now = clock.now();
     const startTime = underWay?.saved.startTime ?? now - window.minutes * 60_000;
     const startedAt = underWay?.saved.startedAt ?? now;
-    const output = openOutput(path, underWay?.saved ?? null);
     if (underWay) io.stderr.write(`resuming the export started ${iso(startedAt)} (tickets changed since ${iso(startTime)}): ${describeCounts(underWay.saved.counts)} so far\n`);
     else io.stderr.write(`exporting tickets changed since ${iso(startTime)} to ${path}\n`);
 
-    const corrections = values['no-corrections'] ? new Map<number, RoutingCorrection>() : await recordedCorrections(redis, env, { since: startTime, until: now }, io);
-    const rules = labelRulesFrom(policy);
-    if (rules.groups.size === 0 && rules.tags.size === 0 && rules.fields.size === 0) {
-      io.stderr.write("warning: no category has a zendesk_group_id and the policy has no training_labels: only cxloop's own tags and corrections can label tickets\n");
-    }
-    const languages = new Set<string>(policy.classifier.languages);
     const resume: TrainingResume | null = underWay ? { cursor: underWay.saved.cursor, counts: underWay.saved.counts, exported: underWay.exported } : null;
     const progress = progressPrinter(io, clock, underWay?.saved.counts.pages ?? 0);
-    const rows = collectTrainingRows(
-      {
-        zendesk,
-        readBudget: new RedisReadBudget(redis, keys, env.ZENDESK_READS_PER_MINUTE, clock.now),
-        rules,
-        corrections,
-        cleanBody: compileBodyCleaner(LEXICONS.filter((lexicon) => languages.has(lexicon.language))),
-        requestsPerMinute: env.ZENDESK_EXPORTS_PER_MINUTE,
-        now: clock.now,
-        sleep: clock.sleep,
-        onProgress: progress.page,
-        onWait: progress.wait,
-        checkpoint: async (checkpoint) => {
-          fdatasyncSync(output.fd);
-          await store.save({ startTime, startedAt, cursor: checkpoint.cursor, counts: checkpoint.counts, output: { path, bytes: output.bytes } }, checkpoint.exported);
-        },
+    const rows = await zendeskTrainingRows({
+      redis,
+      env,
+      policy,
+      startTime,
+      withCorrections: !values['no-corrections'],
+      resume,
+      now: clock.now,
+      sleep: clock.sleep,
+      say: (line) => io.stderr.write(`${line}\n`),
+      onProgress: progress.page,
+      onWait: progress.wait,
+      checkpoint: async (checkpoint) => {
+        fdatasyncSync(output.fd);
+        await store.save({ startTime, startedAt, cursor: checkpoint.cursor, counts: checkpoint.counts, output: { path, bytes: output.bytes } }, checkpoint.exported);
       },
-      { startTime, resume },
-    );
+    });
+    // Opened once the account and the corrections are known to be there, so a failed start leaves no file.
+    const output = openOutput(path, underWay?.saved ?? null);
     let counts: TrainingCounts;
     try {
       for (;;) {
@@ -148,26 +127,6 @@ export async function runExportTraining(args: string[], io: CliIo): Promise<numb
     io.stdout.write(formatSummary(counts, path, startTime));
     return 0;
   });
-}
-
-function zendeskApiOf(env: Env, redis: Redis, clock: ExportClock): NodeZendeskApi {
-  const baseUrl = zendeskBaseUrl(env);
-  const credentials = zendeskCredentials(env);
-  if (baseUrl === null || credentials === null) {
-    throw new CliError('needs the Zendesk account: set ZENDESK_SUBDOMAIN, ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET (an admin\'s OAuth client: the incremental export is for admins)');
-  }
-  const cache = new RedisAccessTokenCache(redis, createRedisKeys(env.CXLOOP_REDIS_PREFIX), clock.now);
-  return new NodeZendeskApi({ baseUrl, auth: createZendeskAuth(credentials, { baseUrl, cache, scopes: ZENDESK_SERVE_SCOPES, now: clock.now }) });
-}
-
-/** The corrections cxloop recorded since the export's start, latest per ticket. */
-async function recordedCorrections(redis: Redis, env: Env, window: { since: number; until: number }, io: CliIo): Promise<Map<number, RoutingCorrection>> {
-  const keys = createRedisKeys(env.CXLOOP_REDIS_PREFIX);
-  const history = await readRoutingHistory({ loops: new RedisLoopStore(redis, keys), corrections: new RedisTicketStore(redis, keys) }, window);
-  const latest = latestCorrections(history.corrections);
-  const slack = history.corrections.filter((correction) => correction.via === 'slack').length;
-  io.stderr.write(`corrections cxloop recorded: ${history.corrections.length} (${plural(slack, 'Slack reassignment')}) on ${plural(latest.size, 'ticket')}\n`);
-  return latest;
 }
 
 interface Output {
@@ -281,10 +240,6 @@ function formatSummary(counts: TrainingCounts, path: string, startTime: number):
     `  skipped ${number(skipped)}${reasons.length > 0 ? `: ${reasons.join(', ')}` : ''}`,
     '',
   ].join('\n');
-}
-
-function plural(count: number, noun: string): string {
-  return `${number(count)} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function number(value: number): string {
