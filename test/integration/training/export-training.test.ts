@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -301,6 +301,7 @@ describe('cxloop export-training --from-zendesk', () => {
     const noAccount = fakeIo({ env: { REDIS_URL, CXLOOP_REDIS_PREFIX: prefix, CXLOOP_CONFIG: policyFile } });
     expect(await run(['--from-zendesk', '--out', join(dir, 'x.csv')], noAccount)).toBe(1);
     expect(noAccount.err()).toContain('needs the Zendesk account: set ZENDESK_SUBDOMAIN, ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET');
+    expect(existsSync(join(dir, 'x.csv'))).toBe(false);
     const noReads = fakeIo({ env: env({ ZENDESK_READS_PER_MINUTE: '0' }) });
     expect(await run(['--from-zendesk', '--out', join(dir, 'x.csv')], noReads)).toBe(1);
     expect(noReads.err()).toContain('ZENDESK_READS_PER_MINUTE=0');
