@@ -5,16 +5,13 @@ import { Redis } from 'ioredis';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisKeys } from '../../../src/adapters/redis/redis-keys.js';
-import { RedisLoopStore } from '../../../src/adapters/redis/redis-loop-store.js';
 import { RedisTicketStore } from '../../../src/adapters/redis/redis-ticket-store.js';
-import { loopPolicyFrom } from '../../../src/app/loop-policy.js';
-import { NO_LOOP_METRICS } from '../../../src/app/ports.js';
-import { applyLoopEvents, openTicketLoop, type LoopDeps } from '../../../src/app/run-loop.js';
+import { applyLoopEvents, openTicketLoop } from '../../../src/app/run-loop.js';
 import { runCli } from '../../../src/cli/main.js';
 import { readLabeledCsv } from '../../../src/cli/read-labeled-csv.js';
 import { DEFAULT_POLICY_PATH } from '../../../src/config/load-policy.js';
 import { fakeIo, type FakeIo } from '../../support/fake-io.js';
-import { dropPrefix, nockZendeskToken, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, policyWithGroups, REDIS_URL, silent, uniquePrefix, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
+import { dropPrefix, historyLoopDeps, nockZendeskToken, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, REDIS_URL, uniquePrefix, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
 
 /**
  * `cxloop export-training --from-zendesk` against Zendesk faked at its HTTP boundary (nock) and
@@ -184,15 +181,7 @@ describe('cxloop export-training --from-zendesk', () => {
   /** What cxloop recorded: ticket 11 reassigned in Slack to billing, ticket 12 moved by an agent to group 1007 (content). */
   async function recordCorrections(): Promise<void> {
     const keys = createRedisKeys(prefix);
-    const loopDeps: LoopDeps = {
-      store: new RedisLoopStore(redis, keys),
-      timers: { schedule: async () => undefined, cancel: async () => undefined },
-      effects: { enqueue: async () => undefined },
-      policy: loopPolicyFrom(policyWithGroups()),
-      metrics: NO_LOOP_METRICS,
-      logger: silent,
-      now: () => NOW - 10 * DAY,
-    };
+    const loopDeps = historyLoopDeps(redis, prefix, () => NOW - 10 * DAY);
     await openTicketLoop({ ticketId: 11, category: 'bug_report', tier: 'normal', zendeskStatus: 'new' }, loopDeps);
     await applyLoopEvents(11, [{ type: 'reassign', user: 'U0ANA', category: 'billing_issue' }], 'slack-reassign-11', loopDeps);
     const store = new RedisTicketStore(redis, keys);

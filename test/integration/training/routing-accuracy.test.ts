@@ -5,14 +5,12 @@ import { registerRoutingAccuracyMetrics } from '../../../src/adapters/metrics/pr
 import { createRedisKeys } from '../../../src/adapters/redis/redis-keys.js';
 import { RedisLoopStore } from '../../../src/adapters/redis/redis-loop-store.js';
 import { RedisTicketStore } from '../../../src/adapters/redis/redis-ticket-store.js';
-import { loopPolicyFrom } from '../../../src/app/loop-policy.js';
-import { NO_LOOP_METRICS } from '../../../src/app/ports.js';
 import { measureRoutingAccuracy } from '../../../src/app/read-routing-history.js';
 import { applyLoopEvents, openTicketLoop, type LoopDeps } from '../../../src/app/run-loop.js';
 import { runCli } from '../../../src/cli/main.js';
 import type { CategoryId } from '../../../src/core/taxonomy.js';
 import { fakeIo } from '../../support/fake-io.js';
-import { dropPrefix, policyWithGroups, REDIS_URL, silent, uniquePrefix } from '../../support/zendesk-fixtures.js';
+import { dropPrefix, historyLoopDeps, REDIS_URL, uniquePrefix } from '../../support/zendesk-fixtures.js';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-12-01T12:00:00Z');
@@ -30,15 +28,7 @@ describe('routing accuracy (real Redis)', () => {
   const tickets = new RedisTicketStore(redis, keys);
   const env = { REDIS_URL, CXLOOP_REDIS_PREFIX: prefix };
   let clock = NOW;
-  const deps: LoopDeps = {
-    store: loops,
-    timers: { schedule: async () => undefined, cancel: async () => undefined },
-    effects: { enqueue: async () => undefined },
-    policy: loopPolicyFrom(policyWithGroups()),
-    metrics: NO_LOOP_METRICS,
-    logger: silent,
-    now: () => clock,
-  };
+  const deps: LoopDeps = historyLoopDeps(redis, prefix, () => clock);
   const open = async (ticketId: number, daysAgo: number, category: CategoryId) => {
     clock = NOW - daysAgo * DAY;
     await openTicketLoop({ ticketId, category, tier: 'normal', zendeskStatus: 'new' }, deps);
