@@ -4,17 +4,28 @@ import type { RoutingAccuracy } from '../../core/learning/routing-accuracy.js';
 /**
  * Routing accuracy on /metrics, computed by `measure` (from the loops' histories and the
  * corrections in Redis) when scraped, at most once per `refreshMs`: every scrape in between shows
- * the last figure. A category without settled routings has no series.
+ * the last figure, and so does a scrape while Redis cannot be read. A category without settled
+ * routings has no series.
  */
 export function registerRoutingAccuracyMetrics(registry: Registry, measure: () => Promise<RoutingAccuracy>, options: { readonly refreshMs: number; readonly now: () => number }): void {
-  let cached: { at: number; accuracy: Promise<RoutingAccuracy> } | null = null;
-  const current = (): Promise<RoutingAccuracy> => {
+  let cached: { at: number; accuracy: Promise<RoutingAccuracy | null> } | null = null;
+  let lastGood: RoutingAccuracy | null = null;
+  /** The figures, or the last good ones when Redis cannot be read now (the rest of /metrics must not fail with it). */
+  const current = (): Promise<RoutingAccuracy | null> => {
     const now = options.now();
     if (cached === null || now - cached.at >= options.refreshMs) {
-      const accuracy = measure();
-      cached = { at: now, accuracy };
-      // A failed read is tried again at the next scrape, not kept for refreshMs.
-      accuracy.catch(() => (cached = null));
+      const entry = {
+        at: now,
+        accuracy: measure().then(
+          (accuracy) => (lastGood = accuracy),
+          () => {
+            // Tried again at the next scrape, not kept for refreshMs.
+            if (cached === entry) cached = null;
+            return lastGood;
+          },
+        ),
+      };
+      cached = entry;
     }
     return cached.accuracy;
   };
@@ -23,7 +34,7 @@ export function registerRoutingAccuracyMetrics(registry: Registry, measure: () =
     help: 'Share of tickets routed 7 to 37 days ago that nobody re-categorised within 7 days (Slack reassign, cxloop tag or group changed in Zendesk); NaN without any',
     registers: [registry],
     async collect() {
-      this.set((await current()).overall.share ?? Number.NaN);
+      this.set((await current())?.overall.share ?? Number.NaN);
     },
   });
   new Gauge({
@@ -32,8 +43,9 @@ export function registerRoutingAccuracyMetrics(registry: Registry, measure: () =
     labelNames: ['category'],
     registers: [registry],
     async collect() {
+      const accuracy = await current();
       this.reset();
-      for (const row of (await current()).byCategory) if (row.kept.share !== null) this.set({ category: row.category }, row.kept.share);
+      for (const row of accuracy?.byCategory ?? []) if (row.kept.share !== null) this.set({ category: row.category }, row.kept.share);
     },
   });
   new Gauge({
@@ -42,8 +54,9 @@ export function registerRoutingAccuracyMetrics(registry: Registry, measure: () =
     labelNames: ['category', 'outcome'],
     registers: [registry],
     async collect() {
+      const accuracy = await current();
       this.reset();
-      for (const row of (await current()).byCategory) {
+      for (const row of accuracy?.byCategory ?? []) {
         this.set({ category: row.category, outcome: 'kept' }, row.kept.count);
         this.set({ category: row.category, outcome: 'recategorised' }, row.kept.of - row.kept.count);
       }

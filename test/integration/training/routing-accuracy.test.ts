@@ -117,4 +117,29 @@ describe('routing accuracy (real Redis)', () => {
     expect(refreshed).toContain('cxloop_routing_accuracy_by_category{category="bug_report"} 0');
     expect(measured).toBe(2);
   });
+
+  it('/metrics keeps the last figures while Redis cannot be read, and reads again at the next scrape', async () => {
+    const registry = new Registry();
+    let fail = false;
+    let measured = 0;
+    let now = NOW;
+    registerRoutingAccuracyMetrics(
+      registry,
+      async () => {
+        measured += 1;
+        if (fail) throw new Error('Connection is closed.');
+        return measureRoutingAccuracy({ loops, corrections: tickets }, NOW);
+      },
+      { refreshMs: 1_000, now: () => now },
+    );
+    const before = await registry.metrics();
+    expect(before).toMatch(/\ncxloop_routing_accuracy 0\.\d+\n/);
+    fail = true;
+    now += 1_000;
+    expect(await registry.metrics()).toBe(before);
+    // The failed read is not kept: the next scrape reads again, even within the refresh.
+    fail = false;
+    expect(await registry.metrics()).toBe(before);
+    expect(measured).toBe(3);
+  });
 });
