@@ -3,31 +3,32 @@ import type { RoutingAccuracy } from '../../core/learning/routing-accuracy.js';
 
 /**
  * Routing accuracy on /metrics, computed by `measure` (from the loops' histories and the
- * corrections in Redis) when scraped, at most once per `refreshMs`: every scrape in between shows
- * the last figure, and so does a scrape while Redis cannot be read. A category without settled
- * routings has no series.
+ * corrections in Redis, seconds for a busy install's month). Only the first scrape waits for it;
+ * after that a scrape shows the last figures at once, and one older than `refreshMs` starts
+ * computing them again in the background for the scrapes after it. A failed computation keeps the
+ * last figures and is tried again at the next scrape. A category without settled routings has no
+ * series; before any figure the overall one is NaN.
  */
 export function registerRoutingAccuracyMetrics(registry: Registry, measure: () => Promise<RoutingAccuracy>, options: { readonly refreshMs: number; readonly now: () => number }): void {
-  let cached: { at: number; accuracy: Promise<RoutingAccuracy | null> } | null = null;
-  let lastGood: RoutingAccuracy | null = null;
-  /** The figures, or the last good ones when Redis cannot be read now (the rest of /metrics must not fail with it). */
-  const current = (): Promise<RoutingAccuracy | null> => {
-    const now = options.now();
-    if (cached === null || now - cached.at >= options.refreshMs) {
-      const entry = {
-        at: now,
-        accuracy: measure().then(
-          (accuracy) => (lastGood = accuracy),
-          () => {
-            // Tried again at the next scrape, not kept for refreshMs.
-            if (cached === entry) cached = null;
-            return lastGood;
-          },
-        ),
-      };
-      cached = entry;
-    }
-    return cached.accuracy;
+  let last: { at: number; accuracy: RoutingAccuracy } | null = null;
+  let computing: Promise<void> | null = null;
+  const refresh = (): Promise<void> => {
+    const at = options.now();
+    computing ??= measure().then(
+      (accuracy) => {
+        last = { at, accuracy };
+        computing = null;
+      },
+      () => {
+        computing = null;
+      },
+    );
+    return computing;
+  };
+  const current = async (): Promise<RoutingAccuracy | null> => {
+    if (last === null) await refresh();
+    else if (options.now() - last.at >= options.refreshMs) void refresh();
+    return last?.accuracy ?? null;
   };
   new Gauge({
     name: 'cxloop_routing_accuracy',

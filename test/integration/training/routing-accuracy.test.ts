@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerRoutingAccuracyMetrics } from '../../../src/adapters/metrics/prom-routing-accuracy.js';
 import { createRedisKeys } from '../../../src/adapters/redis/redis-keys.js';
 import { RedisLoopStore } from '../../../src/adapters/redis/redis-loop-store.js';
@@ -83,7 +83,7 @@ describe('routing accuracy (real Redis)', () => {
     expect(io.out()).toContain('no routing in the window is 7 d old yet: a longer window (--since 30d) shows the figure');
   });
 
-  it('/metrics: the routings of 37 to 7 days ago, computed at most once per refresh', async () => {
+  it('/metrics: the routings of 37 to 7 days ago, computed again in the background once a refresh is due', async () => {
     const registry = new Registry();
     let now = NOW;
     let measured = 0;
@@ -110,15 +110,15 @@ describe('routing accuracy (real Redis)', () => {
     now = NOW + 60_000;
     expect(await registry.metrics()).toContain('\ncxloop_routing_accuracy 0.5\n');
     expect(measured).toBe(1);
-    // After the refresh: ticket 1's reassignment came 6 days after its routing, so it counts now.
+    // Once the refresh is due, the scrape answers at once with the last figures and starts computing; a later scrape shows the new ones.
     now = NOW + 300_000;
-    const refreshed = await registry.metrics();
-    expect(refreshed).toContain('\ncxloop_routing_accuracy 0.25\n');
-    expect(refreshed).toContain('cxloop_routing_accuracy_by_category{category="bug_report"} 0');
+    expect(await registry.metrics()).toContain('\ncxloop_routing_accuracy 0.5\n');
+    await vi.waitFor(async () => expect(await registry.metrics()).toContain('\ncxloop_routing_accuracy 0.25\n'));
+    expect(await registry.metrics()).toContain('cxloop_routing_accuracy_by_category{category="bug_report"} 0');
     expect(measured).toBe(2);
   });
 
-  it('/metrics keeps the last figures while Redis cannot be read, and reads again at the next scrape', async () => {
+  it('/metrics keeps the last figures while Redis cannot be read, and tries again at the next scrape', async () => {
     const registry = new Registry();
     let fail = false;
     let measured = 0;
@@ -137,9 +137,19 @@ describe('routing accuracy (real Redis)', () => {
     fail = true;
     now += 1_000;
     expect(await registry.metrics()).toBe(before);
-    // The failed read is not kept: the next scrape reads again, even within the refresh.
+    await vi.waitFor(() => expect(measured).toBe(2));
+    // The failed computation is not kept: the next scrape tries again.
     fail = false;
     expect(await registry.metrics()).toBe(before);
-    expect(measured).toBe(3);
+    await vi.waitFor(() => expect(measured).toBe(3));
+  });
+
+  it('/metrics without any figure yet (Redis down from the start): NaN overall and no category series', async () => {
+    const registry = new Registry();
+    registerRoutingAccuracyMetrics(registry, async () => Promise.reject(new Error('Connection is closed.')), { refreshMs: 1_000, now: () => NOW });
+    const text = await registry.metrics();
+    // prom-client writes NaN as "Nan"; Prometheus reads either.
+    expect(text).toMatch(/\ncxloop_routing_accuracy nan\n/i);
+    expect(text).not.toContain('cxloop_routing_accuracy_by_category{');
   });
 });
