@@ -29,7 +29,7 @@ import { BudgetedZendeskApi } from './app/budgeted-zendesk-api.js';
 import { CachedPeopleDirectory } from './app/cached-people-directory.js';
 import { createClassifier } from './app/create-classifier.js';
 import { loopPolicyFrom } from './app/loop-policy.js';
-import { measureRoutingAccuracy } from './app/read-routing-history.js';
+import { measureRoutingAccuracy } from './app/measure-routing-accuracy.js';
 import type { LoopDeps } from './app/run-loop.js';
 import type { AccessTokenCache, CallRecorder, DryRunPeople, Logger, Notifier, ZendeskApi } from './app/ports.js';
 import type { RoutingActionDeps } from './app/run-routing-actions.js';

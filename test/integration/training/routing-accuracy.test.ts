@@ -5,7 +5,7 @@ import { registerRoutingAccuracyMetrics } from '../../../src/adapters/metrics/pr
 import { createRedisKeys } from '../../../src/adapters/redis/redis-keys.js';
 import { RedisLoopStore } from '../../../src/adapters/redis/redis-loop-store.js';
 import { RedisTicketStore } from '../../../src/adapters/redis/redis-ticket-store.js';
-import { measureRoutingAccuracy } from '../../../src/app/read-routing-history.js';
+import { measureRoutingAccuracy } from '../../../src/app/measure-routing-accuracy.js';
 import { applyLoopEvents, openTicketLoop, type LoopDeps } from '../../../src/app/run-loop.js';
 import { runCli } from '../../../src/cli/main.js';
 import type { CategoryId } from '../../../src/core/taxonomy.js';
