@@ -1,5 +1,6 @@
 import { RECATEGORISE_WINDOW_MS, routingAccuracy, type RoutingAccuracy } from '../core/learning/routing-accuracy.js';
 import { readRoutingHistory, type RoutingHistoryDeps } from './read-routing-history.js';
+
 /** /metrics shows routing accuracy over the routings of the 30 days before the last 7 (those 7 are still pending). */
 export const METRICS_ACCURACY_DAYS = 30;
 
