@@ -9,7 +9,7 @@ import { createZendeskAuth, ZENDESK_SERVE_SCOPES } from '../adapters/zendesk/zen
 import { collectTrainingRows, type CollectTrainingDeps, type TrainingResume, type TrainingRow } from '../app/collect-training-rows.js';
 import { labelRulesFrom } from '../app/label-rules.js';
 import { readRoutingHistory } from '../app/read-routing-history.js';
-import { zendeskBaseUrl, zendeskCredentials, type Env } from '../config/env-schema.js';
+import { zendeskBaseUrl, zendeskCredentials, type Env, type ZendeskCredentials } from '../config/env-schema.js';
 import type { Policy } from '../config/policy-schema.js';
 import { compileBodyCleaner } from '../core/classify/clean-body.js';
 import { LEXICONS } from '../core/classify/lexicons/index.js';
@@ -40,7 +40,6 @@ export async function zendeskTrainingRows(options: ZendeskTrainingRowsOptions): 
   const { redis, env, policy } = options;
   const say = options.say ?? (() => undefined);
   const zendesk = zendeskApiOf(env, redis, options.now);
-  if (env.ZENDESK_READS_PER_MINUTE === 0) throw new CliError("ZENDESK_READS_PER_MINUTE=0 turns cxloop's Zendesk reads off; set it above 0 (each export request spends one)");
   const keys = createRedisKeys(env.CXLOOP_REDIS_PREFIX);
   let corrections = new Map<number, RoutingCorrection>();
   if (options.withCorrections) {
@@ -72,12 +71,19 @@ export async function zendeskTrainingRows(options: ZendeskTrainingRowsOptions): 
   );
 }
 
-function zendeskApiOf(env: Env, redis: Redis, now: () => number): NodeZendeskApi {
+/** Throws CliError, saying what to set, when the environment cannot export: no Zendesk account, or reads turned off. */
+export function assertCanExport(env: Env): { baseUrl: string; credentials: ZendeskCredentials } {
   const baseUrl = zendeskBaseUrl(env);
   const credentials = zendeskCredentials(env);
   if (baseUrl === null || credentials === null) {
     throw new CliError("needs the Zendesk account: set ZENDESK_SUBDOMAIN, ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET (an admin's OAuth client: the incremental export is for admins)");
   }
+  if (env.ZENDESK_READS_PER_MINUTE === 0) throw new CliError("ZENDESK_READS_PER_MINUTE=0 turns cxloop's Zendesk reads off; set it above 0 (each export request spends one)");
+  return { baseUrl, credentials };
+}
+
+function zendeskApiOf(env: Env, redis: Redis, now: () => number): NodeZendeskApi {
+  const { baseUrl, credentials } = assertCanExport(env);
   // The install's shared token (serve's scopes include tickets:read and users:read).
   const cache = new RedisAccessTokenCache(redis, createRedisKeys(env.CXLOOP_REDIS_PREFIX), now);
   return new NodeZendeskApi({ baseUrl, auth: createZendeskAuth(credentials, { baseUrl, cache, scopes: ZENDESK_SERVE_SCOPES, now }) });

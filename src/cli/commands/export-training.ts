@@ -11,7 +11,7 @@ import { parseDuration } from '../../core/duration.js';
 import { LABEL_SOURCES, SKIP_REASONS, type SkipReason, type TrainingCounts } from '../../core/learning/training-label.js';
 import { withInstallRedis } from '../connect-redis.js';
 import { formatCsvRow } from '../format-csv-row.js';
-import { zendeskTrainingRows } from '../zendesk-training-rows.js';
+import { assertCanExport, zendeskTrainingRows } from '../zendesk-training-rows.js';
 import { CliError, type CliIo } from '../io.js';
 import { loadPolicyOrFail, policyPathOf } from '../load-policy-or-fail.js';
 
@@ -71,6 +71,7 @@ export async function runExportTraining(args: string[], io: CliIo): Promise<numb
   const policy = await loadPolicyOrFail(policyPathOf(values.config, io.env));
   const path = resolve(values.out);
   return withInstallRedis(io, async (redis, env) => {
+    assertCanExport(env);
     const keys = createRedisKeys(env.CXLOOP_REDIS_PREFIX);
     const store = new RedisTrainingExportStore(redis, keys);
     if (values.restart) await store.clear();
