@@ -95,7 +95,7 @@ function writePolicy(): string {
   const groups: Record<string, number> = { bug_report: 1001, billing_issue: 1002, feature_request: 1003, onboarding_help: 1004, performance_issue: 1001, content_communication: 1007 };
   let text = readFileSync(DEFAULT_POLICY_PATH, 'utf8').replace(/\n {4}zendesk_group_id: null[^\n]*/, '');
   for (const [category, group] of Object.entries(groups)) text = text.replace(`\n  ${category}:\n`, `\n  ${category}:\n    zendesk_group_id: ${group}\n`);
-  text += `\ntraining_labels:\n  tags:\n    refund: billing_issue\n  ticket_fields:\n    "${FIELD}":\n      hardware: bug_report\n`;
+  text = text.replace(/\ntraining_labels:\n(?: {2}.*\n)+/, `\ntraining_labels:\n  tags:\n    refund: billing_issue\n  ticket_fields:\n    "${FIELD}":\n      hardware: bug_report\n`);
   const file = join(mkdtempSync(join(tmpdir(), 'cxloop-training-')), 'policy.yaml');
   writeFileSync(file, text);
   return file;
