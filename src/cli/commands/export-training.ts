@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, ftruncateSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fdatasyncSync, ftruncateSync, openSync, statSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -172,7 +172,10 @@ function openOutput(path: string, saved: SavedTrainingExport | null): Output {
 
 function openFile(path: string, flags: 'w' | 'r+'): number {
   try {
-    return openSync(path, flags, 0o600);
+    const fd = openSync(path, flags, 0o600);
+    // The mode above applies to a new file only; an existing one is made owner-only too.
+    fchmodSync(fd, 0o600);
+    return fd;
   } catch (error) {
     throw new CliError(`cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, 1, { cause: error });
   }

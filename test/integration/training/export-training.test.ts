@@ -272,6 +272,8 @@ describe('cxloop export-training --from-zendesk', () => {
     answers.set('c1', [{ status: 403, body: { error: 'Forbidden' } }]);
     const out = join(dir, 'a.csv');
     expect(await run(['--from-zendesk', '--out', out], fakeIo({ env: env() }))).toBe(1);
+    // An existing file the restarted export writes is made owner-only too.
+    writeFileSync(join(dir, 'b.csv'), 'old\n', { mode: 0o644 });
     const other = fakeIo({ env: env() });
     expect(await run(['--from-zendesk', '--out', join(dir, 'b.csv')], other)).toBe(1);
     expect(other.err()).toContain(`an export to ${out} is under way (started 2026-12-01T12:00:00Z): run it again with --out ${out} to continue it, or add --restart to start over`);
@@ -284,6 +286,7 @@ describe('cxloop export-training --from-zendesk', () => {
     expect(restarted.err()).not.toContain('resuming');
     expect(requests.at(-3)?.query.start_time).toBe(startTime);
     expect((await readLabeledCsv(join(dir, 'b.csv'))).rows).toHaveLength(7);
+    expect(statSync(join(dir, 'b.csv')).mode & 0o777).toBe(0o600);
   });
 
   it('says what to set without an account, and refuses a read budget of 0', async () => {
