@@ -6,6 +6,7 @@ import { healthzRoute, metricsRoute } from './adapters/http/health-routes.js';
 import { startHttpServer, type RunningServer } from './adapters/http/http-server.js';
 import { createPromJobMetrics } from './adapters/metrics/prom-job-metrics.js';
 import { createPromLoopMetrics } from './adapters/metrics/prom-loop-metrics.js';
+import { registerRoutingAccuracyMetrics } from './adapters/metrics/prom-routing-accuracy.js';
 import { createPromRoutingMetrics } from './adapters/metrics/prom-routing-metrics.js';
 import { createPromSlackMetrics } from './adapters/metrics/prom-slack-metrics.js';
 import { startLoopWorkers } from './adapters/queue/loop-workers.js';
@@ -29,6 +30,7 @@ import { BudgetedZendeskApi } from './app/budgeted-zendesk-api.js';
 import { CachedPeopleDirectory } from './app/cached-people-directory.js';
 import { createClassifier } from './app/create-classifier.js';
 import { loopPolicyFrom } from './app/loop-policy.js';
+import { measureRoutingAccuracy } from './app/measure-routing-accuracy.js';
 import type { LoopDeps } from './app/run-loop.js';
 import type { AccessTokenCache, CallRecorder, DryRunPeople, Logger, Notifier, ZendeskApi } from './app/ports.js';
 import type { RoutingActionDeps } from './app/run-routing-actions.js';
@@ -75,6 +77,8 @@ export interface StartOptions {
 }
 
 const DEFAULT_BATCH_THRESHOLD = 5;
+/** How long /metrics shows the same routing accuracy before computing it again. */
+const ACCURACY_REFRESH_MS = 5 * 60_000;
 /** The first reconciliation (no cursor saved yet) reads this far back. */
 const FIRST_RECONCILE_LOOKBACK_MS = 3_600_000;
 
@@ -132,6 +136,8 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
   const queues = new ZendeskQueues({ producer: redis, prefix: keys.queuePrefix, now });
   const loops = new RedisLoopStore(redis, keys);
   const loopMetrics = createPromLoopMetrics(registry);
+  // Computed from Redis when /metrics is scraped, at most every few minutes (it reads a month of histories).
+  registerRoutingAccuracyMetrics(registry, () => measureRoutingAccuracy({ loops, corrections: store }, now()), { refreshMs: ACCURACY_REFRESH_MS, now });
   const outbox = new RedisSlackOutbox(redis, keys);
   const slackApi = createSlackApi({
     env,

@@ -1,3 +1,4 @@
+import type { TrainingCounts, TrainingTicket } from '../core/learning/training-label.js';
 import type { LoopHistoryEntry } from '../core/loop/loop-history.js';
 import type { Effect, LoopState, TimerKind } from '../core/loop/loop-types.js';
 import type { HelpCenterArticle } from '../core/routing/article-suggestions.js';
@@ -221,6 +222,53 @@ export interface ExportPage {
   readonly skipped: number;
   readonly afterCursor: string | null;
   readonly endOfStream: boolean;
+}
+
+/** One page of the incremental ticket export, read for training (with the requesters' locales). */
+export interface TrainingExportPage {
+  readonly tickets: readonly TrainingTicket[];
+  /** Tickets in the page that could not be read. */
+  readonly unreadable: number;
+  readonly afterCursor: string | null;
+  readonly endOfStream: boolean;
+}
+
+/** Zendesk's incremental ticket export as training reads it. Errors are ZendeskApiError. */
+export interface ZendeskTrainingExport {
+  exportTrainingTickets(from: { cursor: string } | { startTime: number }): Promise<TrainingExportPage>;
+}
+
+/** A training export under way, as saved after each page (README, "Training data from Zendesk"). */
+export interface SavedTrainingExport {
+  /** Epoch ms the export reads from, and when it started. */
+  readonly startTime: number;
+  readonly startedAt: number;
+  /** Where the next page starts. */
+  readonly cursor: string;
+  readonly counts: TrainingCounts;
+  /** The file the rows go to and its length after the last saved page (a resumed run cuts it back to that). */
+  readonly output: { readonly path: string; readonly bytes: number } | null;
+}
+
+/** Where a training export keeps its place, shared by every process of the install (one export at a time). */
+export interface TrainingExportStore {
+  /** The export under way and the tickets it has produced a row for, or null when none is. */
+  load(): Promise<{ saved: SavedTrainingExport; exported: Set<number> } | null>;
+  /** Saves the place and adds the tickets the last page produced. */
+  save(saved: SavedTrainingExport, exported: readonly number[]): Promise<void>;
+  clear(): Promise<void>;
+}
+
+/** The agents' corrections cxloop recorded in Zendesk (the corrections stream), oldest first. */
+export interface CorrectionLog {
+  correctionsSince(since: number): Promise<Correction[]>;
+}
+
+/** Loops' histories by opening time, for figures over a window (report, /metrics, training). */
+export interface LoopHistories {
+  openedBetween(since: number, until: number): Promise<number[]>;
+  /** The histories of `ticketIds`, in the same order. */
+  histories(ticketIds: readonly number[]): Promise<LoopHistoryEntry[][]>;
 }
 
 /** Counters and timings of ingest and routing, exposed on /metrics. */

@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import nock from 'nock';
-import { deleteInstallKeys } from '../../src/adapters/redis/redis-keys.js';
+import { createRedisKeys, deleteInstallKeys } from '../../src/adapters/redis/redis-keys.js';
+import { RedisLoopStore } from '../../src/adapters/redis/redis-loop-store.js';
+import { loopPolicyFrom } from '../../src/app/loop-policy.js';
+import { NO_LOOP_METRICS } from '../../src/app/ports.js';
+import type { LoopDeps } from '../../src/app/run-loop.js';
 import { signZendeskPayload } from '../../src/adapters/zendesk/verify-signature.js';
 import { parseEnv, type Env } from '../../src/config/env-schema.js';
 import { DEFAULT_POLICY_PATH, parsePolicyText } from '../../src/config/load-policy.js';
@@ -191,4 +195,20 @@ export async function tearDown(app: Cxloop | undefined, prefix: string): Promise
   nock.cleanAll();
   nock.enableNetConnect();
   await dropPrefix(prefix);
+}
+
+/**
+ * What the loop use-cases need to write loops into the real Redis (the store), with timers and
+ * effects dropped and the shipped policy with groups: for tests that read loops' histories back.
+ */
+export function historyLoopDeps(redis: Redis, prefix: string, now: () => number): LoopDeps {
+  return {
+    store: new RedisLoopStore(redis, createRedisKeys(prefix)),
+    timers: { schedule: async () => undefined, cancel: async () => undefined },
+    effects: { enqueue: async () => undefined },
+    policy: loopPolicyFrom(policyWithGroups()),
+    metrics: NO_LOOP_METRICS,
+    logger: silent,
+    now,
+  };
 }

@@ -24,6 +24,10 @@ export interface RedisKeys {
   readonly surveyCursor: string;
   /** Hash: per CSAT source (legacy, survey), when cxloop last received a rating and how many (`<source>:at`, `<source>:count`). */
   readonly csatReceived: string;
+  /** String (JSON): the training export under way (`cxloop export-training`): cursor, counts, output file. */
+  readonly trainingExport: string;
+  /** Set: tickets that training export has produced a row for. */
+  readonly trainingExported: string;
   /** Sorted set: send times of the Update Ticket calls of the last minute (the budget every process shares). */
   readonly updateBudget: string;
   /** String: no Update Ticket call before this time (a 429's Retry-After). */
@@ -75,6 +79,9 @@ export function createRedisKeys(prefix: string): RedisKeys {
     exportCursor: `${prefix}:zendesk:export-cursor`,
     surveyCursor: `${prefix}:zendesk:survey-cursor`,
     csatReceived: `${prefix}:csat:received`,
+    // One hash tag: the two are saved in one transaction.
+    trainingExport: `${prefix}:{training-export}`,
+    trainingExported: `${prefix}:{training-export}:tickets`,
     updateBudget: `${prefix}:zd:budget`,
     updateHold: `${prefix}:zd:hold`,
     tooOld: `${prefix}:too-old`,
