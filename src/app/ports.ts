@@ -96,15 +96,15 @@ export interface ClaimedRoute {
  * writer dies comes back when its lease ends, marked stalled.
  */
 export interface RouteBacklog extends RouteQueue {
-  /** Writes due now and not claimed. */
-  waiting(): Promise<number>;
+  /** Writes due now and not claimed, and since when the oldest of them has been due (Redis time, ms; null: none). */
+  waiting(): Promise<{ readonly count: number; readonly oldestDueAt: number | null }>;
   /** Writes in the backlog, claimed or not (0: nothing left to write or settle). */
   size(): Promise<number>;
   /** No write is claimed until resume() (writes in hand go on): every process's writers wait. */
   pause(): Promise<void>;
   resume(): Promise<void>;
-  /** Claims up to `max` due writes, oldest first, for `leaseMs`; null when none is due. */
-  claim(max: number, leaseMs: number): Promise<RouteClaim | null>;
+  /** Claims up to `max` due writes, oldest first, for `leaseMs`, if at least `min` (default 1) are due; else null. */
+  claim(max: number, leaseMs: number, min?: number): Promise<RouteClaim | null>;
   /** Keeps claimed writes for `leaseMs` from now (while they are written, or wait for a batch's results); returns how many the claim still held. */
   extend(ticketIds: readonly number[], token: string, leaseMs: number): Promise<number>;
   /** The writes are done (written, settled, or handed on): they leave the backlog. */

@@ -16,9 +16,10 @@ const SETTLE_LEASE_MS = SETTLE_GIVE_UP_MS + 60_000;
 /** Zendesk allows 30 update_many jobs queued or running per account; stay below. */
 const MAX_OPEN_ZENDESK_JOBS = 25;
 /**
- * In a burst, webhooks keep arriving while a batch is built: waiting up to this long for a full
- * batch (checked every BATCH_LINGER_POLL_MS) fills calls with up to 100 tickets instead of
- * spending the Update Ticket budget on small ones. Only paid when a backlog already exists.
+ * In a burst, webhooks keep arriving while a batch is built: letting the oldest waiting write wait
+ * up to this long for a full batch (checked every BATCH_LINGER_POLL_MS) fills calls with up to 100
+ * tickets instead of spending the Update Ticket budget on small ones. Only paid when a backlog
+ * already exists.
  */
 const BATCH_LINGER_MS = 1_000;
 const BATCH_LINGER_POLL_MS = 100;
@@ -79,14 +80,12 @@ export class RouteBacklogWriter {
     const { backlog, budget, batches, batchThreshold } = this.options;
     const wait = await budget.wait();
     if (wait > 0) return Math.min(wait, BUDGET_RECHECK_MS);
-    let waiting = await backlog.waiting();
-    if (waiting === 0) return IDLE_POLL_MS;
-    if (waiting < batchThreshold) return this.writeOne();
-    const until = Date.now() + BATCH_LINGER_MS;
-    while (waiting < BATCH_MAX && Date.now() < until && this.running) {
-      await this.sleep(BATCH_LINGER_POLL_MS);
-      waiting = await backlog.waiting();
-    }
+    const { count, oldestDueAt } = await backlog.waiting();
+    if (count === 0) return IDLE_POLL_MS;
+    if (count < batchThreshold) return this.writeOne();
+    // The linger runs from when the oldest write fell due, not from when this writer looked:
+    // writers of several processes lingering each on their own would split one batch between them.
+    if (count < BATCH_MAX && oldestDueAt !== null && Date.now() - oldestDueAt < BATCH_LINGER_MS) return BATCH_LINGER_POLL_MS;
     if ((await batches.getJobCountByTypes('active', 'waiting', 'delayed')) >= MAX_OPEN_ZENDESK_JOBS) return SETTLE_POLL_MS;
     return this.writeBatch();
   }
@@ -139,7 +138,8 @@ export class RouteBacklogWriter {
 
   private async writeBatch(): Promise<number> {
     const { backlog, writer, batches, logger } = this.options;
-    const claim = await backlog.claim(BATCH_MAX, LEASE_MS);
+    // Another process's writer may have taken the batch since this one looked: a few left over wait for more.
+    const claim = await backlog.claim(BATCH_MAX, LEASE_MS, this.options.batchThreshold);
     if (!claim) return 0;
     // Writes whose last writer died holding them are re-read before they are sent again: alone.
     const stalled = claim.entries.filter((claimed) => claimed.stalled).map((claimed) => claimed.entry);

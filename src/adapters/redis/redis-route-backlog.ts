@@ -19,10 +19,10 @@ redis.call('ZADD', KEYS[2], now, ARGV[1])
 return 1`;
 
 /**
- * KEYS entries, due, claimed, owners, stalled, paused. ARGV max, lease ms, token. First puts back
- * the writes whose lease ended (first in line, marked stalled), then moves up to `max` due ones,
- * oldest first, to claimed under `token`. Returns {entry, stalled, entry, stalled ...} (empty: none
- * due, or the backlog is paused).
+ * KEYS entries, due, claimed, owners, stalled, paused. ARGV max, lease ms, token, min. First puts
+ * back the writes whose lease ended (first in line, marked stalled), then, if at least `min` are
+ * due, moves up to `max` of them, oldest first, to claimed under `token`. Returns {entry, stalled,
+ * entry, stalled ...} (empty: fewer than `min` due, or the backlog is paused).
  */
 const CLAIM = `${NOW}
 if redis.call('EXISTS', KEYS[6]) == 1 then return {} end
@@ -34,6 +34,7 @@ for _, id in ipairs(expired) do
   redis.call('ZADD', KEYS[2], 0, id)
 end
 local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
+if #ids < tonumber(ARGV[4]) then return {} end
 local lease = now + tonumber(ARGV[2])
 local out = {}
 for _, id in ipairs(ids) do
@@ -134,9 +135,10 @@ export class RedisRouteBacklog implements RouteBacklog {
     await this.redis.eval(REBASE, 2, this.keys.routeEntries, this.keys.routeDue, ticketId, stored, encode({ ...entry, current }));
   }
 
-  waiting(): Promise<number> {
+  async waiting(): Promise<{ count: number; oldestDueAt: number | null }> {
     // The client's clock against Redis's: a skew only moves the single-or-batch choice.
-    return this.redis.zcount(this.keys.routeDue, '-inf', Date.now());
+    const [count, oldest] = await Promise.all([this.redis.zcount(this.keys.routeDue, '-inf', Date.now()), this.redis.zrange(this.keys.routeDue, '0', '0', 'WITHSCORES')]);
+    return { count, oldestDueAt: count > 0 && oldest[1] !== undefined ? Number(oldest[1]) : null };
   }
 
   size(): Promise<number> {
@@ -151,10 +153,10 @@ export class RedisRouteBacklog implements RouteBacklog {
     await this.redis.del(this.keys.routePaused);
   }
 
-  async claim(max: number, leaseMs: number): Promise<RouteClaim | null> {
+  async claim(max: number, leaseMs: number, min = 1): Promise<RouteClaim | null> {
     const { routeEntries, routeDue, routeClaimed, routeOwners, routeStalled, routePaused } = this.keys;
     const token = randomBytes(9).toString('base64url');
-    const flat = (await this.redis.eval(CLAIM, 6, routeEntries, routeDue, routeClaimed, routeOwners, routeStalled, routePaused, max, leaseMs, token)) as (string | number)[];
+    const flat = (await this.redis.eval(CLAIM, 6, routeEntries, routeDue, routeClaimed, routeOwners, routeStalled, routePaused, max, leaseMs, token, min)) as (string | number)[];
     if (flat.length === 0) return null;
     const entries = [];
     for (let index = 0; index + 1 < flat.length; index += 2) entries.push({ entry: decode(String(flat[index])), stalled: flat[index + 1] === 1 });

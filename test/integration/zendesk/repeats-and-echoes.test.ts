@@ -101,7 +101,7 @@ describe('one routing write per ticket and no false override under repeats, reor
     }
     await Promise.all(deliveries);
     // The writes wait until every ticket is classified: one quiet backlog, routed through update_many.
-    await waitFor(async () => (await app!.queues.backlog.waiting()) === ids.length && (await app!.queues.events.count()) === 0, 15_000, 'every ticket classified');
+    await waitFor(async () => (await app!.queues.backlog.waiting()).count === ids.length && (await app!.queues.events.count()) === 0, 15_000, 'every ticket classified');
     await app.queues.backlog.resume();
     await waitForRouted(zendesk, ids);
     await waitForIdle(app);
