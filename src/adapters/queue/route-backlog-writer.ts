@@ -140,7 +140,7 @@ export class RouteBacklogWriter {
     const { backlog, writer, batches, logger } = this.options;
     // Another process's writer may have taken the batch since this one looked: a few left over wait for more.
     const claim = await backlog.claim(BATCH_MAX, LEASE_MS, this.options.batchThreshold);
-    if (!claim) return 0;
+    if (!claim) return BATCH_LINGER_POLL_MS;
     // Writes whose last writer died holding them are re-read before they are sent again: alone.
     const stalled = claim.entries.filter((claimed) => claimed.stalled).map((claimed) => claimed.entry);
     if (stalled.length > 0) await this.handOn(stalled, claim.token, null);
