@@ -107,7 +107,8 @@ export class RouteBacklogWriter {
     const { backlog, writer, metrics } = this.options;
     const claim = await backlog.claim(1, LEASE_MS);
     const claimed = claim?.entries[0];
-    if (!claim || !claimed) return 0;
+    // Taken by another writer since this one looked (or not due yet on Redis's clock).
+    if (!claim || !claimed) return BATCH_LINGER_POLL_MS;
     const { entry, stalled } = claimed;
     const ids = [entry.plan.ticketId];
     let current = entry.current;
