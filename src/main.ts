@@ -17,6 +17,7 @@ import { RedisAccessTokenCache } from './adapters/redis/redis-access-token-cache
 import { RedisLoopStore } from './adapters/redis/redis-loop-store.js';
 import { RedisSlackDirectory } from './adapters/redis/redis-slack-directory.js';
 import { RedisNameCache } from './adapters/redis/redis-name-cache.js';
+import { RedisRouteBacklog } from './adapters/redis/redis-route-backlog.js';
 import { RedisReadBudget } from './adapters/redis/redis-read-budget.js';
 import { RedisSlackOutbox } from './adapters/redis/redis-slack-outbox.js';
 import { RedisTicketStore } from './adapters/redis/redis-ticket-store.js';
@@ -46,7 +47,7 @@ export interface Cxloop {
   readonly loops: RedisLoopStore;
   /** Releases the loop timers due at cxloop's clock now (tests and the scenario move an injected clock). */
   releaseDueTimers(): Promise<number>;
-  /** Jobs waiting or running in cxloop's queues plus Slack channels with something to send; 0 when idle. */
+  /** Jobs waiting or running in cxloop's queues, routing writes in the backlog, and Slack channels with something to send; 0 when idle. */
   pendingWork(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -133,7 +134,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     now,
   );
   if (!dryRun && options.zendesk === undefined) await checkZendeskCredentials(env, zendesk, redis, logger);
-  const queues = new ZendeskQueues({ producer: redis, prefix: keys.queuePrefix, now });
+  const queues = new ZendeskQueues({ producer: redis, prefix: keys.queuePrefix, now, backlog: new RedisRouteBacklog(redis, keys) });
   const loops = new RedisLoopStore(redis, keys);
   const loopMetrics = createPromLoopMetrics(registry);
   // Computed from Redis when /metrics is scraped, at most every few minutes (it reads a month of histories).
@@ -272,7 +273,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
       const busy = [queues.events, queues.routes, queues.batches, queues.timers, queues.effects, slack.work.queue];
       const counts = await Promise.all(busy.map((queue) => queue.getJobCounts('wait', 'active', 'prioritized')));
       const jobs = counts.reduce((sum, count) => sum + Object.values(count).reduce((a, b) => a + b, 0), 0);
-      return jobs + Object.keys(await slack.outbox.backlog()).length;
+      return jobs + (await queues.backlog.size()) + Object.keys(await slack.outbox.backlog()).length;
     },
     stop() {
       stopping ??= (async () => {

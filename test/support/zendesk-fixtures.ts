@@ -137,11 +137,11 @@ export async function waitForIdle(app: Pick<Cxloop, 'queues'>, timeoutMs = 10_00
   await waitFor(() => zendeskQueuesIdle(app), timeoutMs, 'the Zendesk queues to be idle');
 }
 
-/** Whether no job waits, runs or is delayed in the ingest, routing and batch queues (see waitForIdle). */
+/** Whether no job waits, runs or is delayed in the ingest, routing and batch queues, and no routing write is in the backlog (see waitForIdle). */
 export async function zendeskQueuesIdle(app: Pick<Cxloop, 'queues'>): Promise<boolean> {
   const { events, routes, batches } = app.queues;
   const counts = await Promise.all([events, routes, batches].map((queue) => queue.getJobCountByTypes('wait', 'active', 'delayed', 'prioritized', 'waiting-children')));
-  return counts.every((count) => count === 0);
+  return counts.every((count) => count === 0) && (await app.queues.backlog.size()) === 0;
 }
 
 /**

@@ -64,6 +64,18 @@ export interface RedisKeys {
   readonly zendeskReadsPaused: string;
   /** String with a TTL: a person's name as Slack or Zendesk answered it (`person` is "U…" or "zd:<id>"; '' for no name). */
   personName(person: string): string;
+  /** Hash: ticket id -> its routing write waiting for Zendesk (JSON), claimed or not (RedisRouteBacklog). */
+  readonly routeEntries: string;
+  /** Sorted set: ticket ids of unclaimed routing writes, scored by when they are due (Redis time, ms). */
+  readonly routeDue: string;
+  /** Sorted set: ticket ids of claimed routing writes, scored by the end of their lease (the claim's token). */
+  readonly routeClaimed: string;
+  /** Hash: ticket id -> token of the claim holding its routing write. */
+  readonly routeOwners: string;
+  /** Set: ticket ids whose last claim expired (a writer died, maybe mid-call). */
+  readonly routeStalled: string;
+  /** String: while set, no routing write is claimed (RouteBacklog.pause). */
+  readonly routePaused: string;
   /** Prefix for BullMQ (its `prefix` option). */
   readonly queuePrefix: string;
 }
@@ -101,6 +113,13 @@ export function createRedisKeys(prefix: string): RedisKeys {
     zendeskReads: (minute) => `${prefix}:{zr}:${minute}`,
     zendeskReadsPaused: `${prefix}:{zr}:paused`,
     personName: (person) => `${prefix}:name:${person}`,
+    // One hash tag: the backlog's scripts touch these keys (and only those).
+    routeEntries: `${prefix}:{rw}:entries`,
+    routeDue: `${prefix}:{rw}:due`,
+    routeClaimed: `${prefix}:{rw}:claimed`,
+    routeOwners: `${prefix}:{rw}:owners`,
+    routeStalled: `${prefix}:{rw}:stalled`,
+    routePaused: `${prefix}:{rw}:paused`,
     queuePrefix: `${prefix}:q`,
   };
 }
