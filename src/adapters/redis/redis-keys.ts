@@ -18,6 +18,10 @@ export interface RedisKeys {
   readonly loops: string;
   /** Stream: agents' corrections of cxloop's routing (training data). */
   readonly corrections: string;
+  /** String (binary): the install's learned model, as `cxloop train` stored it (model-codec.ts). */
+  readonly model: string;
+  /** String: that model's version; every process reads it often and reloads the model when it changes. */
+  readonly modelVersion: string;
   /** String: Zendesk incremental export cursor of the reconciliation job. */
   readonly exportCursor: string;
   /** Sorted set: send times of the Update Ticket calls of the last minute (the budget every process shares). */
@@ -68,6 +72,8 @@ export function createRedisKeys(prefix: string): RedisKeys {
     loopOutbox: (ticketId) => `${prefix}:fx:{${ticketId}}`,
     loops: `${prefix}:loops`,
     corrections: `${prefix}:corrections`,
+    model: `${prefix}:model`,
+    modelVersion: `${prefix}:model:version`,
     exportCursor: `${prefix}:zendesk:export-cursor`,
     updateBudget: `${prefix}:zd:budget`,
     updateHold: `${prefix}:zd:hold`,
