@@ -70,8 +70,9 @@ export function macroF1Of(rows: readonly HeldOutRow[], predict: (row: HeldOutRow
 
 /**
  * Picks the combination that does best on held-out rows: the threshold first; then, one change at
- * a time while it raises macro-F1, a category the model is better off not deciding is dropped, or
- * a rarely labelled category is taken from the rules' own; then the threshold again. If the best
+ * a time, the one that raises macro-F1 most (dropping a category the model may decide, or taking a
+ * rarely labelled category from the rules' own), else dropping a category that makes no
+ * difference; then the threshold again. If the best
  * is not at least MIN_GAIN ahead of the rules alone, the combination stays off. Deterministic:
  * ties keep the lower threshold and the earlier settings.
  */
@@ -90,21 +91,19 @@ export function tuneCombination(rows: readonly HeldOutRow[], examples: Readonly<
     return best;
   };
   let best = withBestThreshold({ categories: CATEGORY_IDS.filter((category) => (examples[category] ?? 0) >= minExamples), threshold: THRESHOLDS[0]!, minExamples, rulesOwn: rare });
-  for (let changed = true; changed && best.settings.categories.length > 0; ) {
-    changed = false;
+  for (;;) {
     const { categories, rulesOwn } = best.settings;
-    const candidates: CombinationSettings[] = [
-      ...categories.map((category) => ({ ...best.settings, categories: categories.filter((other) => other !== category) })),
-      ...rulesOwn.map((category) => ({ ...best.settings, rulesOwn: rulesOwn.filter((other) => other !== category) })),
-    ];
-    for (const settings of candidates) {
-      const f1 = score(settings);
-      if (f1 > best.f1) {
-        best = { settings, f1 };
-        changed = true;
-        break;
-      }
-    }
+    // The change that raises macro-F1 most; failing one, a category the model may decide without it
+    // making any difference is dropped (a category must earn its place). Taking a category from the
+    // rules' own must strictly help.
+    const candidates = [
+      ...categories.map((category) => ({ settings: { ...best.settings, categories: categories.filter((other) => other !== category) }, onTie: true })),
+      ...rulesOwn.map((category) => ({ settings: { ...best.settings, rulesOwn: rulesOwn.filter((other) => other !== category) }, onTie: false })),
+    ].map((candidate) => ({ ...candidate, f1: score(candidate.settings) }));
+    const better = candidates.reduce<(typeof candidates)[number] | null>((top, candidate) => (candidate.f1 > (top?.f1 ?? best.f1) ? candidate : top), null);
+    const next = better ?? candidates.find((candidate) => candidate.onTie && candidate.f1 === best.f1) ?? null;
+    if (next === null) break;
+    best = { settings: next.settings, f1: next.f1 };
   }
   best = withBestThreshold(best.settings);
   const rulesF1 = macroF1Of(rows, (row) => row.rules.category);

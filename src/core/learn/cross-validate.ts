@@ -5,7 +5,7 @@ import type { TrainingSet } from './training-set.js';
 
 export interface CrossValidation {
   readonly k: number;
-  readonly seed: number;
+  readonly seed: number | null;
   readonly rules: Evaluation;
   readonly model: Evaluation;
   readonly combination: Evaluation;
@@ -22,7 +22,7 @@ export interface CrossValidation {
  * settings tuned on the other folds' held-out predictions, so its figure is not flattered by
  * having picked the threshold on the very rows it reports.
  */
-export function crossValidate(set: TrainingSet, options: { k: number; seed: number; minExamples?: number; onFold?: (done: number, k: number) => void }): CrossValidation {
+export function crossValidate(set: TrainingSet, options: { k: number; seed: number | null; minExamples?: number; onFold?: (done: number, k: number) => void }): CrossValidation {
   const { k, seed } = options;
   const minExamples = options.minExamples ?? MIN_EXAMPLES;
   const folds = stratifiedFolds(set.tickets.map((ticket) => ticket.category), k, seed);

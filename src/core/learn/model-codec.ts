@@ -74,8 +74,10 @@ export function decodeModel(bytes: Uint8Array, expected: { readonly install: Ins
   if (bytes.length !== start + floats * 4) {
     throw new ModelRefusedError('not_a_model', `the model is ${bytes.length} bytes, its header announces ${start + floats * 4}: a truncated or damaged file; train it again with \`cxloop train\``);
   }
-  // Copied out so the model does not keep (or depend on the alignment of) the buffer it came in.
-  const body = new Float32Array(bytes.slice(start).buffer);
+  // Copied out so the model does not keep (or depend on the offset and alignment of) the buffer it
+  // came in: a Node Buffer is often a view into a larger pooled one, and its slice() is no copy.
+  const body = new Float32Array(floats);
+  new Uint8Array(body.buffer).set(bytes.subarray(start, start + floats * 4));
   return {
     meta,
     idf: body.slice(0, width),
