@@ -110,28 +110,37 @@ export class LearnedModel {
     const words: WordFeature[] = [];
     const counts = this.featurizer.countFeatures(text, (word) => words.push(word));
     const vector = this.vectorOf(counts, rules);
-    const { classes, weights } = { classes: this.data.meta.classes, weights: this.data.weights };
+    const { classes } = this.data.meta;
+    const { weights } = this.data;
     const winner = classes.indexOf(prediction.category);
     const other = prediction.runnerUp === null ? -1 : classes.indexOf(prediction.runnerUp);
+    // Per bucket: what one occurrence adds to the winner's lead over the runner-up.
     const share = new Map<number, number>();
     counts.indices.forEach((bucket, index) => {
-      const difference = weights.weights[bucket * weights.classes + winner]! - (other === -1 ? 0 : weights.weights[bucket * weights.classes + other]!);
+      const base = bucket * weights.classes;
+      const difference = weights.weights[base + winner]! - (other === -1 ? 0 : weights.weights[base + other]!);
       share.set(bucket, (vector.values[index]! / counts.values[index]!) * difference);
     });
-    const readers = { subject: createSurfaceReader(text.subject.text, text.subject.tokens), body: createSurfaceReader(text.body.text, text.body.tokens) };
-    const byWords = new Map<string, number>();
+    // Summed by the (folded) words first; only the few shown are read back as written.
+    const byWords = new Map<string, { contribution: number; word: WordFeature }>();
     for (const word of words) {
       let contribution = 0;
       for (const bucket of word.buckets) contribution += share.get(bucket) ?? 0;
-      const surface = readers[word.part](word.start, word.length);
-      byWords.set(surface, (byWords.get(surface) ?? 0) + contribution);
+      const tokens = text[word.part].tokens.tokens;
+      const key = word.length === 1 ? tokens[word.start]! : `${tokens[word.start]!} ${tokens[word.start + 1]!}`;
+      const seen = byWords.get(key);
+      if (seen) seen.contribution += contribution;
+      else byWords.set(key, { contribution, word });
     }
-    const ranked = [...byWords].filter(([, contribution]) => contribution > 0).sort((a, b) => b[1] - a[1]);
+    const ranked = [...byWords].filter(([, found]) => found.contribution > 0).sort((a, b) => b[1].contribution - a[1].contribution);
+    const readers = { subject: createSurfaceReader(text.subject.text, text.subject.tokens), body: createSurfaceReader(text.body.text, text.body.tokens) };
     const shown: string[] = [];
-    for (const [surface] of ranked) {
+    const shownKeys: string[] = [];
+    for (const [key, { word }] of ranked) {
       // A pair already shown says its words; a word already shown makes the pair around it redundant.
-      if (shown.some((word) => word.split(' ').includes(surface) || surface.split(' ').includes(word))) continue;
-      shown.push(surface);
+      if (shownKeys.some((other) => other.split(' ').includes(key) || key.split(' ').includes(other))) continue;
+      shownKeys.push(key);
+      shown.push(readers[word.part](word.start, word.length));
       if (shown.length === MAX_WORDS) break;
     }
     return shown;

@@ -21,7 +21,7 @@ export interface FeatureSpec {
 
 export const FEATURE_SPEC: FeatureSpec = { bits: 17, charGrams: [2, 5], maxBodyChars: 4_000, maxTokens: 600 };
 
-/** A sparse feature vector: bucket indices (ascending) and their values. */
+/** A sparse feature vector: bucket indices (each once, in no particular order) and their values. */
 export interface SparseVector {
   readonly indices: Int32Array;
   readonly values: Float32Array;
@@ -47,6 +47,7 @@ const FNV_PRIME = 0x01000193;
 // Kinds of feature hash apart, so the word "bug" and the n-gram "bug" never share a bucket on purpose.
 const SALT = { word: 0x9e3779b1, subjectWord: 0x85ebca6b, pair: 0xc2b2ae35, gram: 0x27d4eb2f } as const;
 const EDGE = 0x20;
+const INITIAL_SLOTS = 8_192;
 
 /**
  * Tokenises a ticket's subject and the start of its body as the rules do. Unlike the rules, the
@@ -69,30 +70,32 @@ export function prepareText(subject: string, body: string, spec: FeatureSpec = F
  * model's business: see weightFeatures). `onWord`, when given, hears which buckets each word fed.
  */
 export class TextFeaturizer {
-  private readonly counts: Float64Array;
-  private readonly touched: number[] = [];
+  readonly dimension: number;
   private readonly mask: number;
+  // Counts live in a small open-addressing table (bucket -> count) rather than an array of every
+  // bucket: a ticket touches a few thousand buckets, and a table that size stays in the CPU cache.
+  private keys = new Int32Array(INITIAL_SLOTS).fill(-1);
+  private slotCounts = new Float32Array(INITIAL_SLOTS);
+  private readonly used: number[] = [];
+  /** A word's character codes with its edge marks, reused from word to word. */
+  private codes = new Int32Array(64);
 
   constructor(readonly spec: FeatureSpec = FEATURE_SPEC) {
-    this.counts = new Float64Array(1 << spec.bits);
-    this.mask = (1 << spec.bits) - 1;
-  }
-
-  get dimension(): number {
-    return this.counts.length;
+    this.dimension = 1 << spec.bits;
+    this.mask = this.dimension - 1;
   }
 
   countFeatures(text: PreparedText, onWord?: (feature: WordFeature) => void): SparseVector {
     this.countPart(text.subject.tokens, 'subject', onWord);
     this.countPart(text.body.tokens, 'body', onWord);
-    const indices = Int32Array.from(this.touched).sort();
-    const values = new Float32Array(indices.length);
-    for (let index = 0; index < indices.length; index++) {
-      const bucket = indices[index]!;
-      values[index] = this.counts[bucket]!;
-      this.counts[bucket] = 0;
-    }
-    this.touched.length = 0;
+    const indices = new Int32Array(this.used.length);
+    const values = new Float32Array(this.used.length);
+    this.used.forEach((slot, index) => {
+      indices[index] = this.keys[slot]!;
+      values[index] = this.slotCounts[slot]!;
+      this.keys[slot] = -1;
+    });
+    this.used.length = 0;
     return { indices, values };
   }
 
@@ -121,12 +124,16 @@ export class TextFeaturizer {
   private addGrams(token: string, buckets: number[] | undefined): void {
     const [shortest, longest] = this.spec.charGrams;
     const length = token.length + 2;
-    const codeAt = (index: number): number => (index === 0 || index === length - 1 ? EDGE : token.charCodeAt(index - 1));
+    if (this.codes.length < length) this.codes = new Int32Array(length * 2);
+    const codes = this.codes;
+    codes[0] = EDGE;
+    for (let index = 0; index < token.length; index++) codes[index + 1] = token.charCodeAt(index);
+    codes[length - 1] = EDGE;
     for (let start = 0; start + shortest <= length; start++) {
       let hash = FNV_OFFSET ^ SALT.gram;
       const end = Math.min(length, start + longest);
       for (let index = start; index < end; index++) {
-        hash = Math.imul(hash ^ codeAt(index), FNV_PRIME);
+        hash = Math.imul(hash ^ codes[index]!, FNV_PRIME);
         if (index - start + 1 >= shortest) this.add(hash, buckets);
       }
     }
@@ -134,9 +141,38 @@ export class TextFeaturizer {
 
   private add(hash: number, buckets: number[] | undefined): void {
     const bucket = (hash ^ (hash >>> 15)) & this.mask;
-    if (this.counts[bucket] === 0) this.touched.push(bucket);
-    this.counts[bucket]! += 1;
     buckets?.push(bucket);
+    const slots = this.keys.length - 1;
+    let slot = Math.imul(bucket, 0x9e3779b1) >>> 0 & slots;
+    for (;;) {
+      const key = this.keys[slot]!;
+      if (key === bucket) {
+        this.slotCounts[slot]! += 1;
+        return;
+      }
+      if (key === -1) break;
+      slot = (slot + 1) & slots;
+    }
+    this.keys[slot] = bucket;
+    this.slotCounts[slot] = 1;
+    this.used.push(slot);
+    if (this.used.length * 2 > this.keys.length) this.grow();
+  }
+
+  /** Doubles the table (kept at most half full, so probes stay short). */
+  private grow(): void {
+    const entries = this.used.map((slot) => [this.keys[slot]!, this.slotCounts[slot]!] as const);
+    this.keys = new Int32Array(this.keys.length * 2).fill(-1);
+    this.slotCounts = new Float32Array(this.keys.length);
+    this.used.length = 0;
+    const slots = this.keys.length - 1;
+    for (const [bucket, count] of entries) {
+      let slot = Math.imul(bucket, 0x9e3779b1) >>> 0 & slots;
+      while (this.keys[slot] !== -1) slot = (slot + 1) & slots;
+      this.keys[slot] = bucket;
+      this.slotCounts[slot] = count;
+      this.used.push(slot);
+    }
   }
 }
 
