@@ -15,6 +15,7 @@ import { RedisHealthCheck } from './adapters/redis/redis-health-check.js';
 import { createRedisKeys } from './adapters/redis/redis-keys.js';
 import { RedisAccessTokenCache } from './adapters/redis/redis-access-token-cache.js';
 import { RedisLoopStore } from './adapters/redis/redis-loop-store.js';
+import { RedisModelStore } from './adapters/redis/redis-model-store.js';
 import { RedisSlackDirectory } from './adapters/redis/redis-slack-directory.js';
 import { RedisNameCache } from './adapters/redis/redis-name-cache.js';
 import { RedisRouteBacklog } from './adapters/redis/redis-route-backlog.js';
@@ -32,11 +33,13 @@ import { CachedPeopleDirectory } from './app/cached-people-directory.js';
 import { createClassifier } from './app/create-classifier.js';
 import { loopPolicyFrom } from './app/loop-policy.js';
 import { measureRoutingAccuracy } from './app/measure-routing-accuracy.js';
+import { ReloadingClassifier } from './app/reloading-classifier.js';
 import type { LoopDeps } from './app/run-loop.js';
 import type { AccessTokenCache, CallRecorder, DryRunPeople, Logger, Notifier, ZendeskApi } from './app/ports.js';
 import type { RoutingActionDeps } from './app/run-routing-actions.js';
 import { isZendeskError } from './app/zendesk-api-error.js';
 import { API_TOKEN_DEPRECATION, isDryRun, zendeskAgentUrl, zendeskBaseUrl, zendeskCredentials, type Env } from './config/env-schema.js';
+import { installIdentityOf } from './config/install-identity.js';
 import type { Policy } from './config/policy-schema.js';
 import { compileLanguageDetector } from './core/classify/detect-languages.js';
 
@@ -125,6 +128,8 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
   const jobMetrics = createPromJobMetrics(registry);
 
   const keys = createRedisKeys(env.CXLOOP_REDIS_PREFIX);
+  // The rules, joined by the install's learned model when `cxloop train` stored one (reloaded when it changes).
+  const learning = new ReloadingClassifier({ rules: classifier, store: new RedisModelStore(redis, keys), install: installIdentityOf(env), logger, now });
   const store = new RedisTicketStore(redis, keys);
   const budget = new RedisUpdateBudget({ redis, keys, perMinute: env.ZENDESK_UPDATES_PER_MINUTE, now });
   // A dry run is paced as a live run would be: what it records is what would be sent, and when.
@@ -219,6 +224,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
       slack.route,
     );
   }
+  if (role !== 'web') await orStop(learning.refresh());
   // Listen before any worker starts: a busy port fails the start before anything runs.
   http = await orStop(startHttpServer({ port: env.PORT, ...(options.host ? { host: options.host } : {}), logger, routes }));
   if (role !== 'web') {
@@ -236,7 +242,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     workers = await orStop(startZendeskWorkers({
       queues,
       connection: workerRedis,
-      events: { store, zendesk, classifier, policy, loop, briefs: outbox, actions, ticketUrl: (id) => (agentUrl === null ? null : `${agentUrl}/agent/tickets/${id}`), logger, now },
+      events: { store, zendesk, classifier: learning, policy, loop, briefs: outbox, actions, ticketUrl: (id) => (agentUrl === null ? null : `${agentUrl}/agent/tickets/${id}`), logger, now },
       writer: {
         zendesk,
         store,

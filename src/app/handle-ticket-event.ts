@@ -1,5 +1,4 @@
 import type { Policy } from '../config/policy-schema.js';
-import type { Classifier } from '../core/classify/classifier.js';
 import { scoreOfSurveyRating } from '../core/csat-survey.js';
 import { loopEventsOf } from '../core/loop/loop-events.js';
 import { detectOverride, taggedCategory, type Override } from '../core/routing/detect-override.js';
@@ -7,7 +6,7 @@ import { describeRoutingExtras, foundExtras } from '../core/routing/routing-extr
 import { ticketFieldsOf } from '../core/routing/route-plan.js';
 import { categoryTag, FINAL_STATUSES, type SatisfactionEvent, type SatisfactionScore, type TicketChangeEvent, type TicketEvent, type TicketSnapshot } from '../core/ticket-event.js';
 import { planRoute, ticketFromSnapshot } from './plan-route.js';
-import type { Logger, RouteQueue, TicketBriefs, TicketRecord, TicketStore, ZendeskApi } from './ports.js';
+import type { Logger, RouteQueue, TicketBriefs, TicketClassifier, TicketRecord, TicketStore, ZendeskApi } from './ports.js';
 import { runRoutingActions, type RoutingActionDeps } from './run-routing-actions.js';
 import { applyLoopEvents, openTicketLoop, type LoopDeps } from './run-loop.js';
 import { isZendeskError } from './zendesk-api-error.js';
@@ -16,7 +15,7 @@ export interface TicketEventDeps {
   readonly store: TicketStore;
   readonly routes: RouteQueue;
   readonly zendesk: Pick<ZendeskApi, 'currentUserId' | 'satisfactionOf'>;
-  readonly classifier: Classifier;
+  readonly classifier: TicketClassifier;
   readonly policy: Policy;
   readonly loop: LoopDeps;
   /** Where what Slack shows of a ticket is kept (subject, excerpt, why routed, what on_routing found). */
@@ -159,7 +158,7 @@ async function routeIfNew(event: TicketChangeEvent, claimed: boolean, receivedAt
       return 'not_routed';
     }
   }
-  const decision = deps.classifier.classify(ticketFromSnapshot(snapshot));
+  const decision = await deps.classifier.classify(ticketFromSnapshot(snapshot));
   if (!claimed) {
     const won = await deps.store.claimRouting(snapshot.id, {
       status: 'pending',
@@ -194,7 +193,8 @@ async function overrideOf(event: TicketChangeEvent, routing: Parameters<typeof d
   const bySelf = selfId !== null && event.actorId === selfId;
   const override = detectOverride(routing, event.snapshot, bySelf);
   if (override === null) return null;
-  const frozen = await deps.store.recordOverride({ ticketId: event.ticketId, override, actorId: event.actorId, at: event.occurredAt });
+  const text = { subject: event.snapshot.subject, description: event.snapshot.description };
+  const frozen = await deps.store.recordOverride({ ticketId: event.ticketId, override, actorId: event.actorId, at: event.occurredAt, text });
   if (frozen) {
     if (routing.status === 'pending') await deps.routes.cancel(event.ticketId);
     deps.logger.log('info', 'agent overrode routing; recorded, will not be reverted', {

@@ -1,4 +1,5 @@
 import type { TrainingCounts, TrainingTicket } from '../core/learning/training-label.js';
+import type { Decision } from '../core/classify/classifier.js';
 import type { LoopHistoryEntry } from '../core/loop/loop-history.js';
 import type { Effect, LoopState, TimerKind } from '../core/loop/loop-types.js';
 import type { HelpCenterArticle } from '../core/routing/article-suggestions.js';
@@ -10,12 +11,27 @@ import type { RoutePlan, TicketFields, TicketUpdate } from '../core/routing/rout
 import type { Tier } from '../core/taxonomy.js';
 import type { SurveyRating } from '../core/csat-survey.js';
 import type { CsatSource, SatisfactionScore, TicketEvent, TicketSnapshot, ZendeskStatus } from '../core/ticket-event.js';
+import type { Ticket } from '../core/ticket.js';
 
 /** Ports the use-cases talk to; adapters implement them. */
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** Structured logs: one JSON object per line. Never pass secrets or customer emails as fields. */
+/** Anything that classifies a ticket: the rules alone, or the rules with a learned model (which may need to check Redis first). */
+export interface TicketClassifier {
+  classify(ticket: Ticket): Decision | Promise<Decision>;
+}
+
+/** Where the install's learned model is kept, shared by every process (`cxloop train` writes it). */
+export interface ModelStore {
+  /** The stored model's version, or null when none is stored: cheap, read often. */
+  version(): Promise<string | null>;
+  /** The stored model and its version, read together; null when none is stored. */
+  load(): Promise<{ readonly version: string; readonly bytes: Uint8Array } | null>;
+  save(bytes: Uint8Array, version: string): Promise<void>;
+}
+
 export interface Logger {
   log(level: LogLevel, message: string, fields?: Readonly<Record<string, unknown>>): void;
 }
@@ -130,6 +146,8 @@ export interface Correction {
   readonly override: Override;
   readonly actorId: number | null;
   readonly at: number;
+  /** The ticket's text when it was corrected: the correction is a labelled row for the next `cxloop train`. */
+  readonly text?: { readonly subject: string; readonly description: string };
 }
 
 export interface TicketStore {

@@ -151,6 +151,7 @@ async function settleAgainst(plan: RoutePlan, fresh: TicketSnapshot, deps: Route
       override: { field: 'category', from: plan.category, to: agentCategory },
       actorId: null,
       at: fresh.updatedAt,
+      text: { subject: fresh.subject, description: fresh.description },
     });
     return 'overridden';
   }

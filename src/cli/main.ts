@@ -12,7 +12,8 @@ Commands:
   serve                     start the HTTP server (Zendesk webhooks, Slack, /healthz, /metrics)
   demo                      the whole closed loop on six sample tickets in about 20 s, dry-run
   classify "<text>"         classify a text, or a JSON ticket on stdin, and say why
-  eval <file.csv>...        measure the classifier on labeled CSV files
+  eval <file.csv>...        measure the classifier on labeled CSV files (--model: with a learned model)
+  train <file.csv>...       learn this install's tickets (and agents' corrections); store the model
   export-training --from-zendesk --out <file.csv>
                             the account's solved tickets, labelled, as training CSV
   config check [file]       validate a policy file and the environment
@@ -37,6 +38,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   classify: async () => (await import('./commands/classify.js')).runClassify,
   eval: async () => (await import('./commands/eval.js')).runEval,
   'export-training': async () => (await import('./commands/export-training.js')).runExportTraining,
+  train: async () => (await import('./commands/train.js')).runTrain,
   config: async () => (await import('./commands/config-check.js')).runConfig,
   report: async () => (await import('./commands/report.js')).runReport,
   install: async () => (await import('./commands/install.js')).runInstall,

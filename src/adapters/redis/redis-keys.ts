@@ -18,6 +18,10 @@ export interface RedisKeys {
   readonly loops: string;
   /** Stream: agents' corrections of cxloop's routing (training data). */
   readonly corrections: string;
+  /** String (binary): the install's learned model, as `cxloop train` stored it (model-codec.ts). */
+  readonly model: string;
+  /** String: that model's version; every process reads it often and reloads the model when it changes. */
+  readonly modelVersion: string;
   /** String: Zendesk incremental export cursor of the reconciliation job. */
   readonly exportCursor: string;
   /** String: start time (epoch ms) of the next read of the incremental ticket events export, where survey responses are found. */
@@ -88,6 +92,8 @@ export function createRedisKeys(prefix: string): RedisKeys {
     loopOutbox: (ticketId) => `${prefix}:fx:{${ticketId}}`,
     loops: `${prefix}:loops`,
     corrections: `${prefix}:corrections`,
+    model: `${prefix}:model`,
+    modelVersion: `${prefix}:model:version`,
     exportCursor: `${prefix}:zendesk:export-cursor`,
     surveyCursor: `${prefix}:zendesk:survey-cursor`,
     csatReceived: `${prefix}:csat:received`,

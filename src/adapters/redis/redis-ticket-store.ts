@@ -14,6 +14,11 @@ const CORRECTIONS_MAX = 100_000;
 const RECORDING_MARGIN_MS = 86_400_000;
 /** Corrections read per XRANGE call. */
 const CORRECTIONS_PAGE = 1_000;
+/**
+ * Characters of a corrected ticket's text kept with its correction (training data for `cxloop
+ * train`): about what the model reads of a body, and at most ~2 KB per entry.
+ */
+export const CORRECTION_TEXT_MAX = { subject: 200, description: 2_000 } as const;
 /** Tickets left unrouted as too old are remembered this long (the log says so once per ticket in it; doctor counts them). */
 export const TOO_OLD_KEPT_MS = 7 * 86_400_000;
 
@@ -115,6 +120,9 @@ export class RedisTicketStore implements TicketStore, CorrectionLog {
       String(correction.actorId ?? ''),
       'at',
       new Date(correction.at).toISOString(),
+      ...(correction.text
+        ? ['subject', correction.text.subject.slice(0, CORRECTION_TEXT_MAX.subject), 'body', correction.text.description.slice(0, CORRECTION_TEXT_MAX.description)]
+        : []),
     ];
     const frozen = await this.redis.eval(OVERRIDE, 2, this.keys.ticket(correction.ticketId), this.keys.corrections, CORRECTIONS_MAX, ...entry);
     return frozen === 1;

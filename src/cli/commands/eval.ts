@@ -6,13 +6,14 @@ import { evaluate, type Evaluation, type LabeledPrediction } from '../../core/ev
 import { CATEGORY_IDS } from '../../core/taxonomy.js';
 import { CliError, type CliIo } from '../io.js';
 import { loadPolicyOrFail, policyPathOf } from '../load-policy-or-fail.js';
-import { DatasetError, readLabeledCsv, type RowProblem } from '../read-labeled-csv.js';
+import type { RowProblem } from '../read-labeled-csv.js';
+import { readLabeledRowsWithProblems, rowProgress } from '../read-labeled-rows.js';
 
-export const EVAL_USAGE = `Usage: cxloop eval <file.csv>... [--json] [--config <policy>]
+export const EVAL_USAGE = `Usage: cxloop eval <file.csv>... [--model <model file>] [--json] [--config <policy>]
 Classifies every row of labeled CSV files (columns id,subject,body,language,category) and prints
-per-category precision, recall, F1 and support, macro-F1, a confusion matrix and a per-language table.`;
-
-const MAX_PROBLEMS_SHOWN = 20;
+per-category precision, recall, F1 and support, macro-F1, a confusion matrix and a per-language table.
+  --model <file>  a model from \`cxloop train --out\`: also measures the model alone and the rules
+                  and the model combined (as cxloop serve decides), side by side with the rules`;
 
 interface FileReport {
   readonly file: string;
@@ -24,7 +25,7 @@ export async function runEval(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { json: { type: 'boolean' }, config: { type: 'string' }, model: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
     io.stdout.write(`${EVAL_USAGE}\n`);
@@ -32,6 +33,7 @@ export async function runEval(args: string[], io: CliIo): Promise<number> {
   }
   if (positionals.length === 0) throw new CliError(`no CSV file given\n${EVAL_USAGE}`, 2);
   const classifier = createClassifier(await loadPolicyOrFail(policyPathOf(values.config, io.env)));
+  if (values.model !== undefined) return (await import('./eval-model.js')).runEvalWithModel({ files: positionals, modelFile: values.model, rules: classifier, json: values.json === true }, io);
 
   const reports: FileReport[] = [];
   const all: LabeledPrediction[] = [];
@@ -52,30 +54,15 @@ export async function runEval(args: string[], io: CliIo): Promise<number> {
 }
 
 async function classifyFile(file: string, classifier: Classifier, io: CliIo): Promise<{ predictions: LabeledPrediction[]; skipped: RowProblem[] }> {
-  const progress = (stage: string, rows: number): void => {
-    if (io.stderr.isTTY) io.stderr.write(`\r${basename(file)}: ${stage} ${rows} rows`);
-    else if (rows % 10_000 === 0) io.stderr.write(`${basename(file)}: ${stage} ${rows} rows\n`);
-  };
-  let read;
-  try {
-    read = await readLabeledCsv(file, (rows) => progress('read', rows));
-  } catch (error) {
-    if (error instanceof DatasetError) throw new CliError(error.message, 1, { cause: error });
-    throw error;
-  }
-  for (const problem of read.problems.slice(0, MAX_PROBLEMS_SHOWN)) {
-    io.stderr.write(`${file}:${problem.line}: skipped row: ${problem.message}\n`);
-  }
-  if (read.problems.length > MAX_PROBLEMS_SHOWN) {
-    io.stderr.write(`${file}: ... and ${read.problems.length - MAX_PROBLEMS_SHOWN} more skipped rows\n`);
-  }
-  const predictions = read.rows.map((row, index) => {
+  const { rows, skipped } = await readLabeledRowsWithProblems(file, io);
+  const progress = rowProgress(file, io);
+  const predictions = rows.map((row, index) => {
     if ((index + 1) % 1000 === 0) progress('classified', index + 1);
     const decision = classifier.classify({ subject: row.subject, description: row.body });
     return { gold: row.category, predicted: decision.category, language: row.language };
   });
   if (io.stderr.isTTY) io.stderr.write(`\r${basename(file)}: classified ${predictions.length} rows\n`);
-  return { predictions, skipped: read.problems };
+  return { predictions, skipped };
 }
 
 const SHORT: Record<string, string> = {

@@ -117,7 +117,28 @@ export interface Decision {
   readonly tierReasons: readonly string[];
   /** One line a human can read in a Zendesk note. */
   readonly summary: string;
+  /** Set when a model learnt from the account's own tickets chose the category (src/core/learn). */
+  readonly learned?: LearnedEvidence;
 }
+
+export interface LearnedEvidence {
+  /** Labelled tickets the model learnt from. */
+  readonly examples: number;
+  /** The ticket's words that counted most for the category, as written (lower-cased). */
+  readonly words: readonly string[];
+}
+
+/**
+ * Lets a caller choose the category after the rules scored the ticket (the learned model does), so
+ * the tier and its reasons follow the category chosen. Null keeps the rules' choice.
+ */
+export type CategoryChooser = (rules: Pick<Decision, 'category' | 'confidence' | 'scores' | 'evidence'>) => {
+  readonly category: CategoryId;
+  readonly confidence: number;
+  /** The summary's first half, before "; tier ...". */
+  readonly why: string;
+  readonly learned?: LearnedEvidence;
+} | null;
 
 const PRIORITY_TIER: Readonly<Record<ZendeskPriority, Tier>> = {
   urgent: 'critical',
@@ -164,7 +185,7 @@ export class Classifier {
     );
   }
 
-  classify(ticket: Ticket): Decision {
+  classify(ticket: Ticket, choose?: CategoryChooser): Decision {
     const body = this.bodyOf(ticket);
     const bodyText = body.slice(0, MAX_BODY_CHARS);
     const subjectTokens = tokenizeClauses(ticket.subject);
@@ -238,19 +259,24 @@ export class Classifier {
     }
     const negated = [...weighed.negated, ...found.flatMap((findings) => findings.negated)];
 
-    const { best, confidence } = pickBest(scores);
-    const category = confidence >= this.rules.threshold ? best : 'other';
+    const { best, confidence: ruled } = pickBest(scores);
+    evidence.sort((a, b) => b.weight - a.weight);
+    const rounded = roundScores(scores);
+    const chosen = choose?.({ category: ruled >= this.rules.threshold ? best : 'other', confidence: ruled, scores: rounded, evidence }) ?? null;
+    const category = chosen?.category ?? (ruled >= this.rules.threshold ? best : 'other');
+    const confidence = chosen?.confidence ?? ruled;
     const { tier, reasons } = this.tierOf(ticket, category, signals);
     return {
       category,
       confidence,
       tier,
-      scores: roundScores(scores),
+      scores: rounded,
       bestGuess: best,
-      evidence: evidence.sort((a, b) => b.weight - a.weight),
+      evidence,
       negated,
       tierReasons: reasons,
-      summary: summarize(category, best, confidence, this.rules.threshold, evidence, tier, reasons),
+      summary: chosen ? `${chosen.why}; tier ${tier} (${reasons.join('; ')})` : summarize(category, best, confidence, this.rules.threshold, evidence, tier, reasons),
+      ...(chosen?.learned ? { learned: chosen.learned } : {}),
     };
   }
 

@@ -55,9 +55,14 @@ export function describeRouting(input: RoutingNoteInput): string {
   const signals = describeSignals(decision.evidence.filter((evidence) => evidence.for === decision.category || evidence.for === 'outage' || evidence.for === 'negative'));
   const tierLine = (tier: Tier) =>
     `Tier ${tier}, priority ${input.priority}${decision.tierReasons.length > 0 ? `: ${decision.tierReasons.join('; ')}` : ''}.`;
+  const why = decision.learned
+    ? `Learned from ${decision.learned.examples.toLocaleString('en')} of your tickets${decision.learned.words.length > 0 ? `: ${decision.learned.words.map((word) => `"${word}"`).join(', ')}` : ''}.`
+    : signals.length > 0
+      ? `Signals: ${signals.join(', ')}.`
+      : 'No rule matched with confidence: default path.';
   const lines = [
     `cxloop routed this ticket to ${input.team}: ${categoryLabel(decision.category)} (${decision.category}).`,
-    `Confidence ${decision.confidence.toFixed(2)}. ${signals.length > 0 ? `Signals: ${signals.join(', ')}.` : 'No rule matched with confidence: default path.'}`,
+    `Confidence ${decision.confidence.toFixed(2)}. ${why}`,
     tierLine(decision.tier),
     `Acknowledge within ${formatDuration(input.acknowledgeWithinMinutes)} (by ${formatUtc(input.openedAt + input.acknowledgeWithinMinutes * 60_000)}); ` +
       `resolve within ${formatDuration(input.resolveWithinMinutes)} (by ${formatUtc(input.openedAt + input.resolveWithinMinutes * 60_000)}).`,

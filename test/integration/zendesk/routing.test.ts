@@ -112,7 +112,11 @@ describe('routing Zendesk tickets (real server, Redis, BullMQ; Zendesk faked wit
     await waitFor(async () => (await store.get(301))?.overridden, 10_000, 'the override');
     const corrections = await redis.xrange(`${prefix}:corrections`, '-', '+');
     expect(corrections).toHaveLength(1);
-    expect(corrections[0]![1]).toEqual(['ticket', '301', 'field', 'category', 'from', 'billing_issue', 'to', 'bug_report', 'actor', '555', 'at', expect.any(String)]);
+    // With the ticket's text: the correction is a labelled row for the next `cxloop train`.
+    expect(corrections[0]![1]).toEqual([
+      'ticket', '301', 'field', 'category', 'from', 'billing_issue', 'to', 'bug_report', 'actor', '555', 'at', expect.any(String),
+      'subject', 'Charged twice for my subscription', 'body', 'I was charged twice this month, please refund the duplicate payment.',
+    ]);
     // Later changes by anyone never bring cxloop back.
     await postSigned(app.http.url, ticketEvent('group_assignment_changed', { id: 301, actor_id: 556, tags: ['web_widget', 'cxloop_bug_report'], group_id: 77, created_at: created, updated_at: minutesAgo(7) }));
     await waitForIdle(app);

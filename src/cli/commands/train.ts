@@ -1,0 +1,169 @@
+import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import { readCorrections } from '../../adapters/redis/redis-corrections.js';
+import { createRedisKeys } from '../../adapters/redis/redis-keys.js';
+import { RedisModelStore } from '../../adapters/redis/redis-model-store.js';
+import { createClassifier } from '../../app/create-classifier.js';
+import { MODEL_CHECK_EVERY_MS } from '../../app/reloading-classifier.js';
+import { groupCategoriesOf, trainModel, TrainingDataError, type TrainingRow, type TrainingRun } from '../../app/train-model.js';
+import { parseEnv, type Env } from '../../config/env-schema.js';
+import { describeProblems } from '../../config/format-issues.js';
+import { installIdentityOf } from '../../config/install-identity.js';
+import type { Policy } from '../../config/policy-schema.js';
+import { redactUrl } from '../../config/redact-url.js';
+import { MIN_EXAMPLES, MIN_GAIN } from '../../core/learn/combination.js';
+import { correctionRows } from '../../core/learn/correction-rows.js';
+import { describeInstall } from '../../core/learn/model-codec.js';
+import { CATEGORY_IDS } from '../../core/taxonomy.js';
+import { describeCombination, formatComparison } from '../format-comparison.js';
+import { CliError, type CliIo } from '../io.js';
+import { loadPolicyOrFail, policyPathOf } from '../load-policy-or-fail.js';
+import { readLabeledRowsOrFail } from '../read-labeled-rows.js';
+
+export const TRAIN_USAGE = `Usage: cxloop train <file.csv>... [--out <model file>] [--no-store] [--no-corrections] [--folds 5] [--seed 1] [--json] [--config <policy>]
+Learns this install's tickets: labelled CSV files (columns id,subject,body,language,category, as
+for cxloop eval) and the agents' corrections kept in Redis. Prints, with k-fold cross-validation,
+macro-F1 and per-category F1 of the rules alone, the model alone and the two combined; turns the
+combination on only for the categories where it beats the rules, and says so.
+  --out <file>       also write the model to this file (cxloop eval --model reads it)
+  --no-store         do not store the model in Redis (by default every cxloop process of the
+                     install picks up the stored model within ${MODEL_CHECK_EVERY_MS / 1000} s, no restart)
+  --no-corrections   leave out the agents' corrections (<prefix>:corrections); by default they are
+                     read from Redis and count as labelled rows, a ticket's correction replacing a
+                     CSV row with its ticket id
+  --folds <k>        cross-validation folds (default 5); --seed <n> the folds' shuffle (default 1)
+  --json             the figures and what was decided as JSON`;
+
+const DEFAULT_FOLDS = 5;
+const DEFAULT_SEED = 1;
+
+export async function runTrain(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      'no-store': { type: 'boolean', default: false },
+      'no-corrections': { type: 'boolean', default: false },
+      folds: { type: 'string', default: String(DEFAULT_FOLDS) },
+      seed: { type: 'string', default: String(DEFAULT_SEED) },
+      json: { type: 'boolean', default: false },
+      config: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.stdout.write(`${TRAIN_USAGE}\n`);
+    return 0;
+  }
+  const folds = Number(values.folds);
+  if (!Number.isInteger(folds) || folds < 2 || folds > 20) throw new CliError(`--folds: "${values.folds}" is not a whole number from 2 to 20`, 2);
+  const seed = Number(values.seed);
+  if (!Number.isInteger(seed)) throw new CliError(`--seed: "${values.seed}" is not a whole number`, 2);
+  const store = !values['no-store'];
+  const withCorrections = !values['no-corrections'];
+  if (positionals.length === 0 && !withCorrections) throw new CliError(`no CSV file given and --no-corrections: nothing to learn from\n${TRAIN_USAGE}`, 2);
+  const parsed = parseEnv(io.env);
+  if (!parsed.ok) throw new CliError(`invalid environment:\n${describeProblems(parsed.problems)}`);
+  const env = parsed.env;
+  const policy = await loadPolicyOrFail(policyPathOf(values.config, io.env));
+
+  const rows: Array<TrainingRow & { id: string }> = [];
+  for (const file of positionals) rows.push(...(await readLabeledRowsOrFail(file, io)));
+  const redis = store || withCorrections ? await connect(env, { required: store }, io) : null;
+  try {
+    const corrected = redis !== null && withCorrections ? await addCorrections(rows, redis, env, policy, io) : null;
+    if (rows.length === 0) throw new CliError('no labelled rows to learn from (the CSV files and the corrections stream are empty)');
+    io.stderr.write(`learning from ${rows.length.toLocaleString('en')} rows: ${describeExamples(rows)}\n`);
+    const started = Date.now();
+    let run: TrainingRun;
+    try {
+      run = trainModel(rows, createClassifier(policy), {
+        install: installIdentityOf(env),
+        trainedAt: new Date(started).toISOString(),
+        folds,
+        seed,
+        clock: () => Date.now(),
+        onProgress: (stage) => io.stderr.write(`${stage}\n`),
+      });
+    } catch (error) {
+      if (error instanceof TrainingDataError) throw new CliError(error.message, 1, { cause: error });
+      throw error;
+    }
+    const kept: string[] = [];
+    if (values.out !== undefined) {
+      await writeFile(values.out, run.bytes);
+      kept.push(`written to ${values.out}`);
+    }
+    if (redis !== null && store) {
+      const keys = createRedisKeys(env.CXLOOP_REDIS_PREFIX);
+      await new RedisModelStore(redis, keys).save(run.bytes, run.model.meta.fingerprint);
+      kept.push(`stored in Redis as ${keys.model} (version ${run.model.meta.fingerprint}); every cxloop process of ${describeInstall(run.model.meta.install)} uses it within ${MODEL_CHECK_EVERY_MS / 1000} s`);
+    }
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify({ rows: rows.length, corrections: corrected, meta: run.model.meta, crossValidation: run.cv, timings: run.timings, bytes: run.bytes.length, kept }, null, 2)}\n`);
+    } else {
+      io.stdout.write(formatTraining(run, positionals, corrected, kept));
+    }
+    return 0;
+  } finally {
+    redis?.disconnect();
+  }
+}
+
+async function connect(env: Env, options: { required: boolean }, io: CliIo): Promise<Redis | null> {
+  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    return redis;
+  } catch (error) {
+    redis.disconnect();
+    const why = `cannot connect to Redis at ${redactUrl(env.REDIS_URL)} (${(error as Error).message})`;
+    if (options.required) throw new CliError(`${why}: the model is stored there; start Redis or set REDIS_URL, or pass --no-store (with --out) to keep it in a file only`);
+    io.stderr.write(`${why}: the agents' corrections are left out\n`);
+    return null;
+  }
+}
+
+/** Adds the corrections stream's rows; a corrected ticket replaces a CSV row with its ticket id. */
+async function addCorrections(rows: Array<TrainingRow & { id: string }>, redis: Redis, env: Env, policy: Policy, io: CliIo): Promise<{ rows: number; withoutText: number; withoutCategory: number }> {
+  const keys = createRedisKeys(env.CXLOOP_REDIS_PREFIX);
+  const found = correctionRows(await readCorrections(redis, keys, (read) => io.stderr.write(`read ${read.toLocaleString('en')} corrections\n`)), groupCategoriesOf(policy));
+  const corrected = new Set(found.rows.map((row) => row.id));
+  const replaced = rows.filter((row) => corrected.has(row.id)).length;
+  rows.splice(0, rows.length, ...rows.filter((row) => !corrected.has(row.id)), ...found.rows.map((row) => ({ ...row, language: 'unknown' })));
+  const skipped = found.skipped.withoutText + found.skipped.withoutCategory;
+  io.stderr.write(
+    `${found.rows.length.toLocaleString('en')} agent corrections from ${keys.corrections}${replaced > 0 ? ` (replacing ${replaced} CSV rows)` : ''}${skipped > 0 ? `; ${found.skipped.withoutText} without text and ${found.skipped.withoutCategory} naming no category skipped` : ''}\n`,
+  );
+  return { rows: found.rows.length, ...found.skipped };
+}
+
+function describeExamples(rows: readonly TrainingRow[]): string {
+  return CATEGORY_IDS.map((category) => [category, rows.filter((row) => row.category === category).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([category, count]) => `${category} ${count.toLocaleString('en')}`)
+    .join(', ');
+}
+
+function formatTraining(run: TrainingRun, files: readonly string[], corrected: { rows: number } | null, kept: readonly string[]): string {
+  const { cv, model } = run;
+  const { meta } = model;
+  const sources = [...files.map((file) => basename(file)), ...(corrected && corrected.rows > 0 ? [`${corrected.rows} corrections`] : [])].join(', ');
+  const few = CATEGORY_IDS.filter((category) => (meta.examples[category] ?? 0) > 0 && (meta.examples[category] ?? 0) < MIN_EXAMPLES);
+  const gain = cv.combination.macroF1 - cv.rules.macroF1;
+  const lines = [
+    formatComparison(`${cv.k}-fold cross-validation (stratified, seed ${cv.seed}) on ${sources}`, cv),
+    `Combination: ${describeCombination(meta.combination)}.`,
+    meta.combination.categories.length === 0
+      ? `  In cross-validation the combination did not beat the rules by ${MIN_GAIN} macro-F1 (rules ${cv.rules.macroF1.toFixed(3)}, combination ${cv.combination.macroF1.toFixed(3)}, model alone ${cv.model.macroF1.toFixed(3)}); label more tickets and train again.`
+      : `  In cross-validation it ${gain >= 0 ? 'gains' : 'loses'} ${Math.abs(gain).toFixed(3)} macro-F1 over the rules alone (its settings tuned on the other folds each time).`,
+    ...(few.length > 0 ? [`  Too few examples (< ${MIN_EXAMPLES}) for the model to decide ${few.join(', ')}: the rules decide them.`] : []),
+    `Model: ${meta.rows.toLocaleString('en')} rows, ${meta.classes.length} categories, ${(run.bytes.length / 1_048_576).toFixed(1)} MB; trained in ${((run.timings.rules + run.timings.crossValidation + run.timings.fit) / 1000).toFixed(1)} s (final fit ${(run.timings.fit / 1000).toFixed(1)} s).`,
+    ...(kept.length > 0 ? kept.map((line) => `  ${line.charAt(0).toUpperCase()}${line.slice(1)}.`) : ['  Not kept (--no-store without --out): these figures are all this run leaves.']),
+  ];
+  return `${lines.join('\n')}\n`;
+}

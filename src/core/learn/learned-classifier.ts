@@ -1,0 +1,35 @@
+import type { CategoryChooser, Classifier, Decision } from '../classify/classifier.js';
+import { categoryLabel } from '../taxonomy.js';
+import type { Ticket } from '../ticket.js';
+import { whoDecides } from './combination.js';
+import type { LearnedModel } from './learned-model.js';
+
+/**
+ * The rules and a model learnt from the account's own tickets, deciding together: the rules score
+ * every ticket (their scores are also the model's input), then the model chooses the category
+ * unless whoDecides gives the ticket to the rules. The tier follows the category chosen; the
+ * summary and `learned` name what decided.
+ */
+export class LearnedClassifier {
+  constructor(
+    private readonly rules: Classifier,
+    readonly model: LearnedModel,
+  ) {}
+
+  classify(ticket: Ticket): Decision {
+    const { meta } = this.model;
+    const choose: CategoryChooser = (ruled) => {
+      const prediction = this.model.predict(ticket, ruled);
+      if (whoDecides(ruled, prediction, meta.examples, meta.combination).by === 'rules') return null;
+      const words = this.model.explain(ticket, ruled, prediction);
+      const quoted = words.map((word) => `"${word}"`).join(', ');
+      return {
+        category: prediction.category,
+        confidence: Math.round(prediction.probability * 1000) / 1000,
+        why: `${categoryLabel(prediction.category)} (learned from ${meta.rows.toLocaleString('en')} of your tickets, confidence ${prediction.probability.toFixed(2)})${quoted ? `: ${quoted}` : ''}`,
+        learned: { examples: meta.rows, words },
+      };
+    };
+    return this.rules.classify(ticket, choose);
+  }
+}

@@ -1,0 +1,226 @@
+import { tokenizeClauses, type ClauseTokens } from '../classify/tokenize-clauses.js';
+
+/**
+ * How a ticket's text becomes numbers. Nothing here knows a language: words are whatever lies
+ * between non-letters once the text is normalised as the rules normalise it (lower case, accents
+ * folded: normalize-text.ts), and every word also contributes its character n-grams, so Turkish
+ * suffixes and German compounds ("Rechnungsadresse" shares "rechn" with "Rechnung") are learnt
+ * without a stemmer. Features are hashed into a fixed number of buckets (no vocabulary to keep).
+ * A model stores the spec it was trained with; changing a value here needs a new format version.
+ */
+export interface FeatureSpec {
+  /** log2 of the number of hash buckets. */
+  readonly bits: number;
+  /** Shortest and longest character n-gram taken inside a word (its edges marked). */
+  readonly charGrams: readonly [number, number];
+  /** Body characters read; the rest of a long ticket is logs and pasted mails. */
+  readonly maxBodyChars: number;
+  /** Words read per part (subject, body). */
+  readonly maxTokens: number;
+}
+
+export const FEATURE_SPEC: FeatureSpec = { bits: 17, charGrams: [2, 5], maxBodyChars: 4_000, maxTokens: 600 };
+
+/** A sparse feature vector: bucket indices (each once, in no particular order) and their values. */
+export interface SparseVector {
+  readonly indices: Int32Array;
+  readonly values: Float32Array;
+}
+
+/** What a word or a pair of words at a position adds, so a decision can name the words behind it. */
+export interface WordFeature {
+  readonly part: 'subject' | 'body';
+  /** Token position and token count within the part. */
+  readonly start: number;
+  readonly length: number;
+  /** Buckets the word (or pair) feeds: its own feature and, for a single word, its n-grams. */
+  readonly buckets: readonly number[];
+}
+
+export interface PreparedText {
+  readonly subject: { readonly text: string; readonly tokens: ClauseTokens };
+  readonly body: { readonly text: string; readonly tokens: ClauseTokens };
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+// Kinds of feature hash apart, so the word "bug" and the n-gram "bug" never share a bucket on purpose.
+const SALT = { word: 0x9e3779b1, subjectWord: 0x85ebca6b, pair: 0xc2b2ae35, gram: 0x27d4eb2f } as const;
+const EDGE = 0x20;
+const INITIAL_SLOTS = 8_192;
+
+/**
+ * Tokenises a ticket's subject and the start of its body as the rules do. Unlike the rules, the
+ * model reads markup, code and links too: a pasted stack trace or a form's template says a lot
+ * about a ticket's kind, and the model learns which of it matters (5-fold macro-F1 on public issue
+ * reports 0.740 -> 0.753 with it, no change on app reviews).
+ */
+export function prepareText(subject: string, body: string, spec: FeatureSpec = FEATURE_SPEC): PreparedText {
+  const start = body.slice(0, spec.maxBodyChars);
+  return {
+    subject: { text: subject, tokens: tokenizeClauses(subject) },
+    body: { text: start, tokens: tokenizeClauses(start) },
+  };
+}
+
+/**
+ * Turns prepared text into hashed counts: every word, every pair of neighbouring words in one
+ * clause, and every character n-gram of every word; words of the subject once more on their own,
+ * since people say there what the ticket is about. Counts are returned raw (weighting is the
+ * model's business: see weightFeatures). `onWord`, when given, hears which buckets each word fed.
+ */
+export class TextFeaturizer {
+  readonly dimension: number;
+  private readonly mask: number;
+  // Counts live in a small open-addressing table (bucket -> count) rather than an array of every
+  // bucket: a ticket touches a few thousand buckets, and a table that size stays in the CPU cache.
+  private keys = new Int32Array(INITIAL_SLOTS).fill(-1);
+  private slotCounts = new Float32Array(INITIAL_SLOTS);
+  private readonly used: number[] = [];
+  /** A word's character codes with its edge marks, reused from word to word. */
+  private codes = new Int32Array(64);
+
+  constructor(readonly spec: FeatureSpec = FEATURE_SPEC) {
+    this.dimension = 1 << spec.bits;
+    this.mask = this.dimension - 1;
+  }
+
+  countFeatures(text: PreparedText, onWord?: (feature: WordFeature) => void): SparseVector {
+    this.countPart(text.subject.tokens, 'subject', onWord);
+    this.countPart(text.body.tokens, 'body', onWord);
+    const indices = new Int32Array(this.used.length);
+    const values = new Float32Array(this.used.length);
+    this.used.forEach((slot, index) => {
+      indices[index] = this.keys[slot]!;
+      values[index] = this.slotCounts[slot]!;
+      this.keys[slot] = -1;
+    });
+    this.used.length = 0;
+    return { indices, values };
+  }
+
+  private countPart(clauseTokens: ClauseTokens, part: 'subject' | 'body', onWord?: (feature: WordFeature) => void): void {
+    const { tokens, clauses } = clauseTokens;
+    const count = Math.min(tokens.length, this.spec.maxTokens);
+    let previousHash = 0;
+    for (let position = 0; position < count; position++) {
+      const token = tokens[position]!;
+      const wordHash = hashString(token, SALT.word);
+      const buckets: number[] | undefined = onWord ? [] : undefined;
+      this.add(wordHash, buckets);
+      if (part === 'subject') this.add(hashString(token, SALT.subjectWord), buckets);
+      if (!isDigits(token)) this.addGrams(token, buckets);
+      if (onWord) onWord({ part, start: position, length: 1, buckets: buckets! });
+      if (position > 0 && clauses[position - 1] === clauses[position]) {
+        const pairBuckets: number[] | undefined = onWord ? [] : undefined;
+        this.add(mix(previousHash, wordHash, SALT.pair), pairBuckets);
+        if (onWord) onWord({ part, start: position - 1, length: 2, buckets: pairBuckets! });
+      }
+      previousHash = wordHash;
+    }
+  }
+
+  /** Character n-grams of " token " (edges marked), hashed incrementally: no substring is built. */
+  private addGrams(token: string, buckets: number[] | undefined): void {
+    const [shortest, longest] = this.spec.charGrams;
+    const length = token.length + 2;
+    if (this.codes.length < length) this.codes = new Int32Array(length * 2);
+    const codes = this.codes;
+    codes[0] = EDGE;
+    for (let index = 0; index < token.length; index++) codes[index + 1] = token.charCodeAt(index);
+    codes[length - 1] = EDGE;
+    for (let start = 0; start + shortest <= length; start++) {
+      let hash = FNV_OFFSET ^ SALT.gram;
+      const end = Math.min(length, start + longest);
+      for (let index = start; index < end; index++) {
+        hash = Math.imul(hash ^ codes[index]!, FNV_PRIME);
+        if (index - start + 1 >= shortest) this.add(hash, buckets);
+      }
+    }
+  }
+
+  private add(hash: number, buckets: number[] | undefined): void {
+    const bucket = (hash ^ (hash >>> 15)) & this.mask;
+    buckets?.push(bucket);
+    const slots = this.keys.length - 1;
+    let slot = Math.imul(bucket, 0x9e3779b1) >>> 0 & slots;
+    for (;;) {
+      const key = this.keys[slot]!;
+      if (key === bucket) {
+        this.slotCounts[slot]! += 1;
+        return;
+      }
+      if (key === -1) break;
+      slot = (slot + 1) & slots;
+    }
+    this.keys[slot] = bucket;
+    this.slotCounts[slot] = 1;
+    this.used.push(slot);
+    if (this.used.length * 2 > this.keys.length) this.grow();
+  }
+
+  /** Doubles the table (kept at most half full, so probes stay short). */
+  private grow(): void {
+    const entries = this.used.map((slot) => [this.keys[slot]!, this.slotCounts[slot]!] as const);
+    this.keys = new Int32Array(this.keys.length * 2).fill(-1);
+    this.slotCounts = new Float32Array(this.keys.length);
+    this.used.length = 0;
+    const slots = this.keys.length - 1;
+    for (const [bucket, count] of entries) {
+      let slot = Math.imul(bucket, 0x9e3779b1) >>> 0 & slots;
+      while (this.keys[slot] !== -1) slot = (slot + 1) & slots;
+      this.keys[slot] = bucket;
+      this.slotCounts[slot] = count;
+      this.used.push(slot);
+    }
+  }
+}
+
+/**
+ * Sublinear term frequency (1 + ln count) times the inverse document frequency of each bucket,
+ * scaled to unit length: the usual TF-IDF weighting, which keeps a long ticket from outweighing a
+ * short one and a word said ten times from counting ten times.
+ */
+export function weightFeatures(counts: SparseVector, idf: Float32Array): SparseVector {
+  const values = new Float32Array(counts.values.length);
+  let norm = 0;
+  for (let index = 0; index < values.length; index++) {
+    const value = (1 + Math.log(counts.values[index]!)) * idf[counts.indices[index]!]!;
+    values[index] = value;
+    norm += value * value;
+  }
+  if (norm > 0) {
+    const scale = 1 / Math.sqrt(norm);
+    for (let index = 0; index < values.length; index++) values[index]! *= scale;
+  }
+  return { indices: counts.indices, values };
+}
+
+/** Smoothed inverse document frequency per bucket, ln((1 + n) / (1 + df)) + 1, as scikit-learn computes it. */
+export function inverseDocumentFrequency(documents: readonly SparseVector[], dimension: number): Float32Array {
+  const frequency = new Float64Array(dimension);
+  for (const document of documents) for (const bucket of document.indices) frequency[bucket]! += 1;
+  const idf = new Float32Array(dimension);
+  for (let bucket = 0; bucket < dimension; bucket++) idf[bucket] = Math.log((1 + documents.length) / (1 + frequency[bucket]!)) + 1;
+  return idf;
+}
+
+function hashString(text: string, salt: number): number {
+  let hash = FNV_OFFSET ^ salt;
+  for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), FNV_PRIME);
+  return hash >>> 0;
+}
+
+function mix(first: number, second: number, salt: number): number {
+  let hash = Math.imul(first ^ salt, FNV_PRIME);
+  hash = Math.imul(hash ^ second, FNV_PRIME);
+  return Math.imul(hash ^ (hash >>> 13), 0x5bd1e995) >>> 0;
+}
+
+function isDigits(token: string): boolean {
+  for (let index = 0; index < token.length; index++) {
+    const code = token.charCodeAt(index);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
+}
