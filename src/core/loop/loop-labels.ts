@@ -57,7 +57,7 @@ export function effectLabel(effect: Effect): string | null {
     case 'escalate':
       return `Slack: escalation level ${effect.level}${effect.round > 0 ? ` (repeat ${effect.round})` : ''} to ${effect.notify.map((target) => NOTIFY_LABELS[target] ?? target).join(', ')}`;
     case 'publish_status':
-      return effect.automatic ? `Slack: automatic status update${effect.etaAt === null ? '' : ' with a revised ETA'}` : 'Slack: status update';
+      return effect.automatic ? `Slack: status channel update by cxloop${effect.etaAt === null ? '' : ' with a revised ETA'}` : 'Slack: status update posted by the owner';
     case 'zendesk_note':
       return 'Zendesk: internal note';
     case 'incident':
