@@ -15,11 +15,18 @@ import { renderCell, renderTable, type Cell, type Table } from './table.js';
 const DUE_LABELS = { acknowledge: 'acknowledge', update: 'status update', resolve: 'resolve', verify: 'verify window ends' } as const;
 const NO_LOOPS = html`No open loops. Tickets appear here as soon as cxloop routes them. To look around with sample data, run <code>npm run demo -- --keep</code> and open the link it prints.`;
 
-/** The Now page's tables, for the page and for export.csv alike. */
-export function nowTables(view: NowView, now: number): Table[] {
+/**
+ * The Now page's tables, for the page and for export.csv alike. `page`: only the rows the page
+ * shows get cells (10,000 open loops need no markup for the 9,500 the page does not list).
+ */
+export function nowTables(view: NowView, now: number, options: { page?: boolean } = {}): Table[] {
   const row = (loop: OpenLoopRow): Cell[] => nowRowCells(loop, view.names, view.subjects.get(loop.ticketId) ?? null, now);
-  const breached = view.rows.filter((loop) => loop.breaches.length > 0);
-  const escalating = view.rows.filter((loop) => loop.escalationSteps > 0);
+  const cut = <T>(rows: readonly T[], shown: number): readonly T[] => (options.page ? rows.slice(0, shown) : rows);
+  const allBreached = view.rows.filter((loop) => loop.breaches.length > 0);
+  const allEscalating = view.rows.filter((loop) => loop.escalationSteps > 0);
+  const breached = cut(allBreached, 100);
+  const escalating = cut(allEscalating, 100);
+  const open = cut(view.rows, NOW_ROWS_SHOWN);
   return [
     {
       id: 'teams',
@@ -28,9 +35,9 @@ export function nowTables(view: NowView, now: number): Table[] {
       rows: view.byTeam.map((team) => [team.team, team.open, team.breached, team.escalating]),
       empty: NO_LOOPS,
     },
-    { id: 'breaches', caption: 'Breaches now', head: NOW_HEAD, rows: breached.map(row), shown: 100, empty: 'Nothing is breached right now.', rowAttributes: (index) => rowAttributes(breached[index]) },
-    { id: 'escalations', caption: 'Escalations in flight', head: [...NOW_HEAD, 'Escalation steps sent'], rows: escalating.map((loop) => [...row(loop), loop.escalationSteps]), shown: 100, empty: 'No escalation is in flight.' },
-    { id: 'open', caption: 'Open loops', head: NOW_HEAD, rows: view.rows.map(row), shown: NOW_ROWS_SHOWN, empty: NO_LOOPS, rowAttributes: (index) => rowAttributes(view.rows[index]) },
+    { id: 'breaches', caption: 'Breaches now', head: NOW_HEAD, rows: breached.map(row), shown: 100, total: allBreached.length, empty: 'Nothing is breached right now.', rowAttributes: (index) => rowAttributes(breached[index]) },
+    { id: 'escalations', caption: 'Escalations in flight', head: [...NOW_HEAD, 'Escalation steps sent'], rows: escalating.map((loop) => [...row(loop), loop.escalationSteps]), shown: 100, total: allEscalating.length, empty: 'No escalation is in flight.' },
+    { id: 'open', caption: 'Open loops', head: NOW_HEAD, rows: open.map(row), shown: NOW_ROWS_SHOWN, total: view.rows.length, empty: NO_LOOPS, rowAttributes: (index) => rowAttributes(open[index]) },
     { id: 'slack', caption: 'Slack messages waiting, per channel', head: ['Channel', 'Waiting'], rows: view.slackLoad.map((load) => [load.channel, load.waiting]), empty: 'Nothing is waiting to be sent to Slack.' },
   ];
 }
@@ -66,7 +73,7 @@ export function renderNowRow(loop: OpenLoopRow, names: PersonNames, subject: str
 }
 
 export function nowPage(input: { view: NowView; viewer: PageViewer; filters: Filters; query: URLSearchParams; policy: Policy; now: number }): Html {
-  const tables = nowTables(input.view, input.now);
+  const tables = nowTables(input.view, input.now, { page: true });
   const live = new URLSearchParams(input.query);
   return layout({
     title: 'Now',

@@ -11,6 +11,8 @@ export interface Table {
   readonly rows: readonly (readonly Cell[])[];
   /** Rows the page shows at most (the CSV has them all). */
   readonly shown?: number;
+  /** Rows in all, when `rows` holds only those the page shows (the Now page builds no markup for rows it does not show). */
+  readonly total?: number;
   /** What an empty table says instead, with what to do. */
   readonly empty: string | Html;
   /** Attributes of each row (the Now page's live rows). */
@@ -20,16 +22,17 @@ export interface Table {
 export function renderTable(table: Table, csv: Html): Html {
   if (table.rows.length === 0) return html`<section class="table" id="${table.id}"><h2>${table.caption}</h2><p class="empty">${table.empty}</p></section>`;
   const shown = table.rows.slice(0, table.shown ?? table.rows.length);
-  const more = table.rows.length - shown.length;
+  const total = table.total ?? table.rows.length;
+  const more = total - shown.length;
   return html`<section class="table" id="${table.id}">
-<h2>${table.caption} <span class="count">(${table.rows.length})</span></h2>
+<h2>${table.caption} <span class="count">(${total})</span></h2>
 <div class="scroll" tabindex="0" role="region" aria-label="${table.caption}">
 <table>
 <thead><tr>${table.head.map((head) => html`<th scope="col">${head}</th>`)}</tr></thead>
 <tbody>${shown.map((row, index) => html`<tr${table.rowAttributes ? table.rowAttributes(index) : ''}>${row.map(renderCell)}</tr>`)}</tbody>
 </table>
 </div>
-<p class="table-foot">${more > 0 ? html`Showing the first ${shown.length} of ${table.rows.length}; the CSV has them all. ` : ''}${csv}</p>
+<p class="table-foot">${more > 0 ? html`Showing the first ${shown.length} of ${total}; the CSV has them all. ` : ''}${csv}</p>
 </section>`;
 }
 

@@ -22,6 +22,18 @@ export interface TallyGroup {
   readonly tier: string;
 }
 
+/**
+ * Time to first update is tallied in bands, so a day's tally stays a few hundred fields however
+ * many loops it counts: to the minute under 10 min, 5 min under 1 h, 15 min under 4 h, the hour
+ * under 48 h, then 12 h. A band is named by its lower bound, in minutes; the median and p90 are
+ * the lower bound of the band they fall in.
+ */
+export function firstUpdateBand(seconds: number): number {
+  const minutes = Math.floor(seconds / 60);
+  const step = minutes < 10 ? 1 : minutes < 60 ? 5 : minutes < 240 ? 15 : minutes < 2880 ? 60 : 720;
+  return minutes - (minutes % step);
+}
+
 /** The fields one loop adds to a tally. */
 export function tallyOf(summary: LoopSummary): FigureTally {
   const group = `${summary.category}|${summary.team}|${summary.tier}|`;
@@ -42,7 +54,7 @@ export function tallyOf(summary: LoopSummary): FigureTally {
   }
   if (summary.ackSla !== 'pending') add(`ackSla:${summary.ackSla}`);
   if (summary.resolveSla !== 'pending') add(`resSla:${summary.resolveSla}`);
-  if (summary.firstUpdateSeconds !== null) add(`upd:${summary.firstUpdateSeconds}`);
+  if (summary.firstUpdateSeconds !== null) add(`upd:${firstUpdateBand(summary.firstUpdateSeconds)}`);
   add('manual', summary.manualUpdates);
   add('overdue', summary.overdueUpdates);
   if (summary.solved) add('solved');
@@ -145,7 +157,7 @@ export function stageCount(totals: Readonly<Record<string, number>>, stage: Stag
   return totals[`stage:${stage}`] ?? 0;
 }
 
-/** First-update durations (whole seconds -> loops), smallest first. */
+/** First-update bands (lower bound in minutes -> loops), smallest first. */
 export function firstUpdateHistogram(totals: Readonly<Record<string, number>>): [number, number][] {
   return Object.entries(totals)
     .flatMap(([counter, count]): [number, number][] => (counter.startsWith('upd:') && count > 0 ? [[Number(counter.slice(4)), count]] : []))

@@ -62,7 +62,7 @@ export interface LoopFigures {
     readonly byTeam: readonly SlaRow[];
     readonly byTier: readonly SlaRow[];
   };
-  /** Opening to the first manual status update, over loops that had one; nearest-rank percentiles. */
+  /** Opening to the first manual status update, over loops that had one; nearest-rank percentiles, to the band of firstUpdateBand (the minute under 10 min ... 12 h beyond 48 h). */
   readonly timeToFirstUpdate: {
     readonly count: number;
     readonly medianMs: number | null;
@@ -158,7 +158,7 @@ function slaRow(key: string, totals: Readonly<Record<string, number>>): SlaRow {
   return { key, loops: totals.loops ?? 0, ack: ratio(met('ackSla'), met('ackSla') + missed('ackSla')), resolve: ratio(met('resSla'), met('resSla') + missed('resSla')) };
 }
 
-/** Median and p90 by nearest rank over the first-update histogram (whole seconds). */
+/** Median and p90 by nearest rank over the first-update bands (firstUpdateBand): each the lower bound of its band. */
 function timeToFirstUpdate(all: Readonly<Record<string, number>>): LoopFigures['timeToFirstUpdate'] {
   const histogram = firstUpdateHistogram(all);
   const count = histogram.reduce((sum, [, loops]) => sum + loops, 0);
@@ -170,9 +170,9 @@ function nearestRank(histogram: readonly [number, number][], count: number, p: n
   if (count === 0) return null;
   const rank = Math.max(1, Math.ceil(p * count));
   let seen = 0;
-  for (const [seconds, loops] of histogram) {
+  for (const [minutes, loops] of histogram) {
     seen += loops;
-    if (seen >= rank) return seconds * 1000;
+    if (seen >= rank) return minutes * 60_000;
   }
   return null;
 }
