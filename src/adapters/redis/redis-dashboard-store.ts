@@ -17,7 +17,7 @@ const EFFECTS_TTL_SECONDS = 90 * 86_400;
  * newer: subtracts the old counters from the day's tally, adds the new ones (a field that reaches 0
  * is dropped), stores the contribution, and keeps the undecided set and the open rows in step.
  * KEYS contributions, tally, undecided, open. ARGV ticket, version, contribution JSON, undecided
- * score ('' none), undecided member, row JSON ('' none), expire-at (s).
+ * score ('' none), undecided member, row JSON ('' none), ttl (s).
  */
 const APPLY = `
 local function add(group, counters, sign)
@@ -35,8 +35,8 @@ end
 local new = cjson.decode(ARGV[3])
 add(new.g, new.c, 1)
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-redis.call('EXPIREAT', KEYS[1], ARGV[7])
-redis.call('EXPIREAT', KEYS[2], ARGV[7])
+redis.call('EXPIRE', KEYS[1], ARGV[7])
+redis.call('EXPIRE', KEYS[2], ARGV[7])
 if ARGV[4] == '' then redis.call('ZREM', KEYS[3], ARGV[5]) else redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5]) end
 if ARGV[6] == '' then redis.call('HDEL', KEYS[4], ARGV[1]) else redis.call('HSET', KEYS[4], ARGV[1], ARGV[6]) end
 return 1`;
@@ -94,7 +94,8 @@ export class RedisDashboardStore implements DashboardStore {
       until === null ? '' : until,
       `${day}:${ticketId}`,
       row === null ? '' : JSON.stringify(row),
-      Math.ceil(((day + 1 + KEEP_DAYS) * DAY_MS) / 1000),
+      // Relative to cxloop's clock (the transition's time), as the loop store's own TTLs are.
+      Math.max(3_600, Math.ceil(((day + 1 + KEEP_DAYS) * DAY_MS - contribution.at) / 1000)),
     );
     if (applied !== 1) return false;
     const move: LoopMove = { ticketId, version: contribution.version, team: summary.team, row };
