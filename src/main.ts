@@ -289,7 +289,28 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
 
   logger.log('info', 'cxloop started', { url: http.url, dryRun, role });
 
+  /**
+   * Loops from before the dashboard (an upgrade) get into its read model once per install: the
+   * first web process to start projects them in the background, the others see the marker.
+   */
   let stopping: Promise<void> | undefined;
+  const rebuildDashboard = async (): Promise<number> => {
+    const since = now() - 90 * 86_400_000;
+    const ids = await redis.zrangebyscore(keys.loops, since, '+inf', 'WITHSCORES');
+    const opened: { ticketId: number; openedAt: number }[] = [];
+    for (let index = 0; index + 1 < ids.length; index += 2) opened.push({ ticketId: Number(ids[index]), openedAt: Number(ids[index + 1]) });
+    return projector.rebuild(opened, (done) => logger.log('info', 'dashboard: projecting earlier loops', { done, of: opened.length }), () => stopping !== undefined);
+  };
+  const rebuilding =
+    role === 'worker'
+      ? Promise.resolve()
+      : (async () => {
+          if ((await redis.set(keys.dashboardRebuilt, `running ${process.pid}`, 'EX', 600, 'NX')) !== 'OK') return;
+          const projected = await rebuildDashboard();
+          if (stopping === undefined) await redis.set(keys.dashboardRebuilt, 'done');
+          if (projected > 0) logger.log('info', 'dashboard: earlier loops projected', { projected });
+        })().catch((error: unknown) => logger.log('warn', 'dashboard: projecting earlier loops failed; the next start tries again', { error: (error as Error).message }));
+
   return {
     http,
     dryRun,
@@ -297,13 +318,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     loops,
     dashboard,
     dashboardLink,
-    async rebuildDashboard() {
-      const since = now() - 90 * 86_400_000;
-      const ids = await redis.zrangebyscore(keys.loops, since, '+inf', 'WITHSCORES');
-      const opened: { ticketId: number; openedAt: number }[] = [];
-      for (let index = 0; index + 1 < ids.length; index += 2) opened.push({ ticketId: Number(ids[index]), openedAt: Number(ids[index + 1]) });
-      return projector.rebuild(opened);
-    },
+    rebuildDashboard,
     releaseDueTimers: () => queues.loopTimers.releaseDue(now()),
     async pendingWork() {
       const busy = [queues.events, queues.routes, queues.batches, queues.timers, queues.effects, slack.work.queue];
@@ -313,6 +328,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     },
     stop() {
       stopping ??= (async () => {
+        await rebuilding;
         await stopStarted();
         logger.log('info', 'cxloop stopped');
       })();

@@ -31,9 +31,10 @@ export class LoopProjector {
    * Projects the loops that have no contribution yet (loops from before the dashboard, or whose
    * projection failed), from their history and current state; returns how many it projected.
    */
-  async rebuild(loops: readonly { readonly ticketId: number; readonly openedAt: number }[], onProgress?: (done: number) => void): Promise<number> {
+  async rebuild(loops: readonly { readonly ticketId: number; readonly openedAt: number }[], onProgress?: (done: number) => void, stopped: () => boolean = () => false): Promise<number> {
     let projected = 0;
     for (const [index, loop] of loops.entries()) {
+      if (stopped()) break;
       if (!(await this.deps.dashboard.has(loop.ticketId, loop.openedAt))) {
         const state = (await this.deps.loops.get(loop.ticketId))?.state ?? null;
         if (await this.project(loop.ticketId, state, [], null)) projected += 1;

@@ -74,6 +74,8 @@ export interface RedisKeys {
   dashboardLink(id: string): string;
   /** String: the secret that signs dashboard sign-in links when CXLOOP_DASHBOARD_SECRET is not set. */
   readonly dashboardSecret: string;
+  /** String: set once the loops from before the dashboard are projected (while it runs: the process that does it, with a TTL). */
+  readonly dashboardRebuilt: string;
   /** Prefix for BullMQ (its `prefix` option). */
   readonly queuePrefix: string;
 }
@@ -116,6 +118,7 @@ export function createRedisKeys(prefix: string): RedisKeys {
     dashboardSession: (id) => `${prefix}:dash:session:${id}`,
     dashboardLink: (id) => `${prefix}:dash:link:${id}`,
     dashboardSecret: `${prefix}:dash:secret`,
+    dashboardRebuilt: `${prefix}:dash:rebuilt`,
     queuePrefix: `${prefix}:q`,
   };
 }

@@ -7,7 +7,10 @@ import { loopFigures } from '../../../src/core/loop/loop-figures.js';
 import type { LoopHistoryEntry } from '../../../src/core/loop/loop-history.js';
 import { summarizeLoop } from '../../../src/core/loop/loop-summary.js';
 import type { Stage } from '../../../src/core/loop/loop-types.js';
-import { REDIS_URL, uniquePrefix } from '../../support/zendesk-fixtures.js';
+import { ZENDESK_TEST_SECRET } from '../../../src/adapters/zendesk/webhook-route.js';
+import { parseEnv } from '../../../src/config/env-schema.js';
+import { settle, startCxloop } from '../../../src/main.js';
+import { policyWithGroups, postSigned, REDIS_URL, silent, ticketEvent, uniquePrefix, waitFor } from '../../support/zendesk-fixtures.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -108,4 +111,38 @@ describe('the dashboard read model in Redis: the figures from its tallies equal 
     const week = await readFigures(store, { since: NOW - 7 * DAY, until: NOW, now: NOW }, ALL);
     expect(week.routing.overall.of - week.routing.overall.count).toBe(corrected);
   });
+});
+
+describe('loops from before the dashboard (an upgrade)', () => {
+  it('are projected once by the first web process that starts, to the same figures', async () => {
+    const prefix = uniquePrefix();
+    const redis = new Redis(REDIS_URL);
+    const env = parseEnv({ REDIS_URL, PORT: '0', CXLOOP_REDIS_PREFIX: prefix, CXLOOP_DRY_RUN: 'true', CXLOOP_DRY_RUN_LOG: 'off' });
+    if (!env.ok) throw new Error(JSON.stringify(env.problems));
+    const clock = Date.parse('2026-11-23T09:00:00Z');
+    const start = () => startCxloop({ env: env.env, policy: policyWithGroups(), logger: silent, host: '127.0.0.1', now: () => clock });
+    try {
+      let app = await start();
+      for (const id of [3001, 3002, 3003]) {
+        const body = ticketEvent('created', { id, subject: `Refund invoice ${id}`, description: 'I was charged twice, please refund the invoice.', status: 'new', created_at: new Date(clock).toISOString(), updated_at: new Date(clock).toISOString() });
+        expect((await postSigned(app.http.url, body, { at: clock, secret: ZENDESK_TEST_SECRET })).status).toBe(200);
+      }
+      await settle(app, 15_000);
+      const window = { since: clock - 7 * DAY, until: clock, now: clock };
+      const before = await readFigures(app.dashboard, window, ALL);
+      expect(before.figures.loops.opened).toBe(3);
+      await app.stop();
+      // The read model as an install without the dashboard has it: nothing.
+      const keys = await redis.keys(`${prefix}:{dash}:*`);
+      await redis.del(...keys, `${prefix}:dash:rebuilt`);
+      app = await start();
+      await waitFor(async () => (await redis.get(`${prefix}:dash:rebuilt`)) === 'done', 10_000, 'the rebuild');
+      expect((await readFigures(app.dashboard, window, ALL)).figures).toEqual(before.figures);
+      expect((await app.dashboard.openLoops()).map((row) => row.ticketId).sort()).toEqual([3001, 3002, 3003]);
+      await app.stop();
+    } finally {
+      await deleteInstallKeys(redis, prefix);
+      redis.disconnect();
+    }
+  }, 60_000);
 });
