@@ -62,7 +62,10 @@ export class RedisDashboardStore implements DashboardStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-  ) {}
+  ) {
+    // EVALSHA with the script loaded once per connection: the projection runs on every transition.
+    if (!('cxloopDashboardApply' in redis)) redis.defineCommand('cxloopDashboardApply', { numberOfKeys: 4, lua: APPLY });
+  }
 
   async apply(contribution: LoopContribution): Promise<boolean> {
     const { ticketId, summary, row } = contribution;
@@ -81,9 +84,7 @@ export class RedisDashboardStore implements DashboardStore {
         .expire(key, EFFECTS_TTL_SECONDS)
         .exec();
     }
-    const applied = await this.redis.eval(
-      APPLY,
-      4,
+    const applied = await (this.redis as Redis & { cxloopDashboardApply: (...args: (string | number)[]) => Promise<number> }).cxloopDashboardApply(
       this.keys.dashboardContributions(day),
       this.keys.dashboardDay(day),
       this.keys.dashboardUndecided,

@@ -20,6 +20,11 @@ export function inScope(scope: DashboardScope, group: TallyGroup): boolean {
   return scope.tier === null || group.tier === scope.tier;
 }
 
+/** Every team and no filter: an admin's unfiltered page, which needs no selection at all. */
+export function unrestricted(scope: DashboardScope): boolean {
+  return scope.teams === null && scope.team === null && scope.category === null && scope.tier === null;
+}
+
 /** May the viewer see this team at all (a ticket page, a team filter)? */
 export function maySee(scope: Pick<DashboardScope, 'teams'>, team: string): boolean {
   return scope.teams === null || scope.teams.includes(team);

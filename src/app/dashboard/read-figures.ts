@@ -1,6 +1,5 @@
-import { addTally, routingAccuracy, selectTally, type FigureTally, type RoutingAccuracy, type TallyGroup } from '../../core/loop/figure-tally.js';
+import { addTally, routingAccuracy, splitTally, type FigureTally, type RoutingAccuracy, type TallyGroup } from '../../core/loop/figure-tally.js';
 import { figuresOf, type LoopFigures } from '../../core/loop/loop-figures.js';
-import type { LoopSummary } from '../../core/loop/loop-summary.js';
 import type { DashboardStore } from '../ports.js';
 import type { DashboardScope } from './dashboard-scope.js';
 import { readWindowTally } from './read-window.js';
@@ -27,8 +26,10 @@ export interface FiguresView {
 /** The Figures page, from the read model's precomputed tallies (never from the histories). */
 export async function readFigures(store: DashboardStore, window: { since: number; until: number; now: number }, scope: DashboardScope): Promise<FiguresView> {
   const { tally, undecided, days } = await readWindowTally(store, window, scope);
-  const groupsOf = (dimension: keyof TallyGroup, values: readonly string[]): GroupFigures[] =>
-    values.map((key) => ({ key, figures: figuresFor(tally, undecided, window.now, (group) => group[dimension] === key) }));
+  const groupsOf = (dimension: keyof TallyGroup): GroupFigures[] =>
+    [...splitTally(tally, dimension).entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, part]) => ({ key, figures: figuresOf(part, undecided.filter((summary) => summary[dimension] === key), window.now) }));
   const weeks: { start: number; figures: LoopFigures }[] = [];
   for (let end = days.length; end > 0; end -= 7) {
     const week = days.slice(Math.max(0, end - 7), end);
@@ -43,20 +44,10 @@ export async function readFigures(store: DashboardStore, window: { since: number
   return {
     window,
     figures: figuresOf(tally, undecided, window.now),
-    byTeam: groupsOf('team', keysOf(tally, 'team')),
-    byCategory: groupsOf('category', keysOf(tally, 'category')),
-    byTier: groupsOf('tier', keysOf(tally, 'tier')),
+    byTeam: groupsOf('team'),
+    byCategory: groupsOf('category'),
+    byTier: groupsOf('tier'),
     weeks,
     routing: routingAccuracy(tally),
   };
-}
-
-function figuresFor(tally: FigureTally, undecided: readonly LoopSummary[], now: number, keep: (group: TallyGroup) => boolean): LoopFigures {
-  return figuresOf(selectTally(tally, keep), undecided.filter(keep), now);
-}
-
-/** The values of one dimension present in the tally, sorted. */
-function keysOf(tally: FigureTally, dimension: keyof TallyGroup): string[] {
-  const index = { category: 0, team: 1, tier: 2 }[dimension];
-  return [...new Set(Object.keys(tally).map((field) => field.split('|')[index] ?? ''))].filter((key) => key !== '').sort();
 }

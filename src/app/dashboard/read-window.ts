@@ -1,7 +1,7 @@
 import { addTally, selectTally, type FigureTally } from '../../core/loop/figure-tally.js';
 import type { LoopSummary } from '../../core/loop/loop-summary.js';
 import type { DashboardStore } from '../ports.js';
-import { inScope, type DashboardScope } from './dashboard-scope.js';
+import { inScope, unrestricted, type DashboardScope } from './dashboard-scope.js';
 
 const DAY_MS = 86_400_000;
 
@@ -25,7 +25,8 @@ export async function readWindowTally(store: DashboardStore, window: { since: nu
   const last = Math.floor(Math.min(window.until, window.now) / DAY_MS);
   const dayNumbers = Array.from({ length: Math.max(0, last - first + 1) }, (_, index) => first + index);
   const dayTallies = await store.dayTallies(dayNumbers);
-  const days = dayNumbers.map((day, index) => ({ day, tally: selectTally(dayTallies[index] ?? {}, (group) => inScope(scope, group)) }));
+  const select = (tally: FigureTally): FigureTally => (unrestricted(scope) ? tally : selectTally(tally, (group) => inScope(scope, group)));
+  const days = dayNumbers.map((day, index) => ({ day, tally: select(dayTallies[index] ?? {}) }));
   // A day is whole when the window covers it from its start to its end (or to now: no loop opens later).
   const whole = (day: number): boolean => window.since <= day * DAY_MS && (window.until >= window.now || window.until >= (day + 1) * DAY_MS - 1);
   const tally: FigureTally = {};
@@ -35,7 +36,7 @@ export async function readWindowTally(store: DashboardStore, window: { since: nu
       continue;
     }
     for (const contribution of await store.dayContributions(day)) {
-      if (contribution.openedAt >= window.since && contribution.openedAt <= window.until) addTally(tally, selectTally(contribution.tally, (group) => inScope(scope, group)));
+      if (contribution.openedAt >= window.since && contribution.openedAt <= window.until) addTally(tally, select(contribution.tally));
     }
   }
   const undecided = (await store.undecided(window.now)).filter((summary) => summary.openedAt >= window.since && summary.openedAt <= window.until && inScope(scope, summary));

@@ -92,6 +92,20 @@ export function selectTally(tally: Readonly<FigureTally>, keep: (group: TallyGro
   return selected;
 }
 
+/** The tally split by one dimension's values (one pass over the fields), e.g. a tally per team. */
+export function splitTally(tally: Readonly<FigureTally>, dimension: keyof TallyGroup): Map<string, FigureTally> {
+  const parts = new Map<string, FigureTally>();
+  for (const [field, count] of Object.entries(tally)) {
+    const parsed = parseField(field);
+    if (!parsed) continue;
+    const key = parsed.group[dimension];
+    const part = parts.get(key) ?? {};
+    part[field] = count;
+    parts.set(key, part);
+  }
+  return parts;
+}
+
 /** `count` of `of`; `share` = count / of, or null when `of` is 0. */
 export interface Ratio {
   readonly count: number;
@@ -164,10 +178,19 @@ export function firstUpdateHistogram(totals: Readonly<Record<string, number>>): 
     .sort(([a], [b]) => a - b);
 }
 
-function parseField(field: string): { group: TallyGroup; counter: string } | null {
+type ParsedField = { readonly group: TallyGroup; readonly counter: string } | null;
+/** Parsed field names: the same few thousand names recur in every day's tally, so each is split once. */
+const PARSED = new Map<string, ParsedField>();
+const PARSED_MAX = 100_000;
+
+function parseField(field: string): ParsedField {
+  const known = PARSED.get(field);
+  if (known !== undefined) return known;
   const [category, team, tier, counter] = field.split('|');
-  if (category === undefined || team === undefined || tier === undefined || counter === undefined) return null;
-  return { group: { category, team, tier }, counter };
+  const parsed = category === undefined || team === undefined || tier === undefined || counter === undefined ? null : { group: { category, team, tier }, counter };
+  if (PARSED.size >= PARSED_MAX) PARSED.clear();
+  PARSED.set(field, parsed);
+  return parsed;
 }
 
 /** How often cxloop's category stood: loops whose routed category no person changed, overall and per routed category. */
