@@ -222,6 +222,7 @@ class DemoDriver {
     for (const [index, ticket] of DASHBOARD_EXTRA_TICKETS.entries()) {
       const detail: TicketDetail = { id: ticket.id, subject: ticket.subject, description: ticket.description, status: 'new', priority: ticket.priority, created_at: iso(clock), updated_at: iso(clock), actor_id: REQUESTER_ID, tags: ['web_widget'] };
       this.tickets.set(ticket.id, detail);
+      await settleAt(clock); // cxloop's clock first: the webhook is signed at this time
       await this.webhook(ticketEvent('created', detail), clock);
       await settleAt(clock);
       if (index % 2 === 1) {
