@@ -14,6 +14,7 @@ import { loadPolicyFile } from '../src/config/load-policy.js';
 import type { Policy } from '../src/config/policy-schema.js';
 import { benchClassifierIsolated, CLASSIFIER_FLOOR_PER_SECOND } from './classifier.js';
 import { benchCliStartup, HELP_MAX_RATIO } from './cli-startup.js';
+import { benchDashboard } from './dashboard.js';
 import { benchIngest } from './ingest.js';
 import { benchLearning, MODEL_MAX_BYTES, MODEL_RATE_FLOOR, NLBSE_TARGET, TRAIN_10K_MAX_SECONDS } from './learning.js';
 import { measureLoopMemory, runLoopScenario } from './loop-scenario.js';
@@ -60,6 +61,7 @@ const SCALE_OUT = {
   tickets: () => envNumber('BENCH_SCALE_TICKETS', 5_000),
   workers: () => (process.env.BENCH_SCALE_WORKERS ?? '1,2,4').split(',').map(Number).filter((count) => count > 0),
 };
+const DASHBOARD = { loops: () => envNumber('BENCH_DASHBOARD_LOOPS', 100_000), open: () => envNumber('BENCH_DASHBOARD_OPEN', 10_000), rounds: () => envNumber('BENCH_DASHBOARD_ROUNDS', 5) };
 const TIMERS = { count: () => envNumber('BENCH_TIMERS', 100_000), window: () => envNumber('BENCH_TIMERS_WINDOW_S', 60) };
 
 const n = (value: number) => value.toLocaleString('en');
@@ -277,6 +279,25 @@ const SECTIONS: readonly Section[] = [
         row('model size in Redis (MEMORY USAGE)', `${round((result.redisBytes ?? 0) / 1_048_576)} MB (file ${round((result.fileBytes ?? 0) / 1_048_576)} MB)`, '<= 20 MB', result.redisBytes === null ? null : result.redisBytes <= MODEL_MAX_BYTES),
       );
       return { result, rows };
+    },
+  },
+  {
+    name: 'dashboard',
+    title: '9. Web dashboard',
+    note: () =>
+      `${n(DASHBOARD.loops())} loops opened over 90 days (the last ${n(DASHBOARD.open())} still open), histories written as the loop store writes them and each contribution applied to the read model as the projector applies it; cxloop (dry run, role web) serves GET /dashboard (every open loop, an admin's session) and GET /dashboard/figures?days=90 on loopback, ${DASHBOARD.rounds()} rounds after one warm-up, wall time of each request (median, max); then the same figures the way \`cxloop report --since 90d\` computes them (every history read and folded) and compared field by field.`,
+    async run({ policy, redisUrl, log }) {
+      const result = await benchDashboard({ redisUrl, policy, loops: DASHBOARD.loops(), open: DASHBOARD.open(), rounds: DASHBOARD.rounds(), log });
+      return {
+        result,
+        rows: [
+          row(`Now page, ${n(result.open)} open loops`, `median ${result.nowPageMs.median} ms, max ${result.nowPageMs.max} ms (${n(result.nowPageMs.bytes)} bytes of HTML)`, '< 1,000 ms', result.nowPageMs.max < 1_000),
+          row(`Figures page, ${n(result.loops)} loops over 90 days`, `median ${result.figuresPageMs.median} ms, max ${result.figuresPageMs.max} ms (from the read model's tallies)`, '< 1,000 ms', result.figuresPageMs.max < 1_000),
+          row('  the same figures from every history (cxloop report)', `${n(result.reportFromHistoriesMs)} ms (${round(result.reportFromHistoriesMs / Math.max(1, result.figuresPageMs.median))}x the figures page)`),
+          row('  read model figures = report figures', result.figuresEqual ? 'equal, field by field' : 'DIFFERENT', 'equal', result.figuresEqual),
+          row('  read model memory per loop', `${n(result.readModelBytesPerLoop)} B (tallies, contributions, open rows; populated in ${result.populateSeconds} s)`),
+        ],
+      };
     },
   },
   {

@@ -16,6 +16,9 @@ import { createRedisKeys } from './adapters/redis/redis-keys.js';
 import { RedisAccessTokenCache } from './adapters/redis/redis-access-token-cache.js';
 import { RedisLoopStore } from './adapters/redis/redis-loop-store.js';
 import { RedisModelStore } from './adapters/redis/redis-model-store.js';
+import { RedisDashboardSessions } from './adapters/redis/redis-dashboard-sessions.js';
+import { RedisDashboardStore } from './adapters/redis/redis-dashboard-store.js';
+import { createDashboard } from './adapters/dashboard/dashboard-routes.js';
 import { RedisSlackDirectory } from './adapters/redis/redis-slack-directory.js';
 import { RedisNameCache } from './adapters/redis/redis-name-cache.js';
 import { RedisRouteBacklog } from './adapters/redis/redis-route-backlog.js';
@@ -35,6 +38,8 @@ import { loopPolicyFrom } from './app/loop-policy.js';
 import { measureRoutingAccuracy } from './app/measure-routing-accuracy.js';
 import { ReloadingClassifier } from './app/reloading-classifier.js';
 import type { LoopDeps } from './app/run-loop.js';
+import { LoopProjector, ProjectedLoopStore } from './app/project-loop.js';
+import { SIGN_IN_LINK_TTL_MS, signInToken } from './app/dashboard/sign-in-link.js';
 import type { AccessTokenCache, CallRecorder, DryRunPeople, Logger, Notifier, ZendeskApi } from './app/ports.js';
 import type { RoutingActionDeps } from './app/run-routing-actions.js';
 import { isZendeskError } from './app/zendesk-api-error.js';
@@ -48,6 +53,12 @@ export interface Cxloop {
   readonly dryRun: boolean;
   readonly queues: ZendeskQueues;
   readonly loops: RedisLoopStore;
+  /** The dashboard's read model (kept as loops move). */
+  readonly dashboard: RedisDashboardStore;
+  /** A sign-in link to the dashboard for a Slack user, valid for `ttlMs` (default 10 minutes), on CXLOOP_PUBLIC_URL or this server's URL. */
+  dashboardLink(user: string, ttlMs?: number): Promise<string>;
+  /** Projects the loops opened in the last 90 days that the dashboard has no figures for yet; returns how many. */
+  rebuildDashboard(): Promise<number>;
   /** Releases the loop timers due at cxloop's clock now (tests and the scenario move an injected clock). */
   releaseDueTimers(): Promise<number>;
   /** Jobs waiting or running in cxloop's queues, routing writes in the backlog, and Slack channels with something to send; 0 when idle. */
@@ -141,6 +152,9 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
   if (!dryRun && options.zendesk === undefined) await checkZendeskCredentials(env, zendesk, redis, logger);
   const queues = new ZendeskQueues({ producer: redis, prefix: keys.queuePrefix, now, backlog: new RedisRouteBacklog(redis, keys) });
   const loops = new RedisLoopStore(redis, keys);
+  const dashboard = new RedisDashboardStore(redis, keys);
+  const dashboardSessions = new RedisDashboardSessions(redis, keys, env.CXLOOP_DASHBOARD_SECRET, now);
+  const projector = new LoopProjector({ loops, dashboard, logger });
   const loopMetrics = createPromLoopMetrics(registry);
   // Computed from Redis when /metrics is scraped, at most every few minutes (it reads a month of histories).
   registerRoutingAccuracyMetrics(registry, () => measureRoutingAccuracy({ loops, corrections: store }, now()), { refreshMs: ACCURACY_REFRESH_MS, now });
@@ -160,7 +174,8 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     logger,
   });
   const loop: LoopDeps = {
-    store: loops,
+    // Every committed transition also updates the dashboard's read model.
+    store: new ProjectedLoopStore(loops, projector),
     timers: queues.loopTimers,
     effects: queues.effectQueue,
     policy: loopPolicyFrom(policy),
@@ -168,7 +183,13 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     logger,
     now,
   };
+  let http: RunningServer | undefined = undefined; // assigned once listening; stopStarted() may run before
+  const dashboardLink = async (user: string, ttlMs = SIGN_IN_LINK_TTL_MS): Promise<string> => {
+    const base = (env.CXLOOP_PUBLIC_URL ?? http?.url ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+    return `${base}/dashboard/login?t=${signInToken(await dashboardSessions.linkSecret(), user, now() + ttlMs)}`;
+  };
   const slack: SlackSurface = startSlack({
+    dashboardLink,
     env,
     policy,
     dryRun,
@@ -188,18 +209,33 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     ...(options.slack ? { options: options.slack } : {}),
     ...(options.recorder ? { recorder: options.recorder } : {}),
   });
-  let http: RunningServer | undefined = undefined; // assigned once listening; stopStarted() may run before
+  const agentUrl = zendeskAgentUrl(env);
+  const web = createDashboard({
+    read: { dashboard, loops, briefs: outbox, outbox, tickets: store, people },
+    policy,
+    sessions: dashboardSessions,
+    people,
+    viewerTeams: async (user) => (policy.slack.admins.includes(user) ? null : slack.teamsOf(user)),
+    sessionMs: env.CXLOOP_DASHBOARD_SESSION,
+    secureCookies: env.CXLOOP_PUBLIC_URL?.startsWith('https://') === true,
+    publicOrigin: env.CXLOOP_PUBLIC_URL === undefined ? null : new URL(env.CXLOOP_PUBLIC_URL).origin,
+    zendeskTicketUrl: (id) => (agentUrl === null ? null : `${agentUrl}/agent/tickets/${id}`),
+    logger,
+    now,
+  });
   let workers: ZendeskWorkers | undefined;
   let loopWorkers: Worker[] = [];
   let workerRedis: Redis | undefined;
   /** Stops whatever has started, in an order that lets running jobs finish: stop() and a failed start. */
   const stopStarted = async (): Promise<void> => {
+    web.close();
     await http?.close();
     await slack.stop();
     await workers?.close();
     await Promise.all(loopWorkers.map((worker) => worker.close()));
     await queues.close();
     await workerRedis?.quit().catch(() => workerRedis?.disconnect());
+    await dashboard.close();
     await redis.quit().catch(() => redis.disconnect());
   };
   /** A start step that fails stops what started before it, so a failed start leaves nothing running. */
@@ -222,6 +258,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
         now,
       }),
       slack.route,
+      ...web.routes,
     );
   }
   if (role !== 'web') await orStop(learning.refresh());
@@ -238,7 +275,6 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
       detectLanguages: compileLanguageDetector(policy.classifier.languages),
       logger,
     };
-    const agentUrl = zendeskAgentUrl(env);
     workers = await orStop(startZendeskWorkers({
       queues,
       connection: workerRedis,
@@ -268,12 +304,36 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
 
   logger.log('info', 'cxloop started', { url: http.url, dryRun, role });
 
+  /**
+   * Loops from before the dashboard (an upgrade) get into its read model once per install: the
+   * first web process to start projects them in the background, the others see the marker.
+   */
   let stopping: Promise<void> | undefined;
+  const rebuildDashboard = async (): Promise<number> => {
+    const since = now() - 90 * 86_400_000;
+    const ids = await redis.zrangebyscore(keys.loops, since, '+inf', 'WITHSCORES');
+    const opened: { ticketId: number; openedAt: number }[] = [];
+    for (let index = 0; index + 1 < ids.length; index += 2) opened.push({ ticketId: Number(ids[index]), openedAt: Number(ids[index + 1]) });
+    return projector.rebuild(opened, (done) => logger.log('info', 'dashboard: projecting earlier loops', { done, of: opened.length }), () => stopping !== undefined);
+  };
+  const rebuilding =
+    role === 'worker'
+      ? Promise.resolve()
+      : (async () => {
+          if ((await redis.set(keys.dashboardRebuilt, `running ${process.pid}`, 'EX', 600, 'NX')) !== 'OK') return;
+          const projected = await rebuildDashboard();
+          if (stopping === undefined) await redis.set(keys.dashboardRebuilt, 'done');
+          if (projected > 0) logger.log('info', 'dashboard: earlier loops projected', { projected });
+        })().catch((error: unknown) => logger.log('warn', 'dashboard: projecting earlier loops failed; the next start tries again', { error: (error as Error).message }));
+
   return {
     http,
     dryRun,
     queues,
     loops,
+    dashboard,
+    dashboardLink,
+    rebuildDashboard,
     releaseDueTimers: () => queues.loopTimers.releaseDue(now()),
     async pendingWork() {
       const busy = [queues.events, queues.routes, queues.batches, queues.timers, queues.effects, slack.work.queue];
@@ -283,6 +343,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     },
     stop() {
       stopping ??= (async () => {
+        await rebuilding;
         await stopStarted();
         logger.log('info', 'cxloop stopped');
       })();

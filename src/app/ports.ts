@@ -1,6 +1,9 @@
 import type { TrainingCounts, TrainingTicket } from '../core/learning/training-label.js';
 import type { Decision } from '../core/classify/classifier.js';
+import type { FigureTally } from '../core/loop/figure-tally.js';
 import type { LoopHistoryEntry } from '../core/loop/loop-history.js';
+import type { LoopSummary } from '../core/loop/loop-summary.js';
+import type { OpenLoopRow } from '../core/loop/open-loop-row.js';
 import type { Effect, LoopState, TimerKind } from '../core/loop/loop-types.js';
 import type { HelpCenterArticle } from '../core/routing/article-suggestions.js';
 import type { PersonNames } from '../core/loop/person-ref.js';
@@ -529,4 +532,76 @@ export interface SlackMetrics {
   sent(kind: 'message' | 'digest' | 'edit', outcome: 'ok' | 'rate_limited' | 'unavailable' | 'rejected' | 'auth'): void;
   /** Queued messages a digest stood in for. */
   digested(items: number): void;
+}
+
+/**
+ * One loop's part in the dashboard's read model, as of one committed version: its summary (what
+ * its figures need), its row on the Now page (null once it ended), and labels of what the
+ * transition caused (effects, without their texts).
+ */
+export interface LoopContribution {
+  readonly ticketId: number;
+  readonly version: number;
+  readonly at: number;
+  readonly summary: LoopSummary;
+  readonly row: OpenLoopRow | null;
+  readonly effects: readonly string[];
+}
+
+/** A loop as another process saw it move: its new row, or null when it ended (or has none). */
+export interface LoopMove {
+  readonly ticketId: number;
+  readonly version: number;
+  readonly team: string;
+  readonly row: OpenLoopRow | null;
+}
+
+/** One loop's stored contribution to its opening day: when it opened and what it adds to the day's tally. */
+export interface DayContribution {
+  readonly openedAt: number;
+  readonly tally: FigureTally;
+}
+
+/**
+ * The dashboard's read model, kept as loops move (every process that commits a transition
+ * applies it), so no request reads every history: per opening day (UTC) the tally of its loops'
+ * figures, each loop's contribution (to take it out again when the loop moves), the loops whose
+ * verdicts still wait on the clock, the open loops' rows, and a short log of what each transition
+ * caused.
+ */
+export interface DashboardStore {
+  /** Applies the contribution unless this or a newer version of the loop is applied already; true when applied (then the move is published). */
+  apply(contribution: LoopContribution): Promise<boolean>;
+  /** Whether the loop has a contribution at all (the rebuild skips those that have). */
+  has(ticketId: number, openedAt: number): Promise<boolean>;
+  /** Rows of every open loop. */
+  openLoops(): Promise<OpenLoopRow[]>;
+  /** The tally of each UTC day (epoch day numbers), in the order asked; {} for a day without loops. */
+  dayTallies(days: readonly number[]): Promise<FigureTally[]>;
+  /** The contributions of the loops opened on one UTC day (for a window that starts or ends within it). */
+  dayContributions(day: number): Promise<DayContribution[]>;
+  /** Summaries of the loops with a target not reached whose deadline is at or after `now`. */
+  undecided(now: number): Promise<LoopSummary[]>;
+  /** What the loop's transitions caused, oldest first: version, time and effect labels. */
+  effectsLog(ticketId: number): Promise<{ readonly version: number; readonly at: number; readonly effects: readonly string[] }[]>;
+  /** Calls `listener` for each loop that moves, in any process, until the returned stop is called. */
+  onMoved(listener: (move: LoopMove) => void): Promise<() => Promise<void>>;
+}
+
+/** A signed-in dashboard user: a Slack user id, and the token every state-changing request must carry. */
+export interface DashboardSession {
+  readonly user: string;
+  readonly csrf: string;
+  readonly expiresAt: number;
+}
+
+/** Dashboard sessions and sign-in links, shared by every web process of the install. */
+export interface DashboardSessions {
+  create(session: DashboardSession): Promise<string>;
+  get(id: string): Promise<DashboardSession | null>;
+  destroy(id: string): Promise<void>;
+  /** Marks a sign-in link as used; false when it was used before (a link signs in once). */
+  useLink(linkId: string, expiresAt: number): Promise<boolean>;
+  /** The install's secret that signs sign-in links, created on first use unless configured. */
+  linkSecret(): Promise<string>;
 }

@@ -54,6 +54,10 @@ export const envSchema = z
     CXLOOP_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be the https:// address Zendesk and Slack reach cxloop at' }).optional(),
     /** Where a dry run appends what it would have sent, as JSON lines; "off" records to the log only. */
     CXLOOP_DRY_RUN_LOG: z.string().trim().min(1).default('.cxloop/dry-run.jsonl'),
+    /** Signs the dashboard's sign-in links; unset: a random secret is made once and kept in Redis for every process. */
+    CXLOOP_DASHBOARD_SECRET: z.string().trim().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+    /** How long a dashboard session lasts after signing in. */
+    CXLOOP_DASHBOARD_SESSION: durationMs.default(8 * 3_600_000),
     ZENDESK_SUBDOMAIN: z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be the subdomain only, e.g. "acme" for acme.zendesk.com')

@@ -80,6 +80,26 @@ export interface RedisKeys {
   readonly routeStalled: string;
   /** String: while set, no routing write is claimed (RouteBacklog.pause). */
   readonly routePaused: string;
+  /** Hash: the dashboard's tally of the loops opened on one UTC day (epoch day), "<category>|<team>|<tier>|<counter>" -> count. */
+  dashboardDay(day: number): string;
+  /** Hash: ticket -> its contribution to that day's tally (JSON: version, opening, group, counters, summary while undecided). */
+  dashboardContributions(day: number): string;
+  /** Sorted set: "<day>:<ticket>" of loops whose verdicts still wait on the clock, scored by the last such deadline. */
+  readonly dashboardUndecided: string;
+  /** Hash: ticket -> the Now page's row of each open loop (JSON). */
+  readonly dashboardOpen: string;
+  /** List: what each transition of the ticket's loop caused (JSON: version, time, effect labels). */
+  dashboardEffects(ticketId: number): string;
+  /** Pub/sub channel: loops that moved (JSON LoopMove), for the dashboard's live updates. */
+  readonly dashboardMoves: string;
+  /** String with a TTL: a dashboard session (JSON). */
+  dashboardSession(id: string): string;
+  /** String with a TTL: a sign-in link that was used (a link signs in once). */
+  dashboardLink(id: string): string;
+  /** String: the secret that signs dashboard sign-in links when CXLOOP_DASHBOARD_SECRET is not set. */
+  readonly dashboardSecret: string;
+  /** String: set once the loops from before the dashboard are projected (while it runs: the process that does it, with a TTL). */
+  readonly dashboardRebuilt: string;
   /** Prefix for BullMQ (its `prefix` option). */
   readonly queuePrefix: string;
 }
@@ -126,6 +146,17 @@ export function createRedisKeys(prefix: string): RedisKeys {
     routeOwners: `${prefix}:{rw}:owners`,
     routeStalled: `${prefix}:{rw}:stalled`,
     routePaused: `${prefix}:{rw}:paused`,
+    // One hash tag: the projection script updates a day's tally, its contributions, the undecided set and the open rows at once.
+    dashboardDay: (day) => `${prefix}:{dash}:d:${day}`,
+    dashboardContributions: (day) => `${prefix}:{dash}:c:${day}`,
+    dashboardUndecided: `${prefix}:{dash}:due`,
+    dashboardOpen: `${prefix}:{dash}:open`,
+    dashboardEffects: (ticketId) => `${prefix}:fxlog:{${ticketId}}`,
+    dashboardMoves: `${prefix}:dash:moved`,
+    dashboardSession: (id) => `${prefix}:dash:session:${id}`,
+    dashboardLink: (id) => `${prefix}:dash:link:${id}`,
+    dashboardSecret: `${prefix}:dash:secret`,
+    dashboardRebuilt: `${prefix}:dash:rebuilt`,
     queuePrefix: `${prefix}:q`,
   };
 }

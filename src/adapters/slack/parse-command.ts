@@ -7,13 +7,15 @@ export type CxloopCommand =
   | { readonly name: 'status'; readonly ticketId: number }
   | { readonly name: 'ack'; readonly ticketId: number }
   | { readonly name: 'snooze'; readonly ticketId: number; readonly minutes: number }
-  | { readonly name: 'report'; readonly days: number };
+  | { readonly name: 'report'; readonly days: number }
+  | { readonly name: 'dashboard' };
 
 export const COMMAND_USAGE = [
   '`/cxloop status <ticket>` where a ticket stands: stage, owner, SLA clocks',
   '`/cxloop ack <ticket>` acknowledge a ticket of your team',
   `\`/cxloop snooze <ticket> <duration>\` pause its reminders (${formatDuration(MIN_SNOOZE_MINUTES)} to the policy maximum, e.g. 2h)`,
   '`/cxloop report [7d]` acknowledgement, SLA and follow-up figures (default: the last 7 days)',
+  '`/cxloop dashboard` a sign-in link to the web dashboard, for you only (works once, for 10 minutes)',
   '`/cxloop help` this list',
 ].join('\n');
 
@@ -31,6 +33,8 @@ export function parseCommand(text: string): { ok: true; command: CxloopCommand }
   switch (name.toLowerCase()) {
     case 'help':
       return { ok: true, command: { name: 'help' } };
+    case 'dashboard':
+      return { ok: true, command: { name: 'dashboard' } };
     case 'status':
     case 'ack': {
       const ticketId = ticket(rest[0]);

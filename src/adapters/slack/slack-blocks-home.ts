@@ -18,13 +18,13 @@ import {
   ticketRef,
   tierLabel,
 } from './slack-blocks-parts.js';
-import type { CardView, HomeData } from './slack-views.js';
+import { ACTIONS, type CardView, type HomeData } from './slack-views.js';
 
 /** Lines per list: enough to act on, few enough that the tab stays a glance (and under 100 blocks). */
 const LIST_LINES = { breached: 25, open: 50 } as const;
 const LINE_MAX = 400;
-/** Blocks outside the two lists: header, teams, three dividers, week title and fields. */
-const FRAME_BLOCKS = 7;
+/** Blocks outside the two lists: header, teams, three dividers, week title and fields, the dashboard button. */
+const FRAME_BLOCKS = 8;
 /** A list takes its title and maybe a "…and N more" besides its lines; an empty one takes one block. */
 const LIST_FRAME = 2;
 
@@ -49,8 +49,14 @@ export function home(data: HomeData): HomeView {
     { type: 'divider' },
     sectionBlock('*This week*'),
     weekFields(data.week),
+    ...(data.dashboardUrl ? [dashboardButton(data.dashboardUrl)] : []),
   ];
   return { type: 'home', blocks };
+}
+
+/** The link to the web dashboard (live loops, charts, ticket histories), signed for this viewer. */
+function dashboardButton(url: string): KnownBlock {
+  return { type: 'actions', elements: [{ type: 'button', action_id: ACTIONS.openDashboard, text: { type: 'plain_text', text: 'Open the dashboard' }, url }] };
 }
 
 /** A titled list packed into sections, closed by "…and N more" when it was cut. */

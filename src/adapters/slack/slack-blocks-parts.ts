@@ -1,9 +1,8 @@
 import { TZDate } from '@date-fns/tz';
 import type { ContextBlock, HeaderBlock, MrkdwnElement, PlainTextElement, SectionBlock } from '@slack/types';
 import { format } from 'date-fns/format';
-import type { LoopState, Stage } from '../../core/loop/loop-types.js';
+import { nextDeadline, OPEN_STAGES, stageLabel, tierLabel } from '../../core/loop/loop-labels.js';
 import { personName, splitPersonRefs, type PersonNames } from '../../core/loop/person-ref.js';
-import type { Tier } from '../../core/taxonomy.js';
 import { foldUntrusted, untrustedInline } from './mrkdwn.js';
 
 /**
@@ -26,27 +25,7 @@ export const LIMITS = {
   messageTextBudget: 10_500,
 } as const;
 
-/** Stages in which the loop is still being worked: the only ones Slack actions apply to. */
-export const OPEN_STAGES: readonly Stage[] = ['routed', 'acknowledged', 'follow_up'];
-
-const STAGE_LABELS: Record<Stage, string> = {
-  routed: 'Routed, awaiting acknowledgement',
-  acknowledged: 'Acknowledged',
-  acted: 'Solved, verifying',
-  verified: 'Verified',
-  follow_up: 'Follow-up (reopened or rated bad)',
-  closed: 'Closed',
-};
-
-const TIER_LABELS: Record<Tier, string> = { critical: 'Critical', high: 'High', normal: 'Normal' };
-
-export function stageLabel(stage: Stage): string {
-  return STAGE_LABELS[stage];
-}
-
-export function tierLabel(tier: Tier): string {
-  return TIER_LABELS[tier];
-}
+export { OPEN_STAGES, nextDeadline, stageLabel, tierLabel };
 
 export function mrkdwn(text: string): MrkdwnElement {
   // Slack rejects an empty text object; a lone space never reaches a person as content.
@@ -209,18 +188,6 @@ export function formatRelative(at: number, now: number): string {
 /** "Mon 23 Nov 14:00 Europe/Berlin (in 1h 20m)": absolute in the team's zone, relative to now. */
 export function formatDue(at: number, now: number, timeZone: string): string {
   return `${formatWhen(at, timeZone)} (${formatRelative(at, now)})`;
-}
-
-/** The deadline a person should look at first, for one-line summaries. */
-export function nextDeadline(loop: LoopState): { readonly what: string; readonly at: number | null; readonly breached: boolean } | null {
-  if (loop.escalation.step >= 2) return { what: 'acknowledge', at: loop.escalation.breachAt, breached: true };
-  if (loop.resolveBreached) return { what: 'resolve', at: null, breached: true };
-  const candidates = [
-    { what: 'acknowledge', at: loop.timers.ack_breach },
-    { what: 'update', at: loop.timers.update_breach },
-    { what: 'resolve', at: loop.timers.resolve_breach },
-  ].flatMap(({ what, at }) => (at === undefined ? [] : [{ what, at, breached: false }]));
-  return candidates.sort((a, b) => a.at - b.at)[0] ?? null;
 }
 
 /**

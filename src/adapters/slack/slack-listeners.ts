@@ -15,6 +15,8 @@ export interface SlackListenerDeps {
   readonly delivery: SlackDelivery;
   readonly slack: SlackApi;
   readonly permissions: SlackPermissions;
+  /** A sign-in link to the web dashboard for a Slack user. */
+  readonly dashboardLink?: (user: string) => Promise<string>;
   readonly logger: Logger;
 }
 
@@ -101,8 +103,20 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
     }
   }
 
-  // The Zendesk link button: Slack opens the URL and still sends the click.
+  // The Zendesk and dashboard link buttons: Slack opens the URL and still sends the click.
   app.action({ type: 'block_actions', action_id: ACTIONS.openTicket }, async ({ ack }: SlackActionMiddlewareArgs) => ack());
+  app.action({ type: 'block_actions', action_id: ACTIONS.openDashboard }, async ({ ack }: SlackActionMiddlewareArgs) => ack());
+
+  /** The ephemeral answer to `/cxloop dashboard`: a link signed for the caller alone. */
+  async function dashboardReply(user: string): Promise<string> {
+    if (!deps.dashboardLink) return 'The web dashboard is not served by this cxloop process.';
+    try {
+      return `<${await deps.dashboardLink(user)}|Open the cxloop dashboard> (this link is for you only: it signs you in once, within 10 minutes).`;
+    } catch (error) {
+      logger.log('error', 'dashboard link not made', { error: (error as Error).message });
+      return NOT_QUEUED;
+    }
+  }
 
   app.view<ViewSubmitAction>(UPDATE_MODAL.callbackId, async ({ ack, body, view }) => {
     const text = view.state.values[UPDATE_MODAL.textBlock]?.[UPDATE_MODAL.textAction]?.value?.trim() ?? '';
@@ -129,6 +143,7 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
     const parsed = parseCommand(command.text);
     if (!parsed.ok) return ack({ response_type: 'ephemeral', text: parsed.reply });
     if (parsed.command.name === 'help') return ack({ response_type: 'ephemeral', text: COMMAND_USAGE });
+    if (parsed.command.name === 'dashboard') return ack({ response_type: 'ephemeral', text: await dashboardReply(command.user_id) });
     const source = { user: command.user_id, responseUrl: command.response_url, channel: command.channel_id, key: `cmd-${command.trigger_id}` };
     const parsedCommand = parsed.command;
     const job: SlackJob =

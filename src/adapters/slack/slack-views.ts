@@ -55,6 +55,8 @@ export interface HomeData {
   readonly breachedTicketIds: readonly number[];
   readonly week: LoopFigures;
   readonly now: number;
+  /** A sign-in link to the web dashboard for this viewer (short-lived; App Home is re-published when opened). */
+  readonly dashboardUrl?: string;
 }
 
 /** action_id / callback_id values: the interaction handlers and the renderers share them. */
@@ -69,6 +71,8 @@ export const ACTIONS = {
   reassign: 'cx_reassign',
   /** link button to Zendesk (Slack still sends an interaction for it; it is acknowledged and ignored). */
   openTicket: 'cx_open',
+  /** link button to the web dashboard on App Home (acknowledged and ignored, like openTicket). */
+  openDashboard: 'cx_dashboard',
 } as const;
 
 export const UPDATE_MODAL = {

@@ -30,6 +30,8 @@ export interface SlackWorkDeps {
   readonly permissions: SlackPermissions;
   readonly histories: LoopHistories;
   readonly policy: Policy;
+  /** A sign-in link to the web dashboard for a Slack user (App Home's button). */
+  readonly dashboardLink?: (user: string) => Promise<string>;
   readonly logger: Logger;
   readonly now: () => number;
 }
@@ -123,7 +125,8 @@ export class SlackWorkHandler {
     }
     const breached = open.filter(({ loop }) => loop.escalation.step >= 2 || loop.resolveBreached).map(({ loop }) => loop.ticketId);
     const week = await this.figures(now - 7 * DAY, now);
-    await this.deps.slack.publishHome(user, render.home({ userId: user, teams, open, breachedTicketIds: breached, week, now }));
+    const dashboardUrl = this.deps.dashboardLink ? await this.deps.dashboardLink(user) : undefined;
+    await this.deps.slack.publishHome(user, render.home({ userId: user, teams, open, breachedTicketIds: breached, week, now, ...(dashboardUrl ? { dashboardUrl } : {}) }));
   }
 
   /** Each team's week, posted in its channels as one message. */

@@ -38,6 +38,8 @@ export interface SlackSurface {
   readonly api: SlackApi;
   readonly outbox: SlackOutbox;
   readonly work: SlackWorkQueue;
+  /** The teams whose loops a Slack user may act on (the permission rule; the dashboard shows them). */
+  teamsOf(user: string): Promise<string[]>;
   /** Starts the sender and the work worker (worker processes only). */
   startWorkers(connection: Redis): Promise<void>;
   stop(): Promise<void>;
@@ -67,6 +69,8 @@ export function startSlack(input: {
   options?: SlackOptions;
   /** A dry run's calls go here (terminal, file). */
   recorder?: CallRecorder;
+  /** A sign-in link to the web dashboard for a Slack user (`/cxloop dashboard`, App Home). */
+  dashboardLink?: (user: string) => Promise<string>;
 }): SlackSurface {
   const { env, policy, logger, now, outbox, directory, api } = input;
   const loopPolicy = input.loop.policy;
@@ -76,11 +80,12 @@ export function startSlack(input: {
   const receiver = new SlackRouteReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? SLACK_DRY_RUN_SECRET, maxBytes: MAX_REQUEST_BYTES, logger, metrics: input.metrics, now });
   // Listeners use cxloop's SlackApi (recorded in a dry run), never Bolt's client: no token check at start-up.
   const app = new App({ receiver, authorize: async () => ({ botToken: env.SLACK_BOT_TOKEN ?? 'xoxb-dry-run' }), logger: boltLogger(logger), logLevel: LogLevel.WARN });
-  registerSlackListeners(app, { queue: work, delivery, slack: api, permissions, logger });
+  const dashboardLink = input.dashboardLink ? { dashboardLink: input.dashboardLink } : {};
+  registerSlackListeners(app, { queue: work, delivery, slack: api, permissions, logger, ...dashboardLink });
   // The outbox is paced on real time (Slack's), whatever clock the loop runs on.
   const notifier = new SlackNotifier({ outbox, live: outbox, loops: input.loops, policy, loopPolicy, logger, now: Date.now });
   const sender = new SlackSender({ outbox, delivery, logger, metrics: input.metrics, ...input.options?.sender });
-  const handler = new SlackWorkHandler({ loop: input.loop, slack: api, delivery, outbox, permissions, histories: input.loops, policy, logger, now });
+  const handler = new SlackWorkHandler({ loop: input.loop, slack: api, delivery, outbox, permissions, histories: input.loops, policy, logger, now, ...dashboardLink });
   let worker: Worker | undefined;
   return {
     route: receiver.route(),
@@ -88,6 +93,7 @@ export function startSlack(input: {
     api,
     outbox,
     work,
+    teamsOf: (user) => permissions.teamsOf(user),
     async startWorkers(connection) {
       worker = startSlackWorker({ connection, prefix: input.queuePrefix, logger, jobs: input.jobs, handle: (job) => handler.handle(job) });
       sender.start();

@@ -18,7 +18,8 @@ Needs Redis (REDIS_URL); the demo uses its own key prefix and deletes it afterwa
   --step-ms <ms>     real milliseconds per simulated step with something in it (default 150)
   --fast             no pauses (as fast as the machine goes)
   --record <file>    JSON-lines record of the calls (default .cxloop/demo.jsonl; "off" for none)
-  --keep             keep the demo's Redis keys and print how to run \`cxloop report\` on them`;
+  --keep             keep the demo's Redis keys and print how to run \`cxloop report\` on them; leave a few
+                     more tickets open, print a sign-in link to the web dashboard and serve it until Ctrl-C`;
 
 export async function runDemoCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
@@ -44,7 +45,8 @@ export async function runDemoCommand(args: string[], io: CliIo): Promise<number>
   // Only warnings and errors: the story on stdout is the demo's output.
   const logger = new JsonLogger('warn', (line) => io.stderr.write(line));
   try {
-    await runDemo({ env: parsed.env, policy, out: (text) => io.stdout.write(text), stepDelayMs, recordFile: values.record === 'off' ? null : values.record, logger, keep: values.keep });
+    const serveUntil = values.keep ? new Promise<void>((resolve) => ['SIGINT', 'SIGTERM'].forEach((signal) => process.once(signal, () => resolve()))) : undefined;
+    await runDemo({ env: parsed.env, policy, out: (text) => io.stdout.write(text), stepDelayMs, recordFile: values.record === 'off' ? null : values.record, logger, keep: values.keep, ...(serveUntil ? { serveUntil } : {}) });
   } catch (error) {
     const message = (error as Error).message;
     throw new CliError(message.startsWith('cannot connect to Redis') ? `${message}\n(the demo needs a local Redis: \`redis-server\` or \`docker run -p 6379:6379 redis\`)` : message, 1, { cause: error });

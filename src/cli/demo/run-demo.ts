@@ -32,6 +32,11 @@ export interface DemoOptions {
   readonly start?: number;
   /** Keep the demo's Redis keys (its prefix is printed) to run `cxloop report` on them. */
   readonly keep?: boolean;
+  /**
+   * With `keep`: after the story, a few more tickets are left open for the web dashboard, its
+   * sign-in link is printed, and cxloop keeps serving it until this resolves (Ctrl-C).
+   */
+  readonly serveUntil?: Promise<void>;
 }
 
 export interface DemoResult {
@@ -43,6 +48,18 @@ export interface DemoResult {
 }
 
 const MINUTE = 60_000;
+
+/** The tickets `--keep` leaves open for the dashboard (not narrated). */
+const DASHBOARD_EXTRA_TICKETS: readonly { id: number; subject: string; description: string; priority: string }[] = [
+  { id: 1101, subject: 'Checkout page times out', description: 'The checkout page is extremely slow and times out for all our users since this morning.', priority: 'high' },
+  { id: 1102, subject: 'Rechnung doppelt abgebucht', description: 'Sie haben meine Rechnung diesen Monat doppelt abgebucht. Bitte erstatten Sie den Betrag.', priority: 'normal' },
+  { id: 1103, subject: 'App crashes when I upload a photo', description: 'Every time I upload a photo the app crashes with an error. This is a bug.', priority: 'normal' },
+  { id: 1104, subject: '¿Cómo invito a mi equipo?', description: 'No encuentro cómo invitar a mi equipo a la cuenta, ¿me pueden ayudar con la configuración?', priority: 'low' },
+  { id: 1105, subject: 'Please add dark mode', description: 'It would be great if you could add a dark mode to the dashboard. Feature request.', priority: 'low' },
+  { id: 1106, subject: 'Refund for the annual plan', description: 'I was charged for the annual plan by mistake, please refund the invoice.', priority: 'high' },
+  { id: 1107, subject: 'Export to CSV fails with an error', description: 'Exporting the report to CSV fails with error 500, it is broken since the update.', priority: 'urgent' },
+  { id: 1108, subject: 'Très déçu du support', description: "Je suis très déçu, personne ne répond à mes messages depuis une semaine. C'est inacceptable.", priority: 'normal' },
+];
 /** Zendesk's id for the requester of every demo ticket (the sample webhooks' default). */
 const REQUESTER_ID = 501;
 
@@ -71,6 +88,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     dryRunPeople: demoPeople(),
   });
   const driver = new DemoDriver(app, policy, () => now);
+  const settleApp = (at: number): Promise<void> => {
+    now = at;
+    return settle(app);
+  };
   counter.onZendeskWrite = (request) => driver.applyWrite(request);
   try {
     options.out(intro(options.recordFile));
@@ -97,6 +118,25 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       }),
     );
     options.out(outro(tickets, counter.counts, figures, { since: start, now }, prefix, options.keep === true));
+    if (options.keep === true && options.serveUntil) {
+      counter.quiet = true;
+      now = await driver.leaveOpenTickets(now, settleApp);
+      // An admin of the demo policy (the engineering lead), signed in for an hour of looking around.
+      const link = await app.dashboardLink(DEMO_PEOPLE.maya.slackId, 3_600_000);
+      options.out(
+        [
+          '',
+          `══ The web dashboard of this demo (${DASHBOARD_EXTRA_TICKETS.length} more tickets left open for it, a few of them breached)`,
+          '',
+          `  ${link}`,
+          '',
+          `  The link signs you in once, as ${DEMO_PEOPLE.maya.name} (an admin here), within the hour. cxloop keeps serving it until Ctrl-C;`,
+          `  later, CXLOOP_REDIS_PREFIX=${prefix} npm start serves the same data again (sign in with /cxloop dashboard).`,
+          '',
+        ].join('\n'),
+      );
+      await options.serveUntil;
+    }
     return { prefix, tickets, calls: counter.counts, figures, wallMs: Date.now() - started };
   } finally {
     await app.stop();
@@ -172,6 +212,34 @@ class DemoDriver {
     return detail;
   }
 
+  /**
+   * Tickets left open for the dashboard after the story: created a quarter of an hour apart, about
+   * half of them acknowledged in Slack, then three quiet hours so the rest breach and escalate.
+   * Returns the clock at the end.
+   */
+  async leaveOpenTickets(at: number, settleAt: (at: number) => Promise<void>): Promise<number> {
+    let clock = at;
+    for (const [index, ticket] of DASHBOARD_EXTRA_TICKETS.entries()) {
+      const detail: TicketDetail = { id: ticket.id, subject: ticket.subject, description: ticket.description, status: 'new', priority: ticket.priority, created_at: iso(clock), updated_at: iso(clock), actor_id: REQUESTER_ID, tags: ['web_widget'] };
+      this.tickets.set(ticket.id, detail);
+      await settleAt(clock); // cxloop's clock first: the webhook is signed at this time
+      await this.webhook(ticketEvent('created', detail), clock);
+      await settleAt(clock);
+      if (index % 2 === 1) {
+        const team = this.policy.categories[(await this.app.loops.get(ticket.id))?.state.category ?? 'other'].team;
+        const person = Object.values(DEMO_PEOPLE).find((candidate) => candidate.team === team);
+        if (person) await this.click(ticket.id, person.slackId, 'acknowledge', clock);
+        await settleAt(clock);
+      }
+      clock += 15 * MINUTE;
+    }
+    for (let step = 0; step < 12; step += 1) {
+      clock += 15 * MINUTE;
+      await settleAt(clock);
+    }
+    return clock;
+  }
+
   private async webhook(body: string, at: number): Promise<void> {
     const timestamp = new Date(at).toISOString();
     const signature = signZendeskPayload(body, timestamp, ZENDESK_TEST_SECRET);
@@ -212,6 +280,8 @@ class CallCounter implements CallRecorder {
   total = 0;
   /** Told of every Zendesk write, so the demo's tickets carry what cxloop wrote (as Zendesk's would). */
   onZendeskWrite: (request: unknown) => void = () => undefined;
+  /** Set once the story is told: the calls for the dashboard's extra tickets are not printed. */
+  quiet = false;
 
   constructor(private readonly inner: DryRunRecorder) {}
 
@@ -221,7 +291,7 @@ class CallCounter implements CallRecorder {
     this.counts[kind] = (this.counts[kind] ?? 0) + 1;
     this.total += 1;
     if (call.system === 'zendesk' && verb === 'PUT') this.onZendeskWrite(call.request);
-    this.inner.record(call);
+    if (!this.quiet) this.inner.record(call);
   }
 
   close(): Promise<void> {
@@ -246,7 +316,8 @@ export function demoPolicy(policy: Policy): Policy {
   const categories = Object.fromEntries(
     Object.entries(policy.categories).map(([id, category], index) => [id, { ...category, zendesk_group_id: category.zendesk_group_id ?? 360_000_000_101 + index }]),
   ) as Policy['categories'];
-  return { ...policy, teams, categories };
+  // The engineering lead is the demo's admin: the dashboard link `--keep` prints signs her in, seeing every team.
+  return { ...policy, teams, categories, slack: { ...policy.slack, admins: [...new Set([...policy.slack.admins, DEMO_PEOPLE.maya.slackId])] } };
 }
 
 /**

@@ -1,4 +1,6 @@
+import { firstUpdateHistogram, ratio, reachRatio, stageCount, tallyLoops, totalsOf, type FigureTally, type Ratio } from './figure-tally.js';
 import type { LoopHistoryEntry } from './loop-history.js';
+import { REPORT_TARGETS_MS, summarizeLoop, type LoopSummary } from './loop-summary.js';
 import type { Stage } from './loop-types.js';
 
 /**
@@ -8,22 +10,13 @@ import type { Stage } from './loop-types.js';
  */
 
 const HOUR = 3_600_000;
-/** The report's targets (DESIGN.md): reports and App Home print these, so a label cannot drift from the figure. */
-export const REPORT_TARGETS_MS = { acknowledgedFast: 2 * HOUR, acknowledged: 6 * HOUR, closed: 48 * HOUR, followUp: 48 * HOUR } as const;
-const ACK_TARGETS_MS = { within2h: REPORT_TARGETS_MS.acknowledgedFast, within6h: REPORT_TARGETS_MS.acknowledged } as const;
-const CLOSE_TARGET_MS = REPORT_TARGETS_MS.closed;
-const FOLLOW_UP_TARGET_MS = REPORT_TARGETS_MS.followUp;
+export { REPORT_TARGETS_MS };
 
 /** 7_200_000 -> "2 h" (the report's targets are whole hours). */
 export function hoursLabel(ms: number): string {
   return `${ms / HOUR} h`;
 }
 const STAGES: readonly Stage[] = ['routed', 'acknowledged', 'acted', 'verified', 'follow_up', 'closed'];
-/** Stages in which the ticket has been solved (or closed) at least once. */
-const DONE_STAGES: readonly Stage[] = ['acted', 'verified', 'closed'];
-/** A detractor follow-up is done once the owner acknowledges it again or the ticket is solved. */
-/** An owner has the loop in hand: acknowledged, or solved/closed without an explicit acknowledgement. */
-const HANDLED_STAGES: readonly Stage[] = ['acknowledged', ...DONE_STAGES];
 
 /** Loops opened in [since, now]; entries after `now` are ignored, so a past window reads as it did then. */
 export interface FigureWindow {
@@ -31,12 +24,7 @@ export interface FigureWindow {
   readonly now: number;
 }
 
-/** `count` of `of`; `share` = count / of, or null when `of` is 0. */
-export interface Ratio {
-  readonly count: number;
-  readonly of: number;
-  readonly share: number | null;
-}
+export type { Ratio };
 
 /**
  * SLA adherence of a group of loops. `ack`: no ack breach before the first acknowledgement
@@ -74,7 +62,7 @@ export interface LoopFigures {
     readonly byTeam: readonly SlaRow[];
     readonly byTier: readonly SlaRow[];
   };
-  /** Opening to the first manual status update, over loops that had one; nearest-rank percentiles. */
+  /** Opening to the first manual status update, over loops that had one; nearest-rank percentiles, to the band of firstUpdateBand (the minute under 10 min ... 12 h beyond 48 h). */
   readonly timeToFirstUpdate: {
     readonly count: number;
     readonly medianMs: number | null;
@@ -101,146 +89,101 @@ export interface LoopFigures {
   };
 }
 
-/** One loop of the window: its 'opened' entry first, no entry after `now`. */
-type Loop = readonly [LoopHistoryEntry, ...LoopHistoryEntry[]];
-
-/** Outcome of one loop against one target: counted as met, counted as missed, or not yet decided. */
-type Outcome = 'met' | 'missed' | 'pending';
-
+/**
+ * The figures of the loops opened in the window, from their histories: each loop's entries up to
+ * `window.now` are summarised, the summaries tallied, and the figures read off the tally
+ * (`figuresOf`), the same way the dashboard reads them off the totals it keeps as loops move.
+ */
 export function loopFigures(histories: readonly (readonly LoopHistoryEntry[])[], window: FigureWindow): LoopFigures {
-  const { loops, skipped } = selectLoops(histories, window);
-  return {
-    loops: countLoops(loops, skipped),
-    acknowledgedWithin2h: ratioOf(loops.map((loop) => reachedWithin(loop, 0, HANDLED_STAGES, ACK_TARGETS_MS.within2h, window.now))),
-    acknowledgedWithin6h: ratioOf(loops.map((loop) => reachedWithin(loop, 0, HANDLED_STAGES, ACK_TARGETS_MS.within6h, window.now))),
-    closedWithin48h: ratioOf(loops.map((loop) => reachedWithin(loop, 0, DONE_STAGES, CLOSE_TARGET_MS, window.now))),
-    sla: {
-      overall: slaRow('all', loops),
-      byCategory: slaRows(loops, (entry) => entry.category),
-      byTeam: slaRows(loops, (entry) => entry.team),
-      byTier: slaRows(loops, (entry) => entry.tier),
-    },
-    timeToFirstUpdate: timeToFirstUpdate(loops),
-    statusUpdates: statusUpdates(loops),
-    reopened: reopenRate(loops),
-    detractorFollowUps: detractorFollowUps(loops, window.now),
-    escalations: escalations(loops),
-  };
-}
-
-function selectLoops(histories: readonly (readonly LoopHistoryEntry[])[], window: FigureWindow): { loops: Loop[]; skipped: number } {
-  const loops: Loop[] = [];
+  const summaries: LoopSummary[] = [];
   let skipped = 0;
   for (const history of histories) {
-    const [first, ...rest] = history;
+    const first = history[0];
     if (first?.event !== 'opened') {
       skipped += 1;
       continue;
     }
     if (first.at < window.since || first.at > window.now) continue;
-    loops.push([first, ...rest.filter((entry) => entry.at <= window.now)]);
+    const summary = summarizeLoop(history.filter((entry) => entry.at <= window.now));
+    if (summary) summaries.push(summary);
   }
-  return { loops, skipped };
-}
-
-function lastOf(loop: Loop): LoopHistoryEntry {
-  return loop[loop.length - 1] ?? loop[0];
-}
-
-function countLoops(loops: readonly Loop[], skipped: number): LoopFigures['loops'] {
-  const byStage = Object.fromEntries(STAGES.map((stage) => [stage, 0])) as Record<Stage, number>;
-  for (const loop of loops) byStage[lastOf(loop).stage] += 1;
-  return { opened: loops.length, open: loops.length - byStage.verified - byStage.closed, byStage, skipped };
-}
-
-/** Met / missed / pending outcomes as a ratio: pending ones are not in the denominator. */
-function ratioOf(outcomes: readonly Outcome[]): Ratio {
-  const count = outcomes.filter((outcome) => outcome === 'met').length;
-  const of = count + outcomes.filter((outcome) => outcome === 'missed').length;
-  return ratio(count, of);
-}
-
-function ratio(count: number, of: number): Ratio {
-  return { count, of, share: of === 0 ? null : count / of };
+  return figuresOf(tallyLoops(summaries), summaries, window.now, skipped);
 }
 
 /**
- * Whether an entry after `loop[from]` reached one of `stages` by `loop[from].at + targetMs`.
- * Pending while that deadline is still ahead of `now` (a deadline at exactly `now` may still be met).
+ * The figures of a tally at `now`. `undecided` must hold every loop of the tally with a target
+ * not reached whose deadline is at or after `now` (more loops do no harm): those targets are
+ * pending, not missed.
  */
-function reachedWithin(loop: Loop, from: number, stages: readonly Stage[], targetMs: number, now: number): Outcome {
-  const deadline = (loop[from] ?? loop[0]).at + targetMs;
-  const reached = loop.slice(from + 1).find((entry) => stages.includes(entry.stage));
-  if (reached) return reached.at <= deadline ? 'met' : 'missed';
-  return now > deadline ? 'missed' : 'pending';
+export function figuresOf(tally: Readonly<FigureTally>, undecided: readonly LoopSummary[], now: number, skipped = 0): LoopFigures {
+  const totals = totalsOf(tally, undecided, now);
+  const { all, pending } = totals;
+  const manual = all.manual ?? 0;
+  const overdue = all.overdue ?? 0;
+  return {
+    loops: countLoops(all, skipped),
+    acknowledgedWithin2h: reachRatio(all, 'a2', pending.a2),
+    acknowledgedWithin6h: reachRatio(all, 'a6', pending.a6),
+    closedWithin48h: reachRatio(all, 'c48', pending.c48),
+    sla: {
+      overall: slaRow('all', all),
+      byCategory: slaRows(totals.byCategory),
+      byTeam: slaRows(totals.byTeam),
+      byTier: slaRows(totals.byTier),
+    },
+    timeToFirstUpdate: timeToFirstUpdate(all),
+    statusUpdates: { manual, overdue, onTime: ratio(manual, manual + overdue) },
+    reopened: ratio(all.reopened ?? 0, all.solved ?? 0),
+    detractorFollowUps: { done: reachRatio(all, 'f48', pending.f48), pending: pending.f48 },
+    escalations: escalations(all),
+  };
 }
 
-function slaRows(loops: readonly Loop[], keyOf: (entry: LoopHistoryEntry) => string): SlaRow[] {
-  const groups = new Map<string, Loop[]>();
-  for (const loop of loops) {
-    const key = keyOf(lastOf(loop));
-    groups.set(key, [...(groups.get(key) ?? []), loop]);
+function countLoops(all: Readonly<Record<string, number>>, skipped: number): LoopFigures['loops'] {
+  const byStage = Object.fromEntries(STAGES.map((stage) => [stage, stageCount(all, stage)])) as Record<Stage, number>;
+  const opened = all.loops ?? 0;
+  return { opened, open: opened - byStage.verified - byStage.closed, byStage, skipped };
+}
+
+function slaRows(groups: ReadonlyMap<string, Readonly<Record<string, number>>>): SlaRow[] {
+  return [...groups.entries()]
+    .filter(([, totals]) => (totals.loops ?? 0) > 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, totals]) => slaRow(key, totals));
+}
+
+function slaRow(key: string, totals: Readonly<Record<string, number>>): SlaRow {
+  const met = (counter: string): number => totals[`${counter}:met`] ?? 0;
+  const missed = (counter: string): number => totals[`${counter}:missed`] ?? 0;
+  return { key, loops: totals.loops ?? 0, ack: ratio(met('ackSla'), met('ackSla') + missed('ackSla')), resolve: ratio(met('resSla'), met('resSla') + missed('resSla')) };
+}
+
+/** Median and p90 by nearest rank over the first-update bands (firstUpdateBand): each the lower bound of its band. */
+function timeToFirstUpdate(all: Readonly<Record<string, number>>): LoopFigures['timeToFirstUpdate'] {
+  const histogram = firstUpdateHistogram(all);
+  const count = histogram.reduce((sum, [, loops]) => sum + loops, 0);
+  return { count, medianMs: nearestRank(histogram, count, 0.5), p90Ms: nearestRank(histogram, count, 0.9) };
+}
+
+/** The smallest value with at least `p` of the `count` values at or below it, in ms. */
+function nearestRank(histogram: readonly [number, number][], count: number, p: number): number | null {
+  if (count === 0) return null;
+  const rank = Math.max(1, Math.ceil(p * count));
+  let seen = 0;
+  for (const [minutes, loops] of histogram) {
+    seen += loops;
+    if (seen >= rank) return minutes * 60_000;
   }
-  return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, members]) => slaRow(key, members));
+  return null;
 }
 
-function slaRow(key: string, loops: readonly Loop[]): SlaRow {
-  return { key, loops: loops.length, ack: ratioOf(loops.map(ackSlaOutcome)), resolve: ratioOf(loops.map(resolveSlaOutcome)) };
-}
-
-function ackSlaOutcome(loop: Loop): Outcome {
-  const acknowledged = loop.findIndex((entry) => HANDLED_STAGES.includes(entry.stage));
-  const beforeAck = acknowledged === -1 ? loop : loop.slice(0, acknowledged);
-  if (beforeAck.some((entry) => entry.event === 'timer:ack_breach')) return 'missed';
-  return acknowledged === -1 ? 'pending' : 'met';
-}
-
-function resolveSlaOutcome(loop: Loop): Outcome {
-  if (loop.some((entry) => entry.event === 'timer:resolve_breach')) return 'missed';
-  return loop.some((entry) => DONE_STAGES.includes(entry.stage)) ? 'met' : 'pending';
-}
-
-function timeToFirstUpdate(loops: readonly Loop[]): LoopFigures['timeToFirstUpdate'] {
-  const durations = loops.flatMap((loop) => {
-    const first = loop.find((entry) => entry.update === 'manual');
-    return first ? [first.at - loop[0].at] : [];
-  });
-  durations.sort((a, b) => a - b);
-  return { count: durations.length, medianMs: nearestRank(durations, 0.5), p90Ms: nearestRank(durations, 0.9) };
-}
-
-/** Nearest-rank percentile of sorted values: the smallest value with at least `p` of them at or below it. */
-function nearestRank(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? null;
-}
-
-function statusUpdates(loops: readonly Loop[]): LoopFigures['statusUpdates'] {
-  const entries = loops.flat();
-  const manual = entries.filter((entry) => entry.update === 'manual').length;
-  const overdue = entries.filter((entry) => entry.update === 'overdue').length;
-  return { manual, overdue, onTime: ratio(manual, manual + overdue) };
-}
-
-function reopenRate(loops: readonly Loop[]): Ratio {
-  const solved = loops.filter((loop) => loop.some((entry) => entry.stage === 'acted'));
-  return ratio(solved.filter((loop) => loop.some((entry) => entry.followUp === 'reopened')).length, solved.length);
-}
-
-function detractorFollowUps(loops: readonly Loop[], now: number): LoopFigures['detractorFollowUps'] {
-  const outcomes = loops.flatMap((loop) =>
-    loop.flatMap((entry, index) => (entry.followUp === 'detractor' ? [reachedWithin(loop, index, HANDLED_STAGES, FOLLOW_UP_TARGET_MS, now)] : [])),
-  );
-  return { done: ratioOf(outcomes), pending: outcomes.filter((outcome) => outcome === 'pending').length };
-}
-
-function escalations(loops: readonly Loop[]): LoopFigures['escalations'] {
+function escalations(all: Readonly<Record<string, number>>): LoopFigures['escalations'] {
   const byLevel: Record<string, number> = {};
   let total = 0;
-  for (const entry of loops.flat()) {
-    if (entry.escalation === undefined) continue;
-    total += 1;
-    byLevel[String(entry.escalation)] = (byLevel[String(entry.escalation)] ?? 0) + 1;
+  for (const [counter, count] of Object.entries(all)) {
+    if (!counter.startsWith('esc:')) continue;
+    byLevel[counter.slice(4)] = count;
+    total += count;
   }
   return { total, byLevel };
 }

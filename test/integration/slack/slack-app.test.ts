@@ -218,6 +218,23 @@ describe('Slack app (real server, Redis, BullMQ; Slack and Zendesk faked with no
     await waitFor(() => responses.some((response) => response.text === 'Acknowledged ticket #304.'), 15_000, 'ack reply');
   });
 
+  it('answers /cxloop dashboard with a sign-in link for the caller alone, which signs in once', async () => {
+    const answer = await slack(slashCommand('dashboard', 'U0MEMBER1'));
+    const body = (await answer.json()) as { response_type: string; text: string };
+    expect(body.response_type).toBe('ephemeral');
+    const link = /<(http[^|>]+)\|Open the cxloop dashboard>/.exec(body.text)?.[1];
+    expect(link).toMatch(new RegExp(`^${app!.http.url}/dashboard/login\\?t=v1\\.U0MEMBER1\\.`));
+    const token = new URL(link!).searchParams.get('t')!;
+    const signIn = (origin = app!.http.url) =>
+      fetch(`${app!.http.url}/dashboard/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin }, body: new URLSearchParams({ t: token }).toString() });
+    // CSRF: a form posted from another site is refused, and does not use the link up.
+    expect((await signIn('https://evil.example')).status).toBe(403);
+    const first = await signIn();
+    expect(first.status).toBe(303);
+    expect(first.headers.get('set-cookie')).toMatch(/^cxloop_session=[\w-]{32}; Path=\/dashboard; Max-Age=28800; HttpOnly; SameSite=Lax$/);
+    expect((await signIn()).status).toBe(401);
+  });
+
   it('rejects unsigned, tampered and stale Slack requests with 401', async () => {
     const payload = slashCommand('help', 'U0MEMBER1');
     const unsigned = await fetch(`${app!.http.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(payload.form).toString() });

@@ -21,6 +21,7 @@ describe('parseEnv', () => {
         CXLOOP_REDIS_PREFIX: 'cxloop',
         LOG_LEVEL: 'info',
         CXLOOP_DRY_RUN_LOG: '.cxloop/dry-run.jsonl',
+        CXLOOP_DASHBOARD_SESSION: 8 * 3_600_000,
         ZENDESK_WEBHOOK_MAX_AGE: 300_000,
         ZENDESK_WEBHOOK_MAX_BYTES: 262_144,
         ZENDESK_UPDATES_PER_MINUTE: 100,

@@ -1,0 +1,148 @@
+import { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRedisKeys, deleteInstallKeys } from '../../../src/adapters/redis/redis-keys.js';
+import { RedisDashboardStore } from '../../../src/adapters/redis/redis-dashboard-store.js';
+import { readFigures } from '../../../src/app/dashboard/read-figures.js';
+import { loopFigures } from '../../../src/core/loop/loop-figures.js';
+import type { LoopHistoryEntry } from '../../../src/core/loop/loop-history.js';
+import { summarizeLoop } from '../../../src/core/loop/loop-summary.js';
+import type { Stage } from '../../../src/core/loop/loop-types.js';
+import { ZENDESK_TEST_SECRET } from '../../../src/adapters/zendesk/webhook-route.js';
+import { parseEnv } from '../../../src/config/env-schema.js';
+import { settle, startCxloop } from '../../../src/main.js';
+import { policyWithGroups, postSigned, REDIS_URL, silent, ticketEvent, uniquePrefix, waitFor } from '../../support/zendesk-fixtures.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const NOW = Date.parse('2026-11-30T15:20:00Z');
+const ALL = { teams: null, team: null, category: null, tier: null };
+
+/** A small deterministic stream, so the loops are the same on every run. */
+function stream(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+/** Loops of every kind over six days: acknowledged fast or late or never, breached, solved, reopened, rated bad and followed up, reassigned, some still undecided at NOW. */
+function histories(count: number): LoopHistoryEntry[][] {
+  const next = stream(7);
+  return Array.from({ length: count }, (_, index) => {
+    const openedAt = NOW - 6 * DAY + Math.floor(next() * 6 * DAY);
+    const teams = [['bug_report', 'engineering'], ['billing_issue', 'billing'], ['feature_request', 'product']] as const;
+    const [category, team] = teams[index % 3]!;
+    const tier = (['critical', 'high', 'normal'] as const)[Math.floor(next() * 3)]!;
+    let version = 1;
+    const entries: LoopHistoryEntry[] = [{ at: openedAt, version: version++, event: 'opened', stage: 'routed', category, tier, team }];
+    const add = (after: number, event: string, stage: Stage, extra: Partial<LoopHistoryEntry> = {}): void => {
+      const at = entries.at(-1)!.at + after;
+      if (at <= NOW) entries.push({ ...entries.at(-1)!, at, version: version++, event, stage, ...extra });
+    };
+    if (next() < 0.4) add(2 * HOUR, 'timer:ack_breach', 'routed', { escalation: 1 });
+    if (next() < 0.2) add(10 * 60_000, 'reassign', 'routed', { category: 'feature_request', team: 'product', actor: 'U0TEST001' });
+    if (next() < 0.85) add(Math.floor(next() * 7 * HOUR), 'acknowledge', 'acknowledged', { actor: 'U0TEST001' });
+    if (next() < 0.5) add(Math.floor(next() * 3 * HOUR), 'post_update', entries.at(-1)!.stage, { update: next() < 0.7 ? 'manual' : 'overdue' });
+    if (next() < 0.3) add(HOUR, 'timer:resolve_breach', entries.at(-1)!.stage, { escalation: 2 });
+    if (entries.at(-1)!.stage === 'acknowledged' && next() < 0.7) add(Math.floor(next() * 60 * HOUR), 'status:solved', 'acted');
+    if (entries.at(-1)!.stage === 'acted' && next() < 0.3) add(Math.floor(next() * 30 * HOUR), next() < 0.5 ? 'csat:bad' : 'status:open', 'follow_up', { followUp: next() < 0.5 ? 'detractor' : 'reopened' });
+    if (entries.at(-1)!.stage === 'follow_up' && next() < 0.6) add(Math.floor(next() * 60 * HOUR), 'acknowledge', 'acknowledged', { actor: 'U0TEST002' });
+    return entries;
+  });
+}
+
+describe('the dashboard read model in Redis: the figures from its tallies equal the report\'s from every history', () => {
+  let redis: Redis;
+  let prefix: string;
+  let store: RedisDashboardStore;
+
+  beforeEach(() => {
+    redis = new Redis(REDIS_URL);
+    prefix = uniquePrefix();
+    store = new RedisDashboardStore(redis, createRedisKeys(prefix));
+  });
+  afterEach(async () => {
+    await store.close();
+    await deleteInstallKeys(redis, prefix);
+    redis.disconnect();
+  });
+
+  /** Applies each loop's versions in a shuffled order: an older version arriving late changes nothing. */
+  async function project(all: readonly LoopHistoryEntry[][]): Promise<void> {
+    const next = stream(11);
+    const steps = all.flatMap((history, index) => history.map((_, length) => ({ ticketId: 5000 + index, entries: history.slice(0, length + 1) })));
+    for (let index = steps.length - 1; index > 0; index -= 1) {
+      const other = Math.floor(next() * (index + 1));
+      [steps[index], steps[other]] = [steps[other]!, steps[index]!];
+    }
+    for (const step of steps) {
+      const summary = summarizeLoop(step.entries)!;
+      await store.apply({ ticketId: step.ticketId, version: step.entries.at(-1)!.version, at: step.entries.at(-1)!.at, summary, row: null, effects: [] });
+    }
+  }
+
+  it('gives the report\'s figures for windows that start and end within a day, whatever order the versions were applied in', async () => {
+    const all = histories(120);
+    await project(all);
+    for (const since of [NOW - 7 * DAY, NOW - 3 * DAY - 5 * HOUR, NOW - 26 * HOUR, NOW - 3 * HOUR]) {
+      const view = await readFigures(store, { since, until: NOW, now: NOW }, ALL);
+      expect(view.figures, `since ${new Date(since).toISOString()}`).toEqual(loopFigures(all, { since, now: NOW }));
+    }
+    // A window that ends before now: the loops opened in it, as they stand now.
+    const until = NOW - 2 * DAY - 7 * HOUR;
+    const earlier = await readFigures(store, { since: NOW - 5 * DAY, until, now: NOW }, ALL);
+    expect(earlier.figures).toEqual(loopFigures(all.filter((history) => history[0]!.at <= until), { since: NOW - 5 * DAY, now: NOW }));
+    // Some loops' targets still wait on the clock: those are pending, not missed, in both.
+    expect((await store.undecided(NOW)).length).toBeGreaterThan(0);
+  });
+
+  it('filters by team through the same tallies: a team\'s figures are those of its loops alone', async () => {
+    const all = histories(90);
+    await project(all);
+    const since = NOW - 4 * DAY - 90 * 60_000;
+    const view = await readFigures(store, { since, until: NOW, now: NOW }, { ...ALL, team: 'product' });
+    expect(view.figures).toEqual(loopFigures(all.filter((history) => history.at(-1)!.team === 'product'), { since, now: NOW }));
+    expect(view.byTeam.map((group) => group.key)).toEqual(['product']);
+    const seen = await readFigures(store, { since, until: NOW, now: NOW }, { ...ALL, teams: ['billing'] });
+    expect(seen.figures).toEqual(loopFigures(all.filter((history) => history.at(-1)!.team === 'billing'), { since, now: NOW }));
+    // Routing accuracy: the reassigned loops are the corrections, counted under the category cxloop chose.
+    const corrected = all.filter((history) => history.some((entry) => entry.event === 'reassign') && history[0]!.at >= NOW - 7 * DAY).length;
+    const week = await readFigures(store, { since: NOW - 7 * DAY, until: NOW, now: NOW }, ALL);
+    expect(week.routing.overall.of - week.routing.overall.count).toBe(corrected);
+  });
+});
+
+describe('loops from before the dashboard (an upgrade)', () => {
+  it('are projected once by the first web process that starts, to the same figures', async () => {
+    const prefix = uniquePrefix();
+    const redis = new Redis(REDIS_URL);
+    const env = parseEnv({ REDIS_URL, PORT: '0', CXLOOP_REDIS_PREFIX: prefix, CXLOOP_DRY_RUN: 'true', CXLOOP_DRY_RUN_LOG: 'off' });
+    if (!env.ok) throw new Error(JSON.stringify(env.problems));
+    const clock = Date.parse('2026-11-23T09:00:00Z');
+    const start = () => startCxloop({ env: env.env, policy: policyWithGroups(), logger: silent, host: '127.0.0.1', now: () => clock });
+    try {
+      let app = await start();
+      for (const id of [3001, 3002, 3003]) {
+        const body = ticketEvent('created', { id, subject: `Refund invoice ${id}`, description: 'I was charged twice, please refund the invoice.', status: 'new', created_at: new Date(clock).toISOString(), updated_at: new Date(clock).toISOString() });
+        expect((await postSigned(app.http.url, body, { at: clock, secret: ZENDESK_TEST_SECRET })).status).toBe(200);
+      }
+      await settle(app, 15_000);
+      const window = { since: clock - 7 * DAY, until: clock, now: clock };
+      const before = await readFigures(app.dashboard, window, ALL);
+      expect(before.figures.loops.opened).toBe(3);
+      await app.stop();
+      // The read model as an install without the dashboard has it: nothing.
+      const keys = await redis.keys(`${prefix}:{dash}:*`);
+      await redis.del(...keys, `${prefix}:dash:rebuilt`);
+      app = await start();
+      await waitFor(async () => (await redis.get(`${prefix}:dash:rebuilt`)) === 'done', 10_000, 'the rebuild');
+      expect((await readFigures(app.dashboard, window, ALL)).figures).toEqual(before.figures);
+      expect((await app.dashboard.openLoops()).map((row) => row.ticketId).sort()).toEqual([3001, 3002, 3003]);
+      await app.stop();
+    } finally {
+      await deleteInstallKeys(redis, prefix);
+      redis.disconnect();
+    }
+  }, 60_000);
+});
