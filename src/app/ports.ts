@@ -452,8 +452,10 @@ export interface CustomerUpdateLedger {
    * first attempt sent). 'unsure' carries that first body.
    */
   claim(ticketId: number, key: string, body: string, now: number, cadenceMs: number): Promise<CustomerUpdateClaim>;
-  /** The comment `key` went out. */
-  confirm(ticketId: number, key: string): Promise<void>;
+  /** The comment `key` went out, promising `etaAt` (kept as the ETA the requester was last told, unless null). */
+  confirm(ticketId: number, key: string, etaAt: number | null): Promise<void>;
+  /** The ETA the ticket's requester was last told, or null. */
+  lastEta(ticketId: number): Promise<number | null>;
 }
 
 /** A status-page link as stored: whose it is and how the page speaks to its requester. */

@@ -31,14 +31,14 @@ export interface CustomerUpdateRequest {
 
 export type CustomerUpdateOutcome =
   | { readonly sent: true; readonly language: string; readonly fellBack: boolean }
-  | { readonly sent: false; readonly reason: 'no_loop' | 'moved_on' | 'quiet' | 'duplicate' }
+  | { readonly sent: false; readonly reason: 'no_loop' | 'moved_on' | 'quiet' | 'duplicate' | 'same_eta' }
   | { readonly sent: false; readonly reason: 'cadence'; readonly until: number };
 
 /**
  * Sends one public comment to the requester, in their language, if it still holds: the loop is
  * where the comment says (an acknowledgement that waited is not sent once the ticket is solved),
- * no agent tagged the ticket quiet, and the tier's cadence allows one now (else `cadence` says
- * when). A comment goes out once however often its job runs: the ledger claims it before the call,
+ * a revised ETA differs from the one the requester was last told, no agent tagged the ticket
+ * quiet, and the tier's cadence allows one now (else `cadence` says when). A comment goes out once however often its job runs: the ledger claims it before the call,
  * and a retry whose first attempt may have sent it looks for it in Zendesk first.
  */
 export async function sendCustomerUpdate(request: CustomerUpdateRequest, deps: CustomerUpdateDeps): Promise<CustomerUpdateOutcome> {
@@ -54,22 +54,29 @@ async function decide(request: CustomerUpdateRequest, deps: CustomerUpdateDeps):
   const loop = (await deps.loops.get(request.ticketId))?.state;
   if (!loop) return { sent: false, reason: 'no_loop' };
   if (!customerUpdateHolds(request.kind, loop.stage)) return { sent: false, reason: 'moved_on' };
+  const now = deps.now();
+  const eta = promisedEta(request.etaAt, now);
+  if (request.kind === 'revised_eta' && (eta === null || sameMinute(eta, await deps.ledger.lastEta(request.ticketId)))) return { sent: false, reason: 'same_eta' };
   const view = await requesterViewOf(request.ticketId, deps);
   if (view.tags.includes(deps.settings.updates.quiet_tag)) return { sent: false, reason: 'quiet' };
-  const now = deps.now();
   const comment = await render(request, loop, view, now, deps);
   const cadenceMs = deps.loopPolicy.tiers[loop.tier].update.remindMs;
   const claim = await deps.ledger.claim(request.ticketId, request.key, comment.body, now, cadenceMs);
   if (claim.outcome === 'sent') return { sent: false, reason: 'duplicate' };
   if (claim.outcome === 'wait') return { sent: false, reason: 'cadence', until: claim.until };
   if (claim.outcome === 'unsure' && (await deps.zendesk.hasPublicComment(request.ticketId, claim.body))) {
-    await deps.ledger.confirm(request.ticketId, request.key);
+    await deps.ledger.confirm(request.ticketId, request.key, eta);
     return { sent: false, reason: 'duplicate' };
   }
   // A retry sends what the first attempt claimed, so the check above stays exact.
   await deps.zendesk.addPublicComment(request.ticketId, claim.outcome === 'unsure' && claim.body !== '' ? claim.body : comment.body);
-  await deps.ledger.confirm(request.ticketId, request.key);
+  await deps.ledger.confirm(request.ticketId, request.key, eta);
   return { sent: true, language: comment.language, fellBack: comment.fellBack };
+}
+
+/** Comments show times to the minute: two ETAs within one read the same. */
+function sameMinute(a: number, b: number | null): boolean {
+  return b !== null && Math.floor(a / 60_000) === Math.floor(b / 60_000);
 }
 
 /**

@@ -36,8 +36,13 @@ export class RedisCustomerLedger implements CustomerUpdateLedger {
   }
 
   /** The comment went out; its body is no longer needed. */
-  async confirm(ticketId: number, key: string): Promise<void> {
+  async confirm(ticketId: number, key: string, etaAt: number | null): Promise<void> {
     const ledger = this.keys.customerUpdates(ticketId);
-    await this.redis.multi().hset(ledger, `s:${key}`, 'sent').hdel(ledger, `b:${key}`).exec();
+    await this.redis.multi().hset(ledger, `s:${key}`, 'sent', ...(etaAt === null ? [] : ['eta', String(etaAt)])).hdel(ledger, `b:${key}`).exec();
+  }
+
+  async lastEta(ticketId: number): Promise<number | null> {
+    const eta = await this.redis.hget(this.keys.customerUpdates(ticketId), 'eta');
+    return eta === null ? null : Number(eta);
   }
 }

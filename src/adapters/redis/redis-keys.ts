@@ -60,7 +60,7 @@ export interface RedisKeys {
   readonly zendeskReadsPaused: string;
   /** String with a TTL: a person's name as Slack or Zendesk answered it (`person` is "U…" or "zd:<id>"; '' for no name). */
   personName(person: string): string;
-  /** Hash: the public comments a ticket got (`s:<effect key>` -> sending|sent, `b:<effect key>` the body while sending) and when the last went out (`last`, epoch ms). */
+  /** Hash: the public comments a ticket got (`s:<effect key>` -> sending|sent, `b:<effect key>` the body while sending) when the last went out (`last`) and the ETA it promised (`eta`), epoch ms. */
   customerUpdates(ticketId: number): string;
   /** Hash: the ticket's status-page link (`k` token, `l` language, `z` time zone). */
   statusLink(ticketId: number): string;

@@ -24,11 +24,16 @@ Ends by printing the .env lines to set (ZENDESK_WEBHOOK_SECRET, CXLOOP_PUBLIC_UR
   --json          the outcome as JSON on stdout
 Needs ZENDESK_SUBDOMAIN and cxloop's OAuth client (ZENDESK_OAUTH_CLIENT_ID, ZENDESK_OAUTH_CLIENT_SECRET), created by a
 Zendesk admin; the deprecated ZENDESK_EMAIL + ZENDESK_API_TOKEN of an admin still work until 2027-04-30.
-The same definitions, for setting up by hand with curl: manifests/zendesk/.`;
+The same definitions, for setting up by hand with curl: manifests/zendesk/.
+\`cxloop install zendesk-app --help\`: the Zendesk sidebar app, which can create all of this itself.`;
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/i;
 
 export async function runInstall(args: string[], io: CliIo): Promise<number> {
+  if (args[0] === 'zendesk-app') {
+    const { runInstallZendeskApp } = await import('./install-zendesk-app.js');
+    return runInstallZendeskApp(args.slice(1), io);
+  }
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -44,7 +49,7 @@ export async function runInstall(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${INSTALL_USAGE}\n`);
     return 0;
   }
-  if (positionals.length !== 1 || positionals[0] !== 'zendesk') throw new CliError(`say what to install: "cxloop install zendesk"\n${INSTALL_USAGE}`, 2);
+  if (positionals.length !== 1 || positionals[0] !== 'zendesk') throw new CliError(`say what to install: "cxloop install zendesk" or "cxloop install zendesk-app"\n${INSTALL_USAGE}`, 2);
   if (!NAME.test(values.name)) throw new CliError(`--name: "${values.name}" must be 1 to 40 letters, digits, _ or - (it prefixes the webhook names)`, 2);
   const parsed = parseEnv(io.env);
   if (!parsed.ok) throw new CliError(`invalid environment:\n${describeProblems(parsed.problems)}`);
