@@ -106,9 +106,13 @@
       correct.addEventListener('click', function () {
         correct.disabled = true;
         signed('POST', '/zendesk-app/api/category', { ticket: ctx.ticketId, category: select.value }).then(function (answer) {
-          note(category, answer.changed ? 'Recorded as your correction; the loop moved to the new owner team.' + (answer.zendesk && answer.zendesk !== 'written' ? ' ' + answer.zendesk : '') : 'That is already the category.', false);
-          return load();
-        }, function (error) { note(category, errorText(error), true); }).then(function () { correct.disabled = false; });
+          var message = answer.changed ? 'Recorded as your correction.' + (answer.zendesk && answer.zendesk !== 'written' ? ' ' + answer.zendesk : '') : 'That is already the category.';
+          // The loop is shown again as it is now; the confirmation goes under the new form.
+          return load().then(function () { note(app.querySelector('section[aria-label="Correct the category"]') || app, message, false); });
+        }, function (error) {
+          note(category, errorText(error), true);
+          correct.disabled = false;
+        });
       });
       category.appendChild(el('h2', { text: 'Category' }));
       category.appendChild(select);
