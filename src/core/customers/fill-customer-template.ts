@@ -6,7 +6,7 @@ export type CustomerValues = Readonly<Record<CustomerPlaceholder, string | null>
 /** Policy replacements of the built-in comments: language code -> kind -> template. */
 export type TemplateOverrides = Readonly<Record<string, Readonly<Partial<Record<CustomerUpdateKind, string>>>>>;
 
-const PLACEHOLDER = /\{([a-z_]+)\}/g;
+const PLACEHOLDER = /\{([A-Za-z_]+)\}/g;
 
 /**
  * A template with its placeholders filled. A line holding a placeholder whose value is null is left
