@@ -51,7 +51,7 @@
     try {
       var parsed = JSON.parse(error.responseText);
       if (parsed && parsed.error) return parsed.error;
-    } catch (ignored) { /* not JSON */ }
+    } catch { /* not JSON */ }
     if (error && error.status === 401) return 'cxloop refused the request: check the app\'s shared secret matches ZENDESK_APP_SECRET.';
     return 'cxloop did not answer' + (error && error.status ? ' (' + error.status + ')' : '') + '.';
   }

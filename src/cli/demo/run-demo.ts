@@ -66,7 +66,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const stamp = (at: number): string => `${clockLabel(at)}  `;
   const counter = new CallCounter(new DryRunRecorder({ file: options.recordFile, fileMode: 'replace', terminal: options.out, logger: options.logger, now: () => now, stamp }));
   const policy = demoPolicy(options.policy);
-  let driver: DemoDriver | undefined;
+  // The driver needs the app, the app's dry-run Zendesk needs the driver's tickets: set once both exist.
+  const drivers: { current?: DemoDriver } = {};
   const app = await startCxloop({
     env: demoEnv(options.env, prefix),
     policy,
@@ -75,10 +76,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     now: () => now,
     recorder: counter,
     slack: { sender: { intervalMs: 5 } },
-    dryRunPeople: demoPeople((ticketId) => driver?.requesterView(ticketId) ?? null),
+    dryRunPeople: demoPeople((ticketId) => drivers.current?.requesterView(ticketId) ?? null),
   });
   const demo = new DemoDriver(app, policy, () => now);
-  driver = demo;
+  drivers.current = demo;
   counter.onZendeskWrite = (request) => demo.applyWrite(request);
   try {
     options.out(intro(options.recordFile));

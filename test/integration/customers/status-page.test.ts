@@ -189,8 +189,8 @@ describe('the status page of a ticket', () => {
         expect(await page.locator('.stage').innerText()).toBe('Um especialista está trabalhando nela');
         expect(await page.locator('dl dt').allInnerTexts()).toEqual(['Última atualização', 'Próxima notícia até', 'Resolução prevista']);
         // Nothing wider than the phone (no horizontal scrolling), and the inline style applied (CSP allowed it).
-        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-        expect(await page.locator('.stage').evaluate((node) => getComputedStyle(node).fontWeight)).toBe('600');
+        expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+        expect(await page.evaluate("getComputedStyle(document.querySelector('.stage')).fontWeight")).toBe('600');
         expect(problems).toEqual([]);
         await page.screenshot({ path: screenshotPath('status-page-phone'), fullPage: true });
       } finally {

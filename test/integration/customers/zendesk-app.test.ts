@@ -213,7 +213,7 @@ window.ZAFClient = { init: function () { return {
       expect({ category: (await app.loops.get(TICKET))!.state.category, stage: (await app.loops.get(TICKET))!.state.stage }).toEqual({ category: 'performance_issue', stage: 'acknowledged' });
       expect(await page.locator('#category').inputValue()).toBe('performance_issue');
       expect(await page.locator('.muted').first().innerText()).toBe('Performance issue · normal tier');
-      expect(await page.evaluate(() => (window as unknown as { __invoked: unknown[][] }).__invoked.some(([name]) => name === 'resize'))).toBe(true);
+      expect(await page.evaluate("window.__invoked.some(([name]) => name === 'resize')")).toBe(true);
       await page.context().close();
     });
 
