@@ -9,7 +9,7 @@ import { isZendeskError } from '../../app/zendesk-api-error.js';
 import { parseEnv, zendeskBaseUrl, zendeskCredentials, type Env } from '../../config/env-schema.js';
 import { describeProblems } from '../../config/format-issues.js';
 import { CliError, type CliIo } from '../io.js';
-import { parsePublicUrl } from '../parse-public-url.js';
+import { publicUrlOf } from '../parse-public-url.js';
 
 export const INSTALL_APP_USAGE = `Usage: cxloop install zendesk-app [--url <https://...>] [--out <file.zip>] [--upload] [--remove] [--no-requirements] [--email <address>]
 Builds cxloop's Zendesk app (ticket sidebar: the loop's stage, owner, clocks and why it was routed;
@@ -56,7 +56,7 @@ export async function runInstallZendeskApp(args: string[], io: CliIo): Promise<n
     await orExplain(removeZendeskApp(appsApiFor(env), progress));
     return 0;
   }
-  const publicUrl = publicUrlOf(values.url, env, io);
+  const publicUrl = publicUrlOf(values.url, env.CXLOOP_PUBLIC_URL, io);
   const secrets = secretsFrom(env);
   const zip = zendeskAppZip({
     publicUrl,
@@ -92,14 +92,6 @@ function appsApiFor(env: Env): ZendeskAppsApi {
   return new ZendeskAppsApi({ baseUrl, auth: createZendeskAuth(credentials, { baseUrl, cache: new MemoryAccessTokenCache(), scopes: ZENDESK_APP_INSTALL_SCOPES }) });
 }
 
-function publicUrlOf(flag: string | undefined, env: Env, io: CliIo): string {
-  const text = flag ?? env.CXLOOP_PUBLIC_URL;
-  if (text === undefined) throw new CliError('give the public https address of cxloop: --url https://cxloop.example.com (or set CXLOOP_PUBLIC_URL)', 2);
-  const parsed = parsePublicUrl(text);
-  if (!parsed.ok) throw new CliError(`${flag !== undefined ? '--url' : 'CXLOOP_PUBLIC_URL'}: ${parsed.reason}`, 2);
-  if (parsed.warning) io.stderr.write(`warning: ${parsed.warning}\n`);
-  return parsed.url;
-}
 
 async function orExplain<T>(step: Promise<T>): Promise<T> {
   try {
