@@ -466,8 +466,9 @@ export interface StatusLinkRecord {
 }
 
 /**
- * The per-ticket status-page links: long random tokens, one per ticket at a time, revocable. Only
- * a digest of each token is used as a key, so a dump of Redis does not list working links.
+ * The per-ticket status-page links: long random tokens, one per ticket at a time, revocable. A
+ * request is looked up by the token's digest; the ticket's record keeps the token itself, so
+ * every comment of a ticket carries the same link.
  */
 export interface StatusLinks {
   /** The ticket's token, made on first use; the page's language and time zone are kept with it (the latest given). */

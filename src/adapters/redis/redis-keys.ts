@@ -64,7 +64,7 @@ export interface RedisKeys {
   customerUpdates(ticketId: number): string;
   /** Hash: the ticket's status-page link (`k` token, `l` language, `z` time zone). */
   statusLink(ticketId: number): string;
-  /** String: the ticket id a status-page token opens, keyed by the token's SHA-256 (hex), never the token itself. */
+  /** String: the ticket id a status-page token opens, keyed by the token's SHA-256 (hex). */
   statusToken(tokenHash: string): string;
   /** String (counter, a minute's TTL): requests of one client to one surface in one epoch minute. */
   requestCount(surface: string, client: string, minute: number): string;

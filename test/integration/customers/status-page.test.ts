@@ -7,7 +7,9 @@ import { RedisStatusLinks } from '../../../src/adapters/redis/redis-status-links
 import { ZENDESK_TEST_SECRET } from '../../../src/adapters/zendesk/webhook-route.js';
 import { parseEnv } from '../../../src/config/env-schema.js';
 import type { Policy } from '../../../src/config/policy-schema.js';
+import { runCli } from '../../../src/cli/main.js';
 import { settle, startCxloop, type Cxloop } from '../../../src/main.js';
+import { fakeIo } from '../../support/fake-io.js';
 import { launchChromium, screenshotPath } from '../../support/chromium.js';
 import { dropPrefix, policyWithGroups, postSigned, REDIS_URL, silent, ticketEvent, uniquePrefix, type TicketDetail } from '../../support/zendesk-fixtures.js';
 
@@ -203,3 +205,26 @@ describe('the status page of a ticket', () => {
 function iso(at: number): string {
   return new Date(at).toISOString();
 }
+
+describe('cxloop status-link revoke', () => {
+  it('ends the link at once and says so; a second run says there is none', async () => {
+    const prefix = uniquePrefix();
+    const redis = new Redis(REDIS_URL);
+    try {
+      const links = new RedisStatusLinks(redis, createRedisKeys(prefix));
+      const token = await links.issue(5201, { language: 'en', timeZone: 'UTC' });
+      expect(await links.open(token)).toEqual({ ticketId: 5201, language: 'en', timeZone: 'UTC' });
+      const io = fakeIo({ env: { REDIS_URL, CXLOOP_REDIS_PREFIX: prefix } });
+      expect(await runCli(['status-link', 'revoke', '5201'], io)).toBe(0);
+      expect(io.out()).toBe('#5201: its status link no longer opens\n');
+      expect(await links.open(token)).toBeNull();
+      const again = fakeIo({ env: { REDIS_URL, CXLOOP_REDIS_PREFIX: prefix } });
+      expect(await runCli(['status-link', 'revoke', '5201'], again)).toBe(0);
+      expect(again.out()).toContain('#5201 has no status link');
+      expect(await runCli(['status-link', 'revoke', 'all'], fakeIo({ env: { REDIS_URL } }))).toBe(2);
+    } finally {
+      redis.disconnect();
+      await dropPrefix(prefix);
+    }
+  });
+});
