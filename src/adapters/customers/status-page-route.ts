@@ -6,6 +6,7 @@ import type { CustomerSettings } from '../../config/policy-schema.js';
 import { builtInLanguage } from '../../core/customers/fill-customer-template.js';
 import { statusViewOf } from '../../core/customers/status-view.js';
 import { FALLBACK_LANGUAGE } from '../../core/customers/texts/index.js';
+import type { LoopHistoryEntry } from '../../core/loop/loop-history.js';
 import type { LoopPolicy, Stage } from '../../core/loop/loop-types.js';
 import { renderStatusMessage, renderStatusPage, STATUS_PAGE_CSP } from './render-status-page.js';
 
@@ -67,8 +68,7 @@ async function pageOf(token: string, now: number, deps: StatusPageDeps): Promise
   if (link === null) return null;
   const loop = (await deps.loops.get(link.ticketId))?.state;
   if (!loop) return null;
-  const history = await deps.loops.history(link.ticketId);
-  const lastChangeAt = history.at(-1)?.at ?? loop.openedAt;
+  const lastChangeAt = lastNewsOf(await deps.loops.history(link.ticketId)) ?? loop.openedAt;
   if (ENDED.includes(loop.stage) && now > lastChangeAt + deps.settings.expires_after * 60_000) {
     await deps.links.revoke(link.ticketId);
     deps.logger.log('info', 'status link expired: its loop ended', { ticketId: link.ticketId });
@@ -77,6 +77,18 @@ async function pageOf(token: string, now: number, deps: StatusPageDeps): Promise
   const brief = await deps.briefs.get(link.ticketId);
   const texts = (builtInLanguage(link.language) ?? FALLBACK_LANGUAGE).page;
   return renderStatusPage({ view: statusViewOf(loop, lastChangeAt, now, deps.loopPolicy), subject: brief?.subject ?? null, language: link.language, timeZone: link.timeZone, texts });
+}
+
+/**
+ * When the requester last had news: the latest change of stage or status update. Reminders and
+ * escalations are transitions too, but nothing the requester sees changes with them.
+ */
+function lastNewsOf(history: readonly LoopHistoryEntry[]): number | null {
+  let last: number | null = null;
+  history.forEach((entry, index) => {
+    if (index === 0 || entry.stage !== history[index - 1]?.stage || entry.update !== undefined) last = entry.at;
+  });
+  return last;
 }
 
 const COMMON_HEADERS = {

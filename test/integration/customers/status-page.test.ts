@@ -88,6 +88,13 @@ describe('the status page of a ticket', () => {
     expect(html).toContain('<div><dt>Next update by</dt><dd>Nov 23, 2026, 11:00 AM GMT+1</dd></div>');
     expect(html).toContain('<div><dt>Expected resolution</dt><dd>Nov 25, 2026, 10:00 AM GMT+1</dd></div>');
     expect(html).not.toMatch(/jane|example\.com|4242|checkout page fails|engineering|bug_report|<script/i);
+    // The acknowledge deadline passes: cxloop escalates internally, and the requester's page keeps its last update.
+    clock = T0 + 61 * MINUTE;
+    await settle(app!, 20_000);
+    expect((await app!.loops.history(5101)).map((entry) => entry.event)).toContain('timer:ack_breach');
+    const later = await (await get(`/status/${token}`)).text();
+    expect(later).toContain('<div><dt>Last update</dt><dd>Nov 23, 2026, 10:00 AM GMT+1</dd></div>');
+    expect(later).toContain('<div><dt>Next update by</dt><dd>not planned yet</dd></div>');
   });
 
   it('answers 304 to a browser that has the page unchanged, and a new page once the loop moves', async () => {
