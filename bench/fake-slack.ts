@@ -24,6 +24,8 @@ export interface FakeSlackOptions {
   burst?: number;
   /** chat.update calls per sliding minute, all channels together (default 50, Tier 3). */
   updatesPerMinute?: number;
+  /** Scopes granted to the token, sent as Slack does in the `x-oauth-scopes` header of every answer (none: no header). */
+  scopes?: readonly string[];
   /** usergroups.users.list answers: user group id -> member user ids. */
   usergroups?: Record<string, string[]>;
   now?: () => number;
@@ -198,9 +200,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const method = /^\/api\/([a-zA-Z.]+)$/.exec(url.pathname)?.[1] ?? '';
     const body = await readCappedBody(req, BODY_LIMIT_BYTES);
     const args = body === null ? null : parseArgs(req, body, url.searchParams);
-    const reply = args === null ? fail('invalid_form_data')
-      : options.token !== undefined && req.headers.authorization !== `Bearer ${options.token}` ? fail('invalid_auth')
-        : route(method, args, at);
+    const authorized = options.token === undefined || req.headers.authorization === `Bearer ${options.token}`;
+    const reply = args === null ? fail('invalid_form_data') : !authorized ? fail('invalid_auth') : route(method, args, at);
+    // The token's scopes come with every answer made with it (doctor's slack-scopes check reads them from auth.test).
+    if (authorized && options.scopes) reply.headers = { ...reply.headers, 'x-oauth-scopes': options.scopes.join(',') };
     const channel = args && typeof args.channel === 'string' ? channelId(args.channel) : null;
     calls.push({ method, channel, at, status: reply.status, error: reply.body.ok === true ? null : text(reply.body.error) });
     return reply;

@@ -2,8 +2,10 @@
  * A fake Zendesk Support REST API on loopback, for benchmarks that measure routing under Zendesk's
  * limits. It models only what routing touches: reading and updating tickets, bulk update jobs, the
  * incremental cursor export, and the limits around them (Update Ticket calls per sliding minute,
- * 30 active jobs, 10 incremental exports per minute). Built on node:http only, so benchmarks need
- * no network, no mocking library and no extra dependency.
+ * 30 active jobs, 10 incremental exports per minute), authenticated by an API token or by an OAuth
+ * client (the client-credentials grant, tokens that expire). A test adds the account data it needs
+ * (`routes`: webhooks, triggers, groups ...). Built on node:http only, so benchmarks need no
+ * network, no mocking library and no extra dependency.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
@@ -17,19 +19,30 @@ export interface FakeZendeskOptions {
   apiUserId?: number; // users/me id and author of API comments (default 9001)
   email?: string; // with token: every request needs Basic auth `${email}/token:${token}`, else 401
   token?: string;
+  // An OAuth client instead: POST /oauth/tokens (client-credentials grant) issues access tokens, and
+  // every other request needs `Bearer <token>` of one still valid, else 401
+  oauth?: FakeOAuthClient;
+  // Endpoints beyond routing's (account data a test needs), asked first; undefined: not theirs
+  routes?: FakeZendeskRoute;
   now?: () => number;
   // Fault injection for Update Ticket calls (PUT /tickets/{id}.json, update_many), asked once per call in arrival order
   faults?: (call: { index: number; method: string; path: string }) => FakeFault | undefined;
 }
 // 500 (applied: the change landed all the same), 429 with Retry-After, or a hang: applied, never answered
 export type FakeFault = { status: 500; applied?: boolean } | { status: 429; retryAfterSeconds: number } | 'hang';
+export interface FakeOAuthClient { clientId: string; clientSecret: string; expiresInSeconds?: number } // expires_in of each token (default 7200)
+export interface FakeReply { status: number; body: unknown; headers?: Record<string, string> }
+// `url` is absolute, on the fake's origin, so links in answers can be built from it
+export type FakeZendeskRoute = (method: string, url: URL, body: unknown) => FakeReply | undefined;
+// An access token the fake issued, with the scopes asked for
+export interface FakeGrant { token: string; scope: string; at: number; expiresAt: number }
 // `status` 0: the call hung (never answered)
 export interface FakeRequestLog { method: string; path: string; query: string; body: unknown; at: number; status: number }
 // `url` is the origin, e.g. http://127.0.0.1:PORT, without /api/v2.
-export interface FakeZendesk { url: string; tickets: Map<number, FakeTicket>; requests: FakeRequestLog[]; stats: { updateCalls: number; updateManyCalls: number; rateLimited: number; conflicts: number }; seed(ticket: Partial<FakeTicket> & { id: number }): FakeTicket; onRequest(listener: (entry: FakeRequestLog) => void): void; onUpdate(listener: (ticket: FakeTicket) => void): void; close(): Promise<void> }
+export interface FakeZendesk { url: string; tickets: Map<number, FakeTicket>; requests: FakeRequestLog[]; grants: FakeGrant[]; stats: { updateCalls: number; updateManyCalls: number; rateLimited: number; conflicts: number }; seed(ticket: Partial<FakeTicket> & { id: number }): FakeTicket; onRequest(listener: (entry: FakeRequestLog) => void): void; onUpdate(listener: (ticket: FakeTicket) => void): void; close(): Promise<void> }
 
 type Json = Record<string, unknown>;
-interface Reply { status: number; body: unknown; headers?: Record<string, string>; hang?: true }
+interface Reply extends FakeReply { hang?: true }
 interface Changes { group_id?: number | null; priority?: string | null; status?: string; tags?: string[]; comment?: { body: string; public?: boolean }; safe_update?: boolean; updated_stamp?: string }
 interface Job { id: string; url: string; status: 'queued' | 'working' | 'completed'; total: number; progress: number; results: Json[] | null }
 
@@ -92,13 +105,14 @@ export async function startFakeZendesk(options: FakeZendeskOptions = {}): Promis
   const apiUserId = options.apiUserId ?? 9001;
   const jobDelayMs = options.jobDelayMs ?? 200;
   const updateLimit = options.updateLimitPerMinute ?? 100;
-  const auth = options.email && options.token ? `Basic ${Buffer.from(`${options.email}/token:${options.token}`).toString('base64')}` : null;
+  const basicAuth = options.email && options.token ? `Basic ${Buffer.from(`${options.email}/token:${options.token}`).toString('base64')}` : null;
   const takeUpdate = slidingWindow(updateLimit, WINDOW_MS, now);
   const takeIncremental = slidingWindow(INCREMENTAL_PER_MINUTE, WINDOW_MS, now);
   const tickets = new Map<number, FakeTicket>();
   const jobs = new Map<string, Job>();
   const timers = new Set<NodeJS.Timeout>();
   const requests: FakeRequestLog[] = [];
+  const grants: FakeGrant[] = [];
   const listeners: ((entry: FakeRequestLog) => void)[] = [];
   const updateListeners: ((ticket: FakeTicket) => void)[] = [];
   let updateIndex = 0;
@@ -204,6 +218,26 @@ export async function startFakeZendesk(options: FakeZendeskOptions = {}): Promis
     return { status: 200, body: { tickets: rows, after_cursor: afterCursor, after_url: afterUrl, before_cursor: null, before_url: null, end_of_stream: after.length <= perPage } };
   }
 
+  // https://developer.zendesk.com/api-reference/ticketing/oauth/grant_type_tokens/ (client_credentials: no refresh token)
+  function grant(client: FakeOAuthClient, body: unknown, at: number): Reply {
+    if (!isObject(body) || body.grant_type !== 'client_credentials') {
+      return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'The authorization grant type is not supported by the authorization server.' } };
+    }
+    if (body.client_id !== client.clientId || body.client_secret !== client.clientSecret) {
+      return { status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.' } };
+    }
+    const expiresIn = client.expiresInSeconds ?? 7_200;
+    const scope = typeof body.scope === 'string' ? body.scope : 'read';
+    const token = randomBytes(24).toString('base64url');
+    grants.push({ token, scope, at, expiresAt: at + expiresIn * 1_000 });
+    return { status: 200, body: { access_token: token, token_type: 'bearer', scope, expires_in: expiresIn } };
+  }
+
+  function authorized(header: string | undefined, at: number): boolean {
+    if (options.oauth) return grants.some((issued) => header === `Bearer ${issued.token}` && at < issued.expiresAt);
+    return basicAuth === null || header === basicAuth;
+  }
+
   function withFault(method: string, path: string, handle: () => Reply): Reply {
     const fault = options.faults?.({ index: updateIndex++, method, path });
     if (fault === undefined) return handle();
@@ -239,16 +273,20 @@ export async function startFakeZendesk(options: FakeZendeskOptions = {}): Promis
   async function handle(req: IncomingMessage): Promise<{ reply: Reply; entry: FakeRequestLog }> {
     const at = now();
     const method = req.method ?? 'GET';
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const url = new URL(req.url ?? '/', baseUrl);
     const text = await readCappedBody(req, BODY_LIMIT_BYTES);
     let body: unknown = undefined;
     if (text) {
       try { body = JSON.parse(text); } catch { body = text; } // keep unparsable text for the log; routes reject it
     }
+    const tokenRequest = options.oauth !== undefined && method === 'POST' && url.pathname === '/oauth/tokens';
     const reply = text === null ? { status: 413, body: { error: 'PayloadTooLarge' } }
-      : auth !== null && req.headers.authorization !== auth ? { status: 401, body: { error: "Couldn't authenticate you" } }
-        : route(method, url, body);
-    return { reply, entry: { method, path: url.pathname, query: url.search.slice(1), body, at, status: reply.status } };
+      : tokenRequest ? grant(options.oauth!, body, at)
+        : !authorized(req.headers.authorization, at) ? { status: 401, body: { error: "Couldn't authenticate you" } }
+          : options.routes?.(method, url, body) ?? route(method, url, body);
+    // The log never keeps the client secret.
+    const logged = tokenRequest && isObject(body) && 'client_secret' in body ? { ...body, client_secret: '[redacted]' } : body;
+    return { reply, entry: { method, path: url.pathname, query: url.search.slice(1), body: logged, at, status: reply.status } };
   }
 
   const server = createServer((req, res) => {
@@ -269,6 +307,7 @@ export async function startFakeZendesk(options: FakeZendeskOptions = {}): Promis
     url: baseUrl,
     tickets,
     requests,
+    grants,
     stats,
     seed(partial) {
       const stamp = isoSeconds(now());

@@ -18,6 +18,7 @@ import { benchIngest } from './ingest.js';
 import { measureLoopMemory, runLoopScenario } from './loop-scenario.js';
 import type { KeyTypeMemory } from './redis-memory.js';
 import { benchRouting } from './routing.js';
+import { benchScaleOut } from './scale-out.js';
 import { benchSlackBurst } from './slack-burst.js';
 import { describeCpu, envNumber, round, startCpuMeter, type CpuShare } from './support.js';
 import { benchThroughput } from './throughput.js';
@@ -54,6 +55,10 @@ const INGEST = {
   closed: () => envNumber('BENCH_INGEST_CLOSED_CONNECTIONS', 64),
 };
 const ROUTING = { steady: () => envNumber('BENCH_STEADY_TICKETS', 90), burst: () => envNumber('BENCH_BURST_TICKETS', 5_000), single: () => envNumber('BENCH_ONE_BY_ONE_TICKETS', 200) };
+const SCALE_OUT = {
+  tickets: () => envNumber('BENCH_SCALE_TICKETS', 5_000),
+  workers: () => (process.env.BENCH_SCALE_WORKERS ?? '1,2,4').split(',').map(Number).filter((count) => count > 0),
+};
 const TIMERS = { count: () => envNumber('BENCH_TIMERS', 100_000), window: () => envNumber('BENCH_TIMERS_WINDOW_S', 60) };
 
 const n = (value: number) => value.toLocaleString('en');
@@ -203,6 +208,33 @@ const SECTIONS: readonly Section[] = [
           ),
         ],
       };
+    },
+  },
+  {
+    name: 'scaleout',
+    title: '7. Scale-out: 1 web + N worker processes on one Redis',
+    note: () =>
+      `for N = ${SCALE_OUT.workers().join(', ')}: \`cxloop serve --role web\` and N \`--role worker\` processes (the built dist/, fresh prefix each) against the fake Zendesk (100 Update Ticket calls per sliding minute) and fake Slack, both in the bench process with the webhook sender; ` +
+      `${n(SCALE_OUT.tickets())} ticket.created webhooks over 32 connections, timed until every ticket carries its tier tag. CPU/ticket: /proc utime+stime of the cxloop processes over that time (the bench process and its fakes excluded); Redis: INFO used_cpu of the whole server (shared: others add noise). ` +
+      'Sends: tickets named by more than one accepted Update Ticket call (PUT or update_many entry), counted from the fake\'s request log after 3 quiet seconds.',
+    async run({ root, redisUrl, log }) {
+      const runs = await benchScaleOut({ root, redisUrl, tickets: SCALE_OUT.tickets(), workerCounts: SCALE_OUT.workers(), updatesPerMinute: 100, log });
+      const first = runs[0];
+      const rows: Row[] = runs.map((run) =>
+        row(
+          `${run.workers} worker process${run.workers === 1 ? '' : 'es'}`,
+          `${n(run.ticketsPerSecond)} tickets/s (${n(run.tickets)} in ${run.seconds} s), cpu ${run.cpuMsPerTicket.cxloop ?? '?'} ms/ticket (web ${run.cpuMsPerTicket.web ?? '?'}, workers ${run.cpuMsPerTicket.workers ?? '?'}; redis ${run.cpuMsPerTicket.redis}); ${run.updateManyCalls} update_many, ${run.singleCalls} single, ${run.conflicts} 409s`,
+          '0 sent twice, 0 lost, <= 100 calls in any 60 s',
+          run.duplicateSends === 0 && run.lost === 0 && run.maxCallsInAnyMinute <= 100,
+        ),
+      );
+      for (const run of runs) rows.push(row(`  ${run.workers}: writes`, `${run.sentTwice} tickets sent twice (${run.duplicateSends} extra sends), ${run.lost} lost, max ${run.maxCallsInAnyMinute} calls in a 60 s window`));
+      const last = runs.at(-1);
+      if (first && last && first !== last && first.cpuMsPerTicket.cxloop !== null && last.cpuMsPerTicket.cxloop !== null) {
+        const growth = last.cpuMsPerTicket.cxloop / first.cpuMsPerTicket.cxloop;
+        rows.push(row(`cpu/ticket, ${last.workers} vs ${first.workers} workers`, `${Math.round(growth * 100)} %`, 'does not grow (<= 110 %)', growth <= 1.1));
+      }
+      return { result: runs, rows };
     },
   },
   {

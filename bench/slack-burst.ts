@@ -12,7 +12,7 @@ import { withBenchCxloop, type BenchCxloop } from './bench-cxloop.js';
 import { postWebhooks, seedTicket, webhookFor } from './bench-tickets.js';
 import type { FakeSlackCall, FakeSlackMessage } from './fake-slack.js';
 import { memoryByKeyType, type KeyTypeMemory } from './redis-memory.js';
-import { pendingJobs, round, until } from './support.js';
+import { maxInWindow, pendingJobs, round, until } from './support.js';
 
 export interface SlackBurstOptions {
   readonly redisUrl: string;
@@ -163,17 +163,6 @@ function blockIds(message: FakeSlackMessage): string[] {
 
 function isDigest(message: FakeSlackMessage): boolean {
   return / updates at once/.test(message.text);
-}
-
-/** Most of `times` (ascending ms) inside any window of `windowMs`. */
-export function maxInWindow(times: readonly number[], windowMs: number): number {
-  let most = 0;
-  let from = 0;
-  for (let to = 0; to < times.length; to += 1) {
-    while (times[to]! - times[from]! >= windowMs) from += 1;
-    most = Math.max(most, to - from + 1);
-  }
-  return most;
 }
 
 function channelFigures(posts: readonly FakeSlackMessage[], updates: readonly FakeSlackMessage[], calls: readonly FakeSlackCall[], named: (id: string) => string): ChannelFigures[] {

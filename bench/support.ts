@@ -56,6 +56,17 @@ export function envNumber(name: string, fallback: number): number {
   return value;
 }
 
+/** Most of `times` (ascending ms) inside any window of `windowMs`. */
+export function maxInWindow(times: readonly number[], windowMs: number): number {
+  let most = 0;
+  let from = 0;
+  for (let to = 0; to < times.length; to += 1) {
+    while (times[to]! - times[from]! >= windowMs) from += 1;
+    most = Math.max(most, to - from + 1);
+  }
+  return most;
+}
+
 /** Runs `work` over `items` with at most `concurrency` at once. */
 export async function forEachConcurrently<T>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
   let cursor = 0;

@@ -1,10 +1,12 @@
 import type { Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import { createRedis, describeRedis } from './adapters/redis/redis-connection.js';
+import type { Redis } from 'ioredis';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { healthzRoute, metricsRoute } from './adapters/http/health-routes.js';
 import { startHttpServer, type RunningServer } from './adapters/http/http-server.js';
 import { createPromJobMetrics } from './adapters/metrics/prom-job-metrics.js';
 import { createPromLoopMetrics } from './adapters/metrics/prom-loop-metrics.js';
+import { registerRoutingAccuracyMetrics } from './adapters/metrics/prom-routing-accuracy.js';
 import { createPromRoutingMetrics } from './adapters/metrics/prom-routing-metrics.js';
 import { createPromSlackMetrics } from './adapters/metrics/prom-slack-metrics.js';
 import { createPromCustomerMetrics } from './adapters/metrics/prom-customer-metrics.js';
@@ -22,6 +24,7 @@ import { RedisAccessTokenCache } from './adapters/redis/redis-access-token-cache
 import { RedisLoopStore } from './adapters/redis/redis-loop-store.js';
 import { RedisSlackDirectory } from './adapters/redis/redis-slack-directory.js';
 import { RedisNameCache } from './adapters/redis/redis-name-cache.js';
+import { RedisRouteBacklog } from './adapters/redis/redis-route-backlog.js';
 import { RedisReadBudget } from './adapters/redis/redis-read-budget.js';
 import { RedisSlackOutbox } from './adapters/redis/redis-slack-outbox.js';
 import { RedisTicketStore } from './adapters/redis/redis-ticket-store.js';
@@ -35,13 +38,13 @@ import { BudgetedZendeskApi } from './app/budgeted-zendesk-api.js';
 import { CachedPeopleDirectory } from './app/cached-people-directory.js';
 import { createClassifier } from './app/create-classifier.js';
 import { loopPolicyFrom } from './app/loop-policy.js';
+import { measureRoutingAccuracy } from './app/measure-routing-accuracy.js';
 import type { LoopDeps } from './app/run-loop.js';
 import type { AccessTokenCache, CallRecorder, DryRunPeople, Logger, Notifier, ZendeskApi } from './app/ports.js';
 import type { RoutingActionDeps } from './app/run-routing-actions.js';
 import { isZendeskError } from './app/zendesk-api-error.js';
 import { API_TOKEN_DEPRECATION, isDryRun, zendeskAgentUrl, zendeskBaseUrl, zendeskCredentials, type Env } from './config/env-schema.js';
 import type { Policy } from './config/policy-schema.js';
-import { redactUrl } from './config/redact-url.js';
 import { compileLanguageDetector } from './core/classify/detect-languages.js';
 
 export interface Cxloop {
@@ -51,7 +54,7 @@ export interface Cxloop {
   readonly loops: RedisLoopStore;
   /** Releases the loop timers due at cxloop's clock now (tests and the scenario move an injected clock). */
   releaseDueTimers(): Promise<number>;
-  /** Jobs waiting or running in cxloop's queues plus Slack channels with something to send; 0 when idle. */
+  /** Jobs waiting or running in cxloop's queues, routing writes in the backlog, and Slack channels with something to send; 0 when idle. */
   pendingWork(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -82,6 +85,8 @@ export interface StartOptions {
 }
 
 const DEFAULT_BATCH_THRESHOLD = 5;
+/** How long /metrics shows the same routing accuracy before computing it again. */
+const ACCURACY_REFRESH_MS = 5 * 60_000;
 /** The first reconciliation (no cursor saved yet) reads this far back. */
 const FIRST_RECONCILE_LOOKBACK_MS = 3_600_000;
 
@@ -103,7 +108,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
   // Built at start-up so a policy whose terms do not compile fails now, not on the first ticket.
   const classifier = createClassifier(policy);
 
-  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  const redis = createRedis(env, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', (error: Error) => logger.log('warn', 'redis connection error', { error: error.message }));
   // ioredis rejects connect() with "Connection is closed."; the socket's own error says why.
   let socketError: Error | undefined;
@@ -112,7 +117,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     await redis.connect();
   } catch (error) {
     redis.disconnect();
-    throw new Error(`cannot connect to Redis at ${redactUrl(env.REDIS_URL)} (${(socketError ?? (error as Error)).message}); start redis-server or set REDIS_URL`, {
+    throw new Error(`cannot connect to Redis at ${describeRedis(env)} (${(socketError ?? (error as Error)).message}); start redis-server or set REDIS_URL`, {
       cause: error,
     });
   }
@@ -136,9 +141,11 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     now,
   );
   if (!dryRun && options.zendesk === undefined) await checkZendeskCredentials(env, zendesk, redis, logger);
-  const queues = new ZendeskQueues({ producer: redis, prefix: keys.queuePrefix, now });
+  const queues = new ZendeskQueues({ producer: redis, prefix: keys.queuePrefix, now, backlog: new RedisRouteBacklog(redis, keys) });
   const loops = new RedisLoopStore(redis, keys);
   const loopMetrics = createPromLoopMetrics(registry);
+  // Computed from Redis when /metrics is scraped, at most every few minutes (it reads a month of histories).
+  registerRoutingAccuracyMetrics(registry, () => measureRoutingAccuracy({ loops, corrections: store }, now()), { refreshMs: ACCURACY_REFRESH_MS, now });
   const outbox = new RedisSlackOutbox(redis, keys);
   const slackApi = createSlackApi({
     env,
@@ -263,7 +270,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
   http = await orStop(startHttpServer({ port: env.PORT, ...(options.host ? { host: options.host } : {}), logger, routes }));
   if (role !== 'web') {
     // Workers block on Redis and must wait out a blip rather than fail: maxRetriesPerRequest null.
-    workerRedis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+    workerRedis = createRedis(env, { maxRetriesPerRequest: null });
     workerRedis.on('error', (error: Error) => logger.log('warn', 'redis (workers) connection error', { error: error.message }));
     const actions: RoutingActionDeps = {
       zendesk,
@@ -326,7 +333,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
       const busy = [queues.events, queues.routes, queues.batches, queues.timers, queues.effects, slack.work.queue];
       const counts = await Promise.all(busy.map((queue) => queue.getJobCounts('wait', 'active', 'prioritized')));
       const jobs = counts.reduce((sum, count) => sum + Object.values(count).reduce((a, b) => a + b, 0), 0);
-      return jobs + Object.keys(await slack.outbox.backlog()).length;
+      return jobs + (await queues.backlog.size()) + Object.keys(await slack.outbox.backlog()).length;
     },
     stop() {
       stopping ??= (async () => {

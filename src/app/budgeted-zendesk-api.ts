@@ -7,8 +7,8 @@ import { isZendeskError, ZendeskApiError } from './zendesk-api-error.js';
 
 /**
  * A ZendeskApi whose Update Ticket calls (updateTicket, updateMany, addInternalNote, addPublicComment) each spend
- * one call of the shared budget before they leave, whoever makes them and however often they are
- * retried; a call the budget cannot pay for is not sent (BUDGET_SPENT). A 429 from Zendesk holds
+ * one call of the shared budget before they leave (counted from their answer on), whoever makes
+ * them and however often they are retried; a call the budget cannot pay for is not sent (BUDGET_SPENT). A 429 from Zendesk holds
  * every process's calls until its Retry-After has passed. Reads go through untouched.
  */
 export class BudgetedZendeskApi implements ZendeskApi {
@@ -98,6 +98,8 @@ export class BudgetedZendeskApi implements ZendeskApi {
     } catch (error) {
       if (isZendeskError(error, 'RATE_LIMITED')) await this.budget.holdUntil(this.now() + (error.details.retryAfterMs ?? 60_000));
       throw error;
+    } finally {
+      await this.budget.answered(grant);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { hoursLabel, REPORT_TARGETS_MS, type FigureWindow, type LoopFigures, type Ratio, type SlaRow } from '../core/loop/loop-figures.js';
 import type { Stage } from '../core/loop/loop-types.js';
+import { RECATEGORISE_WINDOW_MS, type RoutingAccuracy } from '../core/learning/routing-accuracy.js';
 
 type Align = 'left' | 'right';
 
@@ -16,6 +17,20 @@ export function formatLoopReport(figures: LoopFigures, window: FigureWindow): st
     formatEscalations(figures.escalations),
   ];
   return `${sections.map((lines) => lines.join('\n')).join('\n\n')}\n`;
+}
+
+/**
+ * Routing accuracy as a report section: overall and per category cxloop routed to, each with its
+ * count, and how many younger routings are not counted yet.
+ */
+export function formatRoutingAccuracy(accuracy: RoutingAccuracy): string {
+  const days = `${RECATEGORISE_WINDOW_MS / 86_400_000} d`;
+  const rows = [['all', ratioCell(accuracy.overall)], ...accuracy.byCategory.map((row) => [`category ${row.category}`, ratioCell(row.kept)])];
+  const { routed, recategorised } = accuracy.pending;
+  const pending =
+    routed === 0 ? [] : [`  not counted yet: ${routed} routed less than ${days} before the end of the window (${recategorised} of them already re-categorised)`];
+  const hint = accuracy.overall.of === 0 && routed > 0 ? [`  no routing in the window is ${days} old yet: a longer window (--since 30d) shows the figure`] : [];
+  return `${[`Routing accuracy: routed tickets nobody re-categorised within ${days}`, ...formatTable(rows, ['left', 'left']), ...pending, ...hint].join('\n')}\n`;
 }
 
 function formatLoops(loops: LoopFigures['loops']): string[] {

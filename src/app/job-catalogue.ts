@@ -23,7 +23,7 @@ import { CUSTOMER_UPDATE_KINDS } from '../core/customers/customer-texts.js';
 export const QUEUE_NAMES = {
   /** Verified Zendesk events, one job per delivery (deduplicated). */
   events: 'zendesk-events',
-  /** Routing writes, one per ticket; the worker's limiter is the Update Ticket budget. */
+  /** Internal notes, and routing writes retried on their own (the backlog in Redis holds the rest); paced by the Update Ticket budget. */
   routes: 'zendesk-routes',
   /** update_many jobs to read the per-ticket results of. */
   batches: 'zendesk-batches',
@@ -59,15 +59,24 @@ const planSchema = z.object({
 });
 
 const entryFields = { plan: planSchema, current: fieldsSchema.optional(), round: z.number().int().nonnegative().optional() };
+/** A routing write as the backlog keeps it (RouteBacklog), and as batches and route jobs carry it. */
+export const routeEntrySchema = z.object(entryFields);
 
 const eventJobSchema = z.object({ v: z.literal(1), event: ticketEventSchema, receivedAt: z.number() });
-/** `single`: write alone even in a backlog (a retry after update_many failed for this ticket). */
-const routeJobSchema = z.object({ v: z.literal(1), ...entryFields, single: z.boolean().optional() });
+/**
+ * A routing write retried on its own (the backlog's writes that a batch could not settle, or whose
+ * attempt failed): BullMQ's retries and dead letters. `reread`: an earlier attempt may have landed.
+ * `refused`: Zendesk refused it for good in the backlog; the job fails with that reason without
+ * sending it again (a dead letter), and drops the field first, so a replay sends it.
+ * `single` is what older releases wrote (every route job is written on its own now).
+ */
+const routeJobSchema = z.object({ v: z.literal(1), ...entryFields, single: z.boolean().optional(), reread: z.boolean().optional(), refused: z.string().optional() });
 /** An internal note on the routes queue: it spends the same Update Ticket budget as routing writes. */
 const noteJobSchema = z.object({ v: z.literal(1), ticketId: id, body: z.string().min(1).max(65_000) });
 /** A public comment to the requester, on the routes queue too (same budget); `key` names its effect, for the ledger. */
 const customerUpdateJobSchema = z.object({ v: z.literal(1), ticketId: id, key: z.string().min(1).max(100), kind: z.enum(CUSTOMER_UPDATE_KINDS), etaAt: z.number().nullable() });
-const batchJobSchema = z.object({ v: z.literal(1), zendeskJobId: z.string(), entries: z.array(z.object(entryFields)) });
+/** `claim`: the token of the backlog claim that holds these writes until they settle (absent in jobs of older releases). */
+const batchJobSchema = z.object({ v: z.literal(1), zendeskJobId: z.string(), entries: z.array(routeEntrySchema), claim: z.string().optional() });
 /** The scheduler's reconciliation tick carries nothing. */
 const reconcileJobSchema = z.looseObject({});
 /** Short keys: a timer job's every field must stay within Redis's compact-hash value size (see timerKey). */

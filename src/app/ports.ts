@@ -1,3 +1,4 @@
+import type { TrainingCounts, TrainingTicket } from '../core/learning/training-label.js';
 import type { LoopHistoryEntry } from '../core/loop/loop-history.js';
 import type { Effect, LoopState, TimerKind } from '../core/loop/loop-types.js';
 import type { HelpCenterArticle } from '../core/routing/article-suggestions.js';
@@ -71,6 +72,51 @@ export interface RouteQueue {
   rebase(ticketId: number, current: TicketFields): Promise<void>;
 }
 
+/** A routing write waiting in the backlog or a batch: the plan, and the ticket as last read when a conflict forced a re-read. */
+export interface RouteEntry {
+  readonly plan: RoutePlan;
+  /** Fresh fields after a conflict; the plan's base still decides whose group and priority win. */
+  readonly current?: TicketFields;
+  /** How many batch conflicts this write has been through. */
+  readonly round?: number;
+}
+
+/** Routing writes claimed by one writer, all under one lease. */
+export interface RouteClaim {
+  /** The claim's token: only its holder can renew, finish or release these writes. */
+  readonly token: string;
+  readonly entries: readonly ClaimedRoute[];
+}
+
+export interface ClaimedRoute {
+  readonly entry: RouteEntry;
+  /** An earlier claim of this write expired (its writer died, maybe mid-call): read the ticket before sending it again. */
+  readonly stalled: boolean;
+}
+
+/**
+ * The routing writes waiting for Zendesk, shared by every worker process: one entry per ticket,
+ * each claimed by one writer at a time under a lease (atomically, in batches). A write whose
+ * writer dies comes back when its lease ends, marked stalled.
+ */
+export interface RouteBacklog extends RouteQueue {
+  /** Writes due now and not claimed, and since when the oldest of them has been due (Redis time, ms; null: none). */
+  waiting(): Promise<{ readonly count: number; readonly oldestDueAt: number | null }>;
+  /** Writes in the backlog, claimed or not (0: nothing left to write or settle). */
+  size(): Promise<number>;
+  /** No write is claimed until resume() (writes in hand go on): every process's writers wait. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  /** Claims up to `max` due writes, oldest first, for `leaseMs`, if at least `min` (default 1) are due; else null. */
+  claim(max: number, leaseMs: number, min?: number): Promise<RouteClaim | null>;
+  /** Keeps claimed writes for `leaseMs` from now (while they are written, or wait for a batch's results); returns how many the claim still held. */
+  extend(ticketIds: readonly number[], token: string, leaseMs: number): Promise<number>;
+  /** The writes are done (written, settled, or handed on): they leave the backlog. */
+  finish(ticketIds: readonly number[], token: string): Promise<void>;
+  /** Puts claimed writes back in line, due in `delayMs`, as given (a fresher read after a conflict). */
+  release(entries: readonly RouteEntry[], token: string, delayMs: number): Promise<void>;
+}
+
 /** What cxloop keeps per ticket: the latest snapshot's key fields and where routing stands. */
 export interface TicketRecord {
   readonly ticketId: number;
@@ -142,13 +188,19 @@ export interface AccessTokenCache {
 export interface UpdateBudget {
   /** Spends one call, or says in how many ms one is free (nothing spent). */
   take(): Promise<BudgetGrant>;
+  /**
+   * The call a grant paid for was answered (or failed) now: it counts from now on. Zendesk counts
+   * a call when it arrives, which can be seconds after the grant on a busy worker; it arrived
+   * before its answer came back, so counting it from then holds Zendesk's window too.
+   */
+  answered(grant: BudgetGrant & { readonly granted: true }): Promise<void>;
   /** How many ms until a call could be spent (0: now), spending nothing. */
   wait(): Promise<number>;
   /** Zendesk answered 429: no call is spent before `until` (cxloop's clock). */
   holdUntil(until: number): Promise<void>;
 }
 
-export type BudgetGrant = { readonly granted: true } | { readonly granted: false; readonly retryAfterMs: number };
+export type BudgetGrant = { readonly granted: true; readonly call: string } | { readonly granted: false; readonly retryAfterMs: number };
 
 /** Tickets per update_many call and ids per show_many read (Zendesk's limit for both). */
 export const ZENDESK_BULK_LIMIT = 100;
@@ -237,6 +289,53 @@ export interface ExportPage {
   readonly skipped: number;
   readonly afterCursor: string | null;
   readonly endOfStream: boolean;
+}
+
+/** One page of the incremental ticket export, read for training (with the requesters' locales). */
+export interface TrainingExportPage {
+  readonly tickets: readonly TrainingTicket[];
+  /** Tickets in the page that could not be read. */
+  readonly unreadable: number;
+  readonly afterCursor: string | null;
+  readonly endOfStream: boolean;
+}
+
+/** Zendesk's incremental ticket export as training reads it. Errors are ZendeskApiError. */
+export interface ZendeskTrainingExport {
+  exportTrainingTickets(from: { cursor: string } | { startTime: number }): Promise<TrainingExportPage>;
+}
+
+/** A training export under way, as saved after each page (README, "Training data from Zendesk"). */
+export interface SavedTrainingExport {
+  /** Epoch ms the export reads from, and when it started. */
+  readonly startTime: number;
+  readonly startedAt: number;
+  /** Where the next page starts. */
+  readonly cursor: string;
+  readonly counts: TrainingCounts;
+  /** The file the rows go to and its length after the last saved page (a resumed run cuts it back to that). */
+  readonly output: { readonly path: string; readonly bytes: number } | null;
+}
+
+/** Where a training export keeps its place, shared by every process of the install (one export at a time). */
+export interface TrainingExportStore {
+  /** The export under way and the tickets it has produced a row for, or null when none is. */
+  load(): Promise<{ saved: SavedTrainingExport; exported: Set<number> } | null>;
+  /** Saves the place and adds the tickets the last page produced. */
+  save(saved: SavedTrainingExport, exported: readonly number[]): Promise<void>;
+  clear(): Promise<void>;
+}
+
+/** The agents' corrections cxloop recorded in Zendesk (the corrections stream), oldest first. */
+export interface CorrectionLog {
+  correctionsSince(since: number): Promise<Correction[]>;
+}
+
+/** Loops' histories by opening time, for figures over a window (report, /metrics, training). */
+export interface LoopHistories {
+  openedBetween(since: number, until: number): Promise<number[]>;
+  /** The histories of `ticketIds`, in the same order. */
+  histories(ticketIds: readonly number[]): Promise<LoopHistoryEntry[][]>;
 }
 
 /** Counters and timings of ingest and routing, exposed on /metrics. */

@@ -1,7 +1,9 @@
 import { taggedCategory } from '../core/routing/detect-override.js';
 import { planTicketUpdate, ticketFieldsOf, type RoutePlan, type TicketFields } from '../core/routing/route-plan.js';
 import { categoryTag, type TicketSnapshot } from '../core/ticket-event.js';
-import { ZENDESK_BULK_LIMIT, type Logger, type TicketStore, type ZendeskApi } from './ports.js';
+import { ZENDESK_BULK_LIMIT, type Logger, type RouteEntry, type TicketStore, type ZendeskApi } from './ports.js';
+
+export type { RouteEntry };
 import { isZendeskError, ZendeskApiError } from './zendesk-api-error.js';
 
 export interface RouteWriterDeps {
@@ -62,15 +64,6 @@ export async function writeRoute(plan: RoutePlan, deps: RouteWriterDeps, options
     await options.onReread?.(current);
   }
   throw new ZendeskApiError('CONFLICT', `ticket ${plan.ticketId} kept changing during ${CONFLICT_ROUNDS} attempts; retrying later`);
-}
-
-/** A routing write waiting in a batch: the plan, and the ticket as last read when a conflict forced a re-read. */
-export interface RouteEntry {
-  readonly plan: RoutePlan;
-  /** Fresh fields after a conflict; the plan's base still decides whose group and priority win. */
-  readonly current?: TicketFields;
-  /** How many conflicts this write has been through. */
-  readonly round?: number;
 }
 
 /**

@@ -1,7 +1,7 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedis, describeRedis } from '../adapters/redis/redis-connection.js';
 import { parseEnv, type Env } from '../config/env-schema.js';
 import { describeProblems } from '../config/format-issues.js';
-import { redactUrl } from '../config/redact-url.js';
 import { CliError, type CliIo } from './io.js';
 
 /**
@@ -12,12 +12,11 @@ import { CliError, type CliIo } from './io.js';
 export async function withInstallRedis<T>(io: CliIo, use: (redis: Redis, env: Env) => Promise<T>): Promise<T> {
   const parsed = parseEnv(io.env);
   if (!parsed.ok) throw new CliError(`invalid environment:\n${describeProblems(parsed.problems)}`);
-  const url = parsed.env.REDIS_URL;
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  const redis = createRedis(parsed.env, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', () => undefined);
   try {
     await redis.connect().catch((error: Error) => {
-      throw new CliError(`cannot connect to Redis at ${redactUrl(url)} (${error.message}); set REDIS_URL`);
+      throw new CliError(`cannot connect to Redis at ${describeRedis(parsed.env)} (${error.message}); set REDIS_URL`);
     });
     return await use(redis, parsed.env);
   } finally {

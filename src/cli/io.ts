@@ -5,6 +5,9 @@ export interface CliIo {
   /** Reads all of stdin, or undefined when stdin is a terminal (nothing piped). */
   readStdin(): Promise<string | undefined>;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The clock and waits of long commands (export-training); tests inject them so nothing waits in real time. Default: Date.now, real timers. */
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** Expected failures of a command: printed as one clear line, exit code 1 (2 for usage). */

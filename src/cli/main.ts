@@ -13,6 +13,8 @@ Commands:
   demo                      the whole closed loop on six sample tickets in about 20 s, dry-run
   classify "<text>"         classify a text, or a JSON ticket on stdin, and say why
   eval <file.csv>...        measure the classifier on labeled CSV files
+  export-training --from-zendesk --out <file.csv>
+                            the account's solved tickets, labelled, as training CSV
   config check [file]       validate a policy file and the environment
   report [--since 7d]       closed-loop figures from the loops' history (--json for JSON)
   install zendesk [--url]   set up cxloop's Zendesk webhooks and CSAT trigger (--dry-run to preview)
@@ -36,6 +38,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   demo: async () => (await import('./commands/demo.js')).runDemoCommand,
   classify: async () => (await import('./commands/classify.js')).runClassify,
   eval: async () => (await import('./commands/eval.js')).runEval,
+  'export-training': async () => (await import('./commands/export-training.js')).runExportTraining,
   config: async () => (await import('./commands/config-check.js')).runConfig,
   report: async () => (await import('./commands/report.js')).runReport,
   install: async () => (await import('./commands/install.js')).runInstall,

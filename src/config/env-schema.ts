@@ -33,6 +33,17 @@ export const envSchema = z
   .object({
     PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65_535).default(3000),
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
+    /**
+     * Redis Sentinel: the sentinels' host:port list, comma-separated; cxloop asks them for the
+     * master of REDIS_SENTINEL_NAME and follows a failover. REDIS_URL then gives only the
+     * master's password, database and TLS (rediss://), not its address.
+     */
+    REDIS_SENTINELS: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9.-]+:\d{1,5}( *, *[A-Za-z0-9.-]+:\d{1,5})*$/, 'must be host:port of each sentinel, comma-separated')
+      .optional(),
+    REDIS_SENTINEL_NAME: optionalText,
     CXLOOP_REDIS_PREFIX: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be letters, digits, _ or - (it prefixes every Redis key and queue)')
@@ -66,6 +77,8 @@ export const envSchema = z
     ZENDESK_APP_SECRET: optionalText,
     /** Behind a load balancer: take a status-page client's address from X-Forwarded-For (its last entry) for the rate limit. */
     CXLOOP_TRUST_PROXY: booleanFlag.optional(),
+    /** Incremental export requests per minute of `cxloop export-training` (Zendesk allows 10, 30 with the High Volume API add-on). */
+    ZENDESK_EXPORTS_PER_MINUTE: positiveInt(30).default(10),
     SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
     SLACK_SIGNING_SECRET: optionalText,
     SLACK_API_URL: optionalUrl,
@@ -89,6 +102,10 @@ export const envSchema = z
         path: ['ZENDESK_OAUTH_CLIENT_ID'],
         message: 'is required when ZENDESK_SUBDOMAIN is set: set ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET (or leave ZENDESK_SUBDOMAIN blank for dry-run)',
       });
+    }
+    if ((env.REDIS_SENTINELS === undefined) !== (env.REDIS_SENTINEL_NAME === undefined)) {
+      const missing = env.REDIS_SENTINELS === undefined ? 'REDIS_SENTINELS' : 'REDIS_SENTINEL_NAME';
+      context.addIssue({ code: 'custom', path: [missing], message: `is required with ${missing === 'REDIS_SENTINELS' ? 'REDIS_SENTINEL_NAME' : 'REDIS_SENTINELS'} (the sentinels and the name of the master they watch)` });
     }
     if ((env.SLACK_BOT_TOKEN === undefined) !== (env.SLACK_SIGNING_SECRET === undefined)) {
       const missing = env.SLACK_BOT_TOKEN === undefined ? 'SLACK_BOT_TOKEN' : 'SLACK_SIGNING_SECRET';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { parseDuration } from '../core/duration.js';
 import { ROUTING_ACTIONS } from '../core/routing/routing-actions.js';
-import { CATEGORY_IDS, TIERS } from '../core/taxonomy.js';
+import { didYouMean } from '../core/closest-match.js';
+import { CATEGORY_IDS, isCategoryId, TIERS, type CategoryId } from '../core/taxonomy.js';
 import { isKnownChannel, normaliseChannel, ZENDESK_CHANNELS } from '../core/zendesk-channels.js';
 import { categoryTag, tierTag } from '../core/ticket-event.js';
 import { CUSTOMER_PLACEHOLDERS, CUSTOMER_UPDATE_KINDS } from '../core/customers/customer-texts.js';
@@ -158,6 +159,30 @@ const actions = z
       })
       .strict()
       .prefault({}),
+  })
+  .strict()
+  .prefault({});
+
+/** A category id as a value ("billing_issue"), refused with the id a typo most likely meant. */
+const categoryRef = z.string({ error: `must be a category id (${CATEGORY_IDS.join(', ')})` }).transform((text, context): CategoryId => {
+  if (isCategoryId(text)) return text;
+  context.addIssue({ code: 'custom', message: `"${text}" is not a category${didYouMean(text, CATEGORY_IDS) || ` (use one of ${CATEGORY_IDS.join(', ')})`}` });
+  return z.NEVER;
+});
+
+/**
+ * How `cxloop export-training` labels the account's solved tickets beyond the groups and
+ * cxloop's own tags: the account's tags and the values of a custom ticket field, each naming a
+ * category (README, "Training data from Zendesk").
+ */
+const trainingLabels = z
+  .object({
+    /** Account tag -> category. */
+    tags: z.record(zendeskTag, categoryRef).default({}),
+    /** Custom ticket field id -> its value (a drop-down's tag, "true" for a checkbox) -> category. */
+    ticket_fields: z
+      .record(z.string().regex(/^[1-9]\d{0,19}$/, 'must be a custom ticket field id (digits, as Admin Center > Objects and rules > Tickets > Fields shows it)'), z.record(z.string().min(1), categoryRef))
+      .default({}),
   })
   .strict()
   .prefault({});
@@ -323,6 +348,7 @@ export const policySchema = z
     classifier,
     categories,
     actions,
+    training_labels: trainingLabels,
     tiers: z.object({ critical: tier, high: tier, normal: tier }).strict(),
     loop: z
       .object({

@@ -1,21 +1,19 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { BullmqDeadLetters } from '../../src/adapters/queue/bullmq-dead-letters.js';
 import { createRedisKeys } from '../../src/adapters/redis/redis-keys.js';
 import type { Cxloop } from '../../src/main.js';
+import { buildCxloopIfStale, CXLOOP_BIN } from '../support/build-cxloop.js';
 import { corrections, routingWrites, startFakeZendesk, startLiveOnFake, updateCalls, webhookOf, zendeskTime, type FakeZendesk } from '../support/fake-zendesk-fixtures.js';
 import { DEFAULT_POLICY_PATH } from '../../src/config/load-policy.js';
 import { CATEGORY_IDS } from '../../src/core/taxonomy.js';
 import { dropPrefix, groupOf, postSigned, REDIS_URL, uniquePrefix, waitFor, waitForIdle, WEBHOOK_SECRET } from '../support/zendesk-fixtures.js';
 
-const run = promisify(execFile);
-const ROOT = new URL('../../', import.meta.url).pathname;
 const TICKETS = 120;
 
 /**
@@ -37,7 +35,7 @@ describe('a worker killed with SIGKILL during a burst', () => {
 
   beforeAll(async () => {
     // The workers run the built code (dist/), as `npm start` does.
-    await run(join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], { cwd: ROOT });
+    await buildCxloopIfStale();
     fake = await startFakeZendesk({ email: 'cxloop@acme.test', token: 'zd-token' });
     policyFile = join(mkdtempSync(join(tmpdir(), 'cxloop-kill-')), 'policy.yaml');
     // The shipped policy file with the test's Zendesk groups, as an admin would write it.
@@ -54,7 +52,7 @@ describe('a worker killed with SIGKILL during a burst', () => {
   });
 
   function startWorker(): ChildProcess {
-    const worker = spawn(process.execPath, [join(ROOT, 'bin/cxloop.js'), 'serve', '--role', 'worker', '--host', '127.0.0.1'], {
+    const worker = spawn(process.execPath, [CXLOOP_BIN, 'serve', '--role', 'worker', '--host', '127.0.0.1'], {
       cwd: tmpdir(), // no .env of the checkout
       env: {
         PATH: process.env.PATH ?? '',

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import { startFakeZendesk, type FakeRequestLog, type FakeTicket, type FakeZendesk, type FakeZendeskOptions } from '../../bench/fake-zendesk.js';
+import { startFakeZendesk, type FakeTicket, type FakeZendesk, type FakeZendeskOptions } from '../../bench/fake-zendesk.js';
+export { maxInAnyWindow, sendsPerTicket, updateCalls } from '../../bench/zendesk-writes.js';
 import { apiTokenAuth } from '../../src/adapters/zendesk/zendesk-auth.js';
 import { NodeZendeskApi } from '../../src/adapters/zendesk/node-zendesk-api.js';
 import type { Cxloop, StartOptions } from '../../src/main.js';
@@ -12,23 +13,6 @@ import { postSigned, REDIS_URL, SELF_ID, startLive, ticketEvent, waitFor } from 
  */
 
 export { startFakeZendesk, type FakeTicket, type FakeZendesk };
-
-/** Update Ticket calls: PUT /tickets/{id}.json and update_many (Zendesk counts both against the same limit). */
-export function updateCalls(fake: FakeZendesk): FakeRequestLog[] {
-  return fake.requests.filter((entry) => entry.method === 'PUT' && /^\/api\/v2\/tickets\/(\d+|update_many)\.json$/.test(entry.path));
-}
-
-/** The most calls in any sliding window [t, t + windowMs) of the recorded arrival times. */
-export function maxInAnyWindow(times: readonly number[], windowMs = 60_000): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  let first = 0;
-  for (let last = 0; last < sorted.length; last += 1) {
-    while (sorted[last]! - sorted[first]! >= windowMs) first += 1;
-    most = Math.max(most, last - first + 1);
-  }
-  return most;
-}
 
 /** How many routing writes reached the ticket: each carries cxloop's routing note. */
 export function routingWrites(ticket: FakeTicket): number {

@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import nock from 'nock';
-import { deleteInstallKeys } from '../../src/adapters/redis/redis-keys.js';
+import { createRedisKeys, deleteInstallKeys } from '../../src/adapters/redis/redis-keys.js';
+import { RedisLoopStore } from '../../src/adapters/redis/redis-loop-store.js';
+import { loopPolicyFrom } from '../../src/app/loop-policy.js';
+import { NO_LOOP_METRICS } from '../../src/app/ports.js';
+import type { LoopDeps } from '../../src/app/run-loop.js';
 import { signZendeskPayload } from '../../src/adapters/zendesk/verify-signature.js';
 import { parseEnv, type Env } from '../../src/config/env-schema.js';
 import { DEFAULT_POLICY_PATH, parsePolicyText } from '../../src/config/load-policy.js';
@@ -133,11 +137,11 @@ export async function waitForIdle(app: Pick<Cxloop, 'queues'>, timeoutMs = 10_00
   await waitFor(() => zendeskQueuesIdle(app), timeoutMs, 'the Zendesk queues to be idle');
 }
 
-/** Whether no job waits, runs or is delayed in the ingest, routing and batch queues (see waitForIdle). */
+/** Whether no job waits, runs or is delayed in the ingest, routing and batch queues, and no routing write is in the backlog (see waitForIdle). */
 export async function zendeskQueuesIdle(app: Pick<Cxloop, 'queues'>): Promise<boolean> {
   const { events, routes, batches } = app.queues;
   const counts = await Promise.all([events, routes, batches].map((queue) => queue.getJobCountByTypes('wait', 'active', 'delayed', 'prioritized', 'waiting-children')));
-  return counts.every((count) => count === 0);
+  return counts.every((count) => count === 0) && (await app.queues.backlog.size()) === 0;
 }
 
 /**
@@ -191,4 +195,20 @@ export async function tearDown(app: Cxloop | undefined, prefix: string): Promise
   nock.cleanAll();
   nock.enableNetConnect();
   await dropPrefix(prefix);
+}
+
+/**
+ * What the loop use-cases need to write loops into the real Redis (the store), with timers and
+ * effects dropped and the shipped policy with groups: for tests that read loops' histories back.
+ */
+export function historyLoopDeps(redis: Redis, prefix: string, now: () => number): LoopDeps {
+  return {
+    store: new RedisLoopStore(redis, createRedisKeys(prefix)),
+    timers: { schedule: async () => undefined, cancel: async () => undefined },
+    effects: { enqueue: async () => undefined },
+    policy: loopPolicyFrom(policyWithGroups()),
+    metrics: NO_LOOP_METRICS,
+    logger: silent,
+    now,
+  };
 }

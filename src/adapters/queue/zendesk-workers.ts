@@ -2,19 +2,18 @@ import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker, type C
 import type { Redis } from 'ioredis';
 import { addLoopNote } from '../../app/add-loop-note.js';
 import { handleTicketEvent, type TicketEventDeps } from '../../app/handle-ticket-event.js';
-import { ZENDESK_BULK_LIMIT as BATCH_MAX, type EventInbox, type JobMetrics, type Logger, type PeopleDirectory, type RoutingMetrics, type UpdateBudget } from '../../app/ports.js';
+import type { EventInbox, JobMetrics, Logger, PeopleDirectory, RouteBacklog, RoutingMetrics, UpdateBudget } from '../../app/ports.js';
 import { pollSurveyResponses, type SurveyPollDeps } from '../../app/poll-survey-responses.js';
 import { sendCustomerUpdate, type CustomerUpdateDeps } from '../../app/send-customer-update.js';
 import { reconcileTickets, type ReconcileDeps } from '../../app/reconcile-tickets.js';
-import { rebaseConflicts, sendRouteBatch, settleRouteBatch, writeRoute, type RouteEntry, type RouteWriterDeps } from '../../app/write-routes.js';
+import { rebaseConflicts, settleRouteBatch, writeRoute, type RouteWriterDeps } from '../../app/write-routes.js';
 import { isZendeskError, ZendeskApiError } from '../../app/zendesk-api-error.js';
-import type { RoutePlan } from '../../core/routing/route-plan.js';
 import { BullmqEventInbox } from './bullmq-event-inbox.js';
 import { BullmqEffectQueue, BullmqLoopTimers } from './bullmq-loop-queues.js';
 import { BullmqRouteQueue } from './bullmq-route-queue.js';
+import { BUDGET_RECHECK_MS, RouteBacklogWriter, SETTLE_GIVE_UP_MS, SETTLE_POLL_MS } from './route-backlog-writer.js';
 import { logWorkerFailures } from './worker-support.js';
 import {
-  JOB_CATALOGUE,
   JOB_OPTIONS,
   parseJob,
   QUEUE_NAMES,
@@ -34,29 +33,12 @@ import {
  */
 const MAX_RATE_LIMITED_STARTS = 1_000;
 /**
- * A routing job the budget cannot pay for yet goes back to the head of the queue, and the queue
- * (every worker process) pauses until a call is free, at most this long before the budget is asked
- * again. The budget, not the pause, is what holds the limit.
- */
-const BUDGET_RECHECK_MS = 1_000;
-/**
  * The routes worker's BullMQ limiter never binds (the budget paces the calls, in every sliding
  * window); it is configured only because queue.rateLimit() pauses a queue through it.
  */
 const LIMITER_NEVER_BINDS = 1_000_000;
-const SETTLE_POLL_MS = 1_000;
-/** Zendesk allows 30 update_many jobs queued or running per account; stay below. */
-const MAX_OPEN_ZENDESK_JOBS = 25;
-/**
- * In a burst, webhooks keep arriving while a batch is built: waiting up to this long for a full
- * batch (checked every BATCH_LINGER_POLL_MS) fills calls with up to 100 tickets instead of
- * spending the Update Ticket budget on small ones. Only paid when a backlog already exists.
- */
-const BATCH_LINGER_MS = 1_000;
-const BATCH_LINGER_POLL_MS = 100;
 /** Conflicted batch entries are re-read and batched again this many times before going alone. */
 const MAX_BATCH_ROUNDS = 2;
-const SETTLE_GIVE_UP_MS = 15 * 60_000;
 /** Entries kept in each queue's BullMQ event stream (approximate trim). */
 const EVENT_STREAM_MAX = 500;
 
@@ -66,6 +48,8 @@ export interface ZendeskQueuesOptions {
   readonly prefix: string;
   /** cxloop's clock: timer delays are due times minus now. */
   readonly now: () => number;
+  /** The routing writes waiting for Zendesk (in Redis, claimed atomically by the workers' writers). */
+  readonly backlog: RouteBacklog;
 }
 
 /** The producer side: queues the HTTP handlers and use-cases write to. */
@@ -77,6 +61,7 @@ export class ZendeskQueues {
   readonly timers: Queue<TimerJob>;
   readonly effects: Queue<EffectJob>;
   readonly inbox: EventInbox;
+  readonly backlog: RouteBacklog;
   readonly routeQueue: BullmqRouteQueue;
   readonly loopTimers: BullmqLoopTimers;
   readonly effectQueue: BullmqEffectQueue;
@@ -91,6 +76,7 @@ export class ZendeskQueues {
     this.timers = new Queue<TimerJob>(QUEUE_NAMES.timers, queueOptions);
     this.effects = new Queue<EffectJob>(QUEUE_NAMES.effects, queueOptions);
     this.inbox = new BullmqEventInbox(this.events);
+    this.backlog = options.backlog;
     this.routeQueue = new BullmqRouteQueue(this.routes as Queue<RouteJob>);
     this.loopTimers = new BullmqLoopTimers(this.timers, options.producer, options.now);
     this.effectQueue = new BullmqEffectQueue(this.effects, this.routes);
@@ -133,15 +119,16 @@ export interface ZendeskWorkers {
 }
 
 /**
- * Starts the workers that turn events into routed tickets: events -> classify and plan; routes ->
- * one Update Ticket per ticket, or update_many when a backlog waits, each call paid from the
- * account's Update Ticket budget (shared in Redis; a batch is one call); batches -> per-ticket results;
+ * Starts the workers that turn events into routed tickets: events -> classify and plan, the write
+ * into the routing backlog; the backlog writer -> one Update Ticket per ticket, or update_many
+ * when a backlog waits, each call paid from the account's Update Ticket budget (shared in Redis; a
+ * batch is one call); routes -> notes and writes retried alone; batches -> per-ticket results;
  * maintenance -> reconciliation, then the survey responses, every `reconcile.everyMs`.
  */
 export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promise<ZendeskWorkers> {
   const { queues, logger, metrics } = options;
   const base = { connection: options.connection, prefix: queues.prefix };
-  const eventDeps: TicketEventDeps = { ...options.events, routes: queues.routeQueue };
+  const eventDeps: TicketEventDeps = { ...options.events, routes: queues.backlog };
 
   const events = new Worker<EventJob>(
     QUEUE_NAMES.events,
@@ -152,6 +139,7 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
     { ...base, concurrency: options.eventConcurrency ?? 8 },
   );
 
+  // Notes, public comments, and routing writes retried on their own (the backlog writer below sends the rest).
   const routes = new Worker<RouteJob | NoteJob | CustomerUpdateJob>(
     QUEUE_NAMES.routes,
     async (job, token) => {
@@ -172,7 +160,7 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
           }
           return;
         }
-        await routeOne(parseJob('route', job), job as Job<RouteJob>);
+        await routeAlone(parseJob('route', job), job as Job<RouteJob>);
       } catch (error) {
         await translateZendeskError(error, job, queues.routes);
       }
@@ -180,64 +168,46 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
     { ...base, concurrency: 1, limiter: { max: LIMITER_NEVER_BINDS, duration: 60_000 } },
   );
 
-  async function routeOne(data: RouteJob, job: Job<RouteJob>): Promise<void> {
-    let others = data.single ? [] : await takeBacklog(job);
-    if (others.length + 1 < options.batchThreshold) {
-      const outcome = await writeRoute(data.plan, options.writer, {
-        ...(data.current ? { lastRead: data.current } : {}),
-        // A failed attempt, or a worker that died mid-call (a stalled job), may have sent the write:
-        // read the ticket before sending it again. (A start the rate limit turned back sent nothing.)
-        reread: job.attemptsMade > 0 || job.stalledCounter > 0,
-        onReread: (current) => job.updateData({ ...data, current }),
-      });
-      if (outcome === 'written') metrics.routed('single', 1);
-      return;
+  async function routeAlone(data: RouteJob, job: Job<RouteJob>): Promise<void> {
+    if (data.refused !== undefined) {
+      // Refused for good in the backlog: a dead letter at once, without the marker, so a replay sends it.
+      const { refused, ...rest } = data;
+      await job.updateData(rest);
+      throw new ZendeskApiError('REJECTED', refused);
     }
-    if (others.length < BATCH_MAX - 1) {
-      const until = Date.now() + BATCH_LINGER_MS;
-      while (Date.now() < until && (await queues.routes.getWaitingCount()) < BATCH_MAX - 1) {
-        await new Promise((resolve) => setTimeout(resolve, BATCH_LINGER_POLL_MS));
-      }
-      others = await takeBacklog(job);
-    }
-    const open = await queues.batches.getJobCountByTypes('active', 'waiting', 'delayed');
-    if (open >= MAX_OPEN_ZENDESK_JOBS) {
-      throw new ZendeskApiError('RATE_LIMITED', `${open} update_many jobs still open in Zendesk`, { retryAfterMs: SETTLE_POLL_MS });
-    }
-    const entries: RouteEntry[] = [entryOf(data), ...others.map((other) => other.entry)];
-    const sent = await sendRouteBatch(entries, options.writer);
-    if (sent !== null) {
-      await queues.batches.add('settle', { v: 1, zendeskJobId: sent.jobId, entries: sent.sent }, { ...JOB_OPTIONS.batches, delay: SETTLE_POLL_MS });
-    }
-    // Only now: until the batch job is stored, the waiting jobs are what keeps these tickets.
-    await Promise.all(others.map((other) => queues.routes.remove(other.id)));
-    logger.log('info', 'routing backlog sent as one update_many call', { tickets: entries.length, zendeskJobId: sent?.jobId });
+    const outcome = await writeRoute(data.plan, options.writer, {
+      ...(data.current ? { lastRead: data.current } : {}),
+      // An earlier attempt (here or in the backlog), or a worker that died mid-call (a stalled job),
+      // may have sent the write: read the ticket before sending it again. (A start the rate limit
+      // turned back sent nothing.)
+      reread: data.reread === true || job.attemptsMade > 0 || job.stalledCounter > 0,
+      onReread: (current) => job.updateData({ ...data, current }),
+    });
+    if (outcome === 'written') metrics.routed('single', 1);
   }
 
-  /** Up to 99 other routing jobs waiting, oldest first, that may share this call. */
-  async function takeBacklog(job: Job<RouteJob>): Promise<{ id: string; entry: RouteEntry }[]> {
-    const waiting = await queues.routes.getJobs(['wait'], 0, BATCH_MAX * 2, true);
-    const taken: { id: string; entry: RouteEntry }[] = [];
-    for (const candidate of waiting) {
-      if (taken.length >= BATCH_MAX - 1) break;
-      if (candidate.id === undefined || candidate.id === job.id) continue;
-      const parsed = JOB_CATALOGUE.route.schema.safeParse(candidate.data);
-      if (parsed.success && !parsed.data.single && parsed.data.plan.ticketId !== (job.data as RouteJob).plan.ticketId) {
-        taken.push({ id: candidate.id, entry: entryOf(parsed.data) });
-      }
-    }
-    return taken;
-  }
+  const writer = new RouteBacklogWriter({
+    backlog: queues.backlog,
+    budget: options.budget,
+    writer: options.writer,
+    batches: queues.batches,
+    singles: queues.routeQueue,
+    batchThreshold: options.batchThreshold,
+    metrics,
+    logger,
+  });
 
   const batches = new Worker<BatchJob>(
     QUEUE_NAMES.batches,
     async (job, token) => {
       const data = parseJob('settle', job);
       const settled = await settleRouteBatch(data.zendeskJobId, data.entries, options.writer);
+      const ids = data.entries.map((entry) => entry.plan.ticketId);
       if (!settled.finished) {
         if (Date.now() - job.timestamp > SETTLE_GIVE_UP_MS) {
           logger.log('warn', 'update_many job never finished; writing its tickets one by one', { zendeskJobId: data.zendeskJobId });
-          await requeueSingly(data.entries.map((entry) => entry.plan));
+          await Promise.all(data.entries.map((entry) => queues.routeQueue.retry({ plan: entry.plan }, { reread: true })));
+          if (data.claim !== undefined) await queues.backlog.finish(ids, data.claim);
           return;
         }
         await job.moveToDelayed(Date.now() + SETTLE_POLL_MS, token);
@@ -245,18 +215,22 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
       }
       metrics.routed('batch', settled.routed);
       // Conflicts are re-read in bulk and batched again; after MAX_BATCH_ROUNDS they go one by one.
+      const alone = settled.retry.filter((entry) => (entry.round ?? 0) >= MAX_BATCH_ROUNDS);
+      await Promise.all(alone.map((entry) => queues.routeQueue.retry({ plan: entry.plan })));
       const again = settled.retry.filter((entry) => (entry.round ?? 0) < MAX_BATCH_ROUNDS);
-      await requeueSingly(settled.retry.filter((entry) => (entry.round ?? 0) >= MAX_BATCH_ROUNDS).map((entry) => entry.plan));
-      if (again.length > 0) {
-        for (const entry of await rebaseConflicts(again, options.writer)) await queues.routeQueue.retry(entry);
+      const rebased = again.length > 0 ? await rebaseConflicts(again, options.writer) : [];
+      if (data.claim === undefined) {
+        // A batch of an older release: its writes are not in the backlog; they go on alone.
+        await Promise.all(rebased.map((entry) => queues.routeQueue.retry(entry)));
+        return;
       }
+      // The claim taken when the batch was sent still holds these writes: back in line, or done.
+      await queues.backlog.release(rebased, data.claim, 0);
+      const back = new Set(rebased.map((entry) => entry.plan.ticketId));
+      await queues.backlog.finish(ids.filter((id) => !back.has(id)), data.claim);
     },
     { ...base, concurrency: 4 },
   );
-
-  async function requeueSingly(plans: readonly RoutePlan[]): Promise<void> {
-    await Promise.all(plans.map((plan) => queues.routeQueue.retry({ plan }, { single: true })));
-  }
 
   const maintenance = new Worker(
     QUEUE_NAMES.maintenance,
@@ -268,6 +242,7 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
     { ...base, concurrency: 1 },
   );
   const workers = [events, routes, batches, maintenance];
+  writer.start();
   try {
     await queues.maintenance.upsertJobScheduler(
       'zendesk-reconcile',
@@ -276,20 +251,16 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
     );
   } catch (error) {
     // A start that fails here leaves no worker connected.
-    await Promise.all(workers.map((worker) => worker.close()));
+    await Promise.all([writer.stop(), ...workers.map((worker) => worker.close())]);
     throw error;
   }
   logWorkerFailures(workers, logger, options.jobs);
   return {
     workers,
     async close() {
-      await Promise.all(workers.map((worker) => worker.close()));
+      await Promise.all([writer.stop(), ...workers.map((worker) => worker.close())]);
     },
   };
-}
-
-function entryOf(job: RouteJob): RouteEntry {
-  return { plan: job.plan, ...(job.current ? { current: job.current } : {}), ...(job.round !== undefined ? { round: job.round } : {}) };
 }
 
 /**

@@ -24,6 +24,10 @@ export interface RedisKeys {
   readonly surveyCursor: string;
   /** Hash: per CSAT source (legacy, survey), when cxloop last received a rating and how many (`<source>:at`, `<source>:count`). */
   readonly csatReceived: string;
+  /** String (JSON): the training export under way (`cxloop export-training`): cursor, counts, output file. */
+  readonly trainingExport: string;
+  /** Set: tickets that training export has produced a row for. */
+  readonly trainingExported: string;
   /** Sorted set: send times of the Update Ticket calls of the last minute (the budget every process shares). */
   readonly updateBudget: string;
   /** String: no Update Ticket call before this time (a 429's Retry-After). */
@@ -68,6 +72,18 @@ export interface RedisKeys {
   statusToken(tokenHash: string): string;
   /** String (counter, a minute's TTL): requests of one client to one surface in one epoch minute. */
   requestCount(surface: string, client: string, minute: number): string;
+  /** Hash: ticket id -> its routing write waiting for Zendesk (JSON), claimed or not (RedisRouteBacklog). */
+  readonly routeEntries: string;
+  /** Sorted set: ticket ids of unclaimed routing writes, scored by when they are due (Redis time, ms). */
+  readonly routeDue: string;
+  /** Sorted set: ticket ids of claimed routing writes, scored by the end of their lease (the claim's token). */
+  readonly routeClaimed: string;
+  /** Hash: ticket id -> token of the claim holding its routing write. */
+  readonly routeOwners: string;
+  /** Set: ticket ids whose last claim expired (a writer died, maybe mid-call). */
+  readonly routeStalled: string;
+  /** String: while set, no routing write is claimed (RouteBacklog.pause). */
+  readonly routePaused: string;
   /** Prefix for BullMQ (its `prefix` option). */
   readonly queuePrefix: string;
 }
@@ -83,6 +99,9 @@ export function createRedisKeys(prefix: string): RedisKeys {
     exportCursor: `${prefix}:zendesk:export-cursor`,
     surveyCursor: `${prefix}:zendesk:survey-cursor`,
     csatReceived: `${prefix}:csat:received`,
+    // One hash tag: the two are saved in one transaction.
+    trainingExport: `${prefix}:{training-export}`,
+    trainingExported: `${prefix}:{training-export}:tickets`,
     updateBudget: `${prefix}:zd:budget`,
     updateHold: `${prefix}:zd:hold`,
     tooOld: `${prefix}:too-old`,
@@ -106,6 +125,13 @@ export function createRedisKeys(prefix: string): RedisKeys {
     statusLink: (ticketId) => `${prefix}:sl:{${ticketId}}`,
     statusToken: (tokenHash) => `${prefix}:slt:${tokenHash}`,
     requestCount: (surface, client, minute) => `${prefix}:rl:${surface}:${client}:${minute}`,
+    // One hash tag: the backlog's scripts touch these keys (and only those).
+    routeEntries: `${prefix}:{rw}:entries`,
+    routeDue: `${prefix}:{rw}:due`,
+    routeClaimed: `${prefix}:{rw}:claimed`,
+    routeOwners: `${prefix}:{rw}:owners`,
+    routeStalled: `${prefix}:{rw}:stalled`,
+    routePaused: `${prefix}:{rw}:paused`,
     queuePrefix: `${prefix}:q`,
   };
 }

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { LoopCommitResult, LoopStore, PendingEffects, StoredLoop } from '../../app/ports.js';
+import type { LoopCommitResult, LoopHistories, LoopStore, PendingEffects, StoredLoop } from '../../app/ports.js';
 import type { LoopHistoryEntry } from '../../core/loop/loop-history.js';
 import type { Effect, LoopState } from '../../core/loop/loop-types.js';
 import { decodeHistoryEntry, decodeLoopState, encodeHistoryEntry, encodeLoopState } from './loop-codec.js';
@@ -52,7 +52,7 @@ end
 return {1, leftover}`;
 
 /** LoopStore on Redis: versioned state string, append-only history list, outbox hash, index of openings. */
-export class RedisLoopStore implements LoopStore {
+export class RedisLoopStore implements LoopStore, LoopHistories {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { Correction, TicketRecord, TicketStore } from '../../app/ports.js';
+import type { Correction, CorrectionLog, TicketRecord, TicketStore } from '../../app/ports.js';
 import type { RoutingState } from '../../core/routing/detect-override.js';
+import type { Override } from '../../core/routing/detect-override.js';
 import { isCategoryId, TIERS, type Tier } from '../../core/taxonomy.js';
 import { ZENDESK_STATUSES, type CsatSource, type SatisfactionScore, type TicketSnapshot, type ZendeskStatus } from '../../core/ticket-event.js';
 import type { RedisKeys } from './redis-keys.js';
@@ -9,6 +10,10 @@ import type { RedisKeys } from './redis-keys.js';
 const TICKET_TTL_SECONDS = 30 * 86_400;
 /** The corrections stream keeps about this many entries. */
 const CORRECTIONS_MAX = 100_000;
+/** How much earlier than a correction's time its stream id may be read from. */
+const RECORDING_MARGIN_MS = 86_400_000;
+/** Corrections read per XRANGE call. */
+const CORRECTIONS_PAGE = 1_000;
 /** Tickets left unrouted as too old are remembered this long (the log says so once per ticket in it; doctor counts them). */
 export const TOO_OLD_KEPT_MS = 7 * 86_400_000;
 
@@ -48,7 +53,7 @@ redis.call('HDEL', KEYS[1], 'rk')
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 2))
 return 1`;
 
-export class RedisTicketStore implements TicketStore {
+export class RedisTicketStore implements TicketStore, CorrectionLog {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
@@ -113,6 +118,25 @@ export class RedisTicketStore implements TicketStore {
     ];
     const frozen = await this.redis.eval(OVERRIDE, 2, this.keys.ticket(correction.ticketId), this.keys.corrections, CORRECTIONS_MAX, ...entry);
     return frozen === 1;
+  }
+
+  /**
+   * The corrections made at or after `since`, oldest first. Stream ids are when Redis recorded them,
+   * a little after they were made in Zendesk; a day's margin covers any delay or clock skew.
+   */
+  async correctionsSince(since: number): Promise<Correction[]> {
+    const corrections: Correction[] = [];
+    let start = String(Math.max(0, Math.floor(since - RECORDING_MARGIN_MS)));
+    for (;;) {
+      const entries = await this.redis.xrange(this.keys.corrections, start, '+', 'COUNT', CORRECTIONS_PAGE);
+      for (const [, fields] of entries) {
+        const correction = correctionOf(fields);
+        if (correction !== null && correction.at >= since) corrections.push(correction);
+      }
+      const last = entries[entries.length - 1];
+      if (last === undefined || entries.length < CORRECTIONS_PAGE) return corrections;
+      start = `(${last[0]}`;
+    }
   }
 
   async recordSatisfaction(ticketId: number, score: SatisfactionScore, at: number, source: CsatSource): Promise<void> {
@@ -184,4 +208,29 @@ function recordOf(ticketId: number, fields: readonly string[]): TicketRecord | n
     routing,
     overridden: routingStatus === 'overridden',
   };
+}
+
+/** A corrections stream entry (ticket, field, from, to, actor, at; as recordOverride writes it), or null for one it cannot read. */
+function correctionOf(fields: readonly string[]): Correction | null {
+  const value = (name: string): string => {
+    const index = fields.findIndex((field, position) => position % 2 === 0 && field === name);
+    return index === -1 ? '' : (fields[index + 1] ?? '');
+  };
+  const ticketId = Number(value('ticket'));
+  const at = Date.parse(value('at'));
+  if (!Number.isSafeInteger(ticketId) || ticketId <= 0 || Number.isNaN(at)) return null;
+  const actor = value('actor');
+  let override: Override;
+  if (value('field') === 'category') {
+    const from = value('from');
+    const to = value('to');
+    if (!isCategoryId(from) || (to !== '' && !isCategoryId(to))) return null;
+    override = { field: 'category', from, to: to === '' ? null : to };
+  } else if (value('field') === 'group') {
+    const groupOf = (text: string): number | null => (text === '' ? null : Number(text));
+    override = { field: 'group', from: groupOf(value('from')), to: groupOf(value('to')) };
+  } else {
+    return null;
+  }
+  return { ticketId, override, actorId: actor === '' ? null : Number(actor), at };
 }

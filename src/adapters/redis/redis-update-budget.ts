@@ -3,8 +3,9 @@ import type { Redis } from 'ioredis';
 import type { BudgetGrant, UpdateBudget } from '../../app/ports.js';
 
 /**
- * Zendesk counts a call when it arrives; a call is counted here when it leaves. This much longer
- * than a minute per call absorbs the difference (network, clock skew between worker hosts).
+ * Zendesk counts a call when it arrives; a call is counted here from when its answer came back
+ * (answered()), which is later. This much longer than a minute per call absorbs clock skew
+ * between worker hosts.
  */
 export const BUDGET_MARGIN_MS = 1_000;
 const MINUTE_MS = 60_000;
@@ -47,9 +48,10 @@ export interface RedisUpdateBudgetOptions {
 }
 
 /**
- * The Update Ticket budget in Redis: a sorted set of the send times of the last minute, claimed
- * atomically by a Lua script before each call, so it holds in every sliding window however many
- * worker processes share it, and a hold that a 429's Retry-After sets for all of them.
+ * The Update Ticket budget in Redis: a sorted set of the calls of the last minute, claimed
+ * atomically by a Lua script before each call and re-stamped when it is answered, so it holds in
+ * every sliding window however many worker processes share it (and however long a busy worker
+ * takes to send), and a hold that a 429's Retry-After sets for all of them.
  */
 export class RedisUpdateBudget implements UpdateBudget {
   private readonly windowMs = MINUTE_MS + BUDGET_MARGIN_MS;
@@ -57,12 +59,19 @@ export class RedisUpdateBudget implements UpdateBudget {
   constructor(private readonly options: RedisUpdateBudgetOptions) {}
 
   async take(): Promise<BudgetGrant> {
-    const wait = await this.run(true);
-    return wait === 0 ? { granted: true } : { granted: false, retryAfterMs: wait };
+    const member = `${this.options.now()}-${randomBytes(6).toString('base64url')}`;
+    const wait = await this.run(true, member);
+    return wait === 0 ? { granted: true, call: member } : { granted: false, retryAfterMs: wait };
+  }
+
+  async answered(grant: BudgetGrant & { readonly granted: true }): Promise<void> {
+    const { redis, keys, now } = this.options;
+    // XX: a call already out of the window (answered after more than a minute) is not brought back.
+    await redis.zadd(keys.updateBudget, 'XX', now(), grant.call);
   }
 
   wait(): Promise<number> {
-    return this.run(false);
+    return this.run(false, '');
   }
 
   async holdUntil(until: number): Promise<void> {
@@ -70,10 +79,9 @@ export class RedisUpdateBudget implements UpdateBudget {
     await redis.eval(HOLD, 1, keys.updateHold, Math.ceil(until), Math.max(1, Math.ceil(until - now())) + this.windowMs * 10);
   }
 
-  private async run(take: boolean): Promise<number> {
+  private async run(take: boolean, member: string): Promise<number> {
     const { redis, keys, perMinute, now } = this.options;
     const at = now();
-    const member = `${at}-${randomBytes(6).toString('base64url')}`;
     return Number(await redis.eval(TAKE, 2, keys.updateBudget, keys.updateHold, at, this.windowMs, perMinute, take ? '1' : '0', member));
   }
 }

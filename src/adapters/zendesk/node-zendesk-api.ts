@@ -2,13 +2,14 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 // node-zendesk is CommonJS: Node's ESM loader cannot see its named exports, only the default.
 import nodeZendesk from 'node-zendesk';
 import { parseRetryAfter } from '../../app/http-route.js';
-import { ZENDESK_BULK_LIMIT, type ExportPage, type JobStatus, type RequesterView, type SurveyResponsePage, type ZendeskApi } from '../../app/ports.js';
+import { ZENDESK_BULK_LIMIT, type ExportPage, type JobStatus, type RequesterView, type SurveyResponsePage, type TrainingExportPage, type ZendeskApi, type ZendeskTrainingExport } from '../../app/ports.js';
 import { isZendeskError, ZendeskApiError } from '../../app/zendesk-api-error.js';
 import type { HelpCenterArticle } from '../../core/routing/article-suggestions.js';
 import type { RequestedTickets, RequesterProfile } from '../../core/routing/requester-context.js';
 import type { TicketUpdate } from '../../core/routing/route-plan.js';
 import type { SatisfactionScore, TicketSnapshot } from '../../core/ticket-event.js';
 import { surveyResponsesOfPage } from './parse-survey-responses.js';
+import { parseTrainingExportPage } from './parse-training-export.js';
 import { satisfactionFromRestTicket, snapshotFromRestTicket } from './parse-webhook.js';
 import type { ZendeskAuth } from './zendesk-auth.js';
 import { requestUrl, zendeskRequests, type ZendeskRequest } from './zendesk-requests.js';
@@ -85,7 +86,7 @@ export function createZendeskTransporter(options: { endpoint: string; auth: Zend
  * throwOriginalException is set, and there is no timeout. Here every status is checked once and
  * turned into a ZendeskApiError with a stable code; the transport is global fetch with a timeout.
  */
-export class NodeZendeskApi implements ZendeskApi {
+export class NodeZendeskApi implements ZendeskApi, ZendeskTrainingExport {
   private readonly endpoint: string;
   private readonly transporter: ZendeskTransporter;
   /** For the optional reads of on_routing actions: routing waits for them, so they may not wait long. */
@@ -208,6 +209,12 @@ export class NodeZendeskApi implements ZendeskApi {
       else skipped += 1;
     }
     return { snapshots, skipped, afterCursor: result.after_cursor ?? null, endOfStream: result.end_of_stream ?? true };
+  }
+
+  async exportTrainingTickets(from: { cursor: string } | { startTime: number }): Promise<TrainingExportPage> {
+    const parsed = parseTrainingExportPage(await this.send(zendeskRequests.exportTrainingTickets(from)));
+    if (!parsed.ok) throw new ZendeskApiError('REJECTED', `GET /incremental/tickets/cursor: unexpected answer (${parsed.reason})`);
+    return parsed.page;
   }
 
   async getRequester(userId: number): Promise<RequesterProfile> {

@@ -22,7 +22,7 @@ import { normaliseChannel } from '../../core/zendesk-channels.js';
  */
 
 const MAX_ID = Number.MAX_SAFE_INTEGER;
-const zendeskId = z.union([
+export const zendeskId = z.union([
   z.number().int().min(0).max(MAX_ID),
   z
     .string()
@@ -30,15 +30,15 @@ const zendeskId = z.union([
     .transform(Number)
     .refine((id) => id <= MAX_ID, 'must be a numeric id no larger than 9007199254740991'),
 ]);
-const nullableId = zendeskId.nullish().transform((value) => value ?? null);
+export const nullableId = zendeskId.nullish().transform((value) => value ?? null);
 /** The user a change is by; Zendesk itself (automations, archiving, scrubbing) is -1, read as unknown. */
 const actorId = z.union([z.literal(-1), z.literal('-1')]).transform(() => null).or(nullableId);
 /** Zendesk writes an organization_id of 0 ("0" in webhooks) for a ticket without one. */
 const organizationId = nullableId.transform((value) => (value === 0 ? null : value));
-const isoDate = z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'must be an ISO-8601 date').transform((text) => Date.parse(text));
-const lowerEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
+export const isoDate = z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'must be an ISO-8601 date').transform((text) => Date.parse(text));
+export const lowerEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.string().transform((text) => text.toLowerCase()).pipe(z.enum(values));
-const text = (max: number) => z.string().nullish().transform((value) => (value ?? '').slice(0, max));
+export const text = (max: number) => z.string().nullish().transform((value) => (value ?? '').slice(0, max));
 
 const detailSchema = z.looseObject({
   id: zendeskId,

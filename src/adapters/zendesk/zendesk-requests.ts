@@ -100,6 +100,16 @@ export const zendeskRequests = {
     path: ['incremental', 'tickets', 'cursor'],
     query: 'cursor' in from ? { cursor: from.cursor } : { start_time: String(Math.floor(from.startTime / 1000)) },
   }),
+  /**
+   * The same export for training: the requesters sideloaded (`include=users`, for their locale)
+   * and deleted tickets left out (`exclude_deleted=true`); both are sent with every page, since a
+   * cursor carries neither.
+   */
+  exportTrainingTickets: (from: { cursor: string } | { startTime: number }): ZendeskRequest => ({
+    method: 'GET',
+    path: ['incremental', 'tickets', 'cursor'],
+    query: { ...('cursor' in from ? { cursor: from.cursor } : { start_time: String(Math.floor(from.startTime / 1000)) }), include: 'users', exclude_deleted: 'true' },
+  }),
 };
 
 export function requestUrl(endpoint: string, request: ZendeskRequest): string {

@@ -2,8 +2,11 @@ import { parseArgs } from 'node:util';
 import { createRedisKeys } from '../../adapters/redis/redis-keys.js';
 import { RedisLoopStore } from '../../adapters/redis/redis-loop-store.js';
 import { parseDuration } from '../../core/duration.js';
+import { RedisTicketStore } from '../../adapters/redis/redis-ticket-store.js';
+import { routingAccuracy } from '../../core/learning/routing-accuracy.js';
 import { loopFigures } from '../../core/loop/loop-figures.js';
-import { formatLoopReport } from '../../app/format-loop-report.js';
+import { formatLoopReport, formatRoutingAccuracy } from '../../app/format-loop-report.js';
+import { readRoutingHistory } from '../../app/read-routing-history.js';
 import { withInstallRedis } from '../connect-redis.js';
 import { CliError, type CliIo } from '../io.js';
 
@@ -11,7 +14,8 @@ export const REPORT_USAGE = `Usage: cxloop report [--since 7d] [--until <ISO dat
 Figures of the closed loop over the loops opened in the window, computed from their history in
 Redis (REDIS_URL, CXLOOP_REDIS_PREFIX): acknowledged within 2 h and 6 h, closed within 48 h,
 SLA adherence by category, team and tier, time to first update, status updates on time, reopen
-rate, detractor follow-ups done within 48 h, escalations.
+rate, detractor follow-ups done within 48 h, escalations, and routing accuracy (the share of
+tickets routed at least 7 days before the end of the window that nobody re-categorised within 7 days).
   --since <duration>  window length back from --until (default 7d; e.g. 24h, 30d)
   --until <date>      end of the window (default now)
   --json              the figures as JSON`;
@@ -35,15 +39,18 @@ export async function runReport(args: string[], io: CliIo): Promise<number> {
   const window = { since: now - length.minutes * 60_000, now };
   return withInstallRedis(io, async (redis, env) => {
     const prefix = env.CXLOOP_REDIS_PREFIX;
-    const store = new RedisLoopStore(redis, createRedisKeys(prefix));
-    const ids = await store.openedBetween(window.since, window.now);
-    const histories = [];
-    for (let start = 0; start < ids.length; start += PROGRESS_EVERY) {
-      histories.push(...(await store.histories(ids.slice(start, start + PROGRESS_EVERY))));
-      if (ids.length > PROGRESS_EVERY) io.stderr.write(`read ${histories.length} of ${ids.length} loops\n`);
-    }
-    const figures = loopFigures(histories, window);
-    io.stdout.write(values.json ? `${JSON.stringify({ window: { since: new Date(window.since).toISOString(), until: new Date(now).toISOString() }, prefix, ...figures }, null, 2)}\n` : formatLoopReport(figures, window));
+    const keys = createRedisKeys(prefix);
+    const progress = (read: number, of: number) => {
+      if (of > PROGRESS_EVERY) io.stderr.write(`read ${read} of ${of} loops\n`);
+    };
+    const history = await readRoutingHistory({ loops: new RedisLoopStore(redis, keys), corrections: new RedisTicketStore(redis, keys), onProgress: progress }, { since: window.since, until: window.now });
+    const figures = loopFigures(history.histories, window);
+    const accuracy = routingAccuracy(history.routings, history.corrections, window);
+    io.stdout.write(
+      values.json
+        ? `${JSON.stringify({ window: { since: new Date(window.since).toISOString(), until: new Date(now).toISOString() }, prefix, ...figures, routingAccuracy: accuracy }, null, 2)}\n`
+        : `${formatLoopReport(figures, window)}\n${formatRoutingAccuracy(accuracy)}`,
+    );
     return 0;
   });
 }

@@ -1,7 +1,9 @@
 import { CATEGORY_IDS, categoryLabel, mostUrgentTier, type CategoryId, type Tier } from '../taxonomy.js';
 import type { Ticket, ZendeskPriority } from '../ticket.js';
 import type { CategoryRules, ClassifierRules, FieldConditions } from './classifier-rules.js';
+import type { Evidence, Part } from './evidence.js';
 import type { LanguageLexicon } from './lexicon.js';
+import { OUTAGE_PAGES, STATUS_CODES } from './lexicons/universal.js';
 import { stripMarkup } from './strip-markup.js';
 import { compileLanguageDetector, type LanguageDetector } from './detect-languages.js';
 import { compileReplyStripper, type ReplyStripper } from './strip-replies.js';
@@ -9,9 +11,14 @@ import { TermMatcher, type TermEntry, type TermMatch } from './term-matcher.js';
 import { normalizeText } from './normalize-text.js';
 import { createSurfaceReader, type SurfaceReader } from './surface-words.js';
 import { tokenizeClauses, type ClauseTokens } from './tokenize-clauses.js';
+import { weighEvidence, zeroScores, type Candidate } from './weigh-evidence.js';
+
+export type { Evidence, Part } from './evidence.js';
 
 export const STRONG_WEIGHT = 3;
 export const WEAK_WEIGHT = 1;
+/** A service that is down outweighs the defect words that describe it ("sistem tamamen çöktü"). */
+const OUTAGE_WEIGHT = 4;
 /** A term repeated in one part adds this share of its weight per repeat, at most twice. */
 const REPEAT_SHARE = 0.5;
 const MAX_COUNTED_REPEATS = 2;
@@ -33,26 +40,37 @@ const MAX_BODY_CHARS = 3_000;
 const MAX_BODY_TOKENS = 400;
 const TAIL_FACTOR = 0.5;
 const DEFECT_CATEGORIES: ReadonlySet<CategoryId> = new Set(['bug_report', 'performance_issue']);
-const NEGATED_DEFECT_WEIGHT = 2;
 /** A question mark in the subject counts this many times one in the body. */
 const SUBJECT_QUESTION_FACTOR = 2;
 const MAX_QUESTION_MARKS = 3;
+/**
+ * A ticket of at most this many words (subject and body) is a rating or a one-line verdict: "ok",
+ * "not bad", "Love it!", "★★★★★". Its rating words count, and thanks alone count as feedback.
+ */
+const SHORT_TICKET_TOKENS = 8;
+/** A line that opens with a greeting and has at most this many words is the salutation. */
+const SALUTATION_TOKENS = 6;
+/** Star, heart, thumb and face symbols, and "4/5" or "10/10" scores: ratings in any language. */
+const RATING_SYMBOLS = /[\u2605\u2606\u2b50\u2764\u2665\u{1f44d}\u{1f44e}\u{1f495}-\u{1f49f}\u{1f4af}\u{1f600}-\u{1f64f}\u{1f910}-\u{1f92f}\u{1f970}-\u{1f97a}]|\b(?:[0-9]|10)\s?\/\s?(?:5|10)\b/u;
 /** Confidence reaches about 63 % of its margin share with one strong term. */
 const STRENGTH_SCALE = STRONG_WEIGHT;
 /** Distinct written forms kept per piece of evidence ("crash*" matching "crashes", "crashed", "crash"). */
 const MAX_WORDS = 3;
 /** A regex match shown as the words that matched, at most this long. */
 const MAX_REGEX_WORDS = 40;
+/** Written forms of a part with none of its own, in a ticket whose writer types diacritics. */
+const NOTHING_WRITTEN: ReadonlyArray<string | undefined> = [];
+const UNIVERSAL = 'any';
+
+type SignalRole = 'outage' | 'urgent' | 'negative' | 'negator' | 'postNegator' | 'greeting' | 'thanks' | 'rating' | 'setup' | 'statusCode';
 
 type Signal = (
   | { readonly role: 'category'; readonly category: CategoryId; readonly weight: number; readonly source: string }
-  | { readonly role: 'outage' | 'negative' | 'negator' | 'postNegator'; readonly source: string }
+  | { readonly role: SignalRole; readonly source: string }
 ) & {
   /** Target and normalised term: the identity under which repeats and cross-language twins count once. */
   readonly key: string;
 };
-
-export type Part = 'subject' | 'body';
 
 interface Counted {
   readonly signal: Signal;
@@ -60,25 +78,29 @@ interface Counted {
   readonly weight: number;
   /** Token positions it was found at: twins from two lexicons at one position count once. */
   readonly first: number;
+  /** Tokens of its first match. */
+  readonly length: number;
   later?: Set<number>;
   count: number;
   /** Start and length of its first MAX_WORDS matches, flat: the words shown are read from them. */
   readonly spans: number[];
 }
 
-export interface Evidence {
-  readonly rule: 'term' | 'negated' | 'opener' | 'regex' | 'tag' | 'channel' | 'form' | 'organization' | 'question';
-  /** The category it counts for, or the tier signal it raises. */
-  readonly for: CategoryId | 'outage' | 'negative';
-  /** The term or condition as configured ("crash*", "tag:vip"). */
-  readonly value: string;
-  /** Language code of a built-in term, or `policy`. */
-  readonly source: string;
-  readonly part?: Part;
-  readonly weight: number;
-  readonly count: number;
-  /** The ticket's words that matched, as written (lower-cased), once each; absent for field conditions. */
-  readonly words?: readonly string[];
+/** What one part of a ticket (subject or body) says. */
+interface PartFindings {
+  readonly candidates: Candidate[];
+  /** Rating words; found only in a short ticket. */
+  readonly ratings: Candidate[];
+  readonly outage: Evidence[];
+  readonly urgent: Evidence[];
+  readonly negative: Evidence[];
+  readonly statusCodes: Evidence[];
+  /** Thanks; kept only in a short ticket, where they may be its message. */
+  readonly thanks: Evidence[];
+  /** Negated outage, urgency and negative wording (negated category terms are weighed later). */
+  readonly negated: Evidence[];
+  /** It opens with a salutation ("Dear ...", "Sehr geehrte ..."). */
+  greeted: boolean;
 }
 
 export interface Decision {
@@ -109,7 +131,7 @@ const PRIORITY_TIER: Readonly<Record<ZendeskPriority, Tier>> = {
  * is pure and safe to call concurrently.
  */
 export class Classifier {
-  /** One matcher per lexicon language, plus `policy` for the policy file's own terms. */
+  /** One matcher per lexicon language, plus `any` for language-neutral signals and `policy` for the policy file's own terms. */
   private readonly matchers: ReadonlyMap<string, TermMatcher<Signal>>;
   private readonly detectLanguages: LanguageDetector;
   private readonly openers: TermMatcher<{ category: CategoryId; source: string }>;
@@ -124,6 +146,7 @@ export class Classifier {
     const used = lexicons.filter((lexicon) => wanted.has(lexicon.language));
     const matchers = new Map<string, TermMatcher<Signal>>();
     for (const lexicon of used) matchers.set(lexicon.language, new TermMatcher(lexiconEntries(lexicon)));
+    matchers.set(UNIVERSAL, new TermMatcher(universalEntries()));
     const custom = policyEntries(rules);
     if (custom.length > 0) matchers.set('policy', new TermMatcher(custom));
     this.matchers = matchers;
@@ -142,46 +165,47 @@ export class Classifier {
   }
 
   classify(ticket: Ticket): Decision {
-    const scores = zeroScores();
-    const evidence: Evidence[] = [];
-    const negated: Evidence[] = [];
-    const signals = { outage: [] as Evidence[], negative: [] as Evidence[] };
     const body = this.bodyOf(ticket);
     const bodyText = body.slice(0, MAX_BODY_CHARS);
+    const subjectTokens = tokenizeClauses(ticket.subject);
+    const bodyTokens = tokenizeClauses(bodyText);
     const parts = [
-      { part: 'subject' as const, multiplier: this.rules.subjectWeight, text: ticket.subject, tokenized: tokenizeClauses(ticket.subject) },
-      { part: 'body' as const, multiplier: 1, text: bodyText, tokenized: firstTokens(tokenizeClauses(bodyText), MAX_BODY_TOKENS) },
+      { part: 'subject' as const, multiplier: this.rules.subjectWeight, text: ticket.subject, tokenized: subjectTokens },
+      { part: 'body' as const, multiplier: 1, text: bodyText, tokenized: firstTokens(bodyTokens, MAX_BODY_TOKENS) },
     ];
     const languages = this.detectLanguages(parts.map((part) => part.tokenized.tokens));
+    // A writer who types diacritics anywhere in the ticket means them: match accent-aware (term-matcher.ts).
+    const accentAware = parts.some((part) => part.tokenized.written !== undefined);
+    const short = subjectTokens.tokens.length + bodyTokens.tokens.length <= SHORT_TICKET_TOKENS;
 
+    const candidates: Candidate[] = [];
+    const found: PartFindings[] = [];
     for (const { part, multiplier, text, tokenized } of parts) {
-      const { tokens, clauses } = tokenized;
-      if (tokens.length === 0) continue;
-      for (const found of this.evidenceIn(tokens, clauses, part, languages, createSurfaceReader(text, tokenized))) {
-        const target = found.negated ? negated : found.evidence.for === 'outage' || found.evidence.for === 'negative' ? signals[found.evidence.for] : evidence;
-        const item = { ...found.evidence, weight: found.evidence.weight * multiplier };
-        target.push(item);
-        if (item.for === 'outage' || item.for === 'negative') continue;
-        if (!found.negated) scores[item.for] += item.weight;
-        else if (DEFECT_CATEGORIES.has(item.for)) {
-          // "no problems at all", "never crashes": a denied defect is a statement about the experience.
-          const weight = NEGATED_DEFECT_WEIGHT * multiplier;
-          evidence.push({ ...item, rule: 'negated', for: 'sentiment_experience', value: `not ${item.value}`, weight });
-          scores.sentiment_experience += weight;
-        }
-      }
+      if (tokenized.tokens.length === 0) continue;
+      const written = accentAware ? (tokenized.written ?? NOTHING_WRITTEN) : undefined;
+      const findings = this.evidenceIn(tokenized, written, part, multiplier, languages, createSurfaceReader(text, tokenized), short);
+      found.push(findings);
+      candidates.push(...findings.candidates, ...findings.ratings);
     }
+    const signals = {
+      outage: found.flatMap((findings) => findings.outage),
+      urgent: found.flatMap((findings) => findings.urgent),
+      negative: found.flatMap((findings) => findings.negative),
+    };
 
-    for (const opener of this.openersOf(ticket.subject, languages)) {
-      evidence.push(opener);
-      scores[opener.for as CategoryId] += opener.weight;
-    }
-
+    candidates.push(...this.openersOf(ticket.subject, languages));
     const questionMarks = Math.min(SUBJECT_QUESTION_FACTOR * countQuestionMarks(ticket.subject) + countQuestionMarks(body), MAX_QUESTION_MARKS);
     if (questionMarks > 0) {
       const weight = questionMarks * QUESTION_MARK_WEIGHT;
-      evidence.push({ rule: 'question', for: 'onboarding_help', value: '?', source: 'any', weight, count: questionMarks, words: ['?'] });
-      scores.onboarding_help += weight;
+      const evidence = { rule: 'question', for: 'onboarding_help', value: '?', source: 'any', weight, count: questionMarks, words: ['?'] } as const;
+      candidates.push(plainCandidate(evidence, { form: true }));
+    }
+    if (short) {
+      const symbol = RATING_SYMBOLS.exec(`${ticket.subject} ${body}`);
+      if (symbol) {
+        const evidence = { rule: 'term', for: 'sentiment_experience', value: 'rating', source: UNIVERSAL, weight: STRONG_WEIGHT, count: 1, words: [symbol[0]] } as const;
+        candidates.push(plainCandidate(evidence));
+      }
     }
 
     for (const { category, source, regex } of this.regexes) {
@@ -189,20 +213,34 @@ export class Classifier {
       if (!match) continue;
       const part: Part = match.input === ticket.subject ? 'subject' : 'body';
       const words = match[0].replace(/\s+/g, ' ').trim().slice(0, MAX_REGEX_WORDS);
-      evidence.push({ rule: 'regex', for: category, value: source, source: 'policy', part, weight: this.rules.regexWeight, count: 1, ...(words ? { words: [words] } : {}) });
-      scores[category] += this.rules.regexWeight;
+      candidates.push(plainCandidate({ rule: 'regex', for: category, value: source, source: 'policy', part, weight: this.rules.regexWeight, count: 1, ...(words ? { words: [words] } : {}) }));
     }
-
     for (const category of CATEGORY_IDS) {
       for (const condition of matchConditions(this.rules.categories[category], ticket)) {
-        evidence.push({ ...condition, for: category, source: 'policy', weight: this.rules.conditionWeight, count: 1 });
-        scores[category] += this.rules.conditionWeight;
+        candidates.push(plainCandidate({ ...condition, for: category, source: 'policy', weight: this.rules.conditionWeight, count: 1 }));
       }
     }
 
+    // A gateway status code is an outage when the words around it report a failure (universal.ts).
+    const failing = signals.outage.length > 0 || candidates.some((candidate) => !candidate.negated && DEFECT_CATEGORIES.has(candidate.evidence.for));
+    for (const code of failing ? found.flatMap((findings) => findings.statusCodes) : []) {
+      signals.outage.push(code);
+      candidates.push(plainCandidate({ ...code, for: 'performance_issue', weight: OUTAGE_WEIGHT * (code.part === 'subject' ? this.rules.subjectWeight : 1) }));
+    }
+
+    const weighed = weighEvidence(candidates);
+    const { scores, evidence } = weighed;
+    const thanks = found.flatMap((findings) => findings.thanks)[0];
+    if (short && thanks && evidence.length === 0 && !found.some((findings) => findings.greeted)) {
+      // "Thank you!" and nothing else: gratitude is the message (a letter's "Dear ..., thank you" is its opening).
+      evidence.push({ ...thanks, for: 'sentiment_experience', weight: WEAK_WEIGHT });
+      scores.sentiment_experience += WEAK_WEIGHT;
+    }
+    const negated = [...weighed.negated, ...found.flatMap((findings) => findings.negated)];
+
     const { best, confidence } = pickBest(scores);
     const category = confidence >= this.rules.threshold ? best : 'other';
-    const { tier, reasons } = this.tierOf(ticket, category, signals.outage, signals.negative);
+    const { tier, reasons } = this.tierOf(ticket, category, signals);
     return {
       category,
       confidence,
@@ -216,7 +254,7 @@ export class Classifier {
     };
   }
 
-  private openersOf(subject: string, languages: ReadonlySet<string>): Evidence[] {
+  private openersOf(subject: string, languages: ReadonlySet<string>): Candidate[] {
     // "[css] Add ..." and "[Feature] ..." open with a bracketed area label; the opener follows it.
     const text = subject.replace(SUBJECT_LABELS, '').slice(0, 80);
     const clauseTokens = tokenizeClauses(text);
@@ -226,16 +264,11 @@ export class Classifier {
       .match(tokens.slice(0, 4))
       .filter((match) => match.start === 0 && languages.has(match.entry.payload.source));
     const weight = STRONG_WEIGHT * this.rules.subjectWeight;
-    return first.map((match) => ({
-      rule: 'opener',
-      for: match.entry.payload.category,
-      value: match.entry.term,
-      source: match.entry.payload.source,
-      part: 'subject',
-      weight,
-      count: 1,
-      words: [read(match.start, match.length)],
-    }));
+    return first.map((match) => {
+      const { category, source } = match.entry.payload;
+      const evidence = { rule: 'opener', for: category, value: match.entry.term, source, part: 'subject', weight, count: 1, words: [read(match.start, match.length)] } as const;
+      return plainCandidate(evidence, { form: category === 'onboarding_help', rhetorical: clauseTokens.rhetorical.has(0) });
+    });
   }
 
   private bodyOf(ticket: Ticket): string {
@@ -247,26 +280,44 @@ export class Classifier {
   }
 
   private evidenceIn(
-    tokens: readonly string[],
-    clauses: readonly number[],
+    tokenized: ClauseTokens,
+    written: ReadonlyArray<string | undefined> | undefined,
     part: Part,
+    multiplier: number,
     languages: ReadonlySet<string>,
     read: SurfaceReader,
-  ): Array<{ evidence: Evidence; negated: boolean }> {
+    short: boolean,
+  ): PartFindings {
+    const { tokens, clauses } = tokenized;
     const matches: Array<TermMatch<Signal>> = [];
     for (const [language, matcher] of this.matchers) {
-      if (language === 'policy' || languages.has(language)) matches.push(...matcher.match(tokens));
+      if (language === 'policy' || language === UNIVERSAL || languages.has(language)) matches.push(...matcher.match(tokens, written));
     }
     const negatorAt = new Set<number>();
     const postNegatorAt = new Set<number>();
     const longTermCover = new Set<number>();
+    const courtesyClauses = new Set<number>();
+    const setupCover = new Set<number>();
+    const setupClauses = new Set<number>();
+    const negativeCover = new Set<number>();
+    const cover = (into: Set<number>, match: TermMatch<Signal>): void => {
+      for (let i = match.start; i < match.start + match.length; i++) into.add(i);
+    };
     for (const match of matches) {
       const { role } = match.entry.payload;
       if (role === 'negator') negatorAt.add(match.start);
       else if (role === 'postNegator') postNegatorAt.add(match.start);
-      else if (match.length > 1) for (let i = match.start; i < match.start + match.length; i++) longTermCover.add(i);
+      else if (match.length > 1) cover(longTermCover, match);
+      if (role === 'thanks') courtesyClauses.add(clauses[match.start]!);
+      else if (role === 'greeting') for (const clause of salutationClauses(tokenized, match.start)) courtesyClauses.add(clause);
+      else if (role === 'setup') {
+        cover(setupCover, match);
+        setupClauses.add(clauses[match.start]!);
+      }
+      else if (role === 'negative') cover(negativeCover, match);
     }
     const isNegated = (match: TermMatch<Signal>): boolean => {
+      if (negatorAt.size + postNegatorAt.size === 0) return false;
       const clause = clauses[match.start];
       for (let distance = 1; distance <= NEGATION_WINDOW; distance++) {
         const before = match.start - distance;
@@ -280,44 +331,100 @@ export class Classifier {
     // Repeats of one term (same entry, same negation) are counted, not listed again.
     // Keyed by target and term, so a term two detected lexicons share ("bug*" in en and pl) counts once.
     const counted = [new Map<string, Counted>(), new Map<string, Counted>()] as const;
+    // A clause fails when it reports a defect, or denies a setup step: "the installation fails", "can't install".
+    const failingClauses = new Set<number>();
     for (const match of dropContained(matches)) {
       const signal = match.entry.payload;
       if (signal.role === 'negator' || signal.role === 'postNegator') continue;
-      const negated = negatorAt.size + postNegatorAt.size > 0 && isNegated(match);
+      const negated = isNegated(match);
+      if (negated ? signal.role === 'setup' : signal.role === 'category' && signal.category === 'bug_report') failingClauses.add(clauses[match.start]!);
       const byEntry = counted[negated ? 1 : 0];
       const seen = byEntry.get(signal.key);
       if (!seen) {
         const weight = signal.role === 'category' ? signal.weight * (match.start < LEAD_TOKENS ? 1 : TAIL_FACTOR) : 0;
-        byEntry.set(signal.key, { signal, term: match.entry.term, weight, first: match.start, count: 1, spans: [match.start, match.length] });
+        byEntry.set(signal.key, { signal, term: match.entry.term, weight, first: match.start, length: match.length, count: 1, spans: [match.start, match.length] });
       } else if (match.start !== seen.first && !seen.later?.has(match.start)) {
         (seen.later ??= new Set()).add(match.start);
         seen.count++;
         if (seen.spans.length < 2 * MAX_WORDS) seen.spans.push(match.start, match.length);
       }
     }
-    const found: Array<{ evidence: Evidence; negated: boolean }> = [];
+
+    const findings: PartFindings = { candidates: [], ratings: [], outage: [], urgent: [], negative: [], statusCodes: [], thanks: [], negated: [], greeted: false };
+    const covers = (set: ReadonlySet<number>, start: number, length: number): boolean => {
+      for (let i = start; i < start + length; i++) if (set.has(i)) return true;
+      return false;
+    };
     counted.forEach((byEntry, negatedIndex) => {
-      for (const { signal, term, weight, count, spans } of byEntry.values()) {
-        const repeats = Math.min(count - 1, MAX_COUNTED_REPEATS);
-        found.push({
-          evidence: {
-            rule: 'term',
-            for: signal.role === 'category' ? signal.category : (signal.role as 'outage' | 'negative'),
-            value: term,
-            source: signal.source,
-            part,
-            weight: weight * (1 + REPEAT_SHARE * repeats),
-            count,
-            words: readWords(spans, read),
-          },
-          negated: negatedIndex === 1,
+      const negated = negatedIndex === 1;
+      for (const item of byEntry.values()) {
+        const { signal, first, length } = item;
+        const clause = clauses[first]!;
+        const term = (target: Evidence['for'], weight: number): Evidence => ({
+          rule: 'term', for: target, value: item.term, source: signal.source, part, weight, count: item.count, words: readWords(item.spans, read),
         });
+        const candidate = (evidence: Evidence, kind: { strong: boolean; form: boolean; negativeWording: boolean }): Candidate => ({
+          evidence: evidence as Candidate['evidence'],
+          negated,
+          multiplier,
+          strong: kind.strong,
+          form: kind.form,
+          courtesy: courtesyClauses.has(clause),
+          rhetorical: tokenized.rhetorical.has(clause),
+          negativeWording: kind.negativeWording,
+          setupFailure: failingClauses.has(clause) && setupClauses.has(clause),
+        });
+        if (signal.role === 'category') {
+          const weight = item.weight * (1 + REPEAT_SHARE * Math.min(item.count - 1, MAX_COUNTED_REPEATS)) * multiplier;
+          findings.candidates.push(candidate(term(signal.category, weight), {
+            strong: signal.weight >= STRONG_WEIGHT,
+            form: signal.category === 'onboarding_help' && !covers(setupCover, first, length),
+            negativeWording: signal.category === 'sentiment_experience' && covers(negativeCover, first, length),
+          }));
+          continue;
+        }
+        if (negated) {
+          if (signal.role === 'outage' || signal.role === 'urgent' || signal.role === 'negative') findings.negated.push(term(signal.role === 'negative' ? 'negative' : 'outage', 0));
+          continue;
+        }
+        const decisive = { strong: true, form: false, negativeWording: false };
+        switch (signal.role) {
+          case 'outage': {
+            const evidence = term('outage', 0);
+            findings.outage.push(evidence);
+            findings.candidates.push(candidate({ ...evidence, for: 'performance_issue', weight: OUTAGE_WEIGHT * multiplier }, decisive));
+            break;
+          }
+          case 'urgent':
+            findings.urgent.push(term('outage', 0));
+            break;
+          case 'negative':
+            findings.negative.push(term('negative', 0));
+            break;
+          case 'statusCode':
+            findings.statusCodes.push(term('outage', 0));
+            break;
+          case 'thanks':
+            if (short) findings.thanks.push(term('sentiment_experience', 0));
+            break;
+          case 'rating':
+            if (short) findings.ratings.push({ ...candidate(term('sentiment_experience', STRONG_WEIGHT * multiplier), decisive), courtesy: false });
+            break;
+          case 'setup':
+            // An install, activation or sign-up step that fails is a defect, whatever the question around it.
+            if (failingClauses.has(clause) && setupClauses.has(clause)) findings.candidates.push(candidate(term('bug_report', STRONG_WEIGHT * multiplier), decisive));
+            break;
+          case 'greeting':
+            findings.greeted = true;
+            break;
+        }
       }
     });
-    return found;
+    return findings;
   }
 
-  private tierOf(ticket: Ticket, category: CategoryId, outage: Evidence[], negative: Evidence[]): { tier: Tier; reasons: string[] } {
+  private tierOf(ticket: Ticket, category: CategoryId, signals: { outage: Evidence[]; urgent: Evidence[]; negative: Evidence[] }): { tier: Tier; reasons: string[] } {
+    const { outage, urgent, negative } = signals;
     const reasons: string[] = [];
     let tier: Tier = 'normal';
     const raise = (to: Tier, reason: string): void => {
@@ -331,6 +438,7 @@ export class Classifier {
 
     if (ticket.priority) raise(PRIORITY_TIER[ticket.priority], `Zendesk priority ${ticket.priority}`);
     if (outage.length > 0) raise('critical', `outage wording: ${quoteValues(outage)}`);
+    if (urgent.length > 0) raise('critical', `urgent wording: ${quoteValues(urgent)}`);
     const vip = ticket.requester?.vip === true;
     if (vip && negative.length > 0) raise('critical', `VIP requester with strongly negative wording: ${quoteValues(negative)}`);
     if (vip) raise(stepUp(tier), 'VIP requester');
@@ -349,6 +457,35 @@ export class Classifier {
   }
 }
 
+/**
+ * The clauses a greeting at `start` opens: its own, and, when it stands on a short line of its own,
+ * every clause of that line ("Здравствуйте, служба поддержки!", "Hello, support team,").
+ */
+function salutationClauses({ clauses, lines }: ClauseTokens, start: number): number[] {
+  const line = lines[start];
+  let first = start;
+  while (first > 0 && lines[first - 1] === line) first--;
+  let end = start;
+  while (end < lines.length && lines[end] === line) end++;
+  if (first !== start || end - first > SALUTATION_TOKENS) return [clauses[start]!];
+  return [...new Set(clauses.slice(first, end))];
+}
+
+/** Evidence found outside a clause: an opener, question marks, a regex or a field condition. */
+function plainCandidate(evidence: Candidate['evidence'], flags: { form?: boolean; rhetorical?: boolean } = {}): Candidate {
+  return {
+    evidence,
+    negated: false,
+    multiplier: 1,
+    strong: true,
+    form: flags.form ?? false,
+    courtesy: false,
+    rhetorical: flags.rhetorical ?? false,
+    negativeWording: false,
+    setupFailure: false,
+  };
+}
+
 function lexiconEntries(lexicon: LanguageLexicon): Array<TermEntry<Signal>> {
   const entries: Array<TermEntry<Signal>> = [];
   const add = (terms: readonly string[], payload: DistributiveOmit<Signal, 'key'>): void => {
@@ -362,10 +499,21 @@ function lexiconEntries(lexicon: LanguageLexicon): Array<TermEntry<Signal>> {
     add(terms.weak, { role: 'category', category, weight: WEAK_WEIGHT, source });
   }
   add(lexicon.outage, { role: 'outage', source });
+  add(lexicon.urgent, { role: 'urgent', source });
   add(lexicon.negative, { role: 'negative', source });
+  add(lexicon.greetings, { role: 'greeting', source });
+  add(lexicon.thanks, { role: 'thanks', source });
+  add(lexicon.ratings, { role: 'rating', source });
+  add(lexicon.setup, { role: 'setup', source });
   add(lexicon.negators, { role: 'negator', source });
   add(lexicon.postNegators, { role: 'postNegator', source });
   return entries;
+}
+
+/** Language-neutral signals (lexicons/universal.ts), matched in every ticket. */
+function universalEntries(): Array<TermEntry<Signal>> {
+  const entry = (term: string, role: 'outage' | 'statusCode'): TermEntry<Signal> => ({ term, payload: { role, source: UNIVERSAL, key: `${UNIVERSAL}\u0000${role}\u0000${term}` } });
+  return [...STATUS_CODES.map((term) => entry(term, 'statusCode')), ...OUTAGE_PAGES.map((term) => entry(term, 'outage'))];
 }
 
 function policyEntries(rules: ClassifierRules): Array<TermEntry<Signal>> {
@@ -444,6 +592,7 @@ function pickBest(scores: Record<CategoryId, number>): { best: CategoryId; confi
 
 /** Template prompts ("**What is the current behavior?**", "### Why?") are not the customer asking. */
 const TEMPLATE_PROMPT = /\*\*[^*\n]{0,200}\*\*|^\s{0,3}#{1,6} .*$/gm;
+const MARK_RUNS = /[?!](?:\s?[?!])*/g;
 
 /** The distinct words of flat (start, length) spans, in order. */
 function readWords(spans: readonly number[], read: SurfaceReader): string[] {
@@ -457,28 +606,22 @@ function readWords(spans: readonly number[], read: SurfaceReader): string[] {
 
 function firstTokens(tokens: ClauseTokens, limit: number): ClauseTokens {
   if (tokens.tokens.length <= limit) return tokens;
-  return { ...tokens, tokens: tokens.tokens.slice(0, limit), clauses: tokens.clauses.slice(0, limit), starts: tokens.starts.slice(0, limit) };
+  const cut = { ...tokens, tokens: tokens.tokens.slice(0, limit), clauses: tokens.clauses.slice(0, limit), starts: tokens.starts.slice(0, limit), lines: tokens.lines.slice(0, limit) };
+  return tokens.written ? { ...cut, written: tokens.written.slice(0, limit) } : cut;
 }
 
+/**
+ * Question marks a person asks with. A run of marks ("??", "?!", "!?!") is exasperation, not a
+ * question ("why does it crash again??"), and counts for nothing.
+ */
 function countQuestionMarks(raw: string): number {
   if (!raw.includes('?')) return 0;
   const text = raw.replace(TEMPLATE_PROMPT, '');
   let count = 0;
-  for (let index = text.indexOf('?'); index !== -1 && count < MAX_QUESTION_MARKS; index = text.indexOf('?', index + 1)) count++;
+  for (const run of text.matchAll(MARK_RUNS)) {
+    if (run[0] === '?' && ++count >= MAX_QUESTION_MARKS) break;
+  }
   return count;
-}
-
-function zeroScores(): Record<CategoryId, number> {
-  return {
-    bug_report: 0,
-    billing_issue: 0,
-    feature_request: 0,
-    onboarding_help: 0,
-    performance_issue: 0,
-    sentiment_experience: 0,
-    content_communication: 0,
-    other: 0,
-  };
 }
 
 function roundScores(scores: Record<CategoryId, number>): Record<CategoryId, number> {

@@ -35,8 +35,38 @@ export interface LanguageLexicon {
    * imperative titles ("Add dark mode", "Support SAML") and question openers ("How to ...").
    */
   readonly subjectOpeners?: Readonly<Partial<Record<CategoryId, readonly Term[]>>>;
-  /** Outage wording that raises the tier to critical ("site down", "komplett ausgefallen"). */
+  /**
+   * A service that is down or unreachable ("site down", "komplett ausgefallen", "sistem çöktü"):
+   * it raises the tier to critical and counts for performance_issue, the incident category.
+   */
   readonly outage: readonly Term[];
+  /**
+   * Urgency, scope and data-loss wording ("asap", "alle Nutzer", "veri kaybı"): it raises the tier
+   * to critical and says nothing about the category.
+   */
+  readonly urgent: readonly Term[];
+  /**
+   * Salutations that open a message ("Dear support team", "Sehr geehrter Kundenservice", "Merhaba").
+   * They and the weak terms in their clause count for nothing: they are form, not feedback.
+   */
+  readonly greetings: readonly Term[];
+  /**
+   * Thanks and sign-off formulas ("thanks in advance", "vielen Dank", "gracias", "saygılarımla").
+   * Courtesy, not sentiment: like greetings, they and the weak terms of their clause count for
+   * nothing; a short ticket that is only thanks counts them as (weak) feedback.
+   */
+  readonly thanks: readonly Term[];
+  /**
+   * Short ratings and verdicts ("ok", "not bad", "geht so", "fena değil"). They count as strong
+   * sentiment, but only in a short ticket (a review, a one-line CSAT comment).
+   */
+  readonly ratings: readonly Term[];
+  /**
+   * Install, activation and sign-up words ("install*", "aktivier*", "lisans anahtar*"). Together
+   * with a defect term in their clause, or negated ("can't install"), they are a bug report; alone
+   * they are the topic of an onboarding question (and so not its form).
+   */
+  readonly setup: readonly Term[];
   /** Strongly negative wording ("unacceptable", "furious", "unverschämt"). */
   readonly negative: readonly Term[];
   /**

@@ -9,6 +9,12 @@ const CONTRACTIONS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bwon['’]t\b/g, 'will not'],
   [/n['’]t\b/g, ' not'],
 ];
+/**
+ * The same contractions with the apostrophe lost (app-store exports, some mail clients and
+ * keyboards write "can t", "doesn t"): a stand-alone "t" after these words is "not".
+ */
+const BARE_CONTRACTION = /\b(can|won|(?:do|does|did|is|are|was|were|would|could|should|have|has|had|ai|must|need)n)[ \t]+t\b/g;
+const BARE_CONTRACTION_HINT = /n[ \t]+t\b/;
 
 const UNDECOMPOSED: Readonly<Record<string, string>> = {
   ı: 'i',
@@ -26,11 +32,34 @@ const COMBINING_MARKS = /\p{M}+/gu;
 const UNDECOMPOSED_LETTERS = /[ıłßøđæœ]/g;
 
 export function normalizeText(text: string): string {
-  let out = text.toLowerCase();
-  if (out.includes("'") || out.includes('’') || out.includes('cannot')) {
-    for (const [pattern, replacement] of CONTRACTIONS) out = out.replace(pattern, replacement);
-  }
+  let out = expandContractions(text.toLowerCase());
   if (!NON_ASCII.test(out)) return out;
   out = out.normalize('NFKD').replace(COMBINING_MARKS, '');
   return out.replace(UNDECOMPOSED_LETTERS, (letter) => UNDECOMPOSED[letter] ?? letter);
+}
+
+function expandContractions(lower: string): string {
+  let out = lower;
+  if (out.includes("'") || out.includes('’') || out.includes('cannot')) {
+    for (const [pattern, replacement] of CONTRACTIONS) out = out.replace(pattern, replacement);
+  }
+  if (BARE_CONTRACTION_HINT.test(out)) out = out.replace(BARE_CONTRACTION, expandBare);
+  return out;
+}
+
+function expandBare(_match: string, word: string): string {
+  if (word === 'can') return 'can not';
+  if (word === 'won') return 'will not';
+  return `${word.slice(0, -1)} not`;
+}
+
+const COMBINING_DOT_ABOVE = /\u0307/g;
+
+/**
+ * The text lower-cased as normalizeText does, contractions expanded, but with its diacritics kept
+ * (composed): the form accent-aware matching compares with a term as written. "ß" is "ss" here
+ * too (Swiss spelling), and the dot "İ" leaves on a lower-cased "i" is dropped.
+ */
+export function accentForm(text: string): string {
+  return expandContractions(text.toLowerCase()).normalize('NFC').replace(COMBINING_DOT_ABOVE, '').replace(/ß/g, 'ss');
 }

@@ -1,6 +1,7 @@
 /**
  * Removes what a person did not write as prose: HTML comments (issue-template instructions),
- * fenced and indented-by-tag code, HTML tags, URLs and e-mail addresses. A URL such as
+ * fenced, inline and indented-by-tag code, command-line flags ("--crash-reporter-id"), Markdown
+ * table rows (pasted system information), HTML tags, URLs and e-mail addresses. A URL such as
  * ".../Submitting-Bugs-and-Suggestions" must not count as the word "bug", nor code as complaints.
  */
 const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
@@ -9,6 +10,11 @@ const CODE_TAG = /<(pre|code)\b[^>]*>[\s\S]*?<\/\1>/gi;
 const HTML_TAG = /<\/?[a-z][^<>]{0,500}>/gi;
 const URL = /\b(?:https?:\/\/|www\.)[^\s<>()]+/gi;
 const EMAIL = /[\w.+-]+@[\w-]+\.[\w.-]+/g;
+const INLINE_CODE = /`[^`\n]{1,300}`/g;
+const FLAG = /(^|\s)--[a-z][\w-]*/gim;
+const TABLE_ROW = /^[ \t]*\|.*\|[ \t]*$/gm;
+/** A form's bold question ("**What is the current behavior?**", "**Do you want to request a *feature* or report a *bug*?**"). */
+const BOLD_QUESTION = /\*\*(?:[^*\n]|\*(?!\*)){1,300}?\?\*\*/g;
 
 export function stripMarkup(text: string): string {
   let out = text;
@@ -16,5 +22,9 @@ export function stripMarkup(text: string): string {
   if (out.includes('```') || out.includes('~~~')) out = out.replace(FENCED_CODE, '\n');
   if (out.includes('://') || out.includes('www.')) out = out.replace(URL, ' ');
   if (out.includes('@')) out = out.replace(EMAIL, ' ');
+  if (out.includes('`')) out = out.replace(INLINE_CODE, ' ');
+  if (out.includes('--')) out = out.replace(FLAG, '$1 ');
+  if (out.includes('|')) out = out.replace(TABLE_ROW, '\n');
+  if (out.includes('?**')) out = out.replace(BOLD_QUESTION, '\n');
   return out;
 }

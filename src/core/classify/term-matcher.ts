@@ -1,4 +1,4 @@
-import { normalizeText } from './normalize-text.js';
+import { accentForm, normalizeText } from './normalize-text.js';
 
 /** What a compiled term stands for; the matcher hands it back untouched on every match. */
 export interface TermEntry<T> {
@@ -29,6 +29,8 @@ interface CompiledTerm<T> {
   readonly entry: TermEntry<T>;
   /** Pattern id per word. */
   readonly patterns: readonly number[];
+  /** Per whole word written with Latin diacritics ("schön"): the word as a token must be written (accentForm). */
+  readonly accents?: ReadonlyArray<string | undefined>;
 }
 
 const MIN_AFFIX_LENGTH = 3;
@@ -65,7 +67,8 @@ export class TermMatcher<T> {
       const patterns = words.map((word) => this.internPattern(entry.term, word, prefixLengths, suffixLengths));
       const first = patterns[0] as number;
       const bucket = this.termsByFirstPattern.get(first);
-      const compiled: CompiledTerm<T> = { entry, patterns };
+      const accents = accentedWords(entry.term);
+      const compiled: CompiledTerm<T> = accents ? { entry, patterns, accents } : { entry, patterns };
       if (bucket) bucket.push(compiled);
       else this.termsByFirstPattern.set(first, [compiled]);
     }
@@ -73,8 +76,15 @@ export class TermMatcher<T> {
     this.suffixLengths = [...suffixLengths].sort((a, b) => a - b);
   }
 
-  /** Every match of every term, in token order. Overlapping matches are all reported. */
-  match(tokens: readonly string[]): Array<TermMatch<T>> {
+  /**
+   * Every match of every term, in token order. Overlapping matches are all reported.
+   *
+   * With `written` (the tokens as written, see tokenize-clauses.ts), matching is accent-aware: a
+   * term written with diacritics matches only a token written with the same ones. Pass it when
+   * the writer types diacritics, so that German "schon" (already) is not "schön" (nice) nor
+   * Spanish "esta" (this) "está"; a text typed without any still meets every term folded.
+   */
+  match(tokens: readonly string[], written?: ReadonlyArray<string | undefined>): Array<TermMatch<T>> {
     const patternsAt = tokens.map((token) => this.patternsOf(token));
     const matches: Array<TermMatch<T>> = [];
     for (let start = 0; start < tokens.length; start++) {
@@ -82,7 +92,7 @@ export class TermMatcher<T> {
         const candidates = this.termsByFirstPattern.get(pattern);
         if (!candidates) continue;
         for (const candidate of candidates) {
-          if (matchesAt(candidate.patterns, patternsAt, start)) {
+          if (matchesAt(candidate.patterns, patternsAt, start) && (!written || !candidate.accents || showsAccents(candidate.accents, tokens, written, start))) {
             matches.push({ entry: candidate.entry, start, length: candidate.patterns.length });
           }
         }
@@ -159,6 +169,31 @@ function matchesAt(patterns: readonly number[], patternsAt: ReadonlyArray<readon
   if (start + patterns.length > patternsAt.length) return false;
   for (let offset = 1; offset < patterns.length; offset++) {
     if (!(patternsAt[start + offset] as readonly number[]).includes(patterns[offset] as number)) return false;
+  }
+  return true;
+}
+
+/**
+ * The term's whole words that carry Latin diacritics, or undefined when none does. Only whole
+ * words: the false friends are short words ("schön"/"schon", "está"/"esta", "cómo"/"como"), while
+ * a stem spans forms whose accents differ ("paramétr*": paramétrer, paramètres).
+ */
+function accentedWords(term: string): Array<string | undefined> | undefined {
+  let any = false;
+  const words = accentForm(term).trim().split(/\s+/).map((word) => {
+    if (word.startsWith('*') || word.endsWith('*')) return undefined;
+    const folded = normalizeText(word);
+    if (word === folded || !/^[a-z0-9]+$/.test(folded)) return undefined;
+    any = true;
+    return word;
+  });
+  return any ? words : undefined;
+}
+
+function showsAccents(accents: ReadonlyArray<string | undefined>, tokens: readonly string[], written: ReadonlyArray<string | undefined>, start: number): boolean {
+  for (let offset = 0; offset < accents.length; offset++) {
+    const accented = accents[offset];
+    if (accented !== undefined && (written[start + offset] ?? tokens[start + offset]) !== accented) return false;
   }
   return true;
 }

@@ -1,4 +1,4 @@
-import { normalizeText } from './normalize-text.js';
+import { accentForm, normalizeText } from './normalize-text.js';
 
 export interface ClauseTokens {
   readonly tokens: string[];
@@ -8,9 +8,23 @@ export interface ClauseTokens {
   readonly starts: number[];
   /** Normalising kept the text's length, so `starts` are (almost always) offsets in the original text too. */
   readonly sameLength: boolean;
+  /**
+   * Each token as written with its Latin diacritics ("schön" for the token "schon"), where folding
+   * removed some; absent when no token of the text had any (see term-matcher.ts on accent-aware matching).
+   */
+  readonly written?: ReadonlyArray<string | undefined>;
+  /** Line number of each token. */
+  readonly lines: number[];
+  /** Clauses that end in a rhetorical run of marks ("??", "?!", "!?"): exasperation, not a question. */
+  readonly rhetorical: ReadonlySet<number>;
 }
 
 const TOKEN = /[\p{L}\p{N}]+/gu;
+/** Tokens of the text before folding: a combining mark belongs to its letter ("İ" lower-cases to "i̇"). */
+const WRITTEN_TOKEN = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu;
+const QUESTION = 63;
+const EXCLAMATION = 33;
+const NO_CLAUSES: ReadonlySet<number> = new Set();
 
 /**
  * Normalises (normalize-text.ts), splits on anything that is not a letter or digit, and numbers the clauses, so that negation ("not a bug") is only
@@ -21,22 +35,71 @@ export function tokenizeClauses(text: string): ClauseTokens {
   const tokens: string[] = [];
   const clauses: number[] = [];
   const starts: number[] = [];
+  const lines: number[] = [];
+  let line = 0;
+  let rhetorical: Set<number> | undefined;
   let clause = 0;
   let previousEnd = 0;
+  const endClause = (from: number, to: number): void => {
+    let broke = false;
+    let marks = 0;
+    let questions = 0;
+    for (let index = from; index < to; index++) {
+      const code = normalized.charCodeAt(index);
+      if (code === QUESTION || code === EXCLAMATION) {
+        marks++;
+        if (code === QUESTION) questions++;
+      } else if (marks > 0 && code !== 32) {
+        if (questions > 0 && marks > 1) (rhetorical ??= new Set()).add(clause);
+        marks = 0;
+        questions = 0;
+      }
+      if (code === 10) line++;
+      if (!broke && isBreak(code)) broke = true;
+    }
+    if (questions > 0 && marks > 1) (rhetorical ??= new Set()).add(clause);
+    if (broke) clause++;
+  };
   TOKEN.lastIndex = 0;
   for (let match = TOKEN.exec(normalized); match !== null; match = TOKEN.exec(normalized)) {
-    for (let index = previousEnd; index < match.index; index++) {
-      if (isBreak(normalized.charCodeAt(index))) {
-        clause++;
-        break;
-      }
-    }
+    if (match.index > previousEnd) endClause(previousEnd, match.index);
     tokens.push(match[0]);
     clauses.push(clause);
+    lines.push(line);
     starts.push(match.index);
     previousEnd = TOKEN.lastIndex;
   }
-  return { tokens, clauses, starts, sameLength: normalized.length === text.length };
+  if (normalized.length > previousEnd) endClause(previousEnd, normalized.length);
+  const written = writtenForms(text, tokens);
+  return {
+    tokens,
+    clauses,
+    starts,
+    lines,
+    sameLength: normalized.length === text.length,
+    rhetorical: rhetorical ?? NO_CLAUSES,
+    ...(written ? { written } : {}),
+  };
+}
+
+/**
+ * The tokens as written (accentForm), aligned one to one with the folded tokens; undefined where
+ * folding changed nothing, and altogether when no Latin token carried a diacritic or the two
+ * tokenisations do not line up (a rare symbol that folds into letters).
+ */
+function writtenForms(text: string, tokens: readonly string[]): Array<string | undefined> | undefined {
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(text)) return undefined;
+  const found = accentForm(text).match(WRITTEN_TOKEN) ?? [];
+  if (found.length !== tokens.length) return undefined;
+  let latin = false;
+  const written = found.map((token, index) => {
+    const folded = tokens[index] as string;
+    if (token === folded) return undefined;
+    if (/^[a-z0-9]+$/.test(folded)) latin = true;
+    return token;
+  });
+  return latin ? written : undefined;
 }
 
 function isBreak(code: number): boolean {

@@ -210,12 +210,12 @@ describe('Slack app (real server, Redis, BullMQ; Slack and Zendesk faked with no
 
     const status = await slack(slashCommand('status 304', 'U0MEMBER1'));
     expect(status.status).toBe(200);
-    const reply = await waitFor(() => responses.find((response) => response.text.includes('304')), 5_000, 'status reply');
+    const reply = await waitFor(() => responses.find((response) => response.text.includes('304')), 15_000, 'status reply');
     expect(reply.response_type).toBe('ephemeral');
 
     await slack(slashCommand('ack 304', 'U0MEMBER1'));
-    await waitFor(async () => (await app!.loops.get(304))?.state.stage === 'acknowledged', 5_000, 'acknowledged by command');
-    await waitFor(() => responses.some((response) => response.text === 'Acknowledged ticket #304.'), 5_000, 'ack reply');
+    await waitFor(async () => (await app!.loops.get(304))?.state.stage === 'acknowledged', 15_000, 'acknowledged by command');
+    await waitFor(() => responses.some((response) => response.text === 'Acknowledged ticket #304.'), 15_000, 'ack reply');
   });
 
   it('rejects unsigned, tampered and stale Slack requests with 401', async () => {

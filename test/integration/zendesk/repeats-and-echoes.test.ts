@@ -74,7 +74,7 @@ describe('one routing write per ticket and no false override under repeats, reor
     app = await startLiveOnFake(prefix, zendesk, { now: () => NOW });
     // Zendesk's echoes of cxloop's writes come at once for half the tickets, late for the others.
     const echoes = echoWrites(zendesk, () => app, () => NOW, (id) => id % 2 === 1);
-    await app.queues.routes.pause();
+    await app.queues.backlog.pause();
     const ids = Array.from({ length: 30 }, (_, index) => 1_001 + index);
     const late: string[] = [];
     const deliveries: Promise<void>[] = [];
@@ -101,8 +101,8 @@ describe('one routing write per ticket and no false override under repeats, reor
     }
     await Promise.all(deliveries);
     // The writes wait until every ticket is classified: one quiet backlog, routed through update_many.
-    await waitFor(async () => (await app!.queues.routes.getWaitingCount()) === ids.length && (await app!.queues.events.count()) === 0, 15_000, 'every ticket classified');
-    await app.queues.routes.resume();
+    await waitFor(async () => (await app!.queues.backlog.waiting()).count === ids.length && (await app!.queues.events.count()) === 0, 15_000, 'every ticket classified');
+    await app.queues.backlog.resume();
     await waitForRouted(zendesk, ids);
     await waitForIdle(app);
     for (const body of late) await deliverThrice(body);

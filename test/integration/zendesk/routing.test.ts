@@ -124,14 +124,14 @@ describe('routing Zendesk tickets (real server, Redis, BullMQ; Zendesk faked wit
     const puts: Put[] = [];
     recordPuts(zendesk, /\/api\/v2\/tickets\/\d+\.json/, puts, () => [200, { ticket: {} }]);
     app = await startLive(prefix);
-    await app.queues.routes.pause();
+    await app.queues.backlog.pause();
     const created = minutesAgo(10);
     await postSigned(app.http.url, ticketEvent('created', { id: 302, created_at: created }));
-    await waitFor(async () => (await app!.queues.routes.getWaitingCount()) === 1, 10_000, 'the routing job');
+    await waitFor(async () => (await app!.queues.backlog.waiting()).count === 1, 10_000, 'the routing job');
     await postSigned(app.http.url, ticketEvent('group_assignment_changed', { id: 302, actor_id: 555, group_id: 4242, created_at: created, updated_at: minutesAgo(9) }));
     await waitFor(async () => (await store.get(302))?.overridden, 10_000, 'the override');
-    expect(await app.queues.routes.getWaitingCount()).toBe(0);
-    await app.queues.routes.resume();
+    expect((await app.queues.backlog.waiting()).count).toBe(0);
+    await app.queues.backlog.resume();
     await waitForIdle(app);
     expect(puts).toHaveLength(0);
     const corrections = await redis.xrange(`${prefix}:corrections`, '-', '+');
@@ -219,12 +219,12 @@ describe('routing Zendesk tickets (real server, Redis, BullMQ; Zendesk faked wit
     const singles: Put[] = [];
     recordPuts(zendesk, /\/api\/v2\/tickets\/\d+\.json/, singles, () => [200, { ticket: {} }]);
     app = await startLive(prefix);
-    await app.queues.routes.pause();
+    await app.queues.backlog.pause();
     for (const id of ids) {
       await postSigned(app.http.url, ticketEvent('created', { id, subject: subjects[id % subjects.length]!, description: '', created_at: created }));
     }
-    await waitFor(async () => (await app!.queues.routes.getWaitingCount()) === ids.length, 15_000, 'the backlog');
-    await app.queues.routes.resume();
+    await waitFor(async () => (await app!.queues.backlog.waiting()).count === ids.length, 15_000, 'the backlog');
+    await app.queues.backlog.resume();
     await waitFor(async () => (await store.get(507))?.routing?.status === 'routed', 15_000, 'the conflicted ticket');
     expect(batches).toHaveLength(1);
     const tickets = batches[0]!.body.tickets!;

@@ -102,7 +102,9 @@ describe('the Update Ticket budget holds in every sliding 60 s window', () => {
 
     const times = updateCalls(zendesk).map((call) => call.at);
     expect(times).toHaveLength(250);
-    expect(maxInAnyWindow(times)).toBe(100);
+    // At most the budget in any window (fewer when a loaded machine sends slower), so 250 writes span at least three windows.
+    expect(maxInAnyWindow(times)).toBeLessThanOrEqual(100);
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(2 * 60_000);
     expect(zendesk.stats.rateLimited).toBe(0);
   }, 60_000);
 });

@@ -5,7 +5,8 @@ import type { CardView } from '../../../src/adapters/slack/slack-views.js';
 import { loopPolicyFrom } from '../../../src/app/loop-policy.js';
 import { openLoop } from '../../../src/core/loop/transition.js';
 import { keyTypeOf } from '../../../bench/redis-memory.js';
-import { maxInWindow, ticketsIn } from '../../../bench/slack-burst.js';
+import { ticketsIn } from '../../../bench/slack-burst.js';
+import { maxInWindow } from '../../../bench/support.js';
 import { defaultPolicy } from '../../support/default-classifier.js';
 import { accepted } from '../../support/loop-fixtures.js';
 

@@ -114,6 +114,16 @@ describe('fake Slack', () => {
     expect((await call(slack, 'chat.nope', {}, 'xoxb-right')).json).toEqual({ ok: false, error: 'unknown_method' });
   });
 
+  it('sends the token\'s scopes in x-oauth-scopes with every answer made with it, none with a wrong token', async () => {
+    const slack = await start({ token: 'xoxb-test', scopes: ['chat:write', 'users:read'] });
+    const scopesOf = async (token: string) => {
+      const response = await fetch(`${slack.apiUrl}auth.test`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      return [response.headers.get('x-oauth-scopes'), ((await response.json()) as { ok: boolean }).ok];
+    };
+    expect(await scopesOf('xoxb-test')).toEqual(['chat:write,users:read', true]);
+    expect(await scopesOf('xoxb-wrong')).toEqual([null, false]);
+  });
+
   it('speaks the wire format of cxloop\'s real Slack client, whose 429 becomes RATE_LIMITED with Retry-After', async () => {
     const slack = await start({ token: 'xoxb-bench' });
     const api = new WebSlackApi({ token: 'xoxb-bench', apiUrl: slack.apiUrl });

@@ -222,4 +222,42 @@ describe('fake Zendesk', () => {
     expect(seen).toEqual([404]);
     expect(zd.requests.map((r) => r.status)).toEqual([401, 401, 200, 404]);
   });
+
+  it('issues OAuth access tokens by the client-credentials grant and then requires a Bearer token still valid', async () => {
+    let clock = Date.parse('2026-12-01T10:00:00Z');
+    const zd = await start({ now: () => clock, oauth: { clientId: 'cxloop', clientSecret: 'client-secret', expiresInSeconds: 60 } });
+    const grant = (body: Record<string, unknown>) => call<Record<string, unknown>>(zd, 'POST', '/oauth/tokens', body);
+    expect(await grant({ grant_type: 'password', client_id: 'cxloop', client_secret: 'client-secret' })).toMatchObject({ status: 400, json: { error: 'unsupported_grant_type' } });
+    expect(await grant({ grant_type: 'client_credentials', client_id: 'cxloop', client_secret: 'wrong' })).toMatchObject({ status: 401, json: { error: 'invalid_client' } });
+    const issued = await grant({ grant_type: 'client_credentials', client_id: 'cxloop', client_secret: 'client-secret', scope: 'tickets:read users:read' });
+    expect(issued).toMatchObject({ status: 200, json: { token_type: 'bearer', scope: 'tickets:read users:read', expires_in: 60 } });
+    const bearer = { authorization: `Bearer ${String(issued.json.access_token)}` };
+    expect(zd.grants).toEqual([{ token: issued.json.access_token, scope: 'tickets:read users:read', at: clock, expiresAt: clock + 60_000 }]);
+
+    expect((await call(zd, 'GET', '/api/v2/users/me.json')).status).toBe(401);
+    expect((await call(zd, 'GET', '/api/v2/users/me.json', undefined, { authorization: 'Bearer made-up' })).status).toBe(401);
+    expect((await call(zd, 'GET', '/api/v2/users/me.json', undefined, bearer)).status).toBe(200);
+    clock += 60_000; // expired
+    expect((await call(zd, 'GET', '/api/v2/users/me.json', undefined, bearer)).status).toBe(401);
+    // The log keeps the grant requests without the client secret.
+    expect(JSON.stringify(zd.requests)).not.toContain('client-secret');
+    expect(zd.requests.filter((r) => r.path === '/oauth/tokens').map((r) => (r.body as { client_secret?: string }).client_secret)).toEqual(['[redacted]', '[redacted]', '[redacted]']);
+  });
+
+  it('asks the routes a test adds first, behind the same authentication, with absolute URLs', async () => {
+    const seen: string[] = [];
+    const zd = await start({
+      email: 'bot@example.com',
+      token: 'secret',
+      routes: (method, url) => {
+        seen.push(`${method} ${url.href}`);
+        return url.pathname === '/api/v2/groups.json' ? { status: 200, body: { groups: [] } } : undefined;
+      },
+    });
+    const basic = { authorization: `Basic ${Buffer.from('bot@example.com/token:secret').toString('base64')}` };
+    expect((await call(zd, 'GET', '/api/v2/groups.json?page%5Bsize%5D=100')).status).toBe(401);
+    expect(await call(zd, 'GET', '/api/v2/groups.json?page%5Bsize%5D=100', undefined, basic)).toMatchObject({ status: 200, json: { groups: [] } });
+    expect((await call(zd, 'GET', '/api/v2/users/me.json', undefined, basic)).status).toBe(200); // not theirs: the fake's own
+    expect(seen).toEqual([`GET ${zd.url}/api/v2/groups.json?page%5Bsize%5D=100`, `GET ${zd.url}/api/v2/users/me.json`]);
+  });
 });

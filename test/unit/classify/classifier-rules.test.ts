@@ -131,7 +131,7 @@ describe('the words a decision shows people', () => {
     {
       name: 'a stem term shows the forms that matched, once each, and the category label',
       ticket: { subject: 'Crash on start', description: 'The app crashes when I open a report; it crashed again. Crash!' },
-      summary: 'Bug report (confidence 0.94): "crash", "crashes", "crashed";',
+      summary: 'Bug report (confidence 0.97): "crash", "crashes", "crashed";',
     },
     {
       name: 'accents and punctuation as the customer wrote them, not folded',

@@ -1,13 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisKeys } from '../../../src/adapters/redis/redis-keys.js';
-import { RedisLoopStore } from '../../../src/adapters/redis/redis-loop-store.js';
-import { loopPolicyFrom } from '../../../src/app/loop-policy.js';
-import { NO_LOOP_METRICS } from '../../../src/app/ports.js';
 import { applyLoopEvents, openTicketLoop, type LoopDeps } from '../../../src/app/run-loop.js';
 import { runCli } from '../../../src/cli/main.js';
 import { fakeIo } from '../../support/fake-io.js';
-import { dropPrefix, policyWithGroups, REDIS_URL, silent, uniquePrefix } from '../../support/zendesk-fixtures.js';
+import { dropPrefix, historyLoopDeps, REDIS_URL, uniquePrefix } from '../../support/zendesk-fixtures.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2026-11-16T09:00:00Z');
@@ -19,15 +15,7 @@ describe('cxloop report (real Redis)', () => {
   const redis = new Redis(REDIS_URL);
   const env = { REDIS_URL, CXLOOP_REDIS_PREFIX: prefix };
   let clock = T0;
-  const deps: LoopDeps = {
-    store: new RedisLoopStore(redis, createRedisKeys(prefix)),
-    timers: { schedule: async () => undefined, cancel: async () => undefined },
-    effects: { enqueue: async () => undefined },
-    policy: loopPolicyFrom(policyWithGroups()),
-    metrics: NO_LOOP_METRICS,
-    logger: silent,
-    now: () => clock,
-  };
+  const deps: LoopDeps = historyLoopDeps(redis, prefix, () => clock);
 
   beforeAll(async () => {
     // 1: acknowledged at 1 h, solved at 20 h. 2: acknowledged at 3 h. 3: never acknowledged. 4: opened before the window.

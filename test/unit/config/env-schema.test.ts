@@ -26,8 +26,15 @@ describe('parseEnv', () => {
         ZENDESK_UPDATES_PER_MINUTE: 100,
         ZENDESK_RECONCILE_EVERY: 600_000,
         ZENDESK_READS_PER_MINUTE: 100,
+        ZENDESK_EXPORTS_PER_MINUTE: 10,
       },
     });
+  });
+
+  it("takes the training export's pace up to the High Volume API's 30 a minute, and names a bad one", () => {
+    expect(parseEnv({ ZENDESK_EXPORTS_PER_MINUTE: '30' })).toMatchObject({ ok: true, env: { ZENDESK_EXPORTS_PER_MINUTE: 30 } });
+    expect(parseEnv({ ZENDESK_EXPORTS_PER_MINUTE: '31' })).toMatchObject({ ok: false, problems: [{ path: 'ZENDESK_EXPORTS_PER_MINUTE' }] });
+    expect(parseEnv({ ZENDESK_EXPORTS_PER_MINUTE: '0' })).toMatchObject({ ok: false, problems: [{ path: 'ZENDESK_EXPORTS_PER_MINUTE' }] });
   });
 
   it('takes the optional-read budget, 0 turning the reads off, and names a bad one', () => {

@@ -65,6 +65,14 @@ describe('policy validation names every bad key', () => {
     ['slack.admins', ['alice'], 'slack.admins.0', /Slack user id/],
     ['categories.bug_report.match.channels', ['email', 'emial'], 'categories.bug_report.match.channels.1', /"emial" is not a Zendesk channel; use one of web, email, api/],
     ['classifier.tier_rules', [{ tier: 'critical', channels: ['fax'] }], 'classifier.tier_rules.0.channels.0', /"fax" is not a Zendesk channel/],
+    ['training_labels.tags', { refund: 'billing_isue' }, 'training_labels.tags.refund', /"billing_isue" is not a category \(did you mean "billing_issue"\?\)/],
+    ['training_labels.tags', { refund: 'money' }, 'training_labels.tags.refund', /"money" is not a category \(use one of bug_report, billing_issue/],
+    ['training_labels.tags', { 'Big Refund': 'billing_issue' }, 'training_labels.tags.Big Refund', /./],
+    ['training_labels.tags', { cxloop_bug_report: 'billing_issue' }, 'training_labels.tags.cxloop_bug_report', /./],
+    ['training_labels.ticket_fields', { problem_type: { bug: 'bug_report' } }, 'training_labels.ticket_fields.problem_type', /custom ticket field id/],
+    ['training_labels.ticket_fields', { '360001': { bug: 'bugreport' } }, 'training_labels.ticket_fields.360001.bug', /did you mean "bug_report"/],
+    ['training_labels.ticket_field', {}, 'training_labels', /unknown key "ticket_field" \(did you mean "ticket_fields"\?\)/],
+    ['training_label', {}, '(root)', /unknown key "training_label" \(did you mean "training_labels"\?\)/],
   ])('%s = %j -> %s', (path, value, problemPath, message) => {
     const problems = problemsOf(withValue(path, value));
     const problem = problems.find((candidate) => candidate.path === problemPath);
@@ -122,6 +130,13 @@ describe('policy validation names every bad key', () => {
       tag_for_pm_review: { tag: 'cxloop_pm_review' },
       suggest_article: { locale: null, max_articles: 3 },
     });
+  });
+
+  it('takes training_labels as category ids by tag and by custom field value, and an empty block by default', () => {
+    const parsed = parsePolicyText(withValue('training_labels', { tags: { refund: 'billing_issue' }, ticket_fields: { '360001': { hardware: 'bug_report', true: 'other' } } }));
+    expect(parsed.ok && parsed.policy.training_labels).toEqual({ tags: { refund: 'billing_issue' }, ticket_fields: { '360001': { hardware: 'bug_report', true: 'other' } } });
+    const none = parsePolicyText(withValue('training_labels', undefined));
+    expect(none.ok && none.policy.training_labels).toEqual({ tags: {}, ticket_fields: {} });
   });
 
   it('accepts JSON as well as YAML', () => {

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { createRedis } from '../../../adapters/redis/redis-connection.js';
 import { createRedisKeys } from '../../../adapters/redis/redis-keys.js';
 import { accountSettingsSchema } from '../../../adapters/zendesk/node-zendesk-admin-api.js';
 import { RedisTicketStore } from '../../../adapters/redis/redis-ticket-store.js';
@@ -47,7 +47,7 @@ export async function checkCsat(env: Env, identity: ZendeskIdentity, now: number
 }
 
 async function readReceived(env: Env): Promise<Received | string> {
-  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, connectTimeout: 3_000, commandTimeout: 3_000, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  const redis = createRedis(env, { lazyConnect: true, connectTimeout: 3_000, commandTimeout: 3_000, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
   redis.on('error', () => undefined); // the redis check reports connection problems
   try {
     await redis.connect();

@@ -1,5 +1,6 @@
 import type { EnvResult } from '../../../config/env-schema.js';
 import { describeUnknownEnvKey, type UnknownEnvKey } from '../../../config/find-unknown-env-keys.js';
+import { describeRedis } from '../../../adapters/redis/redis-connection.js';
 import { redactUrl } from '../../../config/redact-url.js';
 import { failed, passed, warned, type DoctorResult } from './doctor-result.js';
 
@@ -18,7 +19,8 @@ export function checkEnvironment(parsed: EnvResult, unknown: readonly UnknownEnv
     );
   }
   const { env } = parsed;
-  const valid = `valid (REDIS_URL ${redactUrl(env.REDIS_URL)}, prefix ${env.CXLOOP_REDIS_PREFIX}, port ${env.PORT})`;
+  const redis = env.REDIS_SENTINELS === undefined ? `REDIS_URL ${redactUrl(env.REDIS_URL)}` : `Redis ${describeRedis(env)}`;
+  const valid = `valid (${redis}, prefix ${env.CXLOOP_REDIS_PREFIX}, port ${env.PORT})`;
   if (ignored) return warned('env', `${valid}; ${ignored}`, 'rename or remove these variables in .env or the environment (.env.example lists every key cxloop reads)');
   return passed('env', valid);
 }

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { createRedis } from '../../../adapters/redis/redis-connection.js';
 import { createRedisKeys } from '../../../adapters/redis/redis-keys.js';
 import { RedisTicketStore, TOO_OLD_KEPT_MS } from '../../../adapters/redis/redis-ticket-store.js';
 import { ROUTE_MAX_AGE_MS } from '../../../app/handle-ticket-event.js';
@@ -13,7 +13,7 @@ const DAY_MS = 86_400_000;
  * outage longer than that). Information, not a fault: ok either way.
  */
 export async function checkOldTickets(env: Env, now: number): Promise<DoctorResult> {
-  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, connectTimeout: 3_000, commandTimeout: 3_000, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  const redis = createRedis(env, { lazyConnect: true, connectTimeout: 3_000, commandTimeout: 3_000, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
   redis.on('error', () => undefined); // the redis check reports connection problems
   const window = `${ROUTE_MAX_AGE_MS / DAY_MS} days`;
   try {

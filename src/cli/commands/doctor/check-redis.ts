@@ -1,9 +1,9 @@
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { createRedis, describeRedis } from '../../../adapters/redis/redis-connection.js';
+import type { Redis } from 'ioredis';
 import { QUEUE_NAMES } from '../../../app/job-catalogue.js';
 import { createRedisKeys } from '../../../adapters/redis/redis-keys.js';
 import type { Env } from '../../../config/env-schema.js';
-import { redactUrl } from '../../../config/redact-url.js';
 import { checkDeadLetters } from './check-dead-letters.js';
 import { describeError, failed, passed, skipped, warned, worstStatus, type DoctorResult, type DoctorStatus } from './doctor-result.js';
 
@@ -28,8 +28,8 @@ interface Finding {
 
 /** Connects to REDIS_URL once (3 s to connect), reads its version, eviction policy and persistence, and looks for cxloop's workers. */
 export async function checkRedis(env: Env): Promise<RedisFindings> {
-  const url = redactUrl(env.REDIS_URL);
-  const redis = new Redis(env.REDIS_URL, {
+  const url = describeRedis(env);
+  const redis = createRedis(env, {
     lazyConnect: true,
     connectTimeout: CONNECT_TIMEOUT_MS,
     commandTimeout: CONNECT_TIMEOUT_MS,

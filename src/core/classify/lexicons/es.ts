@@ -132,13 +132,13 @@ export const es: LanguageLexicon = {
         'gran aplicación', 'buena app', 'buena aplicación', 'excelente app', 'mejor app',
         'mejor aplicación', 'muy buena', 'muy útil', 'cinco estrellas', '5 estrellas',
         'una estrella', '1 estrella', 'recomiend*', 'recomendable', 'inútil', 'no sirve para nada',
-        'pérdida de tiempo', 'pérdida de dinero', 'estafa', 'atención al cliente',
-        'servicio al cliente', 'mal servicio', 'pésima atención', 'experiencia', 'disfrut*',
+        'pérdida de tiempo', 'pérdida de dinero', 'estafa', 'mal servicio', 'pésima atención', 'experiencia', 'disfrut*',
         'satisfech*', 'insatisfech*', 'divertid*', 'adictiv*', 'sigan así', 'buen trabajo',
         'felicidades', 'felicitaciones', 'enhorabuena',
       ],
       weak: [
-        'gracias', 'muchas gracias', 'mil gracias', 'bueno', 'buena', 'buen', 'mejor', 'malo',
+        'atención al cliente', 'servicio al cliente',
+        'bueno', 'buena', 'buen', 'mejor', 'malo',
         'mala', 'mal', 'chévere', 'bonita', 'bonito', 'linda', 'fácil', 'sencill*', 'útil',
         'intuitiv*', 'estrellas', 'estrella', 'juego', 'aplicación', 'app', 'contento', 'contenta',
         'feliz', 'triste', 'molest*', 'favorit*', 'opinión', 'valoraci*', 'reseña*', 'siempre',
@@ -171,15 +171,32 @@ export const es: LanguageLexicon = {
         'rgpd', 'gdpr', 'lopd', 'protección de datos', 'borrar mis datos', 'eliminar mis datos',
         'derecho al olvido', 'spam', 'revendedor*', 'distribuidor*',
       ],
-      weak: ['hola', 'buenas', 'prueba', 'legal', 'abogado', 'proveedor*', 'prensa'],
+      weak: ['prueba', 'legal', 'abogado', 'proveedor*', 'prensa'],
     },
   },
   outage: [
     'caída del servicio', 'caída general', 'servicio caído', 'servidor caído', 'está caído',
     'está caída', 'están caídos', 'se cayó', 'se cayó todo', 'todo caído', 'no funciona nada',
-    'nada funciona', 'todos los usuarios', 'ningún usuario', 'nadie puede', 'afecta a todos',
-    'producción caída', 'pérdida de datos', 'brecha de seguridad', 'hackeado', 'hackearon',
-    'urgente', 'urgencia', 'emergencia', 'crítico', 'lo antes posible', 'asap',
+    'nada funciona', 'producción caída', 'fuera de servicio', 'no disponible',
+  ],
+  urgent: [
+    'todos los usuarios', 'ningún usuario', 'nadie puede', 'afecta a todos', 'pérdida de datos',
+    'brecha de seguridad', 'hackeado', 'hackearon', 'urgente', 'urgencia', 'emergencia', 'crítico',
+    'lo antes posible', 'asap',
+  ],
+  greetings: [
+    'estimad*', 'hola', 'buenos días', 'buenas tardes', 'buenas noches', 'buenas',
+  ],
+  thanks: [
+    'gracias', 'muchas gracias', 'mil gracias', 'agradec*', 'saludos', 'un saludo', 'atentamente',
+    'cordialmente',
+  ],
+  ratings: [
+    'ok', 'vale', 'bien', 'está bien', 'regular', 'no está mal', 'nada mal', 'bueno', 'buena',
+    'genial', 'normal', 'más o menos', 'podría ser mejor', 'estrellas', 'estrella',
+  ],
+  setup: [
+    'instal*', 'activar*', 'activaci*', 'clave de licencia', 'código de activación', 'registr*',
   ],
   negative: [
     'inaceptable', 'indignad*', 'indignante', 'vergüenza', 'vergonzoso', 'ridícul*', 'pésim*',

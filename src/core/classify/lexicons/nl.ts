@@ -109,14 +109,14 @@ export const nl: LanguageLexicon = {
         'geweldig*', 'fantastisch*', 'prachtig*', 'super app', 'top app', 'fijne app', 'mooie app',
         'goede app', 'beste app', 'slechte app', 'slechtste', 'perfect', 'verschrikkelijk*',
         'vreselijk*', 'waardeloos', 'waardeloze', 'teleurgesteld', 'teleurstell*', 'gefrustreerd',
-        'frustrer*', 'irritant*', 'ergerlijk*', 'bedankt', 'dank je', 'dank u', 'dankjewel',
-        'hartelijk dank', 'vijf sterren', '5 sterren', 'een ster', '1 ster', 'aanrader',
-        'aan te raden', 'raad ik aan', 'tevreden', 'ontevreden', 'klantenservice', 'ervaring',
+        'frustrer*', 'irritant*', 'ergerlijk*', 'vijf sterren', '5 sterren', 'een ster', '1 ster', 'aanrader',
+        'aan te raden', 'raad ik aan', 'tevreden', 'ontevreden', 'ervaring',
         'slechte service', 'hou van', 'houd van', 'haat', 'ga zo door', 'goed gedaan',
         'complimenten', 'laat te wensen over', 'nutteloos', 'onbeschoft', 'niet tevreden',
         'niet blij',
       ],
       weak: [
+        'klantenservice',
         'goed', 'mooi', 'fijn', 'leuk', 'handig', 'makkelijk', 'gemakkelijk', 'simpel', 'slecht',
         'slechte', 'super', 'gaaf', 'heerlijk', 'stom', 'jammer', 'blij', 'boos', 'sterren', 'app',
         'feedback', 'review*', 'mening', 'altijd', 'elke dag', 'dagelijks', 'echt',
@@ -146,14 +146,31 @@ export const nl: LanguageLexicon = {
         'gdpr', 'gegevens verwijderen', 'verwijder mijn gegevens', 'persoonsgegevens', 'juridisch*',
         'advocaat', 'spam', 'reseller*',
       ],
-      weak: ['hallo', 'hoi', 'test', 'testen', 'privacy'],
+      weak: ['test', 'testen', 'privacy'],
     },
   },
   outage: [
     'storing*', 'landelijke storing', 'ligt plat', 'ligt eruit', 'ligt er uit', 'is down',
-    'zijn down', 'site down', 'helemaal down', 'volledig down', 'niemand kan', 'alle gebruikers',
-    'alle klanten', 'dataverlies', 'gegevens kwijt', 'datalek', 'beveiligingslek', 'spoed',
-    'dringend', 'urgent', 'zsm', 'kritiek', 'noodgeval',
+    'zijn down', 'site down', 'helemaal down', 'volledig down', 'niet bereikbaar', 'onbereikbaar',
+    'niets werkt',
+  ],
+  urgent: [
+    'niemand kan', 'alle gebruikers', 'alle klanten', 'dataverlies', 'gegevens kwijt', 'datalek',
+    'beveiligingslek', 'spoed', 'dringend', 'urgent', 'zsm', 'kritiek', 'noodgeval',
+  ],
+  greetings: [
+    'beste', 'geachte', 'hallo', 'hoi', 'goedemorgen', 'goedemiddag', 'goedenavond',
+  ],
+  thanks: [
+    'bedankt', 'dank je', 'dank jullie', 'dank u', 'dankjewel', 'dankuwel', 'alvast bedankt', 'hartelijk dank',
+    'met vriendelijke groet*', 'vriendelijke groet*', 'groet*', 'mvg',
+  ],
+  ratings: [
+    'ok', 'oké', 'prima', 'niet slecht', 'gaat wel', 'redelijk', 'matig', 'goed', 'top', 'leuk',
+    'sterren', 'ster',
+  ],
+  setup: [
+    'install*', 'activer*', 'activatie*', 'licentiesleutel*', 'activatiecode*', 'registr*',
   ],
   negative: [
     'onacceptabel', 'onaanvaardbaar', 'schandalig', 'schandelijk', 'belachelijk*', 'woedend',

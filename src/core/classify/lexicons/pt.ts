@@ -133,12 +133,13 @@ export const pt: LanguageLexicon = {
         'excelente app', 'excelente aplicativo', 'melhor app', 'melhor aplicativo', 'bom app',
         'bom aplicativo', 'app muito bom', 'aplicativo muito bom', 'cinco estrelas',
         '5 estrelas', 'uma estrela', '1 estrela', 'recomend*', 'inútil', 'perda de tempo',
-        'não serve para nada', 'não serve pra nada', 'golpe', 'atendimento ao cliente', 'péssimo atendimento', 'experiência', 'curti', 'curtindo',
+        'não serve para nada', 'não serve pra nada', 'golpe', 'péssimo atendimento', 'experiência', 'curti', 'curtindo',
         'divertid*', 'viciante', 'viciad*', 'satisfeit*', 'insatisfeit*', 'continuem assim',
         'parabéns', 'bom trabalho', 'nota 10', 'nota dez',
       ],
       weak: [
-        'obrigad*', 'muito obrigado', 'muito obrigada', 'atendimento', 'bom', 'boa', 'ótimo', 'ótima', 'legal',
+        'atendimento ao cliente', 'atendimento',
+        'bom', 'boa', 'ótimo', 'ótima', 'legal',
         'show', 'massa', 'bonito', 'lindo', 'ruim', 'chato', 'chata', 'fácil', 'simples',
         'prático', 'útil', 'intuitivo', 'estrelas', 'estrela', 'jogo', 'app', 'aplicativo',
         'aplicação', 'feliz', 'contente', 'triste', 'chatead*', 'irritad*', 'favorito',
@@ -172,16 +173,33 @@ export const pt: LanguageLexicon = {
         'gdpr', 'proteção de dados', 'excluir meus dados', 'apagar meus dados',
         'eliminar os meus dados', 'exclusão de dados', 'spam', 'revendedor*', 'distribuidor*',
       ],
-      weak: ['olá', 'oi', 'teste', 'jurídico', 'advogado', 'fornecedor*', 'imprensa'],
+      weak: ['teste', 'jurídico', 'advogado', 'fornecedor*', 'imprensa'],
     },
   },
   outage: [
     'fora do ar', 'saiu do ar', 'tudo fora do ar', 'servidor caiu', 'sistema caiu', 'site caiu',
     'app caiu', 'caiu tudo', 'nada funciona', 'nada está funcionando', 'não funciona nada',
+    'produção parada', 'sistema parado', 'indisponível',
+  ],
+  urgent: [
     'todos os usuários', 'todos os utilizadores', 'nenhum usuário', 'ninguém consegue',
-    'afeta todos', 'produção parada', 'sistema parado', 'perda de dados', 'vazamento de dados',
-    'falha de segurança', 'hackeado', 'invadido', 'urgente', 'urgência', 'emergência',
-    'crítico', 'o mais rápido possível', 'asap',
+    'afeta todos', 'perda de dados', 'vazamento de dados', 'falha de segurança', 'hackeado',
+    'invadido', 'urgente', 'urgência', 'emergência', 'crítico', 'o mais rápido possível', 'asap',
+  ],
+  greetings: [
+    'olá', 'oi', 'prezad*', 'bom dia', 'boa tarde', 'boa noite',
+  ],
+  thanks: [
+    'obrigad*', 'muito obrigado', 'muito obrigada', 'agradeç*', 'agradec*', 'atenciosamente',
+    'cumprimentos', 'abraço*',
+  ],
+  ratings: [
+    'ok', 'bom', 'boa', 'legal', 'razoável', 'mais ou menos', 'nada mal', 'normal', 'top', 'show',
+    'estrelas', 'estrela',
+  ],
+  setup: [
+    'instal*', 'ativar', 'ativação', 'ativá la', 'ativá lo', 'chave de licença',
+    'código de ativação', 'cadastr*', 'registr*',
   ],
   negative: [
     'inaceitável', 'absurdo', 'ridícul*', 'vergonha', 'vergonhoso', 'péssim*', 'horrível',

@@ -1,0 +1,192 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { routeEntrySchema } from '../../app/job-catalogue.js';
+import type { RouteBacklog, RouteClaim, RouteEntry } from '../../app/ports.js';
+import type { RoutePlan, TicketFields } from '../../core/routing/route-plan.js';
+import type { RedisKeys } from './redis-keys.js';
+
+// Every script reads the time from Redis (TIME), so leases and due times are on one clock however
+// many hosts run workers. Each touches only the backlog's keys, which share one hash tag.
+
+const NOW = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)`;
+
+/** KEYS entries, due. ARGV ticket, entry. A ticket already in the backlog (waiting or claimed) keeps its write. */
+const ENQUEUE = `${NOW}
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], now, ARGV[1])
+return 1`;
+
+/**
+ * KEYS entries, due, claimed, owners, stalled, paused. ARGV max, lease ms, token, min. First puts
+ * back the writes whose lease ended (first in line, marked stalled), then, if at least `min` are
+ * due, moves up to `max` of them, oldest first, to claimed under `token`. Returns {entry, stalled,
+ * entry, stalled ...} (empty: fewer than `min` due, or the backlog is paused).
+ */
+const CLAIM = `${NOW}
+if redis.call('EXISTS', KEYS[6]) == 1 then return {} end
+local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 1000)
+for _, id in ipairs(expired) do
+  redis.call('ZREM', KEYS[3], id)
+  redis.call('HDEL', KEYS[4], id)
+  redis.call('SADD', KEYS[5], id)
+  redis.call('ZADD', KEYS[2], 0, id)
+end
+local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
+if #ids < tonumber(ARGV[4]) then return {} end
+local lease = now + tonumber(ARGV[2])
+local out = {}
+for _, id in ipairs(ids) do
+  redis.call('ZREM', KEYS[2], id)
+  local entry = redis.call('HGET', KEYS[1], id)
+  if entry then
+    redis.call('ZADD', KEYS[3], lease, id)
+    redis.call('HSET', KEYS[4], id, ARGV[3])
+    table.insert(out, entry)
+    table.insert(out, redis.call('SISMEMBER', KEYS[5], id))
+  end
+end
+return out`;
+
+/** KEYS claimed, owners. ARGV token, lease ms, ticket... Renews the writes `token` still holds; returns how many. */
+const EXTEND = `${NOW}
+local renewed = 0
+for i = 3, #ARGV do
+  if redis.call('HGET', KEYS[2], ARGV[i]) == ARGV[1] then
+    redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[i])
+    renewed = renewed + 1
+  end
+end
+return renewed`;
+
+/** KEYS entries, claimed, owners, stalled. ARGV token, ticket... Drops the writes `token` still holds. */
+const FINISH = `
+local done = 0
+for i = 2, #ARGV do
+  if redis.call('HGET', KEYS[3], ARGV[i]) == ARGV[1] then
+    redis.call('ZREM', KEYS[2], ARGV[i])
+    redis.call('HDEL', KEYS[1], ARGV[i])
+    redis.call('HDEL', KEYS[3], ARGV[i])
+    redis.call('SREM', KEYS[4], ARGV[i])
+    done = done + 1
+  end
+end
+return done`;
+
+/** KEYS entries, due, claimed, owners, stalled. ARGV token, delay ms, ticket, entry ... Puts the writes `token` holds back in line. */
+const RELEASE = `${NOW}
+local due = now + tonumber(ARGV[2])
+local released = 0
+for i = 3, #ARGV, 2 do
+  if redis.call('HGET', KEYS[4], ARGV[i]) == ARGV[1] then
+    redis.call('ZREM', KEYS[3], ARGV[i])
+    redis.call('HDEL', KEYS[4], ARGV[i])
+    redis.call('SREM', KEYS[5], ARGV[i])
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+    redis.call('ZADD', KEYS[2], due, ARGV[i])
+    released = released + 1
+  end
+end
+return released`;
+
+/** KEYS entries, due. ARGV ticket. Drops a write nobody has claimed. */
+const CANCEL = `
+if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 0 end
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[1], ARGV[1])
+return 1`;
+
+/** KEYS entries, due. ARGV ticket, entry as read, new entry. Replaces a waiting write that nobody changed meanwhile. */
+const REBASE = `
+if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 0 end
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return 1`;
+
+/**
+ * The routing backlog on Redis: a hash of writes (one per ticket), a sorted set of the due ones
+ * and one of the claimed ones by lease end, with the token of the claim holding each. A claim moves
+ * due writes to claimed in one script, so two writers never hold the same write; finishing,
+ * renewing or releasing checks the token, so a writer whose lease ran out cannot undo the next
+ * one's claim.
+ */
+export class RedisRouteBacklog implements RouteBacklog {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Pick<RedisKeys, 'routeEntries' | 'routeDue' | 'routeClaimed' | 'routeOwners' | 'routeStalled' | 'routePaused'>,
+  ) {}
+
+  async enqueue(plan: RoutePlan): Promise<void> {
+    await this.redis.eval(ENQUEUE, 2, this.keys.routeEntries, this.keys.routeDue, plan.ticketId, encode({ plan }));
+  }
+
+  async cancel(ticketId: number): Promise<void> {
+    // 0 when claimed: its writer re-reads the store before sending and skips an overridden ticket.
+    await this.redis.eval(CANCEL, 2, this.keys.routeEntries, this.keys.routeDue, ticketId);
+  }
+
+  async rebase(ticketId: number, current: TicketFields): Promise<void> {
+    const stored = await this.redis.hget(this.keys.routeEntries, String(ticketId));
+    if (stored === null) return;
+    const entry = decode(stored);
+    if ((entry.current ?? entry.plan.base).updatedAt >= current.updatedAt) return;
+    // Only a write still waiting: a claimed one has been read by its writer (which re-reads on a 409 anyway).
+    await this.redis.eval(REBASE, 2, this.keys.routeEntries, this.keys.routeDue, ticketId, stored, encode({ ...entry, current }));
+  }
+
+  async waiting(): Promise<{ count: number; oldestDueAt: number | null }> {
+    // The client's clock against Redis's: a skew only moves the single-or-batch choice.
+    const [count, oldest] = await Promise.all([this.redis.zcount(this.keys.routeDue, '-inf', Date.now()), this.redis.zrange(this.keys.routeDue, '0', '0', 'WITHSCORES')]);
+    return { count, oldestDueAt: count > 0 && oldest[1] !== undefined ? Number(oldest[1]) : null };
+  }
+
+  size(): Promise<number> {
+    return this.redis.hlen(this.keys.routeEntries);
+  }
+
+  async pause(): Promise<void> {
+    await this.redis.set(this.keys.routePaused, '1');
+  }
+
+  async resume(): Promise<void> {
+    await this.redis.del(this.keys.routePaused);
+  }
+
+  async claim(max: number, leaseMs: number, min = 1): Promise<RouteClaim | null> {
+    const { routeEntries, routeDue, routeClaimed, routeOwners, routeStalled, routePaused } = this.keys;
+    const token = randomBytes(9).toString('base64url');
+    const flat = (await this.redis.eval(CLAIM, 6, routeEntries, routeDue, routeClaimed, routeOwners, routeStalled, routePaused, max, leaseMs, token, min)) as (string | number)[];
+    if (flat.length === 0) return null;
+    const entries = [];
+    for (let index = 0; index + 1 < flat.length; index += 2) entries.push({ entry: decode(String(flat[index])), stalled: flat[index + 1] === 1 });
+    return { token, entries };
+  }
+
+  async extend(ticketIds: readonly number[], token: string, leaseMs: number): Promise<number> {
+    if (ticketIds.length === 0) return 0;
+    return (await this.redis.eval(EXTEND, 2, this.keys.routeClaimed, this.keys.routeOwners, token, leaseMs, ...ticketIds)) as number;
+  }
+
+  async finish(ticketIds: readonly number[], token: string): Promise<void> {
+    if (ticketIds.length === 0) return;
+    const { routeEntries, routeClaimed, routeOwners, routeStalled } = this.keys;
+    await this.redis.eval(FINISH, 4, routeEntries, routeClaimed, routeOwners, routeStalled, token, ...ticketIds);
+  }
+
+  async release(entries: readonly RouteEntry[], token: string, delayMs: number): Promise<void> {
+    if (entries.length === 0) return;
+    const { routeEntries, routeDue, routeClaimed, routeOwners, routeStalled } = this.keys;
+    const pairs = entries.flatMap((entry) => [entry.plan.ticketId, encode(entry)]);
+    await this.redis.eval(RELEASE, 5, routeEntries, routeDue, routeClaimed, routeOwners, routeStalled, token, Math.max(0, Math.round(delayMs)), ...pairs);
+  }
+}
+
+function encode(entry: RouteEntry): string {
+  return JSON.stringify(entry);
+}
+
+/** Parsed like a queued job's payload: an entry written by an older release still reads, or fails loudly. */
+function decode(raw: string): RouteEntry {
+  return routeEntrySchema.parse(JSON.parse(raw)) as RouteEntry;
+}
