@@ -61,6 +61,11 @@ export default tseslint.config(
     languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', setInterval: 'readonly', EventSource: 'readonly' } },
   },
   {
+    // The Zendesk sidebar app runs in the agent's browser, inside Zendesk's iframe.
+    files: ['manifests/zendesk-app/assets/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly' } },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },

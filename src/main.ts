@@ -9,6 +9,13 @@ import { createPromLoopMetrics } from './adapters/metrics/prom-loop-metrics.js';
 import { registerRoutingAccuracyMetrics } from './adapters/metrics/prom-routing-accuracy.js';
 import { createPromRoutingMetrics } from './adapters/metrics/prom-routing-metrics.js';
 import { createPromSlackMetrics } from './adapters/metrics/prom-slack-metrics.js';
+import { createPromCustomerMetrics } from './adapters/metrics/prom-customer-metrics.js';
+import { statusPageRoute, STATUS_PATH } from './adapters/customers/status-page-route.js';
+import { RedisCustomerLedger } from './adapters/redis/redis-customer-ledger.js';
+import { RedisRequestRateLimit } from './adapters/redis/redis-request-rate-limit.js';
+import { RedisStatusLinks } from './adapters/redis/redis-status-links.js';
+import { parsePostedRef } from './adapters/slack/slack-delivery.js';
+import { zendeskAppRoutes } from './adapters/zendesk-app/zendesk-app-routes.js';
 import { startLoopWorkers } from './adapters/queue/loop-workers.js';
 import { ZendeskQueues, startZendeskWorkers, type ZendeskWorkers } from './adapters/queue/zendesk-workers.js';
 import { RedisHealthCheck } from './adapters/redis/redis-health-check.js';
@@ -246,6 +253,46 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     });
 
   const routes = [healthzRoute([new RedisHealthCheck(redis)], { dryRun }), metricsRoute(registry)];
+  const statusLinks = new RedisStatusLinks(redis, keys);
+  if (role !== 'worker') {
+    // Customers: the status page of each ticket, and the sidebar app's API (only with its shared secret).
+    routes.push(
+      statusPageRoute({
+        links: statusLinks,
+        loops,
+        briefs: outbox,
+        loopPolicy: loop.policy,
+        settings: policy.customers.status_page,
+        limit: new RedisRequestRateLimit(redis, keys, 'status', policy.customers.status_page.requests_per_minute),
+        trustProxy: env.CXLOOP_TRUST_PROXY ?? false,
+        logger,
+        now,
+      }),
+    );
+    if (env.ZENDESK_APP_SECRET !== undefined && env.ZENDESK_SUBDOMAIN !== undefined) {
+      routes.push(
+        ...zendeskAppRoutes({
+          secrets: env.ZENDESK_APP_SECRET.split(','),
+          subdomain: env.ZENDESK_SUBDOMAIN,
+          loops,
+          loop,
+          tickets: store,
+          briefs: outbox,
+          people,
+          policy,
+          zendesk,
+          slackCardUrl: async (ticketId) => {
+            const card = parsePostedRef((await outbox.messages(ticketId)).card);
+            return card ? `https://slack.com/archives/${card.channel}/p${card.ts.replace('.', '')}` : null;
+          },
+          logger,
+          now,
+        }),
+      );
+    } else if (env.ZENDESK_APP_SECRET !== undefined) {
+      logger.log('warn', 'ZENDESK_APP_SECRET is set but ZENDESK_SUBDOMAIN is not: the Zendesk app\'s requests are refused until it names the account');
+    }
+  }
   if (role !== 'worker') {
     routes.push(
       zendeskWebhookRoute({
@@ -289,6 +336,19 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
         },
       },
       people,
+      customers: {
+        zendesk,
+        loops,
+        ledger: new RedisCustomerLedger(redis, keys),
+        links: statusLinks,
+        settings: policy.customers,
+        loopPolicy: loop.policy,
+        // Links in comments point at the public address; without one (a dry run, the demo), at this server.
+        statusUrl: (token) => `${(env.CXLOOP_PUBLIC_URL ?? http?.url ?? '').replace(/\/+$/, '')}${STATUS_PATH}${token}`,
+        metrics: createPromCustomerMetrics(registry),
+        logger,
+        now,
+      },
       reconcile: { zendesk, store, logger, now, firstRunLookbackMs: FIRST_RECONCILE_LOOKBACK_MS, maxPages: 5, everyMs: env.ZENDESK_RECONCILE_EVERY },
       // The incremental exports share 10 requests/min: 5 pages of tickets and 2 of ticket events per run.
       surveys: { zendesk, store, logger, now, firstRunLookbackMs: FIRST_RECONCILE_LOOKBACK_MS, maxPages: 2 },
@@ -355,7 +415,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
 function zendeskClientFor(env: Env, dryRun: boolean, logger: Logger, recorder: CallRecorder | undefined, cache: AccessTokenCache, now: () => number, people?: DryRunPeople): ZendeskApi {
   const baseUrl = zendeskBaseUrl(env);
   const credentials = zendeskCredentials(env);
-  if (dryRun || credentials === null || baseUrl === null) return new RecordingZendeskApi(logger, recorder, people?.zendesk);
+  if (dryRun || credentials === null || baseUrl === null) return new RecordingZendeskApi(logger, recorder, people?.zendesk, people?.requesterView);
   return new NodeZendeskApi({ baseUrl, auth: createZendeskAuth(credentials, { baseUrl, cache, scopes: ZENDESK_SERVE_SCOPES, now }) });
 }
 

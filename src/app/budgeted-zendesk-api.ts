@@ -1,4 +1,4 @@
-import type { ExportPage, JobStatus, SurveyResponsePage, UpdateBudget, ZendeskApi } from './ports.js';
+import type { ExportPage, JobStatus, RequesterView, SurveyResponsePage, UpdateBudget, ZendeskApi } from './ports.js';
 import type { HelpCenterArticle } from '../core/routing/article-suggestions.js';
 import type { RequestedTickets, RequesterProfile } from '../core/routing/requester-context.js';
 import type { TicketUpdate } from '../core/routing/route-plan.js';
@@ -6,7 +6,7 @@ import type { SatisfactionScore, TicketSnapshot } from '../core/ticket-event.js'
 import { isZendeskError, ZendeskApiError } from './zendesk-api-error.js';
 
 /**
- * A ZendeskApi whose Update Ticket calls (updateTicket, updateMany, addInternalNote) each spend
+ * A ZendeskApi whose Update Ticket calls (updateTicket, updateMany, addInternalNote, addPublicComment) each spend
  * one call of the shared budget before they leave (counted from their answer on), whoever makes
  * them and however often they are retried; a call the budget cannot pay for is not sent (BUDGET_SPENT). A 429 from Zendesk holds
  * every process's calls until its Retry-After has passed. Reads go through untouched.
@@ -74,6 +74,18 @@ export class BudgetedZendeskApi implements ZendeskApi {
 
   addInternalNote(ticketId: number, body: string): Promise<void> {
     return this.spend(() => this.zendesk.addInternalNote(ticketId, body));
+  }
+
+  addPublicComment(ticketId: number, body: string): Promise<void> {
+    return this.spend(() => this.zendesk.addPublicComment(ticketId, body));
+  }
+
+  getRequesterView(ticketId: number): Promise<RequesterView> {
+    return this.zendesk.getRequesterView(ticketId);
+  }
+
+  hasPublicComment(ticketId: number, body: string): Promise<boolean> {
+    return this.zendesk.hasPublicComment(ticketId, body);
   }
 
   private async spend<T>(call: () => Promise<T>): Promise<T> {

@@ -8,6 +8,7 @@ export type RouteHandler = (request: IncomingMessage, response: ServerResponse) 
 
 export interface Route {
   readonly method: 'GET' | 'POST';
+  /** An exact path, or a prefix ending in "/*". */
   readonly path: string;
   readonly handler: RouteHandler;
 }

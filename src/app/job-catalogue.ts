@@ -6,6 +6,7 @@ import { ticketEventSchema } from '../core/ticket-event.js';
 import { ticketOf } from './log-fields.js';
 import type { JobMetrics, Logger } from './ports.js';
 import { ZENDESK_PRIORITIES } from '../core/ticket.js';
+import { CUSTOMER_UPDATE_KINDS } from '../core/customers/customer-texts.js';
 
 /**
  * The job catalogue: every queue cxloop uses, every kind of job on it, the payload schema of that
@@ -72,6 +73,8 @@ const eventJobSchema = z.object({ v: z.literal(1), event: ticketEventSchema, rec
 const routeJobSchema = z.object({ v: z.literal(1), ...entryFields, single: z.boolean().optional(), reread: z.boolean().optional(), refused: z.string().optional() });
 /** An internal note on the routes queue: it spends the same Update Ticket budget as routing writes. */
 const noteJobSchema = z.object({ v: z.literal(1), ticketId: id, body: z.string().min(1).max(65_000) });
+/** A public comment to the requester, on the routes queue too (same budget); `key` names its effect, for the ledger. */
+const customerUpdateJobSchema = z.object({ v: z.literal(1), ticketId: id, key: z.string().min(1).max(100), kind: z.enum(CUSTOMER_UPDATE_KINDS), etaAt: z.number().nullable() });
 /** `claim`: the token of the backlog claim that holds these writes until they settle (absent in jobs of older releases). */
 const batchJobSchema = z.object({ v: z.literal(1), zendeskJobId: z.string(), entries: z.array(routeEntrySchema), claim: z.string().optional() });
 /** The scheduler's reconciliation tick carries nothing. */
@@ -104,13 +107,14 @@ interface JobSpec {
 
 /**
  * Every kind of job, the queue it lives on and its payload. Job names on a queue: `events`
- * 'ticket-event'; `routes` 'route' or 'note'; `batches` 'settle'; `maintenance` 'reconcile';
+ * 'ticket-event'; `routes` 'route', 'note' or 'customer_update'; `batches` 'settle'; `maintenance` 'reconcile';
  * `timers` the timer kind; `effects` the effect type; `slack` the Slack job's kind.
  */
 export const JOB_CATALOGUE = {
   event: { queue: 'events', schema: eventJobSchema },
   route: { queue: 'routes', schema: routeJobSchema },
   note: { queue: 'routes', schema: noteJobSchema },
+  customer_update: { queue: 'routes', schema: customerUpdateJobSchema },
   settle: { queue: 'batches', schema: batchJobSchema },
   reconcile: { queue: 'maintenance', schema: reconcileJobSchema },
   timer: { queue: 'timers', schema: timerJobSchema },
@@ -123,6 +127,7 @@ export type JobPayload<K extends JobKind> = z.infer<(typeof JOB_CATALOGUE)[K]['s
 export type EventJob = JobPayload<'event'>;
 export type RouteJob = JobPayload<'route'>;
 export type NoteJob = JobPayload<'note'>;
+export type CustomerUpdateJob = JobPayload<'customer_update'>;
 export type BatchJob = JobPayload<'settle'>;
 export type TimerJob = JobPayload<'timer'>;
 export type EffectJob = JobPayload<'effect'>;

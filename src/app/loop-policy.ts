@@ -44,5 +44,6 @@ export function loopPolicyFrom(policy: Policy): LoopPolicy {
     followUpMs: policy.loop.follow_up_sla * MINUTE,
     maxSnoozeMs: policy.loop.max_snooze * MINUTE,
     minSnoozeMs: MIN_SNOOZE_MS,
+    customerUpdates: { tiers: policy.customers.updates.tiers, categories: policy.customers.updates.categories, on: policy.customers.updates.on },
   };
 }

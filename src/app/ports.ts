@@ -58,6 +58,8 @@ export interface RecordedCall {
 export interface DryRunPeople {
   readonly slack: Readonly<Record<string, string>>;
   readonly zendesk: Readonly<Record<number, string>>;
+  /** The demo's tickets as a read of ticket and requester would show them (tags, locale, time zone). */
+  readonly requesterView?: (ticketId: number) => RequesterView | null;
 }
 
 /** Where a dry run's calls go instead of the network (terminal, JSON-lines file, a demo). */
@@ -252,6 +254,20 @@ export interface ZendeskApi {
   searchArticles(query: string, locale: string | null, perPage: number): Promise<HelpCenterArticle[]>;
   /** The name of a Zendesk user (an agent), or null when Zendesk has no such user (404). */
   userName(userId: number): Promise<string | null>;
+  /** The ticket's tags and its requester's locale and time zone, in one read: GET /tickets/{id}.json?include=users. */
+  getRequesterView(ticketId: number): Promise<RequesterView>;
+  /** Adds a public comment, which Zendesk's own triggers email to the requester; touches nothing else. */
+  addPublicComment(ticketId: number, body: string): Promise<void>;
+  /** Whether one of the ticket's latest comments is public and reads `body` (an attempt that may have sent it died). */
+  hasPublicComment(ticketId: number, body: string): Promise<boolean>;
+}
+
+/** What a public comment needs to know of a ticket and its requester. */
+export interface RequesterView {
+  readonly tags: readonly string[];
+  /** The requester's Zendesk locale ("pt-BR") and IANA time zone; null when unknown. */
+  readonly locale: string | null;
+  readonly timeZone: string | null;
 }
 
 /**
@@ -604,4 +620,65 @@ export interface DashboardSessions {
   useLink(linkId: string, expiresAt: number): Promise<boolean>;
   /** The install's secret that signs sign-in links, created on first use unless configured. */
   linkSecret(): Promise<string>;
+}
+
+/** Where a claim to send a public comment stands (see CustomerUpdateLedger.claim). */
+export type CustomerUpdateClaim =
+  /** Claimed: send it now; the cadence slot is taken. */
+  | { readonly outcome: 'send' }
+  /** An earlier attempt claimed it and never confirmed: it may have gone out (check Zendesk before sending). */
+  | { readonly outcome: 'unsure'; readonly body: string }
+  /** It went out before (a retried or re-queued effect). */
+  | { readonly outcome: 'sent' }
+  /** The ticket's last comment is closer than the cadence: not before `until`. */
+  | { readonly outcome: 'wait'; readonly until: number };
+
+/**
+ * The public comments each ticket got and when the last went out, shared by every process: a
+ * comment goes out once however often its job runs, and never sooner than the tier's cadence after
+ * the one before.
+ */
+export interface CustomerUpdateLedger {
+  /**
+   * Claims the comment `key` (its text `body`, kept so a retry checks Zendesk for exactly what the
+   * first attempt sent). 'unsure' carries that first body.
+   */
+  claim(ticketId: number, key: string, body: string, now: number, cadenceMs: number): Promise<CustomerUpdateClaim>;
+  /** The comment `key` went out, promising `etaAt` (kept as the ETA the requester was last told, unless null). */
+  confirm(ticketId: number, key: string, etaAt: number | null): Promise<void>;
+  /** The ETA the ticket's requester was last told, or null. */
+  lastEta(ticketId: number): Promise<number | null>;
+}
+
+/** A status-page link as stored: whose it is and how the page speaks to its requester. */
+export interface StatusLinkRecord {
+  readonly ticketId: number;
+  readonly language: string;
+  readonly timeZone: string;
+}
+
+/**
+ * The per-ticket status-page links: long random tokens, one per ticket at a time, revocable. A
+ * request is looked up by the token's digest; the ticket's record keeps the token itself, so
+ * every comment of a ticket carries the same link.
+ */
+export interface StatusLinks {
+  /** The ticket's token, made on first use; the page's language and time zone are kept with it (the latest given). */
+  issue(ticketId: number, page: { readonly language: string; readonly timeZone: string }): Promise<string>;
+  /** What a token opens, or null (never issued, revoked, or forgotten). */
+  open(token: string): Promise<StatusLinkRecord | null>;
+  /** The ticket's link stops working at once; a later comment issues a new one. False when it had none. */
+  revoke(ticketId: number): Promise<boolean>;
+}
+
+/** Counters of the public comments to requesters, exposed on /metrics. */
+export interface CustomerMetrics {
+  /** One comment job's outcome: sent, or why not (quiet, moved_on, duplicate, waiting for the cadence). */
+  update(outcome: string): void;
+}
+
+/** Requests per client per minute on one surface, shared by every process. */
+export interface RequestRateLimit {
+  /** Counts one request of `client`: allowed, or how long until the next minute. */
+  hit(client: string, now: number): Promise<{ readonly ok: true } | { readonly ok: false; readonly retryAfterMs: number }>;
 }

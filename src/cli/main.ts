@@ -21,6 +21,8 @@ Commands:
   install zendesk [--url]   set up cxloop's Zendesk webhooks and CSAT trigger (--dry-run to preview)
   doctor [--json]           check config, Redis, Zendesk, Slack and the public URL; say what to fix
   dead-letters [--replay]   what failed for good (jobs, Slack messages); queue it again
+  install zendesk-app       the Zendesk sidebar app: a zip for an admin, or --upload it
+  status-link revoke <id>   end a ticket's status-page link at once
   help                      this text
   --version                 cxloop's version
 
@@ -44,6 +46,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   install: async () => (await import('./commands/install.js')).runInstall,
   doctor: async () => (await import('./commands/doctor.js')).runDoctor,
   'dead-letters': async () => (await import('./commands/dead-letters.js')).runDeadLetters,
+  'status-link': async () => (await import('./commands/status-link.js')).runStatusLink,
 };
 
 /** Runs one command and returns its exit code; expected failures are one clear line on stderr. */

@@ -1,3 +1,5 @@
+import { CliError } from './io.js';
+
 export type PublicUrlResult =
   | { readonly ok: true; readonly url: string; readonly warning?: string }
   | { readonly ok: false; readonly reason: string };
@@ -28,4 +30,20 @@ export function parsePublicUrl(text: string): PublicUrlResult {
     };
   }
   return { ok: false, reason: `must be https (Zendesk calls it over the internet); got ${url.protocol.replace(/:$/, '')}://${url.host}` };
+}
+
+/**
+ * The public URL an install command works with: --url wins over CXLOOP_PUBLIC_URL; either must be
+ * https (http only on a loopback host, with a warning on stderr). A usage error names the source.
+ */
+export function publicUrlOf(flag: string | undefined, envUrl: string | undefined, io: { readonly stderr: { write(text: string): unknown } }): string {
+  const text = flag ?? envUrl;
+  const source = flag !== undefined ? '--url' : 'CXLOOP_PUBLIC_URL';
+  if (text === undefined) {
+    throw new CliError('give the public https address of cxloop: --url https://cxloop.example.com (or set CXLOOP_PUBLIC_URL)', 2);
+  }
+  const parsed = parsePublicUrl(text);
+  if (!parsed.ok) throw new CliError(`${source}: ${parsed.reason}`, flag !== undefined ? 2 : 1);
+  if (parsed.warning) io.stderr.write(`warning: ${parsed.warning}\n`);
+  return parsed.url;
 }

@@ -77,6 +77,10 @@ export const envSchema = z
     ZENDESK_RECONCILE_EVERY: durationMs.default(10 * 60_000),
     /** Optional reads per minute for on_routing actions (requester context, article search); 0: none. */
     ZENDESK_READS_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(0).max(100_000).default(100),
+    /** Shared secret of the cxloop Zendesk app (its secure setting): verifies the sidebar's signed requests. Comma-separated while rotating. */
+    ZENDESK_APP_SECRET: optionalText,
+    /** Behind a load balancer: take a status-page client's address from X-Forwarded-For (its last entry) for the rate limit. */
+    CXLOOP_TRUST_PROXY: booleanFlag.optional(),
     /** Incremental export requests per minute of `cxloop export-training` (Zendesk allows 10, 30 with the High Volume API add-on). */
     ZENDESK_EXPORTS_PER_MINUTE: positiveInt(30).default(10),
     SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),

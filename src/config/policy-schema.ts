@@ -5,6 +5,8 @@ import { didYouMean } from '../core/closest-match.js';
 import { CATEGORY_IDS, isCategoryId, TIERS, type CategoryId } from '../core/taxonomy.js';
 import { isKnownChannel, normaliseChannel, ZENDESK_CHANNELS } from '../core/zendesk-channels.js';
 import { categoryTag, tierTag } from '../core/ticket-event.js';
+import { CUSTOMER_PLACEHOLDERS, CUSTOMER_UPDATE_KINDS } from '../core/customers/customer-texts.js';
+import { isTimeZone as isCustomerTimeZone, unknownPlaceholders } from '../core/customers/fill-customer-template.js';
 
 /**
  * The policy file (YAML or JSON): taxonomy, owners, SLAs, tiers, escalation ladders, business
@@ -291,6 +293,55 @@ const csatSurvey = z
   .refine((survey) => survey.bad_at_most < survey.good_at_least, { message: 'bad_at_most must be below good_at_least', path: ['bad_at_most'] })
   .refine((survey) => survey.good_at_least <= survey.scale, { message: 'good_at_least must not be above scale', path: ['good_at_least'] });
 
+/** A comment template: at most Zendesk-comment size, naming only placeholders cxloop fills. */
+const customerTemplate = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(10_000)
+  .superRefine((text, context) => {
+    const unknown = unknownPlaceholders(text);
+    if (unknown.length > 0) {
+      context.addIssue({ code: 'custom', message: `names ${unknown.map((name) => `{${name}}`).join(', ')}; the placeholders are ${CUSTOMER_PLACEHOLDERS.map((name) => `{${name}}`).join(', ')}` });
+    }
+  });
+
+/**
+ * What the requester sees (README "Customers"): public comments in Zendesk, opt-in per tier and
+ * category (both lists empty: none, as shipped), and the status page their links open.
+ */
+const customers = z
+  .object({
+    updates: z
+      .object({
+        tiers: z.array(z.enum(TIERS)).default([]),
+        categories: z.array(z.enum(CATEGORY_IDS)).default([]),
+        on: z.array(z.enum(CUSTOMER_UPDATE_KINDS)).default([...CUSTOMER_UPDATE_KINDS]),
+        /** A ticket an agent tagged with this gets no public comment from cxloop. */
+        quiet_tag: zendeskTag.default('cxloop_quiet'),
+        /** Time zone of the times in a comment when the requester's Zendesk profile has none. */
+        time_zone: z.string().refine(isCustomerTimeZone, 'is not an IANA time zone such as Europe/Berlin or America/New_York').default('UTC'),
+        /** Language code -> kind -> template, replacing the built-in text; a kind missing here falls back to the built-in, then English. */
+        templates: z
+          .record(z.string().regex(/^[a-z]{2,3}$/, 'language codes are ISO 639-1, lower case: en, de, pt ...'), z.object(Object.fromEntries(CUSTOMER_UPDATE_KINDS.map((kind) => [kind, customerTemplate.optional()])) as Record<(typeof CUSTOMER_UPDATE_KINDS)[number], z.ZodOptional<typeof customerTemplate>>).strict())
+          .default({}),
+      })
+      .strict()
+      .prefault({}),
+    status_page: z
+      .object({
+        /** Off: comments carry no link and /status/... answers 404. */
+        enabled: z.boolean().default(true),
+        /** A link stops working this long after its loop ends (verified or closed). */
+        expires_after: duration.prefault('7d'),
+        /** Page views per minute from one client address; more get 429. */
+        requests_per_minute: z.number().int().min(1).max(10_000).default(30),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .prefault({});
+
 export const policySchema = z
   .object({
     version: z.literal(1, { error: 'must be 1 (the only policy format so far)' }),
@@ -316,6 +367,7 @@ export const policySchema = z
         admins: z.array(z.string().regex(/^[UW][A-Z0-9]{6,}$/, 'must be a Slack user id like U0123ABCD')).default([]),
       })
       .strict(),
+    customers,
   })
   .strict();
 // Cross-references (a category's team must be defined under teams) are checked by load-policy.ts
@@ -326,3 +378,4 @@ export type PolicyInput = z.input<typeof policySchema>;
 export type TeamPolicy = Policy['teams'][string];
 export type CategoryPolicy = Policy['categories'][(typeof CATEGORY_IDS)[number]];
 export type ActionSettings = Policy['actions'];
+export type CustomerSettings = Policy['customers'];

@@ -10,7 +10,7 @@ export interface RunningServer {
 }
 
 /**
- * A plain node:http server with an exact-path router. Routes are registered by the composition root
+ * A plain node:http server with an exact-path router ("/status/*" matches every path below /status/). Routes are registered by the composition root
  * (main.ts); later surfaces (Zendesk webhooks, Slack) add theirs the same way.
  */
 export async function startHttpServer(options: {
@@ -22,7 +22,7 @@ export async function startHttpServer(options: {
   const { routes, logger } = options;
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
-    const matching = routes.filter((route) => route.path === path);
+    const matching = routes.filter((route) => route.path === path || (route.path.endsWith('/*') && path.startsWith(route.path.slice(0, -1))));
     const route = matching.find((candidate) => candidate.method === request.method);
     if (!route) {
       if (matching.length > 0) {

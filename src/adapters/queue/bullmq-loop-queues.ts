@@ -2,7 +2,8 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { EffectQueue, LoopTimer, LoopTimers, PendingEffects } from '../../app/ports.js';
 import { parseTimerKey, timerKey } from '../../app/run-loop.js';
-import { JOB_OPTIONS, type EffectJob, type NoteJob, type RouteJob, type TimerJob } from '../../app/job-catalogue.js';
+import { JOB_OPTIONS, type CustomerUpdateJob, type EffectJob, type NoteJob, type RouteJob, type TimerJob } from '../../app/job-catalogue.js';
+import type { Effect } from '../../core/loop/loop-types.js';
 
 /** Loop timers as BullMQ delayed jobs whose id is the timer's key: scheduling twice is a no-op. */
 export class BullmqLoopTimers implements LoopTimers {
@@ -47,12 +48,13 @@ export class BullmqLoopTimers implements LoopTimers {
 
 /**
  * Effects of a committed transition, one job per effect (a retried effect never repeats the others).
- * Internal notes join the routing writes' queue, so they spend the same Zendesk update budget.
+ * Internal notes and public comments join the routing writes' queue, so they spend the same Zendesk
+ * update budget.
  */
 export class BullmqEffectQueue implements EffectQueue {
   constructor(
     private readonly effects: Queue<EffectJob>,
-    private readonly routes: Queue<RouteJob | NoteJob>,
+    private readonly routes: Queue<RouteJob | NoteJob | CustomerUpdateJob>,
   ) {}
 
   async enqueue(pending: PendingEffects): Promise<void> {
@@ -60,13 +62,20 @@ export class BullmqEffectQueue implements EffectQueue {
     const jobs = pending.effects.map((effect, index) => ({ effect, jobId: `fx-${ticketId}-${version}-${index}` }));
     await this.effects.addBulk(
       jobs
-        .filter(({ effect }) => effect.type !== 'zendesk_note')
+        .filter(({ effect }) => !TO_ZENDESK.has(effect.type))
         .map(({ effect, jobId }) => ({ name: effect.type, data: { v: 1 as const, ticketId, version, effect }, opts: { ...JOB_OPTIONS.effects, jobId } })),
     );
     await this.routes.addBulk(
-      jobs.flatMap(({ effect, jobId }) =>
-        effect.type === 'zendesk_note' ? [{ name: 'note', data: { v: 1 as const, ticketId, body: effect.text }, opts: { ...JOB_OPTIONS.routes, jobId: `note-${jobId}` } }] : [],
+      jobs.flatMap(({ effect, jobId }): { name: string; data: NoteJob | CustomerUpdateJob; opts: typeof JOB_OPTIONS.routes & { jobId: string } }[] =>
+        effect.type === 'zendesk_note'
+          ? [{ name: 'note', data: { v: 1 as const, ticketId, body: effect.text }, opts: { ...JOB_OPTIONS.routes, jobId: `note-${jobId}` } }]
+          : effect.type === 'customer_update'
+            ? [{ name: 'customer_update', data: { v: 1 as const, ticketId, key: jobId, kind: effect.kind, etaAt: effect.etaAt }, opts: { ...JOB_OPTIONS.routes, jobId: `cu-${jobId}` } }]
+            : [],
       ),
     );
   }
 }
+
+/** Effects carried out by a Zendesk write (the routes queue) rather than the effects queue. */
+const TO_ZENDESK: ReadonlySet<Effect['type']> = new Set(['zendesk_note', 'customer_update']);

@@ -4,6 +4,7 @@ import { addLoopNote } from '../../app/add-loop-note.js';
 import { handleTicketEvent, type TicketEventDeps } from '../../app/handle-ticket-event.js';
 import type { EventInbox, JobMetrics, Logger, PeopleDirectory, RouteBacklog, RoutingMetrics, UpdateBudget } from '../../app/ports.js';
 import { pollSurveyResponses, type SurveyPollDeps } from '../../app/poll-survey-responses.js';
+import { sendCustomerUpdate, type CustomerUpdateDeps } from '../../app/send-customer-update.js';
 import { reconcileTickets, type ReconcileDeps } from '../../app/reconcile-tickets.js';
 import { rebaseConflicts, settleRouteBatch, writeRoute, type RouteWriterDeps } from '../../app/write-routes.js';
 import { isZendeskError, ZendeskApiError } from '../../app/zendesk-api-error.js';
@@ -17,6 +18,7 @@ import {
   parseJob,
   QUEUE_NAMES,
   type BatchJob,
+  type CustomerUpdateJob,
   type EffectJob,
   type EventJob,
   type NoteJob,
@@ -53,7 +55,7 @@ export interface ZendeskQueuesOptions {
 /** The producer side: queues the HTTP handlers and use-cases write to. */
 export class ZendeskQueues {
   readonly events: Queue<EventJob>;
-  readonly routes: Queue<RouteJob | NoteJob>;
+  readonly routes: Queue<RouteJob | NoteJob | CustomerUpdateJob>;
   readonly batches: Queue<BatchJob>;
   readonly maintenance: Queue;
   readonly timers: Queue<TimerJob>;
@@ -68,7 +70,7 @@ export class ZendeskQueues {
     // Nobody reads BullMQ's event streams (no QueueEvents): keep them short, not the default 10,000 per queue.
     const queueOptions = { connection: options.producer, prefix: options.prefix, streams: { events: { maxLen: EVENT_STREAM_MAX } } };
     this.events = new Queue<EventJob>(QUEUE_NAMES.events, queueOptions);
-    this.routes = new Queue<RouteJob | NoteJob>(QUEUE_NAMES.routes, queueOptions);
+    this.routes = new Queue<RouteJob | NoteJob | CustomerUpdateJob>(QUEUE_NAMES.routes, queueOptions);
     this.batches = new Queue<BatchJob>(QUEUE_NAMES.batches, queueOptions);
     this.maintenance = new Queue(QUEUE_NAMES.maintenance, queueOptions);
     this.timers = new Queue<TimerJob>(QUEUE_NAMES.timers, queueOptions);
@@ -96,6 +98,8 @@ export interface ZendeskWorkersOptions {
   readonly writer: RouteWriterDeps;
   /** Names for the people the loop's internal notes mention. */
   readonly people: PeopleDirectory;
+  /** Public comments to requesters (customer_update jobs). */
+  readonly customers: CustomerUpdateDeps;
   readonly reconcile: Omit<ReconcileDeps, 'inbox'> & { readonly everyMs: number };
   /** Survey responses (Zendesk's current CSAT), read on the reconciliation's schedule. */
   readonly surveys: Omit<SurveyPollDeps, 'inbox'>;
@@ -135,16 +139,25 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
     { ...base, concurrency: options.eventConcurrency ?? 8 },
   );
 
-  // Notes, and routing writes retried on their own (the backlog writer below sends the rest).
-  const routes = new Worker<RouteJob | NoteJob>(
+  // Notes, public comments, and routing writes retried on their own (the backlog writer below sends the rest).
+  const routes = new Worker<RouteJob | NoteJob | CustomerUpdateJob>(
     QUEUE_NAMES.routes,
-    async (job) => {
+    async (job, token) => {
       try {
         const wait = await options.budget.wait();
         if (wait > 0) throw new ZendeskApiError('BUDGET_SPENT', 'Update Ticket budget spent', { retryAfterMs: wait });
         if (job.name === 'note') {
           const note = parseJob('note', job);
           await addLoopNote(note.ticketId, note.body, { zendesk: options.writer.zendesk, people: options.people });
+          return;
+        }
+        if (job.name === 'customer_update') {
+          const outcome = await sendCustomerUpdate(parseJob('customer_update', job), options.customers);
+          // Too soon after the ticket's last comment: the job waits (in BullMQ's clock) for the cadence.
+          if (!outcome.sent && outcome.reason === 'cadence') {
+            await job.moveToDelayed(Date.now() + Math.max(0, outcome.until - options.customers.now()), token);
+            throw new DelayedError();
+          }
           return;
         }
         await routeAlone(parseJob('route', job), job as Job<RouteJob>);
@@ -255,6 +268,7 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
  * a call is free; 429 pauses the whole queue for Retry-After; 4xx fails for good.
  */
 async function translateZendeskError(error: unknown, job: Job, queue: Queue): Promise<never> {
+  if (error instanceof DelayedError) throw error;
   if (isZendeskError(error, 'BUDGET_SPENT')) {
     await queue.rateLimit(Math.min(error.details.retryAfterMs ?? BUDGET_RECHECK_MS, BUDGET_RECHECK_MS));
     throw new RateLimitError();

@@ -68,6 +68,14 @@ export interface RedisKeys {
   readonly zendeskReadsPaused: string;
   /** String with a TTL: a person's name as Slack or Zendesk answered it (`person` is "U…" or "zd:<id>"; '' for no name). */
   personName(person: string): string;
+  /** Hash: the public comments a ticket got (`s:<effect key>` -> sending|sent, `b:<effect key>` the body while sending) when the last went out (`last`) and the ETA it promised (`eta`), epoch ms. */
+  customerUpdates(ticketId: number): string;
+  /** Hash: the ticket's status-page link (`k` token, `l` language, `z` time zone). */
+  statusLink(ticketId: number): string;
+  /** String: the ticket id a status-page token opens, keyed by the token's SHA-256 (hex). */
+  statusToken(tokenHash: string): string;
+  /** String (counter, a minute's TTL): requests of one client to one surface in one epoch minute. */
+  requestCount(surface: string, client: string, minute: number): string;
   /** Hash: ticket id -> its routing write waiting for Zendesk (JSON), claimed or not (RedisRouteBacklog). */
   readonly routeEntries: string;
   /** Sorted set: ticket ids of unclaimed routing writes, scored by when they are due (Redis time, ms). */
@@ -139,6 +147,10 @@ export function createRedisKeys(prefix: string): RedisKeys {
     zendeskReads: (minute) => `${prefix}:{zr}:${minute}`,
     zendeskReadsPaused: `${prefix}:{zr}:paused`,
     personName: (person) => `${prefix}:name:${person}`,
+    customerUpdates: (ticketId) => `${prefix}:cu:{${ticketId}}`,
+    statusLink: (ticketId) => `${prefix}:sl:{${ticketId}}`,
+    statusToken: (tokenHash) => `${prefix}:slt:${tokenHash}`,
+    requestCount: (surface, client, minute) => `${prefix}:rl:${surface}:${client}:${minute}`,
     // One hash tag: the backlog's scripts touch these keys (and only those).
     routeEntries: `${prefix}:{rw}:entries`,
     routeDue: `${prefix}:{rw}:due`,

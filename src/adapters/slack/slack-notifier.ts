@@ -76,6 +76,7 @@ export class SlackNotifier implements Notifier {
       case 'cancel': // timers
       case 'zendesk_note': // goes to Zendesk
       case 'thank_customer': // no Slack side
+      case 'customer_update': // a public comment in Zendesk (the routes queue)
         return;
       default:
         return assertNever(effect, 'effect type');

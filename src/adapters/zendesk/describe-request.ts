@@ -4,6 +4,8 @@ import type { ZendeskRequest } from './zendesk-requests.js';
 const MAX_TICKET_LINES = 8;
 /** Lines of an internal note shown; the full body is in the JSON-lines record. */
 const MAX_NOTE_LINES = 4;
+/** A public reply to the requester is shown whole (cxloop's are a few lines, ending with the status link). */
+const MAX_REPLY_LINES = 12;
 
 interface TicketChanges {
   id?: number;
@@ -44,7 +46,7 @@ function describeChanges(ticketId: number, changes: TicketChanges, withNote: boo
   if (changes.comment) {
     const kind = changes.comment.public === false ? 'internal note' : 'public reply';
     const note = changes.comment.body.split('\n').filter((line) => line.trim() !== '');
-    const shown = withNote ? note.slice(0, MAX_NOTE_LINES) : note.slice(0, 1);
+    const shown = withNote ? note.slice(0, changes.comment.public === false ? MAX_NOTE_LINES : MAX_REPLY_LINES) : note.slice(0, 1);
     lines.push(`#${ticketId} ${kind}: ${shown[0] ?? ''}`, ...shown.slice(1).map((line) => `  ${line}`));
     if (note.length > shown.length) lines.push(`  (${note.length - shown.length} more line${note.length - shown.length === 1 ? '' : 's'})`);
   }

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 // node-zendesk is CommonJS: Node's ESM loader cannot see its named exports, only the default.
 import nodeZendesk from 'node-zendesk';
 import { parseRetryAfter } from '../../app/http-route.js';
-import { ZENDESK_BULK_LIMIT, type ExportPage, type JobStatus, type SurveyResponsePage, type TrainingExportPage, type ZendeskApi, type ZendeskTrainingExport } from '../../app/ports.js';
+import { ZENDESK_BULK_LIMIT, type ExportPage, type JobStatus, type RequesterView, type SurveyResponsePage, type TrainingExportPage, type ZendeskApi, type ZendeskTrainingExport } from '../../app/ports.js';
 import { isZendeskError, ZendeskApiError } from '../../app/zendesk-api-error.js';
 import type { HelpCenterArticle } from '../../core/routing/article-suggestions.js';
 import type { RequestedTickets, RequesterProfile } from '../../core/routing/requester-context.js';
@@ -150,6 +150,30 @@ export class NodeZendeskApi implements ZendeskApi, ZendeskTrainingExport {
     await this.send(zendeskRequests.addInternalNote(ticketId, body));
   }
 
+  async addPublicComment(ticketId: number, body: string): Promise<void> {
+    await this.send(zendeskRequests.addPublicComment(ticketId, body));
+  }
+
+  async getRequesterView(ticketId: number): Promise<RequesterView> {
+    const result = (await this.send(zendeskRequests.showTicketWithUsers(ticketId))) as { ticket?: { tags?: unknown; requester_id?: unknown }; users?: unknown };
+    const ticket = result.ticket;
+    if (ticket === undefined || !Array.isArray(ticket.tags)) throw new ZendeskApiError('REJECTED', `GET /tickets/${ticketId}?include=users: unexpected answer (no ticket tags)`);
+    const users = Array.isArray(result.users) ? (result.users as { id?: unknown; locale?: unknown; iana_time_zone?: unknown }[]) : [];
+    const requester = users.find((user) => user.id === ticket.requester_id);
+    return {
+      tags: ticket.tags.filter((tag): tag is string => typeof tag === 'string'),
+      locale: typeof requester?.locale === 'string' ? requester.locale : null,
+      timeZone: typeof requester?.iana_time_zone === 'string' ? requester.iana_time_zone : null,
+    };
+  }
+
+  async hasPublicComment(ticketId: number, body: string): Promise<boolean> {
+    const result = (await this.send(zendeskRequests.latestComments(ticketId, RECENT_COMMENTS))) as { comments?: unknown };
+    const comments = Array.isArray(result.comments) ? (result.comments as { public?: unknown; body?: unknown }[]) : [];
+    const wanted = sameText(body);
+    return comments.some((comment) => comment.public === true && typeof comment.body === 'string' && sameText(comment.body) === wanted);
+  }
+
   async userName(userId: number): Promise<string | null> {
     let result: { user?: { name?: unknown } };
     try {
@@ -252,6 +276,14 @@ export class NodeZendeskApi implements ZendeskApi, ZendeskTrainingExport {
     if (status >= 500) throw new ZendeskApiError('UNAVAILABLE', message, details);
     throw new ZendeskApiError('REJECTED', message, details);
   }
+}
+
+/** Comments read back to find one an interrupted attempt may have added (cxloop adds at most a few per ticket). */
+const RECENT_COMMENTS = 10;
+
+/** Zendesk may rewrite line breaks and spacing of a comment's body; the words are what count. */
+function sameText(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 interface WireJobStatus {

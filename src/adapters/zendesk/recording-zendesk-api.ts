@@ -1,4 +1,4 @@
-import type { CallRecorder, ExportPage, JobStatus, Logger, SurveyResponsePage, ZendeskApi } from '../../app/ports.js';
+import type { CallRecorder, DryRunPeople, ExportPage, JobStatus, Logger, RequesterView, SurveyResponsePage, ZendeskApi } from '../../app/ports.js';
 import { ZendeskApiError } from '../../app/zendesk-api-error.js';
 import type { HelpCenterArticle } from '../../core/routing/article-suggestions.js';
 import type { RequestedTickets, RequesterProfile } from '../../core/routing/requester-context.js';
@@ -21,7 +21,27 @@ export class RecordingZendeskApi implements ZendeskApi {
     private readonly recorder?: CallRecorder,
     /** Agents this dry run knows by name (the demo's people), by Zendesk user id. */
     private readonly agents: Readonly<Record<number, string>> = {},
+    /** Tickets this dry run can show (the demo's): what a read of ticket and requester would answer. */
+    private readonly requesterViews?: DryRunPeople['requesterView'],
   ) {}
+
+  async addPublicComment(ticketId: number, body: string): Promise<void> {
+    this.record(zendeskRequests.addPublicComment(ticketId, body));
+  }
+
+  /** Recorded; answered for the tickets the dry run was told about, else "nothing to read". */
+  async getRequesterView(ticketId: number): Promise<RequesterView> {
+    const request = zendeskRequests.showTicketWithUsers(ticketId);
+    const view = this.requesterViews?.(ticketId) ?? null;
+    if (view === null) return this.recordRead(request);
+    this.record(request);
+    return view;
+  }
+
+  /** A dry run sent nothing before: no comment can be there already. */
+  async hasPublicComment(): Promise<boolean> {
+    return false;
+  }
 
   async currentUserId(): Promise<null> {
     return null;

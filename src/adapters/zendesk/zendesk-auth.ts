@@ -29,6 +29,8 @@ export function apiTokenAuth(email: string, token: string): ZendeskAuth {
  */
 export const ZENDESK_SERVE_SCOPES = ['tickets:read', 'tickets:write', 'users:read', 'organizations:read', 'hc:read'] as const;
 export const ZENDESK_ADMIN_SCOPES = ['read', 'tickets:write', 'webhooks:read', 'webhooks:write', 'triggers:read', 'triggers:write'] as const;
+/** `install zendesk-app --upload`: the Apps API (uploads, apps, installations); the app's requirements are created by Zendesk itself. */
+export const ZENDESK_APP_INSTALL_SCOPES = ['apps:read', 'apps:write'] as const;
 
 export interface OAuthClientCredentialsOptions {
   /** The account's host (https://<subdomain>.zendesk.com or ZENDESK_API_URL): the grant is POST <host>/oauth/tokens. */

@@ -59,6 +59,20 @@ export const zendeskRequests = {
     path: ['tickets', ticketId],
     body: { ticket: { comment: { body, public: false } } },
   }),
+  /** A public comment: the requester hears of it through Zendesk's notification triggers. */
+  addPublicComment: (ticketId: number, body: string): ZendeskRequest => ({
+    method: 'PUT',
+    path: ['tickets', ticketId],
+    body: { ticket: { comment: { body, public: true } } },
+  }),
+  /** https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#show-ticket with the users sideload (the requester's locale and time zone) */
+  showTicketWithUsers: (ticketId: number): ZendeskRequest => ({ method: 'GET', path: ['tickets', ticketId], query: { include: 'users' } }),
+  /** https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_comments/#list-comments, newest first */
+  latestComments: (ticketId: number, perPage: number): ZendeskRequest => ({
+    method: 'GET',
+    path: ['tickets', ticketId, 'comments'],
+    query: { sort_order: 'desc', per_page: String(perPage) },
+  }),
   showJobStatus: (jobId: string): ZendeskRequest => ({ method: 'GET', path: ['job_statuses', jobId] }),
   /** https://developer.zendesk.com/api-reference/ticketing/users/users/#show-user with the organizations sideload */
   showRequester: (userId: number): ZendeskRequest => ({ method: 'GET', path: ['users', userId], query: { include: 'organizations' } }),

@@ -9,7 +9,7 @@ import { isZendeskError } from '../../app/zendesk-api-error.js';
 import { API_TOKEN_DEPRECATION, parseEnv, zendeskBaseUrl, zendeskCredentials, type Env } from '../../config/env-schema.js';
 import { describeProblems } from '../../config/format-issues.js';
 import { CliError, type CliIo } from '../io.js';
-import { parsePublicUrl } from '../parse-public-url.js';
+import { publicUrlOf } from '../parse-public-url.js';
 
 export const INSTALL_USAGE = `Usage: cxloop install zendesk [--url <https://...>] [--dry-run] [--name cxloop] [--json]
 Creates or updates, through the Zendesk API, what cxloop needs in Zendesk: a webhook subscribed to
@@ -24,11 +24,16 @@ Ends by printing the .env lines to set (ZENDESK_WEBHOOK_SECRET, CXLOOP_PUBLIC_UR
   --json          the outcome as JSON on stdout
 Needs ZENDESK_SUBDOMAIN and cxloop's OAuth client (ZENDESK_OAUTH_CLIENT_ID, ZENDESK_OAUTH_CLIENT_SECRET), created by a
 Zendesk admin; the deprecated ZENDESK_EMAIL + ZENDESK_API_TOKEN of an admin still work until 2027-04-30.
-The same definitions, for setting up by hand with curl: manifests/zendesk/.`;
+The same definitions, for setting up by hand with curl: manifests/zendesk/.
+\`cxloop install zendesk-app --help\`: the Zendesk sidebar app, which can create all of this itself.`;
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/i;
 
 export async function runInstall(args: string[], io: CliIo): Promise<number> {
+  if (args[0] === 'zendesk-app') {
+    const { runInstallZendeskApp } = await import('./install-zendesk-app.js');
+    return runInstallZendeskApp(args.slice(1), io);
+  }
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -44,11 +49,11 @@ export async function runInstall(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${INSTALL_USAGE}\n`);
     return 0;
   }
-  if (positionals.length !== 1 || positionals[0] !== 'zendesk') throw new CliError(`say what to install: "cxloop install zendesk"\n${INSTALL_USAGE}`, 2);
+  if (positionals.length !== 1 || positionals[0] !== 'zendesk') throw new CliError(`say what to install: "cxloop install zendesk" or "cxloop install zendesk-app"\n${INSTALL_USAGE}`, 2);
   if (!NAME.test(values.name)) throw new CliError(`--name: "${values.name}" must be 1 to 40 letters, digits, _ or - (it prefixes the webhook names)`, 2);
   const parsed = parseEnv(io.env);
   if (!parsed.ok) throw new CliError(`invalid environment:\n${describeProblems(parsed.problems)}`);
-  const publicUrl = publicUrlOf(values.url, parsed.env, io);
+  const publicUrl = publicUrlOf(values.url, parsed.env.CXLOOP_PUBLIC_URL, io);
   const dryRun = values['dry-run'];
   const requests: AdminRequest[] = [];
   const api = adminApiFor(parsed.env, dryRun, io, requests);
@@ -58,18 +63,6 @@ export async function runInstall(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-/** --url wins over CXLOOP_PUBLIC_URL; either must be https (http only on a loopback host, with a warning). */
-function publicUrlOf(flag: string | undefined, env: Env, io: CliIo): string {
-  const text = flag ?? env.CXLOOP_PUBLIC_URL;
-  const source = flag !== undefined ? '--url' : 'CXLOOP_PUBLIC_URL';
-  if (text === undefined) {
-    throw new CliError('give the public https address of cxloop: --url https://cxloop.example.com (or set CXLOOP_PUBLIC_URL)', 2);
-  }
-  const parsed = parsePublicUrl(text);
-  if (!parsed.ok) throw new CliError(`${source}: ${parsed.reason}`, flag !== undefined ? 2 : 1);
-  if (parsed.warning) io.stderr.write(`warning: ${parsed.warning}\n`);
-  return parsed.url;
-}
 
 /** The live API; in a dry run, the recorder in front of it (or alone, without credentials). */
 function adminApiFor(env: Env, dryRun: boolean, io: CliIo, requests: AdminRequest[]): ZendeskAdminApi {

@@ -34,6 +34,8 @@ export interface DemoTicket {
   readonly priority: 'low' | 'normal' | 'high' | 'urgent';
   /** What the classifier is expected to say; the demo checks it and says so when it differs. */
   readonly expected: CategoryId;
+  /** The requester's Zendesk locale and time zone, as a read of the ticket with its users shows them. */
+  readonly requester: { readonly locale: string; readonly timeZone: string };
 }
 
 export const DEMO_TICKETS: readonly DemoTicket[] = [
@@ -44,6 +46,7 @@ export const DEMO_TICKETS: readonly DemoTicket[] = [
     description: 'Since 09:00 the dashboard takes over a minute to load and most requests time out. Our whole team is blocked.',
     priority: 'urgent',
     expected: 'performance_issue',
+    requester: { locale: 'en-US', timeZone: 'America/New_York' },
   },
   {
     id: 1002,
@@ -52,6 +55,7 @@ export const DEMO_TICKETS: readonly DemoTicket[] = [
     description: 'Hallo, mir wurde das Abo diesen Monat zweimal berechnet. Bitte erstatten Sie den doppelten Betrag.',
     priority: 'normal',
     expected: 'billing_issue',
+    requester: { locale: 'de', timeZone: 'Europe/Berlin' },
   },
   {
     id: 1003,
@@ -60,6 +64,7 @@ export const DEMO_TICKETS: readonly DemoTicket[] = [
     description: 'Sería genial poder exportar los informes a Excel. ¿Podrían añadir esa opción?',
     priority: 'low',
     expected: 'feature_request',
+    requester: { locale: 'es', timeZone: 'Europe/Madrid' },
   },
   {
     id: 1004,
@@ -68,6 +73,7 @@ export const DEMO_TICKETS: readonly DemoTicket[] = [
     description: "Bonjour, comment puis-je ajouter des collègues à mon compte ? Je ne trouve pas l'option dans les paramètres.",
     priority: 'normal',
     expected: 'onboarding_help',
+    requester: { locale: 'fr', timeZone: 'Europe/Paris' },
   },
   {
     id: 1005,
@@ -76,6 +82,7 @@ export const DEMO_TICKETS: readonly DemoTicket[] = [
     description: 'Desde a última atualização o aplicativo fecha sozinho sempre que tento abrir um relatório. Já reinstalei.',
     priority: 'high',
     expected: 'bug_report',
+    requester: { locale: 'pt-BR', timeZone: 'America/Sao_Paulo' },
   },
   {
     id: 1006,
@@ -84,6 +91,7 @@ export const DEMO_TICKETS: readonly DemoTicket[] = [
     description: 'La nuova dashboard è confusa e deludente, preferivo la versione precedente. Sono molto insoddisfatto.',
     priority: 'normal',
     expected: 'sentiment_experience',
+    requester: { locale: 'it', timeZone: 'Europe/Rome' },
   },
 ];
 

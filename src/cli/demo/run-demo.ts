@@ -33,8 +33,8 @@ export interface DemoOptions {
   /** Keep the demo's Redis keys (its prefix is printed) to run `cxloop report` on them. */
   readonly keep?: boolean;
   /**
-   * With `keep`: after the story, a few more tickets are left open for the web dashboard, its
-   * sign-in link is printed, and cxloop keeps serving it until this resolves (Ctrl-C).
+   * After the report, keep serving (status pages, and with `keep` the web dashboard, for which a
+   * few more tickets are left open and a sign-in link is printed) until this resolves (Ctrl-C).
    */
   readonly serveUntil?: Promise<void>;
 }
@@ -45,6 +45,8 @@ export interface DemoResult {
   readonly calls: Readonly<Record<string, number>>;
   readonly figures: LoopFigures;
   readonly wallMs: number;
+  /** The status-page links the requesters' public comments carried, by ticket, and what each answered at the end. */
+  readonly statusLinks: readonly { readonly ticketId: number; readonly url: string; readonly status: number; readonly stage: string | null }[];
 }
 
 const MINUTE = 60_000;
@@ -60,6 +62,8 @@ const DASHBOARD_EXTRA_TICKETS: readonly { id: number; subject: string; descripti
   { id: 1107, subject: 'Export to CSV fails with an error', description: 'Exporting the report to CSV fails with error 500, it is broken since the update.', priority: 'urgent' },
   { id: 1108, subject: 'Très déçu du support', description: "Je suis très déçu, personne ne répond à mes messages depuis une semaine. C'est inacceptable.", priority: 'normal' },
 ];
+const DEMO_CUSTOMER_TIERS: Policy['customers']['updates']['tiers'] = ['critical', 'high'];
+const DEMO_CUSTOMER_CATEGORIES: Policy['customers']['updates']['categories'] = ['performance_issue', 'bug_report'];
 /** Zendesk's id for the requester of every demo ticket (the sample webhooks' default). */
 const REQUESTER_ID = 501;
 
@@ -77,6 +81,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const stamp = (at: number): string => `${clockLabel(at)}  `;
   const counter = new CallCounter(new DryRunRecorder({ file: options.recordFile, fileMode: 'replace', terminal: options.out, logger: options.logger, now: () => now, stamp }));
   const policy = demoPolicy(options.policy);
+  // The driver needs the app, the app's dry-run Zendesk needs the driver's tickets: set once both exist.
+  const drivers: { current?: DemoDriver } = {};
   const app = await startCxloop({
     env: demoEnv(options.env, prefix),
     policy,
@@ -85,9 +91,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     now: () => now,
     recorder: counter,
     slack: { sender: { intervalMs: 5 } },
-    dryRunPeople: demoPeople(),
+    dryRunPeople: demoPeople((ticketId) => drivers.current?.requesterView(ticketId) ?? null),
   });
   const driver = new DemoDriver(app, policy, () => now);
+  drivers.current = driver;
   const settleApp = (at: number): Promise<void> => {
     now = at;
     return settle(app);
@@ -117,7 +124,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         return { id: ticket.id, expected: ticket.expected, category: state?.category ?? null, stage: state?.stage ?? null };
       }),
     );
+    const statusLinks = await checkStatusLinks(counter.statusLinks);
     options.out(outro(tickets, counter.counts, figures, { since: start, now }, prefix, options.keep === true));
+    options.out(statusOutro(statusLinks, counter.publicComments, options.serveUntil !== undefined));
     if (options.keep === true && options.serveUntil) {
       counter.quiet = true;
       now = await driver.leaveOpenTickets(now, settleApp);
@@ -135,9 +144,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
           '',
         ].join('\n'),
       );
-      await options.serveUntil;
     }
-    return { prefix, tickets, calls: counter.counts, figures, wallMs: Date.now() - started };
+    if (options.serveUntil) await options.serveUntil;
+    return { prefix, tickets, calls: counter.counts, figures, wallMs: Date.now() - started, statusLinks };
   } finally {
     await app.stop();
     await counter.close();
@@ -204,6 +213,13 @@ class DemoDriver {
         ...(write.tags !== undefined ? { tags: write.tags } : {}),
       });
     }
+  }
+
+  /** What Zendesk would answer for the ticket and its requester: the tags as they are now, the script's locale and time zone. */
+  requesterView(ticketId: number): { tags: readonly string[]; locale: string; timeZone: string } | null {
+    const detail = this.tickets.get(ticketId);
+    const ticket = DEMO_TICKETS.find((candidate) => candidate.id === ticketId);
+    return detail && ticket ? { tags: detail.tags ?? [], locale: ticket.requester.locale, timeZone: ticket.requester.timeZone } : null;
   }
 
   private update(ticketId: number, changes: Partial<TicketDetail>): TicketDetail {
@@ -277,6 +293,10 @@ class DemoDriver {
 /** Counts the recorded calls by kind, for the closing summary, and passes them on. */
 class CallCounter implements CallRecorder {
   readonly counts: Record<string, number> = {};
+  /** The latest status link each ticket's public comments carried. */
+  readonly statusLinks = new Map<number, string>();
+  /** Public comments to requesters, per ticket. */
+  readonly publicComments = new Map<number, number>();
   total = 0;
   /** Told of every Zendesk write, so the demo's tickets carry what cxloop wrote (as Zendesk's would). */
   onZendeskWrite: (request: unknown) => void = () => undefined;
@@ -291,7 +311,15 @@ class CallCounter implements CallRecorder {
     this.counts[kind] = (this.counts[kind] ?? 0) + 1;
     this.total += 1;
     if (call.system === 'zendesk' && verb === 'PUT') this.onZendeskWrite(call.request);
-    if (!this.quiet) this.inner.record(call);
+    if (this.quiet) return;
+    const comment = (call.request as { path?: string; body?: { ticket?: { comment?: { body?: string; public?: boolean } } } }).body?.ticket?.comment;
+    if (call.system === 'zendesk' && comment?.public === true) {
+      const ticketId = Number(/\/tickets\/(\d+)\.json$/.exec((call.request as { path?: string }).path ?? '')?.[1]);
+      this.publicComments.set(ticketId, (this.publicComments.get(ticketId) ?? 0) + 1);
+      const link = /https?:\/\/\S+\/status\/[A-Za-z0-9_-]{43}/.exec(comment.body ?? '')?.[0];
+      if (link) this.statusLinks.set(ticketId, link);
+    }
+    this.inner.record(call);
   }
 
   close(): Promise<void> {
@@ -316,25 +344,59 @@ export function demoPolicy(policy: Policy): Policy {
   const categories = Object.fromEntries(
     Object.entries(policy.categories).map(([id, category], index) => [id, { ...category, zendesk_group_id: category.zendesk_group_id ?? 360_000_000_101 + index }]),
   ) as Policy['categories'];
+  // The demo opts its critical and high tickets about outages and bugs in to public comments (the shipped policy has none).
+  const updates = policy.customers.updates.tiers.length > 0 ? policy.customers.updates : { ...policy.customers.updates, tiers: DEMO_CUSTOMER_TIERS, categories: DEMO_CUSTOMER_CATEGORIES };
   // The engineering lead is the demo's admin: the dashboard link `--keep` prints signs her in, seeing every team.
-  return { ...policy, teams, categories, slack: { ...policy.slack, admins: [...new Set([...policy.slack.admins, DEMO_PEOPLE.maya.slackId])] } };
+  return { ...policy, teams, categories, customers: { ...policy.customers, updates }, slack: { ...policy.slack, admins: [...new Set([...policy.slack.admins, DEMO_PEOPLE.maya.slackId])] } };
 }
 
 /**
  * Who the demo's people are, as Slack's users.info and Zendesk's Show User answer for a real team
- * (a dry run reads neither): cxloop looks them up and names them as it would name yours.
+ * (a dry run reads neither): cxloop looks them up and names them as it would name yours. The
+ * requesters' locales and time zones are answered the same way, for their public comments.
  */
-function demoPeople(): DryRunPeople {
+function demoPeople(requesterView: NonNullable<DryRunPeople['requesterView']>): DryRunPeople {
   const people = Object.values(DEMO_PEOPLE);
   return {
     slack: Object.fromEntries(people.map((person) => [person.slackId, person.name])),
     zendesk: Object.fromEntries(people.map((person) => [person.zendeskId, person.name])),
+    requesterView,
   };
+}
+
+/** Opens each status link as the requester's browser would, while cxloop still runs. */
+async function checkStatusLinks(links: ReadonlyMap<number, string>): Promise<DemoResult['statusLinks']> {
+  return Promise.all(
+    [...links.entries()].map(async ([ticketId, url]) => {
+      const response = await fetch(url);
+      const html = await response.text();
+      const stage = /<p class="stage[^"]*"[^>]*>([^<]*)<\/p>/.exec(html)?.[1] ?? null;
+      return { ticketId, url, status: response.status, stage };
+    }),
+  );
+}
+
+function statusOutro(links: DemoResult['statusLinks'], comments: ReadonlyMap<number, number>, serving: boolean): string {
+  const lines = ['══ What the requesters saw: public comments in their language, and a status page each', ''];
+  for (const [ticketId, count] of [...comments.entries()].sort(([a], [b]) => a - b)) {
+    const ticket = DEMO_TICKETS.find((candidate) => candidate.id === ticketId);
+    lines.push(`  #${ticketId}  ${count} public comment${count === 1 ? '' : 's'} in ${ticket?.requester.locale ?? '?'} (${ticket?.requester.timeZone ?? '?'})`);
+  }
+  for (const link of links) lines.push('', `  status page of #${link.ticketId}: ${link.url}`, `    answered ${link.status}${link.stage ? `: "${link.stage}"` : ''}`);
+  lines.push(
+    '',
+    serving
+      ? '  cxloop keeps serving these links until Ctrl-C.'
+      : '  These links work while cxloop runs: `npm run demo -- --serve` keeps it running after the report (Ctrl-C stops it).',
+    '',
+  );
+  return lines.join('\n');
 }
 
 /** A dry run whatever .env says, on its own prefix and a free port, verifying the published test secrets. */
 function demoEnv(env: Env, prefix: string): Env {
-  return { ...env, ZENDESK_WEBHOOK_SECRET: undefined, SLACK_SIGNING_SECRET: undefined, PORT: 0, CXLOOP_REDIS_PREFIX: prefix, CXLOOP_DRY_RUN: true };
+  // No public URL: the requesters' status links point at the demo's own server.
+  return { ...env, ZENDESK_WEBHOOK_SECRET: undefined, SLACK_SIGNING_SECRET: undefined, PORT: 0, CXLOOP_REDIS_PREFIX: prefix, CXLOOP_DRY_RUN: true, CXLOOP_PUBLIC_URL: undefined };
 }
 
 async function dropKeys(url: string, prefix: string): Promise<void> {

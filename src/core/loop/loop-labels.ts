@@ -68,6 +68,8 @@ export function effectLabel(effect: Effect): string | null {
       return effect.live ? 'Slack: on the live incidents summary' : 'Slack: off the live incidents summary';
     case 'thank_customer':
       return 'Thank-you to the customer';
+    case 'customer_update':
+      return `Zendesk: public comment to the requester (${effect.kind === 'revised_eta' ? 'revised ETA' : effect.kind})`;
     default:
       return assertNever(effect, 'effect type');
   }

@@ -73,5 +73,6 @@ export const noteTexts = {
   taken: (user: string) => `Taken in Slack by ${personRef(user)}.`,
   snoozed: (user: string, until: number) => `Reminders snoozed in Slack by ${personRef(user)} until ${formatUtc(until)}.`,
   reassigned: (user: string, category: CategoryId, team: string) => `Reassigned in Slack by ${personRef(user)} to ${categoryLabel(category)} (team ${team}).`,
-  statusUpdate: (user: string, text: string) => `Status update posted in Slack by ${personRef(user)}: ${text}`,
+  /** Posted in Slack, or in the cxloop app in Zendesk by an agent ("zd:<id>"). */
+  statusUpdate: (user: string, text: string) => `Status update posted in ${user.startsWith('zd:') ? 'the cxloop app in Zendesk' : 'Slack'} by ${personRef(user)}: ${text}`,
 };

@@ -1,3 +1,5 @@
+import type { CustomerUpdateKind } from '../customers/customer-texts.js';
+import type { CustomerUpdatePolicy } from '../customers/customer-updates.js';
 import type { RoutingAction } from '../routing/routing-actions.js';
 import type { SlaClock } from '../sla/sla-clock.js';
 import type { WorkingHours } from '../sla/working-hours.js';
@@ -37,6 +39,8 @@ export interface LoopPolicy {
   readonly followUpMs: number;
   readonly maxSnoozeMs: number;
   readonly minSnoozeMs: number;
+  /** Public comments to the requester (opt-in; customers.updates in the policy): absent, none. */
+  readonly customerUpdates?: CustomerUpdatePolicy;
 }
 
 export interface LoopState {
@@ -120,10 +124,15 @@ export type Effect =
   | { readonly type: 'csat_follow_up'; readonly reason: 'detractor' | 'reopened' | 'feedback'; readonly dueAt?: number }
   /** The ticket joins (live) or leaves the status channel's pinned summary of live incidents. */
   | { readonly type: 'live_status'; readonly live: boolean }
-  | { readonly type: 'thank_customer' };
+  | { readonly type: 'thank_customer' }
+  /**
+   * A public comment to the requester (only for tickets the policy opts in): acknowledged, a
+   * revised ETA after a missed update, or solved. `etaAt` is the ETA at the transition.
+   */
+  | { readonly type: 'customer_update'; readonly kind: CustomerUpdateKind; readonly etaAt: number | null };
 
 /** Every effect type, once: the effects queue's schema checks it (a missing or extra entry fails `tsc` below). */
-export const EFFECT_TYPES = ['schedule', 'cancel', 'remind_owner', 'escalate', 'publish_status', 'zendesk_note', 'incident', 'csat_follow_up', 'live_status', 'thank_customer'] as const;
+export const EFFECT_TYPES = ['schedule', 'cancel', 'remind_owner', 'escalate', 'publish_status', 'zendesk_note', 'incident', 'csat_follow_up', 'live_status', 'thank_customer', 'customer_update'] as const;
 type ListsEveryEffect = [Effect['type']] extends [(typeof EFFECT_TYPES)[number]] ? ([(typeof EFFECT_TYPES)[number]] extends [Effect['type']] ? true : false) : false;
 const effectTypesComplete: ListsEveryEffect = true;
 void effectTypesComplete;

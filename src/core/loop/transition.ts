@@ -1,3 +1,5 @@
+import type { CustomerUpdateKind } from '../customers/customer-texts.js';
+import { wantsCustomerUpdate } from '../customers/customer-updates.js';
 import { categoryLabel } from '../routing/describe-routing.js';
 import type { RoutingAction } from '../routing/routing-actions.js';
 import { dueAt, pauseClock, resumeClock, retargetClock, startClock } from '../sla/sla-clock.js';
@@ -101,7 +103,9 @@ export function transition(state: LoopState, event: LoopEvent, now: number, poli
           updateStep: 0,
         };
         const note: Effect[] = 'user' in event ? [{ type: 'zendesk_note', text: noteTexts.acknowledged(event.user) }] : [];
-        return finish(state, next, now, policy, note, statusTexts.acknowledged(owner, state.stage === 'follow_up'));
+        // A follow-up's requester has heard from the team already; the first acknowledgement is news.
+        const customer = state.stage === 'routed' ? customerUpdate(next, 'acknowledged', resolveEta(next, policy), policy) : [];
+        return finish(state, next, now, policy, [...note, ...customer], statusTexts.acknowledged(owner, state.stage === 'follow_up'));
       }
       if (state.stage === 'acknowledged') {
         if (event.type === 'take') return finish(state, { ...state, owner: event.user }, now, policy, [{ type: 'zendesk_note', text: noteTexts.taken(event.user) }], statusTexts.taken(event.user));
@@ -166,7 +170,8 @@ function statusChanged(state: LoopState, status: ZendeskStatus, now: number, pol
   if (status === 'solved' || (closing && OPEN_STAGES.includes(state.stage))) {
     if (!OPEN_STAGES.includes(state.stage)) return finish(state, withStatus, now, policy, [], null);
     const next: LoopState = { ...withStatus, stage: closing ? 'closed' : 'acted', solvedAt: now, resolve: pauseClock(state.resolve, now, hours), ack: pauseClock(state.ack, now, hours) };
-    return finish(state, next, now, policy, [], closing ? statusTexts.closedUnsolved(status) : statusTexts.solved());
+    const customer = closing ? [] : customerUpdate(next, 'solved', null, policy);
+    return finish(state, next, now, policy, customer, closing ? statusTexts.closedUnsolved(status) : statusTexts.solved());
   }
   if (closing) {
     // An archived ticket whose loop has already ended: nothing to say again.
@@ -237,8 +242,10 @@ function timerFired(state: LoopState, kind: TimerKind, firedFor: number, now: nu
       return finish(state, { ...state, updateStep: 1 }, now, policy, remind, null);
     }
     case 'update_breach': {
+      const eta = resolveEta(state, policy);
       const effects: Effect[] = [
-        { type: 'publish_status', stage: state.stage, text: statusTexts.updateOverdue(state.update.targetMs), etaAt: resolveEta(state, policy), automatic: true },
+        { type: 'publish_status', stage: state.stage, text: statusTexts.updateOverdue(state.update.targetMs), etaAt: eta, automatic: true },
+        ...customerUpdate(state, 'revised_eta', eta, policy),
         ...(ladder[0] ? [{ type: 'escalate' as const, level: 1, round: 0, notify: ladder[0].notify, reason: escalationReasons.update(), about: 'update' as const, dueAt: firedFor }] : []),
       ];
       return finish(state, { ...state, updateStep: 2 }, now, policy, effects, null);
@@ -300,6 +307,11 @@ function finish(before: LoopState, after: LoopState, _now: number, policy: LoopP
   const live = isLive(state, policy);
   const liveChange: Effect[] = before.version >= 0 && isLive(before, policy) !== live ? [{ type: 'live_status', live }] : [];
   return { ok: true, state, effects: [...effects, ...status, ...liveChange, ...timerEffects] };
+}
+
+/** The public comment of `kind`, when the policy opts the ticket (its tier and category) in. */
+function customerUpdate(state: LoopState, kind: CustomerUpdateKind, etaAt: number | null, policy: LoopPolicy): Effect[] {
+  return wantsCustomerUpdate(state, kind, policy.customerUpdates) ? [{ type: 'customer_update', kind, etaAt }] : [];
 }
 
 function bump(state: LoopState): LoopState {

@@ -87,6 +87,24 @@ describe('cxloop demo, end to end on the real endpoints, Redis and workers', () 
     expect(slackTexts((record) => record.request.channel === policy.slack.status_channel).join('\n')).not.toMatch(/U0DEMO|zd:\d|Zendesk agent \d|automatic|SLA/);
   });
 
+  it('comments publicly to two requesters in their own language, and their status links answer', () => {
+    const comments = (id: number) =>
+      records.filter((record) => record.call === `PUT /api/v2/tickets/${id}.json` && record.request.body?.ticket?.comment?.public === true).map((record) => record.request.body!.ticket!.comment!.body);
+    const link = /http:\/\/127\.0\.0\.1:\d+\/status\/[A-Za-z0-9_-]{43}/;
+    // #1001 (critical, en-US): acknowledged, then solved; #1005 (high, pt-BR) the same. No other ticket is opted in.
+    expect(comments(1001).map((body) => body.split('\n')[2])).toEqual(['A specialist is on it: your request #1001 is being worked on.', expect.stringContaining('Your request #1001 is solved.')]);
+    expect(comments(1001)[0]).toMatch(/^We expect to resolve it by Nov 24, 2026, 04:00 AM EST\.$/m);
+    expect(comments(1005).map((body) => body.split('\n')[2])).toEqual(['Um especialista já está cuidando da sua solicitação #1005.', expect.stringContaining('Sua solicitação #1005 foi resolvida.')]);
+    expect(comments(1005)[0]).toMatch(/^Prevemos resolvê-la até 25 de nov\. de 2026, 07:00 BRT\.$/m);
+    for (const id of [1002, 1003, 1004, 1006]) expect(comments(id)).toEqual([]);
+    expect(result.statusLinks).toEqual([
+      { ticketId: 1001, url: expect.stringMatching(link), status: 200, stage: 'Resolved' },
+      { ticketId: 1005, url: expect.stringMatching(link), status: 200, stage: 'Concluída' },
+    ]);
+    expect(comments(1005).every((body) => body.includes(result.statusLinks[1]!.url))).toBe(true);
+    expect(out).toContain(`status page of #1005: ${result.statusLinks[1]!.url}\n    answered 200: "Concluída"`);
+  });
+
   it('ends with the report and leaves no Redis keys behind', async () => {
     expect(out).toContain('cxloop report: loops opened');
     expect(out).toMatch(/Loops: 6 opened/);
