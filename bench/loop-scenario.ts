@@ -7,6 +7,7 @@
  * Also measures Redis memory per open loop, timers included.
  */
 import { randomUUID } from 'node:crypto';
+import { seededRandom } from '../src/core/learn/seeded-random.js';
 import { Redis } from 'ioredis';
 import { deleteInstallKeys } from '../src/adapters/redis/redis-keys.js';
 import { ticketEvent, type TicketDetail } from '../src/adapters/zendesk/sample-webhooks.js';
@@ -83,7 +84,7 @@ interface Ctx {
 /** Runs the scripted week and returns what `cxloop report` prints for it. */
 export async function runLoopScenario(options: LoopScenarioOptions): Promise<LoopScenarioResult> {
   const stepMs = options.stepMs ?? 5 * MINUTE;
-  const random = mulberry32(options.seed ?? 42);
+  const random = seededRandom(options.seed ?? 42);
   const prefix = `cxbench-loop-${randomUUID().slice(0, 8)}`;
   const effects: Record<string, number> = {};
   const notifier: Notifier = { notify: async (_ticket, effect) => void (effects[effect.type] = (effects[effect.type] ?? 0) + 1) };
@@ -301,14 +302,3 @@ async function dropKeys(redisUrl: string, prefix: string): Promise<void> {
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-/** Small seeded PRNG: the same seed scripts the same week. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
