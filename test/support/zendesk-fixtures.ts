@@ -134,7 +134,18 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false> | T
  * a write did NOT happen wait for this instead of sleeping.
  */
 export async function waitForIdle(app: Pick<Cxloop, 'queues'>, timeoutMs = 10_000): Promise<void> {
-  await waitFor(() => zendeskQueuesIdle(app), timeoutMs, 'the Zendesk queues to be idle');
+  await waitFor(() => zendeskQueuesIdle(app), timeoutMs, 'the Zendesk queues to be idle').catch(async (error: Error) => {
+    throw new Error(`${error.message}; still there: ${JSON.stringify(await zendeskWorkLeft(app))}`);
+  });
+}
+
+/** What keeps the Zendesk queues from being idle: job counts per queue and state, and the routing backlog's size. */
+export async function zendeskWorkLeft(app: Pick<Cxloop, 'queues'>): Promise<Record<string, unknown>> {
+  const { events, routes, batches, backlog } = app.queues;
+  const entries = await Promise.all(
+    Object.entries({ events, routes, batches }).map(async ([name, queue]) => [name, await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children')] as const),
+  );
+  return { ...Object.fromEntries(entries), backlog: await backlog.size() };
 }
 
 /** Whether no job waits, runs or is delayed in the ingest, routing and batch queues, and no routing write is in the backlog (see waitForIdle). */

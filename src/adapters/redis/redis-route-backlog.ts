@@ -137,8 +137,17 @@ export class RedisRouteBacklog implements RouteBacklog {
 
   async waiting(): Promise<{ count: number; oldestDueAt: number | null }> {
     // The client's clock against Redis's: a skew only moves the single-or-batch choice.
-    const [count, oldest] = await Promise.all([this.redis.zcount(this.keys.routeDue, '-inf', Date.now()), this.redis.zrange(this.keys.routeDue, '0', '0', 'WITHSCORES')]);
-    return { count, oldestDueAt: count > 0 && oldest[1] !== undefined ? Number(oldest[1]) : null };
+    // A claim whose lease ended counts as due: its writer died, and the next claim puts it back in
+    // line. Without it a killed writer's writes would wait for the next ticket to arrive.
+    const now = Date.now();
+    const [due, expired, oldest, oldestExpired] = await Promise.all([
+      this.redis.zcount(this.keys.routeDue, '-inf', now),
+      this.redis.zcount(this.keys.routeClaimed, '-inf', now),
+      this.redis.zrange(this.keys.routeDue, '0', '0', 'WITHSCORES'),
+      this.redis.zrange(this.keys.routeClaimed, '0', '0', 'WITHSCORES'),
+    ]);
+    const dueTimes = [...(due > 0 ? [oldest[1]] : []), ...(expired > 0 ? [oldestExpired[1]] : [])].filter((at) => at !== undefined).map(Number);
+    return { count: due + expired, oldestDueAt: dueTimes.length > 0 ? Math.min(...dueTimes) : null };
   }
 
   size(): Promise<number> {

@@ -1,0 +1,53 @@
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createRedisKeys } from '../../../src/adapters/redis/redis-keys.js';
+import { RedisRouteBacklog } from '../../../src/adapters/redis/redis-route-backlog.js';
+import type { RoutePlan } from '../../../src/core/routing/route-plan.js';
+import { dropPrefix, REDIS_URL, uniquePrefix, waitFor } from '../../support/zendesk-fixtures.js';
+
+const RECEIVED_AT = Date.UTC(2026, 10, 20, 10, 0, 0);
+
+function plan(ticketId: number): RoutePlan {
+  return {
+    ticketId,
+    category: 'billing_issue',
+    tier: 'high',
+    confidence: 0.9,
+    groupId: 1002,
+    priority: 'high',
+    note: 'cxloop routed this ticket',
+    receivedAt: RECEIVED_AT,
+    base: { tags: [], groupId: null, priority: 'normal', updatedAt: RECEIVED_AT },
+  };
+}
+
+/** The routing backlog on the real Redis: what a writer that died holding a claim leaves behind. */
+describe('RedisRouteBacklog', () => {
+  const prefix = uniquePrefix();
+  const redis = new Redis(REDIS_URL);
+  const backlog = new RedisRouteBacklog(redis, createRedisKeys(prefix));
+  afterAll(async () => {
+    await dropPrefix(prefix);
+    redis.disconnect();
+  });
+
+  it('counts a claim whose lease ended as waiting, with nothing new arriving, and hands it out again marked stalled', async () => {
+    await backlog.enqueue(plan(7));
+    await backlog.enqueue(plan(8));
+    // A writer claims both and dies: nobody renews, finishes or releases them.
+    const dead = await backlog.claim(10, 50);
+    expect(dead?.entries.map((claimed) => claimed.entry.plan.ticketId)).toEqual([7, 8]);
+    expect((await backlog.waiting()).count).toBe(0);
+    // Once the lease ends the writes are due again although no ticket arrived since.
+    const waiting = await waitFor(async () => {
+      const now = await backlog.waiting();
+      return now.count === 2 && now;
+    }, 5_000, 'the expired claim to count as waiting');
+    expect(waiting.oldestDueAt).not.toBeNull();
+    const next = await backlog.claim(10, 30_000);
+    expect(next?.entries.map((claimed) => [claimed.entry.plan.ticketId, Boolean(claimed.stalled)])).toEqual([[7, true], [8, true]]);
+    expect((await backlog.waiting()).count).toBe(0);
+    await backlog.finish([7, 8], next!.token);
+    expect(await backlog.size()).toBe(0);
+  });
+});
