@@ -205,6 +205,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     queuePrefix: keys.queuePrefix,
     outbox,
     directory: new RedisSlackDirectory(redis, keys),
+    reassignments: store,
     people,
     api: slackApi,
     loops,

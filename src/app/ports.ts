@@ -11,7 +11,7 @@ import type { Override, RoutingState } from '../core/routing/detect-override.js'
 import type { RequestedTickets, RequesterProfile } from '../core/routing/requester-context.js';
 import type { RoutingExtras } from '../core/routing/routing-extras.js';
 import type { RoutePlan, TicketFields, TicketUpdate } from '../core/routing/route-plan.js';
-import type { Tier } from '../core/taxonomy.js';
+import type { CategoryId, Tier } from '../core/taxonomy.js';
 import type { SurveyRating } from '../core/csat-survey.js';
 import type { CsatSource, SatisfactionScore, TicketEvent, TicketSnapshot, ZendeskStatus } from '../core/ticket-event.js';
 import type { Ticket } from '../core/ticket.js';
@@ -350,6 +350,22 @@ export interface TrainingExportStore {
 /** The agents' corrections cxloop recorded in Zendesk (the corrections stream), oldest first. */
 export interface CorrectionLog {
   correctionsSince(since: number): Promise<Correction[]>;
+}
+
+/** A team owner's reassignment in Slack, with the ticket's text then: a labelled row for the next `cxloop train`. */
+export interface Reassignment {
+  readonly ticketId: number;
+  readonly from: CategoryId;
+  readonly to: CategoryId;
+  /** The Slack user who reassigned it. */
+  readonly user: string;
+  readonly at: number;
+  readonly text: { readonly subject: string; readonly description: string };
+}
+
+export interface ReassignmentLog {
+  /** Appends it to the corrections stream `cxloop train` learns from; routing is left as it is. */
+  recordReassignment(reassignment: Reassignment): Promise<void>;
 }
 
 /** Loops' histories by opening time, for figures over a window (report, /metrics, training). */

@@ -13,7 +13,8 @@ Commands:
   demo                      the whole closed loop on six sample tickets in about 20 s, dry-run
   classify "<text>"         classify a text, or a JSON ticket on stdin, and say why
   eval <file.csv>...        measure the classifier on labeled CSV files (--model: with a learned model)
-  train <file.csv>...       learn this install's tickets (and agents' corrections); store the model
+  train <file.csv>... | --from-zendesk
+                            learn this install's tickets (and agents' corrections); store the model
   export-training --from-zendesk --out <file.csv>
                             the account's solved tickets, labelled, as training CSV
   config check [file]       validate a policy file and the environment

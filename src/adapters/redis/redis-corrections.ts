@@ -7,7 +7,8 @@ const PAGE = 1_000;
 
 /**
  * Reads the whole corrections stream (oldest first) in pages, as RedisTicketStore.recordOverride
- * wrote it: `ticket field from to actor at [subject body]`.
+ * wrote it: `ticket field from to actor at [subject body]` (and `via slack_user` for a Slack
+ * reassignment, RedisTicketStore.recordReassignment).
  */
 export async function readCorrections(redis: Redis, keys: RedisKeys, onProgress?: (read: number) => void): Promise<RecordedCorrection[]> {
   const found: RecordedCorrection[] = [];

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Correction, CorrectionLog, TicketRecord, TicketStore } from '../../app/ports.js';
+import type { Correction, CorrectionLog, Reassignment, ReassignmentLog, TicketRecord, TicketStore } from '../../app/ports.js';
 import type { RoutingState } from '../../core/routing/detect-override.js';
 import type { Override } from '../../core/routing/detect-override.js';
 import { isCategoryId, TIERS, type Tier } from '../../core/taxonomy.js';
@@ -58,7 +58,7 @@ redis.call('HDEL', KEYS[1], 'rk')
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 2))
 return 1`;
 
-export class RedisTicketStore implements TicketStore, CorrectionLog {
+export class RedisTicketStore implements TicketStore, CorrectionLog, ReassignmentLog {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
@@ -128,8 +128,40 @@ export class RedisTicketStore implements TicketStore, CorrectionLog {
     return frozen === 1;
   }
 
+  async recordReassignment(reassignment: Reassignment): Promise<void> {
+    const { text } = reassignment;
+    await this.redis.xadd(
+      this.keys.corrections,
+      'MAXLEN',
+      '~',
+      CORRECTIONS_MAX,
+      '*',
+      'ticket',
+      String(reassignment.ticketId),
+      'field',
+      'category',
+      'from',
+      reassignment.from,
+      'to',
+      reassignment.to,
+      'actor',
+      '',
+      'via',
+      'slack',
+      'slack_user',
+      reassignment.user,
+      'at',
+      new Date(reassignment.at).toISOString(),
+      'subject',
+      text.subject.slice(0, CORRECTION_TEXT_MAX.subject),
+      'body',
+      text.description.slice(0, CORRECTION_TEXT_MAX.description),
+    );
+  }
+
   /**
-   * The corrections made at or after `since`, oldest first. Stream ids are when Redis recorded them,
+   * The agents' corrections made at or after `since`, oldest first (Slack reassignments, also in
+   * the stream for `cxloop train`, are left out: the loops' histories have them). Stream ids are when Redis recorded them,
    * a little after they were made in Zendesk; a day's margin covers any delay or clock skew.
    */
   async correctionsSince(since: number): Promise<Correction[]> {
@@ -226,7 +258,7 @@ function correctionOf(fields: readonly string[]): Correction | null {
   };
   const ticketId = Number(value('ticket'));
   const at = Date.parse(value('at'));
-  if (!Number.isSafeInteger(ticketId) || ticketId <= 0 || Number.isNaN(at)) return null;
+  if (!Number.isSafeInteger(ticketId) || ticketId <= 0 || Number.isNaN(at) || value('via') === 'slack') return null;
   const actor = value('actor');
   let override: Override;
   if (value('field') === 'category') {

@@ -1,11 +1,12 @@
 import type { SectionBlock } from '@slack/types';
-import type { Logger, SlackOutbox } from '../../app/ports.js';
+import type { Logger, ReassignmentLog, SlackOutbox, TicketBriefs } from '../../app/ports.js';
 import { applyLoopEvents, type LoopDeps } from '../../app/run-loop.js';
 import { formatLoopReport } from '../../app/format-loop-report.js';
 import type { Policy } from '../../config/policy-schema.js';
 import type { LoopHistoryEntry } from '../../core/loop/loop-history.js';
 import { loopFigures, type FigureWindow, type LoopFigures } from '../../core/loop/loop-figures.js';
 import type { LoopEvent } from '../../core/loop/loop-types.js';
+import type { CategoryId } from '../../core/taxonomy.js';
 import { transition } from '../../core/loop/transition.js';
 import { assertNever } from '../../core/assert-never.js';
 import { escapeMrkdwn } from './mrkdwn.js';
@@ -32,6 +33,11 @@ export interface SlackWorkDeps {
   readonly policy: Policy;
   /** A sign-in link to the web dashboard for a Slack user (App Home's button). */
   readonly dashboardLink?: (user: string) => Promise<string>;
+  /**
+   * Where a reassignment is kept as a training row (the corrections stream), with the text the
+   * ticket's card shows (its brief: the subject and the start of the description).
+   */
+  readonly reassignments?: { readonly log: ReassignmentLog; readonly briefs: Pick<TicketBriefs, 'get'> };
   readonly logger: Logger;
   readonly now: () => number;
 }
@@ -84,10 +90,23 @@ export class SlackWorkHandler {
       const result = transition(current, event, this.deps.now(), this.deps.loop.policy);
       return this.reply(job, `Ticket #${job.ticketId} was not changed: ${result.ok ? 'it changed meanwhile, try again' : escapeMrkdwn(result.reason)}.`);
     }
+    if (outcome === 'applied' && event.type === 'reassign') await this.recordReassignment(job.ticketId, stored.state.category, event);
     // Applied (or a retried request already applied): the card is edited in place through the loop's effects.
     if (job.responseUrl === null && job.channel === null) return;
     if (job.kind === 'acknowledge' && job.key.startsWith('cmd-')) await this.reply(job, `Acknowledged ticket #${job.ticketId}.`);
     if (job.kind === 'snooze' && job.key.startsWith('cmd-')) await this.reply(job, `Reminders for ticket #${job.ticketId} snoozed for ${job.minutes} min.`);
+  }
+
+  /** A team owner's reassignment is an agent's correction too: the next `cxloop train` learns from it. */
+  private async recordReassignment(ticketId: number, from: CategoryId, event: Extract<LoopEvent, { type: 'reassign' }>): Promise<void> {
+    const { reassignments, logger } = this.deps;
+    if (!reassignments) return;
+    const brief = await reassignments.briefs.get(ticketId);
+    if (brief === null) {
+      logger.log('info', 'slack reassignment not kept for training: the ticket has no text in cxloop', { ticketId, to: event.category });
+      return;
+    }
+    await reassignments.log.recordReassignment({ ticketId, from, to: event.category, user: event.user, at: this.deps.now(), text: { subject: brief.subject, description: brief.excerpt } });
   }
 
   private async status(job: Extract<SlackJob, { kind: 'status' }>): Promise<void> {

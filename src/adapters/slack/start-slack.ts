@@ -2,7 +2,7 @@ import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Route } from '../../app/http-route.js';
-import type { CallRecorder, DryRunPeople, JobMetrics, LiveIncidents, LoopStore, Logger, Notifier, PeopleDirectory, SlackDirectory, SlackMetrics, SlackOutbox, TicketBriefs } from '../../app/ports.js';
+import type { CallRecorder, DryRunPeople, JobMetrics, LiveIncidents, LoopStore, Logger, Notifier, PeopleDirectory, ReassignmentLog, SlackDirectory, SlackMetrics, SlackOutbox, TicketBriefs } from '../../app/ports.js';
 import type { LoopDeps } from '../../app/run-loop.js';
 import { zendeskAgentUrl, type Env } from '../../config/env-schema.js';
 import type { Policy } from '../../config/policy-schema.js';
@@ -71,6 +71,8 @@ export function startSlack(input: {
   recorder?: CallRecorder;
   /** A sign-in link to the web dashboard for a Slack user (`/cxloop dashboard`, App Home). */
   dashboardLink?: (user: string) => Promise<string>;
+  /** Where Slack reassignments are kept as training rows (the corrections stream). */
+  reassignments: ReassignmentLog;
 }): SlackSurface {
   const { env, policy, logger, now, outbox, directory, api } = input;
   const loopPolicy = input.loop.policy;
@@ -85,7 +87,8 @@ export function startSlack(input: {
   // The outbox is paced on real time (Slack's), whatever clock the loop runs on.
   const notifier = new SlackNotifier({ outbox, live: outbox, loops: input.loops, policy, loopPolicy, logger, now: Date.now });
   const sender = new SlackSender({ outbox, delivery, logger, metrics: input.metrics, ...input.options?.sender });
-  const handler = new SlackWorkHandler({ loop: input.loop, slack: api, delivery, outbox, permissions, histories: input.loops, policy, logger, now, ...dashboardLink });
+  const reassignments = { log: input.reassignments, briefs: outbox };
+  const handler = new SlackWorkHandler({ loop: input.loop, slack: api, delivery, outbox, permissions, histories: input.loops, policy, reassignments, logger, now, ...dashboardLink });
   let worker: Worker | undefined;
   return {
     route: receiver.route(),

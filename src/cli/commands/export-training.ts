@@ -28,7 +28,7 @@ again with the same --out. Progress goes to stderr, a summary to stdout.
   --config <policy>   the policy whose zendesk_group_id and training_labels label tickets`;
 
 /** The clock and the waits of an export (the io's, for tests: a Retry-After is never waited for in real time). */
-interface ExportClock {
+export interface ExportClock {
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
 }
@@ -190,7 +190,7 @@ function sizeOf(path: string): number {
 }
 
 /** Progress on stderr: a line per page (rewritten in place on a terminal) with an ETA from how far the export has come in time. */
-function progressPrinter(io: CliIo, clock: ExportClock, pagesBefore: number): { page: (progress: TrainingProgress) => void; wait: (ms: number, why: string) => void; end: () => void } {
+export function progressPrinter(io: CliIo, clock: ExportClock, pagesBefore: number): { page: (progress: TrainingProgress) => void; wait: (ms: number, why: string) => void; end: () => void } {
   const startedAt = clock.now();
   let firstShare: number | null = null;
   let open = false;
@@ -229,21 +229,26 @@ function progressPrinter(io: CliIo, clock: ExportClock, pagesBefore: number): { 
   };
 }
 
-function describeCounts(counts: TrainingCounts): string {
+export function describeCounts(counts: TrainingCounts): string {
   const skipped = counts.read - counts.labelled;
   return `${number(counts.read)} tickets read, ${number(counts.labelled)} labelled, ${number(skipped)} skipped`;
 }
 
 function formatSummary(counts: TrainingCounts, path: string, startTime: number): string {
+  return `${number(counts.labelled)} rows written to ${path} (${describeExport(counts, startTime)})\n${describeLabels(counts)}`;
+}
+
+/** "12 tickets read in 3 pages, changed since ...". */
+export function describeExport(counts: TrainingCounts, startTime: number): string {
+  return `${number(counts.read)} tickets read in ${counts.pages} ${counts.pages === 1 ? 'page' : 'pages'}, changed since ${iso(startTime)}`;
+}
+
+/** What labelled the rows and why the other tickets were skipped, a line each. */
+export function describeLabels(counts: TrainingCounts): string {
   const sources = LABEL_SOURCES.map((source) => `${source} ${number(counts.bySource[source])}`).join(', ');
   const reasons = SKIP_REASONS.filter((reason) => counts.skipped[reason] > 0).map((reason) => `${REASON_WORDS[reason]} ${number(counts.skipped[reason])}`);
   const skipped = counts.read - counts.labelled;
-  return [
-    `${number(counts.labelled)} rows written to ${path} (${number(counts.read)} tickets read in ${counts.pages} ${counts.pages === 1 ? 'page' : 'pages'}, changed since ${iso(startTime)})`,
-    `  labelled by: ${sources}`,
-    `  skipped ${number(skipped)}${reasons.length > 0 ? `: ${reasons.join(', ')}` : ''}`,
-    '',
-  ].join('\n');
+  return [`  labelled by: ${sources}`, `  skipped ${number(skipped)}${reasons.length > 0 ? `: ${reasons.join(', ')}` : ''}`, ''].join('\n');
 }
 
 function number(value: number): string {

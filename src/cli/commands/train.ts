@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { readCorrections } from '../../adapters/redis/redis-corrections.js';
@@ -7,6 +8,8 @@ import { createRedisKeys } from '../../adapters/redis/redis-keys.js';
 import { RedisModelStore } from '../../adapters/redis/redis-model-store.js';
 import { createClassifier } from '../../app/create-classifier.js';
 import { MODEL_CHECK_EVERY_MS } from '../../app/reloading-classifier.js';
+import { isZendeskError } from '../../app/zendesk-api-error.js';
+import { parseDuration } from '../../core/duration.js';
 import { groupCategoriesOf, trainModel, TrainingDataError, type TrainingRow, type TrainingRun } from '../../app/train-model.js';
 import { parseEnv, type Env } from '../../config/env-schema.js';
 import { describeProblems } from '../../config/format-issues.js';
@@ -21,12 +24,18 @@ import { describeCombination, formatComparison } from '../format-comparison.js';
 import { CliError, type CliIo } from '../io.js';
 import { loadPolicyOrFail, policyPathOf } from '../load-policy-or-fail.js';
 import { readLabeledRowsOrFail } from '../read-labeled-rows.js';
+import { assertCanExport, zendeskTrainingRows } from '../zendesk-training-rows.js';
+import { describeExport, describeLabels, progressPrinter, type ExportClock } from './export-training.js';
 
-export const TRAIN_USAGE = `Usage: cxloop train <file.csv>... [--out <model file>] [--no-store] [--no-corrections] [--folds 5] [--seed 1] [--json] [--config <policy>]
+export const TRAIN_USAGE = `Usage: cxloop train <file.csv>... | --from-zendesk [--since 180d] [--out <model file>] [--no-store] [--no-corrections] [--folds 5] [--seed 1] [--json] [--config <policy>]
 Learns this install's tickets: labelled CSV files (columns id,subject,body,language,category, as
 for cxloop eval) and the agents' corrections kept in Redis. Prints, with k-fold cross-validation,
 macro-F1 and per-category F1 of the rules alone, the model alone and the two combined; turns the
 combination on only for the categories where it beats the rules, and says so.
+  --from-zendesk     learn from the account in ZENDESK_SUBDOMAIN too: its solved and closed tickets,
+                     labelled as cxloop export-training labels them, read within its rate limit
+                     (progress on stderr; tickets nothing labels are skipped and counted)
+  --since <duration> with --from-zendesk: tickets changed in this window before now (default 180d)
   --out <file>       also write the model to this file (cxloop eval --model reads it)
   --no-store         do not store the model in Redis (by default every cxloop process of the
                      install picks up the stored model within ${MODEL_CHECK_EVERY_MS / 1000} s, no restart)
@@ -45,6 +54,8 @@ export async function runTrain(args: string[], io: CliIo): Promise<number> {
     allowPositionals: true,
     options: {
       out: { type: 'string' },
+      'from-zendesk': { type: 'boolean', default: false },
+      since: { type: 'string', default: '180d' },
       'no-store': { type: 'boolean', default: false },
       'no-corrections': { type: 'boolean', default: false },
       folds: { type: 'string', default: String(DEFAULT_FOLDS) },
@@ -64,7 +75,10 @@ export async function runTrain(args: string[], io: CliIo): Promise<number> {
   if (!Number.isInteger(seed)) throw new CliError(`--seed: "${values.seed}" is not a whole number`, 2);
   const store = !values['no-store'];
   const withCorrections = !values['no-corrections'];
-  if (positionals.length === 0 && !withCorrections) throw new CliError(`no CSV file given and --no-corrections: nothing to learn from\n${TRAIN_USAGE}`, 2);
+  const fromZendesk = values['from-zendesk'];
+  const window = parseDuration(values.since);
+  if (!window.ok) throw new CliError(`--since: ${window.reason}`, 2);
+  if (positionals.length === 0 && !withCorrections && !fromZendesk) throw new CliError(`no CSV file given and --no-corrections: nothing to learn from\n${TRAIN_USAGE}`, 2);
   const parsed = parseEnv(io.env);
   if (!parsed.ok) throw new CliError(`invalid environment:\n${describeProblems(parsed.problems)}`);
   const env = parsed.env;
@@ -72,12 +86,19 @@ export async function runTrain(args: string[], io: CliIo): Promise<number> {
 
   const rows: Array<TrainingRow & { id: string }> = [];
   for (const file of positionals) rows.push(...(await readLabeledRowsOrFail(file, io)));
-  const redis = store || withCorrections ? await connect(env, { required: store }, io) : null;
+  if (fromZendesk) assertCanExport(env);
+  const redis = store || withCorrections || fromZendesk ? await connect(env, { required: store || fromZendesk }, io) : null;
   try {
+    let exported: number | null = null;
+    if (redis !== null && fromZendesk) {
+      const read = await readZendesk(redis, env, policy, window.minutes, withCorrections, io);
+      rows.push(...read);
+      exported = read.length;
+    }
     const corrected = redis !== null && withCorrections ? await addCorrections(rows, redis, env, policy, io) : null;
     if (rows.length === 0) throw new CliError('no labelled rows to learn from (the CSV files and the corrections stream are empty)');
     io.stderr.write(`learning from ${rows.length.toLocaleString('en')} rows: ${describeExamples(rows)}\n`);
-    const started = Date.now();
+    const started = (io.now ?? Date.now)();
     let run: TrainingRun;
     try {
       run = trainModel(rows, createClassifier(policy), {
@@ -105,7 +126,7 @@ export async function runTrain(args: string[], io: CliIo): Promise<number> {
     if (values.json) {
       io.stdout.write(`${JSON.stringify({ rows: rows.length, corrections: corrected, meta: run.model.meta, crossValidation: run.cv, timings: run.timings, bytes: run.bytes.length, kept }, null, 2)}\n`);
     } else {
-      io.stdout.write(formatTraining(run, positionals, corrected, kept));
+      io.stdout.write(formatTraining(run, exported === null ? positionals : [...positionals, `${exported} Zendesk tickets`], corrected, kept));
     }
     return 0;
   } finally {
@@ -125,6 +146,46 @@ async function connect(env: Env, options: { required: boolean }, io: CliIo): Pro
     if (options.required) throw new CliError(`${why}: the model is stored there; start Redis or set REDIS_URL, or pass --no-store (with --out) to keep it in a file only`);
     io.stderr.write(`${why}: the agents' corrections are left out\n`);
     return null;
+  }
+}
+
+/**
+ * The account's labelled tickets, read page by page through the incremental export within
+ * ZENDESK_EXPORTS_PER_MINUTE (a 429 is waited out), with progress on stderr. Not resumable: an
+ * export that stops is read again from the start by the next run (export-training keeps its place).
+ */
+async function readZendesk(redis: Redis, env: Env, policy: Policy, minutes: number, withCorrections: boolean, io: CliIo): Promise<Array<TrainingRow & { id: string }>> {
+  const clock: ExportClock = { now: io.now ?? Date.now, sleep: io.sleep ?? ((ms) => sleepFor(ms)) };
+  const startTime = clock.now() - minutes * 60_000;
+  const progress = progressPrinter(io, clock, 0);
+  const rows = await zendeskTrainingRows({
+    redis,
+    env,
+    policy,
+    startTime,
+    withCorrections,
+    now: clock.now,
+    sleep: clock.sleep,
+    say: (line) => io.stderr.write(`${line}\n`),
+    onProgress: progress.page,
+    onWait: progress.wait,
+  });
+  const read: Array<TrainingRow & { id: string }> = [];
+  try {
+    for (;;) {
+      const next = await rows.next();
+      if (next.done) {
+        progress.end();
+        io.stderr.write(`from Zendesk: ${next.value.labelled.toLocaleString('en-US')} labelled rows (${describeExport(next.value, startTime)})\n${describeLabels(next.value)}`);
+        return read;
+      }
+      const { id, subject, body, language, category } = next.value;
+      read.push({ id, subject, body, language, category });
+    }
+  } catch (error) {
+    progress.end();
+    if (!isZendeskError(error)) throw error;
+    throw new CliError(`reading Zendesk stopped: ${error.message}; nothing was trained (run it again, or keep the rows with cxloop export-training, which continues where it stopped, and train on the file)`, 1, { cause: error });
   }
 }
 

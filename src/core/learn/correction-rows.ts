@@ -1,6 +1,6 @@
 import { isCategoryId, type CategoryId } from '../taxonomy.js';
 
-/** One entry of the corrections stream: an agent changed the category tag or the group cxloop set. */
+/** One entry of the corrections stream: an agent changed the category tag or the group cxloop set, or a team owner reassigned the ticket in Slack. */
 export interface RecordedCorrection {
   readonly ticketId: number;
   readonly field: 'category' | 'group';

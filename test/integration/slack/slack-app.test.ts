@@ -2,7 +2,11 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readCorrections } from '../../../src/adapters/redis/redis-corrections.js';
+import { createRedisKeys } from '../../../src/adapters/redis/redis-keys.js';
+import { RedisTicketStore } from '../../../src/adapters/redis/redis-ticket-store.js';
 import type { Policy } from '../../../src/config/policy-schema.js';
+import { correctionRows } from '../../../src/core/learn/correction-rows.js';
 import { settle as settleQueues, type Cxloop } from '../../../src/main.js';
 import { blockAction, postSlack, slackAnswer, postMessageAnswer, slackArgs, SLACK_API, slackUserInfo, slashCommand, updateSubmission } from '../../support/slack-fixtures.js';
 import { REDIS_URL, dropPrefix, policyWithGroups, postSigned, startLive, ticketEvent, uniquePrefix, waitFor, ZENDESK_URL, nockZendeskReads } from '../../support/zendesk-fixtures.js';
@@ -466,6 +470,29 @@ describe('Slack app (real server, Redis, BullMQ; Slack and Zendesk faked with no
       expect(billingMember).toContain('#315');
       expect(billingMember).not.toContain('#316');
     });
+  });
+
+  it("keeps a team owner's reassignment as a training row in the corrections stream, with the card's text, once however often Slack delivers it", async () => {
+    await openTicket(305, 'Charged twice for my subscription', 'The app charges me twice and then crashes when I open the invoice.');
+    const press = () => slack(blockAction({ user: 'U0MEMBER1', channel: 'CCXBILLING', actionId: 'cx_reassign', ticketId: 305, selected: 'bug_report' }));
+    expect((await press()).status).toBe(200);
+    await waitFor(async () => (await app!.loops.get(305))?.state.category === 'bug_report', 5_000, 'reassigned');
+    await settle();
+    expect((await press()).status).toBe(200);
+    await settle();
+
+    const redis = new Redis(REDIS_URL);
+    try {
+      const keys = createRedisKeys(prefix);
+      const recorded = await readCorrections(redis, keys);
+      expect(recorded).toEqual([{ ticketId: 305, field: 'category', to: 'bug_report', text: { subject: 'Charged twice for my subscription', body: 'The app charges me twice and then crashes when I open the invoice.' } }]);
+      // cxloop train reads it as a labelled row, as it reads an agent's tag correction.
+      expect(correctionRows(recorded, new Map()).rows).toEqual([{ id: '305', subject: 'Charged twice for my subscription', body: 'The app charges me twice and then crashes when I open the invoice.', category: 'bug_report' }]);
+      // Routing accuracy reads Slack reassignments from the loops' histories: the stream's copy is not counted twice.
+      expect(await new RedisTicketStore(redis, keys).correctionsSince(0)).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('answers Slack url_verification with the challenge', async () => {

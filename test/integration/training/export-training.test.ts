@@ -5,10 +5,12 @@ import { Redis } from 'ioredis';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisKeys } from '../../../src/adapters/redis/redis-keys.js';
+import { RedisModelStore } from '../../../src/adapters/redis/redis-model-store.js';
 import { RedisTicketStore } from '../../../src/adapters/redis/redis-ticket-store.js';
 import { applyLoopEvents, openTicketLoop } from '../../../src/app/run-loop.js';
 import { runCli } from '../../../src/cli/main.js';
 import { readLabeledCsv } from '../../../src/cli/read-labeled-csv.js';
+import { decodeModelMeta } from '../../../src/core/learn/model-codec.js';
 import { DEFAULT_POLICY_PATH } from '../../../src/config/load-policy.js';
 import { fakeIo, type FakeIo } from '../../support/fake-io.js';
 import { dropPrefix, historyLoopDeps, nockZendeskToken, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, REDIS_URL, uniquePrefix, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
@@ -266,6 +268,40 @@ describe('cxloop export-training --from-zendesk', () => {
     expect(second.out()).toContain('7 rows written to');
     expect(second.out()).toContain('(14 tickets read in 3 pages');
     expect(second.out()).toContain('labelled by: correction 0, tag 3, mapping 2, group 2');
+  });
+
+  it('cxloop train --from-zendesk learns the same rows straight from the export, within its rate limit, and stores the model in Redis', async () => {
+    await recordCorrections();
+    answers.set('c1', [{ status: 429, body: { error: 'APIRateLimitExceeded' }, headers: { 'retry-after': '30' } }, { status: 200, body: PAGE_2 }]);
+    const io = fakeIo({ env: env() });
+    const code = await runCli(['train', '--from-zendesk', '--folds', '2', '--json'], {
+      ...io,
+      now: () => clock,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        clock += ms;
+      },
+    });
+    expect(io.err()).not.toContain('Error');
+    expect(code).toBe(0);
+
+    // Paged to end_of_stream, the 429'd page asked again after its Retry-After, 6 s apart at least.
+    expect(requests.map((request) => request.query.cursor ?? `start:${request.query.start_time}`)).toEqual([`start:${SINCE_S}`, 'c1', 'c1', 'c2']);
+    for (let index = 1; index < requests.length; index += 1) expect(requests[index]!.at - requests[index - 1]!.at).toBeGreaterThanOrEqual(6_000);
+    expect(sleeps).toContain(30_000);
+    expect(io.err()).toContain("waiting 30s: Zendesk's rate limit (429, Retry-After 30 s)");
+    expect(io.err()).toContain('page 3: 14 tickets read, 8 labelled, 6 skipped; reached the present\n');
+    expect(io.err()).toContain('from Zendesk: 8 labelled rows (14 tickets read in 3 pages, changed since 2026-06-04T12:00:00Z)\n');
+    expect(io.err()).toContain('  skipped 6: not solved or closed 1, no subject or description 1, read again (already exported) 1, no group 1');
+
+    // The 8 rows export-training writes, learned from; the model stored where every process reloads it.
+    const result = JSON.parse(io.out()) as { rows: number; meta: { rows: number; fingerprint: string; trainedAt: string; examples: Record<string, number> } };
+    expect(result.rows).toBe(8);
+    expect(result.meta.examples).toEqual({ billing_issue: 3, bug_report: 2, other: 1, content_communication: 1, onboarding_help: 1 });
+    expect(result.meta.trainedAt).toBe(new Date(clock).toISOString());
+    const stored = await new RedisModelStore(redis, createRedisKeys(prefix)).load();
+    expect(stored?.version).toBe(result.meta.fingerprint);
+    expect(decodeModelMeta(stored!.bytes).rows).toBe(8);
   });
 
   it('refuses to mix an export under way with another file, and --restart starts over', async () => {
