@@ -130,3 +130,20 @@ function same(given: string, expected: string): boolean {
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+/**
+ * The OIDC config from the environment, or null when Sign in with Slack is not set up. Slack's
+ * OIDC URLs sit at the root of the host SLACK_API_URL names (https://slack.com/api/ → https://slack.com/).
+ */
+export function slackOidcConfig(env: {
+  readonly SLACK_CLIENT_ID?: string | undefined;
+  readonly SLACK_CLIENT_SECRET?: string | undefined;
+  readonly SLACK_TEAM_ID?: string | undefined;
+  readonly SLACK_API_URL?: string | undefined;
+  readonly CXLOOP_PUBLIC_URL?: string | undefined;
+}): SlackOidcConfig | null {
+  const { SLACK_CLIENT_ID: clientId, SLACK_CLIENT_SECRET: clientSecret, SLACK_TEAM_ID: teamId, CXLOOP_PUBLIC_URL: publicUrl } = env;
+  if (clientId === undefined || clientSecret === undefined || teamId === undefined || publicUrl === undefined) return null;
+  const api = env.SLACK_API_URL ?? 'https://slack.com/api/';
+  return { clientId, clientSecret, teamId, redirectUri: `${publicUrl.replace(/\/+$/, '')}/dashboard/oidc/callback`, slackUrl: new URL('/', api).toString() };
+}

@@ -1,31 +1,15 @@
-import { createSign, generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { authorizeUrl, checkOidcState, oidcState, signInWithCode, verifyIdToken, type SlackOidcConfig } from '../../../src/adapters/dashboard/slack-oidc.js';
+import { authorizeUrl, checkOidcState, oidcState, signInWithCode, slackOidcConfig, verifyIdToken, type SlackOidcConfig } from '../../../src/adapters/dashboard/slack-oidc.js';
+import { SLACK_TEST_JWKS, SLACK_TEST_KEY, slackIdToken } from '../../support/fake-slack-oidc.js';
 
 const NOW = Date.UTC(2026, 10, 20, 10, 0, 0);
 const SLACK = 'https://slack.oidc.test';
 const config: SlackOidcConfig = { clientId: '111.222', clientSecret: 'client-secret', redirectUri: 'https://cx.example.test/dashboard/oidc/callback', teamId: 'T0INSTALL', slackUrl: SLACK };
-const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const jwks = { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' }] };
 const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-
-function idToken(claims: Record<string, unknown> = {}, key = privateKey, kid = 'k1'): string {
-  const part = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const body = `${part({ alg: 'RS256', typ: 'JWT', kid })}.${part({
-    iss: 'https://slack.com',
-    aud: '111.222',
-    sub: 'U0ALICE',
-    exp: NOW / 1000 + 300,
-    iat: NOW / 1000,
-    nonce: 'n0nce',
-    name: 'Alice Ng',
-    'https://slack.com/user_id': 'U0ALICE',
-    'https://slack.com/team_id': 'T0INSTALL',
-    ...claims,
-  })}`;
-  return `${body}.${createSign('sha256').update(body).sign(key).toString('base64url')}`;
-}
+const jwks = SLACK_TEST_JWKS;
+const idToken = (claims: Record<string, unknown> = {}, key = SLACK_TEST_KEY, kid = 'k1'): string => slackIdToken(NOW, claims, key, kid);
 
 const check = { keys: jwks.keys, clientId: '111.222', teamId: 'T0INSTALL', nonce: 'n0nce', now: NOW };
 
@@ -68,7 +52,7 @@ describe('Sign in with Slack', () => {
     ['a nonce of another sign-in', idToken({ nonce: 'other' }), 'the id_token is for another sign-in (nonce)'],
     ['another app', idToken({ aud: '999.999' }), 'the id_token is for another app'],
     ['another issuer', idToken({ iss: 'https://evil.test' }), 'the id_token was not issued by Slack'],
-    ['a key Slack does not publish', idToken({}, privateKey, 'k9'), 'the id_token is signed with a key Slack does not publish'],
+    ['a key Slack does not publish', idToken({}, SLACK_TEST_KEY, 'k9'), 'the id_token is signed with a key Slack does not publish'],
     ['a forged signature', idToken({}, other), 'the id_token signature does not match'],
     ['not a JWT', 'abc', 'the id_token is not a JWT'],
   ])('refuses %s', (_name, token, reason) => {
@@ -93,5 +77,14 @@ describe('Sign in with Slack', () => {
     expect(checkOidcState('secret', state.slice(0, 20), nonce, NOW)).toEqual({ ok: false, reason: 'malformed' });
     expect(checkOidcState('secret', state, null, NOW)).toEqual({ ok: false, reason: 'other browser' });
     expect(checkOidcState('secret', state, 'someone-elses-nonce', NOW)).toEqual({ ok: false, reason: 'other browser' });
+  });
+});
+
+describe('slackOidcConfig', () => {
+  it('is set up by the three keys and the public URL, and follows SLACK_API_URL for every Slack URL', () => {
+    const env = { SLACK_CLIENT_ID: '111.222', SLACK_CLIENT_SECRET: 's', SLACK_TEAM_ID: 'T0INSTALL', CXLOOP_PUBLIC_URL: 'https://cx.example.test/' };
+    expect(slackOidcConfig(env)).toEqual({ clientId: '111.222', clientSecret: 's', teamId: 'T0INSTALL', redirectUri: 'https://cx.example.test/dashboard/oidc/callback', slackUrl: 'https://slack.com/' });
+    expect(slackOidcConfig({ ...env, SLACK_API_URL: 'http://127.0.0.1:7300/api/' })?.slackUrl).toBe('http://127.0.0.1:7300/');
+    expect(slackOidcConfig({ ...env, SLACK_TEAM_ID: undefined })).toBeNull();
   });
 });
