@@ -51,6 +51,7 @@ import type { AccessTokenCache, CallRecorder, DryRunPeople, Logger, Notifier, Ze
 import type { RoutingActionDeps } from './app/run-routing-actions.js';
 import { isZendeskError } from './app/zendesk-api-error.js';
 import { API_TOKEN_DEPRECATION, isDryRun, zendeskAgentUrl, zendeskBaseUrl, zendeskCredentials, type Env } from './config/env-schema.js';
+import { slackOidcConfig } from './adapters/dashboard/slack-oidc.js';
 import { installIdentityOf } from './config/install-identity.js';
 import type { Policy } from './config/policy-schema.js';
 import { compileLanguageDetector } from './core/classify/detect-languages.js';
@@ -228,6 +229,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     secureCookies: env.CXLOOP_PUBLIC_URL?.startsWith('https://') === true,
     publicOrigin: env.CXLOOP_PUBLIC_URL === undefined ? null : new URL(env.CXLOOP_PUBLIC_URL).origin,
     zendeskTicketUrl: (id) => (agentUrl === null ? null : `${agentUrl}/agent/tickets/${id}`),
+    oidc: slackOidcConfig(env),
     logger,
     now,
   });

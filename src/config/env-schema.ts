@@ -86,8 +86,15 @@ export const envSchema = z
     SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
     SLACK_SIGNING_SECRET: optionalText,
     SLACK_API_URL: optionalUrl,
+    /** "Sign in with Slack" on the dashboard (OpenID Connect): the app's client id and secret (Basic Information), and the installed workspace's team id. */
+    SLACK_CLIENT_ID: optionalText,
+    SLACK_CLIENT_SECRET: optionalText,
+    SLACK_TEAM_ID: z.string().regex(/^[TE][A-Z0-9]{2,20}$/, 'must be a Slack team id (T…)').optional(),
   })
   .superRefine((env, context) => {
+    const oidc = (['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_TEAM_ID'] as const).filter((key) => env[key] === undefined);
+    if (oidc.length > 0 && oidc.length < 3) for (const key of oidc) context.addIssue({ code: 'custom', path: [key], message: 'is required for Sign in with Slack with SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_TEAM_ID (set all three, or none)' });
+    if (oidc.length === 0 && env.CXLOOP_PUBLIC_URL === undefined) context.addIssue({ code: 'custom', path: ['CXLOOP_PUBLIC_URL'], message: 'is required for Sign in with Slack (its redirect URL is <CXLOOP_PUBLIC_URL>/dashboard/oidc/callback)' });
     // Each credential is a pair; either pair needs the account (ZENDESK_SUBDOMAIN).
     for (const pair of [ZENDESK_OAUTH_KEYS, ZENDESK_TOKEN_KEYS]) {
       const [first, second] = pair;

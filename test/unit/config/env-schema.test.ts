@@ -38,6 +38,14 @@ describe('parseEnv', () => {
     expect(parseEnv({ ZENDESK_EXPORTS_PER_MINUTE: '0' })).toMatchObject({ ok: false, problems: [{ path: 'ZENDESK_EXPORTS_PER_MINUTE' }] });
   });
 
+  it('takes Sign in with Slack as three keys with the public URL, and names what is missing', () => {
+    const oidc = { SLACK_CLIENT_ID: '111.222', SLACK_CLIENT_SECRET: 's', SLACK_TEAM_ID: 'T0INSTALL' };
+    expect(parseEnv({ ...oidc, CXLOOP_PUBLIC_URL: 'https://cx.example.test' })).toMatchObject({ ok: true, env: oidc });
+    expect(parseEnv({ SLACK_CLIENT_ID: '111.222', CXLOOP_PUBLIC_URL: 'https://cx.example.test' })).toMatchObject({ ok: false, problems: [{ path: 'SLACK_CLIENT_SECRET' }, { path: 'SLACK_TEAM_ID' }] });
+    expect(parseEnv(oidc)).toMatchObject({ ok: false, problems: [{ path: 'CXLOOP_PUBLIC_URL' }] });
+    expect(parseEnv({ ...oidc, SLACK_TEAM_ID: 'acme', CXLOOP_PUBLIC_URL: 'https://cx.example.test' })).toMatchObject({ ok: false, problems: [{ path: 'SLACK_TEAM_ID' }] });
+  });
+
   it('takes the optional-read budget, 0 turning the reads off, and names a bad one', () => {
     expect(parseEnv({ ZENDESK_READS_PER_MINUTE: '0' })).toMatchObject({ ok: true, env: { ZENDESK_READS_PER_MINUTE: 0 } });
     expect(parseEnv({ ZENDESK_READS_PER_MINUTE: 'lots' })).toMatchObject({ ok: false, problems: [{ path: 'ZENDESK_READS_PER_MINUTE' }] });

@@ -116,6 +116,11 @@ describe('manifests/slack-app.yaml and .json', () => {
     });
   });
 
+  it('oauth_config: Sign in with Slack redirects to the dashboard callback with the openid user scopes', () => {
+    expect(oauth.redirect_urls).toEqual(['https://cxloop.example.com/dashboard/oidc/callback']);
+    expect(object(oauth.scopes, 'oauth_config.scopes').user).toEqual(['openid', 'profile', 'email']);
+  });
+
   it('oauth_config: exactly the bot scopes cxloop uses, each <= 50 chars', () => {
     expectOnlyKeys(oauth, ALLOWED.oauth_config, 'oauth_config');
     const scopes = object(oauth.scopes, 'oauth_config.scopes');
@@ -145,6 +150,7 @@ describe('manifests/slack-app.yaml and .json', () => {
     const urls = collectManifestUrls(manifest);
     expect(urls.map(({ at }) => at).sort()).toEqual([
       'features.slash_commands[0].url',
+      'oauth_config.redirect_urls[0]',
       'settings.event_subscriptions.request_url',
       'settings.interactivity.request_url',
     ]);
@@ -160,8 +166,8 @@ describe('manifests/slack-app.yaml and .json', () => {
     expect(() => expectOnlyKeys({ ...features, slash_command: [] }, ALLOWED.features, 'features')).toThrow(/slash_command/);
   });
 
-  it('sends Slack to one path only: the Bolt endpoint /slack/events', () => {
-    expect(manifestUrlPaths(manifest)).toEqual(['/slack/events']);
+  it('sends Slack requests to the Bolt endpoint /slack/events, and people signing in to the dashboard callback', () => {
+    expect(manifestUrlPaths(manifest)).toEqual(['/dashboard/oidc/callback', '/slack/events']);
   });
 });
 
