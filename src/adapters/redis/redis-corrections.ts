@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { RecordedCorrection } from '../../core/learn/correction-rows.js';
 import type { RedisKeys } from './redis-keys.js';
 
@@ -9,7 +9,7 @@ const PAGE = 1_000;
  * Reads the whole corrections stream (oldest first) in pages, as RedisTicketStore.recordOverride
  * wrote it: `ticket field from to actor at [subject body]`.
  */
-export async function readCorrections(redis: Redis, keys: RedisKeys, onProgress?: (read: number) => void): Promise<RecordedCorrection[]> {
+export async function readCorrections(redis: RedisClient, keys: RedisKeys, onProgress?: (read: number) => void): Promise<RecordedCorrection[]> {
   const found: RecordedCorrection[] = [];
   let start = '-';
   for (;;) {
