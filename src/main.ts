@@ -1,6 +1,5 @@
 import type { Worker } from 'bullmq';
-import { createRedis, describeRedis } from './adapters/redis/redis-connection.js';
-import type { Redis } from 'ioredis';
+import { createRedis, describeRedis, type RedisClient } from './adapters/redis/redis-connection.js';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { healthzRoute, metricsRoute } from './adapters/http/health-routes.js';
 import { startHttpServer, type RunningServer } from './adapters/http/http-server.js';
@@ -19,7 +18,7 @@ import { zendeskAppRoutes } from './adapters/zendesk-app/zendesk-app-routes.js';
 import { startLoopWorkers } from './adapters/queue/loop-workers.js';
 import { ZendeskQueues, startZendeskWorkers, type ZendeskWorkers } from './adapters/queue/zendesk-workers.js';
 import { RedisHealthCheck } from './adapters/redis/redis-health-check.js';
-import { createRedisKeys } from './adapters/redis/redis-keys.js';
+import { installRedisKeys } from './adapters/redis/redis-keys.js';
 import { RedisAccessTokenCache } from './adapters/redis/redis-access-token-cache.js';
 import { RedisLoopStore } from './adapters/redis/redis-loop-store.js';
 import { RedisModelStore } from './adapters/redis/redis-model-store.js';
@@ -146,7 +145,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
   const metrics = createPromRoutingMetrics(registry);
   const jobMetrics = createPromJobMetrics(registry);
 
-  const keys = createRedisKeys(env.CXLOOP_REDIS_PREFIX);
+  const keys = installRedisKeys(env);
   // The rules, joined by the install's learned model when `cxloop train` stored one (reloaded when it changes).
   const learning = new ReloadingClassifier({ rules: classifier, store: new RedisModelStore(redis, keys), install: installIdentityOf(env), logger, now });
   const store = new RedisTicketStore(redis, keys);
@@ -235,7 +234,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
   });
   let workers: ZendeskWorkers | undefined;
   let loopWorkers: Worker[] = [];
-  let workerRedis: Redis | undefined;
+  let workerRedis: RedisClient | undefined;
   /** Stops whatever has started, in an order that lets running jobs finish: stop() and a failed start. */
   const stopStarted = async (): Promise<void> => {
     web.close();
@@ -427,7 +426,7 @@ function zendeskClientFor(env: Env, dryRun: boolean, logger: Logger, recorder: C
  * error naming it), and the deprecated API token is warned about with the day it stops working.
  * Zendesk unreachable is only a warning: the queues keep everything until it answers.
  */
-async function checkZendeskCredentials(env: Env, zendesk: ZendeskApi, redis: Redis, logger: Logger): Promise<void> {
+async function checkZendeskCredentials(env: Env, zendesk: ZendeskApi, redis: RedisClient, logger: Logger): Promise<void> {
   if (zendeskCredentials(env)?.kind === 'api_token') {
     logger.log('warn', API_TOKEN_DEPRECATION);
   }

@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import { createRedis, describeRedis } from '../adapters/redis/redis-connection.js';
+import { createRedis, describeRedis, type RedisClient } from '../adapters/redis/redis-connection.js';
 import { parseEnv, type Env } from '../config/env-schema.js';
 import { describeProblems } from '../config/format-issues.js';
 import { CliError, type CliIo } from './io.js';
@@ -9,14 +8,14 @@ import { CliError, type CliIo } from './io.js';
  * CXLOOP_REDIS_PREFIX), for commands that read or repair its state; one clear error when the
  * environment is invalid or Redis does not answer.
  */
-export async function withInstallRedis<T>(io: CliIo, use: (redis: Redis, env: Env) => Promise<T>): Promise<T> {
+export async function withInstallRedis<T>(io: CliIo, use: (redis: RedisClient, env: Env) => Promise<T>): Promise<T> {
   const parsed = parseEnv(io.env);
   if (!parsed.ok) throw new CliError(`invalid environment:\n${describeProblems(parsed.problems)}`);
   const redis = createRedis(parsed.env, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', () => undefined);
   try {
     await redis.connect().catch((error: Error) => {
-      throw new CliError(`cannot connect to Redis at ${describeRedis(parsed.env)} (${error.message}); set REDIS_URL`);
+      throw new CliError(`cannot connect to Redis at ${describeRedis(parsed.env)} (${error.message}); set REDIS_URL (or REDIS_CLUSTER_NODES)`);
     });
     return await use(redis, parsed.env);
   } finally {

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../adapters/redis/redis-connection.js';
 import { RedisAccessTokenCache } from '../adapters/redis/redis-access-token-cache.js';
-import { createRedisKeys } from '../adapters/redis/redis-keys.js';
+import { installRedisKeys } from '../adapters/redis/redis-keys.js';
 import { RedisLoopStore } from '../adapters/redis/redis-loop-store.js';
 import { RedisReadBudget } from '../adapters/redis/redis-read-budget.js';
 import { RedisTicketStore } from '../adapters/redis/redis-ticket-store.js';
@@ -18,7 +18,7 @@ import type { TrainingCounts } from '../core/learning/training-label.js';
 import { CliError } from './io.js';
 
 export interface ZendeskTrainingRowsOptions extends Pick<CollectTrainingDeps, 'now' | 'sleep' | 'onProgress' | 'onWait' | 'checkpoint'> {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly env: Env;
   readonly policy: Policy;
   /** Epoch ms to export from (ignored when resuming). */
@@ -40,7 +40,7 @@ export async function zendeskTrainingRows(options: ZendeskTrainingRowsOptions): 
   const { redis, env, policy } = options;
   const say = options.say ?? (() => undefined);
   const zendesk = zendeskApiOf(env, redis, options.now);
-  const keys = createRedisKeys(env.CXLOOP_REDIS_PREFIX);
+  const keys = installRedisKeys(env);
   let corrections = new Map<number, RoutingCorrection>();
   if (options.withCorrections) {
     const history = await readRoutingHistory({ loops: new RedisLoopStore(redis, keys), corrections: new RedisTicketStore(redis, keys) }, { since: options.startTime, until: options.now() });
@@ -82,10 +82,10 @@ export function assertCanExport(env: Env): { baseUrl: string; credentials: Zende
   return { baseUrl, credentials };
 }
 
-function zendeskApiOf(env: Env, redis: Redis, now: () => number): NodeZendeskApi {
+function zendeskApiOf(env: Env, redis: RedisClient, now: () => number): NodeZendeskApi {
   const { baseUrl, credentials } = assertCanExport(env);
   // The install's shared token (serve's scopes include tickets:read and users:read).
-  const cache = new RedisAccessTokenCache(redis, createRedisKeys(env.CXLOOP_REDIS_PREFIX), now);
+  const cache = new RedisAccessTokenCache(redis, installRedisKeys(env), now);
   return new NodeZendeskApi({ baseUrl, auth: createZendeskAuth(credentials, { baseUrl, cache, scopes: ZENDESK_SERVE_SCOPES, now }) });
 }
 

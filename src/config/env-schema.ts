@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../core/duration.js';
 import { formatIssues, type ConfigProblem } from './format-issues.js';
+import { parseClusterNodes } from './redis-cluster-nodes.js';
 
 /**
  * Environment of a cxloop process. Every key is listed, with a one-line comment, in .env.example
@@ -44,8 +45,21 @@ export const envSchema = z
       .regex(/^[A-Za-z0-9.-]+:\d{1,5}( *, *[A-Za-z0-9.-]+:\d{1,5})*$/, 'must be host:port of each sentinel, comma-separated')
       .optional(),
     REDIS_SENTINEL_NAME: optionalText,
+    /**
+     * Redis Cluster: seed nodes as host:port (or redis:// / rediss:// URLs with the password),
+     * comma-separated; cxloop discovers the other nodes from them. Takes precedence over REDIS_URL.
+     */
+    REDIS_CLUSTER_NODES: z
+      .string()
+      .trim()
+      .superRefine((text, context) => {
+        const parsed = parseClusterNodes(text);
+        if (!parsed.ok) context.addIssue({ code: 'custom', message: parsed.reason });
+      })
+      .optional(),
     CXLOOP_REDIS_PREFIX: z
       .string()
+      // No {}: cxloop places its own hash tags after the prefix (a Redis Cluster hashes the first {...} of a key).
       .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be letters, digits, _ or - (it prefixes every Redis key and queue)')
       .default('cxloop'),
     CXLOOP_CONFIG: optionalText,
@@ -117,6 +131,9 @@ export const envSchema = z
     if ((env.REDIS_SENTINELS === undefined) !== (env.REDIS_SENTINEL_NAME === undefined)) {
       const missing = env.REDIS_SENTINELS === undefined ? 'REDIS_SENTINELS' : 'REDIS_SENTINEL_NAME';
       context.addIssue({ code: 'custom', path: [missing], message: `is required with ${missing === 'REDIS_SENTINELS' ? 'REDIS_SENTINEL_NAME' : 'REDIS_SENTINELS'} (the sentinels and the name of the master they watch)` });
+    }
+    if (env.REDIS_CLUSTER_NODES !== undefined && env.REDIS_SENTINELS !== undefined) {
+      context.addIssue({ code: 'custom', path: ['REDIS_CLUSTER_NODES'], message: 'cannot be set with REDIS_SENTINELS: a Redis Cluster fails over by itself (set one of the two)' });
     }
     if ((env.SLACK_BOT_TOKEN === undefined) !== (env.SLACK_SIGNING_SECRET === undefined)) {
       const missing = env.SLACK_BOT_TOKEN === undefined ? 'SLACK_BOT_TOKEN' : 'SLACK_SIGNING_SECRET';

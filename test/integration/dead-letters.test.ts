@@ -48,7 +48,7 @@ describe('dead letters', () => {
 
   it('keeps a refused routing write and a Slack job that does not parse, counts them, lists them and replays one', async () => {
     await postSigned(app.http.url, ticketEvent('created', { id: 777, created_at: new Date(NOW - 60_000).toISOString() }), { at: NOW });
-    const slack = new Queue(QUEUE_NAMES.slack, { connection: redis, prefix: queuePrefix });
+    const slack = new Queue(QUEUE_NAMES.slack, { connection: redis, prefix: queuePrefix(QUEUE_NAMES.slack) });
     // A payload an older or newer release could have left: no ticket id.
     await slack.add('acknowledge', { v: 1, kind: 'acknowledge', user: 'U0AAA1111' } as never, { jobId: 's-bad-payload', attempts: 5 });
     await waitFor(async () => (await app.queues.routes.getFailedCount()) === 1 && (await slack.getFailedCount()) === 1, 15_000, 'both jobs to fail for good');
@@ -60,7 +60,7 @@ describe('dead letters', () => {
     expect(metrics).toMatch(/^cxloop_jobs_dead_lettered_total\{queue="zendesk-routes"\} 1$/m);
     expect(metrics).toMatch(/^cxloop_jobs_dead_lettered_total\{queue="cxloop-slack"\} 1$/m);
 
-    const doctor = await checkDeadLetters(redis, prefix);
+    const doctor = await checkDeadLetters(redis, createRedisKeys(prefix));
     expect(doctor).toEqual({
       name: 'dead-letters',
       status: 'warn',
@@ -83,7 +83,7 @@ describe('dead letters', () => {
     expect(replay.out()).toBe('replayed 1 job and 0 Slack messages\n');
     await waitFor(() => puts.includes('/api/v2/tickets/777.json'), 15_000, 'the replayed routing write');
     expect(await app.queues.routes.getFailedCount()).toBe(0);
-    expect(await checkDeadLetters(redis, prefix)).toMatchObject({ status: 'warn', detail: '1 failed for good: 1 in cxloop-slack' });
+    expect(await checkDeadLetters(redis, createRedisKeys(prefix))).toMatchObject({ status: 'warn', detail: '1 failed for good: 1 in cxloop-slack' });
   });
 
   it('refuses --id without --replay, and a bad --limit, as usage errors', async () => {
@@ -113,10 +113,10 @@ describe('the Slack outbox dead-letter list', () => {
       { at: '2026-11-23T09:01:00.000Z', channel: 'C0BILLING', reason: 'is_archived', item: 'second' },
       { at: '2026-11-23T09:00:00.000Z', channel: 'C0BILLING', reason: 'channel_not_found', item: 'first' },
     ]);
-    expect(await checkDeadLetters(redis, prefix)).toMatchObject({ status: 'warn', detail: '2 failed for good: 2 Slack messages' });
+    expect(await checkDeadLetters(redis, createRedisKeys(prefix))).toMatchObject({ status: 'warn', detail: '2 failed for good: 2 Slack messages' });
     expect(await outbox.replayDeadLetters(2_000)).toBe(2);
     expect(await outbox.peek('C0BILLING', 10)).toEqual(['first', 'second']);
     expect(await outbox.deadLetters()).toEqual([]);
-    expect(await checkDeadLetters(redis, prefix)).toMatchObject({ status: 'ok' });
+    expect(await checkDeadLetters(redis, createRedisKeys(prefix))).toMatchObject({ status: 'ok' });
   });
 });

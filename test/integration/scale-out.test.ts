@@ -114,7 +114,7 @@ describe(`1 web + ${WORKERS} worker processes on one Redis, through a burst`, ()
     const backlog = await new RedisRouteBacklog(redis, keys).size();
     if (backlog > 0) left.push(`${backlog} in the backlog`);
     for (const name of [QUEUE_NAMES.events, QUEUE_NAMES.routes, QUEUE_NAMES.batches]) {
-      const queue = new Queue(name, { connection: redis, prefix: keys.queuePrefix });
+      const queue = new Queue(name, { connection: redis, prefix: keys.queuePrefix(name) });
       const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized');
       await queue.close();
       for (const [state, count] of Object.entries(counts)) if (count > 0) left.push(`${count} ${state} in ${name}`);

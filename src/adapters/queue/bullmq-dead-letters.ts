@@ -1,5 +1,5 @@
 import { Queue, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { QUEUE_IDS, QUEUE_NAMES, type QueueId } from '../../app/job-catalogue.js';
 import { ticketOf } from '../../app/log-fields.js';
 
@@ -24,8 +24,8 @@ export interface DeadJob {
 export class BullmqDeadLetters {
   private readonly queues: ReadonlyMap<QueueId, Queue>;
 
-  constructor(connection: Redis, prefix: string) {
-    this.queues = new Map(QUEUE_IDS.map((id) => [id, new Queue(QUEUE_NAMES[id], { connection, prefix })]));
+  constructor(connection: Redis | Cluster, prefix: (queue: string) => string) {
+    this.queues = new Map(QUEUE_IDS.map((id) => [id, new Queue(QUEUE_NAMES[id], { connection, prefix: prefix(QUEUE_NAMES[id]) })]));
   }
 
   /** How many dead letters each queue holds (queues with none included). */

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { EffectQueue, LoopTimer, LoopTimers, PendingEffects } from '../../app/ports.js';
 import { parseTimerKey, timerKey } from '../../app/run-loop.js';
 import { JOB_OPTIONS, type CustomerUpdateJob, type EffectJob, type NoteJob, type RouteJob, type TimerJob } from '../../app/job-catalogue.js';
@@ -9,7 +9,7 @@ import type { Effect } from '../../core/loop/loop-types.js';
 export class BullmqLoopTimers implements LoopTimers {
   constructor(
     readonly queue: Queue<TimerJob>,
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     private readonly now: () => number,
   ) {}
 

@@ -11,7 +11,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface LoopWorkersOptions {
   readonly connection: ConnectionOptions;
-  readonly prefix: string;
+  /** BullMQ's prefix of each queue (a hash tag per queue on a Redis Cluster). */
+  readonly prefix: (queue: string) => string;
   readonly loop: LoopDeps;
   readonly notifier: Notifier;
   readonly metrics: LoopMetrics;
@@ -25,7 +26,7 @@ export const DEFAULT_LOOP_CONCURRENCY = 8;
 
 /** Timer wake-ups become loop events; effects go to the notifier (Slack), one job each. */
 export function startLoopWorkers(options: LoopWorkersOptions): Worker[] {
-  const base = { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? DEFAULT_LOOP_CONCURRENCY };
+  const base = (queue: string) => ({ connection: options.connection, prefix: options.prefix(queue), concurrency: options.concurrency ?? DEFAULT_LOOP_CONCURRENCY });
   const timers = new Worker<TimerJob>(
     QUEUE_NAMES.timers,
     async (job) => {
@@ -38,7 +39,7 @@ export function startLoopWorkers(options: LoopWorkersOptions): Worker[] {
         throw error;
       }
     },
-    { ...base, ...TIMER_WORKER_OPTIONS },
+    { ...base(QUEUE_NAMES.timers), ...TIMER_WORKER_OPTIONS },
   );
   const effects = new Worker<EffectJob>(
     QUEUE_NAMES.effects,
@@ -47,7 +48,7 @@ export function startLoopWorkers(options: LoopWorkersOptions): Worker[] {
       await options.notifier.notify(data.ticketId, data.effect as Effect);
       options.metrics.effect(data.effect.type);
     },
-    base,
+    base(QUEUE_NAMES.effects),
   );
   logWorkerFailures([timers, effects], options.logger, options.jobs);
   return [timers, effects];

@@ -1,5 +1,5 @@
 import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { addLoopNote } from '../../app/add-loop-note.js';
 import { handleTicketEvent, type TicketEventDeps } from '../../app/handle-ticket-event.js';
 import type { EventInbox, JobMetrics, Logger, PeopleDirectory, RouteBacklog, RoutingMetrics, UpdateBudget } from '../../app/ports.js';
@@ -44,8 +44,9 @@ const EVENT_STREAM_MAX = 500;
 
 export interface ZendeskQueuesOptions {
   /** Producer connection: fails fast (enableOfflineQueue false) so a webhook gets 503, not a hang. */
-  readonly producer: Redis;
-  readonly prefix: string;
+  readonly producer: Redis | Cluster;
+  /** BullMQ's prefix of each queue (a hash tag per queue on a Redis Cluster). */
+  readonly prefix: (queue: string) => string;
   /** cxloop's clock: timer delays are due times minus now. */
   readonly now: () => number;
   /** The routing writes waiting for Zendesk (in Redis, claimed atomically by the workers' writers). */
@@ -68,13 +69,13 @@ export class ZendeskQueues {
 
   constructor(private readonly options: ZendeskQueuesOptions) {
     // Nobody reads BullMQ's event streams (no QueueEvents): keep them short, not the default 10,000 per queue.
-    const queueOptions = { connection: options.producer, prefix: options.prefix, streams: { events: { maxLen: EVENT_STREAM_MAX } } };
-    this.events = new Queue<EventJob>(QUEUE_NAMES.events, queueOptions);
-    this.routes = new Queue<RouteJob | NoteJob | CustomerUpdateJob>(QUEUE_NAMES.routes, queueOptions);
-    this.batches = new Queue<BatchJob>(QUEUE_NAMES.batches, queueOptions);
-    this.maintenance = new Queue(QUEUE_NAMES.maintenance, queueOptions);
-    this.timers = new Queue<TimerJob>(QUEUE_NAMES.timers, queueOptions);
-    this.effects = new Queue<EffectJob>(QUEUE_NAMES.effects, queueOptions);
+    const queueOptions = (queue: string) => ({ connection: options.producer, prefix: options.prefix(queue), streams: { events: { maxLen: EVENT_STREAM_MAX } } });
+    this.events = new Queue<EventJob>(QUEUE_NAMES.events, queueOptions(QUEUE_NAMES.events));
+    this.routes = new Queue<RouteJob | NoteJob | CustomerUpdateJob>(QUEUE_NAMES.routes, queueOptions(QUEUE_NAMES.routes));
+    this.batches = new Queue<BatchJob>(QUEUE_NAMES.batches, queueOptions(QUEUE_NAMES.batches));
+    this.maintenance = new Queue(QUEUE_NAMES.maintenance, queueOptions(QUEUE_NAMES.maintenance));
+    this.timers = new Queue<TimerJob>(QUEUE_NAMES.timers, queueOptions(QUEUE_NAMES.timers));
+    this.effects = new Queue<EffectJob>(QUEUE_NAMES.effects, queueOptions(QUEUE_NAMES.effects));
     this.inbox = new BullmqEventInbox(this.events);
     this.backlog = options.backlog;
     this.routeQueue = new BullmqRouteQueue(this.routes as Queue<RouteJob>);
@@ -86,7 +87,7 @@ export class ZendeskQueues {
     await Promise.all([this.events, this.routes, this.batches, this.maintenance, this.timers, this.effects].map((queue) => queue.close()));
   }
 
-  get prefix(): string {
+  get prefix(): (queue: string) => string {
     return this.options.prefix;
   }
 }
@@ -127,7 +128,7 @@ export interface ZendeskWorkers {
  */
 export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promise<ZendeskWorkers> {
   const { queues, logger, metrics } = options;
-  const base = { connection: options.connection, prefix: queues.prefix };
+  const base = (queue: string) => ({ connection: options.connection, prefix: queues.prefix(queue) });
   const eventDeps: TicketEventDeps = { ...options.events, routes: queues.backlog };
 
   const events = new Worker<EventJob>(
@@ -136,7 +137,7 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
       const data = parseJob('event', job);
       metrics.event(await handleTicketEvent(data.event, data.receivedAt, eventDeps));
     },
-    { ...base, concurrency: options.eventConcurrency ?? 8 },
+    { ...base(QUEUE_NAMES.events), concurrency: options.eventConcurrency ?? 8 },
   );
 
   // Notes, public comments, and routing writes retried on their own (the backlog writer below sends the rest).
@@ -165,7 +166,7 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
         await translateZendeskError(error, job, queues.routes);
       }
     },
-    { ...base, concurrency: 1, limiter: { max: LIMITER_NEVER_BINDS, duration: 60_000 } },
+    { ...base(QUEUE_NAMES.routes), concurrency: 1, limiter: { max: LIMITER_NEVER_BINDS, duration: 60_000 } },
   );
 
   async function routeAlone(data: RouteJob, job: Job<RouteJob>): Promise<void> {
@@ -229,7 +230,7 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
       const back = new Set(rebased.map((entry) => entry.plan.ticketId));
       await queues.backlog.finish(ids.filter((id) => !back.has(id)), data.claim);
     },
-    { ...base, concurrency: 4 },
+    { ...base(QUEUE_NAMES.batches), concurrency: 4 },
   );
 
   const maintenance = new Worker(
@@ -239,7 +240,7 @@ export async function startZendeskWorkers(options: ZendeskWorkersOptions): Promi
       await reconcileTickets({ ...options.reconcile, inbox: queues.inbox });
       await pollSurveyResponses({ ...options.surveys, inbox: queues.inbox });
     },
-    { ...base, concurrency: 1 },
+    { ...base(QUEUE_NAMES.maintenance), concurrency: 1 },
   );
   const workers = [events, routes, batches, maintenance];
   writer.start();

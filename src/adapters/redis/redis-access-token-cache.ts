@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { AccessToken, AccessTokenCache } from '../../app/ports.js';
 import type { RedisKeys } from './redis-keys.js';
 
@@ -23,7 +23,7 @@ return 0`;
 /** The install's Zendesk access token in Redis, expiring when the token does; renewal claimed with SET NX PX. */
 export class RedisAccessTokenCache implements AccessTokenCache {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly now: () => number = Date.now,
   ) {}

@@ -1,9 +1,13 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Env } from '../../config/env-schema.js';
 import { redactUrl } from '../../config/redact-url.js';
+import { parseClusterNodes, type ClusterSeeds } from '../../config/redis-cluster-nodes.js';
 
-/** What decides where cxloop's Redis is: one server (REDIS_URL, redis:// or rediss://) or a Sentinel-watched master. */
-export type RedisSettings = Pick<Env, 'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_NAME'>;
+/** A connection to the install's Redis: one server (or a Sentinel-watched master), or a Redis Cluster. */
+export type RedisClient = Redis | Cluster;
+
+/** What decides where cxloop's Redis is: one server (REDIS_URL, redis:// or rediss://), a Sentinel-watched master, or a Redis Cluster. */
+export type RedisSettings = Pick<Env, 'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_NAME' | 'REDIS_CLUSTER_NODES'>;
 
 /**
  * A connection to the install's Redis, with the caller's options (timeouts, retries, BullMQ's
@@ -14,8 +18,11 @@ export type RedisSettings = Pick<Env, 'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_S
  * - REDIS_SENTINELS + REDIS_SENTINEL_NAME: ioredis asks the sentinels for the master's address
  *   and moves to the new master on a failover; REDIS_URL still gives the password,
  *   username, database and TLS of the master (and of the sentinels when it is rediss://).
+ * - REDIS_CLUSTER_NODES (before REDIS_URL): an ioredis Cluster discovering the nodes from those
+ *   seeds and following slot moves and failovers; the seeds' URLs give the password and TLS.
  */
-export function createRedis(settings: RedisSettings, options: RedisOptions = {}): Redis {
+export function createRedis(settings: RedisSettings, options: RedisOptions = {}): RedisClient {
+  if (settings.REDIS_CLUSTER_NODES !== undefined) return createCluster(clusterSeedsOf(settings.REDIS_CLUSTER_NODES), options);
   if (settings.REDIS_SENTINELS === undefined || settings.REDIS_SENTINEL_NAME === undefined) return new Redis(settings.REDIS_URL, options);
   const url = new URL(settings.REDIS_URL);
   const tls = url.protocol === 'rediss:';
@@ -36,10 +43,67 @@ export function createRedis(settings: RedisSettings, options: RedisOptions = {})
   });
 }
 
+/** Another connection to the same Redis with other options (a subscriber, a blocking client). */
+export function duplicateRedis(redis: RedisClient, options: RedisOptions): RedisClient {
+  if (!(redis instanceof Cluster)) return redis.duplicate(options);
+  return redis.duplicate([], clusterOptionsOf(options, redis.options.redisOptions ?? {}));
+}
+
+/**
+ * The connections to every master of a cluster (one server: the connection itself), for what
+ * Redis does per server: SCAN over the install's keys, INFO.
+ */
+export function mastersOf(redis: RedisClient): Redis[] {
+  return redis instanceof Cluster ? redis.nodes('master') : [redis];
+}
+
 /** Where Redis is, for messages and the doctor: never a password. */
 export function describeRedis(settings: RedisSettings): string {
+  if (settings.REDIS_CLUSTER_NODES !== undefined) {
+    const seeds = clusterSeedsOf(settings.REDIS_CLUSTER_NODES);
+    return `Redis Cluster of the seed nodes ${seeds.nodes.map(({ host, port }) => `${host}:${port}`).join(', ')}${seeds.tls ? ' (TLS)' : ''}`;
+  }
   if (settings.REDIS_SENTINELS === undefined || settings.REDIS_SENTINEL_NAME === undefined) return redactUrl(settings.REDIS_URL);
   return `master "${settings.REDIS_SENTINEL_NAME}" of the sentinels ${sentinelsOf(settings.REDIS_SENTINELS).map(({ host, port }) => `${host}:${port}`).join(', ')}`;
+}
+
+function clusterSeedsOf(text: string): ClusterSeeds {
+  const parsed = parseClusterNodes(text);
+  // The env schema refuses a bad list before any connection is made; this is for direct callers.
+  if (!parsed.ok) throw new Error(`REDIS_CLUSTER_NODES ${parsed.reason}`);
+  return parsed.seeds;
+}
+
+function createCluster(seeds: ClusterSeeds, options: RedisOptions): Cluster {
+  const node: RedisOptions = {
+    ...(seeds.username ? { username: seeds.username } : {}),
+    ...(seeds.password ? { password: seeds.password } : {}),
+    ...(seeds.tls ? { tls: {} } : {}),
+  };
+  return new Cluster(
+    seeds.nodes.map(({ host, port }) => ({ host, port })),
+    {
+      ...clusterOptionsOf(options, node),
+      // Managed clusters over TLS announce their nodes by name, and certificates are checked against
+      // that name: connect to the name as given rather than an address it resolves to.
+      ...(seeds.tls ? { dnsLookup: (address: string, callback: (error: null, address: string) => void) => callback(null, address) } : {}),
+    },
+  );
+}
+
+/**
+ * The cluster's options from the options one connection would get: connecting and queueing are
+ * the cluster's (`lazyConnect`, `enableOfflineQueue`, `retryStrategy` -> `clusterRetryStrategy`),
+ * the rest (timeouts, `maxRetriesPerRequest`, which BullMQ reads there) go to every node.
+ */
+function clusterOptionsOf(options: RedisOptions, node: RedisOptions): ClusterOptions {
+  const { lazyConnect, enableOfflineQueue, retryStrategy, ...perNode } = options;
+  return {
+    ...(lazyConnect !== undefined ? { lazyConnect } : {}),
+    ...(enableOfflineQueue !== undefined ? { enableOfflineQueue } : {}),
+    ...(retryStrategy ? { clusterRetryStrategy: (times: number) => retryStrategy(times) } : {}),
+    redisOptions: { ...node, ...perNode },
+  };
 }
 
 function sentinelsOf(list: string): { host: string; port: number }[] {

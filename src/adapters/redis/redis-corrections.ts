@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { RecordedCorrection } from '../../core/learn/correction-rows.js';
 import type { RedisKeys } from './redis-keys.js';
 
@@ -10,7 +10,7 @@ const PAGE = 1_000;
  * wrote it: `ticket field from to actor at [subject body]` (and `via slack_user` for a Slack
  * reassignment, RedisTicketStore.recordReassignment).
  */
-export async function readCorrections(redis: Redis, keys: RedisKeys, onProgress?: (read: number) => void): Promise<RecordedCorrection[]> {
+export async function readCorrections(redis: RedisClient, keys: RedisKeys, onProgress?: (read: number) => void): Promise<RecordedCorrection[]> {
   const found: RecordedCorrection[] = [];
   let start = '-';
   for (;;) {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { CustomerUpdateClaim, CustomerUpdateLedger } from '../../app/ports.js';
 import type { RedisKeys } from './redis-keys.js';
 
@@ -24,7 +24,7 @@ return {'send', 0}`;
 
 export class RedisCustomerLedger implements CustomerUpdateLedger {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { DashboardSession, DashboardSessions } from '../../app/ports.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /** Dashboard sessions and used sign-in links in Redis, expiring on their own; every web process shares them. */
 export class RedisDashboardSessions implements DashboardSessions {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     /** CXLOOP_DASHBOARD_SECRET when set. */
     private readonly configuredSecret: string | undefined,
@@ -41,7 +41,7 @@ export class RedisDashboardSessions implements DashboardSessions {
     if (this.configuredSecret !== undefined) return this.configuredSecret;
     await this.redis.set(this.keys.dashboardSecret, randomBytes(32).toString('hex'), 'NX');
     const secret = await this.redis.get(this.keys.dashboardSecret);
-    if (secret === null) throw new Error('the dashboard link secret vanished from Redis right after it was set');
+    if (secret === null) throw new Error('the dashboard link secret vanished from RedisClient right after it was set');
     return secret;
   }
 }

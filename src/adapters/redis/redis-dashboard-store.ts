@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { duplicateRedis, type RedisClient } from './redis-connection.js';
 import type { DashboardStore, DayContribution, LoopContribution, LoopMove } from '../../app/ports.js';
 import { tallyOf, type FigureTally } from '../../core/loop/figure-tally.js';
 import { undecidedUntil, type LoopSummary } from '../../core/loop/loop-summary.js';
@@ -56,11 +56,11 @@ export function dayOf(at: number): number {
 
 /** DashboardStore on Redis: one tally hash and one contributions hash per opening day, all under one hash tag. */
 export class RedisDashboardStore implements DashboardStore {
-  private subscriber: Redis | null = null;
+  private subscriber: RedisClient | null = null;
   private readonly listeners = new Set<(move: LoopMove) => void>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {
     // EVALSHA with the script loaded once per connection: the projection runs on every transition.
@@ -84,7 +84,7 @@ export class RedisDashboardStore implements DashboardStore {
         .expire(key, EFFECTS_TTL_SECONDS)
         .exec();
     }
-    const applied = await (this.redis as Redis & { cxloopDashboardApply: (...args: (string | number)[]) => Promise<number> }).cxloopDashboardApply(
+    const applied = await (this.redis as RedisClient & { cxloopDashboardApply: (...args: (string | number)[]) => Promise<number> }).cxloopDashboardApply(
       this.keys.dashboardContributions(day),
       this.keys.dashboardDay(day),
       this.keys.dashboardUndecided,
@@ -164,7 +164,7 @@ export class RedisDashboardStore implements DashboardStore {
   async onMoved(listener: (move: LoopMove) => void): Promise<() => Promise<void>> {
     this.listeners.add(listener);
     if (this.subscriber === null) {
-      const subscriber = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+      const subscriber = duplicateRedis(this.redis, { enableOfflineQueue: true, maxRetriesPerRequest: null });
       this.subscriber = subscriber;
       subscriber.on('message', (_channel: string, message: string) => {
         const move = JSON.parse(message) as LoopMove;

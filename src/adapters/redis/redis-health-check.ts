@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { HealthCheck } from '../../app/ports.js';
 
 const PING_TIMEOUT_MS = 1000;
 
 export class RedisHealthCheck implements HealthCheck {
   readonly name = 'redis';
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async check(): Promise<{ ok: true } | { ok: false; reason: string }> {
     let timer: NodeJS.Timeout | undefined;

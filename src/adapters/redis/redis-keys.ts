@@ -1,9 +1,17 @@
-import type { Redis } from 'ioredis';
+import type { Env } from '../../config/env-schema.js';
+import { mastersOf, type RedisClient } from './redis-connection.js';
 
 /**
  * Every Redis key cxloop builds itself, in one place (BullMQ builds its own under `queuePrefix`).
  * All share the install's prefix (CXLOOP_REDIS_PREFIX), so several installs or test runs can
- * share one Redis. Keys of one ticket share a {hash tag} so a Redis Cluster keeps them together.
+ * share one Redis. Keys of one ticket share a {hash tag} so a Redis Cluster keeps them together,
+ * and the tickets spread over the cluster's shards.
+ *
+ * Every Lua script and MULTI touches keys of one hash slot: a ticket's keys (`{<ticket id>}`), or
+ * install-wide keys used together, which share a tag of their own (`{rw}` the routing backlog,
+ * `{dash}` the dashboard, `{zr}` the read budget ...). Install-wide keys a script never touches
+ * with another key have none. Where a step spans a ticket and an install-wide key (the loop index,
+ * the corrections stream), it is split into single-slot steps (see RedisLoopStore, RedisTicketStore).
  */
 export interface RedisKeys {
   /** Hash: the ticket's last snapshot fields and routing state, and its Slack message refs (`m:card`, `m:status` -> "<configured> <channel id> <ts>") and brief (`b0`.. `bn`). */
@@ -18,6 +26,8 @@ export interface RedisKeys {
   readonly loops: string;
   /** Stream: agents' corrections of cxloop's routing (training data). */
   readonly corrections: string;
+  /** String (JSON) with a TTL: a ticket's correction frozen in its hash and not yet in the corrections stream (normally gone at once). */
+  pendingCorrection(ticketId: number): string;
   /** String (binary): the install's learned model, as `cxloop train` stored it (model-codec.ts). */
   readonly model: string;
   /** String: that model's version; every process reads it often and reloads the model when it changes. */
@@ -108,11 +118,26 @@ export interface RedisKeys {
   readonly dashboardSecret: string;
   /** String: set once the loops from before the dashboard are projected (while it runs: the process that does it, with a TTL). */
   readonly dashboardRebuilt: string;
-  /** Prefix for BullMQ (its `prefix` option). */
-  readonly queuePrefix: string;
+  /** Prefix for one BullMQ queue (its `prefix` option): on a cluster, a hash tag per queue (BullMQ's scripts touch every key of a queue at once), so the queues spread over the shards. */
+  queuePrefix(queue: string): string;
 }
 
-export function createRedisKeys(prefix: string): RedisKeys {
+/**
+ * How an install's keys are named: for one server (or Sentinel) as they always were, so an upgrade
+ * finds its data; for a Redis Cluster, the install-wide keys that one script or transaction touches
+ * together carry a shared hash tag, and every BullMQ queue one of its own.
+ */
+export type RedisKeyLayout = 'single' | 'cluster';
+
+/** The keys of the install `env` names (its prefix, and the cluster layout when REDIS_CLUSTER_NODES is set). */
+export function installRedisKeys(env: Pick<Env, 'CXLOOP_REDIS_PREFIX' | 'REDIS_CLUSTER_NODES'>): RedisKeys {
+  return createRedisKeys(env.CXLOOP_REDIS_PREFIX, env.REDIS_CLUSTER_NODES === undefined ? 'single' : 'cluster');
+}
+
+export function createRedisKeys(prefix: string, layout: RedisKeyLayout = 'single'): RedisKeys {
+  const cluster = layout === 'cluster';
+  /** `<prefix>:<group><rest>`, the group a hash tag on a cluster: keys one script touches together. */
+  const grouped = (group: string, rest: string) => (cluster ? `${prefix}:{${group}}${rest}` : `${prefix}:${group}${rest}`);
   return {
     ticket: (ticketId) => `${prefix}:t:{${ticketId}}`,
     loop: (ticketId) => `${prefix}:l:{${ticketId}}`,
@@ -120,25 +145,30 @@ export function createRedisKeys(prefix: string): RedisKeys {
     loopOutbox: (ticketId) => `${prefix}:fx:{${ticketId}}`,
     loops: `${prefix}:loops`,
     corrections: `${prefix}:corrections`,
-    model: `${prefix}:model`,
-    modelVersion: `${prefix}:model:version`,
+    pendingCorrection: (ticketId) => `${prefix}:oc:{${ticketId}}`,
+    // One group: the model and its version are saved and read in one transaction.
+    model: grouped('model', ''),
+    modelVersion: grouped('model', ':version'),
     exportCursor: `${prefix}:zendesk:export-cursor`,
     surveyCursor: `${prefix}:zendesk:survey-cursor`,
     csatReceived: `${prefix}:csat:received`,
     // One hash tag: the two are saved in one transaction.
     trainingExport: `${prefix}:{training-export}`,
     trainingExported: `${prefix}:{training-export}:tickets`,
-    updateBudget: `${prefix}:zd:budget`,
-    updateHold: `${prefix}:zd:hold`,
+    // One group: the budget script reads the hold.
+    updateBudget: grouped('zd', ':budget'),
+    updateHold: grouped('zd', ':hold'),
     tooOld: `${prefix}:too-old`,
     ticketBrief: (ticketId) => `${prefix}:b:{${ticketId}}`,
-    slackOutbox: (channel) => `${prefix}:so:${channel}`,
-    slackEdits: (channel) => `${prefix}:se:${channel}`,
-    slackReady: `${prefix}:slack:ready`,
-    slackNext: `${prefix}:slack:next`,
-    slackDead: `${prefix}:slack:dead`,
-    zendeskToken: `${prefix}:zendesk:oauth-token`,
-    zendeskTokenRenewal: `${prefix}:zendesk:oauth-renewal`,
+    // One group: the outbox scripts touch a channel's queues with the ready set, the pacing hash and the dead list.
+    slackOutbox: (channel) => (cluster ? `${prefix}:{slack}:so:${channel}` : `${prefix}:so:${channel}`),
+    slackEdits: (channel) => (cluster ? `${prefix}:{slack}:se:${channel}` : `${prefix}:se:${channel}`),
+    slackReady: grouped('slack', ':ready'),
+    slackNext: grouped('slack', ':next'),
+    slackDead: grouped('slack', ':dead'),
+    // One group: storing a renewed token releases the renewal claim in the same script.
+    zendeskToken: cluster ? `${prefix}:{zendesk-oauth}:token` : `${prefix}:zendesk:oauth-token`,
+    zendeskTokenRenewal: cluster ? `${prefix}:{zendesk-oauth}:renewal` : `${prefix}:zendesk:oauth-renewal`,
     slackMembers: (list) => `${prefix}:slack:members:${list}`,
     slackChannelIds: `${prefix}:slack:channel-ids`,
     liveIncidents: `${prefix}:slack:live`,
@@ -146,7 +176,8 @@ export function createRedisKeys(prefix: string): RedisKeys {
     // One hash tag: the budget script touches both keys.
     zendeskReads: (minute) => `${prefix}:{zr}:${minute}`,
     zendeskReadsPaused: `${prefix}:{zr}:paused`,
-    personName: (person) => `${prefix}:name:${person}`,
+    // One group: names are read many at once (MGET).
+    personName: (person) => grouped('name', `:${person}`),
     customerUpdates: (ticketId) => `${prefix}:cu:{${ticketId}}`,
     statusLink: (ticketId) => `${prefix}:sl:{${ticketId}}`,
     statusToken: (tokenHash) => `${prefix}:slt:${tokenHash}`,
@@ -169,16 +200,30 @@ export function createRedisKeys(prefix: string): RedisKeys {
     dashboardLink: (id) => `${prefix}:dash:link:${id}`,
     dashboardSecret: `${prefix}:dash:secret`,
     dashboardRebuilt: `${prefix}:dash:rebuilt`,
-    queuePrefix: `${prefix}:q`,
+    queuePrefix: (queue) => (cluster ? `${prefix}:q:{${queue}}` : `${prefix}:q`),
   };
 }
 
-/** Deletes every key of an install, BullMQ's included (`<prefix>:*`): test runs and benchmarks clean up with it. */
-export async function deleteInstallKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
+/**
+ * Deletes every key of an install, BullMQ's included (`<prefix>:*`): test runs and benchmarks
+ * clean up with it. On a cluster, each master is scanned, and its keys deleted one by one (a DEL
+ * of several keys must stay within one slot).
+ */
+export async function deleteInstallKeys(redis: RedisClient, prefix: string): Promise<void> {
+  if (redis.isCluster) await redis.ping(); // the masters are known once the cluster is ready
+  for (const server of mastersOf(redis)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await server.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length === 0) continue;
+      if (!redis.isCluster) {
+        await server.del(...keys);
+        continue;
+      }
+      const deletes = server.pipeline();
+      for (const key of keys) deletes.del(key);
+      await deletes.exec();
+    } while (cursor !== '0');
+  }
 }

@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
 import type { LoopCommitResult, LoopHistories, LoopStore, PendingEffects, StoredLoop } from '../../app/ports.js';
 import type { LoopHistoryEntry } from '../../core/loop/loop-history.js';
 import type { Effect, LoopState } from '../../core/loop/loop-types.js';
 import { decodeHistoryEntry, decodeLoopState, encodeHistoryEntry, encodeLoopState } from './loop-codec.js';
+import type { RedisClient } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /** A loop's state lives this long after its last transition (a finished loop is kept for look-ups). */
@@ -15,46 +15,43 @@ const HISTORY_MAX = 1_000;
 
 /**
  * Compare-and-set on the version prefix of the stored value ("<version>:<json>"), then append the
- * history entry, park the effects (stamped with Redis time), index a new loop. Returns {1, leftover}
- * or {0}; leftover = parked effects older than the grace period (a worker died before queueing
- * them; younger ones are most likely being queued by their worker right now).
- * KEYS loop, history, outbox, index. ARGV expected version, value, entry, effects ('' none),
- * version, opened at, ticket id, loop ttl, history ttl, history max, index cutoff, grace ms.
+ * history entry, park the effects (stamped with Redis time). Returns {1, leftover} or {0};
+ * leftover = parked effects older than the grace period (a worker died before queueing them;
+ * younger ones are most likely being queued by their worker right now). Every key is the
+ * ticket's (one hash slot); the index of openings is written before, apart (see commit).
+ * KEYS loop, history, outbox. ARGV expected version, value, entry, effects ('' none),
+ * version, loop ttl, history ttl, history max, grace ms.
  */
 const COMMIT = `
 local current = redis.call('GET', KEYS[1])
 local stored = -1
 if current then stored = tonumber(string.match(current, '^(%d+):')) end
 if stored ~= tonumber(ARGV[1]) then return {0} end
-redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[8])
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[6])
 redis.call('RPUSH', KEYS[2], ARGV[3])
-redis.call('LTRIM', KEYS[2], -tonumber(ARGV[10]), -1)
-redis.call('EXPIRE', KEYS[2], ARGV[9])
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[8]), -1)
+redis.call('EXPIRE', KEYS[2], ARGV[7])
 local time = redis.call('TIME')
 local nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local leftover = {}
 local parked = redis.call('HGETALL', KEYS[3])
 for i = 1, #parked, 2 do
   local at = tonumber(string.match(parked[i + 1], '^(%d+)|'))
-  if nowMs - at >= tonumber(ARGV[12]) then
+  if nowMs - at >= tonumber(ARGV[9]) then
     table.insert(leftover, parked[i])
     table.insert(leftover, string.sub(parked[i + 1], string.len(tostring(at)) + 2))
   end
 end
 if ARGV[4] ~= '' then
   redis.call('HSET', KEYS[3], ARGV[5], nowMs .. '|' .. ARGV[4])
-  redis.call('EXPIRE', KEYS[3], ARGV[8])
-end
-if stored == -1 then
-  redis.call('ZADD', KEYS[4], ARGV[6], ARGV[7])
-  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ARGV[11])
+  redis.call('EXPIRE', KEYS[3], ARGV[6])
 end
 return {1, leftover}`;
 
 /** LoopStore on Redis: versioned state string, append-only history list, outbox hash, index of openings. */
 export class RedisLoopStore implements LoopStore, LoopHistories {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     /** Parked effects younger than this belong to a worker still queueing them (tests pass 0). */
     private readonly outboxGraceMs = 30_000,
@@ -67,24 +64,30 @@ export class RedisLoopStore implements LoopStore, LoopHistories {
 
   async commit(commit: { state: LoopState; entry: LoopHistoryEntry; eventKey: string | null; effects: readonly Effect[] }): Promise<LoopCommitResult> {
     const { state } = commit;
+    // A new loop is indexed first, in a step of its own: the index is install-wide (another hash
+    // slot on a cluster than the ticket's keys). ZADD NX is idempotent, so a retried or lost race
+    // changes nothing, and a crash before the commit leaves an entry without a loop, which
+    // readers skip as they skip a loop that expired; a loop is never left out of the index.
+    if (state.version === 0) {
+      await Promise.all([
+        this.redis.zadd(this.keys.loops, 'NX', state.openedAt, state.ticketId),
+        this.redis.zremrangebyscore(this.keys.loops, '-inf', commit.entry.at - HISTORY_TTL_MS),
+      ]);
+    }
     const reply = (await this.redis.eval(
       COMMIT,
-      4,
+      3,
       this.keys.loop(state.ticketId),
       this.keys.loopHistory(state.ticketId),
       this.keys.loopOutbox(state.ticketId),
-      this.keys.loops,
       state.version - 1,
       `${state.version}:${(commit.eventKey ?? '').replace(/\n/g, ' ')}\n${encodeLoopState(state)}`,
       encodeHistoryEntry(commit.entry),
       commit.effects.length > 0 ? JSON.stringify(commit.effects) : '',
       state.version,
-      state.openedAt,
-      state.ticketId,
       LOOP_TTL_SECONDS,
       HISTORY_TTL_SECONDS,
       HISTORY_MAX,
-      commit.entry.at - HISTORY_TTL_MS,
       this.outboxGraceMs,
     )) as [0] | [1, string[]];
     if (reply[0] === 0) return { committed: false };
@@ -120,17 +123,15 @@ export class RedisLoopStore implements LoopStore, LoopHistories {
     return ids.map(Number);
   }
 
-  /** Histories of many loops, read in pipelined pages. */
+  /**
+   * Histories of many loops, read a page at a time, all of a page's reads sent at once (not one
+   * pipeline: on a cluster the tickets' keys are on every shard).
+   */
   async histories(ticketIds: readonly number[], pageSize = 500): Promise<LoopHistoryEntry[][]> {
     const all: LoopHistoryEntry[][] = [];
     for (let start = 0; start < ticketIds.length; start += pageSize) {
-      const pipeline = this.redis.pipeline();
-      for (const id of ticketIds.slice(start, start + pageSize)) pipeline.lrange(this.keys.loopHistory(id), 0, -1);
-      const replies = (await pipeline.exec()) ?? [];
-      for (const [error, entries] of replies) {
-        if (error) throw error;
-        all.push((entries as string[]).map(decodeHistoryEntry));
-      }
+      const page = await Promise.all(ticketIds.slice(start, start + pageSize).map((id) => this.redis.lrange(this.keys.loopHistory(id), 0, -1)));
+      for (const entries of page) all.push(entries.map(decodeHistoryEntry));
     }
     return all;
   }

@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { ModelStore } from '../../app/ports.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /** The learned model in two keys: its bytes, and a version string every process polls. */
 export class RedisModelStore implements ModelStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { NameCache } from '../../app/ports.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /** NameCache in Redis: one string per person, expiring on its own, read for many people in one MGET. */
 export class RedisNameCache implements NameCache {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

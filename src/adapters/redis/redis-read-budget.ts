@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { ZendeskReadBudget } from '../../app/ports.js';
 import type { RedisKeys } from './redis-keys.js';
 
@@ -24,7 +24,7 @@ return used + reads`;
  */
 export class RedisReadBudget implements ZendeskReadBudget {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly perMinute: number,
     private readonly now: () => number = Date.now,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { RequestRateLimit } from '../../app/ports.js';
 import type { RedisKeys } from './redis-keys.js';
 
@@ -7,7 +7,7 @@ const MINUTE_MS = 60_000;
 /** At most `perMinute` requests per client per epoch minute on one surface, counted in Redis for every process. */
 export class RedisRequestRateLimit implements RequestRateLimit {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly surface: string,
     private readonly perMinute: number,

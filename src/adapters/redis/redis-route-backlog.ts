@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import { routeEntrySchema } from '../../app/job-catalogue.js';
 import type { RouteBacklog, RouteClaim, RouteEntry } from '../../app/ports.js';
 import type { RoutePlan, TicketFields } from '../../core/routing/route-plan.js';
@@ -113,7 +113,7 @@ return 1`;
  */
 export class RedisRouteBacklog implements RouteBacklog {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Pick<RedisKeys, 'routeEntries' | 'routeDue' | 'routeClaimed' | 'routeOwners' | 'routeStalled' | 'routePaused'>,
   ) {}
 

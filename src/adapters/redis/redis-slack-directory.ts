@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { SlackDirectory } from '../../app/ports.js';
 import type { RedisKeys } from './redis-keys.js';
 
@@ -13,7 +13,7 @@ const SADD_CHUNK = 1_000;
 /** SlackDirectory in Redis: every process shares what one of them read from Slack. */
 export class RedisSlackDirectory implements SlackDirectory {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { LiveIncidents, SlackOutbox, TicketBrief, TicketBriefs } from '../../app/ports.js';
 import type { RoutingExtras } from '../../core/routing/routing-extras.js';
 import type { RedisKeys } from './redis-keys.js';
@@ -92,7 +92,7 @@ function parseDeadLetter(raw: string): SlackDeadLetter {
 /** The Slack sender's queues, message refs, ticket briefs and the live-incidents summary on Redis. */
 export class RedisSlackOutbox implements SlackOutbox, TicketBriefs, LiveIncidents {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { StatusLinkRecord, StatusLinks } from '../../app/ports.js';
 import type { RedisKeys } from './redis-keys.js';
 
@@ -29,7 +29,7 @@ export function digestOfToken(token: string): string {
 
 export class RedisStatusLinks implements StatusLinks {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 
@@ -55,7 +55,10 @@ export class RedisStatusLinks implements StatusLinks {
   async revoke(ticketId: number): Promise<boolean> {
     const token = await this.redis.hget(this.keys.statusLink(ticketId), 'k');
     if (token === null) return false;
-    await this.redis.del(this.keys.statusLink(ticketId), this.keys.statusToken(digestOfToken(token)));
+    // Two DELs: the link is the ticket's, the token's key another slot on a cluster. The link first:
+    // without it the token opens nothing.
+    await this.redis.del(this.keys.statusLink(ticketId));
+    await this.redis.del(this.keys.statusToken(digestOfToken(token)));
     return true;
   }
 }

@@ -1,9 +1,9 @@
-import type { Redis } from 'ioredis';
 import type { Correction, CorrectionLog, Reassignment, ReassignmentLog, TicketRecord, TicketStore } from '../../app/ports.js';
 import type { RoutingState } from '../../core/routing/detect-override.js';
 import type { Override } from '../../core/routing/detect-override.js';
 import { isCategoryId, TIERS, type Tier } from '../../core/taxonomy.js';
 import { ZENDESK_STATUSES, type CsatSource, type SatisfactionScore, type TicketSnapshot, type ZendeskStatus } from '../../core/ticket-event.js';
+import type { RedisClient } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /** A ticket's hash lives this long after its last event. */
@@ -50,17 +50,26 @@ redis.call('HSET', KEYS[1], 'rs', 'routed', 'wv', ARGV[1])
 redis.call('HDEL', KEYS[1], 'rk')
 return 1`;
 
+/** A correction frozen but not yet in the corrections stream is kept this long (the job that froze it is retried well within). */
+const PENDING_CORRECTION_TTL_SECONDS = 7 * 86_400;
+
+/**
+ * KEYS ticket hash, pending correction (the ticket's slot). ARGV entry (JSON), ttl. Freezes the
+ * routing and keeps the correction until it is in the stream (recordOverride); returns the entry
+ * to record: this one, or the one an earlier attempt froze and did not get to record; else false.
+ */
 const OVERRIDE = `
 local rs = redis.call('HGET', KEYS[1], 'rs')
-if rs ~= 'pending' and rs ~= 'routed' then return 0 end
+if rs == 'overridden' then return redis.call('GET', KEYS[2]) end
+if rs ~= 'pending' and rs ~= 'routed' then return false end
 redis.call('HSET', KEYS[1], 'rs', 'overridden')
 redis.call('HDEL', KEYS[1], 'rk')
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 2))
-return 1`;
+redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[2])
+return ARGV[1]`;
 
 export class RedisTicketStore implements TicketStore, CorrectionLog, ReassignmentLog {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 
@@ -124,8 +133,15 @@ export class RedisTicketStore implements TicketStore, CorrectionLog, Reassignmen
         ? ['subject', correction.text.subject.slice(0, CORRECTION_TEXT_MAX.subject), 'body', correction.text.description.slice(0, CORRECTION_TEXT_MAX.description)]
         : []),
     ];
-    const frozen = await this.redis.eval(OVERRIDE, 2, this.keys.ticket(correction.ticketId), this.keys.corrections, CORRECTIONS_MAX, ...entry);
-    return frozen === 1;
+    // The freeze is the ticket's (its slot), the stream install-wide (another slot on a cluster):
+    // three steps, each safe to repeat. A retry after a crash between them finds the correction
+    // still pending and records it; only a crash between XADD and DEL can record it twice.
+    const pending = this.keys.pendingCorrection(correction.ticketId);
+    const frozen = (await this.redis.eval(OVERRIDE, 2, this.keys.ticket(correction.ticketId), pending, JSON.stringify(entry), PENDING_CORRECTION_TTL_SECONDS)) as string | null;
+    if (frozen === null) return false;
+    await this.redis.xadd(this.keys.corrections, 'MAXLEN', '~', CORRECTIONS_MAX, '*', ...(JSON.parse(frozen) as string[]));
+    await this.redis.del(pending);
+    return true;
   }
 
   async recordReassignment(reassignment: Reassignment): Promise<void> {

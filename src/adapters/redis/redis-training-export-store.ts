@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { SavedTrainingExport, TrainingExportStore } from '../../app/ports.js';
 import type { RedisKeys } from './redis-keys.js';
 
@@ -8,7 +8,7 @@ const KEPT_SECONDS = 30 * 86_400;
 /** The training export's place in Redis: the saved state as JSON and the exported tickets as a set. */
 export class RedisTrainingExportStore implements TrainingExportStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { BudgetGrant, UpdateBudget } from '../../app/ports.js';
 
 /**
@@ -39,7 +39,7 @@ end
 return 1`;
 
 export interface RedisUpdateBudgetOptions {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** `<prefix>:zd:budget` (sorted set of send times) and `<prefix>:zd:hold`. */
   readonly keys: { readonly updateBudget: string; readonly updateHold: string };
   readonly perMinute: number;

@@ -15,8 +15,8 @@ export type { SlackJob };
 export class SlackWorkQueue {
   readonly queue: Queue<SlackJob>;
 
-  constructor(options: { connection: ConnectionOptions; prefix: string }) {
-    this.queue = new Queue<SlackJob>(SLACK_QUEUE, { connection: options.connection, prefix: options.prefix, streams: { events: { maxLen: 500 } } });
+  constructor(options: { connection: ConnectionOptions; prefix: (queue: string) => string }) {
+    this.queue = new Queue<SlackJob>(SLACK_QUEUE, { connection: options.connection, prefix: options.prefix(SLACK_QUEUE), streams: { events: { maxLen: 500 } } });
   }
 
   async add(job: SlackJob): Promise<void> {
@@ -36,13 +36,13 @@ export class SlackWorkQueue {
 }
 
 /** Consumer side: parses each job before the handler sees it; a payload that does not parse is failed for good. */
-export function startSlackWorker(options: { connection: ConnectionOptions; prefix: string; logger: Logger; jobs: JobMetrics; handle: (job: SlackJob) => Promise<void> }): Worker {
+export function startSlackWorker(options: { connection: ConnectionOptions; prefix: (queue: string) => string; logger: Logger; jobs: JobMetrics; handle: (job: SlackJob) => Promise<void> }): Worker {
   const worker = new Worker(
     SLACK_QUEUE,
     async (job) => {
       await options.handle(parseJob('slack', job));
     },
-    { connection: options.connection, prefix: options.prefix, concurrency: 8 },
+    { connection: options.connection, prefix: options.prefix(SLACK_QUEUE), concurrency: 8 },
   );
   worker.on('failed', (job, error) => reportJobFailure(SLACK_QUEUE, job, error, { logger: options.logger, metrics: options.jobs }));
   worker.on('error', (error) => options.logger.log('warn', 'slack worker error', { error: error.message }));

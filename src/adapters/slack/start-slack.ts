@@ -1,6 +1,6 @@
 import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Route } from '../../app/http-route.js';
 import type { CallRecorder, DryRunPeople, JobMetrics, LiveIncidents, LoopStore, Logger, Notifier, PeopleDirectory, ReassignmentLog, SlackDirectory, SlackMetrics, SlackOutbox, TicketBriefs } from '../../app/ports.js';
 import type { LoopDeps } from '../../app/run-loop.js';
@@ -41,7 +41,7 @@ export interface SlackSurface {
   /** The teams whose loops a Slack user may act on (the permission rule; the dashboard shows them). */
   teamsOf(user: string): Promise<string[]>;
   /** Starts the sender and the work worker (worker processes only). */
-  startWorkers(connection: Redis): Promise<void>;
+  startWorkers(connection: Redis | Cluster): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -51,8 +51,9 @@ export function startSlack(input: {
   policy: Policy;
   dryRun: boolean;
   role: 'all' | 'web' | 'worker';
-  redis: Redis;
-  queuePrefix: string;
+  redis: Redis | Cluster;
+  /** BullMQ's prefix of each queue (a hash tag per queue on a Redis Cluster). */
+  queuePrefix: (queue: string) => string;
   outbox: SlackOutbox & TicketBriefs & LiveIncidents;
   /** Member lists and channel ids learnt from Slack, shared by every process (the permission rule). */
   directory: SlackDirectory;

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { BullmqDeadLetters, type DeadJob } from '../../adapters/queue/bullmq-dead-letters.js';
-import { createRedisKeys } from '../../adapters/redis/redis-keys.js';
+import { installRedisKeys } from '../../adapters/redis/redis-keys.js';
 import { RedisSlackOutbox, type SlackDeadLetter } from '../../adapters/redis/redis-slack-outbox.js';
 import { withInstallRedis } from '../connect-redis.js';
 import { CliError, type CliIo } from '../io.js';
@@ -33,7 +33,7 @@ export async function runDeadLetters(args: string[], io: CliIo): Promise<number>
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new CliError(`--limit: "${values.limit}" is not a whole number from 1 to 10000`, 2);
   if (values.id && !values.replay) throw new CliError('--id only goes with --replay', 2);
   return withInstallRedis(io, async (redis, env) => {
-    const keys = createRedisKeys(env.CXLOOP_REDIS_PREFIX);
+    const keys = installRedisKeys(env);
     const jobs = new BullmqDeadLetters(redis, keys.queuePrefix);
     const outbox = new RedisSlackOutbox(redis, keys);
     try {

@@ -2,7 +2,7 @@ import { closeSync, fchmodSync, fdatasyncSync, ftruncateSync, openSync, statSync
 import { resolve } from 'node:path';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { createRedisKeys } from '../../adapters/redis/redis-keys.js';
+import { installRedisKeys } from '../../adapters/redis/redis-keys.js';
 import { RedisTrainingExportStore } from '../../adapters/redis/redis-training-export-store.js';
 import type { TrainingProgress, TrainingResume } from '../../app/collect-training-rows.js';
 import type { SavedTrainingExport } from '../../app/ports.js';
@@ -72,7 +72,7 @@ export async function runExportTraining(args: string[], io: CliIo): Promise<numb
   const path = resolve(values.out);
   return withInstallRedis(io, async (redis, env) => {
     assertCanExport(env);
-    const keys = createRedisKeys(env.CXLOOP_REDIS_PREFIX);
+    const keys = installRedisKeys(env);
     const store = new RedisTrainingExportStore(redis, keys);
     if (values.restart) await store.clear();
     const underWay = await store.load();

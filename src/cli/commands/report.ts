@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createRedisKeys } from '../../adapters/redis/redis-keys.js';
+import { installRedisKeys } from '../../adapters/redis/redis-keys.js';
 import { RedisLoopStore } from '../../adapters/redis/redis-loop-store.js';
 import { parseDuration } from '../../core/duration.js';
 import { RedisTicketStore } from '../../adapters/redis/redis-ticket-store.js';
@@ -39,7 +39,7 @@ export async function runReport(args: string[], io: CliIo): Promise<number> {
   const window = { since: now - length.minutes * 60_000, now };
   return withInstallRedis(io, async (redis, env) => {
     const prefix = env.CXLOOP_REDIS_PREFIX;
-    const keys = createRedisKeys(prefix);
+    const keys = installRedisKeys(env);
     const progress = (read: number, of: number) => {
       if (of > PROGRESS_EVERY) io.stderr.write(`read ${read} of ${of} loops\n`);
     };

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createRedisKeys } from '../../adapters/redis/redis-keys.js';
+import { installRedisKeys } from '../../adapters/redis/redis-keys.js';
 import { RedisStatusLinks } from '../../adapters/redis/redis-status-links.js';
 import { withInstallRedis } from '../connect-redis.js';
 import { CliError, type CliIo } from '../io.js';
@@ -19,7 +19,7 @@ export async function runStatusLink(args: string[], io: CliIo): Promise<number> 
   const ticketId = Number(ticket);
   if (verb !== 'revoke' || !Number.isSafeInteger(ticketId) || ticketId <= 0 || extra.length > 0) throw new CliError(`say which ticket's link to end: "cxloop status-link revoke 1234"\n${STATUS_LINK_USAGE}`, 2);
   return withInstallRedis(io, async (redis, env) => {
-    const revoked = await new RedisStatusLinks(redis, createRedisKeys(env.CXLOOP_REDIS_PREFIX)).revoke(ticketId);
+    const revoked = await new RedisStatusLinks(redis, installRedisKeys(env)).revoke(ticketId);
     io.stdout.write(revoked ? `#${ticketId}: its status link no longer opens\n` : `#${ticketId} has no status link (none issued, already revoked or expired)\n`);
     return 0;
   });

@@ -2,9 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
+import { createRedis, describeRedis, type RedisClient } from '../../adapters/redis/redis-connection.js';
 import { readCorrections } from '../../adapters/redis/redis-corrections.js';
-import { createRedisKeys } from '../../adapters/redis/redis-keys.js';
+import { installRedisKeys } from '../../adapters/redis/redis-keys.js';
 import { RedisModelStore } from '../../adapters/redis/redis-model-store.js';
 import { createClassifier } from '../../app/create-classifier.js';
 import { MODEL_CHECK_EVERY_MS } from '../../app/reloading-classifier.js';
@@ -15,7 +15,6 @@ import { parseEnv, type Env } from '../../config/env-schema.js';
 import { describeProblems } from '../../config/format-issues.js';
 import { installIdentityOf } from '../../config/install-identity.js';
 import type { Policy } from '../../config/policy-schema.js';
-import { redactUrl } from '../../config/redact-url.js';
 import { MIN_EXAMPLES, MIN_GAIN } from '../../core/learn/combination.js';
 import { correctionRows } from '../../core/learn/correction-rows.js';
 import { describeInstall } from '../../core/learn/model-codec.js';
@@ -119,7 +118,7 @@ export async function runTrain(args: string[], io: CliIo): Promise<number> {
       kept.push(`written to ${values.out}`);
     }
     if (redis !== null && store) {
-      const keys = createRedisKeys(env.CXLOOP_REDIS_PREFIX);
+      const keys = installRedisKeys(env);
       await new RedisModelStore(redis, keys).save(run.bytes, run.model.meta.fingerprint);
       kept.push(`stored in Redis as ${keys.model} (version ${run.model.meta.fingerprint}); every cxloop process of ${describeInstall(run.model.meta.install)} uses it within ${MODEL_CHECK_EVERY_MS / 1000} s`);
     }
@@ -134,15 +133,15 @@ export async function runTrain(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function connect(env: Env, options: { required: boolean }, io: CliIo): Promise<Redis | null> {
-  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+async function connect(env: Env, options: { required: boolean }, io: CliIo): Promise<RedisClient | null> {
+  const redis = createRedis(env, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', () => undefined);
   try {
     await redis.connect();
     return redis;
   } catch (error) {
     redis.disconnect();
-    const why = `cannot connect to Redis at ${redactUrl(env.REDIS_URL)} (${(error as Error).message})`;
+    const why = `cannot connect to Redis at ${describeRedis(env)} (${(error as Error).message})`;
     if (options.required) throw new CliError(`${why}: the model is stored there; start Redis or set REDIS_URL, or pass --no-store (with --out) to keep it in a file only`);
     io.stderr.write(`${why}: the agents' corrections are left out\n`);
     return null;
@@ -154,7 +153,7 @@ async function connect(env: Env, options: { required: boolean }, io: CliIo): Pro
  * ZENDESK_EXPORTS_PER_MINUTE (a 429 is waited out), with progress on stderr. Not resumable: an
  * export that stops is read again from the start by the next run (export-training keeps its place).
  */
-async function readZendesk(redis: Redis, env: Env, policy: Policy, minutes: number, withCorrections: boolean, io: CliIo): Promise<Array<TrainingRow & { id: string }>> {
+async function readZendesk(redis: RedisClient, env: Env, policy: Policy, minutes: number, withCorrections: boolean, io: CliIo): Promise<Array<TrainingRow & { id: string }>> {
   const clock: ExportClock = { now: io.now ?? Date.now, sleep: io.sleep ?? ((ms) => sleepFor(ms)) };
   const startTime = clock.now() - minutes * 60_000;
   const progress = progressPrinter(io, clock, 0);
@@ -190,8 +189,8 @@ async function readZendesk(redis: Redis, env: Env, policy: Policy, minutes: numb
 }
 
 /** Adds the corrections stream's rows; a corrected ticket replaces a CSV row with its ticket id. */
-async function addCorrections(rows: Array<TrainingRow & { id: string }>, redis: Redis, env: Env, policy: Policy, io: CliIo): Promise<{ rows: number; withoutText: number; withoutCategory: number }> {
-  const keys = createRedisKeys(env.CXLOOP_REDIS_PREFIX);
+async function addCorrections(rows: Array<TrainingRow & { id: string }>, redis: RedisClient, env: Env, policy: Policy, io: CliIo): Promise<{ rows: number; withoutText: number; withoutCategory: number }> {
+  const keys = installRedisKeys(env);
   const found = correctionRows(await readCorrections(redis, keys, (read) => io.stderr.write(`read ${read.toLocaleString('en')} corrections\n`)), groupCategoriesOf(policy));
   const corrected = new Set(found.rows.map((row) => row.id));
   const replaced = rows.filter((row) => corrected.has(row.id)).length;

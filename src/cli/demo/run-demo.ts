@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { createRedis } from '../../adapters/redis/redis-connection.js';
 import { DryRunRecorder } from '../../adapters/log/dry-run-recorder.js';
 import { deleteInstallKeys } from '../../adapters/redis/redis-keys.js';
 import { signSlackRequest } from '../../adapters/slack/slack-events-route.js';
@@ -150,7 +150,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   } finally {
     await app.stop();
     await counter.close();
-    if (options.keep !== true) await dropKeys(options.env.REDIS_URL, prefix);
+    if (options.keep !== true) await dropKeys(options.env, prefix);
   }
 }
 
@@ -399,8 +399,8 @@ function demoEnv(env: Env, prefix: string): Env {
   return { ...env, ZENDESK_WEBHOOK_SECRET: undefined, SLACK_SIGNING_SECRET: undefined, PORT: 0, CXLOOP_REDIS_PREFIX: prefix, CXLOOP_DRY_RUN: true, CXLOOP_PUBLIC_URL: undefined };
 }
 
-async function dropKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+async function dropKeys(env: Env, prefix: string): Promise<void> {
+  const redis = createRedis(env, { maxRetriesPerRequest: 1 });
   try {
     await deleteInstallKeys(redis, prefix);
   } finally {

@@ -24,7 +24,7 @@ async function connectedWorkers(prefix: string): Promise<Record<string, number>>
   try {
     const counts: Record<string, number> = {};
     for (const name of Object.values(QUEUE_NAMES)) {
-      const queue = new Queue(name, { connection: redis, prefix: createRedisKeys(prefix).queuePrefix });
+      const queue = new Queue(name, { connection: redis, prefix: createRedisKeys(prefix).queuePrefix(name) });
       const workers = await queue.getWorkers();
       await queue.close();
       if (workers.length > 0) counts[name] = workers.length;

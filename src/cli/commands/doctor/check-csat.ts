@@ -1,5 +1,5 @@
 import { createRedis } from '../../../adapters/redis/redis-connection.js';
-import { createRedisKeys } from '../../../adapters/redis/redis-keys.js';
+import { installRedisKeys } from '../../../adapters/redis/redis-keys.js';
 import { accountSettingsSchema } from '../../../adapters/zendesk/node-zendesk-admin-api.js';
 import { RedisTicketStore } from '../../../adapters/redis/redis-ticket-store.js';
 import type { Env } from '../../../config/env-schema.js';
@@ -51,7 +51,7 @@ async function readReceived(env: Env): Promise<Received | string> {
   redis.on('error', () => undefined); // the redis check reports connection problems
   try {
     await redis.connect();
-    return await new RedisTicketStore(redis, createRedisKeys(env.CXLOOP_REDIS_PREFIX)).csatReceived();
+    return await new RedisTicketStore(redis, installRedisKeys(env)).csatReceived();
   } catch (error) {
     return `unknown (Redis: ${describeError(error)})`;
   } finally {

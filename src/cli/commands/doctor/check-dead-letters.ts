@@ -1,12 +1,11 @@
-import type { Redis } from 'ioredis';
 import { BullmqDeadLetters } from '../../../adapters/queue/bullmq-dead-letters.js';
-import { createRedisKeys } from '../../../adapters/redis/redis-keys.js';
+import type { RedisClient } from '../../../adapters/redis/redis-connection.js';
+import type { RedisKeys } from '../../../adapters/redis/redis-keys.js';
 import { RedisSlackOutbox } from '../../../adapters/redis/redis-slack-outbox.js';
 import { describeError, passed, warned, type DoctorResult } from './doctor-result.js';
 
 /** Jobs and Slack messages that failed for good: a warning naming the queues, and how to replay them. */
-export async function checkDeadLetters(redis: Redis, prefix: string): Promise<DoctorResult> {
-  const keys = createRedisKeys(prefix);
+export async function checkDeadLetters(redis: RedisClient, keys: RedisKeys): Promise<DoctorResult> {
   const jobs = new BullmqDeadLetters(redis, keys.queuePrefix);
   try {
     const [counts, slack] = await Promise.all([jobs.counts(), new RedisSlackOutbox(redis, keys).deadLetters()]);

@@ -19,7 +19,8 @@ export function checkEnvironment(parsed: EnvResult, unknown: readonly UnknownEnv
     );
   }
   const { env } = parsed;
-  const redis = env.REDIS_SENTINELS === undefined ? `REDIS_URL ${redactUrl(env.REDIS_URL)}` : `Redis ${describeRedis(env)}`;
+  const redis =
+    env.REDIS_CLUSTER_NODES !== undefined ? describeRedis(env) : env.REDIS_SENTINELS === undefined ? `REDIS_URL ${redactUrl(env.REDIS_URL)}` : `Redis ${describeRedis(env)}`;
   const valid = `valid (${redis}, prefix ${env.CXLOOP_REDIS_PREFIX}, port ${env.PORT})`;
   if (ignored) return warned('env', `${valid}; ${ignored}`, 'rename or remove these variables in .env or the environment (.env.example lists every key cxloop reads)');
   return passed('env', valid);

@@ -1,5 +1,5 @@
 import { createRedis } from '../../../adapters/redis/redis-connection.js';
-import { createRedisKeys } from '../../../adapters/redis/redis-keys.js';
+import { installRedisKeys } from '../../../adapters/redis/redis-keys.js';
 import { RedisTicketStore, TOO_OLD_KEPT_MS } from '../../../adapters/redis/redis-ticket-store.js';
 import { ROUTE_MAX_AGE_MS } from '../../../app/handle-ticket-event.js';
 import type { Env } from '../../../config/env-schema.js';
@@ -18,7 +18,7 @@ export async function checkOldTickets(env: Env, now: number): Promise<DoctorResu
   const window = `${ROUTE_MAX_AGE_MS / DAY_MS} days`;
   try {
     await redis.connect();
-    const { count, latest } = await new RedisTicketStore(redis, createRedisKeys(env.CXLOOP_REDIS_PREFIX)).tooOldSince(now - TOO_OLD_KEPT_MS);
+    const { count, latest } = await new RedisTicketStore(redis, installRedisKeys(env)).tooOldSince(now - TOO_OLD_KEPT_MS);
     const days = `${TOO_OLD_KEPT_MS / DAY_MS} days`;
     if (count === 0 || latest === null) return passed('old-tickets', `none left unrouted in the last ${days} for being older than ${window}`);
     return passed(

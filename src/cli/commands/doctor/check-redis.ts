@@ -1,8 +1,8 @@
 import { Queue } from 'bullmq';
-import { createRedis, describeRedis } from '../../../adapters/redis/redis-connection.js';
 import type { Redis } from 'ioredis';
+import { createRedis, describeRedis, mastersOf, type RedisClient } from '../../../adapters/redis/redis-connection.js';
 import { QUEUE_NAMES } from '../../../app/job-catalogue.js';
-import { createRedisKeys } from '../../../adapters/redis/redis-keys.js';
+import { installRedisKeys, type RedisKeys } from '../../../adapters/redis/redis-keys.js';
 import type { Env } from '../../../config/env-schema.js';
 import { checkDeadLetters } from './check-dead-letters.js';
 import { describeError, failed, passed, skipped, warned, worstStatus, type DoctorResult, type DoctorStatus } from './doctor-result.js';
@@ -26,7 +26,11 @@ interface Finding {
   readonly fix?: string;
 }
 
-/** Connects to REDIS_URL once (3 s to connect), reads its version, eviction policy and persistence, and looks for cxloop's workers. */
+/**
+ * Connects to REDIS_URL (or the cluster of REDIS_CLUSTER_NODES) once (3 s to connect), reads the
+ * version, eviction policy and persistence of the server (of every master of a cluster), and
+ * looks for cxloop's workers.
+ */
 export async function checkRedis(env: Env): Promise<RedisFindings> {
   const url = describeRedis(env);
   const redis = createRedis(env, {
@@ -45,30 +49,50 @@ export async function checkRedis(env: Env): Promise<RedisFindings> {
     if (!info.ok) {
       return { redis: failed('redis', info.reason, fixFor(info.reason)), workers: skipped('workers', 'Redis is not usable'), deadLetters: skipped('dead-letters', 'Redis is not usable') };
     }
-    const server = judgeRedisServer(url, info.fields, info.fields.aof_enabled === '1' ? await readAppendFsync(redis) : undefined);
+    const judged = await Promise.all(
+      info.servers.map(async ({ server, name, fields }) => judgeRedisServer(name ?? url, fields, fields.aof_enabled === '1' ? await readAppendFsync(server) : undefined)),
+    );
+    const server = judged.length === 1 ? judged[0]! : judgeClusterServers(url, judged);
     if (server.status === 'fail') return { redis: server, workers: skipped('workers', 'Redis is too old for BullMQ'), deadLetters: skipped('dead-letters', 'Redis is too old for BullMQ') };
-    const [workers, deadLetters] = await Promise.all([checkWorkers(redis, env.CXLOOP_REDIS_PREFIX), checkDeadLetters(redis, env.CXLOOP_REDIS_PREFIX)]);
+    const keys = installRedisKeys(env);
+    const [workers, deadLetters] = await Promise.all([checkWorkers(redis, keys), checkDeadLetters(redis, keys)]);
     return { redis: server, workers, deadLetters };
   } finally {
     redis.disconnect();
   }
 }
 
+/** INFO of the server, or of every master of a cluster (`name` says which). */
 async function readInfo(
-  redis: Redis,
+  redis: RedisClient,
   url: string,
   socketError: () => Error | undefined,
-): Promise<{ ok: true; fields: Record<string, string> } | { ok: false; reason: string }> {
+): Promise<{ ok: true; servers: { server: Redis; name: string | null; fields: Record<string, string> }[] } | { ok: false; reason: string }> {
   try {
     await redis.connect();
   } catch (error) {
     return { ok: false, reason: `cannot connect to Redis at ${url} (${describeError(socketError() ?? error)})` };
   }
   try {
-    return { ok: true, fields: parseInfo(await redis.info()) };
+    const servers = mastersOf(redis);
+    return {
+      ok: true,
+      servers: await Promise.all(servers.map(async (server) => ({ server, name: redis.isCluster ? `master ${server.options.host}:${server.options.port}` : null, fields: parseInfo(await server.info()) }))),
+    };
   } catch (error) {
     return { ok: false, reason: `Redis at ${url} refused INFO: ${describeError(error)}` };
   }
+}
+
+/** The masters of a cluster judged one by one, as one result: the worst status, every master's line. */
+function judgeClusterServers(url: string, masters: readonly DoctorResult[]): DoctorResult {
+  const fixes = [...new Set(masters.flatMap((master) => (master.fix ? [master.fix] : [])))];
+  return {
+    name: 'redis',
+    status: worstStatus(masters.map((master) => master.status)),
+    detail: `${url}, ${masters.length} masters: ${masters.map((master) => master.detail).join('; ')}`,
+    ...(fixes.length > 0 ? { fix: fixes.join('; ') } : {}),
+  };
 }
 
 /** CONFIG GET appendfsync, or undefined where CONFIG is not allowed (managed Redis often renames or disables it). */
@@ -170,8 +194,8 @@ export function compareVersions(a: string, b: string): number {
 }
 
 /** Whether any BullMQ worker (a `cxloop serve` with role all or worker) is connected to the events queue. */
-async function checkWorkers(redis: Redis, prefix: string): Promise<DoctorResult> {
-  const queuePrefix = createRedisKeys(prefix).queuePrefix;
+async function checkWorkers(redis: RedisClient, keys: RedisKeys): Promise<DoctorResult> {
+  const queuePrefix = keys.queuePrefix(QUEUE_NAMES.events);
   const queue = new Queue(QUEUE_NAMES.events, { connection: redis, prefix: queuePrefix });
   let workers: Record<string, string>[];
   try {
@@ -186,7 +210,7 @@ async function checkWorkers(redis: Redis, prefix: string): Promise<DoctorResult>
     return warned(
       'workers',
       `no worker connected to ${QUEUE_NAMES.events} (prefix ${queuePrefix}): webhooks are queued but nothing routes them`,
-      'start cxloop serve (role all or worker) with the same REDIS_URL and CXLOOP_REDIS_PREFIX',
+      'start cxloop serve (role all or worker) with the same REDIS_URL (or REDIS_CLUSTER_NODES) and CXLOOP_REDIS_PREFIX',
     );
   }
   return passed('workers', `${workers.length} worker connection${workers.length === 1 ? '' : 's'} on ${QUEUE_NAMES.events} (prefix ${queuePrefix})`);

@@ -1,0 +1,69 @@
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { waitFor } from './zendesk-fixtures.js';
+
+export interface RedisCluster {
+  /** The seed nodes as REDIS_CLUSTER_NODES takes them ("127.0.0.1:port,..."). */
+  readonly nodes: string;
+  readonly ports: readonly number[];
+  /** Stops every node and deletes their directory. */
+  remove(): Promise<void>;
+}
+
+/**
+ * A real Redis Cluster of the test's own: `masters` redis-servers on loopback with
+ * `--cluster-enabled yes` (no persistence), joined by `redis-cli --cluster create` with no replicas,
+ * ready once every node says cluster_state:ok. Ports from CXLOOP_TEST_REDIS_CLUSTER_PORT (the
+ * first; bus ports just above the nodes') or random. Needs redis-server and redis-cli (.ci/run
+ * installs them).
+ */
+export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
+  for (const binary of ['redis-server', 'redis-cli']) {
+    if (spawnSync(binary, ['--version']).error) throw new Error(`${binary} is not installed: this test starts its own Redis Cluster (apt-get install redis-server redis-tools)`);
+  }
+  const first = Number(process.env.CXLOOP_TEST_REDIS_CLUSTER_PORT ?? 20_000 + Math.floor(Math.random() * 20_000));
+  const ports = Array.from({ length: masters }, (_, index) => first + index);
+  // Redis 7 takes the cluster bus port; older servers use port + 10000.
+  const major = Number(/v=(\d+)/.exec(spawnSync('redis-server', ['--version']).stdout.toString())?.[1] ?? 0);
+  const dir = mkdtempSync(join(tmpdir(), 'cxloop-cluster-'));
+  const servers: ChildProcess[] = [];
+  const remove = async () => {
+    await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise((resolve) => {
+            if (server.exitCode !== null) return resolve(undefined);
+            server.once('exit', resolve);
+            server.kill('SIGKILL');
+          }),
+      ),
+    );
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (const [index, port] of ports.entries()) {
+      const bus = major >= 7 ? ['--cluster-port', String(first + masters + index)] : [];
+      const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--save', '', '--appendonly', 'no', ...bus];
+      servers.push(spawn('redis-server', args, { stdio: 'ignore' }));
+    }
+    const probes = ports.map((port) => new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null }));
+    try {
+      for (const probe of probes) {
+        probe.on('error', () => undefined);
+        await waitFor(async () => probe.connect().then(() => true, () => false), 10_000, 'a cluster node');
+      }
+      await promisify(execFile)('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes']);
+      for (const probe of probes) await waitFor(async () => /cluster_state:ok/.test(String(await probe.cluster('INFO'))), 10_000, 'cluster_state:ok');
+    } finally {
+      for (const probe of probes) probe.disconnect();
+    }
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+  return { nodes: ports.map((port) => `127.0.0.1:${port}`).join(','), ports, remove };
+}
