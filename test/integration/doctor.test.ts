@@ -224,7 +224,7 @@ describe('cxloop doctor (real Redis; Zendesk and Slack faked at HTTP with nock)'
       name: 'workers',
       status: 'warn',
       detail: `no worker connected to zendesk-events (prefix ${prefix}:q): webhooks are queued but nothing routes them`,
-      fix: 'start cxloop serve (role all or worker) with the same REDIS_URL and CXLOOP_REDIS_PREFIX',
+      fix: 'start cxloop serve (role all or worker) with the same REDIS_URL (or REDIS_CLUSTER_NODES) and CXLOOP_REDIS_PREFIX',
     });
     for (const check of report.checks) expect(Object.keys(check).sort()).toEqual(check.fix ? ['detail', 'fix', 'name', 'status'] : ['detail', 'name', 'status']);
   });

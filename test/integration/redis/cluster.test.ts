@@ -2,13 +2,16 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRedis, mastersOf, type RedisClient } from '../../../src/adapters/redis/redis-connection.js';
 import { createRedisKeys, deleteInstallKeys, type RedisKeyLayout } from '../../../src/adapters/redis/redis-keys.js';
+import { QUEUE_NAMES } from '../../../src/app/job-catalogue.js';
 import { timerKey } from '../../../src/app/run-loop.js';
+import { checkRedis } from '../../../src/cli/commands/doctor/check-redis.js';
 import type { Policy } from '../../../src/config/policy-schema.js';
 import { settle as settleQueues, type Cxloop } from '../../../src/main.js';
 import { startRedisCluster, type RedisCluster } from '../../support/redis-cluster.js';
 import { blockAction, nockSlackApi, postSlack, type SlackCall } from '../../support/slack-fixtures.js';
 import {
   groupOf,
+  liveEnv,
   nockZendeskReads,
   nockZendeskWrites,
   policyWithGroups,
@@ -191,6 +194,14 @@ describe.each<RedisKeyLayout>(['single', 'cluster'])('cxloop on %s Redis (real s
     await waitFor(() => calls.some((call) => call.method === 'chat.update' && call.args.channel === 'CCXBILLING'), 5_000, 'the card edited in place');
     expect((await app!.loops.history(401)).map((entry) => entry.event)).toEqual(['opened', 'timer:ack_breach', 'timer:escalate', 'acknowledge']);
     expect(await app!.loops.openedBetween(openedAt - 1, openedAt + 1)).toEqual([401]);
+  });
+
+  it('doctor reads every master, and finds the running workers on their queue', async () => {
+    const findings = await checkRedis(liveEnv(prefix, redisEnv()));
+    const server = layout === 'cluster' ? `Redis Cluster of the seed nodes ${cluster!.nodes.split(',').join(', ')}, 3 masters: ${'master 127\\.0\\.0\\.1:\\d+, Redis [\\d.]+, \\S+.*'.repeat(3)}` : `${REDIS_URL}, Redis [\\d.]+`;
+    expect(findings.redis.detail).toMatch(new RegExp(`^${server}`));
+    expect(findings.workers).toEqual({ name: 'workers', status: 'ok', detail: expect.stringMatching(new RegExp(`worker connections? on zendesk-events \\(prefix ${keys().queuePrefix(QUEUE_NAMES.events).replace(/[{}]/g, '\\$&')}\\)$`)) });
+    expect(findings.deadLetters).toEqual({ name: 'dead-letters', status: 'ok', detail: 'none: no job or Slack message failed for good' });
   });
 
   it("spreads the tickets' keys over every master (of a cluster) and deletes an install's keys on all of them", async () => {
