@@ -5,7 +5,8 @@ import { collectManifestUrls, manifestUrlPaths, readManifestYaml, type ManifestU
 import { dropPrefix, startLive, uniquePrefix, nockZendeskReads } from '../../support/zendesk-fixtures.js';
 
 const manifest = readManifestYaml();
-const urls = collectManifestUrls(manifest);
+/** The URLs Slack itself sends signed requests to; `oauth_config.redirect_urls` is where a browser returns from Sign in with Slack (a GET with a state, tested in test/unit/dashboard/slack-oidc-routes.test.ts). */
+const urls = collectManifestUrls(manifest).filter((url) => !url.at.startsWith('oauth_config.redirect_urls'));
 
 /** What Slack sends to each kind of manifest URL (minus the signature), so the route sees a realistic body. */
 function slackRequestFor({ at }: ManifestUrl): { contentType: string; body: string } {
@@ -50,7 +51,8 @@ describe.each<Role>(['all', 'web'])('manifest URLs are served (role %s)', (role)
 
   it('the manifest has URLs to check, all on one path', () => {
     expect(urls.length).toBeGreaterThan(0);
-    expect(manifestUrlPaths(manifest)).toEqual(['/slack/events']);
+    expect(manifestUrlPaths(manifest)).toEqual(['/dashboard/oidc/callback', '/slack/events']);
+    expect(urls.every((url) => new URL(url.url).pathname === '/slack/events')).toBe(true);
   });
 
   it.each(urls.map((url) => [url.at, url] as const))('%s: an unsigned POST gets 401, not 404', async (_at, url) => {
