@@ -140,19 +140,18 @@ export async function waitForIdle(app: Pick<Cxloop, 'queues'>, timeoutMs = 10_00
 }
 
 /** What keeps the Zendesk queues from being idle: job counts per queue and state, and the routing backlog's size. */
-export async function zendeskWorkLeft(app: Pick<Cxloop, 'queues'>): Promise<Record<string, unknown>> {
+export async function zendeskWorkLeft(app: Pick<Cxloop, 'queues'>): Promise<{ queues: Record<string, Record<string, number>>; backlog: number }> {
   const { events, routes, batches, backlog } = app.queues;
   const entries = await Promise.all(
     Object.entries({ events, routes, batches }).map(async ([name, queue]) => [name, await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children')] as const),
   );
-  return { ...Object.fromEntries(entries), backlog: await backlog.size() };
+  return { queues: Object.fromEntries(entries), backlog: await backlog.size() };
 }
 
 /** Whether no job waits, runs or is delayed in the ingest, routing and batch queues, and no routing write is in the backlog (see waitForIdle). */
 export async function zendeskQueuesIdle(app: Pick<Cxloop, 'queues'>): Promise<boolean> {
-  const { events, routes, batches } = app.queues;
-  const counts = await Promise.all([events, routes, batches].map((queue) => queue.getJobCountByTypes('wait', 'active', 'delayed', 'prioritized', 'waiting-children')));
-  return counts.every((count) => count === 0) && (await app.queues.backlog.size()) === 0;
+  const { queues, backlog } = await zendeskWorkLeft(app);
+  return backlog === 0 && Object.values(queues).every((counts) => Object.values(counts).every((count) => count === 0));
 }
 
 /**
