@@ -19,9 +19,10 @@ export class LearnedClassifier {
   classify(ticket: Ticket): Decision {
     const { meta } = this.model;
     const choose: CategoryChooser = (ruled) => {
-      const prediction = this.model.predict(ticket, ruled);
+      const reading = this.model.read(ticket, ruled);
+      const { prediction } = reading;
       if (whoDecides(ruled, prediction, meta.examples, meta.combination).by === 'rules') return null;
-      const words = this.model.explain(ticket, ruled, prediction);
+      const words = reading.explain();
       const quoted = words.map((word) => `"${word}"`).join(', ');
       return {
         category: prediction.category,

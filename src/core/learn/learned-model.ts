@@ -2,9 +2,9 @@ import type { Decision } from '../classify/classifier.js';
 import { createSurfaceReader } from '../classify/surface-words.js';
 import type { CategoryId } from '../taxonomy.js';
 import type { CombinationSettings } from './combination.js';
-import { withRuleSignals } from './rule-signals.js';
+import { RULE_SIGNAL_COUNT, writeRuleSignals } from './rule-signals.js';
 import { predictProbabilities, type LinearWeights } from './softmax-regression.js';
-import { prepareText, TextFeaturizer, weightFeatures, type FeatureSpec, type PreparedText, type SparseVector, type WordFeature } from './text-features.js';
+import { FeatureBuffer, prepareText, TextFeaturizer, weightInto, WordFeatures, type FeatureSpec, type PreparedText } from './text-features.js';
 
 /** Which install a model belongs to: the Zendesk account and the Redis prefix it was trained for. */
 export interface InstallIdentity {
@@ -56,16 +56,58 @@ export interface TicketText {
   readonly description: string;
 }
 
+/** A word's or a pair's share of a decision, summed over its occurrences. */
+interface WordSum {
+  contribution: number;
+  /** Its first occurrence (index in WordFeatures). */
+  readonly word: number;
+  readonly first: string;
+  /** The pair's second token; null for a word. */
+  readonly second: string | null;
+}
+
+/** A word shown says every pair it is part of; two words or two pairs never overlap. */
+function overlaps(a: WordSum, b: WordSum): boolean {
+  if ((a.second === null) === (b.second === null)) return false;
+  const [word, pair] = a.second === null ? [a, b] : [b, a];
+  return word.first === pair.first || word.first === pair.second;
+}
+
 /** Words shown per learnt decision. */
 const MAX_WORDS = 3;
 
 /**
- * A trained model, ready to predict. Not safe to share between threads (it reuses a buffer);
+ * One ticket as the model read it: the prediction, and the words behind it on demand. Explaining
+ * reuses the model's buffers, so it must come before the model reads another ticket.
+ */
+export interface Reading {
+  readonly prediction: Prediction;
+  /** The ticket's words that pushed `prediction` (or the one given) ahead of its runner-up the most, as written. */
+  explain(prediction?: Prediction): string[];
+}
+
+export class StaleReadingError extends Error {
+  readonly code = 'STALE_READING';
+  constructor() {
+    super('a reading was explained after the model read another ticket: explain it before the next read');
+    this.name = 'StaleReadingError';
+  }
+}
+
+/**
+ * A trained model, ready to predict. Not safe to share between threads (it reuses its buffers);
  * within one process, calls are synchronous and may come from any request.
  */
 export class LearnedModel {
   private readonly featurizer: TextFeaturizer;
   private readonly probabilities: Float64Array;
+  private readonly counts = new FeatureBuffer();
+  private readonly words = new WordFeatures();
+  /** The ticket's weighted features, then the rules' signals. */
+  private vector = { indices: new Int32Array(0), values: new Float32Array(0) };
+  /** Per bucket: what one occurrence adds to the winner's lead (only this ticket's buckets are set). */
+  private share: Float64Array | null = null;
+  private reads = 0;
 
   constructor(readonly data: ModelData) {
     this.featurizer = new TextFeaturizer(data.meta.features);
@@ -82,12 +124,25 @@ export class LearnedModel {
   }
 
   predict(ticket: TicketText, rules: Pick<Decision, 'scores' | 'category'>): Prediction {
-    const text = prepareText(ticket.subject, ticket.description, this.data.meta.features);
-    return this.predictPrepared(text, rules);
+    return this.read(ticket, rules).prediction;
   }
 
-  predictPrepared(text: PreparedText, rules: Pick<Decision, 'scores' | 'category'>): Prediction {
-    const probabilities = predictProbabilities(this.data.weights, this.vectorOf(this.featurizer.countFeatures(text), rules), this.probabilities);
+  /**
+   * The ticket's words that pushed `prediction` ahead of its runner-up the most, as the customer
+   * wrote them (lower-cased): a word's share is its own feature plus its character n-grams, a
+   * pair's is the pair's feature.
+   */
+  explain(ticket: TicketText, rules: Pick<Decision, 'scores' | 'category'>, prediction: Prediction): string[] {
+    return this.read(ticket, rules).explain(prediction);
+  }
+
+  /** Reads the ticket once: tokens, hashed features (with the buckets each word fed), the prediction. */
+  read(ticket: TicketText, rules: Pick<Decision, 'scores' | 'category'>): Reading {
+    const text = prepareText(ticket.subject, ticket.description, this.data.meta.features);
+    const { counts } = this;
+    this.featurizer.countInto(text, counts, this.words);
+    const size = this.vectorOf(rules);
+    const probabilities = predictProbabilities(this.data.weights, this.vector, this.probabilities, size);
     let best = 0;
     let second = -1;
     for (let c = 1; c < probabilities.length; c++) {
@@ -97,57 +152,80 @@ export class LearnedModel {
       } else if (second === -1 || probabilities[c]! > probabilities[second]!) second = c;
     }
     const { classes } = this.data.meta;
-    return { category: classes[best]!, probability: probabilities[best]!, runnerUp: second === -1 ? null : classes[second]! };
+    const prediction: Prediction = { category: classes[best]!, probability: probabilities[best]!, runnerUp: second === -1 ? null : classes[second]! };
+    const read = ++this.reads;
+    return {
+      prediction,
+      explain: (chosen = prediction) => {
+        if (read !== this.reads) throw new StaleReadingError();
+        return this.wordsBehind(text, chosen);
+      },
+    };
   }
 
-  /**
-   * The ticket's words that pushed `prediction` ahead of its runner-up the most, as the customer
-   * wrote them (lower-cased): a word's share is its own feature plus its character n-grams, a
-   * pair's is the pair's feature. Costs a second pass over the text; only run for decisions made.
-   */
-  explain(ticket: TicketText, rules: Pick<Decision, 'scores' | 'category'>, prediction: Prediction): string[] {
-    const text = prepareText(ticket.subject, ticket.description, this.data.meta.features);
-    const words: WordFeature[] = [];
-    const counts = this.featurizer.countFeatures(text, (word) => words.push(word));
-    const vector = this.vectorOf(counts, rules);
+  private wordsBehind(text: PreparedText, prediction: Prediction): string[] {
+    const { counts, words, vector } = this;
     const { classes } = this.data.meta;
     const { weights } = this.data;
     const winner = classes.indexOf(prediction.category);
     const other = prediction.runnerUp === null ? -1 : classes.indexOf(prediction.runnerUp);
-    // Per bucket: what one occurrence adds to the winner's lead over the runner-up.
-    const share = new Map<number, number>();
-    counts.indices.forEach((bucket, index) => {
+    const share = (this.share ??= new Float64Array(this.featurizer.dimension));
+    for (let index = 0; index < counts.size; index++) {
+      const bucket = counts.indices[index]!;
       const base = bucket * weights.classes;
       const difference = weights.weights[base + winner]! - (other === -1 ? 0 : weights.weights[base + other]!);
-      share.set(bucket, (vector.values[index]! / counts.values[index]!) * difference);
-    });
-    // Summed by the (folded) words first; only the few shown are read back as written.
-    const byWords = new Map<string, { contribution: number; word: WordFeature }>();
-    for (const word of words) {
-      let contribution = 0;
-      for (const bucket of word.buckets) contribution += share.get(bucket) ?? 0;
-      const tokens = text[word.part].tokens.tokens;
-      const key = word.length === 1 ? tokens[word.start]! : `${tokens[word.start]!} ${tokens[word.start + 1]!}`;
-      const seen = byWords.get(key);
-      if (seen) seen.contribution += contribution;
-      else byWords.set(key, { contribution, word });
+      share[bucket] = (vector.values[index]! / counts.counts[index]!) * difference;
     }
-    const ranked = [...byWords].filter(([, found]) => found.contribution > 0).sort((a, b) => b[1].contribution - a[1].contribution);
+    // Summed by the (folded) word or pair first, in order of first appearance (which breaks ties);
+    // only the few shown are read back as written. Pairs are keyed by their two tokens, so no
+    // string is built per pair.
+    const sums: WordSum[] = [];
+    const singles = new Map<string, WordSum>();
+    const pairs = new Map<string, Map<string, WordSum>>();
+    for (let word = 0; word < words.size; word++) {
+      let contribution = 0;
+      for (let at = words.begin(word); at < words.ends[word]!; at++) contribution += share[words.buckets[at]!]!;
+      const tokens = (words.parts[word] === 0 ? text.subject : text.body).tokens.tokens;
+      const start = words.starts[word]!;
+      const first = tokens[start]!;
+      let seen: WordSum | undefined;
+      if (words.lengths[word] === 1) {
+        seen = singles.get(first);
+        if (!seen) singles.set(first, (seen = { contribution: 0, word, first, second: null }));
+      } else {
+        const second = tokens[start + 1]!;
+        let after = pairs.get(first);
+        if (!after) pairs.set(first, (after = new Map()));
+        seen = after.get(second);
+        if (!seen) after.set(second, (seen = { contribution: 0, word, first, second }));
+      }
+      if (seen.word === word) sums.push(seen);
+      seen.contribution += contribution;
+    }
+    const ranked = sums.filter((sum) => sum.contribution > 0).sort((a, b) => b.contribution - a.contribution);
     const readers = { subject: createSurfaceReader(text.subject.text, text.subject.tokens), body: createSurfaceReader(text.body.text, text.body.tokens) };
     const shown: string[] = [];
-    const shownKeys: string[] = [];
-    for (const [key, { word }] of ranked) {
+    const shownSums: WordSum[] = [];
+    for (const sum of ranked) {
       // A pair already shown says its words; a word already shown makes the pair around it redundant.
-      if (shownKeys.some((other) => other.split(' ').includes(key) || key.split(' ').includes(other))) continue;
-      shownKeys.push(key);
-      shown.push(readers[word.part](word.start, word.length));
+      if (shownSums.some((other) => overlaps(other, sum))) continue;
+      shownSums.push(sum);
+      const { word } = sum;
+      shown.push(readers[words.parts[word] === 0 ? 'subject' : 'body'](words.starts[word]!, words.lengths[word]!));
       if (shown.length === MAX_WORDS) break;
     }
     return shown;
   }
 
-  private vectorOf(counts: SparseVector, rules: Pick<Decision, 'scores' | 'category'>): SparseVector {
-    const text = weightFeatures(counts, this.data.idf);
-    return this.data.meta.ruleSignals ? withRuleSignals(text, rules, this.featurizer.dimension) : text;
+  /** Weighs the counts and appends the rules' signals into `vector`; returns its length. */
+  private vectorOf(rules: Pick<Decision, 'scores' | 'category'>): number {
+    const { counts } = this;
+    const size = counts.size + (this.data.meta.ruleSignals ? RULE_SIGNAL_COUNT : 0);
+    if (this.vector.indices.length < size) this.vector = { indices: new Int32Array(size * 2), values: new Float32Array(size * 2) };
+    const { indices, values } = this.vector;
+    indices.set(counts.indices.subarray(0, counts.size));
+    weightInto(counts.indices, counts.counts, counts.size, this.data.idf, values);
+    if (this.data.meta.ruleSignals) writeRuleSignals(rules, this.featurizer.dimension, indices, values, counts.size);
+    return size;
   }
 }

@@ -21,14 +21,19 @@ export function withRuleSignals(text: SparseVector, rules: Pick<Decision, 'score
   const values = new Float32Array(indices.length);
   indices.set(text.indices);
   values.set(text.values);
-  let at = text.indices.length;
-  CATEGORY_IDS.forEach((category, index) => {
+  writeRuleSignals(rules, dimension, indices, values, text.indices.length);
+  return { indices, values };
+}
+
+/** The RULE_SIGNAL_COUNT rule features, written at `at` (the arrays have room for them). */
+export function writeRuleSignals(rules: Pick<Decision, 'scores' | 'category'>, dimension: number, indices: Int32Array, values: Float32Array, at: number): void {
+  for (let index = 0; index < CATEGORY_IDS.length; index++) {
+    const category = CATEGORY_IDS[index]!;
     indices[at] = dimension + index;
     values[at++] = RULE_SIGNAL_SCALE * Math.log1p(Math.max(0, rules.scores[category]));
-  });
-  CATEGORY_IDS.forEach((category, index) => {
+  }
+  for (let index = 0; index < CATEGORY_IDS.length; index++) {
     indices[at] = dimension + CATEGORY_IDS.length + index;
-    values[at++] = category === rules.category ? RULE_SIGNAL_SCALE : 0;
-  });
-  return { indices, values };
+    values[at++] = CATEGORY_IDS[index] === rules.category ? RULE_SIGNAL_SCALE : 0;
+  }
 }

@@ -73,16 +73,16 @@ export function trainSoftmax(rows: readonly SparseVector[], labels: ArrayLike<nu
   return { classes, dimension, weights, bias: Float32Array.from(bias) };
 }
 
-/** Class probabilities of one row, written into `out` (length `classes`). */
-export function predictProbabilities(model: LinearWeights, row: SparseVector, out: Float64Array = new Float64Array(model.classes)): Float64Array {
-  scoreInto(model.weights, model.bias, 1, row.indices, row.values, model.classes, out);
+/** Class probabilities of one row (its first `size` entries), written into `out` (length `classes`). */
+export function predictProbabilities(model: LinearWeights, row: SparseVector, out: Float64Array = new Float64Array(model.classes), size: number = row.indices.length): Float64Array {
+  scoreInto(model.weights, model.bias, 1, row.indices, row.values, model.classes, out, size);
   return softmaxInPlace(out);
 }
 
 /** Linear scores scale * (w . x) + b per class into `out`; w is bucket-major. */
-function scoreInto(weights: Float64Array | Float32Array, bias: Float64Array | Float32Array, scale: number, indices: Int32Array, values: Float32Array, classes: number, out: Float64Array): void {
+function scoreInto(weights: Float64Array | Float32Array, bias: Float64Array | Float32Array, scale: number, indices: Int32Array, values: Float32Array, classes: number, out: Float64Array, size: number = indices.length): void {
   out.fill(0);
-  for (let k = 0; k < indices.length; k++) {
+  for (let k = 0; k < size; k++) {
     const base = indices[k]! * classes;
     const value = values[k]!;
     for (let c = 0; c < classes; c++) out[c]! += weights[base + c]! * value;

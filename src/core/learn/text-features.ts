@@ -27,14 +27,67 @@ export interface SparseVector {
   readonly values: Float32Array;
 }
 
-/** What a word or a pair of words at a position adds, so a decision can name the words behind it. */
-export interface WordFeature {
-  readonly part: 'subject' | 'body';
-  /** Token position and token count within the part. */
-  readonly start: number;
-  readonly length: number;
-  /** Buckets the word (or pair) feeds: its own feature and, for a single word, its n-grams. */
-  readonly buckets: readonly number[];
+/**
+ * Which buckets each word and each pair of neighbouring words fed, so a decision can name the
+ * words behind it. Flat and reused from ticket to ticket: recording costs a store per bucket.
+ */
+export class WordFeatures {
+  /** Words and pairs recorded. */
+  size = 0;
+  /** Per word or pair: 0 subject, 1 body; its first token; its token count (1 or 2); where its buckets end in `buckets`. */
+  parts = new Uint8Array(256);
+  starts = new Int32Array(256);
+  lengths = new Uint8Array(256);
+  ends = new Int32Array(256);
+  buckets = new Int32Array(4_096);
+  bucketCount = 0;
+
+  clear(): void {
+    this.size = 0;
+    this.bucketCount = 0;
+  }
+
+  /** Where word or pair `index`'s buckets begin in `buckets`. */
+  begin(index: number): number {
+    return index === 0 ? 0 : this.ends[index - 1]!;
+  }
+
+  push(bucket: number): void {
+    if (this.bucketCount === this.buckets.length) this.buckets = grown(this.buckets);
+    this.buckets[this.bucketCount++] = bucket;
+  }
+
+  end(part: 0 | 1, start: number, length: number): void {
+    if (this.size === this.parts.length) {
+      this.parts = grown(this.parts);
+      this.starts = grown(this.starts);
+      this.lengths = grown(this.lengths);
+      this.ends = grown(this.ends);
+    }
+    this.parts[this.size] = part;
+    this.starts[this.size] = start;
+    this.lengths[this.size] = length;
+    this.ends[this.size++] = this.bucketCount;
+  }
+}
+
+/** A ticket's counts, written into arrays reused from ticket to ticket (the first `size` entries are this ticket's). */
+export class FeatureBuffer {
+  size = 0;
+  indices = new Int32Array(4_096);
+  counts = new Float32Array(4_096);
+
+  /** Room for `size` entries, keeping the first `keep`. */
+  reserve(size: number, keep: number): void {
+    if (size <= this.indices.length) return;
+    const length = Math.max(size, this.indices.length * 2);
+    const indices = new Int32Array(length);
+    const counts = new Float32Array(length);
+    indices.set(this.indices.subarray(0, keep));
+    counts.set(this.counts.subarray(0, keep));
+    this.indices = indices;
+    this.counts = counts;
+  }
 }
 
 export interface PreparedText {
@@ -67,7 +120,7 @@ export function prepareText(subject: string, body: string, spec: FeatureSpec = F
  * Turns prepared text into hashed counts: every word, every pair of neighbouring words in one
  * clause, and every character n-gram of every word; words of the subject once more on their own,
  * since people say there what the ticket is about. Counts are returned raw (weighting is the
- * model's business: see weightFeatures). `onWord`, when given, hears which buckets each word fed.
+ * model's business: see weightFeatures). `words`, when given, records which buckets each word fed.
  */
 export class TextFeaturizer {
   readonly dimension: number;
@@ -85,43 +138,51 @@ export class TextFeaturizer {
     this.mask = this.dimension - 1;
   }
 
-  countFeatures(text: PreparedText, onWord?: (feature: WordFeature) => void): SparseVector {
-    this.countPart(text.subject.tokens, 'subject', onWord);
-    this.countPart(text.body.tokens, 'body', onWord);
-    const indices = new Int32Array(this.used.length);
-    const values = new Float32Array(this.used.length);
-    this.used.forEach((slot, index) => {
-      indices[index] = this.keys[slot]!;
-      values[index] = this.slotCounts[slot]!;
-      this.keys[slot] = -1;
-    });
-    this.used.length = 0;
-    return { indices, values };
+  countFeatures(text: PreparedText, words?: WordFeatures): SparseVector {
+    const buffer = new FeatureBuffer();
+    this.countInto(text, buffer, words);
+    return { indices: buffer.indices.slice(0, buffer.size), values: buffer.counts.slice(0, buffer.size) };
   }
 
-  private countPart(clauseTokens: ClauseTokens, part: 'subject' | 'body', onWord?: (feature: WordFeature) => void): void {
+  /** As countFeatures, into a buffer reused from ticket to ticket (entries in the same order). */
+  countInto(text: PreparedText, into: FeatureBuffer, words?: WordFeatures): void {
+    words?.clear();
+    this.countPart(text.subject.tokens, 0, words);
+    this.countPart(text.body.tokens, 1, words);
+    const { used, keys, slotCounts } = this;
+    into.reserve(used.length, 0);
+    const { indices, counts } = into;
+    for (let index = 0; index < used.length; index++) {
+      const slot = used[index]!;
+      indices[index] = keys[slot]!;
+      counts[index] = slotCounts[slot]!;
+      keys[slot] = -1;
+    }
+    into.size = used.length;
+    used.length = 0;
+  }
+
+  private countPart(clauseTokens: ClauseTokens, part: 0 | 1, words: WordFeatures | undefined): void {
     const { tokens, clauses } = clauseTokens;
     const count = Math.min(tokens.length, this.spec.maxTokens);
     let previousHash = 0;
     for (let position = 0; position < count; position++) {
       const token = tokens[position]!;
       const wordHash = hashString(token, SALT.word);
-      const buckets: number[] | undefined = onWord ? [] : undefined;
-      this.add(wordHash, buckets);
-      if (part === 'subject') this.add(hashString(token, SALT.subjectWord), buckets);
-      if (!isDigits(token)) this.addGrams(token, buckets);
-      if (onWord) onWord({ part, start: position, length: 1, buckets: buckets! });
+      this.add(wordHash, words);
+      if (part === 0) this.add(hashString(token, SALT.subjectWord), words);
+      if (!isDigits(token)) this.addGrams(token, words);
+      words?.end(part, position, 1);
       if (position > 0 && clauses[position - 1] === clauses[position]) {
-        const pairBuckets: number[] | undefined = onWord ? [] : undefined;
-        this.add(mix(previousHash, wordHash, SALT.pair), pairBuckets);
-        if (onWord) onWord({ part, start: position - 1, length: 2, buckets: pairBuckets! });
+        this.add(mix(previousHash, wordHash, SALT.pair), words);
+        words?.end(part, position - 1, 2);
       }
       previousHash = wordHash;
     }
   }
 
   /** Character n-grams of " token " (edges marked), hashed incrementally: no substring is built. */
-  private addGrams(token: string, buckets: number[] | undefined): void {
+  private addGrams(token: string, words: WordFeatures | undefined): void {
     const [shortest, longest] = this.spec.charGrams;
     const length = token.length + 2;
     if (this.codes.length < length) this.codes = new Int32Array(length * 2);
@@ -134,18 +195,19 @@ export class TextFeaturizer {
       const end = Math.min(length, start + longest);
       for (let index = start; index < end; index++) {
         hash = Math.imul(hash ^ codes[index]!, FNV_PRIME);
-        if (index - start + 1 >= shortest) this.add(hash, buckets);
+        if (index - start + 1 >= shortest) this.add(hash, words);
       }
     }
   }
 
-  private add(hash: number, buckets: number[] | undefined): void {
+  private add(hash: number, words: WordFeatures | undefined): void {
     const bucket = (hash ^ (hash >>> 15)) & this.mask;
-    buckets?.push(bucket);
-    const slots = this.keys.length - 1;
+    words?.push(bucket);
+    const keys = this.keys;
+    const slots = keys.length - 1;
     let slot = Math.imul(bucket, 0x9e3779b1) >>> 0 & slots;
     for (;;) {
-      const key = this.keys[slot]!;
+      const key = keys[slot]!;
       if (key === bucket) {
         this.slotCounts[slot]! += 1;
         return;
@@ -153,10 +215,10 @@ export class TextFeaturizer {
       if (key === -1) break;
       slot = (slot + 1) & slots;
     }
-    this.keys[slot] = bucket;
+    keys[slot] = bucket;
     this.slotCounts[slot] = 1;
     this.used.push(slot);
-    if (this.used.length * 2 > this.keys.length) this.grow();
+    if (this.used.length * 2 > keys.length) this.grow();
   }
 
   /** Doubles the table (kept at most half full, so probes stay short). */
@@ -183,17 +245,22 @@ export class TextFeaturizer {
  */
 export function weightFeatures(counts: SparseVector, idf: Float32Array): SparseVector {
   const values = new Float32Array(counts.values.length);
+  weightInto(counts.indices, counts.values, counts.values.length, idf, values);
+  return { indices: counts.indices, values };
+}
+
+/** weightFeatures on the first `size` entries, into `out`. */
+export function weightInto(indices: Int32Array, counts: Float32Array, size: number, idf: Float32Array, out: Float32Array): void {
   let norm = 0;
-  for (let index = 0; index < values.length; index++) {
-    const value = (1 + Math.log(counts.values[index]!)) * idf[counts.indices[index]!]!;
-    values[index] = value;
+  for (let index = 0; index < size; index++) {
+    const value = (1 + Math.log(counts[index]!)) * idf[indices[index]!]!;
+    out[index] = value;
     norm += value * value;
   }
   if (norm > 0) {
     const scale = 1 / Math.sqrt(norm);
-    for (let index = 0; index < values.length; index++) values[index]! *= scale;
+    for (let index = 0; index < size; index++) out[index]! *= scale;
   }
-  return { indices: counts.indices, values };
 }
 
 /** Smoothed inverse document frequency per bucket, ln((1 + n) / (1 + df)) + 1, as scikit-learn computes it. */
@@ -203,6 +270,12 @@ export function inverseDocumentFrequency(documents: readonly SparseVector[], dim
   const idf = new Float32Array(dimension);
   for (let bucket = 0; bucket < dimension; bucket++) idf[bucket] = Math.log((1 + documents.length) / (1 + frequency[bucket]!)) + 1;
   return idf;
+}
+
+function grown<T extends Int32Array | Uint8Array>(array: T): T {
+  const larger = new (array.constructor as new (length: number) => T)(array.length * 2);
+  larger.set(array);
+  return larger;
 }
 
 function hashString(text: string, salt: number): number {
