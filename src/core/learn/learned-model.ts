@@ -105,8 +105,8 @@ export class LearnedModel {
   private readonly words = new WordFeatures();
   /** The ticket's weighted features, then the rules' signals. */
   private vector = { indices: new Int32Array(0), values: new Float32Array(0) };
-  /** Per bucket: what one occurrence adds to the winner's lead (only this ticket's buckets are set). */
-  private share: Float64Array | null = null;
+  /** Per entry of the ticket's counts: what one occurrence adds to the winner's lead. */
+  private share = new Float64Array(4_096);
   private reads = 0;
 
   constructor(readonly data: ModelData) {
@@ -169,12 +169,12 @@ export class LearnedModel {
     const { weights } = this.data;
     const winner = classes.indexOf(prediction.category);
     const other = prediction.runnerUp === null ? -1 : classes.indexOf(prediction.runnerUp);
-    const share = (this.share ??= new Float64Array(this.featurizer.dimension));
+    if (this.share.length < counts.size) this.share = new Float64Array(counts.size * 2);
+    const { share } = this;
     for (let index = 0; index < counts.size; index++) {
-      const bucket = counts.indices[index]!;
-      const base = bucket * weights.classes;
+      const base = counts.indices[index]! * weights.classes;
       const difference = weights.weights[base + winner]! - (other === -1 ? 0 : weights.weights[base + other]!);
-      share[bucket] = (vector.values[index]! / counts.counts[index]!) * difference;
+      share[index] = (vector.values[index]! / counts.counts[index]!) * difference;
     }
     // Summed by the (folded) word or pair first, in order of first appearance (which breaks ties);
     // only the few shown are read back as written. Pairs are keyed by their two tokens, so no
@@ -184,7 +184,7 @@ export class LearnedModel {
     const pairs = new Map<string, Map<string, WordSum>>();
     for (let word = 0; word < words.size; word++) {
       let contribution = 0;
-      for (let at = words.begin(word); at < words.ends[word]!; at++) contribution += share[words.buckets[at]!]!;
+      for (let at = words.begin(word); at < words.ends[word]!; at++) contribution += share[words.entries[at]!]!;
       const tokens = (words.parts[word] === 0 ? text.subject : text.body).tokens.tokens;
       const start = words.starts[word]!;
       const first = tokens[start]!;

@@ -28,33 +28,34 @@ export interface SparseVector {
 }
 
 /**
- * Which buckets each word and each pair of neighbouring words fed, so a decision can name the
- * words behind it. Flat and reused from ticket to ticket: recording costs a store per bucket.
+ * Which features each word and each pair of neighbouring words fed (as indices into the ticket's
+ * counts, one per occurrence), so a decision can name the words behind it. Flat and reused from
+ * ticket to ticket: recording costs a store per feature.
  */
 export class WordFeatures {
   /** Words and pairs recorded. */
   size = 0;
-  /** Per word or pair: 0 subject, 1 body; its first token; its token count (1 or 2); where its buckets end in `buckets`. */
+  /** Per word or pair: 0 subject, 1 body; its first token; its token count (1 or 2); where its entries end in `entries`. */
   parts = new Uint8Array(256);
   starts = new Int32Array(256);
   lengths = new Uint8Array(256);
   ends = new Int32Array(256);
-  buckets = new Int32Array(4_096);
-  bucketCount = 0;
+  entries = new Int32Array(4_096);
+  entryCount = 0;
 
   clear(): void {
     this.size = 0;
-    this.bucketCount = 0;
+    this.entryCount = 0;
   }
 
-  /** Where word or pair `index`'s buckets begin in `buckets`. */
+  /** Where word or pair `index`'s entries begin in `entries`. */
   begin(index: number): number {
     return index === 0 ? 0 : this.ends[index - 1]!;
   }
 
-  push(bucket: number): void {
-    if (this.bucketCount === this.buckets.length) this.buckets = grown(this.buckets);
-    this.buckets[this.bucketCount++] = bucket;
+  push(entry: number): void {
+    if (this.entryCount === this.entries.length) this.entries = grown(this.entries);
+    this.entries[this.entryCount++] = entry;
   }
 
   end(part: 0 | 1, start: number, length: number): void {
@@ -67,7 +68,7 @@ export class WordFeatures {
     this.parts[this.size] = part;
     this.starts[this.size] = start;
     this.lengths[this.size] = length;
-    this.ends[this.size++] = this.bucketCount;
+    this.ends[this.size++] = this.entryCount;
   }
 }
 
@@ -120,7 +121,7 @@ export function prepareText(subject: string, body: string, spec: FeatureSpec = F
  * Turns prepared text into hashed counts: every word, every pair of neighbouring words in one
  * clause, and every character n-gram of every word; words of the subject once more on their own,
  * since people say there what the ticket is about. Counts are returned raw (weighting is the
- * model's business: see weightFeatures). `words`, when given, records which buckets each word fed.
+ * model's business: see weightFeatures). `words`, when given, records which features each word fed.
  */
 export class TextFeaturizer {
   readonly dimension: number;
@@ -129,6 +130,8 @@ export class TextFeaturizer {
   // bucket: a ticket touches a few thousand buckets, and a table that size stays in the CPU cache.
   private keys = new Int32Array(INITIAL_SLOTS).fill(-1);
   private slotCounts = new Float32Array(INITIAL_SLOTS);
+  /** Per slot: its position in `used`, which is the entry's index in the counts returned. */
+  private slotEntries = new Int32Array(INITIAL_SLOTS);
   private readonly used: number[] = [];
   /** A word's character codes with its edge marks, reused from word to word. */
   private codes = new Int32Array(64);
@@ -202,7 +205,6 @@ export class TextFeaturizer {
 
   private add(hash: number, words: WordFeatures | undefined): void {
     const bucket = (hash ^ (hash >>> 15)) & this.mask;
-    words?.push(bucket);
     const keys = this.keys;
     const slots = keys.length - 1;
     let slot = Math.imul(bucket, 0x9e3779b1) >>> 0 & slots;
@@ -210,6 +212,7 @@ export class TextFeaturizer {
       const key = keys[slot]!;
       if (key === bucket) {
         this.slotCounts[slot]! += 1;
+        words?.push(this.slotEntries[slot]!);
         return;
       }
       if (key === -1) break;
@@ -217,6 +220,8 @@ export class TextFeaturizer {
     }
     keys[slot] = bucket;
     this.slotCounts[slot] = 1;
+    this.slotEntries[slot] = this.used.length;
+    words?.push(this.used.length);
     this.used.push(slot);
     if (this.used.length * 2 > keys.length) this.grow();
   }
@@ -226,6 +231,7 @@ export class TextFeaturizer {
     const entries = this.used.map((slot) => [this.keys[slot]!, this.slotCounts[slot]!] as const);
     this.keys = new Int32Array(this.keys.length * 2).fill(-1);
     this.slotCounts = new Float32Array(this.keys.length);
+    this.slotEntries = new Int32Array(this.keys.length);
     this.used.length = 0;
     const slots = this.keys.length - 1;
     for (const [bucket, count] of entries) {
@@ -233,6 +239,7 @@ export class TextFeaturizer {
       while (this.keys[slot] !== -1) slot = (slot + 1) & slots;
       this.keys[slot] = bucket;
       this.slotCounts[slot] = count;
+      this.slotEntries[slot] = this.used.length;
       this.used.push(slot);
     }
   }
