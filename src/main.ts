@@ -17,6 +17,8 @@ import { parsePostedRef } from './adapters/slack/slack-delivery.js';
 import { zendeskAppRoutes } from './adapters/zendesk-app/zendesk-app-routes.js';
 import { startLoopWorkers } from './adapters/queue/loop-workers.js';
 import { ZendeskQueues, startZendeskWorkers, type ZendeskWorkers } from './adapters/queue/zendesk-workers.js';
+import { startTrainingWorker, type TrainingWorker } from './adapters/queue/training-worker.js';
+import { cxloopChildCommand } from './adapters/process/cxloop-child-process.js';
 import { RedisHealthCheck } from './adapters/redis/redis-health-check.js';
 import { installRedisKeys } from './adapters/redis/redis-keys.js';
 import { RedisAccessTokenCache } from './adapters/redis/redis-access-token-cache.js';
@@ -43,6 +45,7 @@ import { createClassifier } from './app/create-classifier.js';
 import { loopPolicyFrom } from './app/loop-policy.js';
 import { measureRoutingAccuracy } from './app/measure-routing-accuracy.js';
 import { ReloadingClassifier } from './app/reloading-classifier.js';
+import { SCHEDULED_TRAIN_ARGS, type TrainCommand } from './app/scheduled-training.js';
 import type { LoopDeps } from './app/run-loop.js';
 import { LoopProjector, ProjectedLoopStore } from './app/project-loop.js';
 import { SIGN_IN_LINK_TTL_MS, signInToken } from './app/dashboard/sign-in-link.js';
@@ -96,6 +99,10 @@ export interface StartOptions {
   readonly recorder?: CallRecorder;
   /** Who a dry run's Slack and Zendesk answer for when cxloop looks names up (the demo's people). */
   readonly dryRunPeople?: DryRunPeople;
+  /** Runs the scheduled training (CXLOOP_TRAIN_EVERY); default: `cxloop train --from-zendesk --if-better` in a child process with `childEnv`. */
+  readonly train?: TrainCommand;
+  /** The environment of child commands (the scheduled training); default: this process's. */
+  readonly childEnv?: NodeJS.ProcessEnv;
 }
 
 const DEFAULT_BATCH_THRESHOLD = 5;
@@ -234,6 +241,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
   });
   let workers: ZendeskWorkers | undefined;
   let loopWorkers: Worker[] = [];
+  let training: TrainingWorker | undefined;
   let workerRedis: RedisClient | undefined;
   /** Stops whatever has started, in an order that lets running jobs finish: stop() and a failed start. */
   const stopStarted = async (): Promise<void> => {
@@ -242,6 +250,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     await slack.stop();
     await workers?.close();
     await Promise.all(loopWorkers.map((worker) => worker.close()));
+    await training?.close();
     await queues.close();
     await workerRedis?.quit().catch(() => workerRedis?.disconnect());
     await dashboard.close();
@@ -362,6 +371,16 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     }));
     loopWorkers = startLoopWorkers({ connection: workerRedis, prefix: keys.queuePrefix, loop, notifier: options.notifier ?? slack.notifier, metrics: loopMetrics, jobs: jobMetrics, logger });
     await orStop(slack.startWorkers(workerRedis));
+    training = await orStop(
+      startTrainingWorker({
+        connection: workerRedis,
+        prefix: keys.queuePrefix,
+        everyMs: env.CXLOOP_TRAIN_EVERY,
+        train: options.train ?? cxloopChildCommand(SCHEDULED_TRAIN_ARGS, options.childEnv ?? process.env),
+        logger,
+        jobs: jobMetrics,
+      }),
+    );
   }
 
   logger.log('info', 'cxloop started', { url: http.url, dryRun, role });

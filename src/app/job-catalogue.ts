@@ -35,6 +35,8 @@ export const QUEUE_NAMES = {
   effects: 'cxloop-effects',
   /** Acknowledged Slack requests (buttons, modals, commands) and the weekly digest. */
   slack: 'cxloop-slack',
+  /** `cxloop train --from-zendesk` on the schedule CXLOOP_TRAIN_EVERY sets (a job scheduler: one run per interval). */
+  training: 'cxloop-training',
 } as const;
 export type QueueId = keyof typeof QUEUE_NAMES;
 export const QUEUE_IDS = Object.keys(QUEUE_NAMES) as QueueId[];
@@ -79,6 +81,7 @@ const customerUpdateJobSchema = z.object({ v: z.literal(1), ticketId: id, key: z
 const batchJobSchema = z.object({ v: z.literal(1), zendeskJobId: z.string(), entries: z.array(routeEntrySchema), claim: z.string().optional() });
 /** The scheduler's reconciliation tick carries nothing. */
 const reconcileJobSchema = z.looseObject({});
+const trainJobSchema = z.object({ v: z.literal(1) });
 /** Short keys: a timer job's every field must stay within Redis's compact-hash value size (see timerKey). */
 const timerJobSchema = z.object({ v: z.literal(1), t: id, k: z.enum(TIMER_KINDS), a: z.number() });
 /** An effect as the state machine produced it (its fields are checked there); its type is one the notifier handles. */
@@ -107,7 +110,7 @@ interface JobSpec {
 
 /**
  * Every kind of job, the queue it lives on and its payload. Job names on a queue: `events`
- * 'ticket-event'; `routes` 'route', 'note' or 'customer_update'; `batches` 'settle'; `maintenance` 'reconcile';
+ * 'ticket-event'; `routes` 'route', 'note' or 'customer_update'; `batches` 'settle'; `maintenance` 'reconcile'; `training` 'train';
  * `timers` the timer kind; `effects` the effect type; `slack` the Slack job's kind.
  */
 export const JOB_CATALOGUE = {
@@ -117,6 +120,7 @@ export const JOB_CATALOGUE = {
   customer_update: { queue: 'routes', schema: customerUpdateJobSchema },
   settle: { queue: 'batches', schema: batchJobSchema },
   reconcile: { queue: 'maintenance', schema: reconcileJobSchema },
+  train: { queue: 'training', schema: trainJobSchema },
   timer: { queue: 'timers', schema: timerJobSchema },
   effect: { queue: 'effects', schema: effectJobSchema },
   slack: { queue: 'slack', schema: slackJobSchema },
@@ -214,6 +218,8 @@ export const JOB_OPTIONS = {
   timers: { attempts: 10 },
   effects: { attempts: 12, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: true, removeOnFail: keepFailed },
   slack: { attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: keepFailed },
+  /** One attempt: a failed run is logged and the next interval's run tries again (a retry would read the whole export again). */
+  training: { attempts: 1, removeOnComplete: true, removeOnFail: { count: 20 } },
 } as const satisfies Record<QueueId, object>;
 
 /** BullMQ job ids may not contain ':' nor be all digits. */

@@ -20,6 +20,17 @@ const durationMs = z.string().transform((text, context) => {
   }
   return parsed.minutes * 60_000;
 });
+/** How often the worker processes run `cxloop train --from-zendesk`: "off" (the default) or a duration of at least a day. */
+const MIN_TRAIN_EVERY_MINUTES = 1_440;
+const trainEvery = z.string().transform((text, context) => {
+  if (text.trim().toLowerCase() === 'off') return null;
+  const parsed = parseDuration(text);
+  if (!parsed.ok || parsed.minutes < MIN_TRAIN_EVERY_MINUTES) {
+    context.addIssue({ code: 'custom', message: `must be "off" or a duration of at least 1d, e.g. 7d (how often cxloop trains on the account's tickets)${parsed.ok ? '' : `: ${parsed.reason}`}` });
+    return z.NEVER;
+  }
+  return parsed.minutes * 60_000;
+});
 const positiveInt = (max: number) => z.coerce.number({ error: 'must be a number' }).int().min(1).max(max);
 
 /** "true"/"false"/"1"/"0"; z.coerce.boolean() would turn "false" into true. */
@@ -97,6 +108,8 @@ export const envSchema = z
     CXLOOP_TRUST_PROXY: booleanFlag.optional(),
     /** Incremental export requests per minute of `cxloop export-training` (Zendesk allows 10, 30 with the High Volume API add-on). */
     ZENDESK_EXPORTS_PER_MINUTE: positiveInt(30).default(10),
+    /** How often the worker processes run `cxloop train --from-zendesk` (one run per interval across all of them); null: never. */
+    CXLOOP_TRAIN_EVERY: trainEvery.optional().transform((value) => value ?? null),
     SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
     SLACK_SIGNING_SECRET: optionalText,
     SLACK_API_URL: optionalUrl,
@@ -118,6 +131,12 @@ export const envSchema = z
       }
     }
     const credentials = [...ZENDESK_OAUTH_KEYS, ...ZENDESK_TOKEN_KEYS].filter((key) => env[key] !== undefined);
+    if (env.CXLOOP_TRAIN_EVERY !== null && (env.ZENDESK_SUBDOMAIN === undefined || credentials.length === 0)) {
+      context.addIssue({ code: 'custom', path: ['CXLOOP_TRAIN_EVERY'], message: 'needs the Zendesk account it learns from: set ZENDESK_SUBDOMAIN, ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET (an admin\'s OAuth client reads the incremental export), or leave it unset' });
+    }
+    if (env.CXLOOP_TRAIN_EVERY !== null && env.ZENDESK_READS_PER_MINUTE === 0) {
+      context.addIssue({ code: 'custom', path: ['CXLOOP_TRAIN_EVERY'], message: 'needs Zendesk reads: ZENDESK_READS_PER_MINUTE is 0 (training reads the incremental export within it)' });
+    }
     if (credentials.length > 0 && env.ZENDESK_SUBDOMAIN === undefined) {
       context.addIssue({ code: 'custom', path: ['ZENDESK_SUBDOMAIN'], message: `is required when ${credentials.join(' and ')} is set (the account the credentials belong to)` });
     }

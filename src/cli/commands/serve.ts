@@ -39,7 +39,7 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
   const recorder = isDryRun(parsed.env) ? new DryRunRecorder({ file: recordTo, terminal: (text) => io.stderr.write(text), logger }) : undefined;
   let app;
   try {
-    app = await startCxloop({ env: parsed.env, policy, logger, role, ...(values.host ? { host: values.host } : {}), ...(recorder ? { recorder } : {}) });
+    app = await startCxloop({ env: parsed.env, policy, logger, role, childEnv: { ...io.env, CXLOOP_CONFIG: path }, ...(values.host ? { host: values.host } : {}), ...(recorder ? { recorder } : {}) });
   } catch (error) {
     await recorder?.close();
     throw new CliError((error as Error).message, 1, { cause: error });

@@ -26,7 +26,7 @@ import { readLabeledRowsOrFail } from '../read-labeled-rows.js';
 import { assertCanExport, zendeskTrainingRows } from '../zendesk-training-rows.js';
 import { describeExport, describeLabels, progressPrinter, type ExportClock } from './export-training.js';
 
-export const TRAIN_USAGE = `Usage: cxloop train <file.csv>... | --from-zendesk [--since 180d] [--out <model file>] [--no-store] [--no-corrections] [--folds 5] [--seed 1] [--json] [--config <policy>]
+export const TRAIN_USAGE = `Usage: cxloop train <file.csv>... | --from-zendesk [--since 180d] [--out <model file>] [--no-store] [--if-better] [--no-corrections] [--folds 5] [--seed 1] [--json] [--config <policy>]
 Learns this install's tickets: labelled CSV files (columns id,subject,body,language,category, as
 for cxloop eval) and the agents' corrections kept in Redis. Prints, with k-fold cross-validation,
 macro-F1 and per-category F1 of the rules alone, the model alone and the two combined; turns the
@@ -38,6 +38,9 @@ combination on only for the categories where it beats the rules, and says so.
   --out <file>       also write the model to this file (cxloop eval --model reads it)
   --no-store         do not store the model in Redis (by default every cxloop process of the
                      install picks up the stored model within ${MODEL_CHECK_EVERY_MS / 1000} s, no restart)
+  --if-better        store the model in Redis only when the combination beats the rules (is on for
+                     some category); otherwise the stored model stays as it was. The scheduled run
+                     (CXLOOP_TRAIN_EVERY) trains this way
   --no-corrections   leave out the agents' corrections (<prefix>:corrections); by default they are
                      read from Redis and count as labelled rows, a ticket's correction replacing a
                      CSV row with its ticket id
@@ -56,6 +59,7 @@ export async function runTrain(args: string[], io: CliIo): Promise<number> {
       'from-zendesk': { type: 'boolean', default: false },
       since: { type: 'string', default: '180d' },
       'no-store': { type: 'boolean', default: false },
+      'if-better': { type: 'boolean', default: false },
       'no-corrections': { type: 'boolean', default: false },
       folds: { type: 'string', default: String(DEFAULT_FOLDS) },
       seed: { type: 'string', default: String(DEFAULT_SEED) },
@@ -117,13 +121,16 @@ export async function runTrain(args: string[], io: CliIo): Promise<number> {
       await writeFile(values.out, run.bytes);
       kept.push(`written to ${values.out}`);
     }
-    if (redis !== null && store) {
+    const beatsRules = run.model.meta.combination.categories.length > 0;
+    const stored = redis !== null && store && (beatsRules || !values['if-better']);
+    if (redis !== null && store && !stored) kept.push(`not stored in Redis (--if-better): the combination does not beat the rules, so the stored model stays as it was`);
+    if (stored) {
       const keys = installRedisKeys(env);
       await new RedisModelStore(redis, keys).save(run.bytes, run.model.meta.fingerprint);
       kept.push(`stored in Redis as ${keys.model} (version ${run.model.meta.fingerprint}); every cxloop process of ${describeInstall(run.model.meta.install)} uses it within ${MODEL_CHECK_EVERY_MS / 1000} s`);
     }
     if (values.json) {
-      io.stdout.write(`${JSON.stringify({ rows: rows.length, corrections: corrected, meta: run.model.meta, crossValidation: run.cv, timings: run.timings, bytes: run.bytes.length, kept }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ rows: rows.length, corrections: corrected, meta: run.model.meta, crossValidation: run.cv, timings: run.timings, bytes: run.bytes.length, stored, kept }, null, 2)}\n`);
     } else {
       io.stdout.write(formatTraining(run, exported === null ? positionals : [...positionals, `${exported} Zendesk tickets`], corrected, kept));
     }

@@ -11,8 +11,8 @@ import { applyLoopEvents, openTicketLoop } from '../../../src/app/run-loop.js';
 import { runCli } from '../../../src/cli/main.js';
 import { readLabeledCsv } from '../../../src/cli/read-labeled-csv.js';
 import { decodeModelMeta } from '../../../src/core/learn/model-codec.js';
-import { DEFAULT_POLICY_PATH } from '../../../src/config/load-policy.js';
 import { fakeIo, type FakeIo } from '../../support/fake-io.js';
+import { DAY, FIELD, NOW, page, REQUESTER_PT, SINCE_S, ticket, writePolicy } from '../../support/zendesk-export-fixtures.js';
 import { dropPrefix, historyLoopDeps, nockZendeskToken, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, REDIS_URL, uniquePrefix, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
 
 /**
@@ -21,39 +21,6 @@ import { dropPrefix, historyLoopDeps, nockZendeskToken, OAUTH_CLIENT_ID, OAUTH_C
  * example (test/fixtures/zendesk/incremental-tickets-cursor-published.json), the OAuth grant, a
  * 429 with Retry-After and a stop half-way, on an injected clock whose sleeps only move it.
  */
-const published = JSON.parse(readFileSync(new URL('../../fixtures/zendesk/incremental-tickets-cursor-published.json', import.meta.url), 'utf8')) as {
-  tickets: [Record<string, unknown>];
-};
-const NOW = Date.parse('2026-12-01T12:00:00Z');
-const DAY = 86_400_000;
-const SINCE_S = (NOW - 180 * DAY) / 1000;
-const REQUESTER_DE = 20978392;
-const REQUESTER_PT = 20978393;
-const FIELD = 360001;
-
-/** A ticket of Zendesk's published example with these changes (ids, status, group, tags, texts). */
-function ticket(id: number, changes: Record<string, unknown>): Record<string, unknown> {
-  return { ...structuredClone(published.tickets[0]), id, url: `https://company.zendesk.com/api/v2/tickets/${id}`, status: 'solved', tags: [], custom_fields: [], generated_timestamp: SINCE_S + id * 3 * 86_400, ...changes };
-}
-
-/** Users as the users sideload lists them (Show User's shape, test/fixtures/zendesk/rest-user.json). */
-const USERS = [
-  { id: REQUESTER_DE, name: 'Jana Kunde', locale: 'de', role: 'end-user' },
-  { id: REQUESTER_PT, name: 'João Cliente', locale: 'pt-BR', role: 'end-user' },
-];
-
-function page(tickets: Record<string, unknown>[], afterCursor: string, endOfStream: boolean): Record<string, unknown> {
-  return {
-    after_cursor: afterCursor,
-    after_url: `${ZENDESK_URL}/api/v2/incremental/tickets/cursor?cursor=${afterCursor}`,
-    before_cursor: null,
-    before_url: null,
-    end_of_stream: endOfStream,
-    tickets,
-    users: USERS,
-  };
-}
-
 const PAGE_1 = page(
   [
     ticket(1, { subject: 'Charged twice', description: 'My card was charged twice this month.', group_id: 1002 }),
@@ -91,17 +58,6 @@ const PAGE_3 = page(
   'c3',
   true,
 );
-
-/** The shipped policy with groups 1001 (bug_report and performance_issue), 1002 billing, 1003 feature, 1004 onboarding, 1007 content, and training_labels. */
-function writePolicy(): string {
-  const groups: Record<string, number> = { bug_report: 1001, billing_issue: 1002, feature_request: 1003, onboarding_help: 1004, performance_issue: 1001, content_communication: 1007 };
-  let text = readFileSync(DEFAULT_POLICY_PATH, 'utf8').replace(/\n {4}zendesk_group_id: null[^\n]*/, '');
-  for (const [category, group] of Object.entries(groups)) text = text.replace(`\n  ${category}:\n`, `\n  ${category}:\n    zendesk_group_id: ${group}\n`);
-  text = text.replace(/\ntraining_labels:\n(?: {2}.*\n)+/, `\ntraining_labels:\n  tags:\n    refund: billing_issue\n  ticket_fields:\n    "${FIELD}":\n      hardware: bug_report\n`);
-  const file = join(mkdtempSync(join(tmpdir(), 'cxloop-training-')), 'policy.yaml');
-  writeFileSync(file, text);
-  return file;
-}
 
 interface ExportRequest {
   readonly query: Record<string, string>;

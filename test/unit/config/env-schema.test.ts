@@ -28,8 +28,26 @@ describe('parseEnv', () => {
         ZENDESK_RECONCILE_EVERY: 600_000,
         ZENDESK_READS_PER_MINUTE: 100,
         ZENDESK_EXPORTS_PER_MINUTE: 10,
+        CXLOOP_TRAIN_EVERY: null,
       },
     });
+  });
+
+  it('takes the training schedule as off or a duration of a day or more, with the Zendesk account it reads', () => {
+    const account = { ZENDESK_SUBDOMAIN: 'acme', ZENDESK_OAUTH_CLIENT_ID: 'id', ZENDESK_OAUTH_CLIENT_SECRET: 'secret' };
+    expect(parseEnv({ ...account, CXLOOP_TRAIN_EVERY: '7d' })).toMatchObject({ ok: true, env: { CXLOOP_TRAIN_EVERY: 7 * 86_400_000 } });
+    expect(parseEnv({ ...account, CXLOOP_TRAIN_EVERY: 'off' })).toMatchObject({ ok: true, env: { CXLOOP_TRAIN_EVERY: null } });
+    expect(parseEnv({ CXLOOP_TRAIN_EVERY: 'off' })).toMatchObject({ ok: true, env: { CXLOOP_TRAIN_EVERY: null } });
+    expect(parseEnv({ ...account, CXLOOP_TRAIN_EVERY: '2h' })).toEqual({
+      ok: false,
+      problems: [{ path: 'CXLOOP_TRAIN_EVERY', message: 'must be "off" or a duration of at least 1d, e.g. 7d (how often cxloop trains on the account\'s tickets)' }],
+    });
+    expect(parseEnv({ ...account, CXLOOP_TRAIN_EVERY: 'weekly' })).toMatchObject({ ok: false, problems: [{ path: 'CXLOOP_TRAIN_EVERY', message: expect.stringMatching(/^must be "off" or a duration of at least 1d, e\.g\. 7d .*: invalid duration "weekly"/) }] });
+    expect(parseEnv({ CXLOOP_TRAIN_EVERY: '7d' })).toEqual({
+      ok: false,
+      problems: [{ path: 'CXLOOP_TRAIN_EVERY', message: "needs the Zendesk account it learns from: set ZENDESK_SUBDOMAIN, ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET (an admin's OAuth client reads the incremental export), or leave it unset" }],
+    });
+    expect(parseEnv({ ...account, ZENDESK_READS_PER_MINUTE: '0', CXLOOP_TRAIN_EVERY: '7d' })).toMatchObject({ ok: false, problems: [{ path: 'CXLOOP_TRAIN_EVERY', message: expect.stringContaining('ZENDESK_READS_PER_MINUTE is 0') }] });
   });
 
   it("takes the training export's pace up to the High Volume API's 30 a minute, and names a bad one", () => {
