@@ -133,8 +133,8 @@ function clocksOf(loop: LoopState, now: number, policy: Policy): ClockView[] {
 
 /**
  * The agent picks another category: recorded as an agent correction exactly as a change of the
- * category tag in Zendesk is (the corrections log, routing frozen, the loop moves to the new
- * owner team), then the tag and group are written to the ticket so Zendesk shows it too.
+ * category tag in Zendesk is (the corrections log with the ticket's text, routing frozen, the loop
+ * moves to the new owner team), then the tag and group are written to the ticket so Zendesk shows it too.
  */
 async function correctCategory(request: IncomingMessage, response: ServerResponse, claims: ZafClaims, deps: ZendeskAppDeps): Promise<void> {
   const body = await readJson(request, response);
@@ -155,7 +155,12 @@ async function correctCategory(request: IncomingMessage, response: ServerRespons
     return;
   }
   const at = deps.now();
-  const recorded = await deps.tickets.recordOverride({ ticketId, override: { field: 'category', from: loop.category, to: category }, actorId: claims.agentId, at });
+  // The ticket's text as cxloop keeps it for the card (subject, start of the description), as a
+  // Slack reassignment records it: the correction is then a labelled row for the next `cxloop train`.
+  const brief = await deps.briefs.get(ticketId);
+  if (brief === null) deps.logger.log('info', 'category correction not kept for training: the ticket has no text in cxloop', { ticketId, to: category });
+  const text = brief === null ? {} : { text: { subject: brief.subject, description: brief.excerpt } };
+  const recorded = await deps.tickets.recordOverride({ ticketId, override: { field: 'category', from: loop.category, to: category }, actorId: claims.agentId, at, ...text });
   await applyLoopEvents(ticketId, [{ type: 'recategorised', category }], requestKey('cat', ticketId, claims, category), deps.loop);
   deps.logger.log('info', 'agent corrected the category in the Zendesk app', { ticketId, from: loop.category, to: category, agentId: claims.agentId, recorded });
   const written = await writeCategory(ticketId, loop.category, category, claims, deps);

@@ -2,7 +2,9 @@ import { Redis } from 'ioredis';
 import nock from 'nock';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readCorrections } from '../../../src/adapters/redis/redis-corrections.js';
 import { createRedisKeys } from '../../../src/adapters/redis/redis-keys.js';
+import { correctionRows } from '../../../src/core/learn/correction-rows.js';
 import { signZafToken } from '../../../src/adapters/zendesk-app/verify-zaf-token.js';
 import { generateZendeskAppSecrets, zendeskAppFiles } from '../../../src/adapters/zendesk/zendesk-app-package.js';
 import { settle, type Cxloop } from '../../../src/main.js';
@@ -113,6 +115,14 @@ describe('the cxloop Zendesk app', () => {
       expect({ category: loop.category, team: loop.team, stage: loop.stage }).toEqual({ category: 'billing_issue', team: 'billing', stage: 'routed' });
       const corrections = await redis.xrange(createRedisKeys(prefix).corrections, '-', '+');
       expect(corrections.map(([, fields]) => fields.slice(0, 10))).toEqual([['ticket', String(TICKET), 'field', 'category', 'from', 'bug_report', 'to', 'billing_issue', 'actor', String(AGENT.id)]]);
+      // With the ticket's text as cxloop keeps it for the card (no Zendesk read for it), so `cxloop train` learns from it.
+      const fields = corrections[0]![1];
+      const field = (name: string): string | undefined => fields[fields.indexOf(name) + 1];
+      expect(field('subject')).toBe('App crashes when I upload a photo');
+      expect(field('body')).toBe('Since the last update the app closes every time I pick a photo.');
+      const found = correctionRows(await readCorrections(redis, createRedisKeys(prefix)), new Map());
+      expect(found.rows).toEqual([{ id: String(TICKET), subject: 'App crashes when I upload a photo', body: 'Since the last update the app closes every time I pick a photo.', category: 'billing_issue' }]);
+      expect(found.skipped.withoutText).toBe(0);
       const write = puts.find((put) => (put.body.ticket?.comment as { body?: string } | undefined)?.body?.startsWith('Category corrected'));
       expect(write?.body.ticket).toEqual({
         group_id: 1002,
