@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLearnedClassifier } from '../../../src/app/create-classifier.js';
 import { trainModel } from '../../../src/app/train-model.js';
-import { LearnedModel } from '../../../src/core/learn/learned-model.js';
+import { LearnedModel, StaleReadingError } from '../../../src/core/learn/learned-model.js';
 import { decodeModel, decodeModelMeta, encodeModel, ModelRefusedError } from '../../../src/core/learn/model-codec.js';
 import { CATEGORY_IDS } from '../../../src/core/taxonomy.js';
 import { defaultClassifier } from '../../support/default-classifier.js';
@@ -49,6 +49,22 @@ describe('a model trained on labelled tickets', () => {
     expect(words.length).toBeLessThanOrEqual(3);
     for (const word of words) expect('rechnung doppelt abgebucht hallo, bitte erstattung').toContain(word);
     expect(words.join(' ')).toMatch(/rechnung|abgebucht|erstattung/);
+  });
+
+  it('reads a ticket once for its prediction and its words, and refuses words asked after another read', () => {
+    const ticket = { subject: 'Rechnung doppelt abgebucht', description: 'Hallo, bitte Erstattung' };
+    const other = { subject: 'uygulama çöküyor', description: 'hata mesajı' };
+    const rules = defaultClassifier.classify(ticket);
+    const reading = run.model.read(ticket, rules);
+    const words = reading.explain();
+    expect(words.length).toBeGreaterThan(0);
+    expect(reading.prediction).toEqual(run.model.predict(ticket, rules));
+    expect(words).toEqual(run.model.explain(ticket, rules, reading.prediction));
+    // The words of a second ticket, read in between, never leak into the first one's.
+    const stale = run.model.read(ticket, rules);
+    run.model.read(other, defaultClassifier.classify(other));
+    expect(() => stale.explain()).toThrow(StaleReadingError);
+    expect(run.model.read(ticket, rules).explain()).toEqual(words);
   });
 
   it('trains the same model from the same rows and seed', () => {
