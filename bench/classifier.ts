@@ -13,6 +13,7 @@ import { readLabeledCsv } from '../src/cli/read-labeled-csv.js';
 import { loadPolicyFile } from '../src/config/load-policy.js';
 import type { Policy } from '../src/config/policy-schema.js';
 import type { Ticket } from '../src/core/ticket.js';
+import { resultOfWorker } from './support.js';
 
 export const CLASSIFIER_FLOOR_PER_SECOND = 20_000;
 const MIN_SECONDS = 2;
@@ -83,15 +84,7 @@ export async function benchClassifier(policy: Policy, root: string): Promise<Cla
 
 /** benchClassifier on the shipped policy, in a worker thread of its own. */
 export async function benchClassifierIsolated(root: string): Promise<ClassifierBenchResult> {
-  const worker = new Worker(new URL(import.meta.url), { workerData: { benchClassifierRoot: root } });
-  try {
-    return await new Promise<ClassifierBenchResult>((resolve, reject) => {
-      worker.once('message', (message: { ok: true; result: ClassifierBenchResult } | { ok: false; error: string }) => (message.ok ? resolve(message.result) : reject(new Error(message.error))));
-      worker.once('error', reject);
-    });
-  } finally {
-    await worker.terminate();
-  }
+  return resultOfWorker<ClassifierBenchResult>(new Worker(new URL(import.meta.url), { workerData: { benchClassifierRoot: root } }));
 }
 
 async function runInWorker(root: string): Promise<ClassifierBenchResult> {

@@ -18,10 +18,10 @@ import type { Classifier } from '../src/core/classify/classifier.js';
 import { evaluate } from '../src/core/evaluate.js';
 import { crossValidate } from '../src/core/learn/cross-validate.js';
 import { LearnedClassifier } from '../src/core/learn/learned-classifier.js';
-import { LearnedModel } from '../src/core/learn/learned-model.js';
 import { seededRandom, shuffleInPlace } from '../src/core/learn/seeded-random.js';
 import { stratifiedFolds } from '../src/core/learn/stratified-folds.js';
 import { TRAIN_DEFAULTS, TrainingSet } from '../src/core/learn/training-set.js';
+import { measureLearnedRateIsolated } from './learned-rate.js';
 import { round } from './support.js';
 
 const round3 = (value: number): number => Math.round(value * 1000) / 1000;
@@ -91,12 +91,8 @@ export async function benchLearning(options: { policy: Policy; root: string; red
   const run = trainModel(tenK, rules, { install: INSTALL, trainedAt: TRAINED_AT, folds: 5, seed: 1 });
   const trainCommandSeconds = (performance.now() - commandStarted) / 1000;
 
-  // The combination on for every category the model knows, so every ticket takes the model's path.
-  const everywhere = new LearnedModel({ ...run.model.data, meta: { ...run.model.meta, combination: { categories: run.model.meta.classes, threshold: 0, minExamples: 0, rulesOwn: [] } } });
   const tickets = all.map((row) => ({ subject: row.subject, description: row.body }));
-  const learned = new LearnedClassifier(rules, everywhere);
-  const modelPerSecond = measure((ticket) => learned.classify(ticket), tickets);
-  const rulesPerSecond = measure((ticket) => rules.classify(ticket), tickets);
+  const { modelPerSecond, rulesPerSecond } = await measureLearnedRateIsolated(run.bytes, INSTALL, tickets);
   const averageChars = Math.round(tickets.reduce((sum, ticket) => sum + ticket.subject.length + ticket.description.length, 0) / tickets.length);
 
   const redisBytes = await storedSize(options.redisUrl, run.bytes);
@@ -105,7 +101,7 @@ export async function benchLearning(options: { policy: Policy; root: string; red
     datasets,
     nlbseHeldOut,
     training10k: { rows: tenK.length, categories: run.model.meta.classes.length, fitSeconds: round(fitSeconds), fitCpuSeconds: round((cpu.user + cpu.system) / 1e6), trainCommandSeconds: round(trainCommandSeconds) },
-    rate: { modelPerSecond: Math.round(modelPerSecond), rulesPerSecond: Math.round(rulesPerSecond), averageChars },
+    rate: { modelPerSecond, rulesPerSecond, averageChars },
     redisBytes,
     fileBytes: run.bytes.length,
   };
@@ -172,19 +168,6 @@ function stratifiedSample(pool: readonly Row[], size: number): Row[] {
     taken.set(quota.category, taken.get(quota.category)! + 1);
   }
   return quotas.flatMap((quota) => quota.rows.slice(0, taken.get(quota.category)));
-}
-
-function measure(classify: (ticket: { subject: string; description: string }) => unknown, tickets: ReadonlyArray<{ subject: string; description: string }>): number {
-  for (const ticket of tickets) classify(ticket);
-  let classified = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  while (elapsed < 2_000) {
-    for (const ticket of tickets) classify(ticket);
-    classified += tickets.length;
-    elapsed = performance.now() - start;
-  }
-  return classified / (elapsed / 1000);
 }
 
 async function storedSize(redisUrl: string, bytes: Uint8Array): Promise<number | null> {

@@ -246,7 +246,7 @@ const SECTIONS: readonly Section[] = [
     note: () =>
       'labelled CSVs read by path from ../shared/datasets (BENCH_DATASETS), never copied. CV: stratified 5-fold, seed 1; the combination\'s settings for each fold are tuned on the other folds\' held-out rows. ' +
       'Curve and held-out: a stratified split (25 % or 20 % test) , `train` on n rows of the rest (its own 5-fold CV choosing the combination), measured on the test part. ' +
-      '10,000 rows: the files\' rows cycled; training = rules + features + one fit, on this one thread; `train` = that plus 5-fold CV. Rate: LearnedClassifier.classify with the model deciding every ticket (explanation included), 2 s after a warm-up pass.',
+      '10,000 rows: the files\' rows cycled; training = rules + features + one fit, on this one thread; `train` = that plus 5-fold CV. Rate: LearnedClassifier.classify with the model deciding every ticket (explanation included), 2 s after a warm-up pass, in a worker thread of its own (a fresh isolate, as for the classifier rate).',
     async run({ policy, root, redisUrl, log }) {
       const result = await benchLearning({ policy, root, redisUrl, log });
       if (result.training10k === null) return { result, rows: [row('labelled datasets', result.source, 'cannot run', false)] };

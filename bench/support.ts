@@ -3,6 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import type { Worker } from 'node:worker_threads';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
@@ -142,4 +143,16 @@ export async function redisCpuSeconds(redis: Redis): Promise<number> {
   const info = await redis.info('cpu');
   const value = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
   return value('used_cpu_user') + value('used_cpu_sys');
+}
+
+/** What a bench worker thread posts back ({ ok, result } or { ok: false, error }); the thread is terminated after. */
+export async function resultOfWorker<T>(worker: Worker): Promise<T> {
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      worker.once('message', (message: { ok: true; result: T } | { ok: false; error: string }) => (message.ok ? resolve(message.result) : reject(new Error(message.error))));
+      worker.once('error', reject);
+    });
+  } finally {
+    await worker.terminate();
+  }
 }
