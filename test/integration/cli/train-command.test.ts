@@ -60,6 +60,20 @@ describe('cxloop train and eval --model', () => {
     expect(await redis.get(`${prefix}:model:version`)).toBe(meta.fingerprint);
   });
 
+  it('with --if-better, keeps the stored model when the combination does not beat the rules', async () => {
+    const before = await redis.getBuffer(`${prefix}:model`);
+    // Ten tickets per category: fewer than the model needs to decide any (MIN_EXAMPLES), so the combination stays off.
+    const few = join(dir, 'few.csv');
+    writeTicketsCsv(few, makeTickets(10, { seed: 4, categories: ['billing_issue', 'bug_report'] }));
+    const io = fakeIo({ env });
+    expect(await runCli(['train', few, '--if-better', '--no-corrections', '--json'], io)).toBe(0);
+    const result = JSON.parse(io.out()) as { stored: boolean; meta: { combination: { categories: string[] } }; kept: string[] };
+    expect(result.meta.combination.categories).toEqual([]);
+    expect(result.stored).toBe(false);
+    expect(result.kept).toEqual(['not stored in Redis (--if-better): the combination does not beat the rules, so the stored model stays as it was']);
+    expect((await redis.getBuffer(`${prefix}:model`))?.equals(before!)).toBe(true);
+  });
+
   it('measures the model and the combination the way eval measures the rules', async () => {
     const io = fakeIo({ env });
     expect(await runCli(['eval', '--model', modelFile, heldOut], io)).toBe(0);
