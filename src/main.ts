@@ -1,5 +1,5 @@
 import type { Worker } from 'bullmq';
-import { createRedis, describeRedis, type RedisClient } from './adapters/redis/redis-connection.js';
+import { createRedis, connectRedis, type RedisClient } from './adapters/redis/redis-connection.js';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { healthzRoute, metricsRoute } from './adapters/http/health-routes.js';
 import { startHttpServer, type RunningServer } from './adapters/http/http-server.js';
@@ -124,17 +124,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
 
   const redis = createRedis(env, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', (error: Error) => logger.log('warn', 'redis connection error', { error: error.message }));
-  // ioredis rejects connect() with "Connection is closed."; the socket's own error says why.
-  let socketError: Error | undefined;
-  redis.on('error', (error: Error) => (socketError = error));
-  try {
-    await redis.connect();
-  } catch (error) {
-    redis.disconnect();
-    throw new Error(`cannot connect to Redis at ${describeRedis(env)} (${(socketError ?? (error as Error)).message}); start redis-server or set REDIS_URL`, {
-      cause: error,
-    });
-  }
+  await connectRedis(redis, env);
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'cxloop_' });

@@ -19,9 +19,9 @@ export interface RedisCluster {
  * `--cluster-enabled yes` (no persistence), joined by `redis-cli --cluster create` with no replicas,
  * ready once every node says cluster_state:ok. Ports from CXLOOP_TEST_REDIS_CLUSTER_PORT (the
  * first; bus ports just above the nodes') or random. Needs redis-server and redis-cli (.ci/run
- * installs them).
+ * installs them). With `password`, every node requires it (`requirepass`, `masterauth`).
  */
-export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
+export async function startRedisCluster(masters = 3, options: { password?: string } = {}): Promise<RedisCluster> {
   for (const binary of ['redis-server', 'redis-cli']) {
     if (spawnSync(binary, ['--version']).error) throw new Error(`${binary} is not installed: this test starts its own Redis Cluster (apt-get install redis-server redis-tools)`);
   }
@@ -31,6 +31,7 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
   const major = Number(/v=(\d+)/.exec(spawnSync('redis-server', ['--version']).stdout.toString())?.[1] ?? 0);
   const dir = mkdtempSync(join(tmpdir(), 'cxloop-cluster-'));
   const servers: ChildProcess[] = [];
+  const auth = options.password === undefined ? [] : ['--requirepass', options.password, '--masterauth', options.password];
   const remove = async () => {
     await Promise.all(
       servers.map(
@@ -47,16 +48,19 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
   try {
     for (const [index, port] of ports.entries()) {
       const bus = major >= 7 ? ['--cluster-port', String(first + masters + index)] : [];
-      const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--save', '', '--appendonly', 'no', ...bus];
+      const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--save', '', '--appendonly', 'no', ...bus, ...auth];
       servers.push(spawn('redis-server', args, { stdio: 'ignore' }));
     }
-    const probes = ports.map((port) => new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null }));
+    const probes = ports.map((port) => new Redis(port, '127.0.0.1', { ...(options.password === undefined ? {} : { password: options.password }), lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null }));
     try {
       for (const probe of probes) {
         probe.on('error', () => undefined);
         await waitFor(async () => probe.connect().then(() => true, () => false), 10_000, 'a cluster node');
       }
-      await promisify(execFile)('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes']);
+      await promisify(execFile)('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes'], {
+        // redis-cli reads the password from the environment without printing a warning about it.
+        env: { ...process.env, ...(options.password === undefined ? {} : { REDISCLI_AUTH: options.password }) },
+      });
       for (const probe of probes) await waitFor(async () => /cluster_state:ok/.test(String(await probe.cluster('INFO'))), 10_000, 'cluster_state:ok');
     } finally {
       for (const probe of probes) probe.disconnect();
