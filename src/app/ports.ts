@@ -166,7 +166,7 @@ export interface TicketStore {
   claimRouting(ticketId: number, routing: RoutingState & { readonly tier: Tier }, claimedBy: string): Promise<boolean>;
   /** The routing write landed; `writtenOver` is the ticket's updated_at it was made on (see RoutingState). */
   markRouted(ticketId: number, writtenOver: number): Promise<void>;
-  /** Freezes routing and appends the correction to the corrections log; false if already frozen. */
+  /** Freezes routing and appends the correction to the corrections log; false if already frozen and recorded; throws (to be retried) while another attempt is recording it. */
   recordOverride(correction: Correction): Promise<boolean>;
   /** Keeps the ticket's latest rating and counts it as received from `source` (what doctor reports). */
   recordSatisfaction(ticketId: number, score: SatisfactionScore, at: number, source: CsatSource): Promise<void>;

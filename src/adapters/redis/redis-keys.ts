@@ -26,7 +26,7 @@ export interface RedisKeys {
   readonly loops: string;
   /** Stream: agents' corrections of cxloop's routing (training data). */
   readonly corrections: string;
-  /** String (JSON) with a TTL: a ticket's correction frozen in its hash and not yet in the corrections stream (normally gone at once). */
+  /** Hash with a TTL (e: the entry as JSON, l: the recording attempt's lease end): a ticket's correction frozen in its hash and not yet in the corrections stream (normally gone at once). */
   pendingCorrection(ticketId: number): string;
   /** String (binary): the install's learned model, as `cxloop train` stored it (model-codec.ts). */
   readonly model: string;
