@@ -48,7 +48,7 @@ export async function applyLoopEvents(ticketId: number, events: readonly LoopEve
   return outcomes;
 }
 
-/** A timer fell due: applies it if the loop still waits for that timer at that time. */
+/** A timer job fired: applies it if the loop still waits for that timer at that time. */
 export function fireLoopTimer(ticketId: number, timer: LoopTimer, deps: LoopDeps): Promise<LoopOutcome> {
   return fireTimer(ticketId, timer, deps, { timer, chained: 0 });
 }
@@ -88,7 +88,7 @@ export function parseTimerKey(key: string): { ticketId: number; timer: LoopTimer
 
 type Step = (stored: StoredLoop | null, now: number) => Transition | 'duplicate' | null;
 
-/** The transition's own timer, when a timer firing runs it, and how many due timers were chained before. */
+/** The transition's own timer, when a timer job runs it, and how many due timers were chained before. */
 interface Firing {
   readonly timer?: LoopTimer;
   readonly chained: number;
@@ -101,8 +101,8 @@ interface Firing {
  * extra wake-up that finds nothing due, never a loop without one.
  *
  * A next timer that is already due (an escalation level 0 minutes after the breach) is fired here,
- * right after the commit. A poller may have claimed it (scheduled before the commit) and found
- * nothing due in the state it read, so left to the poller alone that timer could be lost.
+ * right after the commit. Its job, queued before the commit, may have run first and found nothing
+ * due in the state it read, so left to the job alone that timer could be lost.
  */
 async function advance(ticketId: number, event: LoopEvent | 'opened', key: string, deps: LoopDeps, step: Step, firing: Firing = { chained: 0 }): Promise<LoopOutcome> {
   const name = event === 'opened' ? 'opened' : event.type === 'timer' ? `timer:${event.kind}` : event.type;
@@ -136,8 +136,7 @@ async function advance(ticketId: number, event: LoopEvent | 'opened', key: strin
     const pending = outward.length > 0 ? [...commit.leftover, { ticketId, version: result.state.version, effects: outward }] : commit.leftover;
     await queueEffects(pending, deps);
     record(name, stored?.state ?? null, result.state, entry, deps.metrics);
-    // Due by the clock after the commit: a poller that claimed it before then read the state without it.
-    if (after && after.at <= deps.now() && firing.chained < MAX_CHAINED) await fireTimer(ticketId, after, deps, { chained: firing.chained + 1 });
+    if (after && after.at <= now && firing.chained < MAX_CHAINED) await fireTimer(ticketId, after, deps, { chained: firing.chained + 1 });
     return 'applied';
   }
   throw new Error(`ticket ${ticketId}: lost ${MAX_CONFLICTS} commits in a row to concurrent changes; the job will retry`);

@@ -12,11 +12,6 @@ const NOW = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)`;
 
-/** KEYS due, claimed. ARGV due time, key. A timer already waiting or being fired stays as it is. */
-const SCHEDULE = `
-if redis.call('ZSCORE', KEYS[2], ARGV[2]) then return 0 end
-return redis.call('ZADD', KEYS[1], 'NX', ARGV[1], ARGV[2])`;
-
 /**
  * KEYS due, claimed. ARGV up to (cxloop's clock), max, lease ms. Re-leases the claims whose lease
  * ended (their poller died: they are overdue), then claims due timers, earliest first, up to `max`
@@ -59,14 +54,13 @@ return renewed`;
 export const MAX_TIMER_CLAIM = 1_000;
 
 type Scripts = {
-  cxloopTimerSchedule(due: string, claimed: string, at: number, key: string): Promise<number>;
   cxloopTimerClaim(due: string, claimed: string, upTo: number | string, max: number, leaseMs: number): Promise<string[]>;
   cxloopTimerExtend(claimed: string, leaseMs: number, ...keys: string[]): Promise<number>;
 };
 
 /**
  * Loop timers as a sorted set of timer keys by due time (LoopTimerSchedule): scheduling is one
- * ZADD (a key already there, or being fired, is left as it is), cancelling one ZREM; pollers
+ * ZADD NX (a key already there is left as it is), cancelling one ZREM; pollers
  * claim due timers in batches (one script moves them to the claimed set with a lease) and
  * acknowledge them in one ZREM once fired. A loop costs one small member of one set.
  */
@@ -79,7 +73,6 @@ export class RedisLoopTimers implements LoopTimerSchedule {
   ) {
     // EVALSHA with each script loaded once per connection: they run on every transition and poll.
     if (!('cxloopTimerClaim' in redis)) {
-      redis.defineCommand('cxloopTimerSchedule', { numberOfKeys: 2, lua: SCHEDULE });
       redis.defineCommand('cxloopTimerClaim', { numberOfKeys: 2, lua: CLAIM });
       redis.defineCommand('cxloopTimerExtend', { numberOfKeys: 1, lua: EXTEND });
     }
@@ -87,9 +80,10 @@ export class RedisLoopTimers implements LoopTimerSchedule {
   }
 
   async schedule(ticketId: number, timer: LoopTimer): Promise<void> {
-    const key = timerKey(ticketId, timer);
-    // The key's due time, rounded up like the key's: never claimed before it is due.
-    await this.scripts.cxloopTimerSchedule(this.keys.timersDue, this.keys.timersClaimed, Math.ceil(timer.at), key);
+    // NX: a key already waiting keeps its place. The key's due time is rounded up like the key's,
+    // so a timer is never claimed before it is due. One being fired may be added again (a loop
+    // that came back to the same timer meanwhile): that second firing finds it stale.
+    await this.redis.zadd(this.keys.timersDue, 'NX', Math.ceil(timer.at), timerKey(ticketId, timer));
   }
 
   async cancel(ticketId: number, timer: LoopTimer): Promise<void> {
