@@ -212,6 +212,19 @@ describe('the closed loop (real Redis + BullMQ, injected clock, Zendesk faked wi
     expect((await app!.loops.get(304))!.state.version).toBe(version + 1);
   });
 
+  it('still fires the delayed timer job an older release queued, and the next timer goes to the schedule', async () => {
+    await openTicket(306); // billing_issue: its first timer is the acknowledge breach
+    const breach = { kind: 'ack_breach' as const, at: (await app!.loops.get(306))!.state.timers.ack_breach! };
+    // As the release before the timer schedule kept it: a delayed job in cxloop-timers, not a member of the schedule.
+    await app!.queues.loopTimers.cancel(306, breach);
+    await app!.queues.timers.add(breach.kind, { v: 1, t: 306, k: breach.kind, a: breach.at }, { attempts: 10, jobId: timerKey(306, breach), delay: 2 * HOUR });
+    expect(await scheduledTimers()).toEqual([]);
+    await advance(2 * HOUR);
+    expect((await app!.loops.history(306)).map((entry) => entry.event)).toEqual(['opened', 'timer:ack_breach', 'timer:escalate']);
+    expect(await app!.queues.timers.getDelayed()).toEqual([]);
+    expect(await scheduledTimers()).toEqual([timerKey(306, { kind: 'escalate', at: clock + 30 * MINUTE })]);
+  });
+
   it('opens each loop once, even when the routing event is handled again', async () => {
     await openTicket(305);
     expect(await openTicketLoop({ ticketId: 305, category: 'bug_report', tier: 'high', zendeskStatus: 'new' }, loopDeps())).toBe('duplicate');
