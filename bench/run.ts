@@ -163,11 +163,11 @@ const SECTIONS: readonly Section[] = [
     name: 'memory',
     title: '4b. Redis bytes per open loop',
     note: () =>
-      `dry-run cxloop on an injected clock; 2 x ${n(LOOP_TICKETS())} loops opened by signed webhooks (routed, with their timer job); marginal INFO used_memory per loop of the second half; then MEMORY USAGE (SAMPLES 0) of every key under the prefix, grouped by key type, per loop. used_memory is the whole server's (other clients of this Redis add noise); the MEMORY USAGE sum is this install's keys only, without Redis's per-key dict and expiry entries. This section is a dry run without Slack messages: the Slack section weighs the per-ticket keys of a live install (whose ticket hash also holds the Slack message refs).`,
+      `dry-run cxloop on an injected clock; 2 x ${n(LOOP_TICKETS())} loops opened by signed webhooks (routed, with their timer in the timer schedule); marginal INFO used_memory per loop of the second half; then MEMORY USAGE (SAMPLES 0) of every key under the prefix, grouped by key type, per loop. used_memory is the whole server's (other clients of this Redis add noise); the MEMORY USAGE sum is this install's keys only, without Redis's per-key dict and expiry entries. This section is a dry run without Slack messages: the Slack section weighs the per-ticket keys of a live install (whose ticket hash also holds the Slack message refs).`,
     async run({ policy, redisUrl }) {
       const memory = await measureLoopMemory({ policy: policy, redisUrl, count: LOOP_TICKETS() });
       const rows: Row[] = [
-        row('Redis per open loop, marginal', `${n(memory.bytesPerLoop)} B (${n(memory.firstLoopsBytesEach)} B with fixed costs; keys alone ${n(memory.keysBytesPerLoop)} B)`, '<= 2,048 B', memory.bytesPerLoop <= 2048),
+        row('Redis per open loop, marginal', `${n(memory.bytesPerLoop)} B (${n(memory.firstLoopsBytesEach)} B with fixed costs; keys alone ${n(memory.keysBytesPerLoop)} B)`, '<= 1,536 B', memory.bytesPerLoop <= 1536),
         ...keyTypeRows(memory.byKeyType, memory.loops),
       ];
       return { result: memory, rows };

@@ -38,7 +38,7 @@ export interface TimersBenchResult {
   readonly build: { readonly seconds: number; readonly loopsPerSecond: number; readonly finishedBeforeFirstDue: boolean; readonly secondsToSpare: number };
   /** Due time -> remind_owner reached the notifier. */
   readonly lateness: LatencySummary;
-  /** Due time -> the ack_remind transition ran (the timer job fired), from a sample of histories. */
+  /** Due time -> the ack_remind transition ran (the timer fired), from a sample of histories. */
   readonly firedLateness: LatencySummary;
   /** First due time -> last reminder notified. */
   readonly drainSeconds: number;
@@ -52,6 +52,8 @@ export interface TimersBenchResult {
   /** Warnings and errors cxloop logged (a failed firing handed over for a retry is a warning). */
   readonly warnings: number;
   readonly errors: number;
+  /** The first few of those, as logged. */
+  readonly logSamples: readonly string[];
   /** Timer jobs that failed for good in the cxloop-timers queue (the poller's failed firings end there after their retries). */
   readonly failedTimerJobs: number;
   readonly timerConcurrency: number;
@@ -144,6 +146,7 @@ export async function benchTimers(options: TimersBenchOptions): Promise<TimersBe
       duplicates,
       warnings: bench.logs.warn,
       errors: bench.logs.error,
+      logSamples: bench.logs.samples,
       failedTimerJobs: await bench.app.queues.timers.getFailedCount(),
       timerConcurrency: TIMER_FIRE_CONCURRENCY,
       claimBatch: TIMER_CLAIM_BATCH,

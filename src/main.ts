@@ -66,9 +66,9 @@ export interface Cxloop {
   dashboardLink(user: string, ttlMs?: number): Promise<string>;
   /** Projects the loops opened in the last 90 days that the dashboard has no figures for yet; returns how many. */
   rebuildDashboard(): Promise<number>;
-  /** Releases the loop timers due at cxloop's clock now (tests and the scenario move an injected clock). */
+  /** Releases the loop timers due at cxloop's clock now to this process's poller (tests and the scenario move an injected clock); returns how many are due and not yet fired. */
   releaseDueTimers(): Promise<number>;
-  /** Jobs waiting or running in cxloop's queues, routing writes in the backlog, and Slack channels with something to send; 0 when idle. */
+  /** Jobs waiting or running in cxloop's queues, timers due and not fired, routing writes in the backlog, and Slack channels with something to send; 0 when idle. */
   pendingWork(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -400,8 +400,11 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     rebuildDashboard,
     async releaseDueTimers() {
       const at = now();
-      loopWorkers?.poller.release(at);
-      return (await queues.loopTimers.unfired(at)) + (await queues.timerJobs.releaseDue(at));
+      const released = await queues.timerJobs.releaseDue(at);
+      // Only a process with workers fires timers (a web process releases nothing of the schedule).
+      if (!loopWorkers) return released;
+      loopWorkers.poller.release(at);
+      return released + (await queues.loopTimers.unfired(at));
     },
     async pendingWork() {
       const busy = [queues.events, queues.routes, queues.batches, queues.timers, queues.effects, slack.work.queue];
