@@ -136,7 +136,9 @@ async function advance(ticketId: number, event: LoopEvent | 'opened', key: strin
     const pending = outward.length > 0 ? [...commit.leftover, { ticketId, version: result.state.version, effects: outward }] : commit.leftover;
     await queueEffects(pending, deps);
     record(name, stored?.state ?? null, result.state, entry, deps.metrics);
-    if (after && after.at <= now && firing.chained < MAX_CHAINED) await fireTimer(ticketId, after, deps, { chained: firing.chained + 1 });
+    // Now, not the transition's `now`: a timer that fell due while this commit was on its way may
+    // have been claimed by a poller that read the state before it, found it stale and dropped it.
+    if (after && after.at <= deps.now() && firing.chained < MAX_CHAINED) await fireTimer(ticketId, after, deps, { chained: firing.chained + 1 });
     return 'applied';
   }
   throw new Error(`ticket ${ticketId}: lost ${MAX_CONFLICTS} commits in a row to concurrent changes; the job will retry`);
