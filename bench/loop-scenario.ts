@@ -224,7 +224,7 @@ async function reportOf(redisUrl: string, prefix: string, until: string): Promis
 }
 
 /**
- * Redis bytes per open loop: opens `count` loops at one instant (each routed, with its timer job),
+ * Redis bytes per open loop: opens `count` loops at one instant (each routed, with its timer in the schedule),
  * then `count` more, and reads INFO used_memory before, between and after. The second step's
  * growth per loop is the marginal cost (fixed costs such as BullMQ's capped event streams are
  * paid by then); the first step's includes them. Then every key of the install is weighed with

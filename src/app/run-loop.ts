@@ -69,9 +69,9 @@ const KIND_CODES: Readonly<Record<TimerKind, string>> = {
 };
 
 /**
- * Deterministic id of a timer, the job id of its wake-up: t-<ticket>-<kind>-<due>, ticket and due
- * time in base 36 and the kind as two letters, so a delayed job stays under Redis's compact-hash
- * value size (64 bytes): 328 bytes measured instead of ~750. parseTimerKey() reads one back.
+ * Deterministic key of a timer, its member in the timer schedule (and the job id of an older
+ * release's delayed job): t-<ticket>-<kind>-<due>, ticket and due time in base 36 and the kind as
+ * two letters, about 17 bytes. parseTimerKey() reads one back.
  */
 export function timerKey(ticketId: number, timer: LoopTimer): string {
   // Rounded up: a fractional due time (never from Date.now) is not released before it is due.
@@ -136,7 +136,9 @@ async function advance(ticketId: number, event: LoopEvent | 'opened', key: strin
     const pending = outward.length > 0 ? [...commit.leftover, { ticketId, version: result.state.version, effects: outward }] : commit.leftover;
     await queueEffects(pending, deps);
     record(name, stored?.state ?? null, result.state, entry, deps.metrics);
-    if (after && after.at <= now && firing.chained < MAX_CHAINED) await fireTimer(ticketId, after, deps, { chained: firing.chained + 1 });
+    // Now, not the transition's `now`: a timer that fell due while this commit was on its way may
+    // have been claimed by a poller that read the state before it, found it stale and dropped it.
+    if (after && after.at <= deps.now() && firing.chained < MAX_CHAINED) await fireTimer(ticketId, after, deps, { chained: firing.chained + 1 });
     return 'applied';
   }
   throw new Error(`ticket ${ticketId}: lost ${MAX_CONFLICTS} commits in a row to concurrent changes; the job will retry`);
