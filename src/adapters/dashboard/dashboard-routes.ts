@@ -85,7 +85,7 @@ export function createDashboard(deps: DashboardDeps): { routes: Route[]; close()
     const scoped = scopeOf(response, signedIn, query);
     if (scoped === null) return null;
     if (path === '/dashboard/figures') return figureTables(await readFigures(deps.read.dashboard, windowOf(scoped.filters, now), scoped.scope), deps.policy);
-    return nowTables(await readNow(deps.read, scoped.scope), now);
+    return nowTables(await readNow(deps.read, scoped.scope, { subjects: 'all' }), now);
   };
 
   const visibleTicket = async (response: ServerResponse, signedIn: SignedIn, query: URLSearchParams) => {

@@ -11,13 +11,19 @@ const KEEP_DAYS = 91;
 /** Transitions whose effects the ticket page lists, per ticket. */
 const EFFECTS_KEPT = 200;
 const EFFECTS_TTL_SECONDS = 90 * 86_400;
+/** Row changes the changed set keeps: a reader further behind than this reads every open row again. */
+const CHANGES_KEPT = 5_000;
+/** Changes a reader takes one by one; more, and reading every row is as cheap. */
+const DELTA_MAX = 1_000;
 
 /**
  * Replaces a loop's contribution to its opening day, unless the stored one is of this version or
  * newer: subtracts the old counters from the day's tally, adds the new ones (a field that reaches 0
- * is dropped), stores the contribution, and keeps the undecided set and the open rows in step.
- * KEYS contributions, tally, undecided, open. ARGV ticket, version, contribution JSON, undecided
- * score ('' none), undecided member, row JSON ('' none), ttl (s).
+ * is dropped), stores the contribution, and keeps the undecided set and the open rows in step; a
+ * row that changed bumps the open log's seq and scores the ticket with it in the changed set (kept
+ * to the last CHANGES_KEPT tickets; `trimmed` is the highest seq dropped from it).
+ * KEYS contributions, tally, undecided, open, open log, open changed. ARGV ticket, version,
+ * contribution JSON, undecided score ('' none), undecided member, row JSON ('' none), ttl (s).
  */
 const APPLY = `
 local function add(group, counters, sign)
@@ -38,8 +44,40 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[7])
 redis.call('EXPIRE', KEYS[2], ARGV[7])
 if ARGV[4] == '' then redis.call('ZREM', KEYS[3], ARGV[5]) else redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5]) end
-if ARGV[6] == '' then redis.call('HDEL', KEYS[4], ARGV[1]) else redis.call('HSET', KEYS[4], ARGV[1], ARGV[6]) end
+local row = redis.call('HGET', KEYS[4], ARGV[1])
+if ARGV[6] == '' then
+  if not row then return 1 end
+  redis.call('HDEL', KEYS[4], ARGV[1])
+else
+  if row == ARGV[6] then return 1 end
+  redis.call('HSET', KEYS[4], ARGV[1], ARGV[6])
+end
+local seq = redis.call('HINCRBY', KEYS[5], 'seq', 1)
+redis.call('ZADD', KEYS[6], seq, ARGV[1])
+if redis.call('ZCARD', KEYS[6]) > ${CHANGES_KEPT} then
+  local oldest = redis.call('ZRANGE', KEYS[6], 0, 0, 'WITHSCORES')
+  redis.call('ZREMRANGEBYRANK', KEYS[6], 0, 0)
+  redis.call('HSET', KEYS[5], 'trimmed', oldest[2])
+end
 return 1`;
+
+/**
+ * The open rows that changed since seq ARGV[1], read atomically: {seq, 'same'}, {seq, 'delta',
+ * tickets, rows (false: the loop is no longer open)}, or {seq, 'full'} when the changed set no
+ * longer covers that seq (or the keys were reset, or too much changed): then read them all.
+ * KEYS open log, open changed, open. ARGV seq, most changes to answer with.
+ */
+const OPEN_SINCE = `
+local log = redis.call('HMGET', KEYS[1], 'seq', 'trimmed')
+local seq = tonumber(log[1]) or 0
+local since = tonumber(ARGV[1])
+if since > seq or since < (tonumber(log[2]) or 0) then return {seq, 'full'} end
+if since == seq then return {seq, 'same'} end
+local tickets = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. since, '+inf', 'LIMIT', 0, tonumber(ARGV[2]) + 1)
+if #tickets > tonumber(ARGV[2]) then return {seq, 'full'} end
+return {seq, 'delta', tickets, redis.call('HMGET', KEYS[3], unpack(tickets))}`;
+
+type OpenSince = [number, 'same'] | [number, 'full'] | [number, 'delta', string[], (string | null)[]];
 
 /** A contribution as stored: version, opening time, group prefix, counters, and the summary while undecided. */
 interface StoredContribution {
@@ -57,6 +95,11 @@ export function dayOf(at: number): number {
 /** DashboardStore on Redis: one tally hash and one contributions hash per opening day, all under one hash tag. */
 export class RedisDashboardStore implements DashboardStore {
   private subscriber: RedisClient | null = null;
+  /**
+   * The open rows as of the open log's seq: a request re-reads only the rows that changed since
+   * (one script call), not the 10,000 rows of a busy install, which are megabytes to send and parse.
+   */
+  private open: { readonly seq: number; readonly rows: ReadonlyMap<string, OpenLoopRow> } | null = null;
   private readonly listeners = new Set<(move: LoopMove) => void>();
 
   constructor(
@@ -64,7 +107,8 @@ export class RedisDashboardStore implements DashboardStore {
     private readonly keys: RedisKeys,
   ) {
     // EVALSHA with the script loaded once per connection: the projection runs on every transition.
-    if (!('cxloopDashboardApply' in redis)) redis.defineCommand('cxloopDashboardApply', { numberOfKeys: 4, lua: APPLY });
+    if (!('cxloopDashboardApply' in redis)) redis.defineCommand('cxloopDashboardApply', { numberOfKeys: 6, lua: APPLY });
+    if (!('cxloopDashboardOpenSince' in redis)) redis.defineCommand('cxloopDashboardOpenSince', { numberOfKeys: 3, lua: OPEN_SINCE });
   }
 
   async apply(contribution: LoopContribution): Promise<boolean> {
@@ -89,6 +133,8 @@ export class RedisDashboardStore implements DashboardStore {
       this.keys.dashboardDay(day),
       this.keys.dashboardUndecided,
       this.keys.dashboardOpen,
+      this.keys.dashboardOpenLog,
+      this.keys.dashboardOpenChanged,
       ticketId,
       contribution.version,
       JSON.stringify(stored),
@@ -109,8 +155,36 @@ export class RedisDashboardStore implements DashboardStore {
   }
 
   async openLoops(): Promise<OpenLoopRow[]> {
-    const rows = await this.redis.hvals(this.keys.dashboardOpen);
-    return rows.map((row) => JSON.parse(row) as OpenLoopRow);
+    const cached = this.open;
+    if (cached !== null) {
+      const since = (await (this.redis as RedisClient & { cxloopDashboardOpenSince: (...args: (string | number)[]) => Promise<OpenSince> }).cxloopDashboardOpenSince(
+        this.keys.dashboardOpenLog,
+        this.keys.dashboardOpenChanged,
+        this.keys.dashboardOpen,
+        cached.seq,
+        DELTA_MAX,
+      ));
+      const [seq, what] = since;
+      if (what === 'same') return [...cached.rows.values()];
+      if (what === 'delta') {
+        const rows = new Map(cached.rows);
+        since[2].forEach((ticket, index) => {
+          const row = since[3][index];
+          if (typeof row === 'string') rows.set(ticket, JSON.parse(row) as OpenLoopRow);
+          else rows.delete(ticket);
+        });
+        return this.keep(seq, rows);
+      }
+    }
+    const [[logError, seq], [rowsError, stored]] = ((await this.redis.multi().hget(this.keys.dashboardOpenLog, 'seq').hgetall(this.keys.dashboardOpen).exec()) ?? []) as [Error | null, unknown][] as [[Error | null, string | null], [Error | null, Record<string, string>]];
+    if (logError || rowsError) throw logError ?? rowsError;
+    return this.keep(Number(seq ?? 0), new Map(Object.entries(stored).map(([ticket, row]) => [ticket, JSON.parse(row) as OpenLoopRow])));
+  }
+
+  /** Every read is the rows as of its seq, so the last one to finish may replace the cache, older or not. */
+  private keep(seq: number, rows: ReadonlyMap<string, OpenLoopRow>): OpenLoopRow[] {
+    this.open = { seq, rows };
+    return [...rows.values()];
   }
 
   async dayTallies(days: readonly number[]): Promise<FigureTally[]> {
