@@ -35,8 +35,10 @@ export interface DashboardBenchResult {
   readonly nowPageMs: { readonly median: number; readonly max: number; readonly bytes: number };
   /** The same, nothing moved since the request before. */
   readonly nowPageUnchangedMs: { readonly median: number; readonly max: number };
-  /** The first request after cxloop started: every open row read from Redis. */
+  /** The first request after cxloop started (which read the open rows at start). */
   readonly nowPageFirstMs: number;
+  /** Every open row read from Redis and parsed by a store that has none yet (a process's first read, or one too far behind). */
+  readonly openRowsFullReadMs: number;
   /** Median and max of GET /dashboard/figures?days=90 (every loop of the 90 days), from the read model. */
   readonly figuresPageMs: { readonly median: number; readonly max: number };
   /** The same figures the way `cxloop report --since 90d` computes them: every history read and folded. */
@@ -159,6 +161,10 @@ export async function benchDashboard(input: { redisUrl: string; policy: Policy; 
         unchanged.push((await time('/dashboard')).ms);
         figures.push((await time('/dashboard/figures?days=90')).ms);
       }
+      const fresh = new RedisDashboardStore(redis, keys);
+      const fullReadStart = performance.now();
+      if ((await fresh.openLoops()).length === 0) throw new Error('dashboard bench: no open rows read back');
+      const openRowsFullReadMs = Math.round(performance.now() - fullReadStart);
       const window = { since: NOW - 90 * DAY, now: NOW };
       const reportStart = performance.now();
       const histories = await app.loops.histories(await app.loops.openedBetween(window.since, window.now));
@@ -175,6 +181,7 @@ export async function benchDashboard(input: { redisUrl: string; policy: Policy; 
         nowPageMs: { median: median(now), max: Math.round(Math.max(...now)), bytes },
         nowPageUnchangedMs: { median: median(unchanged), max: Math.round(Math.max(...unchanged)) },
         nowPageFirstMs,
+        openRowsFullReadMs,
         figuresPageMs: { median: median(figures), max: Math.round(Math.max(...figures)) },
         reportFromHistoriesMs: Math.round(reportFromHistoriesMs),
         figuresEqual: isDeepStrictEqual(fromReadModel.figures, report),

@@ -42,7 +42,8 @@ export function nowTables(view: NowView, now: number, options: { page?: boolean 
   ];
 }
 
-const NOW_HEAD = ['Ticket', 'Subject', 'Team', 'Category', 'Tier', 'Stage', 'Owner', 'Next due', 'Breached'];
+/** What needs doing first (next due, stage, owner): on a phone those are in view before the table scrolls. */
+const NOW_HEAD = ['Ticket', 'Subject', 'Next due', 'Stage', 'Owner', 'Team', 'Category', 'Tier', 'Breached'];
 
 /** One open loop's cells; the subject is customer text (escaped by the template, cut for the table). */
 export function nowRowCells(loop: OpenLoopRow, names: PersonNames, subject: string | null, now: number): Cell[] {
@@ -53,14 +54,14 @@ export function nowRowCells(loop: OpenLoopRow, names: PersonNames, subject: stri
   return [
     { text: `#${loop.ticketId}`, html: html`<a href="/dashboard/ticket?id=${loop.ticketId}">#${loop.ticketId}</a>` },
     subject === null ? '' : subject.slice(0, 120),
-    loop.team,
-    isCategoryId(loop.category) ? categoryLabel(loop.category) : loop.category,
-    tierLabel(loop.tier),
-    stageLabel(loop.stage),
-    loop.owner === null ? 'nobody yet' : personName(loop.owner, names),
     due === null || due.at === null
       ? dueText
       : { text: dueText, html: html`<span class="due${due.breached || due.at < now ? ' late' : ''}">${DUE_LABELS[due.what]} <time datetime="${new Date(due.at).toISOString()}" data-due="${due.at}">${relative}</time> <small>${when}</small></span>` },
+    stageLabel(loop.stage),
+    loop.owner === null ? 'nobody yet' : personName(loop.owner, names),
+    loop.team,
+    isCategoryId(loop.category) ? categoryLabel(loop.category) : loop.category,
+    tierLabel(loop.tier),
     loop.breaches.length === 0 ? '' : { text: loop.breaches.join(', '), html: html`<span class="badge">${loop.breaches.join(', ')}</span>` },
   ];
 }
