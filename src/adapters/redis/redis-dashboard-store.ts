@@ -100,6 +100,7 @@ export class RedisDashboardStore implements DashboardStore {
    * (one script call), not the 10,000 rows of a busy install, which are megabytes to send and parse.
    */
   private open: { readonly seq: number; readonly rows: ReadonlyMap<string, OpenLoopRow> } | null = null;
+  private readingAll: Promise<OpenLoopRow[]> | null = null;
   private readonly listeners = new Set<(move: LoopMove) => void>();
 
   constructor(
@@ -155,6 +156,8 @@ export class RedisDashboardStore implements DashboardStore {
   }
 
   async openLoops(): Promise<OpenLoopRow[]> {
+    // A read of every row under way (the one at start): wait for it and take what changed since, rather than read them all twice.
+    if (this.open === null && this.readingAll !== null) await this.readingAll.catch(() => undefined);
     const cached = this.open;
     if (cached !== null) {
       const since = (await (this.redis as RedisClient & { cxloopDashboardOpenSince: (...args: (string | number)[]) => Promise<OpenSince> }).cxloopDashboardOpenSince(
@@ -176,6 +179,17 @@ export class RedisDashboardStore implements DashboardStore {
         return this.keep(seq, rows);
       }
     }
+    const reading = this.readAll();
+    this.readingAll = reading;
+    try {
+      return await reading;
+    } finally {
+      if (this.readingAll === reading) this.readingAll = null;
+    }
+  }
+
+  /** Every open row and the seq they are as of, in one transaction. */
+  private async readAll(): Promise<OpenLoopRow[]> {
     const [[logError, seq], [rowsError, stored]] = ((await this.redis.multi().hget(this.keys.dashboardOpenLog, 'seq').hgetall(this.keys.dashboardOpen).exec()) ?? []) as [Error | null, unknown][] as [[Error | null, string | null], [Error | null, Record<string, string>]];
     if (logError || rowsError) throw logError ?? rowsError;
     return this.keep(Number(seq ?? 0), new Map(Object.entries(stored).map(([ticket, row]) => [ticket, JSON.parse(row) as OpenLoopRow])));

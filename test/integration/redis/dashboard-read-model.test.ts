@@ -176,6 +176,14 @@ describe('the open rows: each reader keeps them and re-reads only the rows that 
     expect((await redis.zrangebyscore(`${prefix}:{dash}:open:changed`, '-inf', '+inf')).slice(-2)).toEqual(['2', '3']);
   });
 
+  it('reads every row once when a request comes before the first read is done: it waits, then takes what changed since', async () => {
+    await Promise.all([move(1, 1), move(2, 1)]);
+    const [first, second] = await Promise.all([reader.openLoops(), reader.openLoops()]);
+    expect(first.map((each) => each.ticketId).sort()).toEqual([1, 2]);
+    expect(second.map((each) => each.ticketId).sort()).toEqual([1, 2]);
+    expect(commands).toEqual(['multi', 'cxloopDashboardOpenSince']);
+  });
+
   it('reads every row again when it is too far behind, and after the keys were reset', async () => {
     await move(1, 1);
     expect(await seen()).toEqual(['1@1']);
