@@ -13,6 +13,8 @@ const EFFECTS_KEPT = 200;
 const EFFECTS_TTL_SECONDS = 90 * 86_400;
 /** Row changes the changed set keeps: a reader further behind than this reads every open row again. */
 const CHANGES_KEPT = 5_000;
+/** Day tallies a reader keeps (a 90-day window is 91 days). */
+const DAYS_CACHED = 200;
 /** Changes a reader takes one by one; more, and reading every row is as cheap. */
 const DELTA_MAX = 1_000;
 
@@ -22,8 +24,9 @@ const DELTA_MAX = 1_000;
  * is dropped), stores the contribution, and keeps the undecided set and the open rows in step; a
  * row that changed bumps the open log's seq and scores the ticket with it in the changed set (kept
  * to the last CHANGES_KEPT tickets; `trimmed` is the highest seq dropped from it).
- * KEYS contributions, tally, undecided, open, open log, open changed. ARGV ticket, version,
- * contribution JSON, undecided score ('' none), undecided member, row JSON ('' none), ttl (s).
+ * KEYS contributions, tally, undecided, open, open log, open changed, day versions. ARGV ticket,
+ * version, contribution JSON, undecided score ('' none), undecided member, row JSON ('' none), ttl
+ * (s), day (bumped in the day versions: the tally of that day changed).
  */
 const APPLY = `
 local function add(group, counters, sign)
@@ -40,6 +43,7 @@ if old then
 end
 local new = cjson.decode(ARGV[3])
 add(new.g, new.c, 1)
+redis.call('HINCRBY', KEYS[7], ARGV[8], 1)
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[7])
 redis.call('EXPIRE', KEYS[2], ARGV[7])
@@ -101,6 +105,8 @@ export class RedisDashboardStore implements DashboardStore {
    */
   private open: { readonly seq: number; readonly rows: ReadonlyMap<string, OpenLoopRow> } | null = null;
   private readingAll: Promise<OpenLoopRow[]> | null = null;
+  /** Day tallies as of their day's version: of a 90-day window, only the days whose loops moved are read again. */
+  private readonly dayCache = new Map<number, { readonly version: string; readonly tally: Readonly<FigureTally> }>();
   private readonly listeners = new Set<(move: LoopMove) => void>();
 
   constructor(
@@ -108,7 +114,7 @@ export class RedisDashboardStore implements DashboardStore {
     private readonly keys: RedisKeys,
   ) {
     // EVALSHA with the script loaded once per connection: the projection runs on every transition.
-    if (!('cxloopDashboardApply' in redis)) redis.defineCommand('cxloopDashboardApply', { numberOfKeys: 6, lua: APPLY });
+    if (!('cxloopDashboardApply' in redis)) redis.defineCommand('cxloopDashboardApply', { numberOfKeys: 7, lua: APPLY });
     if (!('cxloopDashboardOpenSince' in redis)) redis.defineCommand('cxloopDashboardOpenSince', { numberOfKeys: 3, lua: OPEN_SINCE });
   }
 
@@ -136,6 +142,7 @@ export class RedisDashboardStore implements DashboardStore {
       this.keys.dashboardOpen,
       this.keys.dashboardOpenLog,
       this.keys.dashboardOpenChanged,
+      this.keys.dashboardDayVersions,
       ticketId,
       contribution.version,
       JSON.stringify(stored),
@@ -144,6 +151,7 @@ export class RedisDashboardStore implements DashboardStore {
       row === null ? '' : JSON.stringify(row),
       // Relative to cxloop's clock (the transition's time), as the loop store's own TTLs are.
       Math.max(3_600, Math.ceil(((day + 1 + KEEP_DAYS) * DAY_MS - contribution.at) / 1000)),
+      day,
     );
     if (applied !== 1) return false;
     const move: LoopMove = { ticketId, version: contribution.version, team: summary.team, row };
@@ -202,12 +210,24 @@ export class RedisDashboardStore implements DashboardStore {
   }
 
   async dayTallies(days: readonly number[]): Promise<FigureTally[]> {
-    const pipeline = this.redis.pipeline();
-    for (const day of days) pipeline.hgetall(this.keys.dashboardDay(day));
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([error, fields]) => {
+    if (days.length === 0) return [];
+    // The version first, then the tally: a tally newer than its version is read again next time, never the reverse.
+    const versions = await this.redis.hmget(this.keys.dashboardDayVersions, ...days.map(String));
+    if (this.dayCache.size > DAYS_CACHED) this.dayCache.clear();
+    const stale = days.filter((day, index) => versions[index] === null || this.dayCache.get(day)?.version !== versions[index]);
+    const replies = stale.length === 0 ? [] : ((await stale.reduce((pipeline, day) => pipeline.hgetall(this.keys.dashboardDay(day)), this.redis.pipeline()).exec()) ?? []);
+    const fresh = new Map<number, FigureTally>();
+    replies.forEach(([error, fields], index) => {
       if (error) throw error;
-      return Object.fromEntries(Object.entries(fields as Record<string, string>).map(([field, count]) => [field, Number(count)]));
+      fresh.set(stale[index]!, Object.freeze(Object.fromEntries(Object.entries(fields as Record<string, string>).map(([field, count]) => [field, Number(count)]))));
+    });
+    return days.map((day, index) => {
+      const tally = fresh.get(day);
+      if (tally === undefined) return this.dayCache.get(day)!.tally;
+      const version = versions[index];
+      // A day without a version (projected before versions were kept) is read every time.
+      if (version !== null && version !== undefined) this.dayCache.set(day, { version, tally });
+      return tally;
     });
   }
 

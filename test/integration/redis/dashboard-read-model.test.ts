@@ -184,6 +184,27 @@ describe('the open rows: each reader keeps them and re-reads only the rows that 
     expect(commands).toEqual(['multi', 'cxloopDashboardOpenSince']);
   });
 
+  it('re-reads only the day tallies whose loops moved, and gives the same tallies as a store that reads them all', async () => {
+    const days = [Math.floor(NOW / DAY) - 1, Math.floor(NOW / DAY)];
+    const onDay = (ticketId: number, day: number, version: number) => {
+      const opened = summarizeLoop([{ at: day * DAY + HOUR, version: 1, event: 'opened', stage: 'routed', category: 'bug_report', tier: 'normal', team: 'engineering' }, ...(version > 1 ? [{ at: day * DAY + 2 * HOUR, version: 2, event: 'acknowledge', stage: 'acknowledged' as const, category: 'bug_report' as const, tier: 'normal' as const, team: 'engineering', actor: 'U0TEST001' }] : [])])!;
+      return writer.apply({ ticketId, version, at: day * DAY + 2 * HOUR, summary: opened, row: null, effects: [] });
+    };
+    await Promise.all([onDay(11, days[0]!, 1), onDay(12, days[0]!, 1), onDay(21, days[1]!, 1)]);
+    const everything = () => new RedisDashboardStore(redis, createRedisKeys(prefix)).dayTallies(days);
+    expect(await reader.dayTallies(days)).toEqual(await everything());
+    commands.length = 0;
+    expect(await reader.dayTallies(days)).toEqual(await everything());
+    // Nothing moved: the versions only.
+    expect(commands).toEqual(['hmget']);
+    await onDay(12, days[0]!, 2);
+    commands.length = 0;
+    const [before, today] = await reader.dayTallies(days);
+    expect([before, today]).toEqual(await everything());
+    expect(before!['bug_report|engineering|normal|stage:acknowledged']).toBe(1);
+    expect(commands).toEqual(['hmget', 'pipeline']);
+  });
+
   it('reads every row again when it is too far behind, and after the keys were reset', async () => {
     await move(1, 1);
     expect(await seen()).toEqual(['1@1']);
