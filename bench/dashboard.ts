@@ -31,10 +31,18 @@ export interface DashboardBenchResult {
   readonly loops: number;
   readonly open: number;
   readonly populateSeconds: number;
-  /** Median and max wall time of GET /dashboard (all open loops, admin) on loopback, over `rounds`. */
+  /** Median and max wall time of GET /dashboard (all open loops, admin) on loopback, over `rounds`, one loop moved before each request. */
   readonly nowPageMs: { readonly median: number; readonly max: number; readonly bytes: number };
+  /** The same, nothing moved since the request before. */
+  readonly nowPageUnchangedMs: { readonly median: number; readonly max: number };
+  /** The first request after cxloop started (which read the open rows at start). */
+  readonly nowPageFirstMs: number;
+  /** Every open row read from Redis and parsed by a store that has none yet (a process's first read, or one too far behind). */
+  readonly openRowsFullReadMs: number;
   /** Median and max of GET /dashboard/figures?days=90 (every loop of the 90 days), from the read model. */
   readonly figuresPageMs: { readonly median: number; readonly max: number };
+  /** The first figures page after start: every day's tally read. */
+  readonly figuresFirstMs: number;
   /** The same figures the way `cxloop report --since 90d` computes them: every history read and folded. */
   readonly reportFromHistoriesMs: number;
   /** Whether the read model's figures equal the report's, field by field. */
@@ -104,10 +112,12 @@ export async function benchDashboard(input: { redisUrl: string; policy: Policy; 
     const ids = Array.from({ length: input.loops }, (_, index) => 100_000 + index);
     // Openings spread over 90 days, in order; the last `open` loops are the open ones.
     const openings = ids.map((_, index) => NOW - 90 * DAY + ((index + 0.5) / input.loops) * 90 * DAY * (index >= input.loops - input.open ? 1 : 0.97));
+    let mover: { ticketId: number; history: LoopHistoryEntry[] } | null = null;
     await forEachConcurrently(ids, 64, async (ticketId, index) => {
       const open = index >= input.loops - input.open;
       const history = historyOf(ticketId, openings[index]!, open, next, input.policy);
       const summary = summarizeLoop(history)!;
+      if (open && summary.stage !== 'verified') mover = { ticketId, history };
       await redis
         .multi()
         .rpush(keys.loopHistory(ticketId), ...history.map(encodeHistoryEntry))
@@ -133,17 +143,31 @@ export async function benchDashboard(input: { redisUrl: string; policy: Policy; 
         if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${body.slice(0, 200)}`);
         return { ms: performance.now() - begin, bytes: body.length };
       };
-      await time('/dashboard');
-      await time('/dashboard/figures?days=90');
+      const nowPageFirstMs = Math.round((await time('/dashboard')).ms);
+      // The first figures page of a process reads every day's tally; later ones only the days whose loops moved.
+      const figuresFirstMs = Math.round((await time('/dashboard/figures?days=90')).ms);
       const now: number[] = [];
+      const unchanged: number[] = [];
       const figures: number[] = [];
       let bytes = 0;
+      // One open loop moves before each measured request, as on a busy install: the page cannot be the last one's.
+      const moving = mover as { ticketId: number; history: LoopHistoryEntry[] } | null;
+      if (moving === null) throw new Error('dashboard bench: no open loop to move');
+      const summary = summarizeLoop(moving.history)!;
+      const row = rowOf(moving.ticketId, moving.history);
       for (let round = 0; round < input.rounds; round += 1) {
+        const version = row.version + round + 1;
+        await store.apply({ ticketId: moving.ticketId, version, at: NOW, summary, row: { ...row, version }, effects: [] });
         const page = await time('/dashboard');
         now.push(page.ms);
         bytes = page.bytes;
+        unchanged.push((await time('/dashboard')).ms);
         figures.push((await time('/dashboard/figures?days=90')).ms);
       }
+      const fresh = new RedisDashboardStore(redis, keys);
+      const fullReadStart = performance.now();
+      if ((await fresh.openLoops()).length === 0) throw new Error('dashboard bench: no open rows read back');
+      const openRowsFullReadMs = Math.round(performance.now() - fullReadStart);
       const window = { since: NOW - 90 * DAY, now: NOW };
       const reportStart = performance.now();
       const histories = await app.loops.histories(await app.loops.openedBetween(window.since, window.now));
@@ -158,7 +182,11 @@ export async function benchDashboard(input: { redisUrl: string; policy: Policy; 
         open: input.open,
         populateSeconds: Math.round(populateSeconds * 10) / 10,
         nowPageMs: { median: median(now), max: Math.round(Math.max(...now)), bytes },
+        nowPageUnchangedMs: { median: median(unchanged), max: Math.round(Math.max(...unchanged)) },
+        nowPageFirstMs,
+        openRowsFullReadMs,
         figuresPageMs: { median: median(figures), max: Math.round(Math.max(...figures)) },
+        figuresFirstMs,
         reportFromHistoriesMs: Math.round(reportFromHistoriesMs),
         figuresEqual: isDeepStrictEqual(fromReadModel.figures, report),
         readModelBytesPerLoop: Math.round(readModelBytes / input.loops),

@@ -408,6 +408,14 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
           if (stopping === undefined) await redis.set(keys.dashboardRebuilt, 'done');
           if (projected > 0) logger.log('info', 'dashboard: earlier loops projected', { projected });
         })().catch((error: unknown) => logger.log('warn', 'dashboard: projecting earlier loops failed; the next start tries again', { error: (error as Error).message }));
+  // Every open row read once now, in the background, so the first Now page reads only what changed since.
+  const warming =
+    role === 'worker'
+      ? Promise.resolve()
+      : dashboard.openLoops().then(
+          () => undefined,
+          (error: unknown) => logger.log('warn', 'dashboard: reading the open loops at start failed; the first Now page reads them', { error: (error as Error).message }),
+        );
 
   return {
     http,
@@ -436,6 +444,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     stop() {
       stopping ??= (async () => {
         await rebuilding;
+        await warming;
         await stopStarted();
         logger.log('info', 'cxloop stopped');
       })();

@@ -365,6 +365,21 @@ describe('cxloop doctor (real Redis; Zendesk and Slack faked at HTTP with nock)'
     expect(byName['slack-scopes']!.fix).toContain('reinstall the app to the workspace');
   });
 
+  it('SLACK_TEAM_ID of another workspace than the bot token\'s: FAIL, fix names the token\'s team id', async () => {
+    nockAllGood();
+    const { code, byName } = await doctor(liveEnv(prefix, { SLACK_CLIENT_ID: '111.222', SLACK_CLIENT_SECRET: 'oidc-Sup3rS3cret', SLACK_TEAM_ID: 'T0OTHER01' }));
+    expect(code).toBe(1);
+    expect(byName.slack).toEqual({
+      name: 'slack',
+      status: 'fail',
+      detail: 'SLACK_TEAM_ID is T0OTHER01 but the bot token is of workspace Acme (T0ACME001) as @cxloop (U0BOT0001): Sign in with Slack would refuse every account of it',
+      fix: 'set SLACK_TEAM_ID to T0ACME001',
+    });
+    nockAllGood();
+    const right = await doctor(liveEnv(prefix, { SLACK_CLIENT_ID: '111.222', SLACK_CLIENT_SECRET: 'oidc-Sup3rS3cret', SLACK_TEAM_ID: 'T0ACME001' }));
+    expect(right.byName.slack).toMatchObject({ status: 'ok', detail: 'workspace Acme (T0ACME001) as @cxloop (U0BOT0001)' });
+  });
+
   it('public URL unset: warn with how to set it, nothing requested', async () => {
     nockZendeskMe(200, { user: { id: 9001, name: 'cxloop bot', role: 'admin' } });
     nockZendeskGroups();

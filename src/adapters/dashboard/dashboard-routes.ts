@@ -14,6 +14,7 @@ import { findPackageRoot } from '../../config/package-root.js';
 import { DashboardAuth, type DashboardAuthDeps, type SignedIn } from './dashboard-auth.js';
 import { figuresPage, figureTables } from './figures-page.js';
 import { parseFilters, windowOf, type Filters } from './filters.js';
+import { html } from './html.js';
 import { messagePage } from './layout.js';
 import { nowPage, nowTables, renderNowRow } from './now-page.js';
 import { SECURITY_HEADERS, sendCsv, sendPage } from './send-page.js';
@@ -27,6 +28,11 @@ export interface DashboardDeps extends DashboardAuthDeps {
   /** The ticket in Zendesk's agent interface, or null when cxloop knows no Zendesk URL (a dry run). */
   readonly zendeskTicketUrl: (ticketId: number) => string | null;
 }
+
+const CANNOT_LOAD = [
+  'cxloop could not read what this page shows; the reason is in cxloop\'s log ("dashboard page failed").',
+  html`Most often Redis does not answer: <code>npx cxloop doctor</code> says what is wrong. Then reload this page.`,
+];
 
 /** SSE comment lines keep proxies from closing an idle stream. */
 const HEARTBEAT_MS = 25_000;
@@ -54,9 +60,16 @@ export function createDashboard(deps: DashboardDeps): { routes: Route[]; close()
   const cache = new Map<string, Buffer>();
   const page = (handler: (request: IncomingMessage, response: ServerResponse, signedIn: SignedIn, query: URLSearchParams) => Promise<void>): Route['handler'] =>
     async (request, response) => {
-      const signedIn = await auth.require(request, response);
-      if (signedIn === null) return;
-      await handler(request, response, signedIn, new URL(request.url ?? '/', 'http://x').searchParams);
+      try {
+        const signedIn = await auth.require(request, response);
+        if (signedIn === null) return;
+        await handler(request, response, signedIn, new URL(request.url ?? '/', 'http://x').searchParams);
+      } catch (error) {
+        // Said once, here: the log has the cause, the page what to do (not the server's JSON 500).
+        deps.logger.log('error', 'dashboard page failed', { path: new URL(request.url ?? '/', 'http://x').pathname, error: (error as Error).message });
+        if (response.headersSent) return void response.end();
+        sendPage(response, 503, messagePage({ title: 'The dashboard could not load this page', lines: CANNOT_LOAD, viewer: null, now: deps.now() }));
+      }
     };
 
   /** The viewer's scope with the page's filters, or null after answering 400/403. */
@@ -85,7 +98,7 @@ export function createDashboard(deps: DashboardDeps): { routes: Route[]; close()
     const scoped = scopeOf(response, signedIn, query);
     if (scoped === null) return null;
     if (path === '/dashboard/figures') return figureTables(await readFigures(deps.read.dashboard, windowOf(scoped.filters, now), scoped.scope), deps.policy);
-    return nowTables(await readNow(deps.read, scoped.scope), now);
+    return nowTables(await readNow(deps.read, scoped.scope, { subjects: 'all' }), now);
   };
 
   const visibleTicket = async (response: ServerResponse, signedIn: SignedIn, query: URLSearchParams) => {

@@ -60,7 +60,10 @@ export function figureCharts(view: FiguresView): ChartSpec[] {
       title: 'Week over week',
       type: 'line',
       labels: view.weeks.map((week) => `week of ${formatWhen(week.start).slice(0, 10)}`),
-      series: TARGET_SERIES.map((series, index) => ({ label: series, data: view.weeks.map((week) => percent(targetRatios(week.figures)[index]!)) })),
+      series: [
+        ...TARGET_SERIES.map((series, index) => ({ label: series, data: view.weeks.map((week) => percent(targetRatios(week.figures)[index]!)) })),
+        { label: 'Routing accuracy (category kept)', data: view.weeks.map((week) => percent(week.routing)) },
+      ],
       targets: TARGET_LINES,
     },
     {
@@ -155,8 +158,13 @@ export function figureTables(view: FiguresView, policy: Policy): Table[] {
     {
       id: 'weeks',
       caption: 'Week over week',
-      head: ['Week of', 'Loops', ...TARGET_SERIES.flatMap((series) => [series, 'count'])],
-      rows: view.weeks.filter((week) => week.figures.loops.opened > 0).map((week) => [formatWhen(week.start).slice(0, 10), week.figures.loops.opened, ...targetRatios(week.figures).flatMap(ratioCells)]),
+      head: ['Week of', 'Loops', ...TARGET_SERIES.flatMap((series) => [series, 'count', 'change']), 'Corrections'],
+      rows: view.weeks.flatMap((week, index) => {
+        if (week.figures.loops.opened === 0) return [];
+        const before = index === 0 ? undefined : view.weeks[index - 1];
+        const cells = targetRatios(week.figures).flatMap((ratio, target) => [...ratioCells(ratio), change(ratio, before && before.figures.loops.opened > 0 ? targetRatios(before.figures)[target] : undefined)]);
+        return [[formatWhen(week.start).slice(0, 10), week.figures.loops.opened, ...cells, week.routing.of - week.routing.count]];
+      }),
       empty: noLoops,
     },
     {
@@ -216,6 +224,15 @@ function categorySla(policy: Policy, key: string): string {
 
 function tierSla(policy: Policy, key: string): string {
   return (TIERS as readonly string[]).includes(key) ? `resolve within ${formatDuration(policy.tiers[key as Tier].resolve)}` : '';
+}
+
+/** A share's change from the week before, in percentage points ("+3.5 pts"); "–" without both shares. */
+function change(ratio: Ratio, before: Ratio | undefined): string {
+  const now = percent(ratio);
+  const then = before === undefined ? null : percent(before);
+  if (now === null || then === null) return '–';
+  const points = Math.round((now - then) * 10) / 10;
+  return `${points > 0 ? '+' : points < 0 ? '−' : '±'}${Math.abs(points).toFixed(1)} pts`;
 }
 
 function durationCell(ms: number | null): string {

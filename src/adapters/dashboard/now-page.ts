@@ -1,5 +1,5 @@
 import type { NowView } from '../../app/dashboard/read-now.js';
-import { NOW_ROWS_SHOWN } from '../../app/dashboard/read-now.js';
+import { ALERT_ROWS_SHOWN, NOW_ROWS_SHOWN } from '../../app/dashboard/read-now.js';
 import type { Policy } from '../../config/policy-schema.js';
 import { stageLabel, tierLabel } from '../../core/loop/loop-labels.js';
 import type { OpenLoopRow } from '../../core/loop/open-loop-row.js';
@@ -24,8 +24,8 @@ export function nowTables(view: NowView, now: number, options: { page?: boolean 
   const cut = <T>(rows: readonly T[], shown: number): readonly T[] => (options.page ? rows.slice(0, shown) : rows);
   const allBreached = view.rows.filter((loop) => loop.breaches.length > 0);
   const allEscalating = view.rows.filter((loop) => loop.escalationSteps > 0);
-  const breached = cut(allBreached, 100);
-  const escalating = cut(allEscalating, 100);
+  const breached = cut(allBreached, ALERT_ROWS_SHOWN);
+  const escalating = cut(allEscalating, ALERT_ROWS_SHOWN);
   const open = cut(view.rows, NOW_ROWS_SHOWN);
   return [
     {
@@ -35,30 +35,33 @@ export function nowTables(view: NowView, now: number, options: { page?: boolean 
       rows: view.byTeam.map((team) => [team.team, team.open, team.breached, team.escalating]),
       empty: NO_LOOPS,
     },
-    { id: 'breaches', caption: 'Breaches now', head: NOW_HEAD, rows: breached.map(row), shown: 100, total: allBreached.length, empty: 'Nothing is breached right now.', rowAttributes: (index) => rowAttributes(breached[index]) },
-    { id: 'escalations', caption: 'Escalations in flight', head: [...NOW_HEAD, 'Escalation steps sent'], rows: escalating.map((loop) => [...row(loop), loop.escalationSteps]), shown: 100, total: allEscalating.length, empty: 'No escalation is in flight.' },
+    { id: 'breaches', caption: 'Breaches now', head: NOW_HEAD, rows: breached.map(row), shown: ALERT_ROWS_SHOWN, total: allBreached.length, empty: 'Nothing is breached right now.', rowAttributes: (index) => rowAttributes(breached[index]) },
+    { id: 'escalations', caption: 'Escalations in flight', head: [...NOW_HEAD, 'Escalation steps sent'], rows: escalating.map((loop) => [...row(loop), loop.escalationSteps]), shown: ALERT_ROWS_SHOWN, total: allEscalating.length, empty: 'No escalation is in flight.' },
     { id: 'open', caption: 'Open loops', head: NOW_HEAD, rows: open.map(row), shown: NOW_ROWS_SHOWN, total: view.rows.length, empty: NO_LOOPS, rowAttributes: (index) => rowAttributes(open[index]) },
     { id: 'slack', caption: 'Slack messages waiting, per channel', head: ['Channel', 'Waiting'], rows: view.slackLoad.map((load) => [load.channel, load.waiting]), empty: 'Nothing is waiting to be sent to Slack.' },
   ];
 }
 
-const NOW_HEAD = ['Ticket', 'Subject', 'Team', 'Category', 'Tier', 'Stage', 'Owner', 'Next due', 'Breached'];
+/** What needs doing first (next due, stage, owner): on a phone those are in view before the table scrolls. */
+const NOW_HEAD = ['Ticket', 'Subject', 'Next due', 'Stage', 'Owner', 'Team', 'Category', 'Tier', 'Breached'];
 
 /** One open loop's cells; the subject is customer text (escaped by the template, cut for the table). */
 export function nowRowCells(loop: OpenLoopRow, names: PersonNames, subject: string | null, now: number): Cell[] {
   const due = loop.due;
-  const dueText = due === null ? '–' : due.at === null ? `${DUE_LABELS[due.what]} breached` : `${DUE_LABELS[due.what]} ${formatRelative(due.at, now)} (${formatWhen(due.at)})`;
+  const relative = due === null || due.at === null ? '' : formatRelative(due.at, now);
+  const when = due === null || due.at === null ? '' : formatWhen(due.at);
+  const dueText = due === null ? '–' : due.at === null ? `${DUE_LABELS[due.what]} breached` : `${DUE_LABELS[due.what]} ${relative} (${when})`;
   return [
     { text: `#${loop.ticketId}`, html: html`<a href="/dashboard/ticket?id=${loop.ticketId}">#${loop.ticketId}</a>` },
     subject === null ? '' : subject.slice(0, 120),
+    due === null || due.at === null
+      ? dueText
+      : { text: dueText, html: html`<span class="due${due.breached || due.at < now ? ' late' : ''}">${DUE_LABELS[due.what]} <time datetime="${new Date(due.at).toISOString()}" data-due="${due.at}">${relative}</time> <small>${when}</small></span>` },
+    stageLabel(loop.stage),
+    loop.owner === null ? 'nobody yet' : personName(loop.owner, names),
     loop.team,
     isCategoryId(loop.category) ? categoryLabel(loop.category) : loop.category,
     tierLabel(loop.tier),
-    stageLabel(loop.stage),
-    loop.owner === null ? 'nobody yet' : personName(loop.owner, names),
-    due === null || due.at === null
-      ? dueText
-      : { text: dueText, html: html`<span class="due${due.breached || due.at < now ? ' late' : ''}">${DUE_LABELS[due.what]} <time datetime="${new Date(due.at).toISOString()}" data-due="${due.at}">${formatRelative(due.at, now)}</time> <small>${formatWhen(due.at)}</small></span>` },
     loop.breaches.length === 0 ? '' : { text: loop.breaches.join(', '), html: html`<span class="badge">${loop.breaches.join(', ')}</span>` },
   ];
 }

@@ -16,7 +16,7 @@ export interface SlackOidcConfig {
   readonly redirectUri: string;
   /** The installed workspace: an id_token of any other team is refused. */
   readonly teamId: string;
-  /** https://slack.com/ in production; a loopback fake in tests (SLACK_OIDC_URL). */
+  /** https://slack.com/ in production; SLACK_API_URL's host, so a loopback fake in tests and benches. */
   readonly slackUrl: string;
 }
 

@@ -11,13 +11,22 @@ const KEEP_DAYS = 91;
 /** Transitions whose effects the ticket page lists, per ticket. */
 const EFFECTS_KEPT = 200;
 const EFFECTS_TTL_SECONDS = 90 * 86_400;
+/** Row changes the changed set keeps: a reader further behind than this reads every open row again. */
+const CHANGES_KEPT = 5_000;
+/** Day tallies a reader keeps (a 90-day window is 91 days). */
+const DAYS_CACHED = 200;
+/** Changes a reader takes one by one; more, and reading every row is as cheap. */
+const DELTA_MAX = 1_000;
 
 /**
  * Replaces a loop's contribution to its opening day, unless the stored one is of this version or
  * newer: subtracts the old counters from the day's tally, adds the new ones (a field that reaches 0
- * is dropped), stores the contribution, and keeps the undecided set and the open rows in step.
- * KEYS contributions, tally, undecided, open. ARGV ticket, version, contribution JSON, undecided
- * score ('' none), undecided member, row JSON ('' none), ttl (s).
+ * is dropped), stores the contribution, and keeps the undecided set and the open rows in step; a
+ * row that changed bumps the open log's seq and scores the ticket with it in the changed set (kept
+ * to the last CHANGES_KEPT tickets; `trimmed` is the highest seq dropped from it).
+ * KEYS contributions, tally, undecided, open, open log, open changed, day versions. ARGV ticket,
+ * version, contribution JSON, undecided score ('' none), undecided member, row JSON ('' none), ttl
+ * (s), day (bumped in the day versions: the tally of that day changed).
  */
 const APPLY = `
 local function add(group, counters, sign)
@@ -34,12 +43,45 @@ if old then
 end
 local new = cjson.decode(ARGV[3])
 add(new.g, new.c, 1)
+redis.call('HINCRBY', KEYS[7], ARGV[8], 1)
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[7])
 redis.call('EXPIRE', KEYS[2], ARGV[7])
 if ARGV[4] == '' then redis.call('ZREM', KEYS[3], ARGV[5]) else redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5]) end
-if ARGV[6] == '' then redis.call('HDEL', KEYS[4], ARGV[1]) else redis.call('HSET', KEYS[4], ARGV[1], ARGV[6]) end
+local row = redis.call('HGET', KEYS[4], ARGV[1])
+if ARGV[6] == '' then
+  if not row then return 1 end
+  redis.call('HDEL', KEYS[4], ARGV[1])
+else
+  if row == ARGV[6] then return 1 end
+  redis.call('HSET', KEYS[4], ARGV[1], ARGV[6])
+end
+local seq = redis.call('HINCRBY', KEYS[5], 'seq', 1)
+redis.call('ZADD', KEYS[6], seq, ARGV[1])
+if redis.call('ZCARD', KEYS[6]) > ${CHANGES_KEPT} then
+  local oldest = redis.call('ZRANGE', KEYS[6], 0, 0, 'WITHSCORES')
+  redis.call('ZREMRANGEBYRANK', KEYS[6], 0, 0)
+  redis.call('HSET', KEYS[5], 'trimmed', oldest[2])
+end
 return 1`;
+
+/**
+ * The open rows that changed since seq ARGV[1], read atomically: {seq, 'same'}, {seq, 'delta',
+ * tickets, rows (false: the loop is no longer open)}, or {seq, 'full'} when the changed set no
+ * longer covers that seq (or the keys were reset, or too much changed): then read them all.
+ * KEYS open log, open changed, open. ARGV seq, most changes to answer with.
+ */
+const OPEN_SINCE = `
+local log = redis.call('HMGET', KEYS[1], 'seq', 'trimmed')
+local seq = tonumber(log[1]) or 0
+local since = tonumber(ARGV[1])
+if since > seq or since < (tonumber(log[2]) or 0) then return {seq, 'full'} end
+if since == seq then return {seq, 'same'} end
+local tickets = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. since, '+inf', 'LIMIT', 0, tonumber(ARGV[2]) + 1)
+if #tickets > tonumber(ARGV[2]) then return {seq, 'full'} end
+return {seq, 'delta', tickets, redis.call('HMGET', KEYS[3], unpack(tickets))}`;
+
+type OpenSince = [number, 'same'] | [number, 'full'] | [number, 'delta', string[], (string | null)[]];
 
 /** A contribution as stored: version, opening time, group prefix, counters, and the summary while undecided. */
 interface StoredContribution {
@@ -57,6 +99,14 @@ export function dayOf(at: number): number {
 /** DashboardStore on Redis: one tally hash and one contributions hash per opening day, all under one hash tag. */
 export class RedisDashboardStore implements DashboardStore {
   private subscriber: RedisClient | null = null;
+  /**
+   * The open rows as of the open log's seq: a request re-reads only the rows that changed since
+   * (one script call), not the 10,000 rows of a busy install, which are megabytes to send and parse.
+   */
+  private open: { readonly seq: number; readonly rows: ReadonlyMap<string, OpenLoopRow> } | null = null;
+  private readingAll: Promise<OpenLoopRow[]> | null = null;
+  /** Day tallies as of their day's version: of a 90-day window, only the days whose loops moved are read again. */
+  private readonly dayCache = new Map<number, { readonly version: string; readonly tally: Readonly<FigureTally> }>();
   private readonly listeners = new Set<(move: LoopMove) => void>();
 
   constructor(
@@ -64,7 +114,8 @@ export class RedisDashboardStore implements DashboardStore {
     private readonly keys: RedisKeys,
   ) {
     // EVALSHA with the script loaded once per connection: the projection runs on every transition.
-    if (!('cxloopDashboardApply' in redis)) redis.defineCommand('cxloopDashboardApply', { numberOfKeys: 4, lua: APPLY });
+    if (!('cxloopDashboardApply' in redis)) redis.defineCommand('cxloopDashboardApply', { numberOfKeys: 7, lua: APPLY });
+    if (!('cxloopDashboardOpenSince' in redis)) redis.defineCommand('cxloopDashboardOpenSince', { numberOfKeys: 3, lua: OPEN_SINCE });
   }
 
   async apply(contribution: LoopContribution): Promise<boolean> {
@@ -89,6 +140,9 @@ export class RedisDashboardStore implements DashboardStore {
       this.keys.dashboardDay(day),
       this.keys.dashboardUndecided,
       this.keys.dashboardOpen,
+      this.keys.dashboardOpenLog,
+      this.keys.dashboardOpenChanged,
+      this.keys.dashboardDayVersions,
       ticketId,
       contribution.version,
       JSON.stringify(stored),
@@ -97,6 +151,7 @@ export class RedisDashboardStore implements DashboardStore {
       row === null ? '' : JSON.stringify(row),
       // Relative to cxloop's clock (the transition's time), as the loop store's own TTLs are.
       Math.max(3_600, Math.ceil(((day + 1 + KEEP_DAYS) * DAY_MS - contribution.at) / 1000)),
+      day,
     );
     if (applied !== 1) return false;
     const move: LoopMove = { ticketId, version: contribution.version, team: summary.team, row };
@@ -109,17 +164,70 @@ export class RedisDashboardStore implements DashboardStore {
   }
 
   async openLoops(): Promise<OpenLoopRow[]> {
-    const rows = await this.redis.hvals(this.keys.dashboardOpen);
-    return rows.map((row) => JSON.parse(row) as OpenLoopRow);
+    // A read of every row under way (the one at start): wait for it and take what changed since, rather than read them all twice.
+    if (this.open === null && this.readingAll !== null) await this.readingAll.catch(() => undefined);
+    const cached = this.open;
+    if (cached !== null) {
+      const since = (await (this.redis as RedisClient & { cxloopDashboardOpenSince: (...args: (string | number)[]) => Promise<OpenSince> }).cxloopDashboardOpenSince(
+        this.keys.dashboardOpenLog,
+        this.keys.dashboardOpenChanged,
+        this.keys.dashboardOpen,
+        cached.seq,
+        DELTA_MAX,
+      ));
+      const [seq, what] = since;
+      if (what === 'same') return [...cached.rows.values()];
+      if (what === 'delta') {
+        const rows = new Map(cached.rows);
+        since[2].forEach((ticket, index) => {
+          const row = since[3][index];
+          if (typeof row === 'string') rows.set(ticket, JSON.parse(row) as OpenLoopRow);
+          else rows.delete(ticket);
+        });
+        return this.keep(seq, rows);
+      }
+    }
+    const reading = this.readAll();
+    this.readingAll = reading;
+    try {
+      return await reading;
+    } finally {
+      if (this.readingAll === reading) this.readingAll = null;
+    }
+  }
+
+  /** Every open row and the seq they are as of, in one transaction. */
+  private async readAll(): Promise<OpenLoopRow[]> {
+    const [[logError, seq], [rowsError, stored]] = ((await this.redis.multi().hget(this.keys.dashboardOpenLog, 'seq').hgetall(this.keys.dashboardOpen).exec()) ?? []) as [Error | null, unknown][] as [[Error | null, string | null], [Error | null, Record<string, string>]];
+    if (logError || rowsError) throw logError ?? rowsError;
+    return this.keep(Number(seq ?? 0), new Map(Object.entries(stored).map(([ticket, row]) => [ticket, JSON.parse(row) as OpenLoopRow])));
+  }
+
+  /** Every read is the rows as of its seq, so the last one to finish may replace the cache, older or not. */
+  private keep(seq: number, rows: ReadonlyMap<string, OpenLoopRow>): OpenLoopRow[] {
+    this.open = { seq, rows };
+    return [...rows.values()];
   }
 
   async dayTallies(days: readonly number[]): Promise<FigureTally[]> {
-    const pipeline = this.redis.pipeline();
-    for (const day of days) pipeline.hgetall(this.keys.dashboardDay(day));
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([error, fields]) => {
+    if (days.length === 0) return [];
+    // The version first, then the tally: a tally newer than its version is read again next time, never the reverse.
+    const versions = await this.redis.hmget(this.keys.dashboardDayVersions, ...days.map(String));
+    if (this.dayCache.size > DAYS_CACHED) this.dayCache.clear();
+    const stale = days.filter((day, index) => versions[index] === null || this.dayCache.get(day)?.version !== versions[index]);
+    const replies = stale.length === 0 ? [] : ((await stale.reduce((pipeline, day) => pipeline.hgetall(this.keys.dashboardDay(day)), this.redis.pipeline()).exec()) ?? []);
+    const fresh = new Map<number, FigureTally>();
+    replies.forEach(([error, fields], index) => {
       if (error) throw error;
-      return Object.fromEntries(Object.entries(fields as Record<string, string>).map(([field, count]) => [field, Number(count)]));
+      fresh.set(stale[index]!, Object.freeze(Object.fromEntries(Object.entries(fields as Record<string, string>).map(([field, count]) => [field, Number(count)]))));
+    });
+    return days.map((day, index) => {
+      const tally = fresh.get(day);
+      if (tally === undefined) return this.dayCache.get(day)!.tally;
+      const version = versions[index];
+      // A day without a version (projected before versions were kept) is read every time.
+      if (version !== null && version !== undefined) this.dayCache.set(day, { version, tally });
+      return tally;
     });
   }
 

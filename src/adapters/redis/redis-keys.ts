@@ -110,6 +110,12 @@ export interface RedisKeys {
   readonly dashboardUndecided: string;
   /** Hash: ticket -> the Now page's row of each open loop (JSON). */
   readonly dashboardOpen: string;
+  /** Hash: epoch day -> a version bumped whenever that day's tally changes (a reader re-reads only the days that changed). */
+  readonly dashboardDayVersions: string;
+  /** Hash: `seq`, bumped whenever a row of dashboardOpen changes, and `trimmed`, the highest seq dropped from dashboardOpenChanged. */
+  readonly dashboardOpenLog: string;
+  /** Sorted set: ticket -> the seq of its row's last change (the last few thousand), so a reader re-reads only what changed. */
+  readonly dashboardOpenChanged: string;
   /** List: what each transition of the ticket's loop caused (JSON: version, time, effect labels). */
   dashboardEffects(ticketId: number): string;
   /** Pub/sub channel: loops that moved (JSON LoopMove), for the dashboard's live updates. */
@@ -201,6 +207,9 @@ export function createRedisKeys(prefix: string, layout: RedisKeyLayout = 'single
     dashboardContributions: (day) => `${prefix}:{dash}:c:${day}`,
     dashboardUndecided: `${prefix}:{dash}:due`,
     dashboardOpen: `${prefix}:{dash}:open`,
+    dashboardDayVersions: `${prefix}:{dash}:dv`,
+    dashboardOpenLog: `${prefix}:{dash}:open:log`,
+    dashboardOpenChanged: `${prefix}:{dash}:open:changed`,
     dashboardEffects: (ticketId) => `${prefix}:fxlog:{${ticketId}}`,
     dashboardMoves: `${prefix}:dash:moved`,
     dashboardSession: (id) => `${prefix}:dash:session:${id}`,

@@ -1,4 +1,4 @@
-import { addTally, routingAccuracy, splitTally, type FigureTally, type RoutingAccuracy, type TallyGroup } from '../../core/loop/figure-tally.js';
+import { addTally, routingAccuracy, splitTally, type FigureTally, type Ratio, type RoutingAccuracy, type TallyGroup } from '../../core/loop/figure-tally.js';
 import { figuresOf, type LoopFigures } from '../../core/loop/loop-figures.js';
 import type { DashboardStore } from '../ports.js';
 import type { DashboardScope } from './dashboard-scope.js';
@@ -19,7 +19,7 @@ export interface FiguresView {
   readonly byCategory: readonly GroupFigures[];
   readonly byTier: readonly GroupFigures[];
   /** Week by week (7 UTC days each, the last ending on the window's last day), oldest first. */
-  readonly weeks: readonly { readonly start: number; readonly figures: LoopFigures }[];
+  readonly weeks: readonly { readonly start: number; readonly figures: LoopFigures; readonly routing: Ratio }[];
   readonly routing: RoutingAccuracy;
 }
 
@@ -30,7 +30,7 @@ export async function readFigures(store: DashboardStore, window: { since: number
     [...splitTally(tally, dimension).entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([key, part]) => ({ key, figures: figuresOf(part, undecided.filter((summary) => summary[dimension] === key), window.now) }));
-  const weeks: { start: number; figures: LoopFigures }[] = [];
+  const weeks: { start: number; figures: LoopFigures; routing: Ratio }[] = [];
   for (let end = days.length; end > 0; end -= 7) {
     const week = days.slice(Math.max(0, end - 7), end);
     const first = week[0];
@@ -39,7 +39,7 @@ export async function readFigures(store: DashboardStore, window: { since: number
     for (const day of week) addTally(weekTally, day.tally);
     const from = first.day * DAY_MS;
     const to = ((week.at(-1)?.day ?? first.day) + 1) * DAY_MS;
-    weeks.unshift({ start: from, figures: figuresOf(weekTally, undecided.filter((summary) => summary.openedAt >= from && summary.openedAt < to), window.now) });
+    weeks.unshift({ start: from, figures: figuresOf(weekTally, undecided.filter((summary) => summary.openedAt >= from && summary.openedAt < to), window.now), routing: routingAccuracy(weekTally).overall });
   }
   return {
     window,

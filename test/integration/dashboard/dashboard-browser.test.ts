@@ -154,6 +154,9 @@ describe('the web dashboard in chromium (real server, Redis, BullMQ; dry run)', 
     expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(1);
     await page.screenshot({ path: join(SCREENSHOTS, 'now.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
+    // On a phone the ticket, its subject and its next deadline are in view; the other columns scroll.
+    const due = await page.locator('#open th', { hasText: 'Next due' }).boundingBox();
+    expect(due!.x + due!.width).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(SCREENSHOTS, 'now-phone.png'), fullPage: true });
     await page.close();
   });

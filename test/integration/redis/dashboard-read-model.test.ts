@@ -7,6 +7,7 @@ import { loopFigures } from '../../../src/core/loop/loop-figures.js';
 import type { LoopHistoryEntry } from '../../../src/core/loop/loop-history.js';
 import { summarizeLoop } from '../../../src/core/loop/loop-summary.js';
 import type { Stage } from '../../../src/core/loop/loop-types.js';
+import type { OpenLoopRow } from '../../../src/core/loop/open-loop-row.js';
 import { ZENDESK_TEST_SECRET } from '../../../src/adapters/zendesk/webhook-route.js';
 import { parseEnv } from '../../../src/config/env-schema.js';
 import { settle, startCxloop } from '../../../src/main.js';
@@ -111,6 +112,126 @@ describe('the dashboard read model in Redis: the figures from its tallies equal 
     const week = await readFigures(store, { since: NOW - 7 * DAY, until: NOW, now: NOW }, ALL);
     expect(week.routing.overall.of - week.routing.overall.count).toBe(corrected);
   });
+});
+
+describe('the open rows: each reader keeps them and re-reads only the rows that changed', () => {
+  let redis: Redis;
+  let prefix: string;
+  let writer: RedisDashboardStore;
+  let reader: RedisDashboardStore;
+  /** The commands the reader's connection is asked for, by name. */
+  let commands: string[];
+
+  beforeEach(() => {
+    redis = new Redis(REDIS_URL);
+    prefix = uniquePrefix();
+    writer = new RedisDashboardStore(redis, createRedisKeys(prefix));
+    // Another process's store: its own connection, seen through a proxy that records each command.
+    commands = [];
+    const readerRedis = new Redis(REDIS_URL);
+    const recorded = new Proxy(readerRedis, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (typeof value !== 'function' || typeof property !== 'string') return value;
+        return (...args: unknown[]) => {
+          commands.push(property);
+          return (value as (...args: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    reader = new RedisDashboardStore(recorded, createRedisKeys(prefix));
+    commands.length = 0;
+  });
+  afterEach(async () => {
+    await writer.close();
+    await reader.close();
+    await deleteInstallKeys(redis, prefix);
+    redis.disconnect();
+  });
+
+  const summary = (ticketId: number, version: number) =>
+    summarizeLoop([{ at: NOW - HOUR, version: 1, event: 'opened', stage: 'routed', category: 'bug_report', tier: 'normal', team: 'engineering' }, ...Array.from({ length: version - 1 }, (_, index) => ({ at: NOW - HOUR + (index + 1) * 60_000, version: index + 2, event: 'post_update', stage: 'acknowledged' as const, category: 'bug_report' as const, tier: 'normal' as const, team: 'engineering', update: 'manual' as const }))])!;
+  const row = (ticketId: number, version: number): OpenLoopRow => ({ ticketId, version, stage: 'acknowledged', category: 'bug_report', team: 'engineering', tier: 'normal', owner: 'U0TEST001', openedAt: NOW - HOUR, due: { what: 'update', at: NOW + version * 60_000, breached: false }, breaches: [], escalationSteps: 0, snoozedUntil: null });
+  const move = (ticketId: number, version: number, open = true) => writer.apply({ ticketId, version, at: NOW, summary: summary(ticketId, version), row: open ? row(ticketId, version) : null, effects: [] });
+  const seen = async () => (await reader.openLoops()).map((each) => `${each.ticketId}@${each.version}`).sort();
+
+  it('follows every change another process makes: a new row, a moved row, a closed loop', async () => {
+    expect(await seen()).toEqual([]);
+    await Promise.all([move(1, 1), move(2, 1), move(3, 1)]);
+    expect(await seen()).toEqual(['1@1', '2@1', '3@1']);
+    commands.length = 0;
+    expect(await seen()).toEqual(['1@1', '2@1', '3@1']);
+    // Nothing moved: one script call, no rows read.
+    expect(commands).toEqual(['cxloopDashboardOpenSince']);
+    await move(2, 2);
+    await move(3, 2, false);
+    expect(await seen()).toEqual(['1@1', '2@2']);
+    // A version applied late changes nothing, and a row that is the same is no change.
+    await move(2, 1);
+    commands.length = 0;
+    expect(await seen()).toEqual(['1@1', '2@2']);
+    expect(commands).toEqual(['cxloopDashboardOpenSince']);
+    // Five row changes in all (three new, one moved, one closed): the late version bumped nothing.
+    expect(await redis.hget(`${prefix}:{dash}:open:log`, 'seq')).toBe('5');
+    expect((await redis.zrangebyscore(`${prefix}:{dash}:open:changed`, '-inf', '+inf')).slice(-2)).toEqual(['2', '3']);
+  });
+
+  it('reads every row once when a request comes before the first read is done: it waits, then takes what changed since', async () => {
+    await Promise.all([move(1, 1), move(2, 1)]);
+    const [first, second] = await Promise.all([reader.openLoops(), reader.openLoops()]);
+    expect(first.map((each) => each.ticketId).sort()).toEqual([1, 2]);
+    expect(second.map((each) => each.ticketId).sort()).toEqual([1, 2]);
+    expect(commands).toEqual(['multi', 'cxloopDashboardOpenSince']);
+  });
+
+  it('re-reads only the day tallies whose loops moved, and gives the same tallies as a store that reads them all', async () => {
+    const days = [Math.floor(NOW / DAY) - 1, Math.floor(NOW / DAY)];
+    const onDay = (ticketId: number, day: number, version: number) => {
+      const opened = summarizeLoop([{ at: day * DAY + HOUR, version: 1, event: 'opened', stage: 'routed', category: 'bug_report', tier: 'normal', team: 'engineering' }, ...(version > 1 ? [{ at: day * DAY + 2 * HOUR, version: 2, event: 'acknowledge', stage: 'acknowledged' as const, category: 'bug_report' as const, tier: 'normal' as const, team: 'engineering', actor: 'U0TEST001' }] : [])])!;
+      return writer.apply({ ticketId, version, at: day * DAY + 2 * HOUR, summary: opened, row: null, effects: [] });
+    };
+    await Promise.all([onDay(11, days[0]!, 1), onDay(12, days[0]!, 1), onDay(21, days[1]!, 1)]);
+    const everything = () => new RedisDashboardStore(redis, createRedisKeys(prefix)).dayTallies(days);
+    expect(await reader.dayTallies(days)).toEqual(await everything());
+    commands.length = 0;
+    expect(await reader.dayTallies(days)).toEqual(await everything());
+    // Nothing moved: the versions only.
+    expect(commands).toEqual(['hmget']);
+    await onDay(12, days[0]!, 2);
+    commands.length = 0;
+    const [before, today] = await reader.dayTallies(days);
+    expect([before, today]).toEqual(await everything());
+    expect(before!['bug_report|engineering|normal|stage:acknowledged']).toBe(1);
+    expect(commands).toEqual(['hmget', 'pipeline']);
+  });
+
+  it('reads every row again when it is too far behind, and after the keys were reset', async () => {
+    await move(1, 1);
+    expect(await seen()).toEqual(['1@1']);
+    // More changes than a reader takes one by one (1,000): one full read.
+    await Promise.all(Array.from({ length: 1_001 }, (_, index) => move(100 + index, 1)));
+    commands.length = 0;
+    expect(await seen()).toHaveLength(1_002);
+    expect(commands).toEqual(['cxloopDashboardOpenSince', 'multi']);
+    // The keys deleted and written again (a lower seq than the reader's): read again, not trusted.
+    await deleteInstallKeys(redis, prefix);
+    await move(7, 1);
+    expect(await seen()).toEqual(['7@1']);
+  });
+
+  it('keeps the last 5,000 changes: a reader behind the trimmed ones reads every row again, and gets them right', async () => {
+    await move(1, 1);
+    expect(await seen()).toEqual(['1@1']);
+    await move(1, 2);
+    for (let start = 0; start < 5_000; start += 500) await Promise.all(Array.from({ length: 500 }, (_, index) => move(10_000 + start + index, 1)));
+    expect(await redis.zcard(`${prefix}:{dash}:open:changed`)).toBe(5_000);
+    expect(Number(await redis.hget(`${prefix}:{dash}:open:log`, 'trimmed'))).toBe(2);
+    commands.length = 0;
+    const rows = await seen();
+    expect(commands).toEqual(['cxloopDashboardOpenSince', 'multi']);
+    expect(rows).toHaveLength(5_001);
+    expect(rows).toContain('1@2');
+  }, 30_000);
 });
 
 describe('loops from before the dashboard (an upgrade)', () => {

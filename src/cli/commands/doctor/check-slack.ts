@@ -34,7 +34,12 @@ export async function checkSlack(env: Env): Promise<SlackFindings> {
     return { auth: judgeSlackFailure(redactUrl(apiUrl), error), scopes: skipped('slack-scopes', 'auth.test failed') };
   }
   const who = `workspace ${answer.team ?? '?'} (${answer.team_id ?? '?'}) as @${answer.user ?? '?'} (${answer.user_id ?? '?'})`;
-  return { auth: passed('slack', who), scopes: await checkScopes(answer.response_metadata?.scopes) };
+  const scopes = await checkScopes(answer.response_metadata?.scopes);
+  // Sign in with Slack admits the accounts of SLACK_TEAM_ID only: another workspace's id would refuse everyone.
+  if (env.SLACK_TEAM_ID !== undefined && answer.team_id !== undefined && env.SLACK_TEAM_ID !== answer.team_id) {
+    return { auth: failed('slack', `SLACK_TEAM_ID is ${env.SLACK_TEAM_ID} but the bot token is of ${who}: Sign in with Slack would refuse every account of it`, `set SLACK_TEAM_ID to ${answer.team_id}`), scopes };
+  }
+  return { auth: passed('slack', who), scopes };
 }
 
 function judgeSlackFailure(apiUrl: string, error: unknown): DoctorResult {
