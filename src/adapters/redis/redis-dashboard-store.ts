@@ -16,8 +16,10 @@ const EFFECTS_TTL_SECONDS = 90 * 86_400;
  * Replaces a loop's contribution to its opening day, unless the stored one is of this version or
  * newer: subtracts the old counters from the day's tally, adds the new ones (a field that reaches 0
  * is dropped), stores the contribution, and keeps the undecided set and the open rows in step.
+ * Then publishes the move (in the script: no round trip of its own; a channel is no key, so this
+ * stays within the keys' one slot on a cluster).
  * KEYS contributions, tally, undecided, open. ARGV ticket, version, contribution JSON, undecided
- * score ('' none), undecided member, row JSON ('' none), ttl (s).
+ * score ('' none), undecided member, row JSON ('' none), ttl (s), channel, move JSON.
  */
 const APPLY = `
 local function add(group, counters, sign)
@@ -39,6 +41,7 @@ redis.call('EXPIRE', KEYS[1], ARGV[7])
 redis.call('EXPIRE', KEYS[2], ARGV[7])
 if ARGV[4] == '' then redis.call('ZREM', KEYS[3], ARGV[5]) else redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5]) end
 if ARGV[6] == '' then redis.call('HDEL', KEYS[4], ARGV[1]) else redis.call('HSET', KEYS[4], ARGV[1], ARGV[6]) end
+redis.call('PUBLISH', ARGV[8], ARGV[9])
 return 1`;
 
 /** A contribution as stored: version, opening time, group prefix, counters, and the summary while undecided. */
@@ -84,6 +87,7 @@ export class RedisDashboardStore implements DashboardStore {
         .expire(key, EFFECTS_TTL_SECONDS)
         .exec();
     }
+    const move: LoopMove = { ticketId, version: contribution.version, team: summary.team, row };
     const applied = await (this.redis as RedisClient & { cxloopDashboardApply: (...args: (string | number)[]) => Promise<number> }).cxloopDashboardApply(
       this.keys.dashboardContributions(day),
       this.keys.dashboardDay(day),
@@ -97,11 +101,10 @@ export class RedisDashboardStore implements DashboardStore {
       row === null ? '' : JSON.stringify(row),
       // Relative to cxloop's clock (the transition's time), as the loop store's own TTLs are.
       Math.max(3_600, Math.ceil(((day + 1 + KEEP_DAYS) * DAY_MS - contribution.at) / 1000)),
+      this.keys.dashboardMoves,
+      JSON.stringify(move),
     );
-    if (applied !== 1) return false;
-    const move: LoopMove = { ticketId, version: contribution.version, team: summary.team, row };
-    await this.redis.publish(this.keys.dashboardMoves, JSON.stringify(move));
-    return true;
+    return applied === 1;
   }
 
   async has(ticketId: number, openedAt: number): Promise<boolean> {

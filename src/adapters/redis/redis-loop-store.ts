@@ -69,10 +69,12 @@ export class RedisLoopStore implements LoopStore, LoopHistories {
     // changes nothing, and a crash before the commit leaves an entry without a loop, which
     // readers skip as they skip a loop that expired; a loop is never left out of the index.
     if (state.version === 0) {
-      await Promise.all([
-        this.redis.zadd(this.keys.loops, 'NX', state.openedAt, state.ticketId),
-        this.redis.zremrangebyscore(this.keys.loops, '-inf', commit.entry.at - HISTORY_TTL_MS),
-      ]);
+      // One MULTI, one round trip (this connection carries no BullMQ scripts, so a MULTI is cheap).
+      await this.redis
+        .multi()
+        .zadd(this.keys.loops, 'NX', state.openedAt, state.ticketId)
+        .zremrangebyscore(this.keys.loops, '-inf', commit.entry.at - HISTORY_TTL_MS)
+        .exec();
     }
     const reply = (await this.redis.eval(
       COMMIT,
