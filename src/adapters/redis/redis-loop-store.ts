@@ -4,6 +4,7 @@ import type { Effect, LoopState } from '../../core/loop/loop-types.js';
 import { decodeHistoryEntry, decodeLoopState, encodeHistoryEntry, encodeLoopState } from './loop-codec.js';
 import type { RedisClient } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
+import { runScript } from './run-script.js';
 
 /** A loop's state lives this long after its last transition (a finished loop is kept for look-ups). */
 const LOOP_TTL_SECONDS = 30 * 86_400;
@@ -76,7 +77,7 @@ export class RedisLoopStore implements LoopStore, LoopHistories {
         .zremrangebyscore(this.keys.loops, '-inf', commit.entry.at - HISTORY_TTL_MS)
         .exec();
     }
-    const reply = (await this.redis.eval(
+    const reply = (await runScript(this.redis, 
       COMMIT,
       3,
       this.keys.loop(state.ticketId),

@@ -5,6 +5,7 @@ import { isCategoryId, TIERS, type Tier } from '../../core/taxonomy.js';
 import { ZENDESK_STATUSES, type CsatSource, type SatisfactionScore, type TicketSnapshot, type ZendeskStatus } from '../../core/ticket-event.js';
 import type { RedisClient } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
+import { runScript } from './run-script.js';
 
 /** A ticket's hash lives this long after its last event. */
 const TICKET_TTL_SECONDS = 30 * 86_400;
@@ -74,7 +75,7 @@ export class RedisTicketStore implements TicketStore, CorrectionLog, Reassignmen
   ) {}
 
   async observe(snapshot: TicketSnapshot): Promise<{ applied: boolean; previous: TicketRecord | null }> {
-    const reply = (await this.redis.eval(
+    const reply = (await runScript(this.redis, 
       OBSERVE,
       1,
       this.keys.ticket(snapshot.id),
@@ -96,7 +97,7 @@ export class RedisTicketStore implements TicketStore, CorrectionLog, Reassignmen
   }
 
   async claimRouting(ticketId: number, routing: RoutingState & { readonly tier: Tier }, claimedBy: string): Promise<boolean> {
-    const claimed = await this.redis.eval(
+    const claimed = await runScript(this.redis, 
       CLAIM,
       1,
       this.keys.ticket(ticketId),
@@ -111,7 +112,7 @@ export class RedisTicketStore implements TicketStore, CorrectionLog, Reassignmen
   }
 
   async markRouted(ticketId: number, writtenOver: number): Promise<void> {
-    await this.redis.eval(MARK_ROUTED, 1, this.keys.ticket(ticketId), writtenOver);
+    await runScript(this.redis, MARK_ROUTED, 1, this.keys.ticket(ticketId), writtenOver);
   }
 
   async recordOverride(correction: Correction): Promise<boolean> {
@@ -137,7 +138,7 @@ export class RedisTicketStore implements TicketStore, CorrectionLog, Reassignmen
     // three steps, each safe to repeat. A retry after a crash between them finds the correction
     // still pending and records it; only a crash between XADD and DEL can record it twice.
     const pending = this.keys.pendingCorrection(correction.ticketId);
-    const frozen = (await this.redis.eval(OVERRIDE, 2, this.keys.ticket(correction.ticketId), pending, JSON.stringify(entry), PENDING_CORRECTION_TTL_SECONDS)) as string | null;
+    const frozen = (await runScript(this.redis, OVERRIDE, 2, this.keys.ticket(correction.ticketId), pending, JSON.stringify(entry), PENDING_CORRECTION_TTL_SECONDS)) as string | null;
     if (frozen === null) return false;
     await this.redis.xadd(this.keys.corrections, 'MAXLEN', '~', CORRECTIONS_MAX, '*', ...(JSON.parse(frozen) as string[]));
     await this.redis.del(pending);
