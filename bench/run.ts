@@ -144,8 +144,8 @@ const SECTIONS: readonly Section[] = [
     name: 'timers',
     title: '4. Timers: a crowd of reminders coming due',
     note: () =>
-      `live cxloop on the real clock; ${n(TIMERS.count())} feature_request loops opened through the loop use-case (openTicketLoop, clock set back 2 d so each real ack_remind delayed job falls due in a ${TIMERS.window()} s window a little ahead; bypassed: webhook, classification, routing write, brief, the "routed" status effect). ` +
-      'Lateness = due time -> remind_owner reaching a counting notifier (StartOptions.notifier) through the cxloop-timers worker and the effects worker; "fired" = due -> the timer transition, from 2,000 sampled histories.',
+      `live cxloop on the real clock, one process; ${n(TIMERS.count())} feature_request loops opened through the loop use-case (openTicketLoop, clock set back 2 d so each real ack_remind timer falls due in a ${TIMERS.window()} s window a little ahead; bypassed: webhook, classification, routing write, brief, the "routed" status effect). ` +
+      'Lateness = due time -> remind_owner reaching a counting notifier (StartOptions.notifier) through the timer poller (leased batch claims from the timer schedule) and the effects worker; "fired" = due -> the timer transition, from 2,000 sampled histories.',
     async run({ policy, redisUrl, log }) {
       const result = await benchTimers({ redisUrl, policy, count: TIMERS.count(), windowSeconds: TIMERS.window(), log });
       const { lateness, firedLateness, build } = result;
@@ -153,8 +153,9 @@ const SECTIONS: readonly Section[] = [
         result,
         rows: [
           row(`lateness of ${n(result.reminders)} reminders`, `p50 ${lateness.p50Ms} ms, p99 ${lateness.p99Ms} ms, max ${lateness.maxMs} ms (${n(result.duePerSecond)} due/s over ${result.windowSeconds} s)`, 'p99 < 1,000 ms', lateness.p99Ms < 1000 && result.missing === 0),
+          row('  delivered once', `${n(result.reminders - result.missing)} of ${n(result.reminders)} once; ${result.missing} missing, ${result.duplicates} twice`, 'each exactly once', result.missing === 0 && result.duplicates === 0),
           row('  timer fired (due -> transition)', `p50 ${firedLateness.p50Ms} ms, p99 ${firedLateness.p99Ms} ms, max ${firedLateness.maxMs} ms (sample of ${firedLateness.count})`),
-          row('  drain', `last reminder ${result.drainSeconds} s after the first was due: ${n(result.notifiedPerSecond)}/s, timer worker concurrency ${result.timerConcurrency}; ${result.missing} missing, ${result.failedTimerJobs} failed jobs`),
+          row('  drain', `last reminder ${result.drainSeconds} s after the first was due: ${n(result.notifiedPerSecond)}/s, claims of ${result.claimBatch} fired ${result.timerConcurrency} at once; ${result.failedTimerJobs} failed timer jobs, ${result.warnings} warnings, ${result.errors} errors logged`),
           row('  cpu while draining', `cxloop's event loop ${result.drainCpu.eventLoop} busy; ${describeCpu(result.drainCpu)}`),
           row('  build', `${n(result.reminders)} loops in ${build.seconds} s (${n(build.loopsPerSecond)}/s), ${build.secondsToSpare} s before the first was due`, 'done before the first is due', build.finishedBeforeFirstDue),
         ],

@@ -1,5 +1,4 @@
-import type { Worker } from 'bullmq';
-import { createRedis, describeRedis, type RedisClient } from './adapters/redis/redis-connection.js';
+import { createRedis, connectRedis, type RedisClient } from './adapters/redis/redis-connection.js';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { healthzRoute, metricsRoute } from './adapters/http/health-routes.js';
 import { startHttpServer, type RunningServer } from './adapters/http/http-server.js';
@@ -15,7 +14,7 @@ import { RedisRequestRateLimit } from './adapters/redis/redis-request-rate-limit
 import { RedisStatusLinks } from './adapters/redis/redis-status-links.js';
 import { parsePostedRef } from './adapters/slack/slack-delivery.js';
 import { zendeskAppRoutes } from './adapters/zendesk-app/zendesk-app-routes.js';
-import { startLoopWorkers } from './adapters/queue/loop-workers.js';
+import { startLoopWorkers, type LoopWorkers } from './adapters/queue/loop-workers.js';
 import { ZendeskQueues, startZendeskWorkers, type ZendeskWorkers } from './adapters/queue/zendesk-workers.js';
 import { RedisHealthCheck } from './adapters/redis/redis-health-check.js';
 import { installRedisKeys } from './adapters/redis/redis-keys.js';
@@ -28,6 +27,7 @@ import { createDashboard } from './adapters/dashboard/dashboard-routes.js';
 import { RedisSlackDirectory } from './adapters/redis/redis-slack-directory.js';
 import { RedisNameCache } from './adapters/redis/redis-name-cache.js';
 import { RedisRouteBacklog } from './adapters/redis/redis-route-backlog.js';
+import { RedisLoopTimers } from './adapters/redis/redis-loop-timers.js';
 import { RedisReadBudget } from './adapters/redis/redis-read-budget.js';
 import { RedisSlackOutbox } from './adapters/redis/redis-slack-outbox.js';
 import { RedisTicketStore } from './adapters/redis/redis-ticket-store.js';
@@ -152,7 +152,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     now,
   );
   if (!dryRun && options.zendesk === undefined) await checkZendeskCredentials(env, zendesk, redis, logger);
-  const queues = new ZendeskQueues({ producer: queueRedis, prefix: keys.queuePrefix, now, backlog: new RedisRouteBacklog(redis, keys) });
+  const queues = new ZendeskQueues({ producer: queueRedis, prefix: keys.queuePrefix, timers: new RedisLoopTimers(redis, keys), backlog: new RedisRouteBacklog(redis, keys) });
   const loops = new RedisLoopStore(redis, keys);
   const dashboard = new RedisDashboardStore(redis, keys);
   const dashboardSessions = new RedisDashboardSessions(redis, keys, env.CXLOOP_DASHBOARD_SECRET, now);
@@ -228,7 +228,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     now,
   });
   let workers: ZendeskWorkers | undefined;
-  let loopWorkers: Worker[] = [];
+  let loopWorkers: LoopWorkers | undefined;
   let workerRedis: RedisClient | undefined;
   /** Stops whatever has started, in an order that lets running jobs finish: stop() and a failed start. */
   const stopStarted = async (): Promise<void> => {
@@ -236,7 +236,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     await http?.close();
     await slack.stop();
     await workers?.close();
-    await Promise.all(loopWorkers.map((worker) => worker.close()));
+    await loopWorkers?.close();
     await queues.close();
     await queueRedis.quit().catch(() => queueRedis.disconnect());
     await workerRedis?.quit().catch(() => workerRedis?.disconnect());
@@ -356,7 +356,19 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
       jobs: jobMetrics,
       logger,
     }));
-    loopWorkers = startLoopWorkers({ connection: workerRedis, prefix: keys.queuePrefix, loop, notifier: options.notifier ?? slack.notifier, metrics: loopMetrics, jobs: jobMetrics, logger });
+    loopWorkers = startLoopWorkers({
+      connection: workerRedis,
+      prefix: keys.queuePrefix,
+      loop,
+      timers: queues.loopTimers,
+      timerJobs: queues.timerJobs,
+      // On an injected clock (tests, the demo) timers fire when released, as the clock is stepped.
+      live: options.now === undefined,
+      notifier: options.notifier ?? slack.notifier,
+      metrics: loopMetrics,
+      jobs: jobMetrics,
+      logger,
+    });
     await orStop(slack.startWorkers(workerRedis));
   }
 
@@ -392,12 +404,18 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     dashboard,
     dashboardLink,
     rebuildDashboard,
-    releaseDueTimers: () => queues.loopTimers.releaseDue(now()),
+    async releaseDueTimers() {
+      const at = now();
+      loopWorkers?.poller.release(at);
+      return (await queues.loopTimers.unfired(at)) + (await queues.timerJobs.releaseDue(at));
+    },
     async pendingWork() {
       const busy = [queues.events, queues.routes, queues.batches, queues.timers, queues.effects, slack.work.queue];
       const counts = await Promise.all(busy.map((queue) => queue.getJobCounts('wait', 'active', 'prioritized')));
       const jobs = counts.reduce((sum, count) => sum + Object.values(count).reduce((a, b) => a + b, 0), 0);
-      return jobs + (await queues.backlog.size()) + Object.keys(await slack.outbox.backlog()).length;
+      // Timers count once they may fire (due at the poller's clock) until fired; claimed ones always.
+      const timers = await queues.loopTimers.unfired(loopWorkers?.poller.horizon() ?? -Infinity);
+      return jobs + timers + (await queues.backlog.size()) + Object.keys(await slack.outbox.backlog()).length;
     },
     stop() {
       stopping ??= (async () => {
@@ -414,17 +432,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
 async function connectProducer(env: Env, logger: Logger, what: string): Promise<RedisClient> {
   const redis = createRedis(env, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', (error: Error) => logger.log('warn', what, { error: error.message }));
-  // ioredis rejects connect() with "Connection is closed."; the socket's own error says why.
-  let socketError: Error | undefined;
-  redis.on('error', (error: Error) => (socketError = error));
-  try {
-    await redis.connect();
-  } catch (error) {
-    redis.disconnect();
-    throw new Error(`cannot connect to Redis at ${describeRedis(env)} (${(socketError ?? (error as Error)).message}); start redis-server or set REDIS_URL`, {
-      cause: error,
-    });
-  }
+  await connectRedis(redis, env);
   return redis;
 }
 

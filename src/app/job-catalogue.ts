@@ -29,7 +29,11 @@ export const QUEUE_NAMES = {
   batches: 'zendesk-batches',
   /** Scheduled housekeeping: reconciliation against the incremental export. */
   maintenance: 'cxloop-maintenance',
-  /** Loop timers: one delayed wake-up per open loop (its earliest timer). */
+  /**
+   * Loop timers live in the timer schedule (a sorted set, RedisLoopTimers), not here. This queue
+   * holds the delayed wake-ups older releases queued (one per loop, fired when due after an
+   * upgrade) and firings that failed in a poller, retried here with back-off and dead letters.
+   */
   timers: 'cxloop-timers',
   /** Loop effects meant for people (Slack), one job per effect. Zendesk notes go to `routes`. */
   effects: 'cxloop-effects',

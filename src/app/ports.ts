@@ -166,7 +166,7 @@ export interface TicketStore {
   claimRouting(ticketId: number, routing: RoutingState & { readonly tier: Tier }, claimedBy: string): Promise<boolean>;
   /** The routing write landed; `writtenOver` is the ticket's updated_at it was made on (see RoutingState). */
   markRouted(ticketId: number, writtenOver: number): Promise<void>;
-  /** Freezes routing and appends the correction to the corrections log; false if already frozen. */
+  /** Freezes routing and appends the correction to the corrections log; false if already frozen and recorded; throws (to be retried) while another attempt is recording it. */
   recordOverride(correction: Correction): Promise<boolean>;
   /** Keeps the ticket's latest rating and counts it as received from `source` (what doctor reports). */
   recordSatisfaction(ticketId: number, score: SatisfactionScore, at: number, source: CsatSource): Promise<void>;
@@ -421,16 +421,51 @@ export interface LoopStore {
   history(ticketId: number): Promise<LoopHistoryEntry[]>;
 }
 
-/** A loop's next timer, as one delayed job. */
+/** A loop's next timer: what it waits for and when (cxloop's clock, epoch ms). */
 export interface LoopTimer {
   readonly kind: TimerKind;
   readonly at: number;
 }
 
-/** Timer jobs: one pending wake-up per loop (its earliest timer), with a deterministic id. */
+/** One pending wake-up per loop (its earliest timer), named by a deterministic key: scheduling it twice is a no-op. */
 export interface LoopTimers {
   schedule(ticketId: number, timer: LoopTimer): Promise<void>;
+  /** A timer being fired is left alone: its firing finds it stale and does nothing. */
   cancel(ticketId: number, timer: LoopTimer): Promise<void>;
+}
+
+/** A loop's timer with its key (timerKey), as the schedule holds it. */
+export interface ScheduledTimer {
+  readonly key: string;
+  readonly ticketId: number;
+  readonly timer: LoopTimer;
+}
+
+/** What one claim took: the timers to fire, and keys no timer parses from (written by something else), to drop. */
+export interface TimerClaim {
+  readonly timers: readonly ScheduledTimer[];
+  readonly unreadable: readonly string[];
+  /** When the earliest timer still waiting falls due (cxloop's clock), or null when none waits. */
+  readonly nextDueAt: number | null;
+}
+
+/**
+ * The install's loop timers as one schedule that any number of pollers claim due timers from.
+ * A claim is atomic and leased: a timer is held by one poller at a time, and a claim whose lease
+ * ran out (its poller died) is claimed again. A poller acknowledges a timer once its transition
+ * has committed.
+ */
+export interface LoopTimerSchedule extends LoopTimers {
+  /** Claims, for `leaseMs`, the claims whose lease ended and then up to `max` in all of the timers due at `upTo` (cxloop's clock), earliest first. */
+  claim(upTo: number, max: number, leaseMs: number): Promise<TimerClaim>;
+  /** Renews the lease of claimed timers; returns how many were still claimed. */
+  extend(keys: readonly string[], leaseMs: number): Promise<number>;
+  /** Drops fired timers (their transitions committed, or they were handed on). */
+  ack(keys: readonly string[]): Promise<void>;
+  /** Timers due at `upTo` and not yet fired: waiting or claimed. */
+  unfired(upTo: number): Promise<number>;
+  /** Every timer waiting to be claimed, earliest first (tests, doctor). */
+  scheduled(): Promise<ScheduledTimer[]>;
 }
 
 /** Durable queue of effects to carry out, one job per committed transition. */

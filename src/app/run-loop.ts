@@ -83,9 +83,9 @@ const KIND_CODES: Readonly<Record<TimerKind, string>> = {
 };
 
 /**
- * Deterministic id of a timer, the job id of its wake-up: t-<ticket>-<kind>-<due>, ticket and due
- * time in base 36 and the kind as two letters, so a delayed job stays under Redis's compact-hash
- * value size (64 bytes): 328 bytes measured instead of ~750. parseTimerKey() reads one back.
+ * Deterministic key of a timer, its member in the timer schedule (and the job id of an older
+ * release's delayed job): t-<ticket>-<kind>-<due>, ticket and due time in base 36 and the kind as
+ * two letters, about 17 bytes. parseTimerKey() reads one back.
  */
 export function timerKey(ticketId: number, timer: LoopTimer): string {
   // Rounded up: a fractional due time (never from Date.now) is not released before it is due.

@@ -1,4 +1,4 @@
-import { createRedis, describeRedis, type RedisClient } from '../adapters/redis/redis-connection.js';
+import { createRedis, connectRedis, type RedisClient } from '../adapters/redis/redis-connection.js';
 import { parseEnv, type Env } from '../config/env-schema.js';
 import { describeProblems } from '../config/format-issues.js';
 import { CliError, type CliIo } from './io.js';
@@ -14,8 +14,8 @@ export async function withInstallRedis<T>(io: CliIo, use: (redis: RedisClient, e
   const redis = createRedis(parsed.env, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', () => undefined);
   try {
-    await redis.connect().catch((error: Error) => {
-      throw new CliError(`cannot connect to Redis at ${describeRedis(parsed.env)} (${error.message}); set REDIS_URL (or REDIS_CLUSTER_NODES)`);
+    await connectRedis(redis, parsed.env).catch((error: Error) => {
+      throw new CliError(error.message);
     });
     return await use(redis, parsed.env);
   } finally {

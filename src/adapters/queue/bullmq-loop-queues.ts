@@ -1,34 +1,31 @@
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
-import type { EffectQueue, LoopTimer, LoopTimers, PendingEffects } from '../../app/ports.js';
+import type { EffectQueue, LoopTimer, PendingEffects } from '../../app/ports.js';
 import { parseTimerKey, timerKey } from '../../app/run-loop.js';
 import { JOB_OPTIONS, type CustomerUpdateJob, type EffectJob, type NoteJob, type RouteJob, type TimerJob } from '../../app/job-catalogue.js';
 
-/** Loop timers as BullMQ delayed jobs whose id is the timer's key: scheduling twice is a no-op. */
-export class BullmqLoopTimers implements LoopTimers {
+/**
+ * The cxloop-timers queue. Loop timers live in the timer schedule (RedisLoopTimers, claimed by
+ * each worker's LoopTimerPoller); this queue holds what is left of BullMQ's way of keeping them:
+ * the delayed jobs older releases wrote (one per loop, fired by the timers worker when due, so an
+ * upgrade loses none), and timers whose firing failed in a poller, handed over here for BullMQ's
+ * retries with back-off and, once those are used up, the dead letters.
+ */
+export class BullmqLoopTimers {
   constructor(
     readonly queue: Queue<TimerJob>,
     private readonly redis: Redis | Cluster,
-    private readonly now: () => number,
   ) {}
 
-  async schedule(ticketId: number, timer: LoopTimer): Promise<void> {
-    await this.queue.add(
-      timer.kind,
-      { v: 1, t: ticketId, k: timer.kind, a: timer.at },
-      { ...JOB_OPTIONS.timers, jobId: timerKey(ticketId, timer), delay: Math.max(0, timer.at - this.now()) },
-    );
-  }
-
-  async cancel(ticketId: number, timer: LoopTimer): Promise<void> {
-    // 0 when the job is running: it then finds its timer gone and does nothing.
-    await this.queue.remove(timerKey(ticketId, timer));
+  /** Fires `timer` again from the queue after `delayMs`; the job id is its key, so handing it over twice queues it once. */
+  async retry(ticketId: number, timer: LoopTimer, delayMs: number): Promise<void> {
+    await this.queue.add(timer.kind, { v: 1, t: ticketId, k: timer.kind, a: timer.at }, { ...JOB_OPTIONS.timers, jobId: timerKey(ticketId, timer), delay: Math.max(0, delayMs) });
   }
 
   /**
-   * Moves every delayed timer due at `now` (cxloop's clock) to the front of the queue. Live, BullMQ
-   * releases them itself on time; tests and the scenario run on an injected clock and call this
-   * after moving it, so timers fire without waiting. Returns how many were released.
+   * Moves every delayed timer job due at `now` (cxloop's clock) to the front of the queue. Live,
+   * BullMQ releases them itself on time; tests and the scenario run on an injected clock and call
+   * this after moving it. Returns how many were released.
    */
   async releaseDue(now: number): Promise<number> {
     // Job ids carry the due time, so the delayed set's ids are enough to pick the due ones.

@@ -2,7 +2,7 @@ import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker, type C
 import type { Cluster, Redis } from 'ioredis';
 import { addLoopNote } from '../../app/add-loop-note.js';
 import { handleTicketEvent, type TicketEventDeps } from '../../app/handle-ticket-event.js';
-import type { EventInbox, JobMetrics, Logger, PeopleDirectory, RouteBacklog, RoutingMetrics, UpdateBudget } from '../../app/ports.js';
+import type { EventInbox, JobMetrics, Logger, LoopTimerSchedule, PeopleDirectory, RouteBacklog, RoutingMetrics, UpdateBudget } from '../../app/ports.js';
 import { pollSurveyResponses, type SurveyPollDeps } from '../../app/poll-survey-responses.js';
 import { sendCustomerUpdate, type CustomerUpdateDeps } from '../../app/send-customer-update.js';
 import { reconcileTickets, type ReconcileDeps } from '../../app/reconcile-tickets.js';
@@ -47,8 +47,8 @@ export interface ZendeskQueuesOptions {
   readonly producer: Redis | Cluster;
   /** BullMQ's prefix of each queue (a hash tag per queue on a Redis Cluster). */
   readonly prefix: (queue: string) => string;
-  /** cxloop's clock: timer delays are due times minus now. */
-  readonly now: () => number;
+  /** The loop timers (in Redis, claimed in batches by each worker's LoopTimerPoller). */
+  readonly timers: LoopTimerSchedule;
   /** The routing writes waiting for Zendesk (in Redis, claimed atomically by the workers' writers). */
   readonly backlog: RouteBacklog;
 }
@@ -64,7 +64,9 @@ export class ZendeskQueues {
   readonly inbox: EventInbox;
   readonly backlog: RouteBacklog;
   readonly routeQueue: BullmqRouteQueue;
-  readonly loopTimers: BullmqLoopTimers;
+  readonly loopTimers: LoopTimerSchedule;
+  /** The cxloop-timers queue: older releases' timer jobs, and firings handed over for retries. */
+  readonly timerJobs: BullmqLoopTimers;
   readonly effectQueue: BullmqEffectQueue;
 
   constructor(private readonly options: ZendeskQueuesOptions) {
@@ -79,7 +81,8 @@ export class ZendeskQueues {
     this.inbox = new BullmqEventInbox(this.events);
     this.backlog = options.backlog;
     this.routeQueue = new BullmqRouteQueue(this.routes as Queue<RouteJob>);
-    this.loopTimers = new BullmqLoopTimers(this.timers, options.producer, options.now);
+    this.loopTimers = options.timers;
+    this.timerJobs = new BullmqLoopTimers(this.timers, options.producer);
     this.effectQueue = new BullmqEffectQueue(this.effects, this.routes);
   }
 

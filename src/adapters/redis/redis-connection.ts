@@ -67,6 +67,51 @@ export function describeRedis(settings: RedisSettings): string {
   return `master "${settings.REDIS_SENTINEL_NAME}" of the sentinels ${sentinelsOf(settings.REDIS_SENTINELS).map(({ host, port }) => `${host}:${port}`).join(', ')}`;
 }
 
+/**
+ * Connects a lazy connection, or throws one error saying why not and what to check. ioredis
+ * rejects connect() with "Connection is closed."; the socket's own error (refused, wrong
+ * password) comes as an 'error' event. A cluster reports only "None of startup nodes is
+ * available" and "Connection is closed." for each seed, so the seeds are asked directly.
+ */
+export async function connectRedis(redis: RedisClient, settings: RedisSettings): Promise<void> {
+  let socketError: Error | undefined;
+  const onError = (error: Error) => (socketError = error);
+  redis.on('error', onError);
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    const cause = settings.REDIS_CLUSTER_NODES !== undefined ? ((await seedError(clusterSeedsOf(settings.REDIS_CLUSTER_NODES))) ?? (error as Error)) : (socketError ?? (error as Error));
+    throw new Error(describeConnectFailure(settings, cause), { cause: error });
+  } finally {
+    redis.off('error', onError);
+  }
+}
+
+/** What the first seed that fails says when connected to alone, with the cluster's credentials (one attempt each). */
+async function seedError(seeds: ClusterSeeds): Promise<Error | undefined> {
+  for (const { host, port } of seeds.nodes) {
+    const probe = new Redis({ ...nodeOptionsOf(seeds), host, port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    let error: Error | undefined;
+    probe.on('error', (failure: Error) => (error ??= failure));
+    await probe.connect().catch((failure: Error) => (error ??= failure));
+    probe.disconnect();
+    if (error) return error;
+  }
+  return undefined;
+}
+
+/** Why a connection failed and what to check, for start-up and CLI errors. */
+function describeConnectFailure(settings: RedisSettings, cause: Error): string {
+  const check =
+    settings.REDIS_CLUSTER_NODES !== undefined
+      ? 'check REDIS_CLUSTER_NODES: seed nodes reachable from here, with the cluster\'s password in redis:// URLs'
+      : settings.REDIS_SENTINELS !== undefined
+        ? 'check REDIS_SENTINELS and REDIS_SENTINEL_NAME (and the master\'s password in REDIS_URL)'
+        : 'start redis-server or set REDIS_URL';
+  return `cannot connect to Redis at ${describeRedis(settings)} (${cause.message}); ${check}`;
+}
+
 function clusterSeedsOf(text: string): ClusterSeeds {
   const parsed = parseClusterNodes(text);
   // The env schema refuses a bad list before any connection is made; this is for direct callers.
@@ -74,16 +119,20 @@ function clusterSeedsOf(text: string): ClusterSeeds {
   return parsed.seeds;
 }
 
-function createCluster(seeds: ClusterSeeds, options: RedisOptions): Cluster {
-  const node: RedisOptions = {
+/** What every node of the cluster is reached with: the seeds' credentials and TLS. */
+function nodeOptionsOf(seeds: ClusterSeeds): RedisOptions {
+  return {
     ...(seeds.username ? { username: seeds.username } : {}),
     ...(seeds.password ? { password: seeds.password } : {}),
     ...(seeds.tls ? { tls: {} } : {}),
   };
+}
+
+function createCluster(seeds: ClusterSeeds, options: RedisOptions): Cluster {
   return new Cluster(
     seeds.nodes.map(({ host, port }) => ({ host, port })),
     {
-      ...clusterOptionsOf(options, node),
+      ...clusterOptionsOf(options, nodeOptionsOf(seeds)),
       // Managed clusters over TLS announce their nodes by name, and certificates are checked against
       // that name: connect to the name as given rather than an address it resolves to.
       ...(seeds.tls ? { dnsLookup: (address: string, callback: (error: null, address: string) => void) => callback(null, address) } : {}),

@@ -26,7 +26,7 @@ export interface RedisKeys {
   readonly loops: string;
   /** Stream: agents' corrections of cxloop's routing (training data). */
   readonly corrections: string;
-  /** String (JSON) with a TTL: a ticket's correction frozen in its hash and not yet in the corrections stream (normally gone at once). */
+  /** Hash with a TTL (e: the entry as JSON, l: the recording attempt's lease end): a ticket's correction frozen in its hash and not yet in the corrections stream (normally gone at once). */
   pendingCorrection(ticketId: number): string;
   /** String (binary): the install's learned model, as `cxloop train` stored it (model-codec.ts). */
   readonly model: string;
@@ -98,6 +98,10 @@ export interface RedisKeys {
   readonly routeStalled: string;
   /** String: while set, no routing write is claimed (RouteBacklog.pause). */
   readonly routePaused: string;
+  /** Sorted set: every loop's next timer not yet claimed, member its timer key (`t-<ticket>-<kind>-<due>`, see timerKey), scored by its due time (cxloop's clock, ms). */
+  readonly timersDue: string;
+  /** Sorted set: timers a poller claimed and is firing, scored by the end of the claim's lease (Redis time, ms). */
+  readonly timersClaimed: string;
   /** Hash: the dashboard's tally of the loops opened on one UTC day (epoch day), "<category>|<team>|<tier>|<counter>" -> count. */
   dashboardDay(day: number): string;
   /** Hash: ticket -> its contribution to that day's tally (JSON: version, opening, group, counters, summary while undecided). */
@@ -189,6 +193,9 @@ export function createRedisKeys(prefix: string, layout: RedisKeyLayout = 'single
     routeOwners: `${prefix}:{rw}:owners`,
     routeStalled: `${prefix}:{rw}:stalled`,
     routePaused: `${prefix}:{rw}:paused`,
+    // One group: the timer scripts move timers between the two (and touch no other key).
+    timersDue: grouped('tm', ':due'),
+    timersClaimed: grouped('tm', ':claimed'),
     // One hash tag: the projection script updates a day's tally, its contributions, the undecided set and the open rows at once.
     dashboardDay: (day) => `${prefix}:{dash}:d:${day}`,
     dashboardContributions: (day) => `${prefix}:{dash}:c:${day}`,

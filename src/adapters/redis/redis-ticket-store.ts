@@ -54,24 +54,48 @@ return 1`;
 /** A correction frozen but not yet in the corrections stream is kept this long (the job that froze it is retried well within). */
 const PENDING_CORRECTION_TTL_SECONDS = 7 * 86_400;
 
+/** How long one attempt holds a frozen correction before another may record it (a crashed attempt's job is retried later than this). */
+export const CORRECTION_LEASE_MS = 30_000;
+
 /**
- * KEYS ticket hash, pending correction (the ticket's slot). ARGV entry (JSON), ttl. Freezes the
- * routing and keeps the correction until it is in the stream (recordOverride); returns the entry
- * to record: this one, or the one an earlier attempt froze and did not get to record; else false.
+ * KEYS ticket hash, pending correction (a hash, the ticket's slot). ARGV entry (JSON), ttl
+ * seconds, lease ms. Freezes the routing and keeps the correction until it is in the stream
+ * (recordOverride). Returns {1, entry} with the entry to record (this one, or one an earlier
+ * attempt froze and did not get to record, whose lease has ended), {0} when there is nothing to
+ * record, {2} while another attempt holds the lease. The lease is Redis's clock (TIME), so
+ * processes on different machines agree.
  */
 const OVERRIDE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local rs = redis.call('HGET', KEYS[1], 'rs')
-if rs == 'overridden' then return redis.call('GET', KEYS[2]) end
-if rs ~= 'pending' and rs ~= 'routed' then return false end
+if rs == 'overridden' then
+  local entry = redis.call('HGET', KEYS[2], 'e')
+  if not entry then return {0} end
+  if tonumber(redis.call('HGET', KEYS[2], 'l') or '0') > now then return {2} end
+  redis.call('HSET', KEYS[2], 'l', now + tonumber(ARGV[3]))
+  return {1, entry}
+end
+if rs ~= 'pending' and rs ~= 'routed' then return {0} end
 redis.call('HSET', KEYS[1], 'rs', 'overridden')
 redis.call('HDEL', KEYS[1], 'rk')
-redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[2])
-return ARGV[1]`;
+redis.call('HSET', KEYS[2], 'e', ARGV[1], 'l', now + tonumber(ARGV[3]))
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return {1, ARGV[1]}`;
+
+/** Thrown while another attempt records the same correction: the job is retried, and then finds it recorded or its lease ended. */
+export class CorrectionBusyError extends Error {
+  constructor(ticketId: number) {
+    super(`the correction of ticket ${ticketId} is being recorded by another attempt; retrying`);
+    this.name = 'CorrectionBusyError';
+  }
+}
 
 export class RedisTicketStore implements TicketStore, CorrectionLog, ReassignmentLog {
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
+    private readonly leaseMs = CORRECTION_LEASE_MS,
   ) {}
 
   async observe(snapshot: TicketSnapshot): Promise<{ applied: boolean; previous: TicketRecord | null }> {
@@ -136,10 +160,13 @@ export class RedisTicketStore implements TicketStore, CorrectionLog, Reassignmen
     ];
     // The freeze is the ticket's (its slot), the stream install-wide (another slot on a cluster):
     // three steps, each safe to repeat. A retry after a crash between them finds the correction
-    // still pending and records it; only a crash between XADD and DEL can record it twice.
+    // still pending and records it once the crashed attempt's lease has ended; an attempt running
+    // at the same time is refused the lease. Only a crash between XADD and DEL can record it twice.
     const pending = this.keys.pendingCorrection(correction.ticketId);
-    const frozen = (await runScript(this.redis, OVERRIDE, 2, this.keys.ticket(correction.ticketId), pending, JSON.stringify(entry), PENDING_CORRECTION_TTL_SECONDS)) as string | null;
-    if (frozen === null) return false;
+    const args = [JSON.stringify(entry), PENDING_CORRECTION_TTL_SECONDS, this.leaseMs];
+    const [outcome, frozen] = (await runScript(this.redis, OVERRIDE, 2, this.keys.ticket(correction.ticketId), pending, ...args)) as [0 | 1 | 2, string?];
+    if (outcome === 2) throw new CorrectionBusyError(correction.ticketId);
+    if (outcome === 0 || frozen === undefined) return false;
     await this.redis.xadd(this.keys.corrections, 'MAXLEN', '~', CORRECTIONS_MAX, '*', ...(JSON.parse(frozen) as string[]));
     await this.redis.del(pending);
     return true;

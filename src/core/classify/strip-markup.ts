@@ -1,7 +1,8 @@
 /**
  * Removes what a person did not write as prose: HTML comments (issue-template instructions),
  * fenced, inline and indented-by-tag code, command-line flags ("--crash-reporter-id"), Markdown
- * table rows (pasted system information), HTML tags, URLs and e-mail addresses. A URL such as
+ * table rows (pasted system information), a form's bold prompts and Markdown headings, HTML tags,
+ * URLs and e-mail addresses. A URL such as
  * ".../Submitting-Bugs-and-Suggestions" must not count as the word "bug", nor code as complaints.
  */
 const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
@@ -13,8 +14,14 @@ const EMAIL = /[\w.+-]+@[\w-]+\.[\w.-]+/g;
 const INLINE_CODE = /`[^`\n]{1,300}`/g;
 const FLAG = /(^|\s)--[a-z][\w-]*/gim;
 const TABLE_ROW = /^[ \t]*\|.*\|[ \t]*$/gm;
-/** A form's bold question ("**What is the current behavior?**", "**Do you want to request a *feature* or report a *bug*?**"). */
-const BOLD_QUESTION = /\*\*(?:[^*\n]|\*(?!\*)){1,300}?\?\*\*/g;
+/**
+ * A form's bold prompt, a question or a label ending in a colon ("**What is the current
+ * behavior?**", "**Do you want to request a *feature* or report a *bug*?**", "**If the current
+ * behavior is a bug, please provide the steps to reproduce ...:**"): the form's words, not the writer's.
+ */
+const BOLD_PROMPT = /\*\*(?:[^*\n]|\*(?!\*)){1,600}?[?:]\*\*/g;
+/** A Markdown heading: an issue form's section title ("### Standalone code to reproduce the issue"), not the writer's words. */
+const HEADING = /^[ \t]{0,3}#{1,6}[ \t]+.*$/gm;
 
 export function stripMarkup(text: string): string {
   let out = text;
@@ -25,6 +32,7 @@ export function stripMarkup(text: string): string {
   if (out.includes('`')) out = out.replace(INLINE_CODE, ' ');
   if (out.includes('--')) out = out.replace(FLAG, '$1 ');
   if (out.includes('|')) out = out.replace(TABLE_ROW, '\n');
-  if (out.includes('?**')) out = out.replace(BOLD_QUESTION, '\n');
+  if (out.includes('?**') || out.includes(':**')) out = out.replace(BOLD_PROMPT, '\n');
+  if (out.includes('#')) out = out.replace(HEADING, '\n');
   return out;
 }

@@ -72,8 +72,8 @@ describe('the closed loop (real Redis + BullMQ, injected clock, Zendesk faked wi
     await settle();
   }
 
-  async function delayedTimers(): Promise<string[]> {
-    return (await app!.queues.timers.getDelayed()).map((job) => job.id ?? '').sort();
+  async function scheduledTimers(): Promise<string[]> {
+    return (await app!.queues.loopTimers.scheduled()).map((timer) => timer.key).sort();
   }
 
   const effectsOf = (type: Effect['type']) => notified.filter((n) => n.effect.type === type).map((n) => n.effect);
@@ -91,7 +91,7 @@ describe('the closed loop (real Redis + BullMQ, injected clock, Zendesk faked wi
     expect(opened).toMatchObject({ stage: 'routed', category: 'billing_issue', tier: 'normal', team: 'billing', version: 0 });
     expect(opened.timers).toEqual({ ack_breach: clock + 2 * HOUR, resolve_breach: clock + 72 * HOUR });
     // One wake-up per loop: the earliest timer.
-    expect(await delayedTimers()).toEqual([timerKey(301, { kind: 'ack_breach', at: clock + 2 * HOUR })]);
+    expect(await scheduledTimers()).toEqual([timerKey(301, { kind: 'ack_breach', at: clock + 2 * HOUR })]);
     expect(effectsOf('publish_status')).toEqual([expect.objectContaining({ stage: 'routed', text: 'Received and passed to the billing team.', automatic: true })]);
 
     await advance(2 * HOUR - MINUTE);
@@ -110,7 +110,7 @@ describe('the closed loop (real Redis + BullMQ, injected clock, Zendesk faked wi
     const acknowledged = (await app!.loops.get(301))!.state;
     expect(acknowledged).toMatchObject({ stage: 'acknowledged', owner: 'U0OWNER', escalation: { step: 0, breachAt: null } });
     expect(Object.keys(acknowledged.timers).sort()).toEqual(['resolve_breach', 'update_breach']);
-    expect(await delayedTimers()).toEqual([timerKey(301, { kind: 'update_breach', at: clock + 24 * HOUR })]);
+    expect(await scheduledTimers()).toEqual([timerKey(301, { kind: 'update_breach', at: clock + 24 * HOUR })]);
     // Slack cannot be reached here (no Slack fake): the note names the person by id rather than wait.
     expect(puts.at(-1)).toEqual({ path: '/api/v2/tickets/301.json', body: { ticket: { comment: { body: 'Acknowledged in Slack by U0OWNER.', public: false } } } });
     await advance(3 * HOUR);
@@ -140,7 +140,7 @@ describe('the closed loop (real Redis + BullMQ, injected clock, Zendesk faked wi
     await advance(30 * MINUTE);
     await send('agent_assignment_changed', { id: 302, status: 'open', assignee_id: 777, actor_id: 777 });
     expect((await app!.loops.get(302))!.state).toMatchObject({ stage: 'acknowledged', owner: 'zd:777', zendeskStatus: 'open' });
-    expect(await delayedTimers()).toEqual([timerKey(302, { kind: 'update_breach', at: clock + 24 * HOUR })]);
+    expect(await scheduledTimers()).toEqual([timerKey(302, { kind: 'update_breach', at: clock + 24 * HOUR })]);
 
     // No update for 24 h: cxloop publishes one with a revised ETA and escalates to level 1.
     await advance(24 * HOUR);
@@ -160,10 +160,10 @@ describe('the closed loop (real Redis + BullMQ, injected clock, Zendesk faked wi
     const solvedAt = clock;
     await send('status_changed', { id: 302, status: 'solved', assignee_id: 777, actor_id: 777 });
     expect((await app!.loops.get(302))!.state).toMatchObject({ stage: 'acted', solvedAt, timers: { verify_end: solvedAt + 72 * HOUR } });
-    expect(await delayedTimers()).toEqual([timerKey(302, { kind: 'verify_end', at: solvedAt + 72 * HOUR })]);
+    expect(await scheduledTimers()).toEqual([timerKey(302, { kind: 'verify_end', at: solvedAt + 72 * HOUR })]);
     await advance(72 * HOUR);
     expect((await app!.loops.get(302))!.state).toMatchObject({ stage: 'verified', timers: {} });
-    expect(await delayedTimers()).toEqual([]);
+    expect(await scheduledTimers()).toEqual([]);
     const history = await app!.loops.history(302);
     expect(history.map((entry) => `${entry.event}>${entry.stage}${entry.update ? `:${entry.update}` : ''}`)).toEqual([
       'opened>routed',
@@ -210,6 +210,19 @@ describe('the closed loop (real Redis + BullMQ, injected clock, Zendesk faked wi
     expect(await applyLoopEvents(304, [{ type: 'post_update', user: 'U1', text: 'Working on it' }], 'slack-2', loopDeps())).toEqual(['applied']);
     expect(await applyLoopEvents(304, [{ type: 'post_update', user: 'U1', text: 'Working on it' }], 'slack-2', loopDeps())).toEqual(['duplicate']);
     expect((await app!.loops.get(304))!.state.version).toBe(version + 1);
+  });
+
+  it('still fires the delayed timer job an older release queued, and the next timer goes to the schedule', async () => {
+    await openTicket(306); // billing_issue: its first timer is the acknowledge breach
+    const breach = { kind: 'ack_breach' as const, at: (await app!.loops.get(306))!.state.timers.ack_breach! };
+    // As the release before the timer schedule kept it: a delayed job in cxloop-timers, not a member of the schedule.
+    await app!.queues.loopTimers.cancel(306, breach);
+    await app!.queues.timers.add(breach.kind, { v: 1, t: 306, k: breach.kind, a: breach.at }, { attempts: 10, jobId: timerKey(306, breach), delay: 2 * HOUR });
+    expect(await scheduledTimers()).toEqual([]);
+    await advance(2 * HOUR);
+    expect((await app!.loops.history(306)).map((entry) => entry.event)).toEqual(['opened', 'timer:ack_breach', 'timer:escalate']);
+    expect(await app!.queues.timers.getDelayed()).toEqual([]);
+    expect(await scheduledTimers()).toEqual([timerKey(306, { kind: 'escalate', at: clock + 30 * MINUTE })]);
   });
 
   it('opens each loop once, even when the routing event is handled again', async () => {

@@ -166,7 +166,7 @@ describe.each<RedisKeyLayout>(['single', 'cluster'])('cxloop on %s Redis (real s
   it('fires the loop timers on the clock, escalates through Slack, and stops on an Acknowledge press', async () => {
     await openTicket(401);
     const openedAt = clock;
-    expect((await app!.queues.timers.getDelayed()).map((job) => job.id)).toEqual([timerKey(401, { kind: 'ack_breach', at: openedAt + 2 * HOUR })]);
+    expect((await app!.queues.loopTimers.scheduled()).map((timer) => timer.key)).toEqual([timerKey(401, { kind: 'ack_breach', at: openedAt + 2 * HOUR })]);
     await waitFor(() => posts().length === 2, 5_000, 'the card and the status message');
 
     const card = posts().find((call) => call.args.channel === '#cx-billing')!;
@@ -188,7 +188,7 @@ describe.each<RedisKeyLayout>(['single', 'cluster'])('cxloop on %s Redis (real s
     await waitFor(async () => (await app!.loops.get(401))?.state.stage === 'acknowledged', 5_000, 'acknowledged');
     await settle();
     expect((await app!.loops.get(401))!.state).toMatchObject({ stage: 'acknowledged', owner: 'U0ADMIN01', escalation: { step: 0, breachAt: null } });
-    expect((await app!.queues.timers.getDelayed()).map((job) => job.id)).toEqual([timerKey(401, { kind: 'update_breach', at: clock + 24 * HOUR })]);
+    expect((await app!.queues.loopTimers.scheduled()).map((timer) => timer.key)).toEqual([timerKey(401, { kind: 'update_breach', at: clock + 24 * HOUR })]);
     expect(puts.map((put) => put.path)).toEqual(['/api/v2/tickets/401.json', '/api/v2/tickets/401.json']);
     expect(puts[1]!.body).toEqual({ ticket: { comment: { body: 'Acknowledged in Slack by U0ADMIN01.', public: false } } });
     await waitFor(() => calls.some((call) => call.method === 'chat.update' && call.args.channel === 'CCXBILLING'), 5_000, 'the card edited in place');

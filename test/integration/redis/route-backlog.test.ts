@@ -2,24 +2,10 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisKeys } from '../../../src/adapters/redis/redis-keys.js';
 import { RedisRouteBacklog } from '../../../src/adapters/redis/redis-route-backlog.js';
-import type { RoutePlan } from '../../../src/core/routing/route-plan.js';
+import { billingPlan } from '../../support/route-plans.js';
 import { dropPrefix, REDIS_URL, uniquePrefix, waitFor } from '../../support/zendesk-fixtures.js';
 
-const RECEIVED_AT = Date.UTC(2026, 10, 20, 10, 0, 0);
-
-function plan(ticketId: number): RoutePlan {
-  return {
-    ticketId,
-    category: 'billing_issue',
-    tier: 'high',
-    confidence: 0.9,
-    groupId: 1002,
-    priority: 'high',
-    note: 'cxloop routed this ticket',
-    receivedAt: RECEIVED_AT,
-    base: { tags: [], groupId: null, priority: 'normal', updatedAt: RECEIVED_AT },
-  };
-}
+const plan = (ticketId: number) => billingPlan({ ticketId });
 
 /** The routing backlog on the real Redis: what a writer that died holding a claim leaves behind. */
 describe('RedisRouteBacklog', () => {

@@ -1,5 +1,5 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis } from '../../../src/adapters/redis/redis-connection.js';
 import type { Cxloop } from '../../../src/main.js';
 import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
+import { writeTestCertificates } from '../../support/tls-certificates.js';
 import { nockZendeskReads, postSigned, startLive, ticketEvent, uniquePrefix, waitFor, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
 
 const freePort = () => 20_000 + Math.floor(Math.random() * 20_000);
@@ -91,21 +92,17 @@ describe('rediss:// (TLS)', () => {
   let dir: string;
   let server: ChildProcess;
   const port = freePort();
+  let ca: Buffer;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cxloop-tls-'));
-    // A CA and a server certificate for localhost, as a managed Redis has one from its provider.
-    const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=cxloop test CA', '-keyout', 'ca.key', '-out', 'ca.pem');
-    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', 'server.key', '-out', 'server.csr');
-    writeFileSync(join(dir, 'san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-    ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'san.ext', '-out', 'server.pem');
+    const certificates = writeTestCertificates(dir);
+    ca = certificates.ca;
     server = spawn(
       'redis-server',
-      ['--port', '0', '--tls-port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--tls-cert-file', 'server.pem', '--tls-key-file', 'server.key', '--tls-ca-cert-file', 'ca.pem', '--tls-auth-clients', 'no', '--dir', dir],
+      ['--port', '0', '--tls-port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--tls-cert-file', certificates.certFile, '--tls-key-file', certificates.keyFile, '--tls-ca-cert-file', certificates.caFile, '--tls-auth-clients', 'no', '--dir', dir],
       { cwd: dir, stdio: 'ignore' },
     );
-    const ca = readFileSync(join(dir, 'ca.pem'));
     await waitFor(async () => {
       const probe = createRedis({ REDIS_URL: `rediss://localhost:${port}`, REDIS_SENTINELS: undefined, REDIS_SENTINEL_NAME: undefined }, { tls: { ca }, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       probe.on('error', () => undefined);
@@ -121,7 +118,6 @@ describe('rediss:// (TLS)', () => {
   afterEach(() => undefined);
 
   it('a rediss:// REDIS_URL connects over TLS and checks the certificate; the same port refuses plain redis://', async () => {
-    const ca = readFileSync(join(dir, 'ca.pem'));
     const settings = { REDIS_URL: `rediss://localhost:${port}`, REDIS_SENTINELS: undefined, REDIS_SENTINEL_NAME: undefined };
     const tls = createRedis(settings, { tls: { ca } });
     expect(await tls.ping()).toBe('PONG');

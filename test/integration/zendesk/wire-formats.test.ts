@@ -93,7 +93,7 @@ describe('Zendesk payloads through the real server (Redis, BullMQ workers, injec
     expect(await post('ticket-status-changed-archived.json')).toEqual({ status: 'accepted' });
     expect(await loop()).toMatchObject({ stage: 'closed', zendeskStatus: 'archived', timers: {} });
     expect(statusTexts().at(-1)).toBe('Archived in Zendesk without being solved.');
-    expect(await app!.queues.timers.getDelayed()).toEqual([]);
+    expect(await app!.queues.loopTimers.scheduled()).toEqual([]);
   });
 
   it('ticket.status_changed to scrubbed ends the loop and leaves no brief of the ticket in Redis', async () => {

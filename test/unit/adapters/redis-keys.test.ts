@@ -23,6 +23,7 @@ function keysUsedTogether(keys: RedisKeys): Record<string, string[]> {
     'names (MGET)': [keys.personName('U1'), keys.personName('zd:2')],
     'training export': [keys.trainingExport, keys.trainingExported],
     'route backlog': [keys.routeEntries, keys.routeDue, keys.routeClaimed, keys.routeOwners, keys.routeStalled, keys.routePaused],
+    'loop timers': [keys.timersDue, keys.timersClaimed],
     'dashboard projection': [keys.dashboardDay(1), keys.dashboardContributions(1), keys.dashboardContributions(2), keys.dashboardUndecided, keys.dashboardOpen],
   };
 }

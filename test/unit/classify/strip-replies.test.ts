@@ -34,7 +34,17 @@ describe('stripMarkup', () => {
     ['fenced code', 'Before\n```\nthrow new Error("crash")\n```\nAfter', 'Before\n\n\nAfter'],
     ['URLs', 'See https://github.com/x/wiki/Submitting-Bugs please', 'See   please'],
     ['HTML tags', 'Type: <b>Bug</b>', 'Type:  Bug '],
+    ["a form's bold question", '**What is the current behavior?**\nThe menu stays open', '\n\nThe menu stays open'],
+    ["a form's bold prompt ending in a colon", '**If the current behavior is a bug, please provide the steps to reproduce:**\nOpen the menu', '\n\nOpen the menu'],
+    ['Markdown headings, keeping what is written under them', '### Issue Type\n\nFeature Request\n\n## Standalone code to reproduce the issue\nx', '\n\n\nFeature Request\n\n\n\nx'],
   ])('removes %s', (_name, text, expected) => {
     expect(stripMarkup(text)).toBe(expected);
+  });
+
+  it.each([
+    ['bold words inside a sentence', 'It is **really** broken: **the menu** stays open'],
+    ['a ticket number or a hash tag', '#1234 is open again\n#urgent please look'],
+  ])('keeps %s', (_name, text) => {
+    expect(stripMarkup(text)).toBe(text);
   });
 });

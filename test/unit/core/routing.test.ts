@@ -5,24 +5,12 @@ import { detectOverride, taggedCategory, type Override, type RoutingState } from
 import { planTicketUpdate, type RoutePlan, type TicketFields } from '../../../src/core/routing/route-plan.js';
 import type { TicketSnapshot } from '../../../src/core/ticket-event.js';
 import { defaultClassifier } from '../../support/default-classifier.js';
+import { billingPlan, PLAN_RECEIVED_AT } from '../../support/route-plans.js';
 
-const BASE_UPDATED_AT = Date.UTC(2026, 10, 20, 10, 0, 0);
+const BASE_UPDATED_AT = PLAN_RECEIVED_AT;
 const NOW_UPDATED_AT = Date.UTC(2026, 10, 20, 10, 5, 0);
 
-function plan(overrides: Partial<RoutePlan> = {}): RoutePlan {
-  return {
-    ticketId: 5,
-    category: 'billing_issue',
-    tier: 'high',
-    confidence: 0.9,
-    groupId: 1002,
-    priority: 'high',
-    note: 'cxloop routed this ticket',
-    receivedAt: BASE_UPDATED_AT,
-    base: { tags: ['vip'], groupId: 1000, priority: 'normal', updatedAt: BASE_UPDATED_AT },
-    ...overrides,
-  };
-}
+const plan = billingPlan;
 
 function fields(overrides: Partial<TicketFields> = {}): TicketFields {
   return { tags: ['vip'], groupId: 1000, priority: 'normal', updatedAt: NOW_UPDATED_AT, ...overrides };
