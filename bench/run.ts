@@ -23,7 +23,7 @@ import { benchRouting } from './routing.js';
 import { benchScaleOut } from './scale-out.js';
 import { benchSlackBurst } from './slack-burst.js';
 import { describeCpu, envNumber, round, startCpuMeter, type CpuShare } from './support.js';
-import { benchThroughput } from './throughput.js';
+import { benchThroughput, type RedisPerUnit } from './throughput.js';
 import { benchTimers } from './timers.js';
 
 interface Row {
@@ -120,7 +120,7 @@ const SECTIONS: readonly Section[] = [
     title: '3. Throughput: pipeline, raw BullMQ, classifier',
     note: () =>
       `pipeline: ${n(envNumber('BENCH_THROUGHPUT_TICKETS', 5_000))} ticket.created webhooks over 32 connections until every routing write is applied in the fake Zendesk (limit lifted to 100,000 calls/min on both sides; batching as configured). ` +
-      'Raw BullMQ: as many no-op jobs added by 32 concurrent producers, one worker of the events worker\'s concurrency (8), time to the last completion. Classifier: classify() in a loop for 2 s after a warm-up pass, in a fresh worker thread (own isolate: no heap or JIT state from earlier sections).',
+      'Raw BullMQ: as many no-op jobs added by 32 concurrent producers, one worker of the events worker\'s concurrency (8), time to the last completion. Redis per ticket (per job): round trips = requests this process wrote to Redis (a command, pipeline or MULTI each; socket writes counted), deltas of INFO stats total_reads_processed (socket reads, fewer under load: requests in flight together arrive together) and INFO commandstats (Lua calls = EVAL/EVALSHA/FCALL; commands, those inside scripts included) over the timed stretch, divided by the tickets (jobs); the bench\'s own polls of the events queue taken out; on a shared Redis other clients\' commands count too. Classifier: classify() in a loop for 2 s after a warm-up pass, in a fresh worker thread (own isolate: no heap or JIT state from earlier sections).',
     async run({ policy, redisUrl, root, log }) {
       const pipeline = await benchThroughput({ redisUrl, policy, tickets: envNumber('BENCH_THROUGHPUT_TICKETS', 5_000), log });
       const classifier = await benchClassifierIsolated(root);
@@ -130,7 +130,10 @@ const SECTIONS: readonly Section[] = [
         rows: [
           row('pipeline webhook -> Zendesk write', `${n(pipeline.pipeline.ticketsPerSecond)} tickets/s (${n(pipeline.pipeline.tickets)} in ${pipeline.pipeline.seconds} s; ${pipeline.pipeline.updateManyCalls} update_many, ${pipeline.pipeline.updateCalls} single)`),
           row('  where the time went', `webhooks answered after ${pipeline.pipeline.ingestSeconds} s, events stage (classify, plan, open loop) done after ${pipeline.pipeline.eventsSeconds} s`),
-          row('  raw BullMQ no-op jobs', `${n(rawBullmq.jobsPerSecond)} jobs/s (${n(rawBullmq.jobs)} in ${rawBullmq.seconds} s, concurrency ${rawBullmq.concurrency})`, `pipeline = ${Math.round(pipeline.ratio * 1000) / 10} % of raw`, null),
+          row('  Redis per routed ticket', describeRedis(pipeline.pipeline.redis), 'round trips <= 10, Lua calls <= 5', pipeline.pipeline.redis.roundTrips <= 10 && pipeline.pipeline.redis.luaCalls <= 5),
+          row('    top commands per ticket', describeTop(pipeline.pipeline.redis)),
+          row('  raw BullMQ no-op jobs', `${n(rawBullmq.jobsPerSecond)} jobs/s (${n(rawBullmq.jobs)} in ${rawBullmq.seconds} s, concurrency ${rawBullmq.concurrency}); pipeline = ${Math.round(pipeline.ratio * 1000) / 10} % of raw`, 'pipeline >= 30 % of raw', pipeline.ratio >= 0.3),
+          row('    Redis per raw job', describeRedis(rawBullmq.redis)),
           row('classifier, dataset tickets', `${n(classifier.ticketsPerSecond)} tickets/s (avg ${classifier.averageChars} chars; ${classifier.source})`, `>= ${n(CLASSIFIER_FLOOR_PER_SECOND)}/s`, classifier.ticketsPerSecond >= CLASSIFIER_FLOOR_PER_SECOND),
           row('classifier, short multilingual', `${n(classifier.shortTicketsPerSecond)} tickets/s`, `>= ${n(CLASSIFIER_FLOOR_PER_SECOND)}/s`, classifier.shortTicketsPerSecond >= CLASSIFIER_FLOOR_PER_SECOND),
         ],
@@ -319,6 +322,14 @@ const SECTIONS: readonly Section[] = [
     },
   },
 ];
+
+function describeRedis(redis: RedisPerUnit): string {
+  return `${redis.roundTrips} round trips (${redis.serverReads} socket reads at Redis), ${redis.luaCalls} Lua calls, ${redis.commands} commands`;
+}
+
+function describeTop(redis: RedisPerUnit): string {
+  return redis.topCommands.map(([name, calls]) => `${name} ${calls}`).join(', ');
+}
 
 /** One row per key type worth 1 B a loop or more (shared ones marked), the rest summed in one row. */
 function keyTypeRows(types: readonly KeyTypeMemory[], loops: number): Row[] {

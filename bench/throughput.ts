@@ -12,6 +12,7 @@ import { deleteInstallKeys } from '../src/adapters/redis/redis-keys.js';
 import type { Policy } from '../src/config/policy-schema.js';
 import { withBenchCxloop } from './bench-cxloop.js';
 import { isRouted, postWebhooks, seedTicket, webhookFor } from './bench-tickets.js';
+import { perUnit, startCommandMeter, subtractTally, type RedisCommandTally } from './redis-commands.js';
 import { forEachConcurrently, pendingJobs, round, until } from './support.js';
 
 export interface ThroughputBenchOptions {
@@ -32,11 +33,18 @@ export interface ThroughputBenchResult {
     eventsSeconds: number;
     updateManyCalls: number;
     updateCalls: number;
+    /** Redis per ticket, first webhook sent -> last routing write applied (the bench's own polls of the events queue taken out). */
+    redis: RedisPerUnit;
   };
-  readonly rawBullmq: { jobs: number; seconds: number; jobsPerSecond: number; concurrency: number };
+  readonly rawBullmq: { jobs: number; seconds: number; jobsPerSecond: number; concurrency: number; redis: RedisPerUnit };
   /** Pipeline tickets/s over raw no-op jobs/s. */
   readonly ratio: number;
 }
+
+export type RedisPerUnit = ReturnType<typeof perUnit>;
+
+/** How often the events queue is asked whether it is empty (each ask is Redis work, taken out of the figures). */
+const EVENTS_POLL_MS = 250;
 
 /** Concurrent webhook senders, and concurrent producers of raw jobs. */
 const CONNECTIONS = 32;
@@ -48,20 +56,29 @@ const LIFTED_UPDATES_PER_MINUTE = 100_000;
 export async function benchThroughput(options: ThroughputBenchOptions): Promise<ThroughputBenchResult> {
   const pipeline = await withBenchCxloop(
     { section: 'throughput', redisUrl: options.redisUrl, policy: options.policy, updatesPerMinute: LIFTED_UPDATES_PER_MINUTE },
-    async ({ app, zendesk }) => {
+    async ({ app, zendesk, redis }) => {
       const ids = Array.from({ length: options.tickets }, (_, index) => 1_000 + index);
       ids.forEach((id, index) => seedTicket(zendesk, id, index));
       const webhooks = ids.map((id) => webhookFor(zendesk, id));
+      const pollCost = await costOf(redis, () => pendingJobs(app.queues.events));
+      let polls = 0;
+      const stopMeter = await startCommandMeter(redis);
       const start = performance.now();
       await postWebhooks(app.http.url, webhooks, CONNECTIONS);
       const ingestSeconds = (performance.now() - start) / 1000;
       // Where the time goes: the events stage (classify, plan, open the loop) is done when its queue is empty.
       let eventsSeconds: number | null = null;
+      let polledAt = 0;
       await until(async () => {
-        if (eventsSeconds === null && (await pendingJobs(app.queues.events)) === 0) eventsSeconds = (performance.now() - start) / 1000;
+        if (eventsSeconds === null && performance.now() - polledAt >= EVENTS_POLL_MS) {
+          polledAt = performance.now();
+          polls += 1;
+          if ((await pendingJobs(app.queues.events)) === 0) eventsSeconds = (performance.now() - start) / 1000;
+        }
         return ids.every((id) => isRouted(zendesk, id));
       }, 10 * 60_000, 'pipeline throughput', 20);
       const seconds = (performance.now() - start) / 1000;
+      const tally = subtractTally(await stopMeter(), pollCost, polls);
       return {
         tickets: ids.length,
         seconds: round(seconds),
@@ -70,6 +87,7 @@ export async function benchThroughput(options: ThroughputBenchOptions): Promise<
         eventsSeconds: round(eventsSeconds ?? seconds),
         updateManyCalls: zendesk.stats.updateManyCalls,
         updateCalls: zendesk.stats.updateCalls,
+        redis: perUnit(tally, ids.length),
       };
     },
   );
@@ -90,13 +108,15 @@ async function benchRawBullmq(redisUrl: string, jobs: number): Promise<Throughpu
   worker.on('completed', () => void (done += 1));
   try {
     await worker.waitUntilReady();
+    const stopMeter = await startCommandMeter(producer);
     const start = performance.now();
     await forEachConcurrently(Array.from({ length: jobs }, (_, index) => index), CONNECTIONS, async (index) => {
       await queue.add('noop', { index }, { removeOnComplete: true });
     });
     await until(() => done >= jobs, 5 * 60_000, 'raw BullMQ throughput', 5);
     const seconds = (performance.now() - start) / 1000;
-    return { jobs, seconds: round(seconds), jobsPerSecond: Math.round(jobs / seconds), concurrency: EVENT_CONCURRENCY };
+    const redis = perUnit(await stopMeter(), jobs);
+    return { jobs, seconds: round(seconds), jobsPerSecond: Math.round(jobs / seconds), concurrency: EVENT_CONCURRENCY, redis };
   } finally {
     await worker.close();
     await queue.close();
@@ -104,4 +124,11 @@ async function benchRawBullmq(redisUrl: string, jobs: number): Promise<Throughpu
     producer.disconnect();
     consumer.disconnect();
   }
+}
+
+/** What one call of `work` costs Redis (measured alone, before the run). */
+async function costOf(redis: Redis, work: () => Promise<unknown>): Promise<RedisCommandTally> {
+  const stop = await startCommandMeter(redis);
+  await work();
+  return stop();
 }

@@ -129,9 +129,14 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
   // Built at start-up so a policy whose terms do not compile fails now, not on the first ticket.
   const classifier = createClassifier(policy);
 
-  const redis = createRedis(env, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  redis.on('error', (error: Error) => logger.log('warn', 'redis connection error', { error: error.message }));
-  await connectRedis(redis, env);
+  const redis = await connectProducer(env, logger, 'redis connection error');
+  // BullMQ defines its 60-odd scripts on the connection a Queue is given, and ioredis copies every
+  // defined script onto each multi() or pipeline() of that connection: the queues get a connection
+  // of their own, so the stores' transactions on `redis` stay cheap.
+  const queueRedis = await connectProducer(env, logger, 'redis (queues) connection error').catch((error: unknown) => {
+    redis.disconnect();
+    throw error;
+  });
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'cxloop_' });
@@ -154,7 +159,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     now,
   );
   if (!dryRun && options.zendesk === undefined) await checkZendeskCredentials(env, zendesk, redis, logger);
-  const queues = new ZendeskQueues({ producer: redis, prefix: keys.queuePrefix, timers: new RedisLoopTimers(redis, keys), backlog: new RedisRouteBacklog(redis, keys) });
+  const queues = new ZendeskQueues({ producer: queueRedis, prefix: keys.queuePrefix, timers: new RedisLoopTimers(redis, keys), backlog: new RedisRouteBacklog(redis, keys) });
   const loops = new RedisLoopStore(redis, keys);
   const dashboard = new RedisDashboardStore(redis, keys);
   const dashboardSessions = new RedisDashboardSessions(redis, keys, env.CXLOOP_DASHBOARD_SECRET, now);
@@ -198,7 +203,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     policy,
     dryRun,
     role,
-    redis,
+    queueRedis,
     queuePrefix: keys.queuePrefix,
     outbox,
     directory: new RedisSlackDirectory(redis, keys),
@@ -242,6 +247,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     await loopWorkers?.close();
     await training?.close();
     await queues.close();
+    await queueRedis.quit().catch(() => queueRedis.disconnect());
     await workerRedis?.quit().catch(() => workerRedis?.disconnect());
     await dashboard.close();
     await redis.quit().catch(() => redis.disconnect());
@@ -451,6 +457,14 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
       return stopping;
     },
   };
+}
+
+/** A connection that fails fast (no offline queue: a webhook gets 503, not a hang), connected now. */
+async function connectProducer(env: Env, logger: Logger, what: string): Promise<RedisClient> {
+  const redis = createRedis(env, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  redis.on('error', (error: Error) => logger.log('warn', what, { error: error.message }));
+  await connectRedis(redis, env);
+  return redis;
 }
 
 function zendeskClientFor(env: Env, dryRun: boolean, logger: Logger, recorder: CallRecorder | undefined, cache: AccessTokenCache, now: () => number, people?: DryRunPeople): ZendeskApi {

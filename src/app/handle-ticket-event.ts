@@ -6,9 +6,9 @@ import { describeRoutingExtras, foundExtras } from '../core/routing/routing-extr
 import { ticketFieldsOf } from '../core/routing/route-plan.js';
 import { categoryTag, FINAL_STATUSES, type SatisfactionEvent, type SatisfactionScore, type TicketChangeEvent, type TicketEvent, type TicketSnapshot } from '../core/ticket-event.js';
 import { planRoute, ticketFromSnapshot } from './plan-route.js';
-import type { Logger, RouteQueue, TicketBriefs, TicketClassifier, TicketRecord, TicketStore, ZendeskApi } from './ports.js';
+import type { Logger, RouteQueue, StoredLoop, TicketBriefs, TicketClassifier, TicketRecord, TicketStore, ZendeskApi } from './ports.js';
 import { runRoutingActions, type RoutingActionDeps } from './run-routing-actions.js';
-import { applyLoopEvents, openTicketLoop, type LoopDeps } from './run-loop.js';
+import { applyLoopEvents, openClaimedTicketLoop, openTicketLoop, type LoopDeps } from './run-loop.js';
 import { isZendeskError } from './zendesk-api-error.js';
 
 export interface TicketEventDeps {
@@ -49,8 +49,8 @@ export async function handleTicketEvent(event: TicketEvent, receivedAt: number, 
   if (event.kind === 'satisfaction_rated') return handleSatisfaction(event, deps);
   const { applied, previous } = await deps.store.observe(event.snapshot);
   if (applied && event.snapshot.status === 'scrubbed') await deps.briefs.forget(event.ticketId);
-  const { outcome, override } = await routeOrCorrect(event, applied, previous, receivedAt, deps);
-  if (outcome === 'routing' || previous?.routing) await moveLoop(event, applied, override, deps);
+  const { outcome, override, opened } = await routeOrCorrect(event, applied, previous, receivedAt, deps);
+  if (outcome === 'routing' || previous?.routing) await moveLoop(event, applied, override, opened, deps);
   return outcome;
 }
 
@@ -106,21 +106,21 @@ async function routeOrCorrect(
   previous: TicketRecord | null,
   receivedAt: number,
   deps: TicketEventDeps,
-): Promise<{ outcome: EventOutcome; override: Override | null }> {
+): Promise<{ outcome: EventOutcome; override: Override | null; opened?: StoredLoop | null }> {
   const none = (outcome: EventOutcome) => ({ outcome, override: null });
   if (previous?.overridden) return none(applied ? 'updated' : 'stale');
   const routing = previous?.routing ?? null;
   if (routing === null || routing.status === 'pending') {
     const pendingOverride = routing !== null && applied ? await overrideOf(event, routing, deps) : null;
     if (pendingOverride !== null) return { outcome: 'override', override: pendingOverride };
-    if (routing === null) return none(await routeIfNew(event, false, receivedAt, deps));
+    if (routing === null) return { ...(await routeIfNew(event, false, receivedAt, deps)), override: null };
     // Only the retry of the event that claimed the routing (its first attempt may have died before
     // queueing the write) queues it again, with the same plan. Any other event (a repeat, an
     // older or newer snapshot, Zendesk's echo of the write in flight) leaves the write to it: a plan
     // made from a snapshot that already shows cxloop's write would write the ticket twice.
     // Claims from before the claiming event was kept (null) queue again as they always did.
     const claimer = routing.claimedBy === undefined || routing.claimedBy === null || routing.claimedBy === event.key;
-    if (claimer) return none(await routeIfNew(event, true, receivedAt, deps));
+    if (claimer) return { ...(await routeIfNew(event, true, receivedAt, deps)), override: null };
     if (!applied) return none('stale');
     // A newer snapshot from before the write (one showing it is Zendesk's echo): write on it.
     if (!event.snapshot.tags.includes(categoryTag(routing.category))) await deps.routes.rebase(event.ticketId, ticketFieldsOf(event.snapshot));
@@ -131,16 +131,19 @@ async function routeOrCorrect(
   return { outcome: override ? 'override' : 'updated', override };
 }
 
-/** Opens the loop of a ticket just routed (once), then applies what this event means to it. */
-async function moveLoop(event: TicketChangeEvent, applied: boolean, override: Override | null, deps: TicketEventDeps): Promise<void> {
-  const stored = await deps.loop.store.get(event.ticketId);
+/**
+ * Applies what this event means to the loop of a routed ticket; `opened` is the loop this very
+ * event has just opened (undefined: read it).
+ */
+async function moveLoop(event: TicketChangeEvent, applied: boolean, override: Override | null, opened: StoredLoop | null | undefined, deps: TicketEventDeps): Promise<void> {
+  const stored = opened === undefined ? await deps.loop.store.get(event.ticketId) : opened;
   if (!stored) return;
   const selfId = await deps.zendesk.currentUserId();
   const events = loopEventsOf(event, stored.state, { newest: applied, selfId, override });
   if (events.length > 0) await applyLoopEvents(event.ticketId, events, event.key, deps.loop);
 }
 
-async function routeIfNew(event: TicketChangeEvent, claimed: boolean, receivedAt: number, deps: TicketEventDeps): Promise<EventOutcome> {
+async function routeIfNew(event: TicketChangeEvent, claimed: boolean, receivedAt: number, deps: TicketEventDeps): Promise<{ outcome: EventOutcome; opened?: StoredLoop | null }> {
   const { snapshot } = event;
   const now = deps.now();
   if (!claimed) {
@@ -155,7 +158,7 @@ async function routeIfNew(event: TicketChangeEvent, claimed: boolean, receivedAt
       } else {
         deps.logger.log('debug', 'ticket not routed', { ticketId: snapshot.id, reason });
       }
-      return 'not_routed';
+      return { outcome: 'not_routed' };
     }
   }
   const decision = await deps.classifier.classify(ticketFromSnapshot(snapshot));
@@ -167,7 +170,7 @@ async function routeIfNew(event: TicketChangeEvent, claimed: boolean, receivedAt
       groupId: deps.policy.categories[decision.category].zendesk_group_id,
       baseGroupId: snapshot.groupId,
     }, event.key);
-    if (!won) return 'updated';
+    if (!won) return { outcome: 'updated' };
   }
   // A retry (or a later event while the write waits) reuses what the first attempt found and saved.
   const saved = claimed ? (await deps.briefs.get(snapshot.id))?.extras : undefined;
@@ -182,10 +185,13 @@ async function routeIfNew(event: TicketChangeEvent, claimed: boolean, receivedAt
     ...(found ? { extras: found } : {}),
   });
   await deps.routes.enqueue(plan);
-  // The loop opens with the routing decision; a retry finds it open and leaves it.
-  await openTicketLoop({ ticketId: snapshot.id, category: plan.category, tier: plan.tier, zendeskStatus: snapshot.status }, deps.loop);
+  // The loop opens with the routing decision; a retry finds it open and leaves it. The event that
+  // won the claim just now knows there is none yet, and keeps the loop it opened.
+  const input = { ticketId: snapshot.id, category: plan.category, tier: plan.tier, zendeskStatus: snapshot.status };
+  const opened = claimed ? undefined : await openClaimedTicketLoop(input, deps.loop);
+  if (claimed) await openTicketLoop(input, deps.loop);
   deps.logger.log('info', 'ticket classified', { ticketId: snapshot.id, category: plan.category, tier: plan.tier, confidence: plan.confidence });
-  return 'routing';
+  return { outcome: 'routing', ...(opened === undefined ? {} : { opened }) };
 }
 
 async function overrideOf(event: TicketChangeEvent, routing: Parameters<typeof detectOverride>[0], deps: TicketEventDeps): Promise<Override | null> {

@@ -24,8 +24,23 @@ const CONFLICT_BACKOFF_MS = 5;
 const MAX_CHAINED = 20;
 
 /** Opens the loop of a ticket cxloop just routed; a second call for the same ticket does nothing. */
-export function openTicketLoop(input: OpenLoopInput, deps: LoopDeps): Promise<LoopOutcome> {
-  return advance(input.ticketId, 'opened', `open-${input.ticketId}`, deps, (stored, now) => (stored ? 'duplicate' : openLoop(input, now, deps.policy)));
+export async function openTicketLoop(input: OpenLoopInput, deps: LoopDeps): Promise<LoopOutcome> {
+  return (await open(input, deps, false)).outcome;
+}
+
+/**
+ * openTicketLoop for the event that has just won the ticket's routing claim, so no loop can be
+ * there yet: the loop is not read first (the commit, on "no version yet", is refused if one is
+ * there after all, and then it is read). Returns the loop as committed, or as found, so the
+ * caller need not read back what it has just written.
+ */
+export async function openClaimedTicketLoop(input: OpenLoopInput, deps: LoopDeps): Promise<StoredLoop | null> {
+  return (await open(input, deps, true)).loop;
+}
+
+function open(input: OpenLoopInput, deps: LoopDeps, absent: boolean): Promise<Advanced> {
+  const step: Step = (stored, now) => (stored ? 'duplicate' : openLoop(input, now, deps.policy));
+  return advance(input.ticketId, 'opened', `open-${input.ticketId}`, deps, step, { chained: 0 }, absent ? { known: null } : undefined);
 }
 
 /**
@@ -37,23 +52,22 @@ export async function applyLoopEvents(ticketId: number, events: readonly LoopEve
   const outcomes: LoopOutcome[] = [];
   for (const [index, event] of events.entries()) {
     const eventKey = events.length === 1 ? key : `${key}#${index}`;
-    outcomes.push(
-      await advance(ticketId, event, eventKey, deps, (stored, now) => {
-        if (!stored) return null;
-        if (alreadyApplied(stored.lastEventKey, key, index, events.length)) return 'duplicate';
-        return transition(stored.state, event, now, deps.policy);
-      }),
-    );
+    const advanced = await advance(ticketId, event, eventKey, deps, (stored, now) => {
+      if (!stored) return null;
+      if (alreadyApplied(stored.lastEventKey, key, index, events.length)) return 'duplicate';
+      return transition(stored.state, event, now, deps.policy);
+    });
+    outcomes.push(advanced.outcome);
   }
   return outcomes;
 }
 
 /** A timer job fired: applies it if the loop still waits for that timer at that time. */
-export function fireLoopTimer(ticketId: number, timer: LoopTimer, deps: LoopDeps): Promise<LoopOutcome> {
-  return fireTimer(ticketId, timer, deps, { timer, chained: 0 });
+export async function fireLoopTimer(ticketId: number, timer: LoopTimer, deps: LoopDeps): Promise<LoopOutcome> {
+  return (await fireTimer(ticketId, timer, deps, { timer, chained: 0 })).outcome;
 }
 
-function fireTimer(ticketId: number, timer: LoopTimer, deps: LoopDeps, firing: Firing): Promise<LoopOutcome> {
+function fireTimer(ticketId: number, timer: LoopTimer, deps: LoopDeps, firing: Firing): Promise<Advanced> {
   const event: LoopEvent = { type: 'timer', kind: timer.kind, dueAt: timer.at };
   return advance(ticketId, event, timerKey(ticketId, timer), deps, (stored, now) => (stored ? transition(stored.state, event, now, deps.policy) : null), firing);
 }
@@ -88,6 +102,12 @@ export function parseTimerKey(key: string): { ticketId: number; timer: LoopTimer
 
 type Step = (stored: StoredLoop | null, now: number) => Transition | 'duplicate' | null;
 
+/** What a transition came to, and the loop after it: as committed when applied, else as read. */
+interface Advanced {
+  readonly outcome: LoopOutcome;
+  readonly loop: StoredLoop | null;
+}
+
 /** The transition's own timer, when a timer job runs it, and how many due timers were chained before. */
 interface Firing {
   readonly timer?: LoopTimer;
@@ -104,23 +124,32 @@ interface Firing {
  * right after the commit. Its job, queued before the commit, may have run first and found nothing
  * due in the state it read, so left to the job alone that timer could be lost.
  */
-async function advance(ticketId: number, event: LoopEvent | 'opened', key: string, deps: LoopDeps, step: Step, firing: Firing = { chained: 0 }): Promise<LoopOutcome> {
+async function advance(
+  ticketId: number,
+  event: LoopEvent | 'opened',
+  key: string,
+  deps: LoopDeps,
+  step: Step,
+  firing: Firing = { chained: 0 },
+  /** The loop as the caller knows it to be (the first attempt does not read it; a conflict does). */
+  first?: { readonly known: StoredLoop | null },
+): Promise<Advanced> {
   const name = event === 'opened' ? 'opened' : event.type === 'timer' ? `timer:${event.kind}` : event.type;
   for (let attempt = 0; attempt < MAX_CONFLICTS; attempt += 1) {
-    const stored = await deps.store.get(ticketId);
+    const stored = attempt === 0 && first ? first.known : await deps.store.get(ticketId);
     const now = deps.now();
     const result = step(stored, now);
-    if (result === null) return 'no_loop';
+    if (result === null) return { outcome: 'no_loop', loop: stored };
     if (result === 'duplicate') {
       // A retried delivery: if its first run died between commit and queueing, finish that now.
       await queueEffects(await deps.store.parkedEffects(ticketId), deps);
       deps.metrics.transition(name, 'duplicate');
-      return 'duplicate';
+      return { outcome: 'duplicate', loop: stored };
     }
     if (!result.ok) {
       deps.metrics.transition(name, 'rejected');
       deps.logger.log('debug', 'loop event rejected', { ticketId, event: name, reason: result.reason });
-      return 'rejected';
+      return { outcome: 'rejected', loop: stored };
     }
     const before = nextTimer(stored?.state.timers ?? {});
     const after = nextTimer(result.state.timers);
@@ -136,10 +165,14 @@ async function advance(ticketId: number, event: LoopEvent | 'opened', key: strin
     const pending = outward.length > 0 ? [...commit.leftover, { ticketId, version: result.state.version, effects: outward }] : commit.leftover;
     await queueEffects(pending, deps);
     record(name, stored?.state ?? null, result.state, entry, deps.metrics);
+    const committed: StoredLoop = { state: result.state, lastEventKey: key.replace(/\n/g, ' ') };
     // Now, not the transition's `now`: a timer that fell due while this commit was on its way may
     // have been claimed by a poller that read the state before it, found it stale and dropped it.
-    if (after && after.at <= deps.now() && firing.chained < MAX_CHAINED) await fireTimer(ticketId, after, deps, { chained: firing.chained + 1 });
-    return 'applied';
+    if (after && after.at <= deps.now() && firing.chained < MAX_CHAINED) {
+      const chained = await fireTimer(ticketId, after, deps, { chained: firing.chained + 1 });
+      return { outcome: 'applied', loop: chained.loop };
+    }
+    return { outcome: 'applied', loop: committed };
   }
   throw new Error(`ticket ${ticketId}: lost ${MAX_CONFLICTS} commits in a row to concurrent changes; the job will retry`);
 }

@@ -1,9 +1,8 @@
-import type { Queue } from 'bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { EffectQueue, LoopTimer, PendingEffects } from '../../app/ports.js';
 import { parseTimerKey, timerKey } from '../../app/run-loop.js';
 import { JOB_OPTIONS, type CustomerUpdateJob, type EffectJob, type NoteJob, type RouteJob, type TimerJob } from '../../app/job-catalogue.js';
-import type { Effect } from '../../core/loop/loop-types.js';
 
 /**
  * The cxloop-timers queue. Loop timers live in the timer schedule (RedisLoopTimers, claimed by
@@ -56,23 +55,35 @@ export class BullmqEffectQueue implements EffectQueue {
 
   async enqueue(pending: PendingEffects): Promise<void> {
     const { ticketId, version } = pending;
-    const jobs = pending.effects.map((effect, index) => ({ effect, jobId: `fx-${ticketId}-${version}-${index}` }));
-    await this.effects.addBulk(
-      jobs
-        .filter(({ effect }) => !TO_ZENDESK.has(effect.type))
-        .map(({ effect, jobId }) => ({ name: effect.type, data: { v: 1 as const, ticketId, version, effect }, opts: { ...JOB_OPTIONS.effects, jobId } })),
-    );
-    await this.routes.addBulk(
-      jobs.flatMap(({ effect, jobId }): { name: string; data: NoteJob | CustomerUpdateJob; opts: typeof JOB_OPTIONS.routes & { jobId: string } }[] =>
-        effect.type === 'zendesk_note'
-          ? [{ name: 'note', data: { v: 1 as const, ticketId, body: effect.text }, opts: { ...JOB_OPTIONS.routes, jobId: `note-${jobId}` } }]
-          : effect.type === 'customer_update'
-            ? [{ name: 'customer_update', data: { v: 1 as const, ticketId, key: jobId, kind: effect.kind, etaAt: effect.etaAt }, opts: { ...JOB_OPTIONS.routes, jobId: `cu-${jobId}` } }]
-            : [],
-      ),
-    );
+    const effects: QueuedJob<EffectJob>[] = [];
+    const writes: QueuedJob<NoteJob | CustomerUpdateJob>[] = [];
+    pending.effects.forEach((effect, index) => {
+      const jobId = `fx-${ticketId}-${version}-${index}`;
+      if (effect.type === 'zendesk_note') writes.push({ name: 'note', data: { v: 1, ticketId, body: effect.text }, opts: { ...JOB_OPTIONS.routes, jobId: `note-${jobId}` } });
+      else if (effect.type === 'customer_update') writes.push({ name: 'customer_update', data: { v: 1, ticketId, key: jobId, kind: effect.kind, etaAt: effect.etaAt }, opts: { ...JOB_OPTIONS.routes, jobId: `cu-${jobId}` } });
+      else effects.push({ name: effect.type, data: { v: 1, ticketId, version, effect }, opts: { ...JOB_OPTIONS.effects, jobId } });
+    });
+    await Promise.all([addJobs(this.effects, effects), addJobs(this.routes, writes)]);
   }
 }
 
-/** Effects carried out by a Zendesk write (the routes queue) rather than the effects queue. */
-const TO_ZENDESK: ReadonlySet<Effect['type']> = new Set(['zendesk_note', 'customer_update']);
+interface QueuedJob<T> {
+  readonly name: string;
+  readonly data: T;
+  readonly opts: JobsOptions & { jobId: string };
+}
+
+/**
+ * One job with `add` (a single script call), several with `addBulk` (one MULTI), none without a
+ * call at all: most transitions have one effect, and an empty addBulk still costs its set-up.
+ */
+async function addJobs<T>(queue: Queue<T>, jobs: readonly QueuedJob<T>[]): Promise<void> {
+  if (jobs.length === 0) return;
+  if (jobs.length === 1) {
+    const [job] = jobs as [QueuedJob<T>];
+    await (queue as Queue).add(job.name, job.data, job.opts);
+    return;
+  }
+  await (queue as Queue).addBulk(jobs as QueuedJob<unknown>[]);
+}
+

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RedisClient } from './redis-connection.js';
 import type { AccessToken, AccessTokenCache } from '../../app/ports.js';
 import type { RedisKeys } from './redis-keys.js';
+import { runScript } from './run-script.js';
 
 /** KEYS claim. ARGV claim id. Deletes the claim only if it is still ours. */
 const RELEASE = `
@@ -43,14 +44,14 @@ export class RedisAccessTokenCache implements AccessTokenCache {
 
   async store(token: AccessToken, claim: string): Promise<void> {
     const ttlMs = token.expiresAt === null ? 0 : Math.max(1, token.expiresAt - this.now());
-    await this.redis.eval(STORE, 2, this.keys.zendeskToken, this.keys.zendeskTokenRenewal, JSON.stringify(token), claim, String(ttlMs));
+    await runScript(this.redis, STORE, 2, this.keys.zendeskToken, this.keys.zendeskTokenRenewal, JSON.stringify(token), claim, String(ttlMs));
   }
 
   async release(claim: string): Promise<void> {
-    await this.redis.eval(RELEASE, 1, this.keys.zendeskTokenRenewal, claim);
+    await runScript(this.redis, RELEASE, 1, this.keys.zendeskTokenRenewal, claim);
   }
 
   async drop(token: string): Promise<void> {
-    await this.redis.eval(DROP, 1, this.keys.zendeskToken, token);
+    await runScript(this.redis, DROP, 1, this.keys.zendeskToken, token);
   }
 }

@@ -1,6 +1,7 @@
 import type { RedisClient } from './redis-connection.js';
 import type { CustomerUpdateClaim, CustomerUpdateLedger } from '../../app/ports.js';
 import type { RedisKeys } from './redis-keys.js';
+import { runScript } from './run-script.js';
 
 /** A ticket's record of public comments outlives its loop's verify window by far (cadence and dedupe only need days). */
 const LEDGER_TTL_SECONDS = 60 * 86_400;
@@ -29,7 +30,7 @@ export class RedisCustomerLedger implements CustomerUpdateLedger {
   ) {}
 
   async claim(ticketId: number, key: string, body: string, now: number, cadenceMs: number): Promise<CustomerUpdateClaim> {
-    const [outcome, detail] = (await this.redis.eval(CLAIM, 1, this.keys.customerUpdates(ticketId), key, now, cadenceMs, LEDGER_TTL_SECONDS, body)) as [string, number | string];
+    const [outcome, detail] = (await runScript(this.redis, CLAIM, 1, this.keys.customerUpdates(ticketId), key, now, cadenceMs, LEDGER_TTL_SECONDS, body)) as [string, number | string];
     if (outcome === 'wait') return { outcome, until: Number(detail) };
     if (outcome === 'unsure') return { outcome, body: String(detail) };
     return { outcome: outcome as 'send' | 'sent' };

@@ -26,7 +26,9 @@ const DELTA_MAX = 1_000;
  * to the last CHANGES_KEPT tickets; `trimmed` is the highest seq dropped from it).
  * KEYS contributions, tally, undecided, open, open log, open changed, day versions. ARGV ticket,
  * version, contribution JSON, undecided score ('' none), undecided member, row JSON ('' none), ttl
- * (s), day (bumped in the day versions: the tally of that day changed).
+ * (s), day (bumped in the day versions: the tally of that day changed), channel, move JSON. It
+ * publishes the move first (in the script: no round trip of its own; a channel is no key, so this
+ * stays within the keys' one slot on a cluster).
  */
 const APPLY = `
 local function add(group, counters, sign)
@@ -48,6 +50,7 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[7])
 redis.call('EXPIRE', KEYS[2], ARGV[7])
 if ARGV[4] == '' then redis.call('ZREM', KEYS[3], ARGV[5]) else redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5]) end
+redis.call('PUBLISH', ARGV[9], ARGV[10])
 local row = redis.call('HGET', KEYS[4], ARGV[1])
 if ARGV[6] == '' then
   if not row then return 1 end
@@ -135,6 +138,7 @@ export class RedisDashboardStore implements DashboardStore {
         .expire(key, EFFECTS_TTL_SECONDS)
         .exec();
     }
+    const move: LoopMove = { ticketId, version: contribution.version, team: summary.team, row };
     const applied = await (this.redis as RedisClient & { cxloopDashboardApply: (...args: (string | number)[]) => Promise<number> }).cxloopDashboardApply(
       this.keys.dashboardContributions(day),
       this.keys.dashboardDay(day),
@@ -152,11 +156,10 @@ export class RedisDashboardStore implements DashboardStore {
       // Relative to cxloop's clock (the transition's time), as the loop store's own TTLs are.
       Math.max(3_600, Math.ceil(((day + 1 + KEEP_DAYS) * DAY_MS - contribution.at) / 1000)),
       day,
+      this.keys.dashboardMoves,
+      JSON.stringify(move),
     );
-    if (applied !== 1) return false;
-    const move: LoopMove = { ticketId, version: contribution.version, team: summary.team, row };
-    await this.redis.publish(this.keys.dashboardMoves, JSON.stringify(move));
-    return true;
+    return applied === 1;
   }
 
   async has(ticketId: number, openedAt: number): Promise<boolean> {

@@ -4,6 +4,7 @@ import type { Effect, LoopState } from '../../core/loop/loop-types.js';
 import { decodeHistoryEntry, decodeLoopState, encodeHistoryEntry, encodeLoopState } from './loop-codec.js';
 import type { RedisClient } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
+import { runScript } from './run-script.js';
 
 /** A loop's state lives this long after its last transition (a finished loop is kept for look-ups). */
 const LOOP_TTL_SECONDS = 30 * 86_400;
@@ -69,12 +70,14 @@ export class RedisLoopStore implements LoopStore, LoopHistories {
     // changes nothing, and a crash before the commit leaves an entry without a loop, which
     // readers skip as they skip a loop that expired; a loop is never left out of the index.
     if (state.version === 0) {
-      await Promise.all([
-        this.redis.zadd(this.keys.loops, 'NX', state.openedAt, state.ticketId),
-        this.redis.zremrangebyscore(this.keys.loops, '-inf', commit.entry.at - HISTORY_TTL_MS),
-      ]);
+      // One MULTI, one round trip (this connection carries no BullMQ scripts, so a MULTI is cheap).
+      await this.redis
+        .multi()
+        .zadd(this.keys.loops, 'NX', state.openedAt, state.ticketId)
+        .zremrangebyscore(this.keys.loops, '-inf', commit.entry.at - HISTORY_TTL_MS)
+        .exec();
     }
-    const reply = (await this.redis.eval(
+    const reply = (await runScript(this.redis, 
       COMMIT,
       3,
       this.keys.loop(state.ticketId),

@@ -1,6 +1,7 @@
 import type { RedisClient } from './redis-connection.js';
 import type { ZendeskReadBudget } from '../../app/ports.js';
 import type { RedisKeys } from './redis-keys.js';
+import { runScript } from './run-script.js';
 
 const MINUTE_MS = 60_000;
 
@@ -33,7 +34,7 @@ export class RedisReadBudget implements ZendeskReadBudget {
   async take(reads: number): Promise<string | null> {
     if (this.perMinute === 0) return 'optional Zendesk reads are off (ZENDESK_READS_PER_MINUTE=0)';
     const minute = Math.floor(this.now() / MINUTE_MS);
-    const result = Number(await this.redis.eval(TAKE, 2, this.keys.zendeskReads(minute), this.keys.zendeskReadsPaused, reads, this.perMinute, 2 * MINUTE_MS));
+    const result = Number(await runScript(this.redis, TAKE, 2, this.keys.zendeskReads(minute), this.keys.zendeskReadsPaused, reads, this.perMinute, 2 * MINUTE_MS));
     if (result === -1) return "Zendesk's rate limit: reads wait for its Retry-After";
     if (result === -2) return `this minute's ${this.perMinute} optional Zendesk reads are spent (ZENDESK_READS_PER_MINUTE)`;
     return null;

@@ -4,6 +4,7 @@ import { routeEntrySchema } from '../../app/job-catalogue.js';
 import type { RouteBacklog, RouteClaim, RouteEntry } from '../../app/ports.js';
 import type { RoutePlan, TicketFields } from '../../core/routing/route-plan.js';
 import type { RedisKeys } from './redis-keys.js';
+import { runScript } from './run-script.js';
 
 // Every script reads the time from Redis (TIME), so leases and due times are on one clock however
 // many hosts run workers. Each touches only the backlog's keys, which share one hash tag.
@@ -118,12 +119,12 @@ export class RedisRouteBacklog implements RouteBacklog {
   ) {}
 
   async enqueue(plan: RoutePlan): Promise<void> {
-    await this.redis.eval(ENQUEUE, 2, this.keys.routeEntries, this.keys.routeDue, plan.ticketId, encode({ plan }));
+    await runScript(this.redis, ENQUEUE, 2, this.keys.routeEntries, this.keys.routeDue, plan.ticketId, encode({ plan }));
   }
 
   async cancel(ticketId: number): Promise<void> {
     // 0 when claimed: its writer re-reads the store before sending and skips an overridden ticket.
-    await this.redis.eval(CANCEL, 2, this.keys.routeEntries, this.keys.routeDue, ticketId);
+    await runScript(this.redis, CANCEL, 2, this.keys.routeEntries, this.keys.routeDue, ticketId);
   }
 
   async rebase(ticketId: number, current: TicketFields): Promise<void> {
@@ -132,7 +133,7 @@ export class RedisRouteBacklog implements RouteBacklog {
     const entry = decode(stored);
     if ((entry.current ?? entry.plan.base).updatedAt >= current.updatedAt) return;
     // Only a write still waiting: a claimed one has been read by its writer (which re-reads on a 409 anyway).
-    await this.redis.eval(REBASE, 2, this.keys.routeEntries, this.keys.routeDue, ticketId, stored, encode({ ...entry, current }));
+    await runScript(this.redis, REBASE, 2, this.keys.routeEntries, this.keys.routeDue, ticketId, stored, encode({ ...entry, current }));
   }
 
   async waiting(): Promise<{ count: number; oldestDueAt: number | null }> {
@@ -165,7 +166,7 @@ export class RedisRouteBacklog implements RouteBacklog {
   async claim(max: number, leaseMs: number, min = 1): Promise<RouteClaim | null> {
     const { routeEntries, routeDue, routeClaimed, routeOwners, routeStalled, routePaused } = this.keys;
     const token = randomBytes(9).toString('base64url');
-    const flat = (await this.redis.eval(CLAIM, 6, routeEntries, routeDue, routeClaimed, routeOwners, routeStalled, routePaused, max, leaseMs, token, min)) as (string | number)[];
+    const flat = (await runScript(this.redis, CLAIM, 6, routeEntries, routeDue, routeClaimed, routeOwners, routeStalled, routePaused, max, leaseMs, token, min)) as (string | number)[];
     if (flat.length === 0) return null;
     const entries = [];
     for (let index = 0; index + 1 < flat.length; index += 2) entries.push({ entry: decode(String(flat[index])), stalled: flat[index + 1] === 1 });
@@ -174,20 +175,20 @@ export class RedisRouteBacklog implements RouteBacklog {
 
   async extend(ticketIds: readonly number[], token: string, leaseMs: number): Promise<number> {
     if (ticketIds.length === 0) return 0;
-    return (await this.redis.eval(EXTEND, 2, this.keys.routeClaimed, this.keys.routeOwners, token, leaseMs, ...ticketIds)) as number;
+    return (await runScript(this.redis, EXTEND, 2, this.keys.routeClaimed, this.keys.routeOwners, token, leaseMs, ...ticketIds)) as number;
   }
 
   async finish(ticketIds: readonly number[], token: string): Promise<void> {
     if (ticketIds.length === 0) return;
     const { routeEntries, routeClaimed, routeOwners, routeStalled } = this.keys;
-    await this.redis.eval(FINISH, 4, routeEntries, routeClaimed, routeOwners, routeStalled, token, ...ticketIds);
+    await runScript(this.redis, FINISH, 4, routeEntries, routeClaimed, routeOwners, routeStalled, token, ...ticketIds);
   }
 
   async release(entries: readonly RouteEntry[], token: string, delayMs: number): Promise<void> {
     if (entries.length === 0) return;
     const { routeEntries, routeDue, routeClaimed, routeOwners, routeStalled } = this.keys;
     const pairs = entries.flatMap((entry) => [entry.plan.ticketId, encode(entry)]);
-    await this.redis.eval(RELEASE, 5, routeEntries, routeDue, routeClaimed, routeOwners, routeStalled, token, Math.max(0, Math.round(delayMs)), ...pairs);
+    await runScript(this.redis, RELEASE, 5, routeEntries, routeDue, routeClaimed, routeOwners, routeStalled, token, Math.max(0, Math.round(delayMs)), ...pairs);
   }
 }
 

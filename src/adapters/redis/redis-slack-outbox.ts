@@ -2,6 +2,7 @@ import type { RedisClient } from './redis-connection.js';
 import type { LiveIncidents, SlackOutbox, TicketBrief, TicketBriefs } from '../../app/ports.js';
 import type { RoutingExtras } from '../../core/routing/routing-extras.js';
 import type { RedisKeys } from './redis-keys.js';
+import { runScript } from './run-script.js';
 
 /** A ticket's Slack message refs and brief live as long as its loop state. */
 const TICKET_TTL_SECONDS = 30 * 86_400;
@@ -97,15 +98,15 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs, LiveIncident
   ) {}
 
   async push(channel: string, item: string, now: number): Promise<void> {
-    await this.redis.eval(ENQUEUE, 3, this.keys.slackOutbox(channel), this.keys.slackReady, this.keys.slackNext, channel, item, String(now), 'list');
+    await runScript(this.redis, ENQUEUE, 3, this.keys.slackOutbox(channel), this.keys.slackReady, this.keys.slackNext, channel, item, String(now), 'list');
   }
 
   async markEdit(channel: string, member: string, now: number): Promise<void> {
-    await this.redis.eval(ENQUEUE, 3, this.keys.slackEdits(channel), this.keys.slackReady, this.keys.slackNext, channel, member, String(now), 'set');
+    await runScript(this.redis, ENQUEUE, 3, this.keys.slackEdits(channel), this.keys.slackReady, this.keys.slackNext, channel, member, String(now), 'set');
   }
 
   async claim(now: number, leaseMs: number): Promise<string | null> {
-    return (await this.redis.eval(CLAIM, 1, this.keys.slackReady, String(now), String(leaseMs))) as string | null;
+    return (await runScript(this.redis, CLAIM, 1, this.keys.slackReady, String(now), String(leaseMs))) as string | null;
   }
 
   peek(channel: string, max: number): Promise<string[]> {
@@ -117,11 +118,11 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs, LiveIncident
   }
 
   async complete(channel: string, sent: number, nextAt: number): Promise<void> {
-    await this.redis.eval(COMPLETE, 4, this.keys.slackOutbox(channel), this.keys.slackEdits(channel), this.keys.slackReady, this.keys.slackNext, String(sent), String(nextAt), channel);
+    await runScript(this.redis, COMPLETE, 4, this.keys.slackOutbox(channel), this.keys.slackEdits(channel), this.keys.slackReady, this.keys.slackNext, String(sent), String(nextAt), channel);
   }
 
   async deadLetter(channel: string, reason: string, now: number): Promise<void> {
-    await this.redis.eval(DEAD_LETTER, 2, this.keys.slackOutbox(channel), this.keys.slackDead, `${new Date(now).toISOString()} ${channel} ${reason}\t`, String(DEAD_MAX));
+    await runScript(this.redis, DEAD_LETTER, 2, this.keys.slackOutbox(channel), this.keys.slackDead, `${new Date(now).toISOString()} ${channel} ${reason}\t`, String(DEAD_MAX));
   }
 
   /** Messages Slack refused for good, newest first (kept up to DEAD_MAX). */
@@ -204,7 +205,7 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs, LiveIncident
   async save(brief: TicketBrief): Promise<void> {
     const fields: unknown[] = [brief.subject, brief.excerpt, brief.why, ...(brief.extras ? [brief.extras] : [])];
     const chunks = utf8Chunks(JSON.stringify(fields), BRIEF_CHUNK_BYTES);
-    await this.redis.eval(SAVE_BRIEF, 1, this.keys.ticket(brief.ticketId), String(TICKET_TTL_SECONDS), ...chunks);
+    await runScript(this.redis, SAVE_BRIEF, 1, this.keys.ticket(brief.ticketId), String(TICKET_TTL_SECONDS), ...chunks);
   }
 
   async get(ticketId: number): Promise<TicketBrief | null> {
@@ -216,7 +217,7 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs, LiveIncident
   }
 
   async forget(ticketId: number): Promise<void> {
-    await this.redis.eval(FORGET_BRIEF, 2, this.keys.ticket(ticketId), this.keys.ticketBrief(ticketId));
+    await runScript(this.redis, FORGET_BRIEF, 2, this.keys.ticket(ticketId), this.keys.ticketBrief(ticketId));
   }
 
   /** Briefs saved before they moved into the ticket hash (a key of their own); they expire with their loops. */

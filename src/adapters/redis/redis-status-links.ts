@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { RedisClient } from './redis-connection.js';
 import type { StatusLinkRecord, StatusLinks } from '../../app/ports.js';
 import type { RedisKeys } from './redis-keys.js';
+import { runScript } from './run-script.js';
 
 /** 32 random bytes: 43 characters of base64url, 256 bits no one guesses. */
 const TOKEN_BYTES = 32;
@@ -35,7 +36,7 @@ export class RedisStatusLinks implements StatusLinks {
 
   async issue(ticketId: number, page: { readonly language: string; readonly timeZone: string }): Promise<string> {
     const fresh = randomBytes(TOKEN_BYTES).toString('base64url');
-    const token = (await this.redis.eval(ISSUE, 1, this.keys.statusLink(ticketId), fresh, '', page.language, page.timeZone, LINK_TTL_SECONDS, ticketId)) as string;
+    const token = (await runScript(this.redis, ISSUE, 1, this.keys.statusLink(ticketId), fresh, '', page.language, page.timeZone, LINK_TTL_SECONDS, ticketId)) as string;
     // The token's own key is written apart (another hash slot on a cluster); writing it again is harmless.
     await this.redis.set(this.keys.statusToken(digestOfToken(token)), String(ticketId), 'EX', LINK_TTL_SECONDS);
     return token;

@@ -5,6 +5,7 @@ import { isCategoryId, TIERS, type Tier } from '../../core/taxonomy.js';
 import { ZENDESK_STATUSES, type CsatSource, type SatisfactionScore, type TicketSnapshot, type ZendeskStatus } from '../../core/ticket-event.js';
 import type { RedisClient } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
+import { runScript } from './run-script.js';
 
 /** A ticket's hash lives this long after its last event. */
 const TICKET_TTL_SECONDS = 30 * 86_400;
@@ -98,7 +99,7 @@ export class RedisTicketStore implements TicketStore, CorrectionLog, Reassignmen
   ) {}
 
   async observe(snapshot: TicketSnapshot): Promise<{ applied: boolean; previous: TicketRecord | null }> {
-    const reply = (await this.redis.eval(
+    const reply = (await runScript(this.redis, 
       OBSERVE,
       1,
       this.keys.ticket(snapshot.id),
@@ -120,7 +121,7 @@ export class RedisTicketStore implements TicketStore, CorrectionLog, Reassignmen
   }
 
   async claimRouting(ticketId: number, routing: RoutingState & { readonly tier: Tier }, claimedBy: string): Promise<boolean> {
-    const claimed = await this.redis.eval(
+    const claimed = await runScript(this.redis, 
       CLAIM,
       1,
       this.keys.ticket(ticketId),
@@ -135,7 +136,7 @@ export class RedisTicketStore implements TicketStore, CorrectionLog, Reassignmen
   }
 
   async markRouted(ticketId: number, writtenOver: number): Promise<void> {
-    await this.redis.eval(MARK_ROUTED, 1, this.keys.ticket(ticketId), writtenOver);
+    await runScript(this.redis, MARK_ROUTED, 1, this.keys.ticket(ticketId), writtenOver);
   }
 
   async recordOverride(correction: Correction): Promise<boolean> {
@@ -163,7 +164,7 @@ export class RedisTicketStore implements TicketStore, CorrectionLog, Reassignmen
     // at the same time is refused the lease. Only a crash between XADD and DEL can record it twice.
     const pending = this.keys.pendingCorrection(correction.ticketId);
     const args = [JSON.stringify(entry), PENDING_CORRECTION_TTL_SECONDS, this.leaseMs];
-    const [outcome, frozen] = (await this.redis.eval(OVERRIDE, 2, this.keys.ticket(correction.ticketId), pending, ...args)) as [0 | 1 | 2, string?];
+    const [outcome, frozen] = (await runScript(this.redis, OVERRIDE, 2, this.keys.ticket(correction.ticketId), pending, ...args)) as [0 | 1 | 2, string?];
     if (outcome === 2) throw new CorrectionBusyError(correction.ticketId);
     if (outcome === 0 || frozen === undefined) return false;
     await this.redis.xadd(this.keys.corrections, 'MAXLEN', '~', CORRECTIONS_MAX, '*', ...(JSON.parse(frozen) as string[]));

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisClient } from './redis-connection.js';
 import type { BudgetGrant, UpdateBudget } from '../../app/ports.js';
+import { runScript } from './run-script.js';
 
 /**
  * Zendesk counts a call when it arrives; a call is counted here from when its answer came back
@@ -76,12 +77,12 @@ export class RedisUpdateBudget implements UpdateBudget {
 
   async holdUntil(until: number): Promise<void> {
     const { redis, keys, now } = this.options;
-    await redis.eval(HOLD, 1, keys.updateHold, Math.ceil(until), Math.max(1, Math.ceil(until - now())) + this.windowMs * 10);
+    await runScript(redis, HOLD, 1, keys.updateHold, Math.ceil(until), Math.max(1, Math.ceil(until - now())) + this.windowMs * 10);
   }
 
   private async run(take: boolean, member: string): Promise<number> {
     const { redis, keys, perMinute, now } = this.options;
     const at = now();
-    return Number(await redis.eval(TAKE, 2, keys.updateBudget, keys.updateHold, at, this.windowMs, perMinute, take ? '1' : '0', member));
+    return Number(await runScript(redis, TAKE, 2, keys.updateBudget, keys.updateHold, at, this.windowMs, perMinute, take ? '1' : '0', member));
   }
 }

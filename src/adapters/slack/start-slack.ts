@@ -51,7 +51,8 @@ export function startSlack(input: {
   policy: Policy;
   dryRun: boolean;
   role: 'all' | 'web' | 'worker';
-  redis: Redis | Cluster;
+  /** The connection of cxloop's BullMQ queues (not the stores': BullMQ defines its scripts on it). */
+  queueRedis: Redis | Cluster;
   /** BullMQ's prefix of each queue (a hash tag per queue on a Redis Cluster). */
   queuePrefix: (queue: string) => string;
   outbox: SlackOutbox & TicketBriefs & LiveIncidents;
@@ -79,7 +80,7 @@ export function startSlack(input: {
   const loopPolicy = input.loop.policy;
   const delivery = new SlackDelivery({ slack: api, outbox, live: outbox, loops: input.loops, briefs: outbox, directory, people: input.people, policy, loopPolicy, logger, zendeskBaseUrl: zendeskAgentUrl(env), now });
   const permissions = new SlackPermissions({ policy, slack: api, directory });
-  const work = new SlackWorkQueue({ connection: input.redis, prefix: input.queuePrefix });
+  const work = new SlackWorkQueue({ connection: input.queueRedis, prefix: input.queuePrefix });
   const receiver = new SlackRouteReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? SLACK_DRY_RUN_SECRET, maxBytes: MAX_REQUEST_BYTES, logger, metrics: input.metrics, now });
   // Listeners use cxloop's SlackApi (recorded in a dry run), never Bolt's client: no token check at start-up.
   const app = new App({ receiver, authorize: async () => ({ botToken: env.SLACK_BOT_TOKEN ?? 'xoxb-dry-run' }), logger: boltLogger(logger), logLevel: LogLevel.WARN });
