@@ -10,9 +10,9 @@ import type { CategoryId, Tier } from '../taxonomy.js';
  */
 
 const HOUR = 3_600_000;
-/** The report's targets (DESIGN.md): reports, App Home and the dashboard print these, so a label cannot drift from the figure. */
+/** The report's targets: reports, App Home and the dashboard print these, so a label cannot drift from the figure. */
 export const REPORT_TARGETS_MS = { acknowledgedFast: 2 * HOUR, acknowledged: 6 * HOUR, closed: 48 * HOUR, followUp: 48 * HOUR } as const;
-/** The share of loops each target aims at (DESIGN.md): 60 % acknowledged within 2 h, 85 % within 6 h, 95 % closed within 48 h. */
+/** The share of loops each target aims at: 60 % acknowledged within 2 h, 85 % within 6 h, 95 % closed within 48 h. */
 export const REPORT_GOALS = { acknowledgedFast: 0.6, acknowledged: 0.85, closed: 0.95 } as const;
 
 /** Stages in which the ticket has been solved (or closed) at least once. */
