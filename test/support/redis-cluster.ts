@@ -1,3 +1,4 @@
+import { randomTestPort } from './test-ports.js';
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,7 @@ export async function startRedisCluster(masters = 3, options: { password?: strin
   for (const binary of ['redis-server', 'redis-cli']) {
     if (spawnSync(binary, ['--version']).error) throw new Error(`${binary} is not installed: this test starts its own Redis Cluster (apt-get install redis-server redis-tools)`);
   }
-  const first = Number(process.env.CXLOOP_TEST_REDIS_CLUSTER_PORT ?? 20_000 + Math.floor(Math.random() * 20_000));
+  const first = Number(process.env.CXLOOP_TEST_REDIS_CLUSTER_PORT ?? randomTestPort(2 * masters));
   const ports = Array.from({ length: masters }, (_, index) => first + index);
   // Redis 7 takes the cluster bus port; older servers use port + 10000.
   const major = Number(/v=(\d+)/.exec(spawnSync('redis-server', ['--version']).stdout.toString())?.[1] ?? 0);

@@ -1,3 +1,4 @@
+import { randomTestPort } from './test-ports.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,7 @@ export interface RedisServer {
  */
 export async function startRedisServer(args: readonly string[]): Promise<RedisServer> {
   if (spawnSync('redis-server', ['--version']).error) throw new Error('redis-server is not installed: this test starts its own (apt-get install redis-server)');
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const port = randomTestPort();
   const dir = mkdtempSync(join(tmpdir(), 'cxloop-redis-'));
   const url = `redis://127.0.0.1:${port}`;
   let server: ChildProcess | undefined;

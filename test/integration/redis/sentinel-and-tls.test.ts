@@ -8,10 +8,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis } from '../../../src/adapters/redis/redis-connection.js';
 import type { Cxloop } from '../../../src/main.js';
 import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
+import { randomTestPort } from '../../support/test-ports.js';
 import { writeTestCertificates } from '../../support/tls-certificates.js';
 import { nockZendeskReads, postSigned, startLive, ticketEvent, uniquePrefix, waitFor, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
 
-const freePort = () => 20_000 + Math.floor(Math.random() * 20_000);
+const freePort = () => randomTestPort();
 
 /** A sentinel of the test's own (redis-server --sentinel) watching `master` at 127.0.0.1:`port`, quorum 1. */
 async function startSentinel(master: string, port: number): Promise<{ port: number; process: ChildProcess; dir: string }> {

@@ -1,3 +1,4 @@
+import { randomTestPort } from '../../support/test-ports.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import nock from 'nock';
@@ -278,7 +279,7 @@ describe('routing Zendesk tickets (real server, Redis, BullMQ; Zendesk faked wit
 
 describe('Redis unavailable at ingest', () => {
   let server: ChildProcess | undefined;
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const port = randomTestPort();
   const url = `redis://127.0.0.1:${port}`;
 
   async function startRedis(): Promise<void> {
