@@ -649,8 +649,8 @@ export interface DashboardStore {
   dayContributions(day: number): Promise<DayContribution[]>;
   /** Summaries of the loops with a target not reached whose deadline is at or after `now`. */
   undecided(now: number): Promise<LoopSummary[]>;
-  /** What the loop's transitions caused, oldest first: version, time and effect labels. */
-  effectsLog(ticketId: number): Promise<{ readonly version: number; readonly at: number; readonly effects: readonly string[] }[]>;
+  /** What the loop's transitions caused, oldest first: version, time and effect labels (`openedAt`, when the loop opened, files them by day). */
+  effectsLog(ticketId: number, openedAt: number): Promise<{ readonly version: number; readonly at: number; readonly effects: readonly string[] }[]>;
   /** Calls `listener` for each loop that moves, in any process, until the returned stop is called. */
   onMoved(listener: (move: LoopMove) => void): Promise<() => Promise<void>>;
 }

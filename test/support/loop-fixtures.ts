@@ -1,4 +1,4 @@
-import type { Effect, LoopPolicy, LoopState, TimerKind, Transition } from '../../src/core/loop/loop-types.js';
+import type { Effect, LoopEvent, LoopPolicy, LoopState, TimerKind, Transition } from '../../src/core/loop/loop-types.js';
 import { transition } from '../../src/core/loop/transition.js';
 
 /** The accepted transition's state and effects; a rejection fails the test with its reason. */
@@ -19,4 +19,20 @@ export function effectOf<T extends Effect['type']>(effects: readonly Effect[], t
   const found = effects.find((effect): effect is Extract<Effect, { type: T }> => effect.type === type);
   if (!found) throw new Error(`no ${type} effect in ${JSON.stringify(effects)}`);
   return found;
+}
+
+/** One of each kind of event a person or Zendesk sends a loop (an ETA 5 h after `t0`), for property tests that replay random sequences of them. */
+export function sampleLoopEvents(t0: number): LoopEvent[] {
+  return [
+    { type: 'acknowledge', user: 'U1' },
+    { type: 'post_update', user: 'U1', text: 'on it', etaAt: t0 + 5 * 3_600_000 },
+    { type: 'snooze', user: 'U1', durationMs: 2 * 3_600_000 },
+    { type: 'status_changed', status: 'pending' },
+    { type: 'reprioritised', tier: 'critical' },
+    { type: 'status_changed', status: 'solved' },
+    { type: 'csat', score: 'bad' },
+    { type: 'reassign', user: 'U2', category: 'performance_issue' },
+    { type: 'status_changed', status: 'open' },
+    { type: 'agent_comment', agentId: 7, public: true },
+  ];
 }

@@ -4,13 +4,13 @@ import { tallyOf, type FigureTally } from '../../core/loop/figure-tally.js';
 import { undecidedUntil, type LoopSummary } from '../../core/loop/loop-summary.js';
 import type { OpenLoopRow } from '../../core/loop/open-loop-row.js';
 import type { RedisKeys } from './redis-keys.js';
+import { decodeOpenRow, decodeSummary, encodeOpenRow, encodeSummary } from './dashboard-codec.js';
 
 const DAY_MS = 86_400_000;
 /** A day's tally and contributions outlive the histories they come from (90 days) by a day. */
 const KEEP_DAYS = 91;
 /** Transitions whose effects the ticket page lists, per ticket. */
 const EFFECTS_KEPT = 200;
-const EFFECTS_TTL_SECONDS = 90 * 86_400;
 /** Row changes the changed set keeps: a reader further behind than this reads every open row again. */
 const CHANGES_KEPT = 5_000;
 /** Day tallies a reader keeps (a 90-day window is 91 days). */
@@ -24,9 +24,12 @@ const DELTA_MAX = 1_000;
  * is dropped), stores the contribution, and keeps the undecided set and the open rows in step; a
  * row that changed bumps the open log's seq and scores the ticket with it in the changed set (kept
  * to the last CHANGES_KEPT tickets; `trimmed` is the highest seq dropped from it).
- * KEYS contributions, tally, undecided, open, open log, open changed, day versions. ARGV ticket,
- * version, contribution JSON, undecided score ('' none), undecided member, row JSON ('' none), ttl
- * (s), day (bumped in the day versions: the tally of that day changed), channel, move JSON. It
+ * The transition's effects line is appended to the ticket's field of the day's effects hash
+ * (kept to the last EFFECTS_KEPT lines), in this script rather than a round trip of its own.
+ * KEYS contributions, tally, undecided, open, open log, open changed, day versions, day effects.
+ * ARGV ticket, version, contribution JSON, undecided score ('' none), undecided member, row JSON
+ * ('' none), ttl (s), day (bumped in the day versions: the tally of that day changed), channel,
+ * move JSON, effects line ('' none). It
  * publishes the move first (in the script: no round trip of its own; a channel is no key, so this
  * stays within the keys' one slot on a cluster).
  */
@@ -45,6 +48,18 @@ if old then
 end
 local new = cjson.decode(ARGV[3])
 add(new.g, new.c, 1)
+if ARGV[11] ~= '' then
+  local log = redis.call('HGET', KEYS[8], ARGV[1])
+  if log then
+    local _, breaks = string.gsub(log, '\\n', '')
+    if breaks + 1 >= ${EFFECTS_KEPT} then log = string.sub(log, string.find(log, '\\n', 1, true) + 1) end
+    log = log .. '\\n' .. ARGV[11]
+  else
+    log = ARGV[11]
+  end
+  redis.call('HSET', KEYS[8], ARGV[1], log)
+  redis.call('EXPIRE', KEYS[8], ARGV[7])
+end
 redis.call('HINCRBY', KEYS[7], ARGV[8], 1)
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[7])
@@ -86,13 +101,13 @@ return {seq, 'delta', tickets, redis.call('HMGET', KEYS[3], unpack(tickets))}`;
 
 type OpenSince = [number, 'same'] | [number, 'full'] | [number, 'delta', string[], (string | null)[]];
 
-/** A contribution as stored: version, opening time, group prefix, counters, and the summary while undecided. */
+/** A contribution as stored: version, opening time, group prefix, counters, and the summary while undecided (dashboard-codec.ts). */
 interface StoredContribution {
   readonly v: number;
   readonly o: number;
   readonly g: string;
   readonly c: Readonly<Record<string, number>>;
-  readonly s?: LoopSummary;
+  readonly s?: Parameters<typeof decodeSummary>[0];
 }
 
 export function dayOf(at: number): number {
@@ -117,7 +132,7 @@ export class RedisDashboardStore implements DashboardStore {
     private readonly keys: RedisKeys,
   ) {
     // EVALSHA with the script loaded once per connection: the projection runs on every transition.
-    if (!('cxloopDashboardApply' in redis)) redis.defineCommand('cxloopDashboardApply', { numberOfKeys: 7, lua: APPLY });
+    if (!('cxloopDashboardApply' in redis)) redis.defineCommand('cxloopDashboardApply', { numberOfKeys: 8, lua: APPLY });
     if (!('cxloopDashboardOpenSince' in redis)) redis.defineCommand('cxloopDashboardOpenSince', { numberOfKeys: 3, lua: OPEN_SINCE });
   }
 
@@ -128,16 +143,7 @@ export class RedisDashboardStore implements DashboardStore {
     const tally = tallyOf(summary);
     const group = `${summary.category}|${summary.team}|${summary.tier}|`;
     const counters = Object.fromEntries(Object.entries(tally).map(([field, count]) => [field.slice(group.length), count]));
-    const stored: StoredContribution = { v: contribution.version, o: summary.openedAt, g: group, c: counters, ...(until === null ? {} : { s: summary }) };
-    if (contribution.effects.length > 0) {
-      const key = this.keys.dashboardEffects(ticketId);
-      await this.redis
-        .multi()
-        .rpush(key, JSON.stringify({ v: contribution.version, at: contribution.at, e: contribution.effects }))
-        .ltrim(key, -EFFECTS_KEPT, -1)
-        .expire(key, EFFECTS_TTL_SECONDS)
-        .exec();
-    }
+    const stored: StoredContribution = { v: contribution.version, o: summary.openedAt, g: group, c: counters, ...(until === null ? {} : { s: encodeSummary(summary) }) };
     const move: LoopMove = { ticketId, version: contribution.version, team: summary.team, row };
     const applied = await (this.redis as RedisClient & { cxloopDashboardApply: (...args: (string | number)[]) => Promise<number> }).cxloopDashboardApply(
       this.keys.dashboardContributions(day),
@@ -147,17 +153,19 @@ export class RedisDashboardStore implements DashboardStore {
       this.keys.dashboardOpenLog,
       this.keys.dashboardOpenChanged,
       this.keys.dashboardDayVersions,
+      this.keys.dashboardDayEffects(day),
       ticketId,
       contribution.version,
       JSON.stringify(stored),
       until === null ? '' : until,
       `${day}:${ticketId}`,
-      row === null ? '' : JSON.stringify(row),
+      row === null ? '' : encodeOpenRow(row),
       // Relative to cxloop's clock (the transition's time), as the loop store's own TTLs are.
       Math.max(3_600, Math.ceil(((day + 1 + KEEP_DAYS) * DAY_MS - contribution.at) / 1000)),
       day,
       this.keys.dashboardMoves,
       JSON.stringify(move),
+      contribution.effects.length === 0 ? '' : JSON.stringify({ v: contribution.version, at: contribution.at, e: contribution.effects }),
     );
     return applied === 1;
   }
@@ -184,7 +192,7 @@ export class RedisDashboardStore implements DashboardStore {
         const rows = new Map(cached.rows);
         since[2].forEach((ticket, index) => {
           const row = since[3][index];
-          if (typeof row === 'string') rows.set(ticket, JSON.parse(row) as OpenLoopRow);
+          if (typeof row === 'string') rows.set(ticket, decodeOpenRow(ticket, row));
           else rows.delete(ticket);
         });
         return this.keep(seq, rows);
@@ -203,7 +211,7 @@ export class RedisDashboardStore implements DashboardStore {
   private async readAll(): Promise<OpenLoopRow[]> {
     const [[logError, seq], [rowsError, stored]] = ((await this.redis.multi().hget(this.keys.dashboardOpenLog, 'seq').hgetall(this.keys.dashboardOpen).exec()) ?? []) as [Error | null, unknown][] as [[Error | null, string | null], [Error | null, Record<string, string>]];
     if (logError || rowsError) throw logError ?? rowsError;
-    return this.keep(Number(seq ?? 0), new Map(Object.entries(stored).map(([ticket, row]) => [ticket, JSON.parse(row) as OpenLoopRow])));
+    return this.keep(Number(seq ?? 0), new Map(Object.entries(stored).map(([ticket, row]) => [ticket, decodeOpenRow(ticket, row)])));
   }
 
   /** Every read is the rows as of its seq, so the last one to finish may replace the cache, older or not. */
@@ -258,15 +266,16 @@ export class RedisDashboardStore implements DashboardStore {
     return replies.flatMap(([error, values]) => {
       if (error) throw error;
       return (values as (string | null)[]).flatMap((value) => {
-        const summary = value === null ? undefined : (JSON.parse(value) as StoredContribution).s;
-        return summary ? [summary] : [];
+        const stored = value === null ? undefined : (JSON.parse(value) as StoredContribution);
+        return stored?.s === undefined ? [] : [decodeSummary(stored.s, stored.o, stored.g)];
       });
     });
   }
 
-  async effectsLog(ticketId: number): Promise<{ version: number; at: number; effects: string[] }[]> {
-    const entries = await this.redis.lrange(this.keys.dashboardEffects(ticketId), 0, -1);
-    return entries.map((entry) => {
+  async effectsLog(ticketId: number, openedAt: number): Promise<{ version: number; at: number; effects: string[] }[]> {
+    // Two keys of two slots (the list is from before the day's hash): two commands, not one pipeline.
+    const [before, lines] = await Promise.all([this.redis.lrange(this.keys.dashboardEffects(ticketId), 0, -1), this.redis.hget(this.keys.dashboardDayEffects(dayOf(openedAt)), String(ticketId))]);
+    return [...before, ...(lines === null ? [] : lines.split('\n'))].map((entry) => {
       const parsed = JSON.parse(entry) as { v: number; at: number; e: string[] };
       return { version: parsed.v, at: parsed.at, effects: parsed.e };
     });

@@ -116,7 +116,9 @@ export interface RedisKeys {
   readonly dashboardOpenLog: string;
   /** Sorted set: ticket -> the seq of its row's last change (the last few thousand), so a reader re-reads only what changed. */
   readonly dashboardOpenChanged: string;
-  /** List: what each transition of the ticket's loop caused (JSON: version, time, effect labels). */
+  /** Hash: what each transition caused, for the loops opened on one UTC day: ticket -> one JSON line (version, time, effect labels) per transition. */
+  dashboardDayEffects(day: number): string;
+  /** List of the same lines for one ticket, as written before they moved into the day's hash (read until it expires). */
   dashboardEffects(ticketId: number): string;
   /** Pub/sub channel: loops that moved (JSON LoopMove), for the dashboard's live updates. */
   readonly dashboardMoves: string;
@@ -210,6 +212,7 @@ export function createRedisKeys(prefix: string, layout: RedisKeyLayout = 'single
     dashboardDayVersions: `${prefix}:{dash}:dv`,
     dashboardOpenLog: `${prefix}:{dash}:open:log`,
     dashboardOpenChanged: `${prefix}:{dash}:open:changed`,
+    dashboardDayEffects: (day) => `${prefix}:{dash}:x:${day}`,
     dashboardEffects: (ticketId) => `${prefix}:fxlog:{${ticketId}}`,
     dashboardMoves: `${prefix}:dash:moved`,
     dashboardSession: (id) => `${prefix}:dash:session:${id}`,

@@ -19,10 +19,9 @@ export interface TicketView {
 
 /** A ticket's whole loop: every transition with who, when and what it caused, its clocks and where it lives in Zendesk and Slack; null when cxloop has no loop for it. */
 export async function readTicket(deps: DashboardReadDeps, ticketId: number): Promise<TicketView | null> {
-  const [stored, history, effects, brief, record, messages] = await Promise.all([
+  const [stored, history, brief, record, messages] = await Promise.all([
     deps.loops.get(ticketId),
     deps.loops.history(ticketId),
-    deps.dashboard.effectsLog(ticketId),
     deps.briefs.get(ticketId),
     deps.tickets.get(ticketId),
     deps.outbox.messages(ticketId),
@@ -30,6 +29,9 @@ export async function readTicket(deps: DashboardReadDeps, ticketId: number): Pro
   const state = stored?.state ?? null;
   const team = state?.team ?? history.at(-1)?.team;
   if (team === undefined) return null;
+  // The log is filed under the day the loop opened (the state outlives a history trimmed past its opening, and the history outlives the state).
+  const openedAt = state?.openedAt ?? history[0]?.at ?? 0;
+  const effects = await deps.dashboard.effectsLog(ticketId, openedAt);
   const byVersion = new Map(effects.map((entry) => [entry.version, entry.effects]));
   const people = [...new Set([...history.flatMap((entry) => (entry.actor ? [entry.actor] : [])), ...(state?.owner ? [state.owner] : [])])];
   // "<configured channel> <channel id> <ts>", as the Slack delivery stores it.

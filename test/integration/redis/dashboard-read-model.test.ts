@@ -112,6 +112,26 @@ describe('the dashboard read model in Redis: the figures from its tallies equal 
     const week = await readFigures(store, { since: NOW - 7 * DAY, until: NOW, now: NOW }, ALL);
     expect(week.routing.overall.of - week.routing.overall.count).toBe(corrected);
   });
+
+  it('keeps the ticket page\'s effects log by the day the loop opened: the last 200 transitions\' effects, logs a version once, and still reads the per-ticket list written before', async () => {
+    const keys = createRedisKeys(prefix);
+    const opened = NOW - 3 * HOUR;
+    const history = (versions: number): LoopHistoryEntry[] => Array.from({ length: versions }, (_, index) => ({ at: opened + index * 1000, version: index + 1, event: index === 0 ? 'opened' : 'post_update', stage: 'routed', category: 'bug_report', tier: 'normal', team: 'engineering' }));
+    // Written by a process of the version before: one list per ticket.
+    await redis.rpush(keys.dashboardEffects(77), JSON.stringify({ v: 0, at: opened - 1000, e: ['Zendesk: internal note'] }));
+    for (let version = 1; version <= 205; version += 1) {
+      const entries = history(version);
+      await store.apply({ ticketId: 77, version, at: entries.at(-1)!.at, summary: summarizeLoop(entries)!, row: null, effects: [`Slack: status channel update ${version}`] });
+    }
+    // A version applied again (a projection retried) adds nothing.
+    const entries = history(205);
+    expect(await store.apply({ ticketId: 77, version: 205, at: entries.at(-1)!.at, summary: summarizeLoop(entries)!, row: null, effects: ['Slack: again'] })).toBe(false);
+    const log = await store.effectsLog(77, opened);
+    expect(log[0]).toEqual({ version: 0, at: opened - 1000, effects: ['Zendesk: internal note'] });
+    expect(log.slice(1).map((entry) => entry.version)).toEqual(Array.from({ length: 200 }, (_, index) => index + 6));
+    expect(log.at(-1)).toEqual({ version: 205, at: opened + 204_000, effects: ['Slack: status channel update 205'] });
+    expect(await store.effectsLog(78, opened)).toEqual([]);
+  });
 });
 
 describe('the open rows: each reader keeps them and re-reads only the rows that changed', () => {

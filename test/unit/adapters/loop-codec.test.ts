@@ -4,26 +4,16 @@ import { decodeHistoryEntry, decodeLoopState, encodeHistoryEntry, encodeLoopStat
 import { parseTimerKey, timerKey } from '../../../src/app/run-loop.js';
 import { loopPolicyFrom } from '../../../src/app/loop-policy.js';
 import { historyEntryOf } from '../../../src/core/loop/loop-history.js';
-import { TIMER_KINDS, type LoopEvent, type LoopState } from '../../../src/core/loop/loop-types.js';
+import { TIMER_KINDS, type LoopState } from '../../../src/core/loop/loop-types.js';
 import { openLoop, transition } from '../../../src/core/loop/transition.js';
+import { sampleLoopEvents } from '../../support/loop-fixtures.js';
 import { policyWithGroups } from '../../support/zendesk-fixtures.js';
 
 const policy = loopPolicyFrom(policyWithGroups());
 const T0 = Date.parse('2026-11-23T09:00:00Z');
 const HOUR = 3_600_000;
 
-const events: LoopEvent[] = [
-  { type: 'acknowledge', user: 'U1' },
-  { type: 'post_update', user: 'U1', text: 'on it', etaAt: T0 + 5 * HOUR },
-  { type: 'snooze', user: 'U1', durationMs: 2 * HOUR },
-  { type: 'status_changed', status: 'pending' },
-  { type: 'reprioritised', tier: 'critical' },
-  { type: 'status_changed', status: 'solved' },
-  { type: 'csat', score: 'bad' },
-  { type: 'reassign', user: 'U2', category: 'performance_issue' },
-  { type: 'status_changed', status: 'open' },
-  { type: 'agent_comment', agentId: 7, public: true },
-];
+const events = sampleLoopEvents(T0);
 
 function accepted(result: ReturnType<typeof openLoop>): LoopState {
   if (!result.ok) throw new Error(result.reason);

@@ -24,7 +24,7 @@ function keysUsedTogether(keys: RedisKeys): Record<string, string[]> {
     'training export': [keys.trainingExport, keys.trainingExported],
     'route backlog': [keys.routeEntries, keys.routeDue, keys.routeClaimed, keys.routeOwners, keys.routeStalled, keys.routePaused],
     'loop timers': [keys.timersDue, keys.timersClaimed],
-    'dashboard projection': [keys.dashboardDay(1), keys.dashboardContributions(1), keys.dashboardContributions(2), keys.dashboardUndecided, keys.dashboardOpen, keys.dashboardOpenLog, keys.dashboardOpenChanged, keys.dashboardDayVersions],
+    'dashboard projection': [keys.dashboardDay(1), keys.dashboardContributions(1), keys.dashboardContributions(2), keys.dashboardUndecided, keys.dashboardOpen, keys.dashboardOpenLog, keys.dashboardOpenChanged, keys.dashboardDayVersions, keys.dashboardDayEffects(1)],
     'dashboard open rows read': [keys.dashboardOpenLog, keys.dashboardOpenChanged, keys.dashboardOpen],
   };
 }
