@@ -60,6 +60,7 @@ const ROUTING = { steady: () => envNumber('BENCH_STEADY_TICKETS', 90), burst: ()
 const SCALE_OUT = {
   tickets: () => envNumber('BENCH_SCALE_TICKETS', 5_000),
   workers: () => (process.env.BENCH_SCALE_WORKERS ?? '1,2,4').split(',').map(Number).filter((count) => count > 0),
+  warmUp: () => envNumber('BENCH_SCALE_WARMUP', 500),
 };
 const DASHBOARD = { loops: () => envNumber('BENCH_DASHBOARD_LOOPS', 100_000), open: () => envNumber('BENCH_DASHBOARD_OPEN', 10_000), rounds: () => envNumber('BENCH_DASHBOARD_ROUNDS', 5) };
 const TIMERS = { count: () => envNumber('BENCH_TIMERS', 100_000), window: () => envNumber('BENCH_TIMERS_WINDOW_S', 60) };
@@ -222,10 +223,10 @@ const SECTIONS: readonly Section[] = [
     title: '7. Scale-out: 1 web + N worker processes on one Redis',
     note: () =>
       `for N = ${SCALE_OUT.workers().join(', ')}: \`cxloop serve --role web\` and N \`--role worker\` processes (the built dist/, fresh prefix each) against the fake Zendesk (100 Update Ticket calls per sliding minute) and fake Slack, both in the bench process with the webhook sender; ` +
-      `${n(SCALE_OUT.tickets())} ticket.created webhooks over 32 connections, timed until every ticket carries its tier tag. CPU/ticket: /proc utime+stime of the cxloop processes over that time (the bench process and its fakes excluded); Redis: INFO used_cpu of the whole server (shared: others add noise). ` +
+      `${n(SCALE_OUT.tickets())} ticket.created webhooks over 32 connections, timed until every ticket carries its tier tag, after ${n(SCALE_OUT.warmUp())} warm-up tickets through the same processes (each process compiles its code and opens its connections once; that is not a cost per ticket) and 5 s with nothing to do (idle CPU, reported apart). CPU/ticket: /proc utime+stime of the cxloop processes over that time (the bench process and its fakes excluded); Redis: INFO used_cpu of the whole server (shared: others add noise). ` +
       'Sends: tickets named by more than one accepted Update Ticket call (PUT or update_many entry), counted from the fake\'s request log after 3 quiet seconds.',
     async run({ root, redisUrl, log }) {
-      const runs = await benchScaleOut({ root, redisUrl, tickets: SCALE_OUT.tickets(), workerCounts: SCALE_OUT.workers(), updatesPerMinute: 100, log });
+      const runs = await benchScaleOut({ root, redisUrl, tickets: SCALE_OUT.tickets(), workerCounts: SCALE_OUT.workers(), updatesPerMinute: 100, warmUpTickets: SCALE_OUT.warmUp(), log });
       const first = runs[0];
       const rows: Row[] = runs.map((run) =>
         row(
@@ -235,7 +236,7 @@ const SECTIONS: readonly Section[] = [
           run.duplicateSends === 0 && run.lost === 0 && run.maxCallsInAnyMinute <= 100,
         ),
       );
-      for (const run of runs) rows.push(row(`  ${run.workers}: writes`, `${run.sentTwice} tickets sent twice (${run.duplicateSends} extra sends), ${run.lost} lost, max ${run.maxCallsInAnyMinute} calls in a 60 s window`));
+      for (const run of runs) rows.push(row(`  ${run.workers}: writes`, `${run.sentTwice} tickets sent twice (${run.duplicateSends} extra sends), ${run.lost} lost, max ${run.maxCallsInAnyMinute} calls in a 60 s window; idle, all processes: ${run.idleCpuMsPerSecond ?? '?'} cpu-ms/s`));
       const last = runs.at(-1);
       if (first && last && first !== last && first.cpuMsPerTicket.cxloop !== null && last.cpuMsPerTicket.cxloop !== null) {
         const growth = last.cpuMsPerTicket.cxloop / first.cpuMsPerTicket.cxloop;

@@ -24,6 +24,8 @@ export interface ScaleOutBenchOptions {
   /** Worker process counts to run, one after the other (1, 2, 4). */
   readonly workerCounts: readonly number[];
   readonly updatesPerMinute: number;
+  /** Tickets sent through before the measured burst, so each process's code is compiled and its connections open (a one-off cost per process, not per ticket). */
+  readonly warmUpTickets: number;
   readonly log: (line: string) => void;
 }
 
@@ -36,6 +38,8 @@ export interface ScaleOutRun {
   readonly ingestSeconds: number;
   /** CPU ms per ticket of cxloop's processes over the run (web and workers), and of Redis (the whole server's: other clients add noise). */
   readonly cpuMsPerTicket: { readonly cxloop: number | null; readonly web: number | null; readonly workers: number | null; readonly redis: number };
+  /** CPU ms per second of all cxloop processes together with nothing to do (after the warm-up): what each process costs just by running (pollers, timers, BullMQ). */
+  readonly idleCpuMsPerSecond: number | null;
   readonly updateManyCalls: number;
   readonly singleCalls: number;
   /** Tickets named by more than one accepted Update Ticket call (each extra one is a duplicate write). */
@@ -47,6 +51,8 @@ export interface ScaleOutRun {
 }
 
 const CONNECTIONS = 32;
+/** How long the processes are watched with nothing to do, after the warm-up. */
+const IDLE_MS = 5_000;
 const ZENDESK = { email: 'bench@cxloop.test', token: 'bench-token' };
 
 export async function benchScaleOut(options: ScaleOutBenchOptions): Promise<ScaleOutRun[]> {
@@ -78,6 +84,16 @@ async function runOnce(options: ScaleOutBenchOptions, workers: number): Promise<
       env: { ZENDESK_UPDATES_PER_MINUTE: String(options.updatesPerMinute) },
     });
     try {
+      const warm = Array.from({ length: options.warmUpTickets }, (_, index) => 500_000 + index);
+      warm.forEach((id, index) => seedTicket(zendesk, id, index));
+      await postWebhooks(processes.webUrl, warm.map((id) => webhookFor(zendesk, id)), CONNECTIONS);
+      await until(() => warm.every((id) => isRouted(zendesk, id)), 5 * 60_000, `scale-out warm-up with ${workers} workers`, 50);
+      await settleQuietly(zendesk);
+      const idleBefore = processes.cpuMs();
+      await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+      const idleAfter = processes.cpuMs();
+      const idleCpuMsPerSecond = idleBefore && idleAfter ? round((idleAfter.web + idleAfter.workers - idleBefore.web - idleBefore.workers) / (IDLE_MS / 1000)) : null;
+      const warmStats = { ...zendesk.stats };
       const ids = Array.from({ length: options.tickets }, (_, index) => 1_000 + index);
       ids.forEach((id, index) => seedTicket(zendesk, id, index));
       const webhooks = ids.map((id) => webhookFor(zendesk, id));
@@ -94,7 +110,7 @@ async function runOnce(options: ScaleOutBenchOptions, workers: number): Promise<
       const redisMs = ((await redisCpuSeconds(redis)) - redisBefore) * 1000;
       // Writes still settling could repeat a ticket after the last one is routed: let them finish.
       await settleQuietly(zendesk);
-      return { workers, ...countWrites(zendesk, ids), ...timing(ids.length, seconds, ingestSeconds, cpuBefore, cpuAfter, redisMs) };
+      return { workers, ...countWrites(zendesk, ids, warmStats), ...timing(ids.length, seconds, ingestSeconds, cpuBefore, cpuAfter, redisMs), idleCpuMsPerSecond };
     } finally {
       await processes.stop();
     }
@@ -116,17 +132,18 @@ async function settleQuietly(zendesk: FakeZendesk): Promise<void> {
   }
 }
 
-function countWrites(zendesk: FakeZendesk, ids: readonly number[]) {
+/** The measured burst's writes (`before`: the fake's counters after the warm-up, whose calls still count in the 60 s windows). */
+function countWrites(zendesk: FakeZendesk, ids: readonly number[], before: FakeZendesk['stats']) {
   const sends = sendsPerTicket(zendesk);
   const calls = updateCalls(zendesk);
   const repeated = [...sends.values()].filter((count) => count > 1);
   return {
     tickets: ids.length,
-    updateManyCalls: zendesk.stats.updateManyCalls,
-    singleCalls: zendesk.stats.updateCalls,
+    updateManyCalls: zendesk.stats.updateManyCalls - before.updateManyCalls,
+    singleCalls: zendesk.stats.updateCalls - before.updateCalls,
     sentTwice: repeated.length,
     duplicateSends: repeated.reduce((sum, count) => sum + count - 1, 0),
-    conflicts: zendesk.stats.conflicts,
+    conflicts: zendesk.stats.conflicts - before.conflicts,
     lost: ids.filter((id) => !isRouted(zendesk, id)).length,
     maxCallsInAnyMinute: maxInAnyWindow(calls.filter((call) => call.status !== 429).map((call) => call.at)),
   };
