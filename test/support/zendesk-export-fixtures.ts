@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import nock from 'nock';
 import { DEFAULT_POLICY_PATH } from '../../src/config/load-policy.js';
-import { ZENDESK_URL } from './zendesk-fixtures.js';
+import { nockZendeskToken, ZENDESK_URL } from './zendesk-fixtures.js';
 
 /**
  * Pages of Zendesk's cursor-based incremental ticket export, built from its published example
@@ -53,3 +54,23 @@ export function writePolicy(): string {
   return file;
 }
 
+
+/**
+ * Fakes the account's OAuth token and its incremental ticket export (nothing else reaches the
+ * network): each request is answered by `answer` with its key (`start:<start_time>` or the
+ * cursor), its query and its Authorization header.
+ */
+export function nockTicketExport(answer: (key: string, query: Record<string, string>, authorization: string) => [number, unknown, Record<string, string>?]): void {
+  nock.disableNetConnect();
+  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+  nockZendeskToken();
+  nock(ZENDESK_URL)
+    .persist()
+    .get('/api/v2/incremental/tickets/cursor.json')
+    .query(true)
+    .reply(function (uri) {
+      const query = Object.fromEntries(new URL(uri, ZENDESK_URL).searchParams);
+      const [status, body, headers] = answer(query.cursor ?? `start:${query.start_time}`, query, String(this.req.headers.authorization));
+      return [status, body as nock.Body, headers ?? {}];
+    });
+}

@@ -2,11 +2,14 @@ import { closeSync, fchmodSync, fdatasyncSync, ftruncateSync, openSync, statSync
 import { resolve } from 'node:path';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import type { RedisClient } from '../../adapters/redis/redis-connection.js';
 import { installRedisKeys } from '../../adapters/redis/redis-keys.js';
 import { RedisTrainingExportStore } from '../../adapters/redis/redis-training-export-store.js';
 import type { TrainingProgress, TrainingResume } from '../../app/collect-training-rows.js';
 import type { SavedTrainingExport } from '../../app/ports.js';
 import { isZendeskError } from '../../app/zendesk-api-error.js';
+import type { Env } from '../../config/env-schema.js';
+import type { Policy } from '../../config/policy-schema.js';
 import { parseDuration } from '../../core/duration.js';
 import { LABEL_SOURCES, SKIP_REASONS, type SkipReason, type TrainingCounts } from '../../core/learning/training-label.js';
 import { withInstallRedis } from '../connect-redis.js';
@@ -71,63 +74,93 @@ export async function runExportTraining(args: string[], io: CliIo): Promise<numb
   const policy = await loadPolicyOrFail(policyPathOf(values.config, io.env));
   const path = resolve(values.out);
   return withInstallRedis(io, async (redis, env) => {
-    assertCanExport(env);
-    const keys = installRedisKeys(env);
-    const store = new RedisTrainingExportStore(redis, keys);
-    if (values.restart) await store.clear();
-    const underWay = await store.load();
-    const now = clock.now();
-    const startTime = underWay?.saved.startTime ?? now - window.minutes * 60_000;
-    const startedAt = underWay?.saved.startedAt ?? now;
-    if (underWay) io.stderr.write(`resuming the export started ${iso(startedAt)} (tickets changed since ${iso(startTime)}): ${describeCounts(underWay.saved.counts)} so far\n`);
-    else io.stderr.write(`exporting tickets changed since ${iso(startTime)} to ${path}\n`);
-
-    const resume: TrainingResume | null = underWay ? { cursor: underWay.saved.cursor, counts: underWay.saved.counts, exported: underWay.exported } : null;
-    const progress = progressPrinter(io, clock, underWay?.saved.counts.pages ?? 0);
-    const rows = await zendeskTrainingRows({
-      redis,
-      env,
-      policy,
-      startTime,
-      withCorrections: !values['no-corrections'],
-      resume,
-      now: clock.now,
-      sleep: clock.sleep,
-      say: (line) => io.stderr.write(`${line}\n`),
-      onProgress: progress.page,
-      onWait: progress.wait,
-      checkpoint: async (checkpoint) => {
-        fdatasyncSync(output.fd);
-        await store.save({ startTime, startedAt, cursor: checkpoint.cursor, counts: checkpoint.counts, output: { path, bytes: output.bytes } }, checkpoint.exported);
-      },
-    });
-    // Opened once the account and the corrections are known to be there, so a failed start leaves no file.
-    const output = openOutput(path, underWay?.saved ?? null);
-    let counts: TrainingCounts;
-    try {
-      for (;;) {
-        const next = await rows.next();
-        if (next.done) {
-          counts = next.value;
-          break;
-        }
-        const row = next.value;
-        output.write(formatCsvRow([row.id, row.subject, row.body, row.language, row.category]));
-      }
-    } catch (error) {
-      progress.end();
-      if (!isZendeskError(error)) throw error;
-      const saved = await store.load();
-      const place = saved ? `its place after page ${saved.saved.counts.pages} is saved: run the same command again to continue` : 'nothing was saved yet: run the same command again';
-      throw new CliError(`the export stopped: ${error.message}; ${place}`, 1, { cause: error });
-    } finally {
-      closeSync(output.fd);
-    }
-    progress.end();
-    await store.clear();
+    const { counts, startTime } = await exportTrainingFile({ redis, env, policy, path, option: '--out', minutes: window.minutes, withCorrections: !values['no-corrections'], restart: values.restart, clock, io });
     io.stdout.write(formatSummary(counts, path, startTime));
     return 0;
   });
+}
+
+export interface TrainingFileExport {
+  readonly redis: RedisClient;
+  readonly env: Env;
+  readonly policy: Policy;
+  /** The CSV file the rows go to (absolute). */
+  readonly path: string;
+  /** The command's option that names the file, for the messages ("--out"). */
+  readonly option: string;
+  /** The window before now to export (ignored when an export under way continues). */
+  readonly minutes: number;
+  readonly withCorrections: boolean;
+  /** Forget an export under way and start over. */
+  readonly restart: boolean;
+  readonly clock: ExportClock;
+  readonly io: CliIo;
+}
+
+/**
+ * The account's labelled tickets written to a CSV file, continuing an export under way (its
+ * cursor, counts and the tickets already written are kept in Redis after every page, and the
+ * file is cut back to the last saved page). Progress on stderr. Used by export-training and by
+ * train --from-zendesk, so both continue where an interrupted run stopped; throws CliError saying
+ * so when Zendesk stops the export.
+ */
+export async function exportTrainingFile(options: TrainingFileExport): Promise<{ counts: TrainingCounts; startTime: number }> {
+  const { redis, env, policy, path, io, clock } = options;
+  assertCanExport(env);
+  const keys = installRedisKeys(env);
+  const store = new RedisTrainingExportStore(redis, keys);
+  if (options.restart) await store.clear();
+  const underWay = await store.load();
+  const now = clock.now();
+  const startTime = underWay?.saved.startTime ?? now - options.minutes * 60_000;
+  const startedAt = underWay?.saved.startedAt ?? now;
+  if (underWay) io.stderr.write(`resuming the export started ${iso(startedAt)} (tickets changed since ${iso(startTime)}): ${describeCounts(underWay.saved.counts)} so far\n`);
+  else io.stderr.write(`exporting tickets changed since ${iso(startTime)} to ${path}\n`);
+
+  const resume: TrainingResume | null = underWay ? { cursor: underWay.saved.cursor, counts: underWay.saved.counts, exported: underWay.exported } : null;
+  const progress = progressPrinter(io, clock, underWay?.saved.counts.pages ?? 0);
+  const rows = await zendeskTrainingRows({
+    redis,
+    env,
+    policy,
+    startTime,
+    withCorrections: options.withCorrections,
+    resume,
+    now: clock.now,
+    sleep: clock.sleep,
+    say: (line) => io.stderr.write(`${line}\n`),
+    onProgress: progress.page,
+    onWait: progress.wait,
+    checkpoint: async (checkpoint) => {
+      fdatasyncSync(output.fd);
+      await store.save({ startTime, startedAt, cursor: checkpoint.cursor, counts: checkpoint.counts, output: { path, bytes: output.bytes } }, checkpoint.exported);
+    },
+  });
+  // Opened once the account and the corrections are known to be there, so a failed start leaves no file.
+  const output = openOutput(path, underWay?.saved ?? null, options.option);
+  let counts: TrainingCounts;
+  try {
+    for (;;) {
+      const next = await rows.next();
+      if (next.done) {
+        counts = next.value;
+        break;
+      }
+      const row = next.value;
+      output.write(formatCsvRow([row.id, row.subject, row.body, row.language, row.category]));
+    }
+  } catch (error) {
+    progress.end();
+    if (!isZendeskError(error)) throw error;
+    const saved = await store.load();
+    const place = saved ? `its place after page ${saved.saved.counts.pages} is saved: run the same command again to continue` : 'nothing was saved yet: run the same command again';
+    throw new CliError(`the export stopped: ${error.message}; ${place}`, 1, { cause: error });
+  } finally {
+    closeSync(output.fd);
+  }
+  progress.end();
+  await store.clear();
+  return { counts, startTime };
 }
 
 interface Output {
@@ -140,7 +173,7 @@ interface Output {
  * The CSV file: a new one gets the header; an export under way must write the same file, cut
  * back to its length at the last saved page (a row written after it, perhaps half, is written again).
  */
-function openOutput(path: string, saved: SavedTrainingExport | null): Output {
+function openOutput(path: string, saved: SavedTrainingExport | null, option: string): Output {
   let fd: number;
   let bytes: number;
   if (saved === null) {
@@ -149,7 +182,7 @@ function openOutput(path: string, saved: SavedTrainingExport | null): Output {
   } else {
     const expected = saved.output;
     if (expected === null || expected.path !== path) {
-      throw new CliError(`an export to ${expected?.path ?? 'another output'} is under way (started ${iso(saved.startedAt)}): run it again with --out ${expected?.path ?? '<that file>'} to continue it, or add --restart to start over`);
+      throw new CliError(`an export to ${expected?.path ?? 'another output'} is under way (started ${iso(saved.startedAt)}): run it again with ${option} ${expected?.path ?? '<that file>'} to continue it, or add --restart to start over`);
     }
     const size = sizeOf(path);
     if (size < expected.bytes) throw new CliError(`${path} is ${size === 0 ? 'missing or empty' : 'shorter than the export left it'} (${size} of ${expected.bytes} bytes): add --restart to start over`);

@@ -1,14 +1,15 @@
-import { writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { createRedis, describeRedis, type RedisClient } from '../../adapters/redis/redis-connection.js';
+import { connectRedis, createRedis, type RedisClient } from '../../adapters/redis/redis-connection.js';
 import { readCorrections } from '../../adapters/redis/redis-corrections.js';
 import { installRedisKeys } from '../../adapters/redis/redis-keys.js';
 import { RedisModelStore } from '../../adapters/redis/redis-model-store.js';
 import { createClassifier } from '../../app/create-classifier.js';
 import { MODEL_CHECK_EVERY_MS } from '../../app/reloading-classifier.js';
-import { isZendeskError } from '../../app/zendesk-api-error.js';
 import { parseDuration } from '../../core/duration.js';
 import { groupCategoriesOf, trainModel, TrainingDataError, type TrainingRow, type TrainingRun } from '../../app/train-model.js';
 import { parseEnv, type Env } from '../../config/env-schema.js';
@@ -23,18 +24,24 @@ import { describeCombination, formatComparison } from '../format-comparison.js';
 import { CliError, type CliIo } from '../io.js';
 import { loadPolicyOrFail, policyPathOf } from '../load-policy-or-fail.js';
 import { readLabeledRowsOrFail } from '../read-labeled-rows.js';
-import { assertCanExport, zendeskTrainingRows } from '../zendesk-training-rows.js';
-import { describeExport, describeLabels, progressPrinter, type ExportClock } from './export-training.js';
+import { assertCanExport } from '../zendesk-training-rows.js';
+import { describeExport, describeLabels, exportTrainingFile, type TrainingFileExport } from './export-training.js';
 
-export const TRAIN_USAGE = `Usage: cxloop train <file.csv>... | --from-zendesk [--since 180d] [--out <model file>] [--no-store] [--if-better] [--no-corrections] [--folds 5] [--seed 1] [--json] [--config <policy>]
+export const TRAIN_USAGE = `Usage: cxloop train <file.csv>... | --from-zendesk [--since 180d] [--rows <file.csv>] [--restart] [--out <model file>] [--no-store] [--if-better] [--no-corrections] [--folds 5] [--seed 1] [--json] [--config <policy>]
 Learns this install's tickets: labelled CSV files (columns id,subject,body,language,category, as
 for cxloop eval) and the agents' corrections kept in Redis. Prints, with k-fold cross-validation,
 macro-F1 and per-category F1 of the rules alone, the model alone and the two combined; turns the
 combination on only for the categories where it beats the rules, and says so.
   --from-zendesk     learn from the account in ZENDESK_SUBDOMAIN too: its solved and closed tickets,
                      labelled as cxloop export-training labels them, read within its rate limit
-                     (progress on stderr; tickets nothing labels are skipped and counted)
+                     (progress on stderr; tickets nothing labels are skipped and counted). An
+                     interrupted read (Ctrl-C, a crash, Zendesk failing) continues where it stopped
+                     when the command runs again
   --since <duration> with --from-zendesk: tickets changed in this window before now (default 180d)
+  --rows <file.csv>  with --from-zendesk: where the tickets read are kept, as export-training writes
+                     them (owner-only: customer text), and kept after training; by default a file
+                     in ~/.cache/cxloop (XDG_CACHE_HOME), removed once the model is trained
+  --restart          with --from-zendesk: forget a read under way and start over
   --out <file>       also write the model to this file (cxloop eval --model reads it)
   --no-store         do not store the model in Redis (by default every cxloop process of the
                      install picks up the stored model within ${MODEL_CHECK_EVERY_MS / 1000} s, no restart)
@@ -58,6 +65,8 @@ export async function runTrain(args: string[], io: CliIo): Promise<number> {
       out: { type: 'string' },
       'from-zendesk': { type: 'boolean', default: false },
       since: { type: 'string', default: '180d' },
+      rows: { type: 'string' },
+      restart: { type: 'boolean', default: false },
       'no-store': { type: 'boolean', default: false },
       'if-better': { type: 'boolean', default: false },
       'no-corrections': { type: 'boolean', default: false },
@@ -90,13 +99,16 @@ export async function runTrain(args: string[], io: CliIo): Promise<number> {
   const rows: Array<TrainingRow & { id: string }> = [];
   for (const file of positionals) rows.push(...(await readLabeledRowsOrFail(file, io)));
   if (fromZendesk) assertCanExport(env);
-  const redis = store || withCorrections || fromZendesk ? await connect(env, { required: store || fromZendesk }, io) : null;
+  const redis = store || withCorrections || fromZendesk ? await connect(env, { required: store ? 'model' : fromZendesk ? 'zendesk' : false }, io) : null;
   try {
-    let exported: number | null = null;
+    let exported: { rows: number; path: string; remove: boolean } | null = null;
     if (redis !== null && fromZendesk) {
-      const read = await readZendesk(redis, env, policy, window.minutes, withCorrections, io);
+      const path = resolve(values.rows ?? defaultRowsPath(env, io.env));
+      const read = await readZendesk({ redis, env, policy, path, option: '--rows', minutes: window.minutes, withCorrections, restart: values.restart, io, clock: { now: io.now ?? Date.now, sleep: io.sleep ?? ((ms) => sleepFor(ms)) } });
       rows.push(...read);
-      exported = read.length;
+      exported = { rows: read.length, path, remove: values.rows === undefined };
+    } else if (values.rows !== undefined || values.restart) {
+      throw new CliError(`${values.rows !== undefined ? '--rows' : '--restart'} goes with --from-zendesk\n${TRAIN_USAGE}`, 2);
     }
     const corrected = redis !== null && withCorrections ? await addCorrections(rows, redis, env, policy, io) : null;
     if (rows.length === 0) throw new CliError('no labelled rows to learn from (the CSV files and the corrections stream are empty)');
@@ -129,10 +141,12 @@ export async function runTrain(args: string[], io: CliIo): Promise<number> {
       await new RedisModelStore(redis, keys).save(run.bytes, run.model.meta.fingerprint);
       kept.push(`stored in Redis as ${keys.model} (version ${run.model.meta.fingerprint}); every cxloop process of ${describeInstall(run.model.meta.install)} uses it within ${MODEL_CHECK_EVERY_MS / 1000} s`);
     }
+    // The tickets read are in the model now; the file kept them only until it was trained.
+    if (exported?.remove) await rm(exported.path, { force: true });
     if (values.json) {
       io.stdout.write(`${JSON.stringify({ rows: rows.length, corrections: corrected, meta: run.model.meta, crossValidation: run.cv, timings: run.timings, bytes: run.bytes.length, stored, kept }, null, 2)}\n`);
     } else {
-      io.stdout.write(formatTraining(run, exported === null ? positionals : [...positionals, `${exported} Zendesk tickets`], corrected, kept));
+      io.stdout.write(formatTraining(run, exported === null ? positionals : [...positionals, `${exported.rows} Zendesk tickets`], corrected, kept));
     }
     return 0;
   } finally {
@@ -140,59 +154,43 @@ export async function runTrain(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function connect(env: Env, options: { required: boolean }, io: CliIo): Promise<RedisClient | null> {
+async function connect(env: Env, options: { required: false | 'model' | 'zendesk' }, io: CliIo): Promise<RedisClient | null> {
   const redis = createRedis(env, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', () => undefined);
   try {
-    await redis.connect();
+    // Says why (refused, a wrong password, a cluster seed that does not answer) and what to check.
+    await connectRedis(redis, env);
     return redis;
   } catch (error) {
-    redis.disconnect();
-    const why = `cannot connect to Redis at ${describeRedis(env)} (${(error as Error).message})`;
-    if (options.required) throw new CliError(`${why}: the model is stored there; start Redis or set REDIS_URL, or pass --no-store (with --out) to keep it in a file only`);
-    io.stderr.write(`${why}: the agents' corrections are left out\n`);
+    const why = (error as Error).message;
+    if (options.required === 'model') throw new CliError(`${why}. The model is stored there: start Redis, or pass --no-store (with --out) to keep it in a file only`);
+    if (options.required === 'zendesk') throw new CliError(`${why}. A read from Zendesk keeps its place and its read budget there: start Redis`);
+    io.stderr.write(`${why}. The agents' corrections are left out\n`);
     return null;
   }
 }
 
 /**
  * The account's labelled tickets, read page by page through the incremental export within
- * ZENDESK_EXPORTS_PER_MINUTE (a 429 is waited out), with progress on stderr. Not resumable: an
- * export that stops is read again from the start by the next run (export-training keeps its place).
+ * ZENDESK_EXPORTS_PER_MINUTE (a 429 is waited out) into the rows file, as export-training writes
+ * it: a read that stops keeps its place, and the next run continues it.
  */
-async function readZendesk(redis: RedisClient, env: Env, policy: Policy, minutes: number, withCorrections: boolean, io: CliIo): Promise<Array<TrainingRow & { id: string }>> {
-  const clock: ExportClock = { now: io.now ?? Date.now, sleep: io.sleep ?? ((ms) => sleepFor(ms)) };
-  const startTime = clock.now() - minutes * 60_000;
-  const progress = progressPrinter(io, clock, 0);
-  const rows = await zendeskTrainingRows({
-    redis,
-    env,
-    policy,
-    startTime,
-    withCorrections,
-    now: clock.now,
-    sleep: clock.sleep,
-    say: (line) => io.stderr.write(`${line}\n`),
-    onProgress: progress.page,
-    onWait: progress.wait,
-  });
-  const read: Array<TrainingRow & { id: string }> = [];
+async function readZendesk(options: TrainingFileExport): Promise<Array<TrainingRow & { id: string }>> {
+  const { counts, startTime } = await exportTrainingFile(options);
+  options.io.stderr.write(`from Zendesk: ${counts.labelled.toLocaleString('en-US')} labelled rows (${describeExport(counts, startTime)})\n${describeLabels(counts)}`);
+  return readLabeledRowsOrFail(options.path, options.io);
+}
+
+/** ~/.cache/cxloop/training-<prefix>.csv (XDG_CACHE_HOME if set), its folder created owner-only. */
+function defaultRowsPath(env: Env, variables: CliIo['env']): string {
+  const cache = variables.XDG_CACHE_HOME || join(homedir(), '.cache');
+  const dir = join(cache, 'cxloop');
   try {
-    for (;;) {
-      const next = await rows.next();
-      if (next.done) {
-        progress.end();
-        io.stderr.write(`from Zendesk: ${next.value.labelled.toLocaleString('en-US')} labelled rows (${describeExport(next.value, startTime)})\n${describeLabels(next.value)}`);
-        return read;
-      }
-      const { id, subject, body, language, category } = next.value;
-      read.push({ id, subject, body, language, category });
-    }
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
-    progress.end();
-    if (!isZendeskError(error)) throw error;
-    throw new CliError(`reading Zendesk stopped: ${error.message}; nothing was trained (run it again, or keep the rows with cxloop export-training, which continues where it stopped, and train on the file)`, 1, { cause: error });
+    throw new CliError(`cannot create ${dir} for the tickets read from Zendesk (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): name a file with --rows <file.csv>`, 1, { cause: error });
   }
+  return join(dir, `training-${env.CXLOOP_REDIS_PREFIX.replace(/[^\w.-]/g, '_')}.csv`);
 }
 
 /** Adds the corrections stream's rows; a corrected ticket replaces a CSV row with its ticket id. */

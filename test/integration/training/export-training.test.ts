@@ -12,8 +12,8 @@ import { runCli } from '../../../src/cli/main.js';
 import { readLabeledCsv } from '../../../src/cli/read-labeled-csv.js';
 import { decodeModelMeta } from '../../../src/core/learn/model-codec.js';
 import { fakeIo, type FakeIo } from '../../support/fake-io.js';
-import { DAY, FIELD, NOW, page, REQUESTER_PT, SINCE_S, ticket, writePolicy } from '../../support/zendesk-export-fixtures.js';
-import { dropPrefix, historyLoopDeps, nockZendeskToken, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, REDIS_URL, uniquePrefix, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
+import { DAY, FIELD, nockTicketExport, NOW, page, REQUESTER_PT, SINCE_S, ticket, writePolicy } from '../../support/zendesk-export-fixtures.js';
+import { dropPrefix, historyLoopDeps, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, REDIS_URL, uniquePrefix, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
 
 /**
  * `cxloop export-training --from-zendesk` against Zendesk faked at its HTTP boundary (nock) and
@@ -99,21 +99,12 @@ describe('cxloop export-training --from-zendesk', () => {
       ['c1', [{ status: 200, body: PAGE_2 }]],
       ['c2', [{ status: 200, body: PAGE_3 }]],
     ]);
-    nock.disableNetConnect();
-    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-    nockZendeskToken();
-    nock(ZENDESK_URL)
-      .persist()
-      .get('/api/v2/incremental/tickets/cursor.json')
-      .query(true)
-      .reply(function (uri) {
-        const query = Object.fromEntries(new URL(uri, ZENDESK_URL).searchParams);
-        requests.push({ query, at: clock, authorization: String(this.req.headers.authorization) });
-        const key = query.cursor ?? `start:${query.start_time}`;
-        const queue = answers.get(key) ?? [{ status: 404, body: { error: 'InvalidCursor' } }];
-        const answer = queue.length > 1 ? queue.shift()! : queue[0]!;
-        return [answer.status, answer.body, answer.headers ?? {}];
-      });
+    nockTicketExport((key, query, authorization) => {
+      requests.push({ query, at: clock, authorization });
+      const queue = answers.get(key) ?? [{ status: 404, body: { error: 'InvalidCursor' } }];
+      const answer = queue.length > 1 ? queue.shift()! : queue[0]!;
+      return [answer.status, answer.body, answer.headers ?? {}];
+    });
   });
 
   afterEach(async () => {
@@ -132,6 +123,8 @@ describe('cxloop export-training --from-zendesk', () => {
       ZENDESK_API_URL: ZENDESK_URL,
       ZENDESK_OAUTH_CLIENT_ID: OAUTH_CLIENT_ID,
       ZENDESK_OAUTH_CLIENT_SECRET: OAUTH_CLIENT_SECRET,
+      // train --from-zendesk keeps what it reads in this folder's cxloop/ until the model is trained.
+      XDG_CACHE_HOME: dir,
       ...extra,
     };
   }
@@ -258,6 +251,52 @@ describe('cxloop export-training --from-zendesk', () => {
     const stored = await new RedisModelStore(redis, createRedisKeys(prefix)).load();
     expect(stored?.version).toBe(result.meta.fingerprint);
     expect(decodeModelMeta(stored!.bytes).rows).toBe(8);
+  });
+
+  it('cxloop train --from-zendesk continues an interrupted read where it stopped, and removes its rows file once the model is trained', async () => {
+    // An admin's access withdrawn mid-read (not retried), given back before the next run.
+    answers.set('c1', [{ status: 403, body: { error: 'Forbidden' } }, { status: 200, body: PAGE_2 }]);
+    const cache = mkdtempSync(join(tmpdir(), 'cxloop-cache-'));
+    const rowsFile = join(cache, 'cxloop', `training-${prefix}.csv`);
+    const train = (io: FakeIo, extra: string[] = []) =>
+      runCli(['train', '--from-zendesk', '--no-corrections', '--folds', '2', '--json', ...extra], {
+        ...io,
+        now: () => clock,
+        sleep: async (ms) => {
+          sleeps.push(ms);
+          clock += ms;
+        },
+      });
+    const first = fakeIo({ env: env({ XDG_CACHE_HOME: cache }) });
+    expect(await train(first)).toBe(1);
+    expect(first.err()).toContain(`exporting tickets changed since 2026-06-04T12:00:00Z to ${rowsFile}`);
+    expect(first.err()).toMatch(/the export stopped: GET \/incremental\/tickets\/cursor: Zendesk answered 403 \(Forbidden\); its place after page 1 is saved: run the same command again to continue/);
+    // What page 1 labelled is kept, owner-only, in the cache folder (itself owner-only).
+    expect((await readLabeledCsv(rowsFile)).rows.map((row) => row.id)).toEqual(['1', '2']);
+    expect(statSync(rowsFile).mode & 0o777).toBe(0o600);
+    expect(statSync(join(cache, 'cxloop')).mode & 0o777).toBe(0o700);
+    const before = requests.length;
+
+    const second = fakeIo({ env: env({ XDG_CACHE_HOME: cache }) });
+    expect(await train(second)).toBe(0);
+    expect(second.err()).toContain('resuming the export started 2026-12-01T12:00:00Z (tickets changed since 2026-06-04T12:00:00Z): 4 tickets read, 2 labelled, 2 skipped so far');
+    // The second run asks for the saved cursor first, never the start time again.
+    expect(requests.slice(before).map((request) => request.query.cursor ?? 'start')).toEqual(['c1', 'c2']);
+    const result = JSON.parse(second.out()) as { rows: number; meta: { examples: Record<string, number> } };
+    // The 7 rows export-training writes without corrections: page 1's two and the five read after it.
+    expect(result.rows).toBe(7);
+    expect(result.meta.examples).toEqual({ billing_issue: 3, bug_report: 2, other: 1, onboarding_help: 1 });
+    expect(existsSync(rowsFile)).toBe(false);
+    expect(await redis.exists(`${prefix}:{training-export}`, `${prefix}:{training-export}:tickets`)).toBe(0);
+
+    // A file of one's own is kept; --rows and --restart go with --from-zendesk only.
+    const kept = join(dir, 'kept.csv');
+    answers.set(`start:${String((clock - 180 * DAY) / 1000)}`, [{ status: 200, body: PAGE_1 }]);
+    expect(await train(fakeIo({ env: env() }), ['--rows', kept])).toBe(0);
+    expect((await readLabeledCsv(kept)).rows).toHaveLength(7);
+    const misplaced = fakeIo({ env: env() });
+    expect(await runCli(['train', '--rows', kept], misplaced)).toBe(2);
+    expect(misplaced.err()).toContain('--rows goes with --from-zendesk');
   });
 
   it('refuses to mix an export under way with another file, and --restart starts over', async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,8 +16,8 @@ import { decodeModelMeta } from '../../../src/core/learn/model-codec.js';
 import { buildCxloopIfStale } from '../../support/build-cxloop.js';
 import { fakeIo } from '../../support/fake-io.js';
 import { makeTickets } from '../../support/labeled-tickets.js';
-import { NOW, page, SINCE_S, ticket, writePolicy } from '../../support/zendesk-export-fixtures.js';
-import { dropPrefix, nockZendeskToken, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, REDIS_URL, uniquePrefix, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
+import { nockTicketExport, NOW, page, SINCE_S, ticket, writePolicy } from '../../support/zendesk-export-fixtures.js';
+import { dropPrefix, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, REDIS_URL, uniquePrefix, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
 
 /**
  * CXLOOP_TRAIN_EVERY: the job scheduler on the real Redis, two real BullMQ workers standing for
@@ -72,25 +75,18 @@ describe('scheduled training (CXLOOP_TRAIN_EVERY)', () => {
       ZENDESK_OAUTH_CLIENT_ID: OAUTH_CLIENT_ID,
       ZENDESK_OAUTH_CLIENT_SECRET: OAUTH_CLIENT_SECRET,
       CXLOOP_TRAIN_EVERY: '7d',
+      // Where the child's train --from-zendesk keeps what it reads until the model is trained.
+      XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'cxloop-cache-')),
     };
     const tickets = exportTickets();
     const pages: Record<string, Record<string, unknown>> = {
       [`start:${SINCE_S}`]: page(tickets.slice(0, 60), 'c1', false),
       c1: page(tickets.slice(60), 'c2', true),
     };
-    nock.disableNetConnect();
-    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-    nockZendeskToken();
-    nock(ZENDESK_URL)
-      .persist()
-      .get('/api/v2/incremental/tickets/cursor.json')
-      .query(true)
-      .reply((uri) => {
-        const query = Object.fromEntries(new URL(uri, ZENDESK_URL).searchParams);
-        const key = query.cursor ?? `start:${query.start_time}`;
-        exportRequests.push(key);
-        return pages[key] ? [200, pages[key]] : [404, { error: 'InvalidCursor' }];
-      });
+    nockTicketExport((key) => {
+      exportRequests.push(key);
+      return pages[key] ? [200, pages[key]] : [404, { error: 'InvalidCursor' }];
+    });
   });
 
   afterEach(async () => {
