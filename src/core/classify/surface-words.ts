@@ -1,7 +1,7 @@
 import { normalizeText } from './normalize-text.js';
 import type { ClauseTokens } from './tokenize-clauses.js';
 
-const TOKEN = /[\p{L}\p{N}]+/gu;
+const TOKEN = /[\p{L}\p{N}]+(?:_[\p{L}\p{N}]+)*/gu;
 /** A matched phrase as shown to people: longer ones are cut (the words are the customer's). */
 const MAX_WORDS_LENGTH = 60;
 

@@ -19,9 +19,9 @@ export interface ClauseTokens {
   readonly rhetorical: ReadonlySet<number>;
 }
 
-const TOKEN = /[\p{L}\p{N}]+/gu;
+const TOKEN = /[\p{L}\p{N}]+(?:_[\p{L}\p{N}]+)*/gu;
 /** Tokens of the text before folding: a combining mark belongs to its letter ("İ" lower-cases to "i̇"). */
-const WRITTEN_TOKEN = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu;
+const WRITTEN_TOKEN = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:_[\p{L}\p{N}][\p{L}\p{N}\p{M}]*)*/gu;
 const QUESTION = 63;
 const EXCLAMATION = 33;
 const NO_CLAUSES: ReadonlySet<number> = new Set();

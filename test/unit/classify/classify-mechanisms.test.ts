@@ -246,3 +246,13 @@ describe('outage wording makes a ticket a critical performance issue, in every l
     expect(decision.tierReasons[0]).toMatch(/^urgent wording: "dringend\*"/);
   });
 });
+
+describe('identifiers are code, not words', () => {
+  it('does not read the words inside an under_score identifier as evidence ("unstable_batchedUpdates" is no defect)', () => {
+    const decision = classify('How do unstable_batchedUpdates and unstable_createRoot differ from the stable ones?', 'Question about unstable_batchedUpdates');
+    expect(decision.evidence.filter((item) => item.for === 'bug_report')).toEqual([]);
+    expect(decision.category).toBe('onboarding_help');
+    // The same word standing alone still counts.
+    expect(classify('The app is unstable since the update and crashes every hour.').category).toBe('bug_report');
+  });
+});
