@@ -1,7 +1,7 @@
 /**
  * What a stretch of work cost Redis. Round trips: the requests this process wrote to Redis's port
- * (ioredis writes a command, or a whole pipeline or MULTI, in one socket write; counted on
- * net.Socket's write). From the server's own counters: INFO commandstats (calls of every command,
+ * (socket writes: cxloop's connections write the commands of one event-loop turn, a pipeline or
+ * a MULTI together; counted on net.Socket's _write and _writev). From the server's own counters: INFO commandstats (calls of every command,
  * those run inside scripts included), the Lua calls among them (EVAL, EVALSHA, FCALL and their
  * _RO forms), and INFO stats total_reads_processed (client socket reads: requests sent while
  * others were in flight arrive together, so under load this is below the round trips). Deltas of
@@ -13,7 +13,7 @@ import { Socket } from 'node:net';
 import type { Redis } from 'ioredis';
 
 export interface RedisCommandTally {
-  /** Requests this process wrote to Redis: a command, a pipeline or a MULTI each. */
+  /** Socket writes this process made to Redis (the commands of one turn, a pipeline or a MULTI each). */
   readonly roundTrips: number;
   /** Client socket reads Redis processed (every client's). */
   readonly serverReads: number;
@@ -37,15 +37,24 @@ interface Reading {
 const writesByPort = new Map<number, number>();
 let counting = false;
 
+/**
+ * Counted where the socket writes, not where ioredis hands it a command: cxloop's connections
+ * send the commands of one event-loop turn together (one `_writev`), and a write while the last
+ * one is still on its way is queued and goes out with the others.
+ */
 function countSocketWrites(): void {
   if (counting) return;
   counting = true;
-  const write = Socket.prototype.write;
-  Socket.prototype.write = function countedWrite(this: Socket, ...args: Parameters<typeof write>) {
-    const port = this.remotePort;
-    if (port !== undefined) writesByPort.set(port, (writesByPort.get(port) ?? 0) + 1);
-    return write.apply(this, args);
-  } as typeof write;
+  type Write = (this: Socket, ...args: unknown[]) => unknown;
+  const prototype = Socket.prototype as unknown as Record<'_write' | '_writev', Write>;
+  for (const method of ['_write', '_writev'] as const) {
+    const write = prototype[method];
+    prototype[method] = function countedWrite(this: Socket, ...args: unknown[]) {
+      const port = this.remotePort;
+      if (port !== undefined) writesByPort.set(port, (writesByPort.get(port) ?? 0) + 1);
+      return write.apply(this, args);
+    };
+  }
 }
 
 async function readCounters(redis: Redis): Promise<Reading> {

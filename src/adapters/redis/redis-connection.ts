@@ -22,6 +22,10 @@ export type RedisSettings = Pick<Env, 'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_S
  *   seeds and following slot moves and failovers; the seeds' URLs give the password and TLS.
  */
 export function createRedis(settings: RedisSettings, options: RedisOptions = {}): RedisClient {
+  return writingOncePerTurn(connectionOf(settings, options));
+}
+
+function connectionOf(settings: RedisSettings, options: RedisOptions): RedisClient {
   if (settings.REDIS_CLUSTER_NODES !== undefined) return createCluster(clusterSeedsOf(settings.REDIS_CLUSTER_NODES), options);
   if (settings.REDIS_SENTINELS === undefined || settings.REDIS_SENTINEL_NAME === undefined) return new Redis(settings.REDIS_URL, options);
   const url = new URL(settings.REDIS_URL);
@@ -45,8 +49,45 @@ export function createRedis(settings: RedisSettings, options: RedisOptions = {})
 
 /** Another connection to the same Redis with other options (a subscriber, a blocking client). */
 export function duplicateRedis(redis: RedisClient, options: RedisOptions): RedisClient {
-  if (!(redis instanceof Cluster)) return redis.duplicate(options);
-  return redis.duplicate([], clusterOptionsOf(options, redis.options.redisOptions ?? {}));
+  if (!(redis instanceof Cluster)) return writingOncePerTurn(redis.duplicate(options));
+  return writingOncePerTurn(redis.duplicate([], clusterOptionsOf(options, redis.options.redisOptions ?? {})));
+}
+
+/**
+ * The commands a connection is given in one turn of the event loop go to Redis in one socket
+ * write (the socket is corked at the first and uncorked on the next tick), as node-redis does.
+ * ioredis writes every command on its own: 32 timers firing at once, each a few commands, cost
+ * a write system call apiece, the largest share of a worker's CPU in the timers bench, and as
+ * many reads for Redis. Order and replies are unchanged; a command waits at most for the code
+ * already running in that turn. (ioredis's own enableAutoPipelining does this too, but fails on
+ * some replies: "results[i] is not iterable", ioredis issue #1931.) On a cluster, per node.
+ */
+function writingOncePerTurn<T extends RedisClient>(client: T): T {
+  const onNode = (node: Redis) => node.on('connect', () => corkEachTurn(node.stream));
+  if (client instanceof Cluster) client.on('+node', onNode);
+  else onNode(client as Redis);
+  return client;
+}
+
+const corked = new WeakSet<NodeJS.WritableStream>();
+
+function corkEachTurn(stream: Redis['stream']): void {
+  if (corked.has(stream)) return; // a 'connect' again on the same socket
+  corked.add(stream);
+  const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+  let waiting = false;
+  const flush = () => {
+    waiting = false;
+    stream.uncork();
+  };
+  stream.write = ((...args: unknown[]) => {
+    if (!waiting) {
+      waiting = true;
+      stream.cork();
+      process.nextTick(flush);
+    }
+    return write(...args);
+  }) as typeof stream.write;
 }
 
 /**
