@@ -174,6 +174,14 @@ export interface TicketStore {
   noteTooOld(ticketId: number, at: number): Promise<boolean>;
   getExportCursor(): Promise<string | null>;
   setExportCursor(cursor: string): Promise<void>;
+  /**
+   * Keeps a ticket the reconciliation read too soon after its update to tell a missed webhook
+   * from one still queued; it is looked at again from `dueAt` (once per version).
+   */
+  deferObservation(snapshot: TicketSnapshot, dueAt: number): Promise<void>;
+  /** The deferred observations due at `now`, oldest first, at most `max`; each `handle` drops it. */
+  dueObservations(now: number, max: number): Promise<{ readonly snapshot: TicketSnapshot; readonly handle: string }[]>;
+  dropObservations(handles: readonly string[]): Promise<void>;
   /** Where the next read of the ticket events export (survey responses) starts, epoch ms; null before the first. */
   getSurveyCursor(): Promise<number | null>;
   setSurveyCursor(startTime: number): Promise<void>;

@@ -34,6 +34,8 @@ export interface RedisKeys {
   readonly modelVersion: string;
   /** String: Zendesk incremental export cursor of the reconciliation job. */
   readonly exportCursor: string;
+  /** Sorted set: tickets the reconciliation read just after their update (their webhook may still be queued), as JSON snapshots scored by when to look again. */
+  readonly exportRecheck: string;
   /** String: start time (epoch ms) of the next read of the incremental ticket events export, where survey responses are found. */
   readonly surveyCursor: string;
   /** Hash: per CSAT source (legacy, survey), when cxloop last received a rating and how many (`<source>:at`, `<source>:count`). */
@@ -162,6 +164,7 @@ export function createRedisKeys(prefix: string, layout: RedisKeyLayout = 'single
     model: grouped('model', ''),
     modelVersion: grouped('model', ':version'),
     exportCursor: `${prefix}:zendesk:export-cursor`,
+    exportRecheck: `${prefix}:zendesk:export-recheck`,
     surveyCursor: `${prefix}:zendesk:survey-cursor`,
     csatReceived: `${prefix}:csat:received`,
     // One hash tag: the two are saved in one transaction.

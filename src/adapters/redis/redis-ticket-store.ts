@@ -259,6 +259,20 @@ export class RedisTicketStore implements TicketStore, CorrectionLog, Reassignmen
     await this.redis.set(this.keys.exportCursor, cursor);
   }
 
+  async deferObservation(snapshot: TicketSnapshot, dueAt: number): Promise<void> {
+    // One member per ticket version: a second read of the same version before the recheck changes nothing.
+    await this.redis.zadd(this.keys.exportRecheck, 'NX', dueAt, JSON.stringify(snapshot));
+  }
+
+  async dueObservations(now: number, max: number): Promise<{ snapshot: TicketSnapshot; handle: string }[]> {
+    const members = await this.redis.zrangebyscore(this.keys.exportRecheck, '-inf', now, 'LIMIT', 0, max);
+    return members.map((member) => ({ snapshot: JSON.parse(member) as TicketSnapshot, handle: member }));
+  }
+
+  async dropObservations(handles: readonly string[]): Promise<void> {
+    if (handles.length > 0) await this.redis.zrem(this.keys.exportRecheck, ...handles);
+  }
+
   async getSurveyCursor(): Promise<number | null> {
     const saved = Number(await this.redis.get(this.keys.surveyCursor));
     return Number.isFinite(saved) && saved > 0 ? saved : null;
