@@ -33,6 +33,19 @@ export function isRouted(fake: FakeZendesk, id: number): boolean {
   return fake.tickets.get(id)?.tags.some((tag) => tag.startsWith('cxloop_tier_')) ?? false;
 }
 
+/**
+ * A check that every ticket of `ids` is routed, cheap to call every few milliseconds while a
+ * burst drains (it runs in the measured process): a ticket once routed stays routed, so each
+ * call goes on from the first ticket the last one found unrouted.
+ */
+export function allRouted(fake: FakeZendesk, ids: readonly number[]): () => boolean {
+  let firstUnrouted = 0;
+  return () => {
+    while (firstUnrouted < ids.length && isRouted(fake, ids[firstUnrouted]!)) firstUnrouted += 1;
+    return firstUnrouted === ids.length;
+  };
+}
+
 /** POSTs prepared webhooks to cxloop over `connections` concurrent requests; resolves when all were answered 200. */
 export async function postWebhooks(url: string, bodies: readonly string[], connections: number): Promise<void> {
   await forEachConcurrently(bodies, connections, (body) => postSignedWebhook(url, body, BENCH_SECRET));

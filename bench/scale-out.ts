@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { deleteInstallKeys } from '../src/adapters/redis/redis-keys.js';
 import { BENCH_SECRET } from './bench-cxloop.js';
-import { isRouted, postWebhooks, seedTicket, webhookFor } from './bench-tickets.js';
+import { allRouted, isRouted, postWebhooks, seedTicket, webhookFor } from './bench-tickets.js';
 import { startCxloopProcesses } from './cxloop-processes.js';
 import { startFakeSlack } from './fake-slack.js';
 import { startFakeZendesk, type FakeZendesk } from './fake-zendesk.js';
@@ -87,7 +87,7 @@ async function runOnce(options: ScaleOutBenchOptions, workers: number): Promise<
       const warm = Array.from({ length: options.warmUpTickets }, (_, index) => 500_000 + index);
       warm.forEach((id, index) => seedTicket(zendesk, id, index));
       await postWebhooks(processes.webUrl, warm.map((id) => webhookFor(zendesk, id)), CONNECTIONS);
-      await until(() => warm.every((id) => isRouted(zendesk, id)), 5 * 60_000, `scale-out warm-up with ${workers} workers`, 50);
+      await until(allRouted(zendesk, warm), 5 * 60_000, `scale-out warm-up with ${workers} workers`, 50);
       await settleQuietly(zendesk);
       const idleBefore = processes.cpuMs();
       await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
@@ -102,7 +102,7 @@ async function runOnce(options: ScaleOutBenchOptions, workers: number): Promise<
       const start = performance.now();
       await postWebhooks(processes.webUrl, webhooks, CONNECTIONS);
       const ingestSeconds = (performance.now() - start) / 1000;
-      await until(() => ids.every((id) => isRouted(zendesk, id)), 10 * 60_000, `scale-out burst with ${workers} workers`, 50).catch((error: Error) => {
+      await until(allRouted(zendesk, ids), 10 * 60_000, `scale-out burst with ${workers} workers`, 50).catch((error: Error) => {
         throw new Error(`${error.message}; ${ids.filter((id) => !isRouted(zendesk, id)).length} unrouted; the processes said:\n${processes.output(1500)}`);
       });
       const seconds = (performance.now() - start) / 1000;
