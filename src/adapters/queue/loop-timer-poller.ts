@@ -1,6 +1,7 @@
 import { QUEUE_NAMES } from '../../app/job-catalogue.js';
 import type { JobMetrics, Logger, LoopTimerSchedule, ScheduledTimer } from '../../app/ports.js';
 import { fireLoopTimer, type LoopDeps } from '../../app/run-loop.js';
+import { PollingLoop } from '../../app/polling-loop.js';
 import type { BullmqLoopTimers } from './bullmq-loop-queues.js';
 
 /** Due timers claimed at once, and fired at once of those. */
@@ -41,30 +42,30 @@ export interface LoopTimerPollerOptions {
  * timers again (a timer fired twice is refused as stale by its loop).
  */
 export class LoopTimerPoller {
-  private running = false;
-  private polling: Promise<void> = Promise.resolve();
-  private wake: (() => void) | null = null;
+  private readonly loop: PollingLoop;
   private released = -Infinity;
 
-  constructor(private readonly options: LoopTimerPollerOptions) {}
+  constructor(private readonly options: LoopTimerPollerOptions) {
+    this.loop = new PollingLoop({
+      step: () => this.step(),
+      onError: (error) => options.logger.log('error', 'loop timer poller failed; trying again', { error: error.message }),
+      failurePauseMs: FAILURE_PAUSE_MS,
+    });
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.polling = this.run();
+    this.loop.start();
   }
 
   /** Stops after the batch in hand (fired and acknowledged). */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.polling;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** On an injected clock: lets the timers due at `upTo` fire, now. */
   release(upTo: number): void {
     this.released = Math.max(this.released, upTo);
-    this.wake?.();
+    this.loop.wake();
   }
 
   /** Timers due at this time (cxloop's clock) are fired: now, or on an injected clock the last release. */
@@ -89,19 +90,6 @@ export class LoopTimerPoller {
     }
     if (!live || claim.nextDueAt === null) return IDLE_POLL_MS;
     return Math.min(IDLE_POLL_MS, Math.max(1, claim.nextDueAt - now));
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let pause: number;
-      try {
-        pause = await this.step();
-      } catch (error) {
-        this.options.logger.log('error', 'loop timer poller failed; trying again', { error: (error as Error).message });
-        pause = FAILURE_PAUSE_MS;
-      }
-      if (pause > 0 && this.running) await this.sleep(pause);
-    }
   }
 
   private async fire(batch: readonly ScheduledTimer[]): Promise<void> {
@@ -140,20 +128,6 @@ export class LoopTimerPoller {
       await renewing;
     }
     await timers.ack(done);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = null;
-        resolve();
-      }, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        this.wake = null;
-        resolve();
-      };
-    });
   }
 }
 

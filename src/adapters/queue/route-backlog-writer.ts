@@ -3,6 +3,7 @@ import { JOB_OPTIONS, type BatchJob } from '../../app/job-catalogue.js';
 import { ZENDESK_BULK_LIMIT as BATCH_MAX, type Logger, type RouteBacklog, type RouteEntry, type RoutingMetrics, type UpdateBudget } from '../../app/ports.js';
 import { rebaseConflicts, sendRouteBatch, writeRoute, type RouteWriterDeps } from '../../app/write-routes.js';
 import { isZendeskError } from '../../app/zendesk-api-error.js';
+import { PollingLoop } from '../../app/polling-loop.js';
 import type { BullmqRouteQueue } from './bullmq-route-queue.js';
 
 /** A claim is held this long unless renewed; its writer renews it every LEASE_RENEW_MS while it works. */
@@ -56,23 +57,23 @@ export interface RouteBacklogWriterOptions {
  * a batch stays claimed until its results are read (the settle job finishes or releases it).
  */
 export class RouteBacklogWriter {
-  private running = false;
-  private loop: Promise<void> = Promise.resolve();
-  private wake: (() => void) | null = null;
+  private readonly loop: PollingLoop;
 
-  constructor(private readonly options: RouteBacklogWriterOptions) {}
+  constructor(private readonly options: RouteBacklogWriterOptions) {
+    this.loop = new PollingLoop({
+      step: () => this.step(),
+      onError: (error) => options.logger.log('error', 'routing backlog writer failed; trying again', { error: error.message }),
+      failurePauseMs: FAILURE_PAUSE_MS,
+    });
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Stops after the write in hand (its claim finished or released). */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One round; returns how long to wait before the next (0: go on at once). Exposed for tests that step it. */
@@ -88,19 +89,6 @@ export class RouteBacklogWriter {
     if (count < BATCH_MAX && oldestDueAt !== null && Date.now() - oldestDueAt < BATCH_LINGER_MS) return BATCH_LINGER_POLL_MS;
     if ((await batches.getJobCountByTypes('active', 'waiting', 'delayed')) >= MAX_OPEN_ZENDESK_JOBS) return SETTLE_POLL_MS;
     return this.writeBatch();
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let pause: number;
-      try {
-        pause = await this.step();
-      } catch (error) {
-        this.options.logger.log('error', 'routing backlog writer failed; trying again', { error: (error as Error).message });
-        pause = FAILURE_PAUSE_MS;
-      }
-      if (pause > 0 && this.running) await this.sleep(pause);
-    }
   }
 
   private async writeOne(): Promise<number> {
@@ -219,20 +207,6 @@ export class RouteBacklogWriter {
         await renewing;
       },
     };
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = null;
-        resolve();
-      }, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        this.wake = null;
-        resolve();
-      };
-    });
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Logger, SlackMetrics, SlackOutbox } from '../../app/ports.js';
 import { SlackApiError } from './slack-api.js';
 import type { OutboxItem, SlackDelivery } from './slack-delivery.js';
+import { PollingLoop } from '../../app/polling-loop.js';
 
 export interface SlackSenderOptions {
   readonly outbox: SlackOutbox;
@@ -44,9 +45,7 @@ const RATE_LIMIT_BACKOFF_MAX_MS = 60_000;
 export class SlackSender {
   private readonly settings: typeof DEFAULTS;
   private readonly now: () => number;
-  private running = false;
-  private loops: Promise<void>[] = [];
-  private sleeping = new Set<() => void>();
+  private readonly loop: PollingLoop;
   /** Rate limits in a row without Retry-After, per channel (this process's back-off; cleared by a success). */
   private readonly limitedInARow = new Map<string, number>();
 
@@ -58,18 +57,20 @@ export class SlackSender {
       concurrency: options.concurrency ?? DEFAULTS.concurrency,
     };
     this.now = options.now ?? Date.now;
+    this.loop = new PollingLoop({
+      step: async () => ((await this.step()) ? 0 : IDLE_POLL_MS),
+      onError: (error) => options.logger.log('error', 'slack sender failed', { error: error.message }),
+      failurePauseMs: IDLE_POLL_MS,
+      concurrency: this.settings.concurrency,
+    });
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loops = Array.from({ length: this.settings.concurrency }, () => this.run());
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    for (const wake of this.sleeping) wake();
-    await Promise.all(this.loops);
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Works on one due channel; false when none is due. Exposed for tests that step the sender. */
@@ -78,18 +79,6 @@ export class SlackSender {
     if (channel === null) return false;
     await this.work(channel);
     return true;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let worked = false;
-      try {
-        worked = await this.step();
-      } catch (error) {
-        this.options.logger.log('error', 'slack sender failed', { error: (error as Error).message });
-      }
-      if (!worked && this.running) await this.sleep(IDLE_POLL_MS);
-    }
   }
 
   private async work(channel: string): Promise<void> {
@@ -148,18 +137,6 @@ export class SlackSender {
     const inARow = (this.limitedInARow.get(channel) ?? 0) + 1;
     this.limitedInARow.set(channel, inARow);
     return Math.min(RATE_LIMIT_BACKOFF_MAX_MS, RATE_LIMIT_BACKOFF_MS * 2 ** (inARow - 1));
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.sleeping.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.sleeping.add(wake);
-    });
   }
 }
 

@@ -1,0 +1,65 @@
+export interface PollingLoopOptions {
+  /** One round of work; resolves to how long to wait before the next (0: go on at once). */
+  readonly step: () => Promise<number>;
+  /** A round that threw: logged by the owner, then the next is tried after `failurePauseMs`. */
+  readonly onError: (error: Error) => void;
+  readonly failurePauseMs: number;
+  /** Rounds running side by side (default 1). */
+  readonly concurrency?: number;
+}
+
+/**
+ * The loop a poller runs in the background (the loop timer poller, the routing backlog writer,
+ * the Slack sender): rounds until stopped, each waiting as long as the last asked, a failing round
+ * logged and retried after a pause rather than ending the loop. stop() and wake() cut a wait short.
+ */
+export class PollingLoop {
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private readonly sleeping = new Set<() => void>();
+
+  constructor(private readonly options: PollingLoopOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loops = Array.from({ length: this.options.concurrency ?? 1 }, () => this.run());
+  }
+
+  /** Resolves once the rounds in hand have finished. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await Promise.all(this.loops);
+  }
+
+  /** Ends the waits now: the next rounds start at once. */
+  wake(): void {
+    for (const wake of this.sleeping) wake();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let pause: number;
+      try {
+        pause = await this.options.step();
+      } catch (error) {
+        this.options.onError(error as Error);
+        pause = this.options.failurePauseMs;
+      }
+      if (pause > 0 && this.running) await this.sleep(pause);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.sleeping.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleeping.add(wake);
+    });
+  }
+}

@@ -1,0 +1,86 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PollingLoop } from '../../../src/app/polling-loop.js';
+
+/** A step that records when it ran (on the fake clock) and answers the pauses given, then 1 h. */
+function recordingStep(pauses: (number | Error)[]) {
+  const ranAt: number[] = [];
+  const step = async () => {
+    ranAt.push(Date.now());
+    const next = pauses.shift() ?? 3_600_000;
+    if (next instanceof Error) throw next;
+    return next;
+  };
+  return { ranAt, step };
+}
+
+describe('PollingLoop', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 0 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('waits as long as each round asks, goes on at once on 0, and pauses after a failure', async () => {
+    const errors: string[] = [];
+    const { ranAt, step } = recordingStep([0, 250, new Error('redis went away'), 100]);
+    const loop = new PollingLoop({ step, onError: (error) => errors.push(error.message), failurePauseMs: 1_000 });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(1_400);
+    expect(ranAt).toEqual([0, 0, 250, 1_250, 1_350]);
+    expect(errors).toEqual(['redis went away']);
+    await loop.stop();
+  });
+
+  it('stop() and wake() cut a wait short; stop() waits for the round in hand', async () => {
+    let finishRound: () => void = () => undefined;
+    let rounds = 0;
+    const loop = new PollingLoop({
+      step: async () => {
+        rounds += 1;
+        if (rounds === 2) await new Promise<void>((resolve) => (finishRound = resolve));
+        return 60_000;
+      },
+      onError: () => undefined,
+      failurePauseMs: 1_000,
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(rounds).toBe(1);
+    loop.wake();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(rounds).toBe(2);
+    let stopped = false;
+    const stopping = loop.stop().then(() => (stopped = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stopped).toBe(false); // round 2 is still running
+    finishRound();
+    await stopping;
+    expect(rounds).toBe(2);
+  });
+
+  it('runs `concurrency` rounds side by side, and start() twice starts them once', async () => {
+    let running = 0;
+    let most = 0;
+    const loop = new PollingLoop({
+      step: async () => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        running -= 1;
+        return 0;
+      },
+      onError: () => undefined,
+      failurePauseMs: 1_000,
+      concurrency: 3,
+    });
+    loop.start();
+    loop.start();
+    await vi.advanceTimersByTimeAsync(500);
+    expect(most).toBe(3);
+    const stopping = loop.stop();
+    await vi.advanceTimersByTimeAsync(50);
+    await stopping;
+    expect(running).toBe(0);
+  });
+});
