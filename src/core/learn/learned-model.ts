@@ -3,8 +3,8 @@ import { createSurfaceReader } from '../classify/surface-words.js';
 import type { CategoryId } from '../taxonomy.js';
 import type { CombinationSettings } from './combination.js';
 import { RULE_SIGNAL_COUNT, writeRuleSignals } from './rule-signals.js';
-import { predictProbabilities, type LinearWeights } from './softmax-regression.js';
-import { FeatureBuffer, prepareText, TextFeaturizer, weightInto, WordFeatures, type FeatureSpec, type PreparedText } from './text-features.js';
+import { softmaxInPlace, type LinearWeights } from './softmax-regression.js';
+import { FeatureBuffer, prepareText, TextFeaturizer, weightStridedInto, WordFeatures, type FeatureSpec, type PreparedText } from './text-features.js';
 
 /** Which install a model belongs to: the Zendesk account and the Redis prefix it was trained for. */
 export interface InstallIdentity {
@@ -108,10 +108,20 @@ export class LearnedModel {
   /** Per entry of the ticket's counts: what one occurrence adds to the winner's lead. */
   private share = new Float64Array(4_096);
   private reads = 0;
+  /**
+   * Per row of the weights (each bucket, then each rule signal): its idf (0 for a signal), then its
+   * weight per class. A ticket's thousand buckets lie scattered over megabytes of weights and idf;
+   * side by side, each costs one cache miss instead of two. A copy: `data` stays as stored.
+   */
+  private readonly table: Float32Array;
+  /** Floats per row of `table`: 1 + classes. */
+  private readonly stride: number;
 
   constructor(readonly data: ModelData) {
     this.featurizer = new TextFeaturizer(data.meta.features);
     this.probabilities = new Float64Array(data.weights.classes);
+    this.stride = data.weights.classes + 1;
+    this.table = interleave(data.idf, data.weights);
   }
 
   get meta(): ModelMeta {
@@ -142,7 +152,7 @@ export class LearnedModel {
     const { counts } = this;
     this.featurizer.countInto(text, counts, this.words);
     const size = this.vectorOf(rules);
-    const probabilities = predictProbabilities(this.data.weights, this.vector, this.probabilities, size);
+    const probabilities = this.probabilitiesOf(size);
     let best = 0;
     let second = -1;
     for (let c = 1; c < probabilities.length; c++) {
@@ -166,14 +176,14 @@ export class LearnedModel {
   private wordsBehind(text: PreparedText, prediction: Prediction): string[] {
     const { counts, words, vector } = this;
     const { classes } = this.data.meta;
-    const { weights } = this.data;
+    const { table, stride } = this;
     const winner = classes.indexOf(prediction.category);
     const other = prediction.runnerUp === null ? -1 : classes.indexOf(prediction.runnerUp);
     if (this.share.length < counts.size) this.share = new Float64Array(counts.size * 2);
     const { share } = this;
     for (let index = 0; index < counts.size; index++) {
-      const base = counts.indices[index]! * weights.classes;
-      const difference = weights.weights[base + winner]! - (other === -1 ? 0 : weights.weights[base + other]!);
+      const base = counts.indices[index]! * stride + 1;
+      const difference = table[base + winner]! - (other === -1 ? 0 : table[base + other]!);
       share[index] = (vector.values[index]! / counts.counts[index]!) * difference;
     }
     // Summed by the (folded) word or pair first, in order of first appearance (which breaks ties);
@@ -223,9 +233,37 @@ export class LearnedModel {
     const size = counts.size + (this.data.meta.ruleSignals ? RULE_SIGNAL_COUNT : 0);
     if (this.vector.indices.length < size) this.vector = { indices: new Int32Array(size * 2), values: new Float32Array(size * 2) };
     const { indices, values } = this.vector;
-    indices.set(counts.indices.subarray(0, counts.size));
-    weightInto(counts.indices, counts.counts, counts.size, this.data.idf, values);
+    for (let index = 0; index < counts.size; index++) indices[index] = counts.indices[index]!;
+    weightStridedInto(counts.indices, counts.counts, counts.size, this.table, this.stride, values);
     if (this.data.meta.ruleSignals) writeRuleSignals(rules, this.featurizer.dimension, indices, values, counts.size);
     return size;
   }
+
+  /** Class probabilities of the first `size` entries of `vector` (softmax-regression.ts's predictProbabilities, read from `table`). */
+  private probabilitiesOf(size: number): Float64Array {
+    const { table, stride, probabilities: out } = this;
+    const { indices, values } = this.vector;
+    const { bias, classes } = this.data.weights;
+    out.fill(0);
+    for (let k = 0; k < size; k++) {
+      const base = indices[k]! * stride + 1;
+      const value = values[k]!;
+      for (let c = 0; c < classes; c++) out[c]! += table[base + c]! * value;
+    }
+    for (let c = 0; c < classes; c++) out[c] = out[c]! + bias[c]!;
+    return softmaxInPlace(out);
+  }
+}
+
+/** The model's idf and weights row by row: see LearnedModel's `table`. */
+function interleave(idf: Float32Array, weights: LinearWeights): Float32Array {
+  const { classes } = weights;
+  const stride = classes + 1;
+  const rows = weights.weights.length / classes;
+  const table = new Float32Array(rows * stride);
+  for (let row = 0; row < rows; row++) {
+    table[row * stride] = row < idf.length ? idf[row]! : 0;
+    for (let c = 0; c < classes; c++) table[row * stride + 1 + c] = weights.weights[row * classes + c]!;
+  }
+  return table;
 }

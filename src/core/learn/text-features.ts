@@ -117,6 +117,13 @@ export function prepareText(subject: string, body: string, spec: FeatureSpec = F
   };
 }
 
+/** Distinct tokens whose features a featurizer remembers; cleared when full (a cheap bound, not an LRU). */
+const TOKEN_CACHE_LIMIT = 50_000;
+/** Layout of a token's remembered features: its word hash (pairs mix it), its subject-word bucket, its word bucket, then its n-grams' buckets. */
+const TOKEN_HASH = 0;
+const TOKEN_SUBJECT_BUCKET = 1;
+const TOKEN_WORD_BUCKET = 2;
+
 /**
  * Turns prepared text into hashed counts: every word, every pair of neighbouring words in one
  * clause, and every character n-gram of every word; words of the subject once more on their own,
@@ -132,9 +139,18 @@ export class TextFeaturizer {
   private slotCounts = new Float32Array(INITIAL_SLOTS);
   /** Per slot: its position in `used`, which is the entry's index in the counts returned. */
   private slotEntries = new Int32Array(INITIAL_SLOTS);
-  private readonly used: number[] = [];
+  /** The slots filled, in order of first use; the first `usedCount` are this ticket's. */
+  private used = new Int32Array(INITIAL_SLOTS);
+  private usedCount = 0;
   /** A word's character codes with its edge marks, reused from word to word. */
   private codes = new Int32Array(64);
+  /** A word's n-gram hashes, in order, reused from word to word. */
+  private gramHashes = new Int32Array(256);
+  /**
+   * Each token's buckets (see TOKEN_HASH), computed once: words repeat from ticket to ticket, and
+   * hashing a word's n-grams is most of the work of counting it.
+   */
+  private readonly tokenCache = new Map<string, Int32Array>();
 
   constructor(readonly spec: FeatureSpec = FEATURE_SPEC) {
     this.dimension = 1 << spec.bits;
@@ -152,17 +168,17 @@ export class TextFeaturizer {
     words?.clear();
     this.countPart(text.subject.tokens, 0, words);
     this.countPart(text.body.tokens, 1, words);
-    const { used, keys, slotCounts } = this;
-    into.reserve(used.length, 0);
+    const { used, usedCount, keys, slotCounts } = this;
+    into.reserve(usedCount, 0);
     const { indices, counts } = into;
-    for (let index = 0; index < used.length; index++) {
+    for (let index = 0; index < usedCount; index++) {
       const slot = used[index]!;
       indices[index] = keys[slot]!;
       counts[index] = slotCounts[slot]!;
       keys[slot] = -1;
     }
-    into.size = used.length;
-    used.length = 0;
+    into.size = usedCount;
+    this.usedCount = 0;
   }
 
   private countPart(clauseTokens: ClauseTokens, part: 0 | 1, words: WordFeatures | undefined): void {
@@ -170,22 +186,41 @@ export class TextFeaturizer {
     const count = Math.min(tokens.length, this.spec.maxTokens);
     let previousHash = 0;
     for (let position = 0; position < count; position++) {
-      const token = tokens[position]!;
-      const wordHash = hashString(token, SALT.word);
-      this.add(wordHash, words);
-      if (part === 0) this.add(hashString(token, SALT.subjectWord), words);
-      if (!isDigits(token)) this.addGrams(token, words);
+      const features = this.featuresOf(tokens[position]!);
+      const wordHash = features[TOKEN_HASH]!;
+      this.add(features[TOKEN_WORD_BUCKET]!, words);
+      if (part === 0) this.add(features[TOKEN_SUBJECT_BUCKET]!, words);
+      for (let index = TOKEN_WORD_BUCKET + 1; index < features.length; index++) this.add(features[index]!, words);
       words?.end(part, position, 1);
       if (position > 0 && clauses[position - 1] === clauses[position]) {
-        this.add(mix(previousHash, wordHash, SALT.pair), words);
+        this.add(bucketOf(mix(previousHash, wordHash, SALT.pair), this.mask), words);
         words?.end(part, position - 1, 2);
       }
       previousHash = wordHash;
     }
   }
 
-  /** Character n-grams of " token " (edges marked), hashed incrementally: no substring is built. */
-  private addGrams(token: string, words: WordFeatures | undefined): void {
+  /** The token's buckets, laid out as TOKEN_HASH says: remembered, or hashed now. */
+  private featuresOf(token: string): Int32Array {
+    const cached = this.tokenCache.get(token);
+    if (cached !== undefined) return cached;
+    const grams = isDigits(token) ? 0 : this.hashGrams(token);
+    const features = new Int32Array(TOKEN_WORD_BUCKET + 1 + grams);
+    const wordHash = hashString(token, SALT.word);
+    features[TOKEN_HASH] = wordHash;
+    features[TOKEN_SUBJECT_BUCKET] = bucketOf(hashString(token, SALT.subjectWord), this.mask);
+    features[TOKEN_WORD_BUCKET] = bucketOf(wordHash, this.mask);
+    for (let index = 0; index < grams; index++) features[TOKEN_WORD_BUCKET + 1 + index] = bucketOf(this.gramHashes[index]!, this.mask);
+    if (this.tokenCache.size >= TOKEN_CACHE_LIMIT) this.tokenCache.clear();
+    this.tokenCache.set(token, features);
+    return features;
+  }
+
+  /**
+   * Character n-grams of " token " (edges marked), hashed incrementally (no substring is built)
+   * into gramHashes; returns how many.
+   */
+  private hashGrams(token: string): number {
     const [shortest, longest] = this.spec.charGrams;
     const length = token.length + 2;
     if (this.codes.length < length) this.codes = new Int32Array(length * 2);
@@ -193,18 +228,22 @@ export class TextFeaturizer {
     codes[0] = EDGE;
     for (let index = 0; index < token.length; index++) codes[index + 1] = token.charCodeAt(index);
     codes[length - 1] = EDGE;
+    const most = length * (longest - shortest + 1);
+    if (this.gramHashes.length < most) this.gramHashes = new Int32Array(most * 2);
+    const hashes = this.gramHashes;
+    let count = 0;
     for (let start = 0; start + shortest <= length; start++) {
       let hash = FNV_OFFSET ^ SALT.gram;
       const end = Math.min(length, start + longest);
       for (let index = start; index < end; index++) {
         hash = Math.imul(hash ^ codes[index]!, FNV_PRIME);
-        if (index - start + 1 >= shortest) this.add(hash, words);
+        if (index - start + 1 >= shortest) hashes[count++] = hash;
       }
     }
+    return count;
   }
 
-  private add(hash: number, words: WordFeatures | undefined): void {
-    const bucket = (hash ^ (hash >>> 15)) & this.mask;
+  private add(bucket: number, words: WordFeatures | undefined): void {
     const keys = this.keys;
     const slots = keys.length - 1;
     let slot = Math.imul(bucket, 0x9e3779b1) >>> 0 & slots;
@@ -218,31 +257,44 @@ export class TextFeaturizer {
       if (key === -1) break;
       slot = (slot + 1) & slots;
     }
+    const entry = this.usedCount++;
     keys[slot] = bucket;
     this.slotCounts[slot] = 1;
-    this.slotEntries[slot] = this.used.length;
-    words?.push(this.used.length);
-    this.used.push(slot);
-    if (this.used.length * 2 > keys.length) this.grow();
+    this.slotEntries[slot] = entry;
+    words?.push(entry);
+    this.used[entry] = slot;
+    if (this.usedCount * 2 > keys.length) this.grow();
   }
 
   /** Doubles the table (kept at most half full, so probes stay short). */
   private grow(): void {
-    const entries = this.used.map((slot) => [this.keys[slot]!, this.slotCounts[slot]!] as const);
+    const count = this.usedCount;
+    const buckets = new Int32Array(count);
+    const entryCounts = new Float32Array(count);
+    for (let entry = 0; entry < count; entry++) {
+      buckets[entry] = this.keys[this.used[entry]!]!;
+      entryCounts[entry] = this.slotCounts[this.used[entry]!]!;
+    }
     this.keys = new Int32Array(this.keys.length * 2).fill(-1);
     this.slotCounts = new Float32Array(this.keys.length);
     this.slotEntries = new Int32Array(this.keys.length);
-    this.used.length = 0;
+    this.used = new Int32Array(this.keys.length);
     const slots = this.keys.length - 1;
-    for (const [bucket, count] of entries) {
+    for (let entry = 0; entry < count; entry++) {
+      const bucket = buckets[entry]!;
       let slot = Math.imul(bucket, 0x9e3779b1) >>> 0 & slots;
       while (this.keys[slot] !== -1) slot = (slot + 1) & slots;
       this.keys[slot] = bucket;
-      this.slotCounts[slot] = count;
-      this.slotEntries[slot] = this.used.length;
-      this.used.push(slot);
+      this.slotCounts[slot] = entryCounts[entry]!;
+      this.slotEntries[slot] = entry;
+      this.used[entry] = slot;
     }
   }
+}
+
+/** The hash bucket of a feature's hash. */
+function bucketOf(hash: number, mask: number): number {
+  return (hash ^ (hash >>> 15)) & mask;
 }
 
 /**
@@ -258,9 +310,17 @@ export function weightFeatures(counts: SparseVector, idf: Float32Array): SparseV
 
 /** weightFeatures on the first `size` entries, into `out`. */
 export function weightInto(indices: Int32Array, counts: Float32Array, size: number, idf: Float32Array, out: Float32Array): void {
+  weightStridedInto(indices, counts, size, idf, 1, out);
+}
+
+/**
+ * weightInto with bucket b's idf at `idf[b * stride]`: a model keeps each bucket's idf beside its
+ * weights (learned-model.ts), so reading a ticket touches one cache line per bucket, not two.
+ */
+export function weightStridedInto(indices: Int32Array, counts: Float32Array, size: number, idf: Float32Array, stride: number, out: Float32Array): void {
   let norm = 0;
   for (let index = 0; index < size; index++) {
-    const value = (1 + Math.log(counts[index]!)) * idf[indices[index]!]!;
+    const value = termFrequency(counts[index]!) * idf[indices[index]! * stride]!;
     out[index] = value;
     norm += value * value;
   }
@@ -268,6 +328,14 @@ export function weightInto(indices: Int32Array, counts: Float32Array, size: numb
     const scale = 1 / Math.sqrt(norm);
     for (let index = 0; index < size; index++) out[index]! *= scale;
   }
+}
+
+/** 1 + ln(count) for the counts most buckets have, computed once (the same doubles Math.log gives). */
+const TERM_FREQUENCIES = Float64Array.from({ length: 64 }, (_, count) => 1 + Math.log(count));
+
+/** Sublinear term frequency, 1 + ln(count). */
+function termFrequency(count: number): number {
+  return count < TERM_FREQUENCIES.length ? TERM_FREQUENCIES[count]! : 1 + Math.log(count);
 }
 
 /** Smoothed inverse document frequency per bucket, ln((1 + n) / (1 + df)) + 1, as scikit-learn computes it. */
