@@ -56,25 +56,36 @@ export interface TicketText {
   readonly description: string;
 }
 
-/** A word's or a pair's share of a decision, summed over its occurrences. */
-interface WordSum {
-  contribution: number;
-  /** Its first occurrence (index in WordFeatures). */
-  readonly word: number;
-  readonly first: string;
-  /** The pair's second token; null for a word. */
-  readonly second: string | null;
-}
-
-/** A word shown says every pair it is part of; two words or two pairs never overlap. */
-function overlaps(a: WordSum, b: WordSum): boolean {
-  if ((a.second === null) === (b.second === null)) return false;
-  const [word, pair] = a.second === null ? [a, b] : [b, a];
-  return word.first === pair.first || word.first === pair.second;
-}
-
 /** Words shown per learnt decision. */
 const MAX_WORDS = 3;
+/** A pair's key is first id * this + second id: exact, ids being below 2 * maxTokens (TextFeaturizer's tokenIdBound). */
+const PAIR_KEY_SCALE = 2 ** 26;
+/** The last explanation stamp an Int32Array holds; the stamps start over after it. */
+const MAX_STAMP = 2 ** 31 - 1;
+/** Sums picked one by one (each pick a pass over them) before the rest are sorted instead. */
+const PICKS_BEFORE_SORTING = 8;
+
+/**
+ * Calls `visit` with the indices of the positive values, highest first, ties in index order (as a
+ * stable sort would give them), until it returns true. A decision shows three words, so the first
+ * few are picked by a pass each; only a ticket whose best words keep overlapping sorts the rest.
+ */
+function forEachByContribution(values: Float64Array, size: number, visit: (index: number) => boolean): void {
+  const taken = new Uint8Array(size);
+  for (let pick = 0; pick < PICKS_BEFORE_SORTING; pick++) {
+    let best = -1;
+    for (let index = 0; index < size; index++) {
+      if (taken[index] === 0 && values[index]! > 0 && (best === -1 || values[index]! > values[best]!)) best = index;
+    }
+    if (best === -1) return;
+    taken[best] = 1;
+    if (visit(best)) return;
+  }
+  const rest: number[] = [];
+  for (let index = 0; index < size; index++) if (taken[index] === 0 && values[index]! > 0) rest.push(index);
+  rest.sort((a, b) => values[b]! - values[a]!);
+  for (const index of rest) if (visit(index)) return;
+}
 
 /**
  * One ticket as the model read it: the prediction, and the words behind it on demand. Explaining
@@ -108,6 +119,13 @@ export class LearnedModel {
   /** Per entry of the ticket's counts: what one occurrence adds to the winner's lead. */
   private share = new Float64Array(4_096);
   private reads = 0;
+  /** Explaining: per token id, the sum it feeds, valid where its stamp is this explanation's. */
+  private sumOfToken = new Int32Array(0);
+  private sumStamps = new Int32Array(0);
+  private explanations = 0;
+  /** Explaining: per pair of token ids (PAIR_KEY_SCALE), the sum it feeds. */
+  private readonly pairSums = new Map<number, number>();
+  private sums = { contributions: new Float64Array(1_024), words: new Int32Array(1_024) };
   /**
    * Per row of the weights (each bucket, then each rule signal): its idf (0 for a signal), then its
    * weight per class. A ticket's thousand buckets lie scattered over megabytes of weights and idf;
@@ -186,45 +204,81 @@ export class LearnedModel {
       const difference = table[base + winner]! - (other === -1 ? 0 : table[base + other]!);
       share[index] = (vector.values[index]! / counts.counts[index]!) * difference;
     }
-    // Summed by the (folded) word or pair first, in order of first appearance (which breaks ties);
-    // only the few shown are read back as written. Pairs are keyed by their two tokens, so no
-    // string is built per pair.
-    const sums: WordSum[] = [];
-    const singles = new Map<string, WordSum>();
-    const pairs = new Map<string, Map<string, WordSum>>();
+    const sums = this.sumByWord();
+    const readers = { subject: createSurfaceReader(text.subject.text, text.subject.tokens), body: createSurfaceReader(text.body.text, text.body.tokens) };
+    const shown: string[] = [];
+    const shownSums: number[] = [];
+    const show = (sum: number): boolean => {
+      // A pair already shown says its words; a word already shown makes the pair around it redundant.
+      if (shownSums.some((other) => this.overlaps(other, sum))) return false;
+      shownSums.push(sum);
+      const word = sums.words[sum]!;
+      shown.push(readers[words.parts[word] === 0 ? 'subject' : 'body'](words.starts[word]!, words.lengths[word]!));
+      return shown.length === MAX_WORDS;
+    };
+    forEachByContribution(sums.contributions, sums.size, show);
+    return shown;
+  }
+
+  /**
+   * The ticket's shares summed by (folded) word or pair, in order of first appearance (which breaks
+   * ties): per sum its contribution and its first occurrence (index in WordFeatures). Words are told
+   * apart by their token ids, so no string is compared or built.
+   */
+  private sumByWord(): { readonly size: number; readonly contributions: Float64Array; readonly words: Int32Array } {
+    const { words, share } = this;
+    if (this.sumOfToken.length < this.featurizer.tokenIdBound) {
+      this.sumOfToken = new Int32Array(this.featurizer.tokenIdBound * 2);
+      this.sumStamps = new Int32Array(this.featurizer.tokenIdBound * 2);
+    }
+    if (this.sums.contributions.length < words.size) this.sums = { contributions: new Float64Array(words.size * 2), words: new Int32Array(words.size * 2) };
+    const { sumOfToken, sumStamps } = this;
+    const { contributions, words: firstOccurrences } = this.sums;
+    if (this.explanations === MAX_STAMP) {
+      sumStamps.fill(0);
+      this.explanations = 0;
+    }
+    const stamp = ++this.explanations;
+    const pairs = this.pairSums;
+    pairs.clear();
+    let size = 0;
     for (let word = 0; word < words.size; word++) {
       let contribution = 0;
       for (let at = words.begin(word); at < words.ends[word]!; at++) contribution += share[words.entries[at]!]!;
-      const tokens = (words.parts[word] === 0 ? text.subject : text.body).tokens.tokens;
-      const start = words.starts[word]!;
-      const first = tokens[start]!;
-      let seen: WordSum | undefined;
+      const first = words.firsts[word]!;
+      let sum: number;
       if (words.lengths[word] === 1) {
-        seen = singles.get(first);
-        if (!seen) singles.set(first, (seen = { contribution: 0, word, first, second: null }));
+        if (sumStamps[first] === stamp) sum = sumOfToken[first]!;
+        else {
+          sumStamps[first] = stamp;
+          sumOfToken[first] = sum = size++;
+          contributions[sum] = 0;
+          firstOccurrences[sum] = word;
+        }
       } else {
-        const second = tokens[start + 1]!;
-        let after = pairs.get(first);
-        if (!after) pairs.set(first, (after = new Map()));
-        seen = after.get(second);
-        if (!seen) after.set(second, (seen = { contribution: 0, word, first, second }));
+        const key = first * PAIR_KEY_SCALE + words.seconds[word]!;
+        const known = pairs.get(key);
+        if (known !== undefined) sum = known;
+        else {
+          pairs.set(key, (sum = size++));
+          contributions[sum] = 0;
+          firstOccurrences[sum] = word;
+        }
       }
-      if (seen.word === word) sums.push(seen);
-      seen.contribution += contribution;
+      contributions[sum]! += contribution;
     }
-    const ranked = sums.filter((sum) => sum.contribution > 0).sort((a, b) => b.contribution - a.contribution);
-    const readers = { subject: createSurfaceReader(text.subject.text, text.subject.tokens), body: createSurfaceReader(text.body.text, text.body.tokens) };
-    const shown: string[] = [];
-    const shownSums: WordSum[] = [];
-    for (const sum of ranked) {
-      // A pair already shown says its words; a word already shown makes the pair around it redundant.
-      if (shownSums.some((other) => overlaps(other, sum))) continue;
-      shownSums.push(sum);
-      const { word } = sum;
-      shown.push(readers[words.parts[word] === 0 ? 'subject' : 'body'](words.starts[word]!, words.lengths[word]!));
-      if (shown.length === MAX_WORDS) break;
-    }
-    return shown;
+    return { size, contributions, words: firstOccurrences };
+  }
+
+  /** Whether two sums (sumByWord) overlap: a word and a pair that holds it. */
+  private overlaps(a: number, b: number): boolean {
+    const { words } = this;
+    const wordA = this.sums.words[a]!;
+    const wordB = this.sums.words[b]!;
+    const aIsWord = words.lengths[wordA] === 1;
+    if (aIsWord === (words.lengths[wordB] === 1)) return false;
+    const [word, pair] = aIsWord ? [wordA, wordB] : [wordB, wordA];
+    return words.firsts[word] === words.firsts[pair] || words.firsts[word] === words.seconds[pair];
   }
 
   /** Weighs the counts and appends the rules' signals into `vector`; returns its length. */

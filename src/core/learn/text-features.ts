@@ -40,6 +40,13 @@ export class WordFeatures {
   starts = new Int32Array(256);
   lengths = new Uint8Array(256);
   ends = new Int32Array(256);
+  /**
+   * Per word or pair: the ids of its token and, for a pair, its second token (-1 for a word). Within
+   * one ticket, two tokens have the same id exactly when they are the same (folded) token, so words
+   * are told apart without comparing strings.
+   */
+  firsts = new Int32Array(256);
+  seconds = new Int32Array(256);
   entries = new Int32Array(4_096);
   entryCount = 0;
 
@@ -58,16 +65,20 @@ export class WordFeatures {
     this.entries[this.entryCount++] = entry;
   }
 
-  end(part: 0 | 1, start: number, length: number): void {
+  end(part: 0 | 1, start: number, length: number, first: number, second: number): void {
     if (this.size === this.parts.length) {
       this.parts = grown(this.parts);
       this.starts = grown(this.starts);
       this.lengths = grown(this.lengths);
       this.ends = grown(this.ends);
+      this.firsts = grown(this.firsts);
+      this.seconds = grown(this.seconds);
     }
     this.parts[this.size] = part;
     this.starts[this.size] = start;
     this.lengths[this.size] = length;
+    this.firsts[this.size] = first;
+    this.seconds[this.size] = second;
     this.ends[this.size++] = this.entryCount;
   }
 }
@@ -101,7 +112,6 @@ const FNV_PRIME = 0x01000193;
 // Kinds of feature hash apart, so the word "bug" and the n-gram "bug" never share a bucket on purpose.
 const SALT = { word: 0x9e3779b1, subjectWord: 0x85ebca6b, pair: 0xc2b2ae35, gram: 0x27d4eb2f } as const;
 const EDGE = 0x20;
-const INITIAL_SLOTS = 8_192;
 
 /**
  * Tokenises a ticket's subject and the start of its body as the rules do. Unlike the rules, the
@@ -117,12 +127,8 @@ export function prepareText(subject: string, body: string, spec: FeatureSpec = F
   };
 }
 
-/** Distinct tokens whose features a featurizer remembers; cleared when full (a cheap bound, not an LRU). */
-const TOKEN_CACHE_LIMIT = 50_000;
-/** Layout of a token's remembered features: its word hash (pairs mix it), its subject-word bucket, its word bucket, then its n-grams' buckets. */
-const TOKEN_HASH = 0;
-const TOKEN_SUBJECT_BUCKET = 1;
-const TOKEN_WORD_BUCKET = 2;
+/** Slots of the table that numbers a ticket's distinct tokens at first (a power of two; it grows). */
+const INITIAL_ID_SLOTS = 1_024;
 
 /**
  * Turns prepared text into hashed counts: every word, every pair of neighbouring words in one
@@ -133,28 +139,36 @@ const TOKEN_WORD_BUCKET = 2;
 export class TextFeaturizer {
   readonly dimension: number;
   private readonly mask: number;
-  // Counts live in a small open-addressing table (bucket -> count) rather than an array of every
-  // bucket: a ticket touches a few thousand buckets, and a table that size stays in the CPU cache.
-  private keys = new Int32Array(INITIAL_SLOTS).fill(-1);
-  private slotCounts = new Float32Array(INITIAL_SLOTS);
-  /** Per slot: its position in `used`, which is the entry's index in the counts returned. */
-  private slotEntries = new Int32Array(INITIAL_SLOTS);
-  /** The slots filled, in order of first use; the first `usedCount` are this ticket's. */
-  private used = new Int32Array(INITIAL_SLOTS);
-  private usedCount = 0;
+  /**
+   * Per bucket: its entry's index in the counts being written, plus one (0: not seen in this
+   * ticket); reset entry by entry after each ticket. One array access per feature: cheaper than
+   * probing a small hash table, though the array spans every bucket.
+   */
+  private readonly entryOf: Int32Array;
+  /** The counts being written (countInto's `into`). */
+  private target = new FeatureBuffer();
   /** A word's character codes with its edge marks, reused from word to word. */
   private codes = new Int32Array(64);
-  /** A word's n-gram hashes, in order, reused from word to word. */
-  private gramHashes = new Int32Array(256);
   /**
-   * Each token's buckets (see TOKEN_HASH), computed once: words repeat from ticket to ticket, and
-   * hashing a word's n-grams is most of the work of counting it.
+   * The ticket's distinct tokens, numbered in order of appearance (WordFeatures' `firsts`): an
+   * open-addressing table keyed by the word hash, which counting computes anyway, each hit checked
+   * against the token itself. Per slot id + 1 (0: empty); per id its token, hash and slot.
    */
-  private readonly tokenCache = new Map<string, Int32Array>();
+  private idSlots = new Int32Array(INITIAL_ID_SLOTS);
+  private idTokens: string[] = [];
+  private idHashes = new Int32Array(INITIAL_ID_SLOTS);
+  private idSlotOf = new Int32Array(INITIAL_ID_SLOTS);
+  private idCount = 0;
 
   constructor(readonly spec: FeatureSpec = FEATURE_SPEC) {
     this.dimension = 1 << spec.bits;
     this.mask = this.dimension - 1;
+    this.entryOf = new Int32Array(this.dimension);
+  }
+
+  /** The ticket's token ids are below this: its number of distinct tokens, at most 2 * maxTokens. */
+  get tokenIdBound(): number {
+    return this.idCount;
   }
 
   countFeatures(text: PreparedText, words?: WordFeatures): SparseVector {
@@ -166,129 +180,115 @@ export class TextFeaturizer {
   /** As countFeatures, into a buffer reused from ticket to ticket (entries in the same order). */
   countInto(text: PreparedText, into: FeatureBuffer, words?: WordFeatures): void {
     words?.clear();
+    this.clearIds();
+    into.size = 0;
+    this.target = into;
     this.countPart(text.subject.tokens, 0, words);
     this.countPart(text.body.tokens, 1, words);
-    const { used, usedCount, keys, slotCounts } = this;
-    into.reserve(usedCount, 0);
-    const { indices, counts } = into;
-    for (let index = 0; index < usedCount; index++) {
-      const slot = used[index]!;
-      indices[index] = keys[slot]!;
-      counts[index] = slotCounts[slot]!;
-      keys[slot] = -1;
-    }
-    into.size = usedCount;
-    this.usedCount = 0;
+    const { entryOf } = this;
+    const { indices } = into;
+    for (let index = 0; index < into.size; index++) entryOf[indices[index]!] = 0;
   }
 
   private countPart(clauseTokens: ClauseTokens, part: 0 | 1, words: WordFeatures | undefined): void {
     const { tokens, clauses } = clauseTokens;
     const count = Math.min(tokens.length, this.spec.maxTokens);
+    const { mask } = this;
     let previousHash = 0;
+    let previousId = -1;
     for (let position = 0; position < count; position++) {
-      const features = this.featuresOf(tokens[position]!);
-      const wordHash = features[TOKEN_HASH]!;
-      this.add(features[TOKEN_WORD_BUCKET]!, words);
-      if (part === 0) this.add(features[TOKEN_SUBJECT_BUCKET]!, words);
-      for (let index = TOKEN_WORD_BUCKET + 1; index < features.length; index++) this.add(features[index]!, words);
-      words?.end(part, position, 1);
+      const token = tokens[position]!;
+      const wordHash = hashString(token, SALT.word);
+      const id = words ? this.idOf(token, wordHash) : -1;
+      this.add(bucketOf(wordHash, mask), words);
+      if (part === 0) this.add(bucketOf(hashString(token, SALT.subjectWord), mask), words);
+      if (!isDigits(token)) this.addGrams(token, words);
+      words?.end(part, position, 1, id, -1);
       if (position > 0 && clauses[position - 1] === clauses[position]) {
-        this.add(bucketOf(mix(previousHash, wordHash, SALT.pair), this.mask), words);
-        words?.end(part, position - 1, 2);
+        this.add(bucketOf(mix(previousHash, wordHash, SALT.pair), mask), words);
+        words?.end(part, position - 1, 2, previousId, id);
       }
       previousHash = wordHash;
+      previousId = id;
     }
   }
 
-  /** The token's buckets, laid out as TOKEN_HASH says: remembered, or hashed now. */
-  private featuresOf(token: string): Int32Array {
-    const cached = this.tokenCache.get(token);
-    if (cached !== undefined) return cached;
-    const grams = isDigits(token) ? 0 : this.hashGrams(token);
-    const features = new Int32Array(TOKEN_WORD_BUCKET + 1 + grams);
-    const wordHash = hashString(token, SALT.word);
-    features[TOKEN_HASH] = wordHash;
-    features[TOKEN_SUBJECT_BUCKET] = bucketOf(hashString(token, SALT.subjectWord), this.mask);
-    features[TOKEN_WORD_BUCKET] = bucketOf(wordHash, this.mask);
-    for (let index = 0; index < grams; index++) features[TOKEN_WORD_BUCKET + 1 + index] = bucketOf(this.gramHashes[index]!, this.mask);
-    if (this.tokenCache.size >= TOKEN_CACHE_LIMIT) this.tokenCache.clear();
-    this.tokenCache.set(token, features);
-    return features;
-  }
-
-  /**
-   * Character n-grams of " token " (edges marked), hashed incrementally (no substring is built)
-   * into gramHashes; returns how many.
-   */
-  private hashGrams(token: string): number {
+  /** Character n-grams of " token " (edges marked), hashed incrementally: no substring is built. */
+  private addGrams(token: string, words: WordFeatures | undefined): void {
     const [shortest, longest] = this.spec.charGrams;
     const length = token.length + 2;
     if (this.codes.length < length) this.codes = new Int32Array(length * 2);
-    const codes = this.codes;
+    const { codes, mask } = this;
     codes[0] = EDGE;
     for (let index = 0; index < token.length; index++) codes[index + 1] = token.charCodeAt(index);
     codes[length - 1] = EDGE;
-    const most = length * (longest - shortest + 1);
-    if (this.gramHashes.length < most) this.gramHashes = new Int32Array(most * 2);
-    const hashes = this.gramHashes;
-    let count = 0;
     for (let start = 0; start + shortest <= length; start++) {
       let hash = FNV_OFFSET ^ SALT.gram;
       const end = Math.min(length, start + longest);
       for (let index = start; index < end; index++) {
         hash = Math.imul(hash ^ codes[index]!, FNV_PRIME);
-        if (index - start + 1 >= shortest) hashes[count++] = hash;
+        if (index - start + 1 >= shortest) this.add(bucketOf(hash, mask), words);
       }
     }
-    return count;
+  }
+
+  /** The token's id in this ticket (see `idSlots`): the one it was given at its first appearance, or the next. */
+  private idOf(token: string, hash: number): number {
+    const slots = this.idSlots.length - 1;
+    let slot = Math.imul(hash, 0x9e3779b1) >>> 0 & slots;
+    for (;;) {
+      const stored = this.idSlots[slot]!;
+      if (stored === 0) break;
+      const id = stored - 1;
+      if (this.idHashes[id] === (hash | 0) && this.idTokens[id] === token) return id;
+      slot = (slot + 1) & slots;
+    }
+    const id = this.idCount++;
+    if (id === this.idHashes.length) {
+      this.idHashes = grown(this.idHashes);
+      this.idSlotOf = grown(this.idSlotOf);
+    }
+    this.idSlots[slot] = id + 1;
+    this.idTokens[id] = token;
+    this.idHashes[id] = hash;
+    this.idSlotOf[id] = slot;
+    if (this.idCount * 2 > this.idSlots.length) this.growIds();
+    return id;
+  }
+
+  /** Doubles the id table (kept at most half full), its ids unchanged. */
+  private growIds(): void {
+    this.idSlots = new Int32Array(this.idSlots.length * 2);
+    const slots = this.idSlots.length - 1;
+    for (let id = 0; id < this.idCount; id++) {
+      let slot = Math.imul(this.idHashes[id]!, 0x9e3779b1) >>> 0 & slots;
+      while (this.idSlots[slot] !== 0) slot = (slot + 1) & slots;
+      this.idSlots[slot] = id + 1;
+      this.idSlotOf[id] = slot;
+    }
+  }
+
+  /** Forgets the last ticket's tokens (their strings too: the table keeps no ticket's text alive). */
+  private clearIds(): void {
+    for (let id = 0; id < this.idCount; id++) this.idSlots[this.idSlotOf[id]!] = 0;
+    this.idTokens.length = 0;
+    this.idCount = 0;
   }
 
   private add(bucket: number, words: WordFeatures | undefined): void {
-    const keys = this.keys;
-    const slots = keys.length - 1;
-    let slot = Math.imul(bucket, 0x9e3779b1) >>> 0 & slots;
-    for (;;) {
-      const key = keys[slot]!;
-      if (key === bucket) {
-        this.slotCounts[slot]! += 1;
-        words?.push(this.slotEntries[slot]!);
-        return;
-      }
-      if (key === -1) break;
-      slot = (slot + 1) & slots;
+    const into = this.target;
+    const known = this.entryOf[bucket]!;
+    if (known !== 0) {
+      into.counts[known - 1]! += 1;
+      words?.push(known - 1);
+      return;
     }
-    const entry = this.usedCount++;
-    keys[slot] = bucket;
-    this.slotCounts[slot] = 1;
-    this.slotEntries[slot] = entry;
+    const entry = into.size++;
+    if (entry === into.indices.length) into.reserve(entry + 1, entry);
+    into.indices[entry] = bucket;
+    into.counts[entry] = 1;
+    this.entryOf[bucket] = entry + 1;
     words?.push(entry);
-    this.used[entry] = slot;
-    if (this.usedCount * 2 > keys.length) this.grow();
-  }
-
-  /** Doubles the table (kept at most half full, so probes stay short). */
-  private grow(): void {
-    const count = this.usedCount;
-    const buckets = new Int32Array(count);
-    const entryCounts = new Float32Array(count);
-    for (let entry = 0; entry < count; entry++) {
-      buckets[entry] = this.keys[this.used[entry]!]!;
-      entryCounts[entry] = this.slotCounts[this.used[entry]!]!;
-    }
-    this.keys = new Int32Array(this.keys.length * 2).fill(-1);
-    this.slotCounts = new Float32Array(this.keys.length);
-    this.slotEntries = new Int32Array(this.keys.length);
-    this.used = new Int32Array(this.keys.length);
-    const slots = this.keys.length - 1;
-    for (let entry = 0; entry < count; entry++) {
-      const bucket = buckets[entry]!;
-      let slot = Math.imul(bucket, 0x9e3779b1) >>> 0 & slots;
-      while (this.keys[slot] !== -1) slot = (slot + 1) & slots;
-      this.keys[slot] = bucket;
-      this.slotCounts[slot] = entryCounts[entry]!;
-      this.slotEntries[slot] = entry;
-      this.used[entry] = slot;
-    }
   }
 }
 
