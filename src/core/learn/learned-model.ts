@@ -4,7 +4,7 @@ import type { CategoryId } from '../taxonomy.js';
 import type { CombinationSettings } from './combination.js';
 import { RULE_SIGNAL_COUNT, writeRuleSignals } from './rule-signals.js';
 import { softmaxInPlace, type LinearWeights } from './softmax-regression.js';
-import { FeatureBuffer, prepareText, TextFeaturizer, weightStridedInto, WordFeatures, type FeatureSpec, type PreparedText } from './text-features.js';
+import { FeatureBuffer, prepareText, TextFeaturizer, weightEntriesInto, WordFeatures, type FeatureSpec, type PreparedText, type StridedIdf } from './text-features.js';
 
 /** Which install a model belongs to: the Zendesk account and the Redis prefix it was trained for. */
 export interface InstallIdentity {
@@ -58,8 +58,6 @@ export interface TicketText {
 
 /** Words shown per learnt decision. */
 const MAX_WORDS = 3;
-/** A pair's key is first id * this + second id: exact, ids being below 2 * maxTokens (TextFeaturizer's tokenIdBound). */
-const PAIR_KEY_SCALE = 2 ** 26;
 /** The last explanation stamp an Int32Array holds; the stamps start over after it. */
 const MAX_STAMP = 2 ** 31 - 1;
 /** Sums picked one by one (each pick a pass over them) before the rest are sorted instead. */
@@ -123,7 +121,7 @@ export class LearnedModel {
   private sumOfToken = new Int32Array(0);
   private sumStamps = new Int32Array(0);
   private explanations = 0;
-  /** Explaining: per pair of token ids (PAIR_KEY_SCALE), the sum it feeds. */
+  /** Explaining: per pair of token ids (first * tokenIdBound + second, a small integer), the sum it feeds. */
   private readonly pairSums = new Map<number, number>();
   private sums = { contributions: new Float64Array(1_024), words: new Int32Array(1_024) };
   /**
@@ -134,12 +132,15 @@ export class LearnedModel {
   private readonly table: Float32Array;
   /** Floats per row of `table`: 1 + classes. */
   private readonly stride: number;
+  /** The idf column of `table`, as the featurizer reads it. */
+  private readonly idf: StridedIdf;
 
   constructor(readonly data: ModelData) {
     this.featurizer = new TextFeaturizer(data.meta.features);
     this.probabilities = new Float64Array(data.weights.classes);
     this.stride = data.weights.classes + 1;
     this.table = interleave(data.idf, data.weights);
+    this.idf = { values: this.table, stride: this.stride };
   }
 
   get meta(): ModelMeta {
@@ -168,7 +169,7 @@ export class LearnedModel {
   read(ticket: TicketText, rules: Pick<Decision, 'scores' | 'category'>): Reading {
     const text = prepareText(ticket.subject, ticket.description, this.data.meta.features);
     const { counts } = this;
-    this.featurizer.countInto(text, counts, this.words);
+    this.featurizer.countInto(text, counts, this.words, this.idf);
     const size = this.vectorOf(rules);
     const probabilities = this.probabilitiesOf(size);
     let best = 0;
@@ -241,6 +242,7 @@ export class LearnedModel {
     const stamp = ++this.explanations;
     const pairs = this.pairSums;
     pairs.clear();
+    const idBound = this.featurizer.tokenIdBound;
     let size = 0;
     for (let word = 0; word < words.size; word++) {
       let contribution = 0;
@@ -256,7 +258,7 @@ export class LearnedModel {
           firstOccurrences[sum] = word;
         }
       } else {
-        const key = first * PAIR_KEY_SCALE + words.seconds[word]!;
+        const key = first * idBound + words.seconds[word]!;
         const known = pairs.get(key);
         if (known !== undefined) sum = known;
         else {
@@ -288,7 +290,7 @@ export class LearnedModel {
     if (this.vector.indices.length < size) this.vector = { indices: new Int32Array(size * 2), values: new Float32Array(size * 2) };
     const { indices, values } = this.vector;
     for (let index = 0; index < counts.size; index++) indices[index] = counts.indices[index]!;
-    weightStridedInto(counts.indices, counts.counts, counts.size, this.table, this.stride, values);
+    weightEntriesInto(counts.counts, counts.idf, counts.size, values);
     if (this.data.meta.ruleSignals) writeRuleSignals(rules, this.featurizer.dimension, indices, values, counts.size);
     return size;
   }

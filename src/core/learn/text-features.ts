@@ -88,6 +88,8 @@ export class FeatureBuffer {
   size = 0;
   indices = new Int32Array(4_096);
   counts = new Float32Array(4_096);
+  /** Per entry, its bucket's idf, when counted with a model's idf (countInto's `idf`). */
+  idf = new Float32Array(4_096);
 
   /** Room for `size` entries, keeping the first `keep`. */
   reserve(size: number, keep: number): void {
@@ -95,12 +97,23 @@ export class FeatureBuffer {
     const length = Math.max(size, this.indices.length * 2);
     const indices = new Int32Array(length);
     const counts = new Float32Array(length);
+    const idf = new Float32Array(length);
     indices.set(this.indices.subarray(0, keep));
     counts.set(this.counts.subarray(0, keep));
+    idf.set(this.idf.subarray(0, keep));
     this.indices = indices;
     this.counts = counts;
+    this.idf = idf;
   }
 }
+
+/** A model's idf per bucket, at `values[bucket * stride]` (learned-model.ts keeps it beside the weights). */
+export interface StridedIdf {
+  readonly values: Float32Array;
+  readonly stride: number;
+}
+
+const NO_IDF: StridedIdf = { values: new Float32Array(1), stride: 0 };
 
 export interface PreparedText {
   readonly subject: { readonly text: string; readonly tokens: ClauseTokens };
@@ -145,8 +158,9 @@ export class TextFeaturizer {
    * probing a small hash table, though the array spans every bucket.
    */
   private readonly entryOf: Int32Array;
-  /** The counts being written (countInto's `into`). */
+  /** The counts being written (countInto's `into`), and the idf read into them. */
   private target = new FeatureBuffer();
+  private idf = NO_IDF;
   /** A word's character codes with its edge marks, reused from word to word. */
   private codes = new Int32Array(64);
   /**
@@ -177,12 +191,18 @@ export class TextFeaturizer {
     return { indices: buffer.indices.slice(0, buffer.size), values: buffer.counts.slice(0, buffer.size) };
   }
 
-  /** As countFeatures, into a buffer reused from ticket to ticket (entries in the same order). */
-  countInto(text: PreparedText, into: FeatureBuffer, words?: WordFeatures): void {
+  /**
+   * As countFeatures, into a buffer reused from ticket to ticket (entries in the same order). With
+   * `idf`, each new bucket's idf is read into `into.idf` as the bucket is first seen: a ticket's
+   * buckets lie scattered over megabytes, and the cache miss of that read overlaps with hashing the
+   * next n-grams instead of stalling the loop that weighs the counts.
+   */
+  countInto(text: PreparedText, into: FeatureBuffer, words?: WordFeatures, idf: StridedIdf = NO_IDF): void {
     words?.clear();
     this.clearIds();
     into.size = 0;
     this.target = into;
+    this.idf = idf;
     this.countPart(text.subject.tokens, 0, words);
     this.countPart(text.body.tokens, 1, words);
     const { entryOf } = this;
@@ -287,6 +307,7 @@ export class TextFeaturizer {
     if (entry === into.indices.length) into.reserve(entry + 1, entry);
     into.indices[entry] = bucket;
     into.counts[entry] = 1;
+    into.idf[entry] = this.idf.values[bucket * this.idf.stride]!;
     this.entryOf[bucket] = entry + 1;
     words?.push(entry);
   }
@@ -310,20 +331,28 @@ export function weightFeatures(counts: SparseVector, idf: Float32Array): SparseV
 
 /** weightFeatures on the first `size` entries, into `out`. */
 export function weightInto(indices: Int32Array, counts: Float32Array, size: number, idf: Float32Array, out: Float32Array): void {
-  weightStridedInto(indices, counts, size, idf, 1, out);
-}
-
-/**
- * weightInto with bucket b's idf at `idf[b * stride]`: a model keeps each bucket's idf beside its
- * weights (learned-model.ts), so reading a ticket touches one cache line per bucket, not two.
- */
-export function weightStridedInto(indices: Int32Array, counts: Float32Array, size: number, idf: Float32Array, stride: number, out: Float32Array): void {
   let norm = 0;
   for (let index = 0; index < size; index++) {
-    const value = termFrequency(counts[index]!) * idf[indices[index]! * stride]!;
+    const value = termFrequency(counts[index]!) * idf[indices[index]!]!;
     out[index] = value;
     norm += value * value;
   }
+  scaleToUnit(out, size, norm);
+}
+
+/** weightInto with each entry's idf given (a FeatureBuffer's `idf`, read as its buckets were counted). */
+export function weightEntriesInto(counts: Float32Array, idf: Float32Array, size: number, out: Float32Array): void {
+  let norm = 0;
+  for (let index = 0; index < size; index++) {
+    const value = termFrequency(counts[index]!) * idf[index]!;
+    out[index] = value;
+    norm += value * value;
+  }
+  scaleToUnit(out, size, norm);
+}
+
+/** Divides the first `size` values by their length, `norm` being the sum of their squares. */
+function scaleToUnit(out: Float32Array, size: number, norm: number): void {
   if (norm > 0) {
     const scale = 1 / Math.sqrt(norm);
     for (let index = 0; index < size; index++) out[index]! *= scale;
