@@ -1,11 +1,15 @@
 import { accentForm, normalizeText } from './normalize-text.js';
 
+/**
+ * A text's tokens. Shared: the same object may be handed to several readers (see tokenizeClauses),
+ * so nothing in it is ever modified.
+ */
 export interface ClauseTokens {
-  readonly tokens: string[];
+  readonly tokens: readonly string[];
   /** Clause number of each token; a clause ends at . , ; : ! ? ( ) or a line break. */
-  readonly clauses: number[];
+  readonly clauses: readonly number[];
   /** Where each token starts in the normalised text. */
-  readonly starts: number[];
+  readonly starts: readonly number[];
   /** Normalising kept the text's length, so `starts` are (almost always) offsets in the original text too. */
   readonly sameLength: boolean;
   /**
@@ -14,7 +18,7 @@ export interface ClauseTokens {
    */
   readonly written?: ReadonlyArray<string | undefined>;
   /** Line number of each token. */
-  readonly lines: number[];
+  readonly lines: readonly number[];
   /** Clauses that end in a rhetorical run of marks ("??", "?!", "!?"): exasperation, not a question. */
   readonly rhetorical: ReadonlySet<number>;
 }
@@ -31,6 +35,22 @@ const NO_CLAUSES: ReadonlySet<number> = new Set();
  * looked for within the clause of the term it would negate ("it does not work, bug in login").
  */
 export function tokenizeClauses(text: string): ClauseTokens {
+  for (let index = 0; index < recent.length; index++) if (recent[index]!.text === text) return recent[index]!.tokens;
+  const tokens = tokenizeFresh(text);
+  recent[next] = { text, tokens };
+  next = (next + 1) % RECENT_TEXTS;
+  return tokens;
+}
+
+/**
+ * The last texts tokenised, and their tokens: the rules and the model read a ticket's subject (and
+ * often its body) one after the other, and the rules its subject twice (openers).
+ */
+const RECENT_TEXTS = 4;
+const recent: Array<{ readonly text: string; readonly tokens: ClauseTokens }> = [];
+let next = 0;
+
+function tokenizeFresh(text: string): ClauseTokens {
   const normalized = normalizeText(text);
   const tokens: string[] = [];
   const clauses: number[] = [];
