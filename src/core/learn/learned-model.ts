@@ -121,8 +121,13 @@ export class LearnedModel {
   private sumOfToken = new Int32Array(0);
   private sumStamps = new Int32Array(0);
   private explanations = 0;
-  /** Explaining: per pair of token ids (first * tokenIdBound + second, a small integer), the sum it feeds. */
-  private readonly pairSums = new Map<number, number>();
+  /**
+   * Explaining: an open-addressing table from a pair of token ids (first * tokenIdBound + second)
+   * to the sum it feeds; a slot is filled in this explanation where its stamp says so.
+   */
+  private pairKeys = new Int32Array(1_024);
+  private pairSums = new Int32Array(1_024);
+  private pairStamps = new Int32Array(1_024);
   private sums = { contributions: new Float64Array(1_024), words: new Int32Array(1_024) };
   /**
    * Per row of the weights (each bucket, then each rule signal): its idf (0 for a signal), then its
@@ -235,13 +240,21 @@ export class LearnedModel {
     if (this.sums.contributions.length < words.size) this.sums = { contributions: new Float64Array(words.size * 2), words: new Int32Array(words.size * 2) };
     const { sumOfToken, sumStamps } = this;
     const { contributions, words: firstOccurrences } = this.sums;
+    if (this.pairKeys.length < words.size * 2) {
+      const slots = 1 << Math.ceil(Math.log2(words.size * 2));
+      this.pairKeys = new Int32Array(slots);
+      this.pairSums = new Int32Array(slots);
+      this.pairStamps = new Int32Array(slots);
+    }
     if (this.explanations === MAX_STAMP) {
       sumStamps.fill(0);
+      this.pairStamps.fill(0);
       this.explanations = 0;
     }
     const stamp = ++this.explanations;
-    const pairs = this.pairSums;
-    pairs.clear();
+    const { pairKeys, pairSums, pairStamps } = this;
+    const pairShift = 32 - Math.log2(pairKeys.length);
+    const pairMask = pairKeys.length - 1;
     const idBound = this.featurizer.tokenIdBound;
     let size = 0;
     for (let word = 0; word < words.size; word++) {
@@ -259,10 +272,13 @@ export class LearnedModel {
         }
       } else {
         const key = first * idBound + words.seconds[word]!;
-        const known = pairs.get(key);
-        if (known !== undefined) sum = known;
+        let slot = Math.imul(key, 0x9e3779b1) >>> pairShift;
+        while (pairStamps[slot] === stamp && pairKeys[slot] !== key) slot = (slot + 1) & pairMask;
+        if (pairStamps[slot] === stamp) sum = pairSums[slot]!;
         else {
-          pairs.set(key, (sum = size++));
+          pairStamps[slot] = stamp;
+          pairKeys[slot] = key;
+          pairSums[slot] = sum = size++;
           contributions[sum] = 0;
           firstOccurrences[sum] = word;
         }
