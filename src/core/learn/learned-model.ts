@@ -120,6 +120,9 @@ export class LearnedModel {
   /** Explaining: per token id, the sum it feeds, valid where its stamp is this explanation's. */
   private sumOfToken = new Int32Array(0);
   private sumStamps = new Int32Array(0);
+  /** Explaining: per token id and part (2 * id + part), one occurrence's share, valid where its stamp is this explanation's. */
+  private occurrenceShares = new Float64Array(0);
+  private occurrenceStamps = new Int32Array(0);
   private explanations = 0;
   /**
    * Explaining: an open-addressing table from a pair of token ids (first * tokenIdBound + second)
@@ -236,6 +239,8 @@ export class LearnedModel {
     if (this.sumOfToken.length < this.featurizer.tokenIdBound) {
       this.sumOfToken = new Int32Array(this.featurizer.tokenIdBound * 2);
       this.sumStamps = new Int32Array(this.featurizer.tokenIdBound * 2);
+      this.occurrenceShares = new Float64Array(this.featurizer.tokenIdBound * 4);
+      this.occurrenceStamps = new Int32Array(this.featurizer.tokenIdBound * 4);
     }
     if (this.sums.contributions.length < words.size) this.sums = { contributions: new Float64Array(words.size * 2), words: new Int32Array(words.size * 2) };
     const { sumOfToken, sumStamps } = this;
@@ -249,18 +254,28 @@ export class LearnedModel {
     if (this.explanations === MAX_STAMP) {
       sumStamps.fill(0);
       this.pairStamps.fill(0);
+      this.occurrenceStamps.fill(0);
       this.explanations = 0;
     }
     const stamp = ++this.explanations;
-    const { pairKeys, pairSums, pairStamps } = this;
+    const { pairKeys, pairSums, pairStamps, occurrenceShares, occurrenceStamps } = this;
     const pairShift = 32 - Math.log2(pairKeys.length);
     const pairMask = pairKeys.length - 1;
     const idBound = this.featurizer.tokenIdBound;
     let size = 0;
     for (let word = 0; word < words.size; word++) {
-      let contribution = 0;
-      for (let at = words.begin(word); at < words.ends[word]!; at++) contribution += share[words.entries[at]!]!;
       const first = words.firsts[word]!;
+      // Every occurrence of a word in one part feeds the same entries (text-features.ts), so has the same share.
+      const occurrence = words.lengths[word] === 1 ? 2 * first + words.parts[word]! : -1;
+      let contribution = 0;
+      if (occurrence !== -1 && occurrenceStamps[occurrence] === stamp) contribution = occurrenceShares[occurrence]!;
+      else {
+        for (let at = words.begin(word); at < words.ends[word]!; at++) contribution += share[words.entries[at]!]!;
+        if (occurrence !== -1) {
+          occurrenceStamps[occurrence] = stamp;
+          occurrenceShares[occurrence] = contribution;
+        }
+      }
       let sum: number;
       if (words.lengths[word] === 1) {
         if (sumStamps[first] === stamp) sum = sumOfToken[first]!;

@@ -173,6 +173,8 @@ export class TextFeaturizer {
   private idHashes = new Int32Array(INITIAL_ID_SLOTS);
   private idSlotOf = new Int32Array(INITIAL_ID_SLOTS);
   private idCount = 0;
+  /** Per id and part (2 * id + part): the token's first occurrence there (index in WordFeatures), or -1. */
+  private idWords = new Int32Array(2 * INITIAL_ID_SLOTS);
 
   constructor(readonly spec: FeatureSpec = FEATURE_SPEC) {
     this.dimension = 1 << spec.bits;
@@ -220,9 +222,14 @@ export class TextFeaturizer {
       const token = tokens[position]!;
       const wordHash = hashString(token, SALT.word);
       const id = words ? this.idOf(token, wordHash) : -1;
-      this.add(bucketOf(wordHash, mask), words);
-      if (part === 0) this.add(bucketOf(hashString(token, SALT.subjectWord), mask), words);
-      if (!isDigits(token)) this.addGrams(token, words);
+      const seen = words ? this.idWords[2 * id + part]! : -1;
+      if (seen !== -1) this.repeat(words!, seen);
+      else {
+        this.add(bucketOf(wordHash, mask), words);
+        if (part === 0) this.add(bucketOf(hashString(token, SALT.subjectWord), mask), words);
+        if (!isDigits(token)) this.addGrams(token, words);
+        if (words) this.idWords[2 * id + part] = words.size;
+      }
       words?.end(part, position, 1, id, -1);
       if (position > 0 && clauses[position - 1] === clauses[position]) {
         this.add(bucketOf(mix(previousHash, wordHash, SALT.pair), mask), words);
@@ -230,6 +237,21 @@ export class TextFeaturizer {
       }
       previousHash = wordHash;
       previousId = id;
+    }
+  }
+
+  /**
+   * Counts a token again as its occurrence `word` (in WordFeatures) counted it: the same buckets,
+   * so the same entries, in the same order, with no hashing and no bucket lookups. Tokens repeat
+   * within a ticket ("the", the product's name), so this is about half of all occurrences.
+   */
+  private repeat(words: WordFeatures, word: number): void {
+    const { counts } = this.target;
+    const end = words.ends[word]!;
+    for (let at = words.begin(word); at < end; at++) {
+      const entry = words.entries[at]!;
+      counts[entry]! += 1;
+      words.push(entry);
     }
   }
 
@@ -267,7 +289,12 @@ export class TextFeaturizer {
     if (id === this.idHashes.length) {
       this.idHashes = grown(this.idHashes);
       this.idSlotOf = grown(this.idSlotOf);
+      const idWords = new Int32Array(this.idWords.length * 2);
+      idWords.set(this.idWords);
+      this.idWords = idWords;
     }
+    this.idWords[2 * id] = -1;
+    this.idWords[2 * id + 1] = -1;
     this.idSlots[slot] = id + 1;
     this.idTokens[id] = token;
     this.idHashes[id] = hash;
