@@ -161,6 +161,9 @@ export class Classifier {
    * them): one lookup per token for all the matchers, not one in each.
    */
   private readonly tokenPatterns = new Map<string, Array<readonly number[] | undefined>>();
+  /** A part's tokenPatterns entries, and its pattern ids in one matcher: reused from part to part (classify is synchronous), as they are only read while matching. */
+  private readonly scratchKnown: Array<Array<readonly number[] | undefined>> = [];
+  private readonly scratchPatterns: Array<readonly number[]> = [];
   private readonly detectLanguages: LanguageDetector;
   private readonly openers: TermMatcher<{ category: CategoryId; source: string }>;
   private readonly stripReplies: ReplyStripper;
@@ -333,10 +336,14 @@ export class Classifier {
   ): PartFindings {
     const { tokens, clauses } = tokenized;
     const matches: Array<TermMatch<Signal>> = [];
-    const known = tokens.map((token) => this.patternsKnown(token));
+    const known = this.scratchKnown;
+    known.length = 0;
+    for (const token of tokens) known.push(this.patternsKnown(token));
+    const patternsAt = this.scratchPatterns;
     this.matchers.forEach(({ language, matcher }, index) => {
       if (language !== 'policy' && language !== UNIVERSAL && !languages.has(language)) return;
-      const patternsAt = known.map((patterns, position) => (patterns[index] ??= matcher.resolve(tokens[position]!)));
+      patternsAt.length = 0;
+      for (let position = 0; position < tokens.length; position++) patternsAt.push((known[position]![index] ??= matcher.resolve(tokens[position]!)));
       matches.push(...matcher.matchResolved(tokens, patternsAt, written));
     });
     const negatorAt = new Set<number>();
