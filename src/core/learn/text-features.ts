@@ -158,6 +158,8 @@ export class TextFeaturizer {
    * probing a small hash table, though the array spans every bucket.
    */
   private readonly entryOf: Int32Array;
+  /** countFeatures' counts before they are copied out, reused from ticket to ticket. */
+  private readonly scratch = new FeatureBuffer();
   /** The counts being written (countInto's `into`), and the idf read into them. */
   private target = new FeatureBuffer();
   private idf = NO_IDF;
@@ -188,7 +190,7 @@ export class TextFeaturizer {
   }
 
   countFeatures(text: PreparedText, words?: WordFeatures): SparseVector {
-    const buffer = new FeatureBuffer();
+    const buffer = this.scratch;
     this.countInto(text, buffer, words);
     return { indices: buffer.indices.slice(0, buffer.size), values: buffer.counts.slice(0, buffer.size) };
   }
