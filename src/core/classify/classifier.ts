@@ -61,6 +61,8 @@ const MAX_REGEX_WORDS = 40;
 /** Written forms of a part with none of its own, in a ticket whose writer types diacritics. */
 const NOTHING_WRITTEN: ReadonlyArray<string | undefined> = [];
 const UNIVERSAL = 'any';
+/** Distinct tokens whose pattern ids are remembered; cleared when full (a cheap bound, not an LRU). */
+const TOKEN_PATTERNS_LIMIT = 200_000;
 
 type SignalRole = 'outage' | 'urgent' | 'negative' | 'negator' | 'postNegator' | 'greeting' | 'thanks' | 'rating' | 'setup' | 'statusCode';
 
@@ -153,7 +155,15 @@ const PRIORITY_TIER: Readonly<Record<ZendeskPriority, Tier>> = {
  */
 export class Classifier {
   /** One matcher per lexicon language, plus `any` for language-neutral signals and `policy` for the policy file's own terms. */
-  private readonly matchers: ReadonlyMap<string, TermMatcher<Signal>>;
+  private readonly matchers: ReadonlyArray<{ readonly language: string; readonly matcher: TermMatcher<Signal> }>;
+  /**
+   * Per token, its pattern ids in each of `matchers` (by index; filled as a matcher first needs
+   * them): one lookup per token for all the matchers, not one in each.
+   */
+  private readonly tokenPatterns = new Map<string, Array<readonly number[] | undefined>>();
+  /** A part's tokenPatterns entries, and its pattern ids in one matcher: reused from part to part (classify is synchronous), as they are only read while matching. */
+  private readonly scratchKnown: Array<Array<readonly number[] | undefined>> = [];
+  private readonly scratchPatterns: Array<readonly number[]> = [];
   private readonly detectLanguages: LanguageDetector;
   private readonly openers: TermMatcher<{ category: CategoryId; source: string }>;
   private readonly stripReplies: ReplyStripper;
@@ -170,7 +180,7 @@ export class Classifier {
     matchers.set(UNIVERSAL, new TermMatcher(universalEntries()));
     const custom = policyEntries(rules);
     if (custom.length > 0) matchers.set('policy', new TermMatcher(custom));
-    this.matchers = matchers;
+    this.matchers = [...matchers].map(([language, matcher]) => ({ language, matcher }));
     this.detectLanguages = compileLanguageDetector(used.map((lexicon) => lexicon.language));
     this.stripReplies = compileReplyStripper(used);
     this.openers = new TermMatcher(
@@ -280,6 +290,16 @@ export class Classifier {
     };
   }
 
+  /** The token's entry in tokenPatterns (bounded as a TermMatcher bounds its own memo). */
+  private patternsKnown(token: string): Array<readonly number[] | undefined> {
+    const known = this.tokenPatterns.get(token);
+    if (known) return known;
+    if (this.tokenPatterns.size >= TOKEN_PATTERNS_LIMIT) this.tokenPatterns.clear();
+    const fresh = new Array<readonly number[] | undefined>(this.matchers.length);
+    this.tokenPatterns.set(token, fresh);
+    return fresh;
+  }
+
   private openersOf(subject: string, languages: ReadonlySet<string>): Candidate[] {
     // "[css] Add ..." and "[Feature] ..." open with a bracketed area label; the opener follows it.
     const text = subject.replace(SUBJECT_LABELS, '').slice(0, 80);
@@ -316,9 +336,16 @@ export class Classifier {
   ): PartFindings {
     const { tokens, clauses } = tokenized;
     const matches: Array<TermMatch<Signal>> = [];
-    for (const [language, matcher] of this.matchers) {
-      if (language === 'policy' || language === UNIVERSAL || languages.has(language)) matches.push(...matcher.match(tokens, written));
-    }
+    const known = this.scratchKnown;
+    known.length = 0;
+    for (const token of tokens) known.push(this.patternsKnown(token));
+    const patternsAt = this.scratchPatterns;
+    this.matchers.forEach(({ language, matcher }, index) => {
+      if (language !== 'policy' && language !== UNIVERSAL && !languages.has(language)) return;
+      patternsAt.length = 0;
+      for (let position = 0; position < tokens.length; position++) patternsAt.push((known[position]![index] ??= matcher.resolve(tokens[position]!)));
+      matches.push(...matcher.matchResolved(tokens, patternsAt, written));
+    });
     const negatorAt = new Set<number>();
     const postNegatorAt = new Set<number>();
     const longTermCover = new Set<number>();

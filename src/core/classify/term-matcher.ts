@@ -85,7 +85,14 @@ export class TermMatcher<T> {
    * Spanish "esta" (this) "está"; a text typed without any still meets every term folded.
    */
   match(tokens: readonly string[], written?: ReadonlyArray<string | undefined>): Array<TermMatch<T>> {
-    const patternsAt = tokens.map((token) => this.patternsOf(token));
+    return this.matchResolved(tokens, tokens.map((token) => this.patternsOf(token)), written);
+  }
+
+  /**
+   * match() with each token's pattern ids (resolve) looked up by the caller: the classifier runs a
+   * dozen matchers over the same tokens and remembers what each token is to all of them at once.
+   */
+  matchResolved(tokens: readonly string[], patternsAt: ReadonlyArray<readonly number[]>, written?: ReadonlyArray<string | undefined>): Array<TermMatch<T>> {
     const matches: Array<TermMatch<T>> = [];
     for (let start = 0; start < tokens.length; start++) {
       for (const pattern of patternsAt[start] as readonly number[]) {
@@ -104,6 +111,14 @@ export class TermMatcher<T> {
   private patternsOf(token: string): readonly number[] {
     const cached = this.tokenCache.get(token);
     if (cached) return cached;
+    const result = this.resolve(token);
+    if (this.tokenCache.size >= TOKEN_CACHE_LIMIT) this.tokenCache.clear();
+    this.tokenCache.set(token, result);
+    return result;
+  }
+
+  /** The ids of the patterns the token satisfies, worked out afresh (match() remembers them). */
+  resolve(token: string): readonly number[] {
     const found: number[] = [];
     const exact = this.exact.get(token);
     if (exact !== undefined) found.push(exact);
@@ -121,10 +136,7 @@ export class TermMatcher<T> {
     for (const { part, id } of this.contains) {
       if (token.length >= part.length && token.includes(part)) found.push(id);
     }
-    const result = found.length > 0 ? found : NO_PATTERNS;
-    if (this.tokenCache.size >= TOKEN_CACHE_LIMIT) this.tokenCache.clear();
-    this.tokenCache.set(token, result);
-    return result;
+    return found.length > 0 ? found : NO_PATTERNS;
   }
 
   private internPattern(term: string, word: string, prefixLengths: Set<number>, suffixLengths: Set<number>): number {

@@ -1,11 +1,15 @@
 import { accentForm, normalizeText } from './normalize-text.js';
 
+/**
+ * A text's tokens. Shared: the same object may be handed to several readers (see tokenizeClauses),
+ * so nothing in it is ever modified.
+ */
 export interface ClauseTokens {
-  readonly tokens: string[];
+  readonly tokens: readonly string[];
   /** Clause number of each token; a clause ends at . , ; : ! ? ( ) or a line break. */
-  readonly clauses: number[];
+  readonly clauses: readonly number[];
   /** Where each token starts in the normalised text. */
-  readonly starts: number[];
+  readonly starts: readonly number[];
   /** Normalising kept the text's length, so `starts` are (almost always) offsets in the original text too. */
   readonly sameLength: boolean;
   /**
@@ -14,12 +18,19 @@ export interface ClauseTokens {
    */
   readonly written?: ReadonlyArray<string | undefined>;
   /** Line number of each token. */
-  readonly lines: number[];
+  readonly lines: readonly number[];
   /** Clauses that end in a rhetorical run of marks ("??", "?!", "!?"): exasperation, not a question. */
   readonly rhetorical: ReadonlySet<number>;
 }
 
-const TOKEN = /[\p{L}\p{N}]+(?:_[\p{L}\p{N}]+)*/gu;
+/**
+ * A token is a run of letters and digits, under_score names joined (/[\p{L}\p{N}]+(?:_[\p{L}\p{N}]+)*\/u),
+ * scanned by hand: matching that regex allocated a match per token and was most of tokenising.
+ */
+const WORD_CHARACTER = /^[\p{L}\p{N}]$/u;
+const UNDERSCORE = 95;
+/** Per UTF-16 unit but surrogates: 0 not yet known, 1 a letter or digit, 2 not (WORD_CHARACTER, asked once per character). */
+const WORD_UNITS = new Uint8Array(0x10000);
 /** Tokens of the text before folding: a combining mark belongs to its letter ("İ" lower-cases to "i̇"). */
 const WRITTEN_TOKEN = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:_[\p{L}\p{N}][\p{L}\p{N}\p{M}]*)*/gu;
 const QUESTION = 63;
@@ -31,6 +42,22 @@ const NO_CLAUSES: ReadonlySet<number> = new Set();
  * looked for within the clause of the term it would negate ("it does not work, bug in login").
  */
 export function tokenizeClauses(text: string): ClauseTokens {
+  for (let index = 0; index < recent.length; index++) if (recent[index]!.text === text) return recent[index]!.tokens;
+  const tokens = tokenizeFresh(text);
+  recent[next] = { text, tokens };
+  next = (next + 1) % RECENT_TEXTS;
+  return tokens;
+}
+
+/**
+ * The last texts tokenised, and their tokens: the rules and the model read a ticket's subject (and
+ * often its body) one after the other, and the rules its subject twice (openers).
+ */
+const RECENT_TEXTS = 4;
+const recent: Array<{ readonly text: string; readonly tokens: ClauseTokens }> = [];
+let next = 0;
+
+function tokenizeFresh(text: string): ClauseTokens {
   const normalized = normalizeText(text);
   const tokens: string[] = [];
   const clauses: number[] = [];
@@ -60,14 +87,14 @@ export function tokenizeClauses(text: string): ClauseTokens {
     if (questions > 0 && marks > 1) (rhetorical ??= new Set()).add(clause);
     if (broke) clause++;
   };
-  TOKEN.lastIndex = 0;
-  for (let match = TOKEN.exec(normalized); match !== null; match = TOKEN.exec(normalized)) {
-    if (match.index > previousEnd) endClause(previousEnd, match.index);
-    tokens.push(match[0]);
+  for (let start = nextTokenStart(normalized, 0); start !== -1; start = nextTokenStart(normalized, previousEnd)) {
+    if (start > previousEnd) endClause(previousEnd, start);
+    const end = tokenEnd(normalized, start);
+    tokens.push(normalized.slice(start, end));
     clauses.push(clause);
     lines.push(line);
-    starts.push(match.index);
-    previousEnd = TOKEN.lastIndex;
+    starts.push(start);
+    previousEnd = end;
   }
   if (normalized.length > previousEnd) endClause(previousEnd, normalized.length);
   const written = writtenForms(text, tokens);
@@ -100,6 +127,41 @@ function writtenForms(text: string, tokens: readonly string[]): Array<string | u
     return token;
   });
   return latin ? written : undefined;
+}
+
+/** Where the letter or digit (code point) at `index` ends, or -1 when there is none. */
+function wordCharacterEnd(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  if (code < 128) return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90) ? index + 1 : -1;
+  if (code < 0xd800 || code > 0xdfff) {
+    let known = WORD_UNITS[code]!;
+    if (known === 0) WORD_UNITS[code] = known = WORD_CHARACTER.test(text[index]!) ? 1 : 2;
+    return known === 1 ? index + 1 : -1;
+  }
+  const point = text.codePointAt(index)!;
+  const width = point > 0xffff ? 2 : 1;
+  return WORD_CHARACTER.test(text.slice(index, index + width)) ? index + width : -1;
+}
+
+/** Where the next token starts at or after `from`, or -1. */
+function nextTokenStart(text: string, from: number): number {
+  for (let index = from; index < text.length; ) {
+    const end = wordCharacterEnd(text, index);
+    if (end !== -1) return index;
+    const code = text.charCodeAt(index);
+    index += code >= 0xd800 && code <= 0xdbff && index + 1 < text.length && (text.charCodeAt(index + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+  }
+  return -1;
+}
+
+/** Where the token starting at `start` (a letter or digit) ends: its letters and digits, and each "_" followed by more. */
+function tokenEnd(text: string, start: number): number {
+  let end = start;
+  for (;;) {
+    for (let next = wordCharacterEnd(text, end); next !== -1; next = end < text.length ? wordCharacterEnd(text, end) : -1) end = next;
+    if (end + 1 < text.length && text.charCodeAt(end) === UNDERSCORE && wordCharacterEnd(text, end + 1) !== -1) end++;
+    else return end;
+  }
 }
 
 function isBreak(code: number): boolean {

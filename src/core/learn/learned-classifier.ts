@@ -11,10 +11,15 @@ import type { LearnedModel } from './learned-model.js';
  * summary and `learned` name what decided.
  */
 export class LearnedClassifier {
+  /** The model's row count as the summary writes it, formatted once (toLocaleString costs more than reading a ticket's words). */
+  private readonly rowsWritten: string;
+
   constructor(
     private readonly rules: Classifier,
     readonly model: LearnedModel,
-  ) {}
+  ) {
+    this.rowsWritten = model.meta.rows.toLocaleString('en');
+  }
 
   classify(ticket: Ticket): Decision {
     const { meta } = this.model;
@@ -27,7 +32,7 @@ export class LearnedClassifier {
       return {
         category: prediction.category,
         confidence: Math.round(prediction.probability * 1000) / 1000,
-        why: `${categoryLabel(prediction.category)} (learned from ${meta.rows.toLocaleString('en')} of your tickets, confidence ${prediction.probability.toFixed(2)})${quoted ? `: ${quoted}` : ''}`,
+        why: `${categoryLabel(prediction.category)} (learned from ${this.rowsWritten} of your tickets, confidence ${prediction.probability.toFixed(2)})${quoted ? `: ${quoted}` : ''}`,
         learned: { examples: meta.rows, words },
       };
     };

@@ -111,7 +111,8 @@ function scoreInto(weights: Float64Array | Float32Array, bias: Float64Array | Fl
   for (let c = 0; c < classes; c++) out[c] = out[c]! * scale + bias[c]!;
 }
 
-function softmaxInPlace(scores: Float64Array): Float64Array {
+/** Linear scores to probabilities, in place (shifted by the highest score, so exp never overflows). */
+export function softmaxInPlace(scores: Float64Array): Float64Array {
   let max = -Infinity;
   for (const score of scores) if (score > max) max = score;
   let sum = 0;

@@ -40,6 +40,13 @@ export class WordFeatures {
   starts = new Int32Array(256);
   lengths = new Uint8Array(256);
   ends = new Int32Array(256);
+  /**
+   * Per word or pair: the ids of its token and, for a pair, its second token (-1 for a word). Within
+   * one ticket, two tokens have the same id exactly when they are the same (folded) token, so words
+   * are told apart without comparing strings.
+   */
+  firsts = new Int32Array(256);
+  seconds = new Int32Array(256);
   entries = new Int32Array(4_096);
   entryCount = 0;
 
@@ -58,16 +65,20 @@ export class WordFeatures {
     this.entries[this.entryCount++] = entry;
   }
 
-  end(part: 0 | 1, start: number, length: number): void {
+  end(part: 0 | 1, start: number, length: number, first: number, second: number): void {
     if (this.size === this.parts.length) {
       this.parts = grown(this.parts);
       this.starts = grown(this.starts);
       this.lengths = grown(this.lengths);
       this.ends = grown(this.ends);
+      this.firsts = grown(this.firsts);
+      this.seconds = grown(this.seconds);
     }
     this.parts[this.size] = part;
     this.starts[this.size] = start;
     this.lengths[this.size] = length;
+    this.firsts[this.size] = first;
+    this.seconds[this.size] = second;
     this.ends[this.size++] = this.entryCount;
   }
 }
@@ -77,6 +88,8 @@ export class FeatureBuffer {
   size = 0;
   indices = new Int32Array(4_096);
   counts = new Float32Array(4_096);
+  /** Per entry, its bucket's idf, when counted with a model's idf (countInto's `idf`). */
+  idf = new Float32Array(4_096);
 
   /** Room for `size` entries, keeping the first `keep`. */
   reserve(size: number, keep: number): void {
@@ -84,12 +97,23 @@ export class FeatureBuffer {
     const length = Math.max(size, this.indices.length * 2);
     const indices = new Int32Array(length);
     const counts = new Float32Array(length);
+    const idf = new Float32Array(length);
     indices.set(this.indices.subarray(0, keep));
     counts.set(this.counts.subarray(0, keep));
+    idf.set(this.idf.subarray(0, keep));
     this.indices = indices;
     this.counts = counts;
+    this.idf = idf;
   }
 }
+
+/** A model's idf per bucket, at `values[bucket * stride]` (learned-model.ts keeps it beside the weights). */
+export interface StridedIdf {
+  readonly values: Float32Array;
+  readonly stride: number;
+}
+
+const NO_IDF: StridedIdf = { values: new Float32Array(1), stride: 0 };
 
 export interface PreparedText {
   readonly subject: { readonly text: string; readonly tokens: ClauseTokens };
@@ -101,7 +125,6 @@ const FNV_PRIME = 0x01000193;
 // Kinds of feature hash apart, so the word "bug" and the n-gram "bug" never share a bucket on purpose.
 const SALT = { word: 0x9e3779b1, subjectWord: 0x85ebca6b, pair: 0xc2b2ae35, gram: 0x27d4eb2f } as const;
 const EDGE = 0x20;
-const INITIAL_SLOTS = 8_192;
 
 /**
  * Tokenises a ticket's subject and the start of its body as the rules do. Unlike the rules, the
@@ -117,6 +140,9 @@ export function prepareText(subject: string, body: string, spec: FeatureSpec = F
   };
 }
 
+/** Slots of the table that numbers a ticket's distinct tokens at first (a power of two; it grows). */
+const INITIAL_ID_SLOTS = 1_024;
+
 /**
  * Turns prepared text into hashed counts: every word, every pair of neighbouring words in one
  * clause, and every character n-gram of every word; words of the subject once more on their own,
@@ -126,61 +152,108 @@ export function prepareText(subject: string, body: string, spec: FeatureSpec = F
 export class TextFeaturizer {
   readonly dimension: number;
   private readonly mask: number;
-  // Counts live in a small open-addressing table (bucket -> count) rather than an array of every
-  // bucket: a ticket touches a few thousand buckets, and a table that size stays in the CPU cache.
-  private keys = new Int32Array(INITIAL_SLOTS).fill(-1);
-  private slotCounts = new Float32Array(INITIAL_SLOTS);
-  /** Per slot: its position in `used`, which is the entry's index in the counts returned. */
-  private slotEntries = new Int32Array(INITIAL_SLOTS);
-  private readonly used: number[] = [];
+  /**
+   * Per bucket: its entry's index in the counts being written, plus one (0: not seen in this
+   * ticket); reset entry by entry after each ticket. One array access per feature: cheaper than
+   * probing a small hash table, though the array spans every bucket.
+   */
+  private readonly entryOf: Int32Array;
+  /** countFeatures' counts before they are copied out, reused from ticket to ticket. */
+  private readonly scratch = new FeatureBuffer();
+  /** The counts being written (countInto's `into`), and the idf read into them. */
+  private target = new FeatureBuffer();
+  private idf = NO_IDF;
   /** A word's character codes with its edge marks, reused from word to word. */
   private codes = new Int32Array(64);
+  /**
+   * The ticket's distinct tokens, numbered in order of appearance (WordFeatures' `firsts`): an
+   * open-addressing table keyed by the word hash, which counting computes anyway, each hit checked
+   * against the token itself. Per slot id + 1 (0: empty); per id its token, hash and slot.
+   */
+  private idSlots = new Int32Array(INITIAL_ID_SLOTS);
+  private idTokens: string[] = [];
+  private idHashes = new Int32Array(INITIAL_ID_SLOTS);
+  private idSlotOf = new Int32Array(INITIAL_ID_SLOTS);
+  private idCount = 0;
+  /** Per id and part (2 * id + part): the token's first occurrence there (index in WordFeatures), or -1. */
+  private idWords = new Int32Array(2 * INITIAL_ID_SLOTS);
 
   constructor(readonly spec: FeatureSpec = FEATURE_SPEC) {
     this.dimension = 1 << spec.bits;
     this.mask = this.dimension - 1;
+    this.entryOf = new Int32Array(this.dimension);
+  }
+
+  /** The ticket's token ids are below this: its number of distinct tokens, at most 2 * maxTokens. */
+  get tokenIdBound(): number {
+    return this.idCount;
   }
 
   countFeatures(text: PreparedText, words?: WordFeatures): SparseVector {
-    const buffer = new FeatureBuffer();
+    const buffer = this.scratch;
     this.countInto(text, buffer, words);
     return { indices: buffer.indices.slice(0, buffer.size), values: buffer.counts.slice(0, buffer.size) };
   }
 
-  /** As countFeatures, into a buffer reused from ticket to ticket (entries in the same order). */
-  countInto(text: PreparedText, into: FeatureBuffer, words?: WordFeatures): void {
+  /**
+   * As countFeatures, into a buffer reused from ticket to ticket (entries in the same order). With
+   * `idf`, each new bucket's idf is read into `into.idf` as the bucket is first seen: a ticket's
+   * buckets lie scattered over megabytes, and the cache miss of that read overlaps with hashing the
+   * next n-grams instead of stalling the loop that weighs the counts.
+   */
+  countInto(text: PreparedText, into: FeatureBuffer, words?: WordFeatures, idf: StridedIdf = NO_IDF): void {
     words?.clear();
+    this.clearIds();
+    into.size = 0;
+    this.target = into;
+    this.idf = idf;
     this.countPart(text.subject.tokens, 0, words);
     this.countPart(text.body.tokens, 1, words);
-    const { used, keys, slotCounts } = this;
-    into.reserve(used.length, 0);
-    const { indices, counts } = into;
-    for (let index = 0; index < used.length; index++) {
-      const slot = used[index]!;
-      indices[index] = keys[slot]!;
-      counts[index] = slotCounts[slot]!;
-      keys[slot] = -1;
-    }
-    into.size = used.length;
-    used.length = 0;
+    const { entryOf } = this;
+    const { indices } = into;
+    for (let index = 0; index < into.size; index++) entryOf[indices[index]!] = 0;
   }
 
   private countPart(clauseTokens: ClauseTokens, part: 0 | 1, words: WordFeatures | undefined): void {
     const { tokens, clauses } = clauseTokens;
     const count = Math.min(tokens.length, this.spec.maxTokens);
+    const { mask } = this;
     let previousHash = 0;
+    let previousId = -1;
     for (let position = 0; position < count; position++) {
       const token = tokens[position]!;
       const wordHash = hashString(token, SALT.word);
-      this.add(wordHash, words);
-      if (part === 0) this.add(hashString(token, SALT.subjectWord), words);
-      if (!isDigits(token)) this.addGrams(token, words);
-      words?.end(part, position, 1);
+      const id = words ? this.idOf(token, wordHash) : -1;
+      const seen = words ? this.idWords[2 * id + part]! : -1;
+      if (seen !== -1) this.repeat(words!, seen);
+      else {
+        this.add(bucketOf(wordHash, mask), words);
+        if (part === 0) this.add(bucketOf(hashString(token, SALT.subjectWord), mask), words);
+        if (!isDigits(token)) this.addGrams(token, words);
+        if (words) this.idWords[2 * id + part] = words.size;
+      }
+      words?.end(part, position, 1, id, -1);
       if (position > 0 && clauses[position - 1] === clauses[position]) {
-        this.add(mix(previousHash, wordHash, SALT.pair), words);
-        words?.end(part, position - 1, 2);
+        this.add(bucketOf(mix(previousHash, wordHash, SALT.pair), mask), words);
+        words?.end(part, position - 1, 2, previousId, id);
       }
       previousHash = wordHash;
+      previousId = id;
+    }
+  }
+
+  /**
+   * Counts a token again as its occurrence `word` (in WordFeatures) counted it: the same buckets,
+   * so the same entries, in the same order, with no hashing and no bucket lookups. Tokens repeat
+   * within a ticket ("the", the product's name), so this is about half of all occurrences.
+   */
+  private repeat(words: WordFeatures, word: number): void {
+    const { counts } = this.target;
+    const end = words.ends[word]!;
+    for (let at = words.begin(word); at < end; at++) {
+      const entry = words.entries[at]!;
+      counts[entry]! += 1;
+      words.push(entry);
     }
   }
 
@@ -189,7 +262,7 @@ export class TextFeaturizer {
     const [shortest, longest] = this.spec.charGrams;
     const length = token.length + 2;
     if (this.codes.length < length) this.codes = new Int32Array(length * 2);
-    const codes = this.codes;
+    const { codes, mask } = this;
     codes[0] = EDGE;
     for (let index = 0; index < token.length; index++) codes[index + 1] = token.charCodeAt(index);
     codes[length - 1] = EDGE;
@@ -198,51 +271,80 @@ export class TextFeaturizer {
       const end = Math.min(length, start + longest);
       for (let index = start; index < end; index++) {
         hash = Math.imul(hash ^ codes[index]!, FNV_PRIME);
-        if (index - start + 1 >= shortest) this.add(hash, words);
+        if (index - start + 1 >= shortest) this.add(bucketOf(hash, mask), words);
       }
     }
   }
 
-  private add(hash: number, words: WordFeatures | undefined): void {
-    const bucket = (hash ^ (hash >>> 15)) & this.mask;
-    const keys = this.keys;
-    const slots = keys.length - 1;
-    let slot = Math.imul(bucket, 0x9e3779b1) >>> 0 & slots;
+  /** The token's id in this ticket (see `idSlots`): the one it was given at its first appearance, or the next. */
+  private idOf(token: string, hash: number): number {
+    const slots = this.idSlots.length - 1;
+    let slot = Math.imul(hash, 0x9e3779b1) >>> 0 & slots;
     for (;;) {
-      const key = keys[slot]!;
-      if (key === bucket) {
-        this.slotCounts[slot]! += 1;
-        words?.push(this.slotEntries[slot]!);
-        return;
-      }
-      if (key === -1) break;
+      const stored = this.idSlots[slot]!;
+      if (stored === 0) break;
+      const id = stored - 1;
+      if (this.idHashes[id] === (hash | 0) && this.idTokens[id] === token) return id;
       slot = (slot + 1) & slots;
     }
-    keys[slot] = bucket;
-    this.slotCounts[slot] = 1;
-    this.slotEntries[slot] = this.used.length;
-    words?.push(this.used.length);
-    this.used.push(slot);
-    if (this.used.length * 2 > keys.length) this.grow();
+    const id = this.idCount++;
+    if (id === this.idHashes.length) {
+      this.idHashes = grown(this.idHashes);
+      this.idSlotOf = grown(this.idSlotOf);
+      const idWords = new Int32Array(this.idWords.length * 2);
+      idWords.set(this.idWords);
+      this.idWords = idWords;
+    }
+    this.idWords[2 * id] = -1;
+    this.idWords[2 * id + 1] = -1;
+    this.idSlots[slot] = id + 1;
+    this.idTokens[id] = token;
+    this.idHashes[id] = hash;
+    this.idSlotOf[id] = slot;
+    if (this.idCount * 2 > this.idSlots.length) this.growIds();
+    return id;
   }
 
-  /** Doubles the table (kept at most half full, so probes stay short). */
-  private grow(): void {
-    const entries = this.used.map((slot) => [this.keys[slot]!, this.slotCounts[slot]!] as const);
-    this.keys = new Int32Array(this.keys.length * 2).fill(-1);
-    this.slotCounts = new Float32Array(this.keys.length);
-    this.slotEntries = new Int32Array(this.keys.length);
-    this.used.length = 0;
-    const slots = this.keys.length - 1;
-    for (const [bucket, count] of entries) {
-      let slot = Math.imul(bucket, 0x9e3779b1) >>> 0 & slots;
-      while (this.keys[slot] !== -1) slot = (slot + 1) & slots;
-      this.keys[slot] = bucket;
-      this.slotCounts[slot] = count;
-      this.slotEntries[slot] = this.used.length;
-      this.used.push(slot);
+  /** Doubles the id table (kept at most half full), its ids unchanged. */
+  private growIds(): void {
+    this.idSlots = new Int32Array(this.idSlots.length * 2);
+    const slots = this.idSlots.length - 1;
+    for (let id = 0; id < this.idCount; id++) {
+      let slot = Math.imul(this.idHashes[id]!, 0x9e3779b1) >>> 0 & slots;
+      while (this.idSlots[slot] !== 0) slot = (slot + 1) & slots;
+      this.idSlots[slot] = id + 1;
+      this.idSlotOf[id] = slot;
     }
   }
+
+  /** Forgets the last ticket's tokens (their strings too: the table keeps no ticket's text alive). */
+  private clearIds(): void {
+    for (let id = 0; id < this.idCount; id++) this.idSlots[this.idSlotOf[id]!] = 0;
+    this.idTokens.length = 0;
+    this.idCount = 0;
+  }
+
+  private add(bucket: number, words: WordFeatures | undefined): void {
+    const into = this.target;
+    const known = this.entryOf[bucket]!;
+    if (known !== 0) {
+      into.counts[known - 1]! += 1;
+      words?.push(known - 1);
+      return;
+    }
+    const entry = into.size++;
+    if (entry === into.indices.length) into.reserve(entry + 1, entry);
+    into.indices[entry] = bucket;
+    into.counts[entry] = 1;
+    into.idf[entry] = this.idf.values[bucket * this.idf.stride]!;
+    this.entryOf[bucket] = entry + 1;
+    words?.push(entry);
+  }
+}
+
+/** The hash bucket of a feature's hash. */
+function bucketOf(hash: number, mask: number): number {
+  return (hash ^ (hash >>> 15)) & mask;
 }
 
 /**
@@ -260,14 +362,38 @@ export function weightFeatures(counts: SparseVector, idf: Float32Array): SparseV
 export function weightInto(indices: Int32Array, counts: Float32Array, size: number, idf: Float32Array, out: Float32Array): void {
   let norm = 0;
   for (let index = 0; index < size; index++) {
-    const value = (1 + Math.log(counts[index]!)) * idf[indices[index]!]!;
+    const value = termFrequency(counts[index]!) * idf[indices[index]!]!;
     out[index] = value;
     norm += value * value;
   }
+  scaleToUnit(out, size, norm);
+}
+
+/** weightInto with each entry's idf given (a FeatureBuffer's `idf`, read as its buckets were counted). */
+export function weightEntriesInto(counts: Float32Array, idf: Float32Array, size: number, out: Float32Array): void {
+  let norm = 0;
+  for (let index = 0; index < size; index++) {
+    const value = termFrequency(counts[index]!) * idf[index]!;
+    out[index] = value;
+    norm += value * value;
+  }
+  scaleToUnit(out, size, norm);
+}
+
+/** Divides the first `size` values by their length, `norm` being the sum of their squares. */
+function scaleToUnit(out: Float32Array, size: number, norm: number): void {
   if (norm > 0) {
     const scale = 1 / Math.sqrt(norm);
     for (let index = 0; index < size; index++) out[index]! *= scale;
   }
+}
+
+/** 1 + ln(count) for the counts most buckets have, computed once (the same doubles Math.log gives). */
+const TERM_FREQUENCIES = Float64Array.from({ length: 64 }, (_, count) => 1 + Math.log(count));
+
+/** Sublinear term frequency, 1 + ln(count). */
+function termFrequency(count: number): number {
+  return count < TERM_FREQUENCIES.length ? TERM_FREQUENCIES[count]! : 1 + Math.log(count);
 }
 
 /** Smoothed inverse document frequency per bucket, ln((1 + n) / (1 + df)) + 1, as scikit-learn computes it. */
