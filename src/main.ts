@@ -219,6 +219,10 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
     ...(options.slack ? { options: options.slack } : {}),
     ...(options.recorder ? { recorder: options.recorder } : {}),
   });
+  // A committed transition's Slack effects go to the outbox in the process that committed them
+  // (a web process too: Slack actions move loops); the cxloop-effects queue keeps what fails.
+  const notifier = options.notifier ?? slack.notifier;
+  queues.effectQueue.deliverInline({ notifier, metrics: loopMetrics, logger });
   const agentUrl = zendeskAgentUrl(env);
   const web = createDashboard({
     read: { dashboard, loops, briefs: outbox, outbox, tickets: store, people },
@@ -373,7 +377,7 @@ export async function startCxloop(options: StartOptions): Promise<Cxloop> {
       timerJobs: queues.timerJobs,
       // On an injected clock (tests, the demo) timers fire when released, as the clock is stepped.
       live: options.now === undefined,
-      notifier: options.notifier ?? slack.notifier,
+      notifier,
       metrics: loopMetrics,
       jobs: jobMetrics,
       logger,

@@ -1,8 +1,9 @@
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
-import type { EffectQueue, LoopTimer, PendingEffects } from '../../app/ports.js';
+import type { EffectQueue, Logger, LoopMetrics, LoopTimer, Notifier, PendingEffects } from '../../app/ports.js';
+import type { Effect } from '../../core/loop/loop-types.js';
 import { parseTimerKey, timerKey } from '../../app/run-loop.js';
-import { JOB_OPTIONS, type CustomerUpdateJob, type EffectJob, type NoteJob, type RouteJob, type TimerJob } from '../../app/job-catalogue.js';
+import { JOB_OPTIONS, QUEUE_NAMES, type CustomerUpdateJob, type EffectJob, type NoteJob, type RouteJob, type TimerJob } from '../../app/job-catalogue.js';
 
 /**
  * The cxloop-timers queue. Loop timers live in the timer schedule (RedisLoopTimers, claimed by
@@ -42,28 +43,61 @@ export class BullmqLoopTimers {
   }
 }
 
+/** Delivers a loop's Slack effects in the process that committed them (see BullmqEffectQueue.deliverInline). */
+export interface InlineDelivery {
+  readonly notifier: Notifier;
+  readonly metrics: Pick<LoopMetrics, 'effect'>;
+  readonly logger: Logger;
+}
+
 /**
- * Effects of a committed transition, one job per effect (a retried effect never repeats the others).
- * Internal notes and public comments join the routing writes' queue, so they spend the same Zendesk
- * update budget.
+ * Effects of a committed transition. Slack effects are handed to the notifier at once, in the
+ * process that committed them, once deliverInline() is given one: the notifier only queues them
+ * in the Slack outbox (Redis), so a job of their own cost more (its add, its run, BullMQ's events:
+ * three scripts and a dozen commands, a timer's reminder twice what its transition cost) than the
+ * delivery itself. An effect the notifier fails on, or any without one, becomes a job of its own
+ * (a retried effect never repeats the others), with BullMQ's retries and dead letters. Until the
+ * effects are delivered or queued they stay parked in the loop's outbox, so a process that dies
+ * in between leaves them for the next commit or the retried event, as before. Internal notes and
+ * public comments join the routing writes' queue, so they spend the same Zendesk update budget.
  */
 export class BullmqEffectQueue implements EffectQueue {
+  private inline: InlineDelivery | null = null;
+
   constructor(
     private readonly effects: Queue<EffectJob>,
     private readonly routes: Queue<RouteJob | NoteJob | CustomerUpdateJob>,
   ) {}
 
+  /** From now on, Slack effects go to this notifier directly (one that only writes to Redis). */
+  deliverInline(delivery: InlineDelivery): void {
+    this.inline = delivery;
+  }
+
   async enqueue(pending: PendingEffects): Promise<void> {
     const { ticketId, version } = pending;
     const effects: QueuedJob<EffectJob>[] = [];
     const writes: QueuedJob<NoteJob | CustomerUpdateJob>[] = [];
-    pending.effects.forEach((effect, index) => {
+    for (const [index, effect] of pending.effects.entries()) {
+      // The index in the transition's effects, whichever went inline: a job's id never changes.
       const jobId = `fx-${ticketId}-${version}-${index}`;
       if (effect.type === 'zendesk_note') writes.push({ name: 'note', data: { v: 1, ticketId, body: effect.text }, opts: { ...JOB_OPTIONS.routes, jobId: `note-${jobId}` } });
       else if (effect.type === 'customer_update') writes.push({ name: 'customer_update', data: { v: 1, ticketId, key: jobId, kind: effect.kind, etaAt: effect.etaAt }, opts: { ...JOB_OPTIONS.routes, jobId: `cu-${jobId}` } });
-      else effects.push({ name: effect.type, data: { v: 1, ticketId, version, effect }, opts: { ...JOB_OPTIONS.effects, jobId } });
-    });
+      else if (!(await this.delivered(ticketId, effect))) effects.push({ name: effect.type, data: { v: 1, ticketId, version, effect }, opts: { ...JOB_OPTIONS.effects, jobId } });
+    }
     await Promise.all([addJobs(this.effects, effects), addJobs(this.routes, writes)]);
+  }
+
+  private async delivered(ticketId: number, effect: Effect): Promise<boolean> {
+    if (this.inline === null) return false;
+    try {
+      await this.inline.notifier.notify(ticketId, effect);
+      this.inline.metrics.effect(effect.type);
+      return true;
+    } catch (error) {
+      this.inline.logger.log('warn', 'loop effect not delivered; queued for retries', { queue: QUEUE_NAMES.effects, ticketId, effect: effect.type, error: (error as Error).message });
+      return false;
+    }
   }
 }
 
