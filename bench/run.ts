@@ -146,7 +146,7 @@ const SECTIONS: readonly Section[] = [
     title: '4. Timers: a crowd of reminders coming due',
     note: () =>
       `live cxloop on the real clock, one process; ${n(TIMERS.count())} feature_request loops opened through the loop use-case (openTicketLoop, clock set back 2 d so each real ack_remind timer falls due in a ${TIMERS.window()} s window a little ahead; bypassed: webhook, classification, routing write, brief, the "routed" status effect). ` +
-      'Lateness = due time -> remind_owner reaching a counting notifier (StartOptions.notifier) through the timer poller (leased batch claims from the timer schedule) and the effects worker; "fired" = due -> the timer transition, from 2,000 sampled histories.',
+      'Lateness = due time -> remind_owner reaching a counting notifier (StartOptions.notifier) through the timer poller (leased batch claims from the timer schedule), the effect handed to the notifier by the process that fired the timer (a failed one through the cxloop-effects queue); "fired" = due -> the timer transition, from 2,000 sampled histories.',
     async run({ policy, redisUrl, log }) {
       const result = await benchTimers({ redisUrl, policy, count: TIMERS.count(), windowSeconds: TIMERS.window(), log });
       const { lateness, firedLateness, build } = result;

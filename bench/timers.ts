@@ -2,8 +2,8 @@
  * Timers (issue 7, section 4): how late reminders reach the notifier when a crowd of them comes
  * due at once. cxloop runs live on the real clock with its real timer path: the timer schedule
  * in Redis and the worker's poller (claims of up to 500 due timers, fired 32 at once) fire
- * `ack_remind`, the loop's transition produces remind_owner, the effects queue and its worker
- * hand it to the notifier, which here is a counting one (StartOptions.notifier) that notes when
+ * `ack_remind`, the loop's transition produces remind_owner, and the process that committed it
+ * hands it to the notifier (the cxloop-effects queue takes one that fails), here a counting one (StartOptions.notifier) that notes when
  * each reminder arrived, and how many arrived more than once.
  *
  * The open loops are built through the loop use-case (openTicketLoop), not through webhooks: each
