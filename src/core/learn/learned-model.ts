@@ -3,7 +3,7 @@ import { createSurfaceReader } from '../classify/surface-words.js';
 import type { CategoryId } from '../taxonomy.js';
 import type { CombinationSettings } from './combination.js';
 import { RULE_SIGNAL_COUNT, writeRuleSignals } from './rule-signals.js';
-import { softmaxInPlace, type LinearWeights } from './softmax-regression.js';
+import { predictFromRows, type LinearWeights } from './softmax-regression.js';
 import { FeatureBuffer, prepareText, TextFeaturizer, weightEntriesInto, WordFeatures, type FeatureSpec, type PreparedText, type StridedIdf } from './text-features.js';
 
 /** Which install a model belongs to: the Zendesk account and the Redis prefix it was trained for. */
@@ -326,19 +326,9 @@ export class LearnedModel {
     return size;
   }
 
-  /** Class probabilities of the first `size` entries of `vector` (softmax-regression.ts's predictProbabilities, read from `table`). */
+  /** Class probabilities of the first `size` entries of `vector`, read from `table` (past each row's idf). */
   private probabilitiesOf(size: number): Float64Array {
-    const { table, stride, probabilities: out } = this;
-    const { indices, values } = this.vector;
-    const { bias, classes } = this.data.weights;
-    out.fill(0);
-    for (let k = 0; k < size; k++) {
-      const base = indices[k]! * stride + 1;
-      const value = values[k]!;
-      for (let c = 0; c < classes; c++) out[c]! += table[base + c]! * value;
-    }
-    for (let c = 0; c < classes; c++) out[c] = out[c]! + bias[c]!;
-    return softmaxInPlace(out);
+    return predictFromRows(this.table, this.stride, 1, this.data.weights.bias, this.vector, this.probabilities, size);
   }
 }
 
