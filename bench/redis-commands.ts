@@ -1,10 +1,11 @@
 /**
  * What a stretch of work cost Redis. Round trips: the requests this process wrote to Redis's port
  * (socket writes: cxloop's connections write the commands of one event-loop turn, a pipeline or
- * a MULTI together; counted on net.Socket's _write and _writev). From the server's own counters: INFO commandstats (calls of every command,
- * those run inside scripts included), the Lua calls among them (EVAL, EVALSHA, FCALL and their
- * _RO forms), and INFO stats total_reads_processed (client socket reads: requests sent while
- * others were in flight arrive together, so under load this is below the round trips). Deltas of
+ * a MULTI together; counted on net.Socket's _write and _writev). From the server's own counters:
+ * INFO commandstats (calls of every command, those run inside scripts included), the Lua calls
+ * among them (EVAL, EVALSHA, FCALL and their _RO forms), and INFO stats total_reads_processed
+ * (client socket reads: requests sent while others were in flight arrive together, so under load
+ * this is below the round trips). Deltas of
  * two readings rather than CONFIG RESETSTAT, so other sections' and other clients' counters stay
  * as they were; on a shared Redis their commands land in the server's figures too (the bench runs
  * best on a Redis of its own).

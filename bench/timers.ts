@@ -3,8 +3,9 @@
  * due at once. cxloop runs live on the real clock with its real timer path: the timer schedule
  * in Redis and the worker's poller (claims of up to 500 due timers, fired 32 at once) fire
  * `ack_remind`, the loop's transition produces remind_owner, and the process that committed it
- * hands it to the notifier (the cxloop-effects queue takes one that fails), here a counting one (StartOptions.notifier) that notes when
- * each reminder arrived, and how many arrived more than once.
+ * hands it to the notifier (the cxloop-effects queue takes one that fails), here a counting one
+ * (StartOptions.notifier) that notes when each reminder arrived, and how many arrived more than
+ * once.
  *
  * The open loops are built through the loop use-case (openTicketLoop), not through webhooks: each
  * is opened with its clock set back by the category's reminder delay, so its real ack_remind

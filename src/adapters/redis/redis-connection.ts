@@ -49,8 +49,7 @@ function connectionOf(settings: RedisSettings, options: RedisOptions): RedisClie
 
 /** Another connection to the same Redis with other options (a subscriber, a blocking client). */
 export function duplicateRedis(redis: RedisClient, options: RedisOptions): RedisClient {
-  if (!(redis instanceof Cluster)) return writingOncePerTurn(redis.duplicate(options));
-  return writingOncePerTurn(redis.duplicate([], clusterOptionsOf(options, redis.options.redisOptions ?? {})));
+  return writingOncePerTurn(redis instanceof Cluster ? redis.duplicate([], clusterOptionsOf(options, redis.options.redisOptions ?? {})) : redis.duplicate(options));
 }
 
 /**

@@ -1,7 +1,7 @@
+import { PollingLoop } from '../../app/polling-loop.js';
 import type { Logger, SlackMetrics, SlackOutbox } from '../../app/ports.js';
 import { SlackApiError } from './slack-api.js';
 import type { OutboxItem, SlackDelivery } from './slack-delivery.js';
-import { PollingLoop } from '../../app/polling-loop.js';
 
 export interface SlackSenderOptions {
   readonly outbox: SlackOutbox;
