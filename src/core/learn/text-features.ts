@@ -6,7 +6,8 @@ import { tokenizeClauses, type ClauseTokens } from '../classify/tokenize-clauses
  * folded: normalize-text.ts), and every word also contributes its character n-grams, so Turkish
  * suffixes and German compounds ("Rechnungsadresse" shares "rechn" with "Rechnung") are learnt
  * without a stemmer. Features are hashed into a fixed number of buckets (no vocabulary to keep).
- * A model stores the spec it was trained with; changing a value here needs a new format version.
+ * A model stores the spec it was trained with, so a model trained before a default changed keeps
+ * reading tickets as it was trained to; changing how features are hashed needs a new format version.
  */
 export interface FeatureSpec {
   /** log2 of the number of hash buckets. */
@@ -19,7 +20,13 @@ export interface FeatureSpec {
   readonly maxTokens: number;
 }
 
-export const FEATURE_SPEC: FeatureSpec = { bits: 17, charGrams: [2, 5], maxBodyChars: 4_000, maxTokens: 600 };
+/**
+ * 2^15 buckets, 3- to 5-grams and the body as far as the rules read it (3,000 characters, 400
+ * words). Against 2^17 buckets, 2- to 5-grams and 4,000 characters: macro-F1 within 0.005 on
+ * public issue reports and app reviews (held-out issue reports 0.807 -> 0.810), a model of 0.6 MB
+ * instead of 2.5 MB whose weights stay in the CPU's caches, and `train` twice as fast.
+ */
+export const FEATURE_SPEC: FeatureSpec = { bits: 15, charGrams: [3, 5], maxBodyChars: 3_000, maxTokens: 400 };
 
 /** A sparse feature vector: bucket indices (each once, in no particular order) and their values. */
 export interface SparseVector {
