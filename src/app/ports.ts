@@ -521,11 +521,16 @@ export interface TicketBriefs {
  * Per-channel queue of Slack messages and edits (the Slack sender drains it, paced per channel).
  * Items are opaque strings to the store; `channel` is the channel as configured (or a user id).
  */
+/** A message to queue for a channel (`post`), or a message of it to re-render (`edit`). */
+export type OutboxEntry = { readonly channel: string; readonly post: string } | { readonly channel: string; readonly edit: string };
+
 export interface SlackOutbox {
   /** Queues a message for the channel (sent in order) and makes the channel due if it is idle. */
   push(channel: string, item: string, now: number): Promise<void>;
   /** Asks for `member` (a message to re-render) to be edited; asking twice before it is done is one edit. */
   markEdit(channel: string, member: string, now: number): Promise<void>;
+  /** Pushes and marks edits as push and markEdit do, in order, all at once: all are queued or none. */
+  enqueue(entries: readonly OutboxEntry[], now: number): Promise<void>;
   /** A channel due at `now`, leased to the caller for `leaseMs` (other senders skip it meanwhile). */
   claim(now: number, leaseMs: number): Promise<string | null>;
   /** The oldest `max` queued messages, still queued. */

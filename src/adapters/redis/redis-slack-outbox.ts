@@ -1,5 +1,5 @@
 import type { RedisClient } from './redis-connection.js';
-import type { LiveIncidents, SlackOutbox, TicketBrief, TicketBriefs } from '../../app/ports.js';
+import type { LiveIncidents, OutboxEntry, SlackOutbox, TicketBrief, TicketBriefs } from '../../app/ports.js';
 import type { RoutingExtras } from '../../core/routing/routing-extras.js';
 import type { RedisKeys } from './redis-keys.js';
 import { runScript } from './run-script.js';
@@ -56,15 +56,21 @@ end
 return 1`;
 
 /**
- * KEYS list or set, ready, next. ARGV channel, item, now, 'list'|'set'. Queues the item; an idle
- * channel becomes due at now, or later if its last call was less than an interval ago.
+ * KEYS ready, next, then each entry's list or set. ARGV now, then per entry channel, 'list'|'set',
+ * item. Queues the entries in order; an idle channel becomes due at now, or later if its last call
+ * was less than an interval ago. One call for all of a loop effect's messages and edits.
  */
 const ENQUEUE = `
-if ARGV[4] == 'list' then redis.call('RPUSH', KEYS[1], ARGV[2]) else redis.call('SADD', KEYS[1], ARGV[2]) end
-local due = tonumber(ARGV[3])
-local next = tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or '0')
-if next > due then due = next end
-redis.call('ZADD', KEYS[2], 'NX', due, ARGV[1])
+local now = tonumber(ARGV[1])
+for i = 3, #KEYS do
+  local at = 2 + (i - 3) * 3
+  local channel = ARGV[at]
+  if ARGV[at + 1] == 'list' then redis.call('RPUSH', KEYS[i], ARGV[at + 2]) else redis.call('SADD', KEYS[i], ARGV[at + 2]) end
+  local due = now
+  local next = tonumber(redis.call('HGET', KEYS[2], channel) or '0')
+  if next > due then due = next end
+  redis.call('ZADD', KEYS[1], 'NX', due, channel)
+end
 return 1`;
 
 /** KEYS outbox, dead. ARGV record prefix, max. */
@@ -97,12 +103,19 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs, LiveIncident
     private readonly keys: RedisKeys,
   ) {}
 
-  async push(channel: string, item: string, now: number): Promise<void> {
-    await runScript(this.redis, ENQUEUE, 3, this.keys.slackOutbox(channel), this.keys.slackReady, this.keys.slackNext, channel, item, String(now), 'list');
+  push(channel: string, item: string, now: number): Promise<void> {
+    return this.enqueue([{ channel, post: item }], now);
   }
 
-  async markEdit(channel: string, member: string, now: number): Promise<void> {
-    await runScript(this.redis, ENQUEUE, 3, this.keys.slackEdits(channel), this.keys.slackReady, this.keys.slackNext, channel, member, String(now), 'set');
+  markEdit(channel: string, member: string, now: number): Promise<void> {
+    return this.enqueue([{ channel, edit: member }], now);
+  }
+
+  async enqueue(entries: readonly OutboxEntry[], now: number): Promise<void> {
+    if (entries.length === 0) return;
+    const keys = entries.map((entry) => ('post' in entry ? this.keys.slackOutbox(entry.channel) : this.keys.slackEdits(entry.channel)));
+    const args = entries.flatMap((entry) => ('post' in entry ? [entry.channel, 'list', entry.post] : [entry.channel, 'set', entry.edit]));
+    await runScript(this.redis, ENQUEUE, 2 + keys.length, this.keys.slackReady, this.keys.slackNext, ...keys, String(now), ...args);
   }
 
   async claim(now: number, leaseMs: number): Promise<string | null> {

@@ -1,4 +1,4 @@
-import type { LiveIncidents, LoopStore, Logger, Notifier, SlackOutbox } from '../../app/ports.js';
+import type { LiveIncidents, LoopStore, Logger, Notifier, OutboxEntry, SlackOutbox } from '../../app/ports.js';
 import type { Policy } from '../../config/policy-schema.js';
 import { assertNever } from '../../core/assert-never.js';
 import type { Effect, LoopPolicy, LoopState } from '../../core/loop/loop-types.js';
@@ -35,32 +35,40 @@ export class SlackNotifier implements Notifier {
   async notify(ticketId: number, effect: Effect): Promise<void> {
     const loop = (await this.options.loops.get(ticketId))?.state;
     if (!loop) return;
+    // What the effect queues goes to the outbox in one call at the end: one round trip, all or nothing.
+    const queued: OutboxEntry[] = [];
+    await this.collect(loop, effect, queued);
+    if (queued.length > 0) await this.options.outbox.enqueue(queued, this.options.now());
+  }
+
+  private async collect(loop: LoopState, effect: Effect, queued: OutboxEntry[]): Promise<void> {
     const { policy } = this.options;
+    const { ticketId } = loop;
     const team = policy.categories[loop.category].slack_channel;
     const status = policy.slack.status_channel;
     switch (effect.type) {
       case 'publish_status': {
-        await this.ensure(loop, 'card', team);
-        if (status && !(await this.ensure(loop, 'status', status))) await this.push(status, { k: 'reply', t: ticketId, on: 'status', fx: effect });
+        await this.ensure(loop, 'card', team, queued);
+        if (status && !(await this.ensure(loop, 'status', status, queued))) queued.push(post(status, { k: 'reply', t: ticketId, on: 'status', fx: effect }));
         // A live incident's stage or owner changed: the summary shows them too.
-        if (status && isLive(loop, this.options.loopPolicy)) await this.options.outbox.markEdit(status, LIVE_SUMMARY, this.options.now());
+        if (status && isLive(loop, this.options.loopPolicy)) queued.push({ channel: status, edit: LIVE_SUMMARY });
         return;
       }
       case 'remind_owner':
       case 'csat_follow_up':
-        await this.ensure(loop, 'card', team);
-        await this.push(team, { k: 'reply', t: ticketId, on: 'card', fx: effect });
+        await this.ensure(loop, 'card', team, queued);
+        queued.push(post(team, { k: 'reply', t: ticketId, on: 'card', fx: effect }));
         return;
       case 'escalate': {
-        await this.ensure(loop, 'card', team);
+        await this.ensure(loop, 'card', team, queued);
         const escalation = policy.teams[loop.team]?.escalation;
-        if (effect.notify.includes('team_channel') || effect.notify.includes('usergroup')) await this.push(team, { k: 'reply', t: ticketId, on: 'card', fx: effect });
-        if (effect.notify.includes('lead')) await this.pushOrWarn(escalation?.lead_user_id ?? null, 'lead_user_id', loop, effect);
-        if (effect.notify.includes('escalation_channel')) await this.pushOrWarn(escalation?.escalation_channel ?? null, 'escalation_channel', loop, effect);
+        if (effect.notify.includes('team_channel') || effect.notify.includes('usergroup')) queued.push(post(team, { k: 'reply', t: ticketId, on: 'card', fx: effect }));
+        if (effect.notify.includes('lead')) this.postOrWarn(escalation?.lead_user_id ?? null, 'lead_user_id', loop, effect, queued);
+        if (effect.notify.includes('escalation_channel')) this.postOrWarn(escalation?.escalation_channel ?? null, 'escalation_channel', loop, effect, queued);
         return;
       }
       case 'incident':
-        await this.pushOrWarn(policy.slack.incident_channel, 'slack.incident_channel', loop, effect);
+        this.postOrWarn(policy.slack.incident_channel, 'slack.incident_channel', loop, effect, queued);
         return;
       case 'live_status': {
         if (!status) {
@@ -69,7 +77,7 @@ export class SlackNotifier implements Notifier {
         }
         // The loop as it is now decides, not the effect: effects of one ticket may run out of order.
         await this.options.live.setLive(ticketId, isLive(loop, this.options.loopPolicy), loop.openedAt);
-        await this.options.outbox.markEdit(status, LIVE_SUMMARY, this.options.now());
+        queued.push({ channel: status, edit: LIVE_SUMMARY });
         return;
       }
       case 'schedule':
@@ -88,31 +96,30 @@ export class SlackNotifier implements Notifier {
    * (true), otherwise asks for an edit (false). A reassigned ticket gets a new card in the new
    * team's channel, and its old card is edited to show where it went.
    */
-  private async ensure(loop: LoopState, kind: MessageKind, channel: string): Promise<boolean> {
+  private async ensure(loop: LoopState, kind: MessageKind, channel: string, queued: OutboxEntry[]): Promise<boolean> {
     const { outbox } = this.options;
-    const now = this.options.now();
-    const post: OutboxItem = kind === 'card' ? { k: 'card', t: loop.ticketId } : { k: 'parent', t: loop.ticketId };
+    const item: OutboxItem = kind === 'card' ? { k: 'card', t: loop.ticketId } : { k: 'parent', t: loop.ticketId };
     if (await outbox.setMessageIfAbsent(loop.ticketId, kind, PENDING)) {
-      await outbox.push(channel, JSON.stringify(post), now);
+      queued.push(post(channel, item));
       return true;
     }
     const ref = parsePostedRef((await outbox.messages(loop.ticketId))[kind]);
     if (ref && ref.configured !== channel) {
-      await outbox.markEdit(ref.configured, `moved ${loop.ticketId} ${ref.channel} ${ref.ts}`, now);
+      queued.push({ channel: ref.configured, edit: `moved ${loop.ticketId} ${ref.channel} ${ref.ts}` });
       await outbox.setMessage(loop.ticketId, kind, PENDING);
-      await outbox.push(channel, JSON.stringify(post), now);
+      queued.push(post(channel, item));
       return true;
     }
-    if (ref) await outbox.markEdit(channel, `${kind} ${loop.ticketId}`, now);
+    if (ref) queued.push({ channel, edit: `${kind} ${loop.ticketId}` });
     return false;
   }
 
-  private async push(channel: string, item: OutboxItem): Promise<void> {
-    await this.options.outbox.push(channel, JSON.stringify(item), this.options.now());
+  private postOrWarn(channel: string | null, setting: string, loop: LoopState, effect: Effect, queued: OutboxEntry[]): void {
+    if (channel) queued.push(post(channel, { k: 'message', t: loop.ticketId, fx: effect }));
+    else this.options.logger.log('warn', `slack: ${effect.type} not posted: ${setting} is not set in the policy`, { ticketId: loop.ticketId, team: loop.team });
   }
+}
 
-  private async pushOrWarn(channel: string | null, setting: string, loop: LoopState, effect: Effect): Promise<void> {
-    if (channel) return this.push(channel, { k: 'message', t: loop.ticketId, fx: effect });
-    this.options.logger.log('warn', `slack: ${effect.type} not posted: ${setting} is not set in the policy`, { ticketId: loop.ticketId, team: loop.team });
-  }
+function post(channel: string, item: OutboxItem): OutboxEntry {
+  return { channel, post: JSON.stringify(item) };
 }

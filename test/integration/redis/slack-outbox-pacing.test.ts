@@ -26,6 +26,29 @@ describe('Slack outbox pacing across an empty queue', () => {
     expect(await outbox.claim(2_000, LEASE)).toBe('#cx-billing');
   });
 
+  it('queues posts and edits for several channels at once, in order, each channel paced as push and markEdit pace it', async () => {
+    await outbox.push('#cx-a', 'old', 30_000);
+    expect(await outbox.claim(30_000, LEASE)).toBe('#cx-a');
+    await outbox.complete('#cx-a', 1, 31_000); // idle, next call not before 31,000
+    await outbox.enqueue(
+      [
+        { channel: '#cx-a', post: 'card 1' },
+        { channel: '#cx-b', post: 'parent 1' },
+        { channel: '#cx-a', post: 'reply 1' },
+        { channel: '#cx-b', edit: 'live' },
+        { channel: '#cx-b', edit: 'live' },
+      ],
+      30_500,
+    );
+    expect(await outbox.peek('#cx-a', 10)).toEqual(['card 1', 'reply 1']);
+    expect(await outbox.peek('#cx-b', 10)).toEqual(['parent 1']);
+    expect(await outbox.claim(30_500, LEASE)).toBe('#cx-b');
+    expect(await outbox.claim(30_500, LEASE)).toBeNull();
+    expect(await outbox.claim(31_000, LEASE)).toBe('#cx-a');
+    expect(await outbox.takeEdit('#cx-b')).toBe('live');
+    expect(await outbox.takeEdit('#cx-b')).toBeNull();
+  });
+
   it('lets an edit wait out the interval the same way, and an idle channel past it go at once', async () => {
     await outbox.push('#cx-support', 'card', 10_000);
     expect(await outbox.claim(10_000, LEASE)).toBe('#cx-support');

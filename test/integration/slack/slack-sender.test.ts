@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { Redis } from 'ioredis';
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRedisKeys, type RedisKeys } from '../../../src/adapters/redis/redis-keys.js';
 import { RedisNameCache } from '../../../src/adapters/redis/redis-name-cache.js';
 import { RedisSlackDirectory } from '../../../src/adapters/redis/redis-slack-directory.js';
@@ -487,6 +487,42 @@ describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an
     expect(actionIds(update)).not.toContain(ACTIONS.acknowledge);
     expect(actionIds(update)).toContain(ACTIONS.take);
     expect(slack.posts).toHaveLength(1);
+  });
+
+  it("queues a routed ticket's card and status parent in one outbox call, both kept in order", async () => {
+    const { notifier } = setUp();
+    const routed = opened(1);
+    states.set(1, routed.state);
+    const enqueue = vi.spyOn(outbox, 'enqueue');
+    const push = vi.spyOn(outbox, 'push');
+    await notifier.notify(1, effectOf(routed.effects, 'publish_status'));
+    expect(push).not.toHaveBeenCalled();
+    expect(enqueue).toHaveBeenCalledTimes(1);
+    expect(enqueue.mock.calls[0]).toEqual([
+      [
+        { channel: BILLING, post: JSON.stringify({ k: 'card', t: 1 }) },
+        { channel: STATUS, post: JSON.stringify({ k: 'parent', t: 1 }) },
+      ],
+      clock,
+    ]);
+    expect(await redis.lrange(keys.slackOutbox(BILLING), 0, -1)).toEqual([JSON.stringify({ k: 'card', t: 1 })]);
+    expect(await redis.lrange(keys.slackOutbox(STATUS), 0, -1)).toEqual([JSON.stringify({ k: 'parent', t: 1 })]);
+    expect(Number(await dueAt(BILLING))).toBe(clock);
+    expect(Number(await dueAt(STATUS))).toBe(clock);
+
+    // The next status change: an edit of each message and a reply under the parent, again in one call.
+    enqueue.mockClear();
+    await outbox.setMessage(1, 'card', `${BILLING} C1 1.1`);
+    await outbox.setMessage(1, 'status', `${STATUS} C2 2.2`);
+    const breached = fire(routed.state, 'ack_breach');
+    states.set(1, breached.state);
+    await notifier.notify(1, effectOf(breached.effects, 'publish_status'));
+    expect(enqueue).toHaveBeenCalledTimes(1);
+    expect(enqueue.mock.calls[0]![0].map((entry) => ('post' in entry ? `post ${entry.channel} ${JSON.parse(entry.post).k}` : `edit ${entry.channel} ${entry.edit}`))).toEqual([
+      `edit ${BILLING} card 1`,
+      `edit ${STATUS} status 1`,
+      `post ${STATUS} reply`,
+    ]);
   });
 
   it('threads replies under the card and broadcasts an escalation mentioning the user group', async () => {
