@@ -24,6 +24,13 @@ return used + reads`;
  * and a flag a 429 sets for its Retry-After.
  */
 export class RedisReadBudget implements ZendeskReadBudget {
+  /**
+   * The fewest reads this minute's budget was found too small for: within the minute the count
+   * only grows, so as many reads or more are refused here without asking Redis again (a burst
+   * past the budget would otherwise ask once per ticket).
+   */
+  private spent = { minute: -1, reads: Infinity };
+
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
@@ -34,9 +41,14 @@ export class RedisReadBudget implements ZendeskReadBudget {
   async take(reads: number): Promise<string | null> {
     if (this.perMinute === 0) return 'optional Zendesk reads are off (ZENDESK_READS_PER_MINUTE=0)';
     const minute = Math.floor(this.now() / MINUTE_MS);
+    const spent = `this minute's ${this.perMinute} optional Zendesk reads are spent (ZENDESK_READS_PER_MINUTE)`;
+    if (this.spent.minute === minute && reads >= this.spent.reads) return spent;
     const result = Number(await runScript(this.redis, TAKE, 2, this.keys.zendeskReads(minute), this.keys.zendeskReadsPaused, reads, this.perMinute, 2 * MINUTE_MS));
     if (result === -1) return "Zendesk's rate limit: reads wait for its Retry-After";
-    if (result === -2) return `this minute's ${this.perMinute} optional Zendesk reads are spent (ZENDESK_READS_PER_MINUTE)`;
+    if (result === -2) {
+      this.spent = { minute, reads: this.spent.minute === minute ? Math.min(reads, this.spent.reads) : reads };
+      return spent;
+    }
     return null;
   }
 

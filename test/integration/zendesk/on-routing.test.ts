@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import nock from 'nock';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRedisKeys } from '../../../src/adapters/redis/redis-keys.js';
 import { RedisReadBudget } from '../../../src/adapters/redis/redis-read-budget.js';
 import { ZENDESK_TEST_SECRET } from '../../../src/adapters/zendesk/webhook-route.js';
@@ -272,6 +272,11 @@ describe('the optional-read budget (real Redis, injected clock)', () => {
     const budget = new RedisReadBudget(redis, createRedisKeys(prefix), 3, () => clock);
     expect(await budget.take(2)).toBeNull();
     expect(await budget.take(2)).toBe("this minute's 3 optional Zendesk reads are spent (ZENDESK_READS_PER_MINUTE)");
+    // Known spent for 2 reads this minute: refused again without a call to Redis; 1 read still asks.
+    const sent = vi.spyOn(redis, 'sendCommand');
+    expect(await budget.take(3)).toBe("this minute's 3 optional Zendesk reads are spent (ZENDESK_READS_PER_MINUTE)");
+    expect(sent).not.toHaveBeenCalled();
+    sent.mockRestore();
     expect(await budget.take(1)).toBeNull();
     clock += 60_000;
     expect(await budget.take(2)).toBeNull();
