@@ -535,6 +535,8 @@ export interface SlackOutbox {
   claim(now: number, leaseMs: number): Promise<string | null>;
   /** The oldest `max` queued messages, still queued. */
   peek(channel: string, max: number): Promise<string[]>;
+  /** Whether `item` waits in the channel's queue (being sent counts: an item leaves once it is done). */
+  isQueued(channel: string, item: string): Promise<boolean>;
   /** Takes one pending edit off the channel (put it back with markEdit if it cannot be done now). */
   takeEdit(channel: string): Promise<string | null>;
   /** The first `sent` messages are done; the channel is next due at `nextAt` if work remains, else idle. */

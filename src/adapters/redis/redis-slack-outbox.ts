@@ -126,6 +126,10 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs, LiveIncident
     return this.redis.lrange(this.keys.slackOutbox(channel), 0, max - 1);
   }
 
+  async isQueued(channel: string, item: string): Promise<boolean> {
+    return (await this.redis.lpos(this.keys.slackOutbox(channel), item)) !== null;
+  }
+
   takeEdit(channel: string): Promise<string | null> {
     return this.redis.spop(this.keys.slackEdits(channel));
   }

@@ -103,7 +103,13 @@ export class SlackNotifier implements Notifier {
       queued.push(post(channel, item));
       return true;
     }
-    const ref = parsePostedRef((await outbox.messages(loop.ticketId))[kind]);
+    const value = (await outbox.messages(loop.ticketId))[kind];
+    if (value === PENDING) {
+      if (!(await this.lost(loop.ticketId, kind, channel, item))) return false;
+      queued.push(post(channel, item));
+      return true;
+    }
+    const ref = parsePostedRef(value);
     if (ref && ref.configured !== channel) {
       queued.push({ channel: ref.configured, edit: `moved ${loop.ticketId} ${ref.channel} ${ref.ts}` });
       await outbox.setMessage(loop.ticketId, kind, PENDING);
@@ -112,6 +118,19 @@ export class SlackNotifier implements Notifier {
     }
     if (ref) queued.push({ channel, edit: `${kind} ${loop.ticketId}` });
     return false;
+  }
+
+  /**
+   * Whether a message marked pending was never queued: an attempt that marked it failed before
+   * its queueing (Redis gone in between, the process killed), and its effect is being retried.
+   * The sender stores the message's ref before the message leaves the queue, so a ref still
+   * pending after the queue was found without it means the message is not on its way. (One
+   * Slack refused for good, now a dead letter, is queued again by the ticket's next effect.)
+   */
+  private async lost(ticketId: number, kind: MessageKind, channel: string, item: OutboxItem): Promise<boolean> {
+    const { outbox } = this.options;
+    if (await outbox.isQueued(channel, JSON.stringify(item))) return false;
+    return (await outbox.messages(ticketId))[kind] === PENDING;
   }
 
   private postOrWarn(channel: string | null, setting: string, loop: LoopState, effect: Effect, queued: OutboxEntry[]): void {

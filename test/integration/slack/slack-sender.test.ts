@@ -525,6 +525,25 @@ describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an
     ]);
   });
 
+  it('queues the card again when an earlier attempt marked it pending and failed before queueing it, and only then', async () => {
+    const { sender, notifier } = setUp();
+    const routed = opened(1);
+    states.set(1, routed.state);
+    const status = effectOf(routed.effects, 'publish_status');
+    vi.spyOn(outbox, 'enqueue').mockRejectedValueOnce(new Error('Connection is closed.'));
+    await expect(notifier.notify(1, status)).rejects.toThrow('Connection is closed.');
+    expect(await outbox.messages(1)).toEqual({ card: 'pending', status: 'pending' });
+    expect(await outbox.backlog()).toEqual({});
+
+    await notifier.notify(1, status); // the retried effect
+    await notifier.notify(1, status); // and another effect while both wait in the outbox
+    expect(await redis.lrange(keys.slackOutbox(BILLING), 0, -1)).toEqual([JSON.stringify({ k: 'card', t: 1 })]);
+    expect(await redis.lrange(keys.slackOutbox(STATUS), 0, -1)).toEqual([JSON.stringify({ k: 'parent', t: 1 }), expect.stringContaining('"k":"reply"')]);
+    await drain(sender);
+    expect(slack.postsTo(BILLING)).toHaveLength(1);
+    expect(slack.postsTo(STATUS).filter((post) => post.threadTs === undefined)).toHaveLength(1);
+  });
+
   it('threads replies under the card and broadcasts an escalation mentioning the user group', async () => {
     const policy = structuredClone(defaultPolicy);
     policy.teams.billing!.escalation.usergroup_id = USERGROUP;
