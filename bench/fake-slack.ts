@@ -4,7 +4,7 @@
  * conversations.open) and the limits around them, recording every message it accepts so a
  * benchmark can check what reached each channel. Built on node:http only.
  *
- * Limits modelled (https://docs.slack.dev/apis/web-api/rate-limits, platform.md §3.2):
+ * Limits modelled (https://docs.slack.dev/apis/web-api/rate-limits):
  *   chat.postMessage  about 1 message per second per channel ("short bursts allowed": `burst`
  *                     tokens, 1 by default, i.e. strict); the workspace-wide cap is not modelled
  *   chat.update       Tier 3, 50 calls per minute per workspace (sliding minute)

@@ -8,7 +8,7 @@ export const SLACK_SECRET = 'slack-secret';
 export const SLACK_API = 'https://slack.com';
 export const RESPONSE_URL = 'https://hooks.slack.com/actions/T0TEST/1/abc';
 
-/** Slack's v0 signature (platform.md §3.1), computed the way Slack does, for requests tests send. */
+/** Slack's v0 signature (https://docs.slack.dev/authentication/verifying-requests-from-slack), computed the way Slack does, for requests tests send. */
 export function signSlack(body: string, timestampSeconds: number, secret = SLACK_SECRET): Record<string, string> {
   return signSlackRequest(body, timestampSeconds, secret);
 }

@@ -10,7 +10,7 @@ import { foldUntrusted, untrustedInline } from './mrkdwn.js';
  * and a line packer that keeps long lists inside the limits.
  */
 
-/** https://docs.slack.dev/reference/block-kit/blocks (and platform.md 3.4 for the undocumented total). */
+/** https://docs.slack.dev/reference/block-kit/blocks (and bolt-js issues #2509 and #2867 for the undocumented total). */
 export const LIMITS = {
   messageBlocks: 50,
   viewBlocks: 100,

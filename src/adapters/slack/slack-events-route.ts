@@ -139,7 +139,7 @@ function parsePayload(raw: string, contentType: string): Record<string, unknown>
   return parsed as Record<string, unknown>;
 }
 
-/** Slack's v0 request signature (platform.md §3.1), as Slack computes it: for the demo and tests that play Slack. */
+/** Slack's v0 request signature (https://docs.slack.dev/authentication/verifying-requests-from-slack), as Slack computes it: for the demo and tests that play Slack. */
 export function signSlackRequest(body: string, timestampSeconds: number, secret: string): Record<'x-slack-signature' | 'x-slack-request-timestamp', string> {
   const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestampSeconds}:${body}`).digest('hex')}`;
   return { 'x-slack-signature': signature, 'x-slack-request-timestamp': String(timestampSeconds) };

@@ -29,7 +29,7 @@ const DEFAULT_WAIT_MS = 10_000;
 const MAX_PAGES = 50;
 
 /**
- * ZendeskAdminApi on node-zendesk's transporter, as NodeZendeskApi does it (platform.md §5.3: the
+ * ZendeskAdminApi on node-zendesk's transporter, as NodeZendeskApi does it (node-zendesk 6's
  * resource methods resolve on Retry-After and drop the status), with every status checked once.
  * Errors are ZendeskApiError whose message is the one line to show: what failed and what to fix.
  */

@@ -94,7 +94,7 @@ export function createZendeskTransporter(options: { endpoint: string; auth: Zend
 
 /**
  * ZendeskApi on node-zendesk (auth, user agent, JSON). Requests go through its transporter, not
- * its resource methods, because those hide failures (platform.md §5.3): a response carrying
+ * its resource methods, because those hide failures (node-zendesk 6, tried against a fake Zendesk): a response carrying
  * Retry-After resolves as if it succeeded, thrown errors lose the status unless
  * throwOriginalException is set, and there is no timeout. Here every status is checked once and
  * turned into a ZendeskApiError with a stable code; the transport is global fetch with a timeout.

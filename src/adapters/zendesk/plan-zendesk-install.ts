@@ -42,7 +42,7 @@ export function planTrigger(desired: TriggerDefinition, existing: readonly Zende
   return changes.length === 0 ? { action: 'unchanged', id: found.id, duplicates } : { action: 'update', id: found.id, changes, duplicates };
 }
 
-/** Zendesk cannot switch a webhook between event subscriptions and triggers (platform.md §1.2). */
+/** Zendesk cannot switch a webhook between event subscriptions and triggers (https://developer.zendesk.com/documentation/webhooks/creating-and-monitoring-webhooks/). */
 function connectionMismatch(desired: WebhookDefinition, found: ZendeskWebhook): string | null {
   const wantsTriggers = desired.subscriptions.includes(TRIGGER_SUBSCRIPTION);
   const hasTriggers = found.subscriptions.includes(TRIGGER_SUBSCRIPTION);

@@ -6,7 +6,7 @@ import { usableSecrets, verifyZendeskSignature } from './verify-signature.js';
 
 /**
  * Zendesk signs "Test webhook" requests for webhooks not yet created with this published secret
- * (platform.md §1.1). A dry run without ZENDESK_WEBHOOK_SECRET verifies against it, so even a
+ * (https://developer.zendesk.com/documentation/webhooks/verifying/). A dry run without ZENDESK_WEBHOOK_SECRET verifies against it, so even a
  * dry run never accepts an unsigned request.
  */
 export const ZENDESK_TEST_SECRET = 'dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==';

@@ -4,7 +4,7 @@
  * test/unit/manifests/zendesk-manifests.test.ts keeps the two equal.
  *
  * A webhook is either subscribed to Zendesk events or connected to triggers, never both
- * (platform.md §1.2), so cxloop needs two webhooks, each with its own signing secret:
+ * (https://developer.zendesk.com/documentation/webhooks/creating-and-monitoring-webhooks/), so cxloop needs two webhooks, each with its own signing secret:
  * - events: the fixed event payloads parse-webhook.ts maps onto TicketEvents;
  * - csat: called by two triggers, one per score, when a satisfaction rating arrives (there is no
  *   CSAT event type).
@@ -72,7 +72,7 @@ export type CsatScore = (typeof CSAT_SCORES)[number];
  * The score is a literal written here, one trigger per score, not {{satisfaction.current_rating}}:
  * Zendesk renders that placeholder in the requester's language and it cannot be turned off.
  * Placeholders render as text, hence the quotes; updated_at_with_timestamp is ISO to the second,
- * which makes ticket id + updated_at a usable dedupe key (platform.md §1.2, §1.4).
+ * which makes ticket id + updated_at a usable dedupe key (a trigger webhook carries no event id).
  */
 export function csatTriggerBody(score: CsatScore): string {
   return `{"cxloop_trigger":"satisfaction","ticket_id":"{{ticket.id}}","updated_at":"{{ticket.updated_at_with_timestamp}}","score":"${score}","comment":"{{satisfaction.current_comment}}"}`;

@@ -35,7 +35,7 @@ describe.each<Role>(['all', 'web'])('manifest URLs are served (role %s)', (role)
 
   beforeAll(async () => {
     nockZendeskReads();
-    // Bolt may call auth.test when it is built with a single bot token (platform.md 3.1).
+    // Bolt may call auth.test when it is built with a single bot token.
     nock('https://slack.com')
       .persist()
       .post('/api/auth.test')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { collectManifestUrls, manifestUrlPaths, readManifestJson, readManifestYaml, type Manifest } from '../../support/slack-manifest.js';
 
-// Constraints of slackapi/manifest-schema, schemas/manifest.schema.1.0.0.json (platform.md 3.5).
+// Constraints of slackapi/manifest-schema, schemas/manifest.schema.1.0.0.json.
 // Every object there is additionalProperties:false; each allow-list below is that object's
 // `properties`, so a typo or a key Slack does not know fails here instead of at "Create App".
 const ALLOWED = {

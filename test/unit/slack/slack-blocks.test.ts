@@ -85,7 +85,7 @@ function blocksOf(rendered: SlackMessage | View): readonly KnownBlock[] {
   return rendered.blocks as readonly KnownBlock[];
 }
 
-/** The Block Kit limits of platform.md 3.4, checked on everything a test renders. */
+/** Block Kit's limits (https://docs.slack.dev/reference/block-kit/blocks, and the undocumented total of bolt-js issues #2509 and #2867), checked on everything a test renders. */
 function expectWithinLimits(rendered: SlackMessage | View, maxBlocks: number): void {
   const blocks = blocksOf(rendered);
   expect(blocks.length).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import { createZendeskAuth, MemoryAccessTokenCache, ZENDESK_SERVE_SCOPES, type Z
 import { zendeskBaseUrl, zendeskCredentials, type Env } from '../../../config/env-schema.js';
 import { fetchAnswer, type HttpAnswer } from './fetch-answer.js';
 
-/** node-zendesk has no timeout (platform.md §5.3); the doctor gives each call this long. */
+/** node-zendesk has no timeout of its own; the doctor gives each call this long. */
 const ZENDESK_TIMEOUT_MS = 10_000;
 
 /**
