@@ -59,6 +59,7 @@ let next = 0;
 
 function tokenizeFresh(text: string): ClauseTokens {
   const normalized = normalizeText(text);
+  const length = normalized.length;
   const tokens: string[] = [];
   const clauses: number[] = [];
   const starts: number[] = [];
@@ -66,13 +67,16 @@ function tokenizeFresh(text: string): ClauseTokens {
   let line = 0;
   let rhetorical: Set<number> | undefined;
   let clause = 0;
-  let previousEnd = 0;
-  const endClause = (from: number, to: number): void => {
-    let broke = false;
-    let marks = 0;
-    let questions = 0;
-    for (let index = from; index < to; index++) {
-      const code = normalized.charCodeAt(index);
+  // One pass: a gap between tokens is read as it is crossed (its line breaks, clause breaks and
+  // runs of ? and !), a token is scanned to its end and cut out once.
+  let broke = false;
+  let marks = 0;
+  let questions = 0;
+  let index = 0;
+  while (index < length) {
+    const code = normalized.charCodeAt(index);
+    const width = code < 128 ? ASCII_WORD[code]! : wordWidth(normalized, index, code);
+    if (width === 0) {
       if (code === QUESTION || code === EXCLAMATION) {
         marks++;
         if (code === QUESTION) questions++;
@@ -83,20 +87,41 @@ function tokenizeFresh(text: string): ClauseTokens {
       }
       if (code === 10) line++;
       if (!broke && isBreak(code)) broke = true;
+      index += code >= 0xd800 && code <= 0xdbff && index + 1 < length && (normalized.charCodeAt(index + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+      continue;
     }
-    if (questions > 0 && marks > 1) (rhetorical ??= new Set()).add(clause);
-    if (broke) clause++;
-  };
-  for (let start = nextTokenStart(normalized, 0); start !== -1; start = nextTokenStart(normalized, previousEnd)) {
-    if (start > previousEnd) endClause(previousEnd, start);
-    const end = tokenEnd(normalized, start);
-    tokens.push(normalized.slice(start, end));
+    if (tokens.length > 0 || index > 0) {
+      // The gap before this token ends here (as a gap that reached a letter ends its run of marks).
+      if (questions > 0 && marks > 1) (rhetorical ??= new Set()).add(clause);
+      if (broke) clause++;
+      broke = false;
+      marks = 0;
+      questions = 0;
+    }
+    let end = index + width;
+    for (;;) {
+      while (end < length) {
+        const next = normalized.charCodeAt(end);
+        const step = next < 128 ? ASCII_WORD[next]! : wordWidth(normalized, end, next);
+        if (step === 0) break;
+        end += step;
+      }
+      if (end + 1 < length && normalized.charCodeAt(end) === UNDERSCORE) {
+        const after = normalized.charCodeAt(end + 1);
+        if ((after < 128 ? ASCII_WORD[after]! : wordWidth(normalized, end + 1, after)) !== 0) {
+          end++;
+          continue;
+        }
+      }
+      break;
+    }
+    tokens.push(normalized.slice(index, end));
     clauses.push(clause);
     lines.push(line);
-    starts.push(start);
-    previousEnd = end;
+    starts.push(index);
+    index = end;
   }
-  if (normalized.length > previousEnd) endClause(previousEnd, normalized.length);
+  if (questions > 0 && marks > 1) (rhetorical ??= new Set()).add(clause);
   const written = writtenForms(text, tokens);
   return {
     tokens,
@@ -129,39 +154,19 @@ function writtenForms(text: string, tokens: readonly string[]): Array<string | u
   return latin ? written : undefined;
 }
 
-/** Where the letter or digit (code point) at `index` ends, or -1 when there is none. */
-function wordCharacterEnd(text: string, index: number): number {
-  const code = text.charCodeAt(index);
-  if (code < 128) return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90) ? index + 1 : -1;
+/** 1 for an ASCII letter or digit, else 0 (WORD_CHARACTER for the first 128 units). */
+const ASCII_WORD = Uint8Array.from({ length: 128 }, (_, code) => ((code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90) ? 1 : 0));
+
+/** The width in UTF-16 units of the letter or digit (code point) at `index`, a unit `code` of 128 or more; 0 when it is none. */
+function wordWidth(text: string, index: number, code: number): number {
   if (code < 0xd800 || code > 0xdfff) {
     let known = WORD_UNITS[code]!;
     if (known === 0) WORD_UNITS[code] = known = WORD_CHARACTER.test(text[index]!) ? 1 : 2;
-    return known === 1 ? index + 1 : -1;
+    return known === 1 ? 1 : 0;
   }
   const point = text.codePointAt(index)!;
   const width = point > 0xffff ? 2 : 1;
-  return WORD_CHARACTER.test(text.slice(index, index + width)) ? index + width : -1;
-}
-
-/** Where the next token starts at or after `from`, or -1. */
-function nextTokenStart(text: string, from: number): number {
-  for (let index = from; index < text.length; ) {
-    const end = wordCharacterEnd(text, index);
-    if (end !== -1) return index;
-    const code = text.charCodeAt(index);
-    index += code >= 0xd800 && code <= 0xdbff && index + 1 < text.length && (text.charCodeAt(index + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
-  }
-  return -1;
-}
-
-/** Where the token starting at `start` (a letter or digit) ends: its letters and digits, and each "_" followed by more. */
-function tokenEnd(text: string, start: number): number {
-  let end = start;
-  for (;;) {
-    for (let next = wordCharacterEnd(text, end); next !== -1; next = end < text.length ? wordCharacterEnd(text, end) : -1) end = next;
-    if (end + 1 < text.length && text.charCodeAt(end) === UNDERSCORE && wordCharacterEnd(text, end + 1) !== -1) end++;
-    else return end;
-  }
+  return WORD_CHARACTER.test(text.slice(index, index + width)) ? width : 0;
 }
 
 function isBreak(code: number): boolean {
