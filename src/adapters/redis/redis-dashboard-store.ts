@@ -4,7 +4,7 @@ import { tallyOf, type FigureTally } from '../../core/loop/figure-tally.js';
 import { undecidedUntil, type LoopSummary } from '../../core/loop/loop-summary.js';
 import type { OpenLoopRow } from '../../core/loop/open-loop-row.js';
 import type { RedisKeys } from './redis-keys.js';
-import { decodeOpenRow, decodeSummary, encodeOpenRow, encodeSummary } from './dashboard-codec.js';
+import { decodeContribution, decodeEffectsLine, decodeOpenRow, encodeContribution, encodeEffectsLine, encodeOpenRow, type EffectsLine } from './dashboard-codec.js';
 
 const DAY_MS = 86_400_000;
 /** A day's tally and contributions outlive the histories they come from (90 days) by a day. */
@@ -34,6 +34,17 @@ const DELTA_MAX = 1_000;
  * stays within the keys' one slot on a cluster).
  */
 const APPLY = `
+local function countersOf(text)
+  local counters = {}
+  for name, count in string.gmatch(text, '([^ =]+)=?(%d*)') do counters[name] = tonumber(count) or 1 end
+  return counters
+end
+-- version, group, counters of a stored contribution (dashboard-codec.ts; an object: one stored before its positional form)
+local function parse(value)
+  local stored = cjson.decode(value)
+  if stored.v ~= nil then return tonumber(stored.v), stored.g, stored.c end
+  return tonumber(stored[1]), stored[3], countersOf(stored[4])
+end
 local function add(group, counters, sign)
   for counter, count in pairs(counters) do
     local field = group .. counter
@@ -42,12 +53,12 @@ local function add(group, counters, sign)
 end
 local old = redis.call('HGET', KEYS[1], ARGV[1])
 if old then
-  local stored = cjson.decode(old)
-  if tonumber(stored.v) >= tonumber(ARGV[2]) then return 0 end
-  add(stored.g, stored.c, -1)
+  local version, group, counters = parse(old)
+  if version >= tonumber(ARGV[2]) then return 0 end
+  add(group, counters, -1)
 end
-local new = cjson.decode(ARGV[3])
-add(new.g, new.c, 1)
+local _, group, counters = parse(ARGV[3])
+add(group, counters, 1)
 if ARGV[11] ~= '' then
   local log = redis.call('HGET', KEYS[8], ARGV[1])
   if log then
@@ -101,15 +112,6 @@ return {seq, 'delta', tickets, redis.call('HMGET', KEYS[3], unpack(tickets))}`;
 
 type OpenSince = [number, 'same'] | [number, 'full'] | [number, 'delta', string[], (string | null)[]];
 
-/** A contribution as stored: version, opening time, group prefix, counters, and the summary while undecided (dashboard-codec.ts). */
-interface StoredContribution {
-  readonly v: number;
-  readonly o: number;
-  readonly g: string;
-  readonly c: Readonly<Record<string, number>>;
-  readonly s?: Parameters<typeof decodeSummary>[0];
-}
-
 export function dayOf(at: number): number {
   return Math.floor(at / DAY_MS);
 }
@@ -143,7 +145,7 @@ export class RedisDashboardStore implements DashboardStore {
     const tally = tallyOf(summary);
     const group = `${summary.category}|${summary.team}|${summary.tier}|`;
     const counters = Object.fromEntries(Object.entries(tally).map(([field, count]) => [field.slice(group.length), count]));
-    const stored: StoredContribution = { v: contribution.version, o: summary.openedAt, g: group, c: counters, ...(until === null ? {} : { s: encodeSummary(summary) }) };
+    const dayStart = day * DAY_MS;
     const move: LoopMove = { ticketId, version: contribution.version, team: summary.team, row };
     const applied = await (this.redis as RedisClient & { cxloopDashboardApply: (...args: (string | number)[]) => Promise<number> }).cxloopDashboardApply(
       this.keys.dashboardContributions(day),
@@ -156,7 +158,7 @@ export class RedisDashboardStore implements DashboardStore {
       this.keys.dashboardDayEffects(day),
       ticketId,
       contribution.version,
-      JSON.stringify(stored),
+      encodeContribution({ version: contribution.version, openedAt: summary.openedAt, group, counters }, until === null ? null : summary, dayStart),
       until === null ? '' : until,
       `${day}:${ticketId}`,
       row === null ? '' : encodeOpenRow(row),
@@ -165,7 +167,7 @@ export class RedisDashboardStore implements DashboardStore {
       day,
       this.keys.dashboardMoves,
       JSON.stringify(move),
-      contribution.effects.length === 0 ? '' : JSON.stringify({ v: contribution.version, at: contribution.at, e: contribution.effects }),
+      contribution.effects.length === 0 ? '' : encodeEffectsLine({ version: contribution.version, at: contribution.at, effects: contribution.effects }, dayStart),
     );
     return applied === 1;
   }
@@ -245,10 +247,10 @@ export class RedisDashboardStore implements DashboardStore {
   async dayContributions(day: number): Promise<DayContribution[]> {
     const stored = await this.redis.hvals(this.keys.dashboardContributions(day));
     return stored.map((value) => {
-      const contribution = JSON.parse(value) as StoredContribution;
+      const contribution = decodeContribution(value, day * DAY_MS);
       const tally: FigureTally = {};
-      for (const [counter, count] of Object.entries(contribution.c)) tally[contribution.g + counter] = count;
-      return { openedAt: contribution.o, tally };
+      for (const [counter, count] of Object.entries(contribution.counters)) tally[contribution.group + counter] = count;
+      return { openedAt: contribution.openedAt, tally };
     });
   }
 
@@ -260,25 +262,24 @@ export class RedisDashboardStore implements DashboardStore {
       const [day = '', ticket = ''] = member.split(':');
       byDay.set(day, [...(byDay.get(day) ?? []), ticket]);
     }
+    const days = [...byDay.keys()].map(Number);
     const pipeline = this.redis.pipeline();
     for (const [day, tickets] of byDay) pipeline.hmget(this.keys.dashboardContributions(Number(day)), ...tickets);
     const replies = (await pipeline.exec()) ?? [];
-    return replies.flatMap(([error, values]) => {
+    return replies.flatMap(([error, values], index) => {
       if (error) throw error;
       return (values as (string | null)[]).flatMap((value) => {
-        const stored = value === null ? undefined : (JSON.parse(value) as StoredContribution);
-        return stored?.s === undefined ? [] : [decodeSummary(stored.s, stored.o, stored.g)];
+        const summary = value === null ? null : decodeContribution(value, days[index]! * DAY_MS).summary;
+        return summary === null ? [] : [summary];
       });
     });
   }
 
-  async effectsLog(ticketId: number, openedAt: number): Promise<{ version: number; at: number; effects: string[] }[]> {
+  async effectsLog(ticketId: number, openedAt: number): Promise<EffectsLine[]> {
     // Two keys of two slots (the list is from before the day's hash): two commands, not one pipeline.
     const [before, lines] = await Promise.all([this.redis.lrange(this.keys.dashboardEffects(ticketId), 0, -1), this.redis.hget(this.keys.dashboardDayEffects(dayOf(openedAt)), String(ticketId))]);
-    return [...before, ...(lines === null ? [] : lines.split('\n'))].map((entry) => {
-      const parsed = JSON.parse(entry) as { v: number; at: number; e: string[] };
-      return { version: parsed.v, at: parsed.at, effects: parsed.e };
-    });
+    const dayStart = dayOf(openedAt) * DAY_MS;
+    return [...before, ...(lines === null ? [] : lines.split('\n'))].map((entry) => decodeEffectsLine(entry, dayStart));
   }
 
   async onMoved(listener: (move: LoopMove) => void): Promise<() => Promise<void>> {

@@ -106,7 +106,7 @@ export interface RedisKeys {
   readonly timersClaimed: string;
   /** Hash: the dashboard's tally of the loops opened on one UTC day (epoch day), "<category>|<team>|<tier>|<counter>" -> count. */
   dashboardDay(day: number): string;
-  /** Hash: ticket -> its contribution to that day's tally (JSON: version, opening, group, counters, summary while undecided). */
+  /** Hash: ticket -> its contribution to that day's tally (a JSON array, dashboard-codec.ts: version, opening, group, counters, summary while undecided). */
   dashboardContributions(day: number): string;
   /** Sorted set: "<day>:<ticket>" of loops whose verdicts still wait on the clock, scored by the last such deadline. */
   readonly dashboardUndecided: string;
@@ -118,7 +118,7 @@ export interface RedisKeys {
   readonly dashboardOpenLog: string;
   /** Sorted set: ticket -> the seq of its row's last change (the last few thousand), so a reader re-reads only what changed. */
   readonly dashboardOpenChanged: string;
-  /** Hash: what each transition caused, for the loops opened on one UTC day: ticket -> one JSON line (version, time, effect labels) per transition. */
+  /** Hash: what each transition caused, for the loops opened on one UTC day: ticket -> one JSON line (version, time, effect labels or their codes, dashboard-codec.ts) per transition. */
   dashboardDayEffects(day: number): string;
   /** List of the same lines for one ticket, as written before they moved into the day's hash (read until it expires). */
   dashboardEffects(ticketId: number): string;

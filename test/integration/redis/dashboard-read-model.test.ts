@@ -1,11 +1,12 @@
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisKeys, deleteInstallKeys } from '../../../src/adapters/redis/redis-keys.js';
-import { RedisDashboardStore } from '../../../src/adapters/redis/redis-dashboard-store.js';
+import { dayOf, RedisDashboardStore } from '../../../src/adapters/redis/redis-dashboard-store.js';
+import { tallyOf } from '../../../src/core/loop/figure-tally.js';
 import { readFigures } from '../../../src/app/dashboard/read-figures.js';
 import { loopFigures } from '../../../src/core/loop/loop-figures.js';
 import type { LoopHistoryEntry } from '../../../src/core/loop/loop-history.js';
-import { summarizeLoop } from '../../../src/core/loop/loop-summary.js';
+import { summarizeLoop, undecidedUntil, type Reach } from '../../../src/core/loop/loop-summary.js';
 import type { Stage } from '../../../src/core/loop/loop-types.js';
 import type { OpenLoopRow } from '../../../src/core/loop/open-loop-row.js';
 import { ZENDESK_TEST_SECRET } from '../../../src/adapters/zendesk/webhook-route.js';
@@ -96,6 +97,27 @@ describe('the dashboard read model in Redis: the figures from its tallies equal 
     expect(earlier.figures).toEqual(loopFigures(all.filter((history) => history[0]!.at <= until), { since: NOW - 5 * DAY, now: NOW }));
     // Some loops' targets still wait on the clock: those are pending, not missed, in both.
     expect((await store.undecided(NOW)).length).toBeGreaterThan(0);
+  });
+
+  it('reads the contributions a version before this codec stored (JSON objects), and moves them on to the same figures', async () => {
+    const all = histories(90);
+    const keys = createRedisKeys(prefix);
+    // Each loop's opening as main stored it: the object form, its summary in format 1, counted in the day's tally.
+    for (const [index, history] of all.entries()) {
+      const summary = summarizeLoop(history.slice(0, 1))!;
+      const group = `${summary.category}|${summary.team}|${summary.tier}|`;
+      const counters = Object.fromEntries(Object.entries(tallyOf(summary)).map(([field, count]) => [field.slice(group.length), count]));
+      const reach = ({ deadline, reachedAt }: Reach) => [deadline - summary.openedAt, reachedAt === null ? null : reachedAt - summary.openedAt];
+      const s = [1, summary.stage, reach(summary.acknowledgedWithin2h), reach(summary.acknowledgedWithin6h), reach(summary.closedWithin48h), summary.ackSla, summary.resolveSla, summary.firstUpdateSeconds, 0, 0, 0, 0, [], {}, 0, 0];
+      const day = dayOf(summary.openedAt);
+      await redis.hset(keys.dashboardContributions(day), String(5000 + index), JSON.stringify({ v: 1, o: summary.openedAt, g: group, c: counters, s }));
+      for (const [counter, count] of Object.entries(counters)) await redis.hincrby(keys.dashboardDay(day), group + counter, count);
+      await redis.zadd(keys.dashboardUndecided, undecidedUntil(summary)!, `${day}:${5000 + index}`);
+    }
+    const since = NOW - 7 * DAY;
+    expect((await readFigures(store, { since, until: NOW, now: NOW }, ALL)).figures).toEqual(loopFigures(all.map((history) => history.slice(0, 1)), { since, now: NOW }));
+    await project(all);
+    expect((await readFigures(store, { since, until: NOW, now: NOW }, ALL)).figures).toEqual(loopFigures(all, { since, now: NOW }));
   });
 
   it('filters by team through the same tallies: a team\'s figures are those of its loops alone', async () => {
