@@ -1,6 +1,7 @@
 import { REPORT_TARGETS_MS, type LoopSummary, type Outcome, type Reach } from '../../core/loop/loop-summary.js';
 import type { OpenLoopRow } from '../../core/loop/open-loop-row.js';
 import type { CategoryId, Tier } from '../../core/taxonomy.js';
+import { withoutTrailingDefaults, withTrailingDefaults } from './trailing-defaults.js';
 
 /**
  * Compact wire forms of what the dashboard's read model keeps per open loop: the loop's
@@ -95,9 +96,7 @@ export function encodeSummary(summary: LoopSummary): WireSummary | WireTargetsSu
       routedCategory,
       summary.recategorised ? 1 : 0,
     ];
-    let kept = fields.length;
-    while (kept > 0 && JSON.stringify(fields[kept - 1]) === JSON.stringify(TARGETS_DEFAULTS[kept - 1])) kept -= 1;
-    return [TARGETS_SUMMARY_FORMAT, summary.stage, ...fields.slice(0, kept)] as WireTargetsSummary;
+    return [TARGETS_SUMMARY_FORMAT, summary.stage, ...withoutTrailingDefaults(fields, TARGETS_DEFAULTS)] as WireTargetsSummary;
   }
   return [
     SUMMARY_FORMAT,
@@ -127,7 +126,7 @@ export function decodeSummary(stored: WireSummary | WireTargetsSummary | LoopSum
   const reach = ([deadline, reachedAt]: WireReach): Reach => ({ deadline: openedAt + deadline, reachedAt: at(reachedAt) });
   if (stored[0] === TARGETS_SUMMARY_FORMAT) {
     const [, stage, ...given] = stored as WireTargetsSummary;
-    const [acknowledgedAt, closedAt, ackSla, resolveSla, firstUpdateSeconds, manualUpdates, overdueUpdates, solved, reopened, followUps, escalations, routedCategory, recategorised] = TARGETS_DEFAULTS.map((value, index) => (index < given.length ? given[index] : value)) as TargetsFields;
+    const [acknowledgedAt, closedAt, ackSla, resolveSla, firstUpdateSeconds, manualUpdates, overdueUpdates, solved, reopened, followUps, escalations, routedCategory, recategorised] = withTrailingDefaults(given, TARGETS_DEFAULTS);
     const acknowledged = at(acknowledgedAt);
     return {
       openedAt,
@@ -193,15 +192,13 @@ type WireRow = [
   snoozedUntil?: number | null,
 ];
 /** The defaults of the row's fields after openedAt, in order (format 2 leaves them off at the end). */
-const ROW_DEFAULTS = [null, [], 0, null] as const;
+const ROW_DEFAULTS: readonly unknown[] = [null, [], 0, null];
 
 /** A Now-page row without its ticket id, which is the field it is stored under. */
 export function encodeOpenRow(row: OpenLoopRow): string {
   const after = (time: number | null) => (time === null ? null : time - row.openedAt);
   const tail = [row.due === null ? null : [row.due.what, after(row.due.at), row.due.breached ? 1 : 0], row.breaches, row.escalationSteps, after(row.snoozedUntil)];
-  let kept = tail.length;
-  while (kept > 0 && JSON.stringify(tail[kept - 1]) === JSON.stringify(ROW_DEFAULTS[kept - 1])) kept -= 1;
-  const wire = [RELATIVE_ROW_FORMAT, row.version, row.stage, row.category, row.team, row.tier, row.owner, row.openedAt, ...tail.slice(0, kept)];
+  const wire = [RELATIVE_ROW_FORMAT, row.version, row.stage, row.category, row.team, row.tier, row.owner, row.openedAt, ...withoutTrailingDefaults(tail, ROW_DEFAULTS)];
   return JSON.stringify(wire);
 }
 
