@@ -22,11 +22,12 @@ const DELTA_MAX = 1_000;
  * Replaces a loop's contribution to its opening day, unless the stored one is of this version or
  * newer: subtracts the old counters from the day's tally, adds the new ones (a field that reaches 0
  * is dropped), stores the contribution, and keeps the undecided set and the open rows in step; a
- * row that changed bumps the open log's seq and scores the ticket with it in the changed set (kept
- * to the last CHANGES_KEPT tickets; `trimmed` is the highest seq dropped from it).
+ * row that changed bumps the open log's seq and appends "<seq>:<ticket>" to the changes list (kept
+ * to the last CHANGES_KEPT changes; `listed` is the seq before its first entry).
  * The transition's effects line is appended to the ticket's field of the day's effects hash
  * (kept to the last EFFECTS_KEPT lines), in this script rather than a round trip of its own.
- * KEYS contributions, tally, undecided, open, open log, open changed, day versions, day effects.
+ * KEYS contributions, tally, undecided, open, open log, open changes, day versions, day effects,
+ * the changed set kept before the list.
  * ARGV ticket, version, contribution JSON, undecided score ('' none), undecided member, row JSON
  * ('' none), ttl (s), day (bumped in the day versions: the tally of that day changed), channel,
  * move JSON, effects line ('' none). It
@@ -86,28 +87,41 @@ else
   redis.call('HSET', KEYS[4], ARGV[1], ARGV[6])
 end
 local seq = redis.call('HINCRBY', KEYS[5], 'seq', 1)
-redis.call('ZADD', KEYS[6], seq, ARGV[1])
-if redis.call('ZCARD', KEYS[6]) > ${CHANGES_KEPT} then
-  local oldest = redis.call('ZRANGE', KEYS[6], 0, 0, 'WITHSCORES')
-  redis.call('ZREMRANGEBYRANK', KEYS[6], 0, 0)
-  redis.call('HSET', KEYS[5], 'trimmed', oldest[2])
+if redis.call('RPUSH', KEYS[6], seq .. ':' .. ARGV[1]) == 1 then
+  -- The list starts (a new install, or the sorted set of changes kept before, which goes)
+  redis.call('HSET', KEYS[5], 'listed', seq - 1)
+  redis.call('DEL', KEYS[9])
+end
+if redis.call('LLEN', KEYS[6]) > ${CHANGES_KEPT} then
+  redis.call('HSET', KEYS[5], 'listed', string.match(redis.call('LPOP', KEYS[6]), '^(%d+):'))
 end
 return 1`;
 
 /**
  * The open rows that changed since seq ARGV[1], read atomically: {seq, 'same'}, {seq, 'delta',
- * tickets, rows (false: the loop is no longer open)}, or {seq, 'full'} when the changed set no
- * longer covers that seq (or the keys were reset, or too much changed): then read them all.
- * KEYS open log, open changed, open. ARGV seq, most changes to answer with.
+ * tickets, rows (false: the loop is no longer open)}, or {seq, 'full'} when the changes list no
+ * longer covers that seq, or does not hold every change since (the keys were reset; a process of
+ * the version before bumped the seq alone), or too many tickets changed: then read them all.
+ * KEYS open log, open changes, open. ARGV seq, most tickets to answer with.
  */
 const OPEN_SINCE = `
-local log = redis.call('HMGET', KEYS[1], 'seq', 'trimmed')
+local log = redis.call('HMGET', KEYS[1], 'seq', 'listed')
 local seq = tonumber(log[1]) or 0
+local listed = tonumber(log[2])
 local since = tonumber(ARGV[1])
-if since > seq or since < (tonumber(log[2]) or 0) then return {seq, 'full'} end
 if since == seq then return {seq, 'same'} end
-local tickets = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. since, '+inf', 'LIMIT', 0, tonumber(ARGV[2]) + 1)
-if #tickets > tonumber(ARGV[2]) then return {seq, 'full'} end
+if since > seq or listed == nil or since < listed then return {seq, 'full'} end
+local changes = redis.call('LRANGE', KEYS[2], since - listed, -1)
+if #changes ~= seq - since or string.match(changes[1], '^(%d+):') ~= tostring(since + 1) then return {seq, 'full'} end
+local tickets, seen = {}, {}
+for _, change in ipairs(changes) do
+  local ticket = string.match(change, ':(.+)$')
+  if not seen[ticket] then
+    seen[ticket] = true
+    table.insert(tickets, ticket)
+    if #tickets > tonumber(ARGV[2]) then return {seq, 'full'} end
+  end
+end
 return {seq, 'delta', tickets, redis.call('HMGET', KEYS[3], unpack(tickets))}`;
 
 type OpenSince = [number, 'same'] | [number, 'full'] | [number, 'delta', string[], (string | null)[]];
@@ -134,7 +148,7 @@ export class RedisDashboardStore implements DashboardStore {
     private readonly keys: RedisKeys,
   ) {
     // EVALSHA with the script loaded once per connection: the projection runs on every transition.
-    if (!('cxloopDashboardApply' in redis)) redis.defineCommand('cxloopDashboardApply', { numberOfKeys: 8, lua: APPLY });
+    if (!('cxloopDashboardApply' in redis)) redis.defineCommand('cxloopDashboardApply', { numberOfKeys: 9, lua: APPLY });
     if (!('cxloopDashboardOpenSince' in redis)) redis.defineCommand('cxloopDashboardOpenSince', { numberOfKeys: 3, lua: OPEN_SINCE });
   }
 
@@ -153,9 +167,10 @@ export class RedisDashboardStore implements DashboardStore {
       this.keys.dashboardUndecided,
       this.keys.dashboardOpen,
       this.keys.dashboardOpenLog,
-      this.keys.dashboardOpenChanged,
+      this.keys.dashboardOpenChanges,
       this.keys.dashboardDayVersions,
       this.keys.dashboardDayEffects(day),
+      this.keys.dashboardOpenChangedSet,
       ticketId,
       contribution.version,
       encodeContribution({ version: contribution.version, openedAt: summary.openedAt, group, counters }, until === null ? null : summary, dayStart),
@@ -183,7 +198,7 @@ export class RedisDashboardStore implements DashboardStore {
     if (cached !== null) {
       const since = (await (this.redis as RedisClient & { cxloopDashboardOpenSince: (...args: (string | number)[]) => Promise<OpenSince> }).cxloopDashboardOpenSince(
         this.keys.dashboardOpenLog,
-        this.keys.dashboardOpenChanged,
+        this.keys.dashboardOpenChanges,
         this.keys.dashboardOpen,
         cached.seq,
         DELTA_MAX,

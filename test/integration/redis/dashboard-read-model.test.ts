@@ -215,7 +215,7 @@ describe('the open rows: each reader keeps them and re-reads only the rows that 
     expect(commands).toEqual(['cxloopDashboardOpenSince']);
     // Five row changes in all (three new, one moved, one closed): the late version bumped nothing.
     expect(await redis.hget(`${prefix}:{dash}:open:log`, 'seq')).toBe('5');
-    expect((await redis.zrangebyscore(`${prefix}:{dash}:open:changed`, '-inf', '+inf')).slice(-2)).toEqual(['2', '3']);
+    expect((await redis.lrange(`${prefix}:{dash}:open:changes`, 0, -1)).slice(-2)).toEqual(['4:2', '5:3']);
   });
 
   it('reads every row once when a request comes before the first read is done: it waits, then takes what changed since', async () => {
@@ -261,13 +261,44 @@ describe('the open rows: each reader keeps them and re-reads only the rows that 
     expect(await seen()).toEqual(['7@1']);
   });
 
+  it('after an upgrade from the sorted set of changes: drops it, and starts the list at the seq it found, so a reader of that seq takes only what changed', async () => {
+    // As the version before left them: seq 3, the changed set, nothing trimmed.
+    await Promise.all([move(1, 1), move(2, 1)]);
+    const keys = createRedisKeys(prefix);
+    await redis.del(keys.dashboardOpenChanges);
+    await redis.hdel(keys.dashboardOpenLog, 'listed');
+    await redis.hset(keys.dashboardOpenLog, 'seq', 3, 'trimmed', 0);
+    await redis.zadd(keys.dashboardOpenChangedSet, 1, '1', 3, '2');
+    expect(await seen()).toEqual(['1@1', '2@1']);
+    await move(2, 2);
+    expect(await redis.exists(keys.dashboardOpenChangedSet)).toBe(0);
+    expect(await redis.lrange(keys.dashboardOpenChanges, 0, -1)).toEqual(['4:2']);
+    commands.length = 0;
+    expect(await seen()).toEqual(['1@1', '2@2']);
+    expect(commands).toEqual(['cxloopDashboardOpenSince']);
+    await move(3, 1);
+    commands.length = 0;
+    expect(await seen()).toEqual(['1@1', '2@2', '3@1']);
+    expect(commands).toEqual(['cxloopDashboardOpenSince']);
+  });
+
+  it('reads every row again when a change is missing from the list (a process of the version before bumped the seq alone)', async () => {
+    await move(1, 1);
+    expect(await seen()).toEqual(['1@1']);
+    await redis.hincrby(`${prefix}:{dash}:open:log`, 'seq', 1);
+    await move(2, 1);
+    commands.length = 0;
+    expect(await seen()).toEqual(['1@1', '2@1']);
+    expect(commands).toEqual(['cxloopDashboardOpenSince', 'multi']);
+  });
+
   it('keeps the last 5,000 changes: a reader behind the trimmed ones reads every row again, and gets them right', async () => {
     await move(1, 1);
     expect(await seen()).toEqual(['1@1']);
     await move(1, 2);
     for (let start = 0; start < 5_000; start += 500) await Promise.all(Array.from({ length: 500 }, (_, index) => move(10_000 + start + index, 1)));
-    expect(await redis.zcard(`${prefix}:{dash}:open:changed`)).toBe(5_000);
-    expect(Number(await redis.hget(`${prefix}:{dash}:open:log`, 'trimmed'))).toBe(2);
+    expect(await redis.llen(`${prefix}:{dash}:open:changes`)).toBe(5_000);
+    expect(Number(await redis.hget(`${prefix}:{dash}:open:log`, 'listed'))).toBe(2);
     commands.length = 0;
     const rows = await seen();
     expect(commands).toEqual(['cxloopDashboardOpenSince', 'multi']);
