@@ -22,8 +22,9 @@ export class BullmqEventInbox implements EventInbox {
   async accept(event: TicketEvent, receivedAt: number): Promise<'accepted' | 'duplicate'> {
     const deduplicationId = createHash('sha256').update(event.key).digest('base64url').slice(0, DEDUPE_ID_LENGTH);
     // A job id of our own: BullMQ answers a deduplicated add with the id of the job already there,
-    // so one round trip both stores the event and tells a second delivery apart.
-    const jobId = `e${randomBytes(9).toString('base64url')}`;
+    // so one round trip both stores the event and tells a second delivery apart. 64 random bits
+    // (11 characters): with the "e", 12, so the dedupe key's value fits Redis's 32 B allocation.
+    const jobId = `e${randomBytes(8).toString('base64url')}`;
     try {
       const job = await this.queue.add('ticket-event', { v: 1, event, receivedAt }, { ...JOB_OPTIONS.events, jobId, deduplication: { id: deduplicationId, ttl: DEDUPE_TTL_MS } });
       return job.id === jobId ? 'accepted' : 'duplicate';

@@ -4,7 +4,7 @@ import { tallyOf, type FigureTally } from '../../core/loop/figure-tally.js';
 import { undecidedUntil, type LoopSummary } from '../../core/loop/loop-summary.js';
 import type { OpenLoopRow } from '../../core/loop/open-loop-row.js';
 import type { RedisKeys } from './redis-keys.js';
-import { decodeOpenRow, decodeSummary, encodeOpenRow, encodeSummary } from './dashboard-codec.js';
+import { decodeContribution, decodeEffectsLine, decodeOpenRow, encodeContribution, encodeEffectsLine, encodeOpenRow, type EffectsLine } from './dashboard-codec.js';
 
 const DAY_MS = 86_400_000;
 /** A day's tally and contributions outlive the histories they come from (90 days) by a day. */
@@ -22,11 +22,12 @@ const DELTA_MAX = 1_000;
  * Replaces a loop's contribution to its opening day, unless the stored one is of this version or
  * newer: subtracts the old counters from the day's tally, adds the new ones (a field that reaches 0
  * is dropped), stores the contribution, and keeps the undecided set and the open rows in step; a
- * row that changed bumps the open log's seq and scores the ticket with it in the changed set (kept
- * to the last CHANGES_KEPT tickets; `trimmed` is the highest seq dropped from it).
+ * row that changed bumps the open log's seq and appends "<seq>:<ticket>" to the changes list (kept
+ * to the last CHANGES_KEPT changes; `listed` is the seq before its first entry).
  * The transition's effects line is appended to the ticket's field of the day's effects hash
  * (kept to the last EFFECTS_KEPT lines), in this script rather than a round trip of its own.
- * KEYS contributions, tally, undecided, open, open log, open changed, day versions, day effects.
+ * KEYS contributions, tally, undecided, open, open log, open changes, day versions, day effects,
+ * the changed set kept before the list.
  * ARGV ticket, version, contribution JSON, undecided score ('' none), undecided member, row JSON
  * ('' none), ttl (s), day (bumped in the day versions: the tally of that day changed), channel,
  * move JSON, effects line ('' none). It
@@ -34,6 +35,17 @@ const DELTA_MAX = 1_000;
  * stays within the keys' one slot on a cluster).
  */
 const APPLY = `
+local function countersOf(text)
+  local counters = {}
+  for name, count in string.gmatch(text, '([^ =]+)=?(%d*)') do counters[name] = tonumber(count) or 1 end
+  return counters
+end
+-- version, group, counters of a stored contribution (dashboard-codec.ts; an object: one stored before its positional form)
+local function parse(value)
+  local stored = cjson.decode(value)
+  if stored.v ~= nil then return tonumber(stored.v), stored.g, stored.c end
+  return tonumber(stored[1]), stored[3], countersOf(stored[4])
+end
 local function add(group, counters, sign)
   for counter, count in pairs(counters) do
     local field = group .. counter
@@ -42,12 +54,12 @@ local function add(group, counters, sign)
 end
 local old = redis.call('HGET', KEYS[1], ARGV[1])
 if old then
-  local stored = cjson.decode(old)
-  if tonumber(stored.v) >= tonumber(ARGV[2]) then return 0 end
-  add(stored.g, stored.c, -1)
+  local version, group, counters = parse(old)
+  if version >= tonumber(ARGV[2]) then return 0 end
+  add(group, counters, -1)
 end
-local new = cjson.decode(ARGV[3])
-add(new.g, new.c, 1)
+local _, group, counters = parse(ARGV[3])
+add(group, counters, 1)
 if ARGV[11] ~= '' then
   local log = redis.call('HGET', KEYS[8], ARGV[1])
   if log then
@@ -75,40 +87,44 @@ else
   redis.call('HSET', KEYS[4], ARGV[1], ARGV[6])
 end
 local seq = redis.call('HINCRBY', KEYS[5], 'seq', 1)
-redis.call('ZADD', KEYS[6], seq, ARGV[1])
-if redis.call('ZCARD', KEYS[6]) > ${CHANGES_KEPT} then
-  local oldest = redis.call('ZRANGE', KEYS[6], 0, 0, 'WITHSCORES')
-  redis.call('ZREMRANGEBYRANK', KEYS[6], 0, 0)
-  redis.call('HSET', KEYS[5], 'trimmed', oldest[2])
+if redis.call('RPUSH', KEYS[6], seq .. ':' .. ARGV[1]) == 1 then
+  -- The list starts (a new install, or the sorted set of changes kept before, which goes)
+  redis.call('HSET', KEYS[5], 'listed', seq - 1)
+  redis.call('DEL', KEYS[9])
+end
+if redis.call('LLEN', KEYS[6]) > ${CHANGES_KEPT} then
+  redis.call('HSET', KEYS[5], 'listed', string.match(redis.call('LPOP', KEYS[6]), '^(%d+):'))
 end
 return 1`;
 
 /**
  * The open rows that changed since seq ARGV[1], read atomically: {seq, 'same'}, {seq, 'delta',
- * tickets, rows (false: the loop is no longer open)}, or {seq, 'full'} when the changed set no
- * longer covers that seq (or the keys were reset, or too much changed): then read them all.
- * KEYS open log, open changed, open. ARGV seq, most changes to answer with.
+ * tickets, rows (false: the loop is no longer open)}, or {seq, 'full'} when the changes list no
+ * longer covers that seq, or does not hold every change since (the keys were reset; a process of
+ * the version before bumped the seq alone), or too many tickets changed: then read them all.
+ * KEYS open log, open changes, open. ARGV seq, most tickets to answer with.
  */
 const OPEN_SINCE = `
-local log = redis.call('HMGET', KEYS[1], 'seq', 'trimmed')
+local log = redis.call('HMGET', KEYS[1], 'seq', 'listed')
 local seq = tonumber(log[1]) or 0
+local listed = tonumber(log[2])
 local since = tonumber(ARGV[1])
-if since > seq or since < (tonumber(log[2]) or 0) then return {seq, 'full'} end
 if since == seq then return {seq, 'same'} end
-local tickets = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. since, '+inf', 'LIMIT', 0, tonumber(ARGV[2]) + 1)
-if #tickets > tonumber(ARGV[2]) then return {seq, 'full'} end
+if since > seq or listed == nil or since < listed then return {seq, 'full'} end
+local changes = redis.call('LRANGE', KEYS[2], since - listed, -1)
+if #changes ~= seq - since or string.match(changes[1], '^(%d+):') ~= tostring(since + 1) then return {seq, 'full'} end
+local tickets, seen = {}, {}
+for _, change in ipairs(changes) do
+  local ticket = string.match(change, ':(.+)$')
+  if not seen[ticket] then
+    seen[ticket] = true
+    table.insert(tickets, ticket)
+    if #tickets > tonumber(ARGV[2]) then return {seq, 'full'} end
+  end
+end
 return {seq, 'delta', tickets, redis.call('HMGET', KEYS[3], unpack(tickets))}`;
 
 type OpenSince = [number, 'same'] | [number, 'full'] | [number, 'delta', string[], (string | null)[]];
-
-/** A contribution as stored: version, opening time, group prefix, counters, and the summary while undecided (dashboard-codec.ts). */
-interface StoredContribution {
-  readonly v: number;
-  readonly o: number;
-  readonly g: string;
-  readonly c: Readonly<Record<string, number>>;
-  readonly s?: Parameters<typeof decodeSummary>[0];
-}
 
 export function dayOf(at: number): number {
   return Math.floor(at / DAY_MS);
@@ -132,7 +148,7 @@ export class RedisDashboardStore implements DashboardStore {
     private readonly keys: RedisKeys,
   ) {
     // EVALSHA with the script loaded once per connection: the projection runs on every transition.
-    if (!('cxloopDashboardApply' in redis)) redis.defineCommand('cxloopDashboardApply', { numberOfKeys: 8, lua: APPLY });
+    if (!('cxloopDashboardApply' in redis)) redis.defineCommand('cxloopDashboardApply', { numberOfKeys: 9, lua: APPLY });
     if (!('cxloopDashboardOpenSince' in redis)) redis.defineCommand('cxloopDashboardOpenSince', { numberOfKeys: 3, lua: OPEN_SINCE });
   }
 
@@ -143,7 +159,7 @@ export class RedisDashboardStore implements DashboardStore {
     const tally = tallyOf(summary);
     const group = `${summary.category}|${summary.team}|${summary.tier}|`;
     const counters = Object.fromEntries(Object.entries(tally).map(([field, count]) => [field.slice(group.length), count]));
-    const stored: StoredContribution = { v: contribution.version, o: summary.openedAt, g: group, c: counters, ...(until === null ? {} : { s: encodeSummary(summary) }) };
+    const dayStart = day * DAY_MS;
     const move: LoopMove = { ticketId, version: contribution.version, team: summary.team, row };
     const applied = await (this.redis as RedisClient & { cxloopDashboardApply: (...args: (string | number)[]) => Promise<number> }).cxloopDashboardApply(
       this.keys.dashboardContributions(day),
@@ -151,12 +167,13 @@ export class RedisDashboardStore implements DashboardStore {
       this.keys.dashboardUndecided,
       this.keys.dashboardOpen,
       this.keys.dashboardOpenLog,
-      this.keys.dashboardOpenChanged,
+      this.keys.dashboardOpenChanges,
       this.keys.dashboardDayVersions,
       this.keys.dashboardDayEffects(day),
+      this.keys.dashboardOpenChangedSet,
       ticketId,
       contribution.version,
-      JSON.stringify(stored),
+      encodeContribution({ version: contribution.version, openedAt: summary.openedAt, group, counters }, until === null ? null : summary, dayStart),
       until === null ? '' : until,
       `${day}:${ticketId}`,
       row === null ? '' : encodeOpenRow(row),
@@ -165,7 +182,7 @@ export class RedisDashboardStore implements DashboardStore {
       day,
       this.keys.dashboardMoves,
       JSON.stringify(move),
-      contribution.effects.length === 0 ? '' : JSON.stringify({ v: contribution.version, at: contribution.at, e: contribution.effects }),
+      contribution.effects.length === 0 ? '' : encodeEffectsLine({ version: contribution.version, at: contribution.at, effects: contribution.effects }, dayStart),
     );
     return applied === 1;
   }
@@ -181,7 +198,7 @@ export class RedisDashboardStore implements DashboardStore {
     if (cached !== null) {
       const since = (await (this.redis as RedisClient & { cxloopDashboardOpenSince: (...args: (string | number)[]) => Promise<OpenSince> }).cxloopDashboardOpenSince(
         this.keys.dashboardOpenLog,
-        this.keys.dashboardOpenChanged,
+        this.keys.dashboardOpenChanges,
         this.keys.dashboardOpen,
         cached.seq,
         DELTA_MAX,
@@ -245,10 +262,10 @@ export class RedisDashboardStore implements DashboardStore {
   async dayContributions(day: number): Promise<DayContribution[]> {
     const stored = await this.redis.hvals(this.keys.dashboardContributions(day));
     return stored.map((value) => {
-      const contribution = JSON.parse(value) as StoredContribution;
+      const contribution = decodeContribution(value, day * DAY_MS);
       const tally: FigureTally = {};
-      for (const [counter, count] of Object.entries(contribution.c)) tally[contribution.g + counter] = count;
-      return { openedAt: contribution.o, tally };
+      for (const [counter, count] of Object.entries(contribution.counters)) tally[contribution.group + counter] = count;
+      return { openedAt: contribution.openedAt, tally };
     });
   }
 
@@ -260,25 +277,24 @@ export class RedisDashboardStore implements DashboardStore {
       const [day = '', ticket = ''] = member.split(':');
       byDay.set(day, [...(byDay.get(day) ?? []), ticket]);
     }
+    const days = [...byDay.keys()].map(Number);
     const pipeline = this.redis.pipeline();
     for (const [day, tickets] of byDay) pipeline.hmget(this.keys.dashboardContributions(Number(day)), ...tickets);
     const replies = (await pipeline.exec()) ?? [];
-    return replies.flatMap(([error, values]) => {
+    return replies.flatMap(([error, values], index) => {
       if (error) throw error;
       return (values as (string | null)[]).flatMap((value) => {
-        const stored = value === null ? undefined : (JSON.parse(value) as StoredContribution);
-        return stored?.s === undefined ? [] : [decodeSummary(stored.s, stored.o, stored.g)];
+        const summary = value === null ? null : decodeContribution(value, days[index]! * DAY_MS).summary;
+        return summary === null ? [] : [summary];
       });
     });
   }
 
-  async effectsLog(ticketId: number, openedAt: number): Promise<{ version: number; at: number; effects: string[] }[]> {
+  async effectsLog(ticketId: number, openedAt: number): Promise<EffectsLine[]> {
     // Two keys of two slots (the list is from before the day's hash): two commands, not one pipeline.
     const [before, lines] = await Promise.all([this.redis.lrange(this.keys.dashboardEffects(ticketId), 0, -1), this.redis.hget(this.keys.dashboardDayEffects(dayOf(openedAt)), String(ticketId))]);
-    return [...before, ...(lines === null ? [] : lines.split('\n'))].map((entry) => {
-      const parsed = JSON.parse(entry) as { v: number; at: number; e: string[] };
-      return { version: parsed.v, at: parsed.at, effects: parsed.e };
-    });
+    const dayStart = dayOf(openedAt) * DAY_MS;
+    return [...before, ...(lines === null ? [] : lines.split('\n'))].map((entry) => decodeEffectsLine(entry, dayStart));
   }
 
   async onMoved(listener: (move: LoopMove) => void): Promise<() => Promise<void>> {

@@ -106,7 +106,7 @@ export interface RedisKeys {
   readonly timersClaimed: string;
   /** Hash: the dashboard's tally of the loops opened on one UTC day (epoch day), "<category>|<team>|<tier>|<counter>" -> count. */
   dashboardDay(day: number): string;
-  /** Hash: ticket -> its contribution to that day's tally (JSON: version, opening, group, counters, summary while undecided). */
+  /** Hash: ticket -> its contribution to that day's tally (a JSON array, dashboard-codec.ts: version, opening, group, counters, summary while undecided). */
   dashboardContributions(day: number): string;
   /** Sorted set: "<day>:<ticket>" of loops whose verdicts still wait on the clock, scored by the last such deadline. */
   readonly dashboardUndecided: string;
@@ -114,11 +114,13 @@ export interface RedisKeys {
   readonly dashboardOpen: string;
   /** Hash: epoch day -> a version bumped whenever that day's tally changes (a reader re-reads only the days that changed). */
   readonly dashboardDayVersions: string;
-  /** Hash: `seq`, bumped whenever a row of dashboardOpen changes, and `trimmed`, the highest seq dropped from dashboardOpenChanged. */
+  /** Hash: `seq`, bumped whenever a row of dashboardOpen changes, and `listed`, the seq before the first entry of dashboardOpenChanges. */
   readonly dashboardOpenLog: string;
-  /** Sorted set: ticket -> the seq of its row's last change (the last few thousand), so a reader re-reads only what changed. */
-  readonly dashboardOpenChanged: string;
-  /** Hash: what each transition caused, for the loops opened on one UTC day: ticket -> one JSON line (version, time, effect labels) per transition. */
+  /** List: "<seq>:<ticket>" of the last few thousand row changes, oldest first, so a reader re-reads only what changed. */
+  readonly dashboardOpenChanges: string;
+  /** Sorted set: ticket -> the seq of its row's last change, as kept before dashboardOpenChanges (deleted when that list starts). */
+  readonly dashboardOpenChangedSet: string;
+  /** Hash: what each transition caused, for the loops opened on one UTC day: ticket -> one JSON line (version, time, effect labels or their codes, dashboard-codec.ts) per transition. */
   dashboardDayEffects(day: number): string;
   /** List of the same lines for one ticket, as written before they moved into the day's hash (read until it expires). */
   dashboardEffects(ticketId: number): string;
@@ -214,7 +216,8 @@ export function createRedisKeys(prefix: string, layout: RedisKeyLayout = 'single
     dashboardOpen: `${prefix}:{dash}:open`,
     dashboardDayVersions: `${prefix}:{dash}:dv`,
     dashboardOpenLog: `${prefix}:{dash}:open:log`,
-    dashboardOpenChanged: `${prefix}:{dash}:open:changed`,
+    dashboardOpenChanges: `${prefix}:{dash}:open:changes`,
+    dashboardOpenChangedSet: `${prefix}:{dash}:open:changed`,
     dashboardDayEffects: (day) => `${prefix}:{dash}:x:${day}`,
     dashboardEffects: (ticketId) => `${prefix}:fxlog:{${ticketId}}`,
     dashboardMoves: `${prefix}:dash:moved`,

@@ -144,7 +144,5 @@ export class RedisLoopStore implements LoopStore, LoopHistories {
 function decodeLoop(ticketId: number, value: string): StoredLoop {
   const newline = value.indexOf('\n');
   const key = value.slice(value.indexOf(':') + 1, newline);
-  const state = decodeLoopState(value.slice(newline + 1));
-  if (state.ticketId !== ticketId) throw new Error(`loop of ticket ${ticketId}: stored state belongs to ticket ${state.ticketId}`);
-  return { state, lastEventKey: key === '' ? null : key };
+  return { state: decodeLoopState(value.slice(newline + 1), ticketId), lastEventKey: key === '' ? null : key };
 }

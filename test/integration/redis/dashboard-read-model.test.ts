@@ -1,11 +1,12 @@
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisKeys, deleteInstallKeys } from '../../../src/adapters/redis/redis-keys.js';
-import { RedisDashboardStore } from '../../../src/adapters/redis/redis-dashboard-store.js';
+import { dayOf, RedisDashboardStore } from '../../../src/adapters/redis/redis-dashboard-store.js';
+import { tallyOf } from '../../../src/core/loop/figure-tally.js';
 import { readFigures } from '../../../src/app/dashboard/read-figures.js';
 import { loopFigures } from '../../../src/core/loop/loop-figures.js';
 import type { LoopHistoryEntry } from '../../../src/core/loop/loop-history.js';
-import { summarizeLoop } from '../../../src/core/loop/loop-summary.js';
+import { summarizeLoop, undecidedUntil, type Reach } from '../../../src/core/loop/loop-summary.js';
 import type { Stage } from '../../../src/core/loop/loop-types.js';
 import type { OpenLoopRow } from '../../../src/core/loop/open-loop-row.js';
 import { ZENDESK_TEST_SECRET } from '../../../src/adapters/zendesk/webhook-route.js';
@@ -96,6 +97,27 @@ describe('the dashboard read model in Redis: the figures from its tallies equal 
     expect(earlier.figures).toEqual(loopFigures(all.filter((history) => history[0]!.at <= until), { since: NOW - 5 * DAY, now: NOW }));
     // Some loops' targets still wait on the clock: those are pending, not missed, in both.
     expect((await store.undecided(NOW)).length).toBeGreaterThan(0);
+  });
+
+  it('reads the contributions a version before this codec stored (JSON objects), and moves them on to the same figures', async () => {
+    const all = histories(90);
+    const keys = createRedisKeys(prefix);
+    // Each loop's opening as main stored it: the object form, its summary in format 1, counted in the day's tally.
+    for (const [index, history] of all.entries()) {
+      const summary = summarizeLoop(history.slice(0, 1))!;
+      const group = `${summary.category}|${summary.team}|${summary.tier}|`;
+      const counters = Object.fromEntries(Object.entries(tallyOf(summary)).map(([field, count]) => [field.slice(group.length), count]));
+      const reach = ({ deadline, reachedAt }: Reach) => [deadline - summary.openedAt, reachedAt === null ? null : reachedAt - summary.openedAt];
+      const s = [1, summary.stage, reach(summary.acknowledgedWithin2h), reach(summary.acknowledgedWithin6h), reach(summary.closedWithin48h), summary.ackSla, summary.resolveSla, summary.firstUpdateSeconds, 0, 0, 0, 0, [], {}, 0, 0];
+      const day = dayOf(summary.openedAt);
+      await redis.hset(keys.dashboardContributions(day), String(5000 + index), JSON.stringify({ v: 1, o: summary.openedAt, g: group, c: counters, s }));
+      for (const [counter, count] of Object.entries(counters)) await redis.hincrby(keys.dashboardDay(day), group + counter, count);
+      await redis.zadd(keys.dashboardUndecided, undecidedUntil(summary)!, `${day}:${5000 + index}`);
+    }
+    const since = NOW - 7 * DAY;
+    expect((await readFigures(store, { since, until: NOW, now: NOW }, ALL)).figures).toEqual(loopFigures(all.map((history) => history.slice(0, 1)), { since, now: NOW }));
+    await project(all);
+    expect((await readFigures(store, { since, until: NOW, now: NOW }, ALL)).figures).toEqual(loopFigures(all, { since, now: NOW }));
   });
 
   it('filters by team through the same tallies: a team\'s figures are those of its loops alone', async () => {
@@ -193,7 +215,7 @@ describe('the open rows: each reader keeps them and re-reads only the rows that 
     expect(commands).toEqual(['cxloopDashboardOpenSince']);
     // Five row changes in all (three new, one moved, one closed): the late version bumped nothing.
     expect(await redis.hget(`${prefix}:{dash}:open:log`, 'seq')).toBe('5');
-    expect((await redis.zrangebyscore(`${prefix}:{dash}:open:changed`, '-inf', '+inf')).slice(-2)).toEqual(['2', '3']);
+    expect((await redis.lrange(`${prefix}:{dash}:open:changes`, 0, -1)).slice(-2)).toEqual(['4:2', '5:3']);
   });
 
   it('reads every row once when a request comes before the first read is done: it waits, then takes what changed since', async () => {
@@ -239,13 +261,44 @@ describe('the open rows: each reader keeps them and re-reads only the rows that 
     expect(await seen()).toEqual(['7@1']);
   });
 
+  it('after an upgrade from the sorted set of changes: drops it, and starts the list at the seq it found, so a reader of that seq takes only what changed', async () => {
+    // As the version before left them: seq 3, the changed set, nothing trimmed.
+    await Promise.all([move(1, 1), move(2, 1)]);
+    const keys = createRedisKeys(prefix);
+    await redis.del(keys.dashboardOpenChanges);
+    await redis.hdel(keys.dashboardOpenLog, 'listed');
+    await redis.hset(keys.dashboardOpenLog, 'seq', 3, 'trimmed', 0);
+    await redis.zadd(keys.dashboardOpenChangedSet, 1, '1', 3, '2');
+    expect(await seen()).toEqual(['1@1', '2@1']);
+    await move(2, 2);
+    expect(await redis.exists(keys.dashboardOpenChangedSet)).toBe(0);
+    expect(await redis.lrange(keys.dashboardOpenChanges, 0, -1)).toEqual(['4:2']);
+    commands.length = 0;
+    expect(await seen()).toEqual(['1@1', '2@2']);
+    expect(commands).toEqual(['cxloopDashboardOpenSince']);
+    await move(3, 1);
+    commands.length = 0;
+    expect(await seen()).toEqual(['1@1', '2@2', '3@1']);
+    expect(commands).toEqual(['cxloopDashboardOpenSince']);
+  });
+
+  it('reads every row again when a change is missing from the list (a process of the version before bumped the seq alone)', async () => {
+    await move(1, 1);
+    expect(await seen()).toEqual(['1@1']);
+    await redis.hincrby(`${prefix}:{dash}:open:log`, 'seq', 1);
+    await move(2, 1);
+    commands.length = 0;
+    expect(await seen()).toEqual(['1@1', '2@1']);
+    expect(commands).toEqual(['cxloopDashboardOpenSince', 'multi']);
+  });
+
   it('keeps the last 5,000 changes: a reader behind the trimmed ones reads every row again, and gets them right', async () => {
     await move(1, 1);
     expect(await seen()).toEqual(['1@1']);
     await move(1, 2);
     for (let start = 0; start < 5_000; start += 500) await Promise.all(Array.from({ length: 500 }, (_, index) => move(10_000 + start + index, 1)));
-    expect(await redis.zcard(`${prefix}:{dash}:open:changed`)).toBe(5_000);
-    expect(Number(await redis.hget(`${prefix}:{dash}:open:log`, 'trimmed'))).toBe(2);
+    expect(await redis.llen(`${prefix}:{dash}:open:changes`)).toBe(5_000);
+    expect(Number(await redis.hget(`${prefix}:{dash}:open:log`, 'listed'))).toBe(2);
     commands.length = 0;
     const rows = await seen();
     expect(commands).toEqual(['cxloopDashboardOpenSince', 'multi']);

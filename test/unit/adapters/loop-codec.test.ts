@@ -36,34 +36,42 @@ describe('compact wire forms of loops (Redis)', () => {
           const entry = historyEntryOf(event, state, next.effects, now);
           expect(decodeHistoryEntry(encodeHistoryEntry(entry))).toEqual(entry);
         });
-        expect(decodeLoopState(encodeLoopState(state))).toEqual(state);
+        expect(decodeLoopState(encodeLoopState(state), state.ticketId)).toEqual(state);
       }),
       { numRuns: 200 },
     );
   });
 
-  it('keeps a routed loop under 230 bytes and refuses a state format it does not know', () => {
+  it('keeps a routed loop under 140 bytes (230 in format 2) and its opening entry under 90, and refuses a state format it does not know', () => {
     const opened = openLoop({ ticketId: 123_456_789, category: 'sentiment_experience', tier: 'critical', zendeskStatus: 'new' }, T0, policy);
     if (!opened.ok) throw new Error(opened.reason);
-    expect(encodeLoopState(opened.state).length).toBeLessThan(230);
-    expect(() => decodeLoopState('[3,1]')).toThrow('unknown loop state format 3');
+    expect(encodeLoopState(opened.state).length).toBeLessThan(140);
+    expect(encodeHistoryEntry(historyEntryOf('opened', opened.state, opened.effects, T0)).length).toBeLessThan(90);
+    expect(() => decodeLoopState('[4,1]', 1)).toThrow('unknown loop state format 4');
   });
 
-  it('still reads format 1, where every point in time is absolute', () => {
+  it('still reads formats 2 and 1 (every point in time after the opening, or absolute) and history entries as objects, as main stored them', () => {
     const acknowledged = transition(accepted(openLoop({ ticketId: 42, category: 'billing_issue', tier: 'high', zendeskStatus: 'open' }, T0, policy)), { type: 'acknowledge', user: 'U1' }, T0 + HOUR, policy);
     if (!acknowledged.ok) throw new Error(acknowledged.reason);
     const state = acknowledged.state;
-    const v1 = JSON.parse(encodeLoopState(state)) as unknown[];
+    const after = (time: number | null) => (time === null ? null : time - state.openedAt);
+    const clock = (sla: LoopState['ack']) => [sla.targetMs, sla.usedMs, after(sla.runningSince)];
+    const format2 = [2, state.ticketId, state.version, state.stage, state.category, state.tier, state.team, state.owner, state.openedAt, state.zendeskStatus, clock(state.ack), clock(state.resolve), clock(state.update), after(state.lastUpdateAt), after(state.solvedAt), state.escalation.step, after(state.escalation.breachAt), state.updateStep, state.resolveBreached ? 1 : 0, after(state.snoozedUntil), TIMER_KINDS.map((kind) => after(state.timers[kind] ?? null)), state.reopens, state.csat];
+    expect(decodeLoopState(JSON.stringify(format2), 42)).toEqual(state);
+    expect(() => decodeLoopState(JSON.stringify(format2), 43)).toThrow('stored state belongs to ticket 42');
     const absolute = (value: unknown): unknown => (typeof value === 'number' ? value + state.openedAt : value);
-    const clock = (value: unknown): unknown => (Array.isArray(value) ? [value[0], value[1], absolute(value[2])] : value);
-    const format1 = v1.map((value, index) => {
+    const absoluteClock = (value: unknown): unknown => (Array.isArray(value) ? [value[0], value[1], absolute(value[2])] : value);
+    const format1 = format2.map((value, index) => {
       if (index === 0) return 1;
-      if (index >= 10 && index <= 12) return clock(value);
+      if (index >= 10 && index <= 12) return absoluteClock(value);
       if ([13, 14, 16, 19].includes(index)) return absolute(value);
       if (index === 20) return (value as unknown[]).map(absolute);
       return value;
     });
-    expect(decodeLoopState(JSON.stringify(format1))).toEqual(state);
+    expect(decodeLoopState(JSON.stringify(format1), 42)).toEqual(state);
+    const entry = historyEntryOf({ type: 'acknowledge', user: 'U1' }, state, [], T0 + HOUR);
+    expect(decodeHistoryEntry(JSON.stringify({ a: entry.at, v: entry.version, e: entry.event, o: entry.actor, s: entry.stage, c: entry.category, t: entry.tier, m: entry.team }))).toEqual(entry);
+    expect(decodeHistoryEntry(JSON.stringify({ a: T0, v: 3, e: 'timer:ack_breach', s: 'routed', c: 'billing_issue', t: 'high', m: 'billing', x: 1 }))).toEqual({ at: T0, version: 3, event: 'timer:ack_breach', stage: 'routed', category: 'billing_issue', tier: 'high', team: 'billing', escalation: 1 });
   });
 });
 

@@ -24,8 +24,8 @@ function keysUsedTogether(keys: RedisKeys): Record<string, string[]> {
     'training export': [keys.trainingExport, keys.trainingExported],
     'route backlog': [keys.routeEntries, keys.routeDue, keys.routeClaimed, keys.routeOwners, keys.routeStalled, keys.routePaused],
     'loop timers': [keys.timersDue, keys.timersClaimed],
-    'dashboard projection': [keys.dashboardDay(1), keys.dashboardContributions(1), keys.dashboardContributions(2), keys.dashboardUndecided, keys.dashboardOpen, keys.dashboardOpenLog, keys.dashboardOpenChanged, keys.dashboardDayVersions, keys.dashboardDayEffects(1)],
-    'dashboard open rows read': [keys.dashboardOpenLog, keys.dashboardOpenChanged, keys.dashboardOpen],
+    'dashboard projection': [keys.dashboardDay(1), keys.dashboardContributions(1), keys.dashboardContributions(2), keys.dashboardUndecided, keys.dashboardOpen, keys.dashboardOpenLog, keys.dashboardOpenChanges, keys.dashboardDayVersions, keys.dashboardDayEffects(1), keys.dashboardOpenChangedSet],
+    'dashboard open rows read': [keys.dashboardOpenLog, keys.dashboardOpenChanges, keys.dashboardOpen],
   };
 }
 
