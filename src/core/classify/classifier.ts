@@ -23,7 +23,7 @@ const OUTAGE_WEIGHT = 4;
 const REPEAT_SHARE = 0.5;
 const MAX_COUNTED_REPEATS = 2;
 /** Question marks are a language-neutral hint of a how-to question. */
-const QUESTION_MARK_WEIGHT = 3;
+const QUESTION_MARK_WEIGHT = 2;
 /** Tokens between a negator and its term: "not a bug", "no es un error", "kein echter Fehler". */
 const NEGATION_WINDOW = 3;
 const SUBJECT_LABELS = /^\s*(\[[^\]]{0,40}\]\s*)+/;

@@ -39,11 +39,6 @@ const TOPIC_MIN_SCORE = 3;
 const DEFECT_MIN_SCORE = 1;
 /** What sentiment wording is worth next to a concrete defect ("love it, but it crashes"). */
 const EVALUATION_SHARE_BESIDE_DEFECT = 0.5;
-/**
- * What defect wording is worth in a ticket that asks a question ("I get this error, what am I
- * doing wrong?"): the writer asks for help with it, and a question about a defect stays a question.
- */
-const DEFECT_SHARE_IN_QUESTION = 0.5;
 
 export interface Weighed {
   readonly scores: Record<CategoryId, number>;
@@ -59,8 +54,7 @@ export interface Weighed {
  * 2. a greeting or thanks clause keeps only its strong terms;
  * 3. a rhetorical question ("why??") and an install failure ask nothing;
  * 4. a billing topic outranks onboarding's question form;
- * 5. a question mark makes defect wording count for half, unless an install step fails;
- * 6. a concrete defect outranks sentiment: strongly negative wording beside it counts for nothing,
+ * 5. a concrete defect outranks sentiment: strongly negative wording beside it counts for nothing,
  *    other feelings for half.
  */
 export function weighEvidence(candidates: readonly Candidate[]): Weighed {
@@ -90,10 +84,8 @@ export function weighEvidence(candidates: readonly Candidate[]): Weighed {
   const setupFailed = kept.some((candidate) => candidate.setupFailure && candidate.evidence.for === 'bug_report');
   const topicOutranksForm = setupFailed || TOPICS_OVER_FORM.some((category) => provisional[category] >= TOPIC_MIN_SCORE);
   const defect = provisional.bug_report + provisional.performance_issue >= DEFECT_MIN_SCORE;
-  const asked = !setupFailed && kept.some((candidate) => candidate.evidence.rule === 'question');
   const share = (candidate: Candidate): number => {
     if (topicOutranksForm && candidate.form) return 0;
-    if (asked && candidate.evidence.for === 'bug_report') return DEFECT_SHARE_IN_QUESTION;
     if (defect && candidate.evidence.for === 'sentiment_experience') {
       return candidate.negativeWording ? 0 : EVALUATION_SHARE_BESIDE_DEFECT;
     }
