@@ -310,7 +310,10 @@ export class Classifier {
       .match(tokens.slice(0, 4))
       .filter((match) => match.start === 0 && languages.has(match.entry.payload.source));
     const weight = STRONG_WEIGHT * this.rules.subjectWeight;
-    return first.map((match) => {
+    // A subject opens one way: "Cannot ..." matches both "cannot" and "can not", and counts once.
+    const opened = new Set<CategoryId>();
+    const once = first.filter((match) => !opened.has(match.entry.payload.category) && opened.add(match.entry.payload.category));
+    return once.map((match) => {
       const { category, source } = match.entry.payload;
       const evidence = { rule: 'opener', for: category, value: match.entry.term, source, part: 'subject', weight, count: 1, words: [read(match.start, match.length)] } as const;
       return plainCandidate(evidence, { form: category === 'onboarding_help', rhetorical: clauseTokens.rhetorical.has(0) });
@@ -386,6 +389,8 @@ export class Classifier {
     const counted = [new Map<string, Counted>(), new Map<string, Counted>()] as const;
     // A clause fails when it reports a defect, or denies a setup step: "the installation fails", "can't install".
     const failingClauses = new Set<number>();
+    // Two lexicons' terms for one category on the same words ("error*" en, "erro*" pt) are one piece of evidence; the first counts.
+    const twinAt = new Map<string, string>();
     for (const match of dropContained(matches)) {
       const signal = match.entry.payload;
       if (signal.role === 'negator' || signal.role === 'postNegator') continue;
@@ -393,6 +398,12 @@ export class Classifier {
       if (negated ? signal.role === 'setup' : signal.role === 'category' && signal.category === 'bug_report') failingClauses.add(clauses[match.start]!);
       const byEntry = counted[negated ? 1 : 0];
       const seen = byEntry.get(signal.key);
+      if (signal.role === 'category' && signal.source !== 'policy') {
+        const place = `${signal.category}\u0000${match.start}\u0000${match.length}\u0000${negated}`;
+        const owner = twinAt.get(place);
+        if (owner !== undefined && owner !== signal.key) continue;
+        twinAt.set(place, signal.key);
+      }
       if (!seen) {
         const weight = signal.role === 'category' ? signal.weight * (match.start < LEAD_TOKENS ? 1 : TAIL_FACTOR) : 0;
         byEntry.set(signal.key, { signal, term: match.entry.term, weight, first: match.start, length: match.length, count: 1, spans: [match.start, match.length] });
@@ -590,7 +601,8 @@ function signalKey(signal: DistributiveOmit<Signal, 'key'>, term: string): strin
 /**
  * Drops a match lying inside a longer one: the phrase decides what its words mean ("keeps crashing"
  * is one bug term, not two; "sería genial" asks for a feature, its "genial" is not praise). Category
- * terms yield to longer category terms; outage and negative wording only to their own kind.
+ * terms yield to longer category terms and ratings ("está bien" is one verdict, its "bien" no second
+ * one); outage and negative wording only to their own kind.
  */
 function dropContained(matches: Array<TermMatch<Signal>>): Array<TermMatch<Signal>> {
   const longer = matches.filter((match) => match.length > 1);
@@ -601,7 +613,7 @@ function dropContained(matches: Array<TermMatch<Signal>>): Array<TermMatch<Signa
       (other) =>
         other !== match &&
         other.length > match.length &&
-        other.entry.payload.role === kind &&
+        (other.entry.payload.role === kind || (kind === 'category' && other.entry.payload.role === 'rating')) &&
         other.start <= match.start &&
         match.start + match.length <= other.start + other.length,
     );

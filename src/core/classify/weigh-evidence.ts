@@ -53,7 +53,7 @@ export interface Weighed {
  * 1. a negated defect ("never crashes") and a negated feeling ("not bad") are feedback;
  * 2. a greeting or thanks clause keeps only its strong terms;
  * 3. a rhetorical question ("why??") and an install failure ask nothing;
- * 4. a billing or performance topic outranks onboarding's question form;
+ * 4. a billing topic outranks onboarding's question form;
  * 5. a concrete defect outranks sentiment: strongly negative wording beside it counts for nothing,
  *    other feelings for half.
  */

@@ -136,12 +136,12 @@ describe('the words a decision shows people', () => {
     {
       name: 'accents and punctuation as the customer wrote them, not folded',
       ticket: { subject: 'Comment inviter mon équipe ?', description: "Bonjour, comment puis-je ajouter des collègues ? Je ne trouve pas l'option dans les paramètres." },
-      summary: 'Onboarding help (confidence 0.86): "comment inviter", "?", "comment puis-je", "ne trouve pas", "paramètres";',
+      summary: 'Onboarding help (confidence 0.90): "comment inviter", "?", "comment puis-je", "ne trouve pas", "paramètres";',
     },
     {
       name: 'a word two lexicons match ("export*" de, "exportar" es) once',
       ticket: { subject: 'Exportar a Excel', description: 'Sería genial poder exportar los informes a Excel. ¿Podrían añadir esa opción?' },
-      summary: 'Feature request (confidence 0.85): "sería genial", "podrían añadir", "exportar", "opción";',
+      summary: 'Feature request (confidence 0.80): "sería genial", "podrían añadir", "exportar", "opción";',
     },
     {
       name: 'a denied defect says so outside the quotes',

@@ -105,6 +105,34 @@ describe('an install, activation or sign-up failure is a bug, not a how-to quest
   });
 });
 
+describe('asking what one is doing wrong about a defect is a how-to question', () => {
+  const ROWS: readonly Row[] = [
+    ['en', 'I get an error message when I export the report. What am I doing wrong?'],
+    ['de', 'Beim Exportieren des Berichts bekomme ich eine Fehlermeldung. Was mache ich falsch?'],
+    ['fr', "J'ai un message d'erreur quand j'exporte le rapport. Qu'est-ce que je fais mal ?"],
+    ['it', 'Ricevo un messaggio di errore quando esporto il report. Cosa sbaglio?'],
+    ['nl', 'Ik krijg een foutmelding als ik het rapport exporteer. Wat doe ik verkeerd?'],
+    ['tr', 'Raporu dışa aktarırken hata mesajı alıyorum. Neyi yanlış yapıyorum?'],
+    ['ru', 'При экспорте отчёта я получаю сообщение об ошибке. Что я делаю не так?'],
+    ['pl', 'Przy eksporcie raportu dostaję komunikat o błędzie. Co robię źle?'],
+    ['cs', 'Při exportu sestavy se mi zobrazí chybová hláška. Co dělám špatně?'],
+  ];
+
+  it.each(ROWS)('[%s] %s -> onboarding_help', (_language, text) => {
+    const decision = classify(text);
+    expect(decision.category, decision.summary).toBe('onboarding_help');
+  });
+
+  it('leaves the same defect without that question, asked with "??", or with a plain plea for help, a bug', () => {
+    expect(classify('I get an error message when I export the report.').category).toBe('bug_report');
+    expect(classify('The export crashes every time, why??').category).toBe('bug_report');
+    // A ticket that reports a defect and asks what to do about it is about the defect.
+    expect(classify('The app crashes when I open it, what can I do?', 'App crashes').category).toBe('bug_report');
+    expect(classify('Die App stürzt beim Öffnen ab, was kann ich tun?', 'Absturz').category).toBe('bug_report');
+    expect(classify('Uygulama açılmıyor, ne yapmalıyım?').category).toBe('bug_report');
+  });
+});
+
 describe("a billing topic outranks a question's form", () => {
   const ROWS: readonly Row[] = [
     ['en', 'How do I change the credit card for my subscription?'],
@@ -254,5 +282,30 @@ describe('identifiers are code, not words', () => {
     expect(decision.category).toBe('onboarding_help');
     // The same word standing alone still counts.
     expect(classify('The app is unstable since the update and crashes every hour.').category).toBe('bug_report');
+  });
+});
+
+describe('one piece of evidence per category on the same words', () => {
+  it('counts two lexicons\' terms on one word once ("error*" en and es, "erro*" pt in a ticket too short to tell its language)', () => {
+    const defect = classify('Error').evidence.filter((item) => item.for === 'bug_report');
+    expect(defect).toHaveLength(1);
+    expect(defect[0]?.weight).toBe(1);
+  });
+
+  it('counts a subject opener once ("Cannot" is both "cannot" and "can not")', () => {
+    const openers = classify('', 'Cannot save my settings').evidence.filter((item) => item.rule === 'opener');
+    expect(openers).toHaveLength(1);
+  });
+
+  it('reads the words of a rating as that one verdict ("está bien", not also "bien")', () => {
+    const decision = classify('Está bien.');
+    expect(decision.category).toBe('sentiment_experience');
+    expect(sentimentEvidence(decision).map((item) => item.words)).toEqual([['está bien']]);
+  });
+});
+
+describe('a change request titled as a fix is a bug report', () => {
+  it.each(['Fixed the export option in the settings', 'Fixes the export option in the settings', '[ui] Fixing the export option in the settings', 'Hotfix: export option in the settings'])('%s', (subject) => {
+    expect(classify('', subject).category).toBe('bug_report');
   });
 });

@@ -84,6 +84,7 @@ export const cs: LanguageLexicon = {
         'otázk*', 'chtěl* bych se zeptat', 'chci se zeptat', 'prosím o radu', 'poraďte',
         'potřebuji pomoc', 'potřebuju pomoct', 'prosím o pomoc', 'pomozte', 'vysvětl*',
         'první kroky', 'poprvé', 'nový uživatel', 'začátečník',
+        'co dělám špatně', 'co dělám blbě',
       ],
       weak: [
         'jak', 'kde', 'proč', 'kdy', 'který', 'pomoc', 'poradit', 'návod*', 'nastavit', 'konfigur*',
@@ -129,14 +130,14 @@ export const cs: LanguageLexicon = {
     content_communication: {
       strong: [
         'překlep*', 'pravopis*', 'gramati*', 'hrubk*', 'interpunk*', 'překlad*', 'přeložen*',
-        'nepřeložen*', 'dokumentac*', 'nápověd*', 'centrum nápovědy', 'znalostní báze',
+        'nepřeložen*', 'nápověd*', 'centrum nápovědy', 'znalostní báze',
         'často kladené otázky', 'faq', 'nefunkční odkaz*', 'rozbit* odkaz*', 'odkaz nefunguje',
         'odkazy nefungují', 'mrtv* odkaz*', 'neaktuáln*', 'zavádějící', 'matoucí', 'nesrozumiteln*',
         'newsletter*', 'zpravodaj*', 'z odběru', 'odběr novinek', 'reklamní*', 'obchodní sdělení',
         'příliš mnoho e mailů', 'formulac*',
       ],
       weak: [
-        'text*', 'zpráva', 'zprávy', 'zprávu', 'zprávě', 'e mail*', 'email*', 'mail*', 'jazyk*',
+        'dokumentac*', 'text*', 'zpráva', 'zprávy', 'zprávu', 'zprávě', 'e mail*', 'email*', 'mail*', 'jazyk*',
         'češtin*', 'česky', 'anglicky', 'lokalizac*', 'odkaz*', 'článek', 'článk*', 'obsah',
         'obsahu', 'stránk*', 'popis*', 'slovo', 'slova', 'věta', 'věty', 'nadpis*', 'titulek',
         'snímek obrazovky', 'screenshot*', 'komunikac*', 'oznámení', 'zastaral*', 'nejasn*',

@@ -94,6 +94,7 @@ export const de: LanguageLexicon = {
         'weiß nicht wie', 'weiß nicht ob', 'komme nicht weiter', 'verstehe nicht',
         'nicht verstanden', 'erklär*', 'neuer nutzer', 'neukunde', 'anfänger', 'zum ersten mal',
         'onboarding', 'best practice*',
+        'was mache ich falsch', 'mache ich etwas falsch', 'was mache ich verkehrt',
       ],
       weak: [
         'wie', 'was', 'warum', 'wo', 'wann', 'welche*', 'hilfe', 'install*', 'konfigur*',
@@ -148,7 +149,7 @@ export const de: LanguageLexicon = {
     },
     content_communication: {
       strong: [
-        'tippfehler', 'rechtschreib*', 'schreibfehler', 'grammatik*', 'übersetz*', 'falsch übersetzt', 'nicht übersetzt', 'formulierung*', 'dokumentation',
+        'tippfehler', 'rechtschreib*', 'schreibfehler', 'grammatik*', 'übersetz*', 'falsch übersetzt', 'nicht übersetzt', 'formulierung*',
         'doku', 'handbuch', 'bedienungsanleitung', 'hilfeartikel', 'hilfe artikel',
         'hilfeseite*', 'hilfe center', 'hilfecenter', 'faq', 'wissensdatenbank', 'readme',
         'changelog', 'versionshinweise', 'release notes', 'newsletter*', 'werbemail*',
@@ -159,7 +160,7 @@ export const de: LanguageLexicon = {
         'falsche infos', 'ankündigung*', 'blogartikel', 'blogbeitrag', 'kommunikation',
       ],
       weak: [
-        'text', 'texte', 'beschriftung*', 'bezeichnung*', 'beschreibung', 'nachricht',
+        'dokumentation', 'text', 'texte', 'beschriftung*', 'bezeichnung*', 'beschreibung', 'nachricht',
         'mail', 'mails', 'e mail*', 'email*', 'sprache', 'deutsch', 'englisch', 'link', 'links',
         'verlinkung', 'artikel', 'inhalt*', 'seite', 'überschrift*', 'titel', 'satz', 'wort',
         'wörter', 'tooltip*', 'screenshot*', 'veraltet*', 'verteiler', 'benachrichtigung*',

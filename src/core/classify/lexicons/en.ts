@@ -149,7 +149,7 @@ export const en: LanguageLexicon = {
     content_communication: {
       strong: [
         'typo*', 'spelling', 'misspell*', 'grammar', 'wording', 'translation*', 'mistranslat*',
-        'documentation', 'docs are', 'the docs', 'readme', 'changelog', 'release notes',
+        'docs are', 'the docs', 'readme', 'changelog', 'release notes',
         'newsletter*', 'email template*', 'the article', 'help article', 'help center',
         'knowledge base', 'broken link*', 'dead link*', 'outdated doc*',
         'wrong information', 'misleading', 'unclear', 'confusing wording', 'copy text',
@@ -157,7 +157,7 @@ export const en: LanguageLexicon = {
         'announcement*', 'communication', 'communicat*',
       ],
       weak: [
-        'text', 'label*', 'email*', 'mail', 'language', 'translate*', 'faq',
+        'documentation', 'text', 'label*', 'email*', 'mail', 'language', 'translate*', 'faq',
         'link', 'links', 'article', 'content', 'page', 'doc', 'words', 'sentence',
         'title', 'tooltip*', 'screenshot*',
       ],
@@ -177,7 +177,7 @@ export const en: LanguageLexicon = {
       'improve', 'extend', 'new',
     ],
     onboarding_help: ['how', 'what', 'why', 'where', 'which', 'is there', 'is it', 'can i', 'question'],
-    bug_report: ['bug', 'crash', 'error', 'regression', 'fix', 'broken', 'cannot', 'can not', 'unable'],
+    bug_report: ['bug', 'crash', 'error', 'regression', 'fix', 'fixed', 'fixes', 'fixing', 'hotfix', 'broken', 'cannot', 'can not', 'unable'],
   },
   outage: [
     'outage*', 'is down', 'are down', 'went down', 'site down', 'service down', 'server down',

@@ -93,6 +93,7 @@ export const es: LanguageLexicon = {
         'ayuda con', 'no sé cómo', 'no sé si', 'no entiendo', 'no encuentro', 'dónde está',
         'dónde puedo', 'dónde encuentro', 'qué significa', 'cuál es la diferencia', 'explic*',
         'confundido', 'confundida', 'soy nuevo', 'soy nueva', 'nuevo usuario', 'usuario nuevo', 'primera vez', 'principiante',
+        'qué estoy haciendo mal', 'qué hago mal', 'estoy haciendo algo mal',
       ],
       weak: [
         'por qué', 'dónde', 'cuándo', 'cuál', 'ayuda', 'iniciar sesión',
@@ -149,7 +150,7 @@ export const es: LanguageLexicon = {
       strong: [
         'errata*', 'error ortográfico', 'errores ortográficos', 'falta de ortografía',
         'faltas de ortografía', 'ortograf*', 'gramátic*', 'redacci*', 'traducci*',
-        'mal traducido', 'mal traducida', 'sin traducir', 'documentaci*', 'manual de usuario',
+        'mal traducido', 'mal traducida', 'sin traducir', 'manual de usuario',
         'centro de ayuda', 'artículo de ayuda', 'artículos de ayuda', 'base de conocimiento*',
         'preguntas frecuentes', 'faq', 'notas de la versión', 'changelog', 'boletín',
         'boletines', 'newsletter*', 'correos de marketing', 'correos publicitarios',
@@ -159,7 +160,7 @@ export const es: LanguageLexicon = {
         'comunicaci*',
       ],
       weak: [
-        'texto', 'textos', 'etiqueta*', 'mensaje', 'correo*', 'email*', 'mail', 'idioma',
+        'documentaci*', 'texto', 'textos', 'etiqueta*', 'mensaje', 'correo*', 'email*', 'mail', 'idioma',
         'español', 'inglés', 'traducido', 'traducir', 'enlace*', 'link', 'links', 'artículo',
         'contenido*', 'página', 'descripci*', 'palabra*', 'frase*', 'título*', 'captura*',
         'desactualizad*', 'aviso*', 'confuso',

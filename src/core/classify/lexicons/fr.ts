@@ -97,6 +97,7 @@ export const fr: LanguageLexicon = {
         'où se trouve', 'où puis je', 'que signifie', 'que veut dire',
         'quelle est la différence', 'expliqu*', 'nouvel utilisateur', 'nouvelle utilisatrice',
         'première fois', 'onboarding',
+        'qu est ce que je fais mal', 'je fais quelque chose de mal', 'qu est ce que je fais de travers',
       ],
       weak: [
         'comment', 'pourquoi', 'quand', 'quel', 'quelle', 'aide', 'm aider', 'installer',
@@ -153,7 +154,7 @@ export const fr: LanguageLexicon = {
       strong: [
         'faute de frappe', 'fautes de frappe', 'coquille*', 'faute d orthographe',
         'fautes d orthographe', 'orthograph*', 'grammaire', 'grammatical*', 'formulation*',
-        'traduction*', 'mal traduit', 'mal traduite', 'pas traduit', 'documentation', 'la doc',
+        'traduction*', 'mal traduit', 'mal traduite', 'pas traduit', 'la doc',
         'manuel d utilisation', 'centre d aide', 'article d aide', 'articles d aide',
         'base de connaissance*', 'faq', 'foire aux questions', 'notes de version', 'changelog',
         'newsletter*', 'lettre d information', 'mails promotionnels', 'e mails promotionnels',
@@ -164,7 +165,7 @@ export const fr: LanguageLexicon = {
         'incompréhensible', 'communication*',
       ],
       weak: [
-        'texte', 'textes', 'libellé*', 'intitulé*', 'message', 'mail', 'mails', 'e mail*',
+        'documentation', 'texte', 'textes', 'libellé*', 'intitulé*', 'message', 'mail', 'mails', 'e mail*',
         'email*', 'courriel*', 'langue', 'français', 'anglais', 'traduit', 'lien', 'liens',
         'article', 'contenu*', 'page', 'description', 'mot', 'mots', 'phrase*', 'titre*',
         'info bulle', 'capture*', 'erroné*', 'obsolète*', 'doc', 'tournure*', 'annonce*',

@@ -93,6 +93,7 @@ export const it: LanguageLexicon = {
         'cosa significa', 'che cosa significa', 'qual è la differenza', 'che differenza',
         'spiega*', 'sono nuovo', 'sono nuova', 'nuovo utente', 'prima volta', 'principiante',
         'alle prime armi',
+        'cosa sbaglio', 'cosa sto sbagliando', 'dove sbaglio',
       ],
       weak: [
         'dove', 'quando', 'quale', 'aiuto', 'install*', 'configur*',
@@ -148,7 +149,7 @@ export const it: LanguageLexicon = {
         'refuso*', 'errore di battitura', 'errori di battitura', 'errore ortografico',
         'errori ortografici', 'errore di ortografia', 'ortografi*', 'grammatica*',
         'grammaticale', 'traduzion*', 'tradotto male', 'tradotta male', 'mal tradotto',
-        'non tradotto', 'documentazione', 'manuale utente', 'articolo di supporto',
+        'non tradotto', 'manuale utente', 'articolo di supporto',
         'articoli di supporto', 'guida online', 'base di conoscenza', 'faq', 'domande frequenti',
         'note di rilascio', 'changelog', 'newsletter*', 'email promozionali', 'mail promozionali',
         'email pubblicitarie', 'email di marketing', 'troppe email', 'troppe mail', 'disiscri*',
@@ -158,7 +159,7 @@ export const it: LanguageLexicon = {
         'comunicazion*',
       ],
       weak: [
-        'testo', 'testi', 'etichett*', 'messaggio', 'mail', 'email*', 'lingua', 'italiano',
+        'documentazione', 'testo', 'testi', 'etichett*', 'messaggio', 'mail', 'email*', 'lingua', 'italiano',
         'inglese', 'tradott*', 'tradurre', 'link', 'collegament*', 'articolo', 'contenut*',
         'pagina', 'descrizione', 'parola', 'parole', 'frase', 'frasi', 'titolo', 'screenshot*',
         'obsolet*', 'manuale', 'centro assistenza', 'annunci*',

@@ -79,6 +79,7 @@ export const nl: LanguageLexicon = {
         'aan de slag', 'eerste keer', 'nieuwe gebruiker', 'beginner', 'weet niet hoe', 'snap niet',
         'snap het niet', 'begrijp niet', 'begrijp het niet', 'hulp nodig', 'help mij', 'help me',
         'kunnen jullie helpen', 'kunt u mij helpen', 'uitleg', 'uitleggen', 'instellen',
+        'wat doe ik verkeerd', 'doe ik iets verkeerd',
       ],
       weak: [
         'hoe', 'waar', 'wat', 'waarom', 'welke', 'vraag', 'hulp', 'handleiding*', 'installeren',
@@ -126,7 +127,7 @@ export const nl: LanguageLexicon = {
       strong: [
         'typfout*', 'tikfout*', 'spelfout*', 'spellingsfout*', 'spelling', 'taalfout*',
         'grammatica*', 'vertaling*', 'vertaalfout*', 'slecht vertaald', 'verkeerd vertaald',
-        'niet vertaald', 'documentatie', 'helpartikel*', 'helpcentrum', 'kennisbank',
+        'niet vertaald', 'helpartikel*', 'helpcentrum', 'kennisbank',
         'veelgestelde vragen', 'faq', 'dode link*', 'kapotte link*', 'link werkt niet',
         'verouderde informatie', 'verouderde documentatie', 'onjuiste informatie',
         'verkeerde informatie', 'misleidend*', 'nieuwsbrief*', 'marketingmail*', 'uitschrijven',
@@ -134,7 +135,7 @@ export const nl: LanguageLexicon = {
         'verkeerde tekst', 'tekstfout*',
       ],
       weak: [
-        'tekst', 'teksten', 'label*', 'bericht', 'berichten', 'mail', 'mails', 'e mail*', 'email*',
+        'documentatie', 'tekst', 'teksten', 'label*', 'bericht', 'berichten', 'mail', 'mails', 'e mail*', 'email*',
         'taal', 'vertaald', 'vertalen', 'onduidelijk*', 'link', 'links', 'artikel', 'inhoud',
         'pagina', 'beschrijving', 'woord', 'woorden', 'titel', 'verouderd*', 'afmelden',
         'screenshot*', 'engels', 'nederlands',

@@ -85,6 +85,7 @@ export const pl: LanguageLexicon = {
         'mam pytanie', 'chciałbym zapytać', 'chciałabym zapytać', 'chciałbym się dowiedzieć',
         'proszę o pomoc', 'pomóżcie', 'potrzebuję pomocy', 'wyjaśni*', 'wytłumacz*',
         'pierwsze kroki', 'pierwszy raz', 'początkując*', 'nowy użytkownik',
+        'co robię źle', 'co robię nie tak',
       ],
       weak: [
         'jak', 'gdzie', 'dlaczego', 'czemu', 'który', 'która', 'pomoc', 'pomocy', 'instrukcj*',
@@ -133,7 +134,7 @@ export const pl: LanguageLexicon = {
     content_communication: {
       strong: [
         'literówk*', 'ortograf*', 'interpunkc*', 'gramatyk*', 'gramatyczn*', 'tłumaczeni*',
-        'przetłumacz*', 'nieprzetłumaczon*', 'brak tłumaczenia', 'wersj* językow*', 'dokumentacj*',
+        'przetłumacz*', 'nieprzetłumaczon*', 'brak tłumaczenia', 'wersj* językow*',
         'centrum pomocy', 'artykuł* pomocy', 'baza wiedzy', 'bazie wiedzy', 'faq',
         'najczęściej zadawane pytania', 'martwy link', 'niedziałając* link*', 'link nie działa',
         'linki nie działają', 'nieaktualn*', 'błędne informacje', 'nieprawdziwe informacje',
@@ -142,7 +143,7 @@ export const pl: LanguageLexicon = {
         'sformułowani*',
       ],
       weak: [
-        'treść', 'treści', 'tekst*', 'napis', 'napisy', 'etykiet*', 'wiadomoś*', 'mail*', 'e mail*',
+        'dokumentacj*', 'treść', 'treści', 'tekst*', 'napis', 'napisy', 'etykiet*', 'wiadomoś*', 'mail*', 'e mail*',
         'email*', 'język*', 'po polsku', 'po angielsku', 'link*', 'artykuł*', 'strona', 'strony',
         'stronie', 'stronę', 'opis*', 'tytuł*', 'słowo', 'słowa', 'zdanie', 'przestarzał*',
         'niejasn*', 'zrzut* ekranu', 'komunikacj*', 'ogłoszeni*', 'blog', 'bloga', 'blogu',

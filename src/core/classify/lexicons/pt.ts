@@ -93,6 +93,7 @@ export const pt: LanguageLexicon = {
         'onde fica', 'onde encontro', 'onde posso', 'o que significa', 'qual a diferença',
         'qual é a diferença', 'explic*', 'sou novo', 'sou nova', 'novo usuário', 'nova usuária',
         'novo utilizador', 'primeira vez', 'iniciante',
+        'o que estou fazendo de errado', 'o que estou a fazer de errado', 'o que faço de errado',
       ],
       weak: [
         'por que', 'onde', 'quando', 'qual', 'ajuda', 'instal*', 'configur*',
@@ -151,7 +152,7 @@ export const pt: LanguageLexicon = {
         'erro de digitação', 'erros de digitação', 'erro ortográfico', 'erros ortográficos',
         'erro de ortografia', 'erros de ortografia', 'ortografia', 'gramátic*', 'gralha*',
         'texto errado', 'traduç*', 'mal traduzido', 'mal traduzida', 'sem tradução',
-        'documentação', 'central de ajuda', 'centro de ajuda', 'artigo de ajuda',
+        'central de ajuda', 'centro de ajuda', 'artigo de ajuda',
         'artigos de ajuda', 'base de conhecimento', 'perguntas frequentes', 'faq',
         'notas de versão', 'notas da versão', 'changelog', 'newsletter*', 'boletim informativo',
         'e mails de marketing', 'emails de marketing', 'e mails promocionais',
@@ -161,7 +162,7 @@ export const pt: LanguageLexicon = {
         'pouco claro', 'não está claro', 'comunicaç*', 'comunicado*',
       ],
       weak: [
-        'texto', 'textos', 'rótulo*', 'mensagem', 'e mail*', 'email*', 'idioma', 'português',
+        'documentação', 'texto', 'textos', 'rótulo*', 'mensagem', 'e mail*', 'email*', 'idioma', 'português',
         'inglês', 'traduzido', 'traduzir', 'link', 'links', 'artigo', 'conteúdo', 'página',
         'descrição', 'palavra*', 'frase*', 'título*', 'captura de tela', 'print', 'redação',
         'desatualizad*', 'confuso',

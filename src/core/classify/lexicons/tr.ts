@@ -78,6 +78,7 @@ export const tr: LanguageLexicon = {
         'soru', 'sorum', 'sorular*', 'sorusu', 'anlamadım', 'anlayamadım', 'anlamıyorum',
         'nereden bulabilirim', 'nerede bulabilirim', 'bulamıyorum', 'kurulum*', 'yeni kullanıcı*',
         'ilk defa', 'ilk kez', 'yeni başladım', 'merak ediyorum', 'emin değil*', 'adım adım',
+        'neyi yanlış yapıyorum', 'nerede hata yapıyorum', 'yanlış bir şey mi yapıyorum',
       ],
       weak: [
         'nasıl', 'nerede', 'nereden', 'neden', 'hangi', 'nedir', 'ne demek', 'var mı', 'yardım*',
