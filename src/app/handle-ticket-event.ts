@@ -6,7 +6,7 @@ import { describeRoutingExtras, foundExtras } from '../core/routing/routing-extr
 import { ticketFieldsOf } from '../core/routing/route-plan.js';
 import { categoryTag, FINAL_STATUSES, type SatisfactionEvent, type SatisfactionScore, type TicketChangeEvent, type TicketEvent, type TicketSnapshot } from '../core/ticket-event.js';
 import { planRoute, ticketFromSnapshot } from './plan-route.js';
-import type { Logger, RouteQueue, StoredLoop, TicketBriefs, TicketClassifier, TicketRecord, TicketStore, ZendeskApi } from './ports.js';
+import type { Logger, RouteQueue, StoredLoop, TicketBrief, TicketBriefs, TicketClassifier, TicketRecord, TicketStore, ZendeskApi } from './ports.js';
 import { runRoutingActions, type RoutingActionDeps } from './run-routing-actions.js';
 import { applyLoopEvents, openClaimedTicketLoop, openTicketLoop, type LoopDeps } from './run-loop.js';
 import { isZendeskError } from './zendesk-api-error.js';
@@ -162,14 +162,21 @@ async function routeIfNew(event: TicketChangeEvent, claimed: boolean, receivedAt
     }
   }
   const decision = await deps.classifier.classify(ticketFromSnapshot(snapshot));
+  const brief: TicketBrief = {
+    ticketId: snapshot.id,
+    subject: snapshot.subject.slice(0, BRIEF_SUBJECT_MAX),
+    excerpt: snapshot.description.slice(0, BRIEF_EXCERPT_MAX),
+    why: decision.summary,
+  };
   if (!claimed) {
+    // The claim saves the brief too; what on_routing finds is added below.
     const won = await deps.store.claimRouting(snapshot.id, {
       status: 'pending',
       category: decision.category,
       tier: decision.tier,
       groupId: deps.policy.categories[decision.category].zendesk_group_id,
       baseGroupId: snapshot.groupId,
-    }, event.key);
+    }, event.key, brief);
     if (!won) return { outcome: 'updated' };
   }
   // A retry (or a later event while the write waits) reuses what the first attempt found and saved.
@@ -177,13 +184,7 @@ async function routeIfNew(event: TicketChangeEvent, claimed: boolean, receivedAt
   const actions = await runRoutingActions(snapshot, decision.category, deps.actions, saved);
   const found = foundExtras(actions.extras);
   const plan = planRoute(snapshot, decision, deps.policy, receivedAt, { tags: actions.tags, noteLines: describeRoutingExtras(actions.extras, deps.ticketUrl) });
-  await deps.briefs.save({
-    ticketId: snapshot.id,
-    subject: snapshot.subject.slice(0, BRIEF_SUBJECT_MAX),
-    excerpt: snapshot.description.slice(0, BRIEF_EXCERPT_MAX),
-    why: decision.summary,
-    ...(found ? { extras: found } : {}),
-  });
+  if (claimed || found) await deps.briefs.save({ ...brief, ...(found ? { extras: found } : {}) });
   await deps.routes.enqueue(plan);
   // The loop opens with the routing decision; a retry finds it open and leaves it. The event that
   // won the claim just now knows there is none yet, and keeps the loop it opened.

@@ -161,9 +161,10 @@ export interface TicketStore {
   get(ticketId: number): Promise<TicketRecord | null>;
   /**
    * Records the routing decision made from the event `claimedBy` (its key: only that event's retry
-   * queues the write again); false when the ticket already has one (another event won).
+   * queues the write again); false when the ticket already has one (another event won). With
+   * `brief`, the claim saves it too, as TicketBriefs.save would (one write for both).
    */
-  claimRouting(ticketId: number, routing: RoutingState & { readonly tier: Tier }, claimedBy: string): Promise<boolean>;
+  claimRouting(ticketId: number, routing: RoutingState & { readonly tier: Tier }, claimedBy: string, brief?: TicketBrief): Promise<boolean>;
   /** The routing write landed; `writtenOver` is the ticket's updated_at it was made on (see RoutingState). */
   markRouted(ticketId: number, writtenOver: number): Promise<void>;
   /** Freezes routing and appends the correction to the corrections log; false if already frozen and recorded; throws (to be retried) while another attempt is recording it. */

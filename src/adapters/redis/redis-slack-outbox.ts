@@ -3,21 +3,14 @@ import type { LiveIncidents, OutboxEntry, SlackOutbox, TicketBrief, TicketBriefs
 import type { RoutingExtras } from '../../core/routing/routing-extras.js';
 import type { RedisKeys } from './redis-keys.js';
 import { runScript } from './run-script.js';
+import { BRIEF_CHUNK, BRIEF_COUNT, briefChunks, SAVE_BRIEF_LUA } from './ticket-brief-fields.js';
 
 /** A ticket's Slack message refs and brief live as long as its loop state. */
 const TICKET_TTL_SECONDS = 30 * 86_400;
-/** The brief's pieces in the ticket hash: `b0`, `b1` ... and their count `bn`. */
-const BRIEF_CHUNK = 'b';
-const BRIEF_COUNT = 'bn';
-/** Under hash-max-listpack-value (64 bytes by default), so the ticket hash stays a listpack. */
-const BRIEF_CHUNK_BYTES = 60;
 
-/** KEYS ticket hash. ARGV ttl, chunk... Replaces the brief's pieces (a shorter brief leaves none of the old). */
-const SAVE_BRIEF = `
-local old = tonumber(redis.call('HGET', KEYS[1], 'bn') or '0')
-for i = 0, old - 1 do redis.call('HDEL', KEYS[1], 'b' .. i) end
-for i = 2, #ARGV do redis.call('HSET', KEYS[1], 'b' .. (i - 2), ARGV[i]) end
-redis.call('HSET', KEYS[1], 'bn', #ARGV - 1)
+/** KEYS ticket hash. ARGV ttl, chunk... Replaces the brief's pieces (ticket-brief-fields.ts). */
+const SAVE_BRIEF = `${SAVE_BRIEF_LUA}
+saveBrief(KEYS[1], 2)
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 return 1`;
 
@@ -212,17 +205,9 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs, LiveIncident
     await this.redis.set(this.keys.liveSummary, value);
   }
 
-  /**
-   * The brief lives in the ticket hash too, as the JSON array [subject, excerpt, why] (and, when
-   * the category's on_routing found something, its extras as a fourth element) cut into `b0`,
-   * `b1` ... fields of at most 60 bytes (`bn` = how many), whole UTF-8 characters each: every
-   * value stays under Redis's 64-byte listpack limit, so the hash keeps its compact encoding, and
-   * the ticket needs no key of its own for it (about 150 B less per open loop).
-   */
+  /** The brief lives in the ticket hash too (ticket-brief-fields.ts). */
   async save(brief: TicketBrief): Promise<void> {
-    const fields: unknown[] = [brief.subject, brief.excerpt, brief.why, ...(brief.extras ? [brief.extras] : [])];
-    const chunks = utf8Chunks(JSON.stringify(fields), BRIEF_CHUNK_BYTES);
-    await runScript(this.redis, SAVE_BRIEF, 1, this.keys.ticket(brief.ticketId), String(TICKET_TTL_SECONDS), ...chunks);
+    await runScript(this.redis, SAVE_BRIEF, 1, this.keys.ticket(brief.ticketId), String(TICKET_TTL_SECONDS), ...briefChunks(brief));
   }
 
   async get(ticketId: number): Promise<TicketBrief | null> {
@@ -246,19 +231,4 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs, LiveIncident
     const [subject, excerpt, why] = parsed;
     return { ticketId, subject, excerpt, why };
   }
-}
-
-/** `text` cut into pieces of at most `maxBytes` UTF-8 bytes, never inside a character. */
-export function utf8Chunks(text: string, maxBytes: number): string[] {
-  const bytes = Buffer.from(text, 'utf8');
-  const chunks: string[] = [];
-  let start = 0;
-  while (start < bytes.length) {
-    let end = Math.min(start + maxBytes, bytes.length);
-    // A continuation byte (10xxxxxx) starts no character: back off to the start of this one.
-    while (end < bytes.length && end > start && ((bytes[end] ?? 0) & 0xc0) === 0x80) end -= 1;
-    chunks.push(bytes.subarray(start, end).toString('utf8'));
-    start = end;
-  }
-  return chunks;
 }

@@ -1,4 +1,4 @@
-import type { Correction, CorrectionLog, Reassignment, ReassignmentLog, TicketRecord, TicketStore } from '../../app/ports.js';
+import type { Correction, CorrectionLog, Reassignment, ReassignmentLog, TicketBrief, TicketRecord, TicketStore } from '../../app/ports.js';
 import type { RoutingState } from '../../core/routing/detect-override.js';
 import type { Override } from '../../core/routing/detect-override.js';
 import { isCategoryId, TIERS, type Tier } from '../../core/taxonomy.js';
@@ -6,6 +6,7 @@ import { ZENDESK_STATUSES, type CsatSource, type SatisfactionScore, type TicketS
 import type { RedisClient } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
 import { runScript } from './run-script.js';
+import { briefChunks, SAVE_BRIEF_LUA } from './ticket-brief-fields.js';
 
 /** A ticket's hash lives this long after its last event. */
 const TICKET_TTL_SECONDS = 30 * 86_400;
@@ -39,9 +40,11 @@ end
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 return {applied, old[1] or '', old[2] or '', old[3] or '', old[4] or '', old[5] or '', old[6] or '', old[7] or '', old[8] or '', old[9] or ''}`;
 
-const CLAIM = `
+/** ARGV category, tier, group, base group, ttl, claiming event, then the brief's chunks (none: the brief is left as it is). */
+const CLAIM = `${SAVE_BRIEF_LUA}
 if redis.call('HEXISTS', KEYS[1], 'rs') == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'rs', 'pending', 'cat', ARGV[1], 'tier', ARGV[2], 'rg', ARGV[3], 'bg', ARGV[4], 'rk', ARGV[6])
+if #ARGV > 6 then saveBrief(KEYS[1], 7) end
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 return 1`;
 
@@ -120,7 +123,7 @@ export class RedisTicketStore implements TicketStore, CorrectionLog, Reassignmen
     );
   }
 
-  async claimRouting(ticketId: number, routing: RoutingState & { readonly tier: Tier }, claimedBy: string): Promise<boolean> {
+  async claimRouting(ticketId: number, routing: RoutingState & { readonly tier: Tier }, claimedBy: string, brief?: TicketBrief): Promise<boolean> {
     const claimed = await runScript(this.redis, 
       CLAIM,
       1,
@@ -131,6 +134,7 @@ export class RedisTicketStore implements TicketStore, CorrectionLog, Reassignmen
       routing.baseGroupId ?? '',
       TICKET_TTL_SECONDS,
       claimedBy,
+      ...(brief ? briefChunks(brief) : []),
     );
     return claimed === 1;
   }

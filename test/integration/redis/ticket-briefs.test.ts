@@ -1,7 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisKeys } from '../../../src/adapters/redis/redis-keys.js';
-import { RedisSlackOutbox, utf8Chunks } from '../../../src/adapters/redis/redis-slack-outbox.js';
+import { RedisSlackOutbox } from '../../../src/adapters/redis/redis-slack-outbox.js';
+import { RedisTicketStore } from '../../../src/adapters/redis/redis-ticket-store.js';
+import { utf8Chunks } from '../../../src/adapters/redis/ticket-brief-fields.js';
 import { dropPrefix, uniquePrefix } from '../../support/zendesk-fixtures.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -40,6 +42,22 @@ describe('ticket briefs and Slack message refs in Redis', () => {
     expect(await redis.ttl(keys.ticket(77))).toBeGreaterThan(29 * 86_400);
     expect(await redis.exists(keys.ticketBrief(77))).toBe(0);
     expect(await briefs.get(78)).toBeNull();
+  });
+
+  it("saves the brief with the ticket's routing claim, and leaves it to the winner when the claim is lost", async () => {
+    const tickets = new RedisTicketStore(redis, keys);
+    const routing = { status: 'pending', category: 'billing_issue', tier: 'normal', groupId: 1002, baseGroupId: null } as const;
+    const brief = { ticketId: 90, subject: 'Charged twice', excerpt: `Ça ne marche pas — ${'ünïcödé '.repeat(20)}`, why: 'Billing (confidence 0.92)' };
+    expect(await tickets.claimRouting(90, routing, 'evt:a', brief)).toBe(true);
+    expect(await briefs.get(90)).toEqual(brief);
+    expect(await tickets.get(90)).toMatchObject({ routing: { status: 'pending', category: 'billing_issue', claimedBy: 'evt:a' } });
+    expect(await tickets.claimRouting(90, { ...routing, category: 'bug_report' }, 'evt:b', { ...brief, subject: 'Other' })).toBe(false);
+    expect(await briefs.get(90)).toEqual(brief);
+    // A claim without a brief leaves the ticket's brief as it is (the events that claimed before briefs were saved with it).
+    await briefs.save({ ticketId: 91, subject: 'Kept', excerpt: '', why: '' });
+    expect(await tickets.claimRouting(91, routing, 'evt:c')).toBe(true);
+    expect(await briefs.get(91)).toEqual({ ticketId: 91, subject: 'Kept', excerpt: '', why: '' });
+    expect(await redis.object('ENCODING', keys.ticket(90))).toBe('listpack');
   });
 
   it('replaces a brief whole: a shorter one leaves no piece of the longer behind', async () => {
