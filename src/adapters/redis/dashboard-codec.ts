@@ -121,48 +121,56 @@ export function encodeSummary(summary: LoopSummary): WireSummary | WireTargetsSu
 /** A stored summary back, given the contribution's opening time and group (`category|team|tier|`); an object is a summary stored before this codec. */
 export function decodeSummary(stored: WireSummary | WireTargetsSummary | LoopSummary, openedAt: number, group: string): LoopSummary {
   if (!Array.isArray(stored)) return stored;
-  const [category, team, tier] = group.split('|') as [CategoryId, string, Tier];
   const at = (time: number | null) => (time === null ? null : openedAt + time);
   const reach = ([deadline, reachedAt]: WireReach): Reach => ({ deadline: openedAt + deadline, reachedAt: at(reachedAt) });
   if (stored[0] === TARGETS_SUMMARY_FORMAT) {
     const [, stage, ...given] = stored as WireTargetsSummary;
-    const [acknowledgedAt, closedAt, ackSla, resolveSla, firstUpdateSeconds, manualUpdates, overdueUpdates, solved, reopened, followUps, escalations, routedCategory, recategorised] = withTrailingDefaults(given, TARGETS_DEFAULTS);
+    const [acknowledgedAt, closedAt, ackSla, resolveSla, ...rest] = withTrailingDefaults(given, TARGETS_DEFAULTS);
     const acknowledged = at(acknowledgedAt);
-    return {
-      openedAt,
-      category,
-      team,
-      tier,
-      stage,
+    const targets = {
       acknowledgedWithin2h: { deadline: openedAt + REPORT_TARGETS_MS.acknowledgedFast, reachedAt: acknowledged },
       acknowledgedWithin6h: { deadline: openedAt + REPORT_TARGETS_MS.acknowledged, reachedAt: acknowledged },
       closedWithin48h: { deadline: openedAt + REPORT_TARGETS_MS.closed, reachedAt: at(closedAt) },
       ackSla: OUTCOMES[ackSla]!,
       resolveSla: OUTCOMES[resolveSla]!,
-      firstUpdateSeconds,
-      manualUpdates,
-      overdueUpdates,
-      solved: solved === 1,
-      reopened: reopened === 1,
-      followUps: followUps.map(reach),
-      escalations,
-      routedCategory: routedCategory === 0 ? category : routedCategory,
-      recategorised: recategorised === 1,
     };
+    return summaryOf(openedAt, group, stage, targets, rest, reach);
   }
-  const [format, stage, ack2h, ack6h, closed48h, ackSla, resolveSla, firstUpdateSeconds, manualUpdates, overdueUpdates, solved, reopened, followUps, escalations, routedCategory, recategorised] = stored as WireSummary;
+  const [format, stage, ack2h, ack6h, closed48h, ackSla, resolveSla, ...rest] = stored as WireSummary;
   if (format !== SUMMARY_FORMAT) throw new Error(`dashboard summary of unknown format ${String(format)}`);
+  const targets = { acknowledgedWithin2h: reach(ack2h), acknowledgedWithin6h: reach(ack6h), closedWithin48h: reach(closed48h), ackSla, resolveSla };
+  return summaryOf(openedAt, group, stage, targets, rest, reach);
+}
+
+/** The fields both summary formats write alike, after their targets and SLA outcomes. */
+type SummaryTail = [
+  firstUpdateSeconds: number | null,
+  manualUpdates: number,
+  overdueUpdates: number,
+  solved: 0 | 1,
+  reopened: 0 | 1,
+  followUps: WireReach[],
+  escalations: Readonly<Record<string, number>>,
+  routedCategory: CategoryId | 0,
+  recategorised: 0 | 1,
+];
+
+function summaryOf(
+  openedAt: number,
+  group: string,
+  stage: LoopSummary['stage'],
+  targets: Pick<LoopSummary, 'acknowledgedWithin2h' | 'acknowledgedWithin6h' | 'closedWithin48h' | 'ackSla' | 'resolveSla'>,
+  [firstUpdateSeconds, manualUpdates, overdueUpdates, solved, reopened, followUps, escalations, routedCategory, recategorised]: SummaryTail,
+  reach: (wire: WireReach) => Reach,
+): LoopSummary {
+  const [category, team, tier] = group.split('|') as [CategoryId, string, Tier];
   return {
     openedAt,
     category,
     team,
     tier,
     stage,
-    acknowledgedWithin2h: reach(ack2h),
-    acknowledgedWithin6h: reach(ack6h),
-    closedWithin48h: reach(closed48h),
-    ackSla,
-    resolveSla,
+    ...targets,
     firstUpdateSeconds,
     manualUpdates,
     overdueUpdates,
@@ -310,7 +318,11 @@ export interface EffectsLine {
 
 /** [version, time in ms after the opening day began, label or its index ...]. */
 export function encodeEffectsLine(line: EffectsLine, dayStart: number): string {
-  return JSON.stringify([line.version, line.at - dayStart, ...line.effects.map((label) => (CODED_EFFECT_LABELS.includes(label) ? CODED_EFFECT_LABELS.indexOf(label) : label))]);
+  const coded = (label: string): number | string => {
+    const index = CODED_EFFECT_LABELS.indexOf(label);
+    return index === -1 ? label : index;
+  };
+  return JSON.stringify([line.version, line.at - dayStart, ...line.effects.map(coded)]);
 }
 
 /** A line back; an object ({v, at, e}) is a line stored before this codec. */

@@ -123,39 +123,22 @@ export function decodeLoopState(text: string, ticketId: number): LoopState {
   const wire = JSON.parse(text) as WireState | WireStateV3;
   if (Array.isArray(wire) && wire[0] === STATE_FORMAT) return decodeFormat3(wire as WireStateV3, ticketId);
   if (!Array.isArray(wire) || (wire[0] !== RELATIVE_FORMAT && wire[0] !== ABSOLUTE_FORMAT)) throw new Error(`unknown loop state format ${String(Array.isArray(wire) ? wire[0] : typeof wire)}`);
-  const [format, storedTicketId, version, stage, category, tier, team, owner, openedAt, zendeskStatus, ack, resolve, update, lastUpdateAt, solvedAt, step, breachAt, updateStep, resolveBreached, snoozedUntil, timers, reopens, csat] = wire as WireState;
+  return decodeFormat3(asFormat3(wire as WireState, ticketId), ticketId);
+}
+
+/** A state of format 1 or 2 in format 3's wire form: the same fields, its times after the opening. */
+function asFormat3(wire: WireState, ticketId: number): WireStateV3 {
+  const [format, storedTicketId, version, stage, category, tier, team, owner, openedAt, zendeskStatus, ack, resolve, update, lastUpdateAt, solvedAt, step, breachAt, updateStep, resolveBreached, snoozedUntil, timers, reopens, csat] = wire;
   if (storedTicketId !== ticketId) throw new Error(`loop of ticket ${ticketId}: stored state belongs to ticket ${storedTicketId}`);
-  const base = format === RELATIVE_FORMAT ? openedAt : 0;
-  const at = (time: number | null): number | null => (time === null ? null : time + base);
-  const clockIn = ([targetMs, usedMs, runningSince]: Clock): SlaClock => ({ targetMs, usedMs, runningSince: at(runningSince) });
-  const pending: Partial<Record<TimerKind, number>> = {};
-  TIMER_KINDS.forEach((kind, index) => {
+  const shift = format === RELATIVE_FORMAT ? 0 : openedAt;
+  const after = (time: number | null): number | null => (time === null ? null : time - shift);
+  const clock = ([targetMs, usedMs, runningSince]: Clock): Clock => [targetMs, usedMs, after(runningSince)];
+  const pending = TIMER_KINDS.flatMap((_, index) => {
     const due = timers[index];
-    if (typeof due === 'number') pending[kind] = due + base;
+    return typeof due === 'number' ? [index, due - shift] : [];
   });
-  return {
-    ticketId,
-    version,
-    stage,
-    category,
-    tier,
-    team,
-    owner,
-    openedAt,
-    zendeskStatus,
-    ack: clockIn(ack),
-    resolve: clockIn(resolve),
-    update: clockIn(update),
-    lastUpdateAt: at(lastUpdateAt),
-    solvedAt: at(solvedAt),
-    escalation: { step, breachAt: at(breachAt) },
-    updateStep,
-    resolveBreached: resolveBreached === 1,
-    snoozedUntil: at(snoozedUntil),
-    timers: pending,
-    reopens,
-    csat,
-  };
+  return [STATE_FORMAT, version, stage, category, tier, team, openedAt, zendeskStatus, clock(ack), clock(resolve), clock(update), pending,
+    owner, after(lastUpdateAt), after(solvedAt), step, after(breachAt), updateStep, resolveBreached, after(snoozedUntil), reopens, csat];
 }
 
 function decodeFormat3(wire: WireStateV3, ticketId: number): LoopState {
