@@ -16,9 +16,9 @@ return 1`;
 
 /** KEYS ticket hash, legacy brief key. Drops the brief's pieces, its count and a brief kept under the old key. */
 const FORGET_BRIEF = `
-local old = tonumber(redis.call('HGET', KEYS[1], 'bn') or '0')
-for i = 0, old - 1 do redis.call('HDEL', KEYS[1], 'b' .. i) end
-redis.call('HDEL', KEYS[1], 'bn')
+local old = tonumber(redis.call('HGET', KEYS[1], '${BRIEF_COUNT}') or '0')
+for i = 0, old - 1 do redis.call('HDEL', KEYS[1], '${BRIEF_CHUNK}' .. i) end
+redis.call('HDEL', KEYS[1], '${BRIEF_COUNT}')
 redis.call('DEL', KEYS[2])
 return 1`;
 

@@ -90,7 +90,7 @@ function tokenizeFresh(text: string): ClauseTokens {
       index += code >= 0xd800 && code <= 0xdbff && index + 1 < length && (normalized.charCodeAt(index + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
       continue;
     }
-    if (tokens.length > 0 || index > 0) {
+    if (index > 0) {
       // The gap before this token ends here (as a gap that reached a letter ends its run of marks).
       if (questions > 0 && marks > 1) (rhetorical ??= new Set()).add(clause);
       if (broke) clause++;
