@@ -26,14 +26,8 @@ const RELATIVE_ROW_FORMAT = 2;
 
 /** A target as [deadline, reachedAt], both in ms after the loop opened (reachedAt null: not yet). */
 type WireReach = [number, number | null];
-type WireSummary = [
-  format: number,
-  stage: LoopSummary['stage'],
-  acknowledgedWithin2h: WireReach,
-  acknowledgedWithin6h: WireReach,
-  closedWithin48h: WireReach,
-  ackSla: Outcome,
-  resolveSla: Outcome,
+/** The fields both summary formats write alike, after their targets and SLA outcomes. */
+type SummaryTail = [
   firstUpdateSeconds: number | null,
   manualUpdates: number,
   overdueUpdates: number,
@@ -45,22 +39,19 @@ type WireSummary = [
   routedCategory: CategoryId | 0,
   recategorised: 0 | 1,
 ];
-/** Format 2's fields after the stage: points in time in ms after the opening, outcomes as indexes of OUTCOMES. */
-type TargetsFields = [
-  acknowledgedAt: number | null,
-  closedAt: number | null,
-  ackSla: number,
-  resolveSla: number,
-  firstUpdateSeconds: number | null,
-  manualUpdates: number,
-  overdueUpdates: number,
-  solved: 0 | 1,
-  reopened: 0 | 1,
-  followUps: WireReach[],
-  escalations: Readonly<Record<string, number>>,
-  routedCategory: CategoryId | 0,
-  recategorised: 0 | 1,
+
+type WireSummary = [
+  format: number,
+  stage: LoopSummary['stage'],
+  acknowledgedWithin2h: WireReach,
+  acknowledgedWithin6h: WireReach,
+  closedWithin48h: WireReach,
+  ackSla: Outcome,
+  resolveSla: Outcome,
+  ...tail: SummaryTail,
 ];
+/** Format 2's fields after the stage: points in time in ms after the opening, outcomes as indexes of OUTCOMES. */
+type TargetsFields = [acknowledgedAt: number | null, closedAt: number | null, ackSla: number, resolveSla: number, ...tail: SummaryTail];
 /** Format 2: the trailing fields at their defaults (TARGETS_DEFAULTS) are left off. */
 type WireTargetsSummary = [format: number, stage: LoopSummary['stage'], ...Partial<TargetsFields>];
 const TARGETS_DEFAULTS: Readonly<TargetsFields> = [null, null, 0, 0, null, 0, 0, 0, 0, [], {}, 0, 0];
@@ -141,19 +132,6 @@ export function decodeSummary(stored: WireSummary | WireTargetsSummary | LoopSum
   const targets = { acknowledgedWithin2h: reach(ack2h), acknowledgedWithin6h: reach(ack6h), closedWithin48h: reach(closed48h), ackSla, resolveSla };
   return summaryOf(openedAt, group, stage, targets, rest, reach);
 }
-
-/** The fields both summary formats write alike, after their targets and SLA outcomes. */
-type SummaryTail = [
-  firstUpdateSeconds: number | null,
-  manualUpdates: number,
-  overdueUpdates: number,
-  solved: 0 | 1,
-  reopened: 0 | 1,
-  followUps: WireReach[],
-  escalations: Readonly<Record<string, number>>,
-  routedCategory: CategoryId | 0,
-  recategorised: 0 | 1,
-];
 
 function summaryOf(
   openedAt: number,
