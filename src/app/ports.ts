@@ -552,6 +552,8 @@ export interface SlackOutbox {
   messages(ticketId: number): Promise<Record<string, string>>;
   setMessage(ticketId: number, kind: string, value: string): Promise<void>;
   setMessageIfAbsent(ticketId: number, kind: string, value: string): Promise<boolean>;
+  /** Sets the ref to `value` only if it is still `expected`; false when it changed meanwhile. */
+  replaceMessage(ticketId: number, kind: string, expected: string, value: string): Promise<boolean>;
 }
 
 /** Counters of every queue's jobs, exposed on /metrics. */

@@ -27,6 +27,13 @@ const MESSAGE_FIELD = 'm:';
 /** Messages Slack refused for good are kept for an operator, newest first, at most this many. */
 const DEAD_MAX = 10_000;
 
+/** KEYS ticket hash. ARGV field, expected, value, ttl. Sets the field only if it still holds `expected`. */
+const REPLACE_MESSAGE = `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return 1`;
+
 /** KEYS ready. ARGV now, lease. The first channel due at `now`, leased until now + lease. */
 const CLAIM = `
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 1)
@@ -185,6 +192,10 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs, LiveIncident
     const key = this.keys.ticket(ticketId);
     const [[, set] = []] = (await this.redis.multi().hsetnx(key, `${MESSAGE_FIELD}${kind}`, value).expire(key, TICKET_TTL_SECONDS).exec()) ?? [[]];
     return set === 1;
+  }
+
+  async replaceMessage(ticketId: number, kind: string, expected: string, value: string): Promise<boolean> {
+    return (await runScript(this.redis, REPLACE_MESSAGE, 1, this.keys.ticket(ticketId), `${MESSAGE_FIELD}${kind}`, expected, value, String(TICKET_TTL_SECONDS))) === 1;
   }
 
   async setLive(ticketId: number, live: boolean, since: number): Promise<void> {

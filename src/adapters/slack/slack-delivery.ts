@@ -30,9 +30,25 @@ export type OutboxItem =
 /** A ticket's own messages: the team card and the status-channel parent. */
 export type MessageKind = 'card' | 'status';
 
-/** Ref value while the message is queued, and when a burst listed the ticket in a digest instead. */
-export const PENDING = 'pending';
+/**
+ * Ref value while the message is queued: `pending@<ms>`, when it was marked (earlier releases
+ * wrote a bare `pending`, read as marked long ago). And the value when a burst listed the ticket
+ * in a digest instead.
+ */
+const PENDING = 'pending';
 export const IN_DIGEST = 'digest';
+
+export function pendingMark(now: number): string {
+  return `${PENDING}@${now}`;
+}
+
+/** When a pending ref was marked (0 for a bare `pending`), or null for any other value. */
+export function pendingSince(value: string | undefined): number | null {
+  if (value === PENDING) return 0;
+  if (!value?.startsWith(`${PENDING}@`)) return null;
+  const at = Number(value.slice(PENDING.length + 1));
+  return Number.isFinite(at) ? at : 0;
+}
 
 /** A posted message: the channel as configured (to notice a reassignment), its id and ts. */
 export interface PostedRef extends SlackMessageRef {

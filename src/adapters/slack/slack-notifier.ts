@@ -3,7 +3,21 @@ import type { Policy } from '../../config/policy-schema.js';
 import { assertNever } from '../../core/assert-never.js';
 import type { Effect, LoopPolicy, LoopState } from '../../core/loop/loop-types.js';
 import { isLive } from '../../core/loop/transition.js';
-import { LIVE_SUMMARY, parsePostedRef, PENDING, type MessageKind, type OutboxItem } from './slack-delivery.js';
+import { LIVE_SUMMARY, parsePostedRef, pendingMark, pendingSince, type MessageKind, type OutboxItem } from './slack-delivery.js';
+
+/**
+ * A message marked pending this recently but not found queued is taken as on its way: the attempt
+ * that marked it has yet to queue it (its effect is still running). Older, the attempt failed.
+ */
+export const PENDING_GRACE_MS = 10_000;
+
+/** The ticket's message is being queued by another attempt, or was just queued or posted: the effect is retried. */
+export class SlackMessagePendingError extends Error {
+  constructor(ticketId: number, kind: MessageKind) {
+    super(`the ${kind} message of ticket ${ticketId} is being queued by another attempt; retrying`);
+    this.name = 'SlackMessagePendingError';
+  }
+}
 
 /**
  * Loop effects -> Slack outbox. Nothing is sent from here: items are queued per channel and the
@@ -94,43 +108,49 @@ export class SlackNotifier implements Notifier {
   /**
    * Makes sure the ticket has its `kind` message in `channel`: queues the post when it has none
    * (true), otherwise asks for an edit (false). A reassigned ticket gets a new card in the new
-   * team's channel, and its old card is edited to show where it went.
+   * team's channel, and its old card is edited to show where it went. Two attempts never both
+   * queue a post: the mark is set only if absent, or replaced only if unchanged since read.
    */
   private async ensure(loop: LoopState, kind: MessageKind, channel: string, queued: OutboxEntry[]): Promise<boolean> {
     const { outbox } = this.options;
-    const item: OutboxItem = kind === 'card' ? { k: 'card', t: loop.ticketId } : { k: 'parent', t: loop.ticketId };
-    if (await outbox.setMessageIfAbsent(loop.ticketId, kind, PENDING)) {
+    const { ticketId } = loop;
+    const item: OutboxItem = kind === 'card' ? { k: 'card', t: ticketId } : { k: 'parent', t: ticketId };
+    const mark = pendingMark(this.options.now());
+    if (await outbox.setMessageIfAbsent(ticketId, kind, mark)) {
       queued.push(post(channel, item));
       return true;
     }
-    const value = (await outbox.messages(loop.ticketId))[kind];
-    if (value === PENDING) {
-      if (!(await this.lost(loop.ticketId, kind, channel, item))) return false;
+    const value = (await outbox.messages(ticketId))[kind];
+    const since = pendingSince(value);
+    if (since !== null && value !== undefined) {
+      if (!(await this.lost(ticketId, kind, since, channel, item))) return false;
+      if (!(await outbox.replaceMessage(ticketId, kind, value, mark))) throw new SlackMessagePendingError(ticketId, kind);
       queued.push(post(channel, item));
       return true;
     }
     const ref = parsePostedRef(value);
     if (ref && ref.configured !== channel) {
-      queued.push({ channel: ref.configured, edit: `moved ${loop.ticketId} ${ref.channel} ${ref.ts}` });
-      await outbox.setMessage(loop.ticketId, kind, PENDING);
+      if (!(await outbox.replaceMessage(ticketId, kind, value!, mark))) throw new SlackMessagePendingError(ticketId, kind);
+      queued.push({ channel: ref.configured, edit: `moved ${ticketId} ${ref.channel} ${ref.ts}` });
       queued.push(post(channel, item));
       return true;
     }
-    if (ref) queued.push({ channel, edit: `${kind} ${loop.ticketId}` });
+    if (ref) queued.push({ channel, edit: `${kind} ${ticketId}` });
     return false;
   }
 
   /**
-   * Whether a message marked pending was never queued: an attempt that marked it failed before
-   * its queueing (Redis gone in between, the process killed), and its effect is being retried.
-   * The sender stores the message's ref before the message leaves the queue, so a ref still
-   * pending after the queue was found without it means the message is not on its way. (One
-   * Slack refused for good, now a dead letter, is queued again by the ticket's next effect.)
+   * Whether a message marked pending at `since` was never queued: the attempt that marked it
+   * failed before its queueing (Redis gone in between, the process killed), and its effect is
+   * being retried. Queued, it is on its way (false: the post shows the latest state). Marked
+   * less than PENDING_GRACE_MS ago, the marking attempt may still be about to queue it: the
+   * effect is retried after a back-off rather than risking a second post. (One Slack refused
+   * for good, now a dead letter, is queued again by the ticket's next effect.)
    */
-  private async lost(ticketId: number, kind: MessageKind, channel: string, item: OutboxItem): Promise<boolean> {
-    const { outbox } = this.options;
-    if (await outbox.isQueued(channel, JSON.stringify(item))) return false;
-    return (await outbox.messages(ticketId))[kind] === PENDING;
+  private async lost(ticketId: number, kind: MessageKind, since: number, channel: string, item: OutboxItem): Promise<boolean> {
+    if (await this.options.outbox.isQueued(channel, JSON.stringify(item))) return false;
+    if (this.options.now() - since < PENDING_GRACE_MS) throw new SlackMessagePendingError(ticketId, kind);
+    return true;
   }
 
   private postOrWarn(channel: string | null, setting: string, loop: LoopState, effect: Effect, queued: OutboxEntry[]): void {

@@ -1,7 +1,7 @@
 import { PollingLoop } from '../../app/polling-loop.js';
 import type { Logger, SlackMetrics, SlackOutbox } from '../../app/ports.js';
 import { SlackApiError } from './slack-api.js';
-import type { OutboxItem, SlackDelivery } from './slack-delivery.js';
+import { IN_DIGEST, type OutboxItem, type SlackDelivery } from './slack-delivery.js';
 
 export interface SlackSenderOptions {
   readonly outbox: SlackOutbox;
@@ -147,7 +147,7 @@ function parseItem(raw: string): OutboxItem {
 /** Tickets whose card or status message a digest stood in for get none: later edits skip them. */
 async function markDigested(items: readonly OutboxItem[], outbox: SlackOutbox): Promise<void> {
   for (const item of items) {
-    if (item.k === 'card') await outbox.setMessage(item.t, 'card', 'digest');
-    if (item.k === 'parent') await outbox.setMessage(item.t, 'status', 'digest');
+    if (item.k === 'card') await outbox.setMessage(item.t, 'card', IN_DIGEST);
+    if (item.k === 'parent') await outbox.setMessage(item.t, 'status', IN_DIGEST);
   }
 }

@@ -8,7 +8,7 @@ import { RedisSlackDirectory } from '../../../src/adapters/redis/redis-slack-dir
 import { RedisSlackOutbox } from '../../../src/adapters/redis/redis-slack-outbox.js';
 import { SlackApiError, type SlackApi, type SlackMessageRef } from '../../../src/adapters/slack/slack-api.js';
 import { SlackDelivery, type OutboxItem } from '../../../src/adapters/slack/slack-delivery.js';
-import { SlackNotifier } from '../../../src/adapters/slack/slack-notifier.js';
+import { PENDING_GRACE_MS, SlackMessagePendingError, SlackNotifier } from '../../../src/adapters/slack/slack-notifier.js';
 import { slackRenderers } from '../../../src/adapters/slack/slack-blocks.js';
 import { SlackSender } from '../../../src/adapters/slack/slack-sender.js';
 import { WebSlackApi } from '../../../src/adapters/slack/web-slack-api.js';
@@ -532,9 +532,15 @@ describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an
     const status = effectOf(routed.effects, 'publish_status');
     vi.spyOn(outbox, 'enqueue').mockRejectedValueOnce(new Error('Connection is closed.'));
     await expect(notifier.notify(1, status)).rejects.toThrow('Connection is closed.');
-    expect(await outbox.messages(1)).toEqual({ card: 'pending', status: 'pending' });
+    expect(await outbox.messages(1)).toEqual({ card: `pending@${clock}`, status: `pending@${clock}` });
     expect(await outbox.backlog()).toEqual({});
 
+    // Within the grace the marking attempt could still be about to queue it: retried later, nothing queued.
+    clock += PENDING_GRACE_MS - 1;
+    await expect(notifier.notify(1, status)).rejects.toThrow(SlackMessagePendingError);
+    expect(await outbox.backlog()).toEqual({});
+
+    clock += 1;
     await notifier.notify(1, status); // the retried effect
     await notifier.notify(1, status); // and another effect while both wait in the outbox
     expect(await redis.lrange(keys.slackOutbox(BILLING), 0, -1)).toEqual([JSON.stringify({ k: 'card', t: 1 })]);
@@ -542,6 +548,67 @@ describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an
     await drain(sender);
     expect(slack.postsTo(BILLING)).toHaveLength(1);
     expect(slack.postsTo(STATUS).filter((post) => post.threadTs === undefined)).toHaveLength(1);
+  });
+
+  it("posts one card when a new ticket's second effect runs while the first is still queueing it: the second is retried", async () => {
+    const { sender, notifier } = setUp();
+    const routed = opened(1);
+    states.set(1, routed.state);
+    const status = effectOf(routed.effects, 'publish_status');
+    // The first effect has marked the card and status message pending; its outbox call is slow.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const enqueue = outbox.enqueue.bind(outbox);
+    vi.spyOn(outbox, 'enqueue').mockImplementationOnce(async (entries, now) => {
+      await held;
+      await enqueue(entries, now);
+    });
+    const first = notifier.notify(1, status);
+    await vi.waitFor(async () => expect(await outbox.messages(1)).toEqual({ card: `pending@${clock}`, status: `pending@${clock}` }));
+
+    clock += 2_000;
+    await expect(notifier.notify(1, status)).rejects.toThrow(SlackMessagePendingError);
+    release();
+    await first;
+    // Retried after its back-off: the card is queued (or posted) by then, so the retry asks for edits only.
+    await notifier.notify(1, status);
+    await drain(sender);
+    expect(slack.postsTo(BILLING)).toHaveLength(1);
+    expect(slack.postsTo(STATUS).filter((post) => post.threadTs === undefined)).toHaveLength(1);
+  });
+
+  it('reads a bare `pending` (written by an earlier release) as marked long ago: a retry queues the card again', async () => {
+    const { sender, notifier } = setUp();
+    const routed = opened(1);
+    states.set(1, routed.state);
+    await outbox.setMessage(1, 'card', 'pending');
+    await notifier.notify(1, effectOf(routed.effects, 'publish_status'));
+    expect(await redis.lrange(keys.slackOutbox(BILLING), 0, -1)).toEqual([JSON.stringify({ k: 'card', t: 1 })]);
+    await drain(sender);
+    expect(slack.postsTo(BILLING)).toHaveLength(1);
+  });
+
+  it('lets one of two retries racing for a lost card queue it, and one of two effects racing after a reassignment post the new card', async () => {
+    const { sender, notifier } = setUp();
+    const routed = opened(1);
+    states.set(1, routed.state);
+    const status = effectOf(routed.effects, 'publish_status');
+    await outbox.setMessage(1, 'card', `pending@${clock}`);
+    await outbox.setMessage(1, 'status', `pending@${clock}`);
+    clock += PENDING_GRACE_MS;
+    const lost = await Promise.allSettled([notifier.notify(1, status), notifier.notify(1, status)]);
+    expect(lost.filter((result) => result.status === 'rejected').map((result) => (result as PromiseRejectedResult).reason)).toEqual([expect.any(SlackMessagePendingError)]);
+    await drain(sender);
+    expect(slack.postsTo(BILLING)).toHaveLength(1);
+
+    // Reassigned to engineering: two effects at once queue one new card and one "moved" edit.
+    const moved = apply(routed.state, { type: 'reassign', category: 'bug_report', user: 'U0MEMBER1' });
+    states.set(1, moved.state);
+    const both = await Promise.allSettled([notifier.notify(1, status), notifier.notify(1, status)]);
+    expect(both.filter((result) => result.status === 'rejected')).toHaveLength(1);
+    await drain(sender);
+    expect(slack.postsTo(ENGINEERING)).toHaveLength(1);
+    expect(slack.updates.filter((update) => update.channel === channelId(BILLING))).toHaveLength(1);
   });
 
   it('threads replies under the card and broadcasts an escalation mentioning the user group', async () => {
