@@ -538,10 +538,16 @@ export interface SlackOutbox {
   peek(channel: string, max: number): Promise<string[]>;
   /** Whether `item` waits in the channel's queue (being sent counts: an item leaves once it is done). */
   isQueued(channel: string, item: string): Promise<boolean>;
-  /** Takes one pending edit off the channel (put it back with markEdit if it cannot be done now). */
+  /**
+   * Takes one pending edit off the channel (put it back with markEdit if it cannot be done now). It
+   * is kept aside until complete(): a sender that dies before then leaves it for the next claimant.
+   */
   takeEdit(channel: string): Promise<string | null>;
-  /** The first `sent` messages are done; the channel is next due at `nextAt` if work remains, else idle. */
-  complete(channel: string, sent: number, nextAt: number): Promise<void>;
+  /**
+   * The first `sent` messages are done, and `edit` (taken with takeEdit) if named; the channel is
+   * next due at `nextAt` if work remains, else idle.
+   */
+  complete(channel: string, sent: number, nextAt: number, edit?: string | null): Promise<void>;
   /** Moves the first queued message to the dead-letter list with the reason Slack gave. */
   deadLetter(channel: string, reason: string, now: number): Promise<void>;
   /** When the channel was paused (429, outage): it is not due before `until`. */

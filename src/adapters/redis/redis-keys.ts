@@ -56,6 +56,8 @@ export interface RedisKeys {
   slackOutbox(channel: string): string;
   /** Set: "<kind> <ticket>" messages of one channel to re-render and edit in place (coalesced). */
   slackEdits(channel: string): string;
+  /** Set: edits of one channel a sender has taken and not yet completed (back in slackEdits if it died). */
+  slackEditsTaken(channel: string): string;
   /** Sorted set: channels with work, scored by when they may send next (pacing, 429 pauses). */
   readonly slackReady: string;
   /** Hash: channel -> when it may be called next, kept when the channel goes idle (pacing survives an empty queue). */
@@ -180,6 +182,7 @@ export function createRedisKeys(prefix: string, layout: RedisKeyLayout = 'single
     // One group: the outbox scripts touch a channel's queues with the ready set, the pacing hash and the dead list.
     slackOutbox: (channel) => (cluster ? `${prefix}:{slack}:so:${channel}` : `${prefix}:so:${channel}`),
     slackEdits: (channel) => (cluster ? `${prefix}:{slack}:se:${channel}` : `${prefix}:se:${channel}`),
+    slackEditsTaken: (channel) => (cluster ? `${prefix}:{slack}:st:${channel}` : `${prefix}:st:${channel}`),
     slackReady: grouped('slack', ':ready'),
     slackNext: grouped('slack', ':next'),
     slackDead: grouped('slack', ':dead'),

@@ -42,11 +42,25 @@ redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[2]), due[1])
 return due[1]`;
 
 /**
- * KEYS outbox, edits, ready, next. ARGV sent, next at, channel. Drops what was sent; reschedules
- * the channel, or idles it and remembers when it may be called next.
+ * KEYS edits, taken. Takes one edit, kept in `taken` until the channel's work completes. Edits a
+ * sender took and never completed (it died mid-call: the channel's lease had to run out before
+ * this sender could claim it) go back among the edits first.
+ */
+const TAKE_EDIT = `
+if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('SUNIONSTORE', KEYS[1], KEYS[1], KEYS[2]) redis.call('DEL', KEYS[2]) end
+local edit = redis.call('SPOP', KEYS[1])
+if edit then redis.call('SADD', KEYS[2], edit) end
+return edit`;
+
+/**
+ * KEYS outbox, edits, ready, next, taken. ARGV sent, next at, channel, edit done (or ''). Drops what
+ * was sent and the edit done (any other taken edit, a dead sender's, goes back among the edits);
+ * reschedules the channel, or idles it and remembers when it may be called next.
  */
 const COMPLETE = `
 if tonumber(ARGV[1]) > 0 then redis.call('LTRIM', KEYS[1], ARGV[1], -1) end
+if ARGV[4] ~= '' then redis.call('SREM', KEYS[5], ARGV[4]) end
+if redis.call('EXISTS', KEYS[5]) == 1 then redis.call('SUNIONSTORE', KEYS[2], KEYS[2], KEYS[5]) redis.call('DEL', KEYS[5]) end
 if redis.call('LLEN', KEYS[1]) == 0 and redis.call('SCARD', KEYS[2]) == 0 then
   redis.call('ZREM', KEYS[3], ARGV[3])
   redis.call('HSET', KEYS[4], ARGV[3], ARGV[2])
@@ -130,12 +144,13 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs, LiveIncident
     return (await this.redis.lpos(this.keys.slackOutbox(channel), item)) !== null;
   }
 
-  takeEdit(channel: string): Promise<string | null> {
-    return this.redis.spop(this.keys.slackEdits(channel));
+  async takeEdit(channel: string): Promise<string | null> {
+    return (await runScript(this.redis, TAKE_EDIT, 2, this.keys.slackEdits(channel), this.keys.slackEditsTaken(channel))) as string | null;
   }
 
-  async complete(channel: string, sent: number, nextAt: number): Promise<void> {
-    await runScript(this.redis, COMPLETE, 4, this.keys.slackOutbox(channel), this.keys.slackEdits(channel), this.keys.slackReady, this.keys.slackNext, String(sent), String(nextAt), channel);
+  async complete(channel: string, sent: number, nextAt: number, edit: string | null = null): Promise<void> {
+    const { keys } = this;
+    await runScript(this.redis, COMPLETE, 5, keys.slackOutbox(channel), keys.slackEdits(channel), keys.slackReady, keys.slackNext, keys.slackEditsTaken(channel), String(sent), String(nextAt), channel, edit ?? '');
   }
 
   async deadLetter(channel: string, reason: string, now: number): Promise<void> {

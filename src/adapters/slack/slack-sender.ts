@@ -107,7 +107,7 @@ export class SlackSender {
         kind = 'edit';
         edit = await outbox.takeEdit(channel);
         if (edit !== null) await delivery.edit(edit);
-        await outbox.complete(channel, 0, this.now() + (edit === null ? 0 : intervalMs));
+        await outbox.complete(channel, 0, this.now() + (edit === null ? 0 : intervalMs), edit);
         if (edit !== null) this.options.metrics?.sent('edit', 'ok');
       }
       this.limitedInARow.delete(channel);
@@ -128,7 +128,7 @@ export class SlackSender {
         // Refused for good: keep it for an operator and go on with the rest of the channel.
         await outbox.deadLetter(channel, error.message, this.now());
         await outbox.complete(channel, 0, this.now() + intervalMs);
-      } else await outbox.complete(channel, 0, this.now() + intervalMs);
+      } else await outbox.complete(channel, 0, this.now() + intervalMs, edit);
     }
   }
 

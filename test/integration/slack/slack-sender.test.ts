@@ -489,6 +489,33 @@ describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an
     expect(slack.posts).toHaveLength(1);
   });
 
+  it('keeps an edit taken by a sender that died mid-call: the next sender to claim the channel sends it', async () => {
+    const { sender } = setUp();
+    track(1);
+    await push(BILLING, { k: 'card', t: 1 });
+    expect(await sender.step()).toBe(true);
+    await outbox.markEdit(BILLING, 'card 1', clock);
+    clock += INTERVAL;
+
+    // A sender claims the channel and takes the edit, then its process is killed before chat.update completes.
+    expect(await outbox.claim(clock, 30_000)).toBe(BILLING);
+    expect(await outbox.takeEdit(BILLING)).toBe('card 1');
+    expect(await redis.scard(keys.slackEdits(BILLING))).toBe(0);
+    expect(await sender.step()).toBe(false); // leased to the dead sender
+    clock += 30_000;
+    expect(await drain(sender)).toBe(1);
+    expect(slack.updates).toHaveLength(1);
+    expect(await redis.exists(keys.slackEdits(BILLING), keys.slackEditsTaken(BILLING))).toBe(0);
+
+    // One taken and never completed while a message was queued behind it: the message's completion puts it back.
+    await outbox.markEdit(BILLING, 'card 1', clock);
+    expect(await outbox.takeEdit(BILLING)).toBe('card 1');
+    await push(BILLING, { k: 'reply', t: 1, on: 'card', fx: { type: 'remind_owner', about: 'acknowledge', dueAt: clock } });
+    await outbox.complete(BILLING, 1, clock);
+    expect(await redis.smembers(keys.slackEdits(BILLING))).toEqual(['card 1']);
+    expect(await redis.exists(keys.slackEditsTaken(BILLING))).toBe(0);
+  });
+
   it("queues a routed ticket's card and status parent in one outbox call, both kept in order", async () => {
     const { notifier } = setUp();
     const routed = opened(1);
