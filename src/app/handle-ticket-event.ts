@@ -140,7 +140,21 @@ async function moveLoop(event: TicketChangeEvent, applied: boolean, override: Ov
   if (!stored) return;
   const selfId = await deps.zendesk.currentUserId();
   const events = loopEventsOf(event, stored.state, { newest: applied, selfId, override });
-  if (events.length > 0) await applyLoopEvents(event.ticketId, events, event.key, deps.loop);
+  if (events.length === 0) return;
+  await applyLoopEvents(event.ticketId, events, event.key, deps.loop);
+  if (events.some((loopEvent) => loopEvent.type === 'status_changed')) await catchUpStatus(event, deps);
+}
+
+/**
+ * A newer snapshot stored while this event moved the loop (another worker's event, in parallel)
+ * may have read the loop before this status change and found nothing to change: the ticket
+ * solved, then reopened, would stay solved. Read after this commit, the newest status is the
+ * loop's; a newer event reading the loop after it finds it applied and changes nothing.
+ */
+async function catchUpStatus(event: TicketChangeEvent, deps: TicketEventDeps): Promise<void> {
+  const newest = await deps.store.get(event.ticketId);
+  if (!newest || newest.updatedAt <= event.snapshot.updatedAt || newest.status === null || newest.status === event.snapshot.status) return;
+  await applyLoopEvents(event.ticketId, [{ type: 'status_changed', status: newest.status }], `${event.key}>${newest.updatedAt}`, deps.loop);
 }
 
 async function routeIfNew(event: TicketChangeEvent, claimed: boolean, receivedAt: number, deps: TicketEventDeps): Promise<{ outcome: EventOutcome; opened?: StoredLoop | null }> {

@@ -3,10 +3,13 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisKeys } from '../../../src/adapters/redis/redis-keys.js';
 import { RedisLoopStore } from '../../../src/adapters/redis/redis-loop-store.js';
+import { RedisTicketStore } from '../../../src/adapters/redis/redis-ticket-store.js';
+import { handleTicketEvent, type TicketEventDeps } from '../../../src/app/handle-ticket-event.js';
 import { loopPolicyFrom } from '../../../src/app/loop-policy.js';
 import { NO_LOOP_METRICS, type EffectQueue, type LoopTimers, type Notifier } from '../../../src/app/ports.js';
 import { applyLoopEvents, fireLoopTimer, openTicketLoop, timerKey, type LoopDeps } from '../../../src/app/run-loop.js';
 import type { Effect } from '../../../src/core/loop/loop-types.js';
+import type { TicketChangeEvent } from '../../../src/core/ticket-event.js';
 import { settle as settleQueues, type Cxloop } from '../../../src/main.js';
 import { dropPrefix, policyWithGroups, postSigned, REDIS_URL, silent, startLive, ticketEvent, uniquePrefix, waitFor, ZENDESK_URL, nockZendeskReads } from '../../support/zendesk-fixtures.js';
 
@@ -323,6 +326,48 @@ describe('loop commits under concurrency (real Redis)', () => {
     expect(queued).toEqual([1, 2]);
     const again = await store.commit({ state: { ...crashed, version: 3 }, entry: { ...entry, version: 3 }, eventKey: 'k', effects: [] });
     expect(again).toEqual({ committed: true, leftover: [] });
+  });
+
+  it("leaves a solved-then-reopened ticket's loop reopened when the two status events are handled in parallel and the older commits last", async () => {
+    const policy = policyWithGroups();
+    const group = policy.categories.bug_report.zendesk_group_id;
+    const t0 = 1_800_000_000_000;
+    const loopDeps = depsOn(connections[0]!, [], [], undefined, t0 + 5_000);
+    const tickets = new RedisTicketStore(connections[0]!, createRedisKeys(prefix));
+    const snapshot = { id: 5, subject: 'Export fails', description: 'The CSV export fails', priority: null, groupId: group, assigneeId: 777, requesterId: 42, organizationId: null, formId: null, tags: ['cxloop_bug_report'], channel: 'web', createdAt: t0 };
+    await tickets.observe({ ...snapshot, status: 'new', groupId: null, tags: [], updatedAt: t0 });
+    await tickets.claimRouting(5, { status: 'pending', category: 'bug_report', tier: 'normal', groupId: group, baseGroupId: null }, 'evt:created');
+    await tickets.markRouted(5, t0);
+    await openTicketLoop({ ticketId: 5, category: 'bug_report', tier: 'normal', zendeskStatus: 'open' }, loopDeps);
+    const event = (key: string, status: 'solved' | 'open', updatedAt: number): TicketChangeEvent => ({ key, ticketId: 5, occurredAt: updatedAt, kind: 'status_changed', actorId: 777, snapshot: { ...snapshot, status, updatedAt } });
+    const solved = event('evt:solved', 'solved', t0 + 2_000);
+    const reopened = event('evt:reopened', 'open', t0 + 3_000);
+    const unused = () => Promise.reject(new Error('not used by a routed ticket'));
+    const deps = (currentUserId: () => Promise<number | null>): TicketEventDeps => ({
+      store: tickets,
+      routes: { enqueue: unused, cancel: unused, rebase: unused } as unknown as TicketEventDeps['routes'],
+      zendesk: { currentUserId, satisfactionOf: unused },
+      classifier: { classify: unused } as unknown as TicketEventDeps['classifier'],
+      policy,
+      loop: loopDeps,
+      briefs: { save: unused, get: unused, forget: unused } as unknown as TicketEventDeps['briefs'],
+      actions: {} as TicketEventDeps['actions'],
+      ticketUrl: () => null,
+      logger: silent,
+      now: () => t0 + 5_000,
+    });
+    // The solve's worker has read the loop (still open) when the reopening is handled from start to end by another.
+    let calls = 0;
+    const solving = deps(async () => {
+      calls += 1;
+      if (calls === 2) expect(await handleTicketEvent(reopened, t0 + 3_000, deps(async () => 999))).toBe('updated');
+      return 999;
+    });
+    expect(await handleTicketEvent(solved, t0 + 2_000, solving)).toBe('updated');
+    expect(calls).toBe(2);
+    const { state } = (await loopDeps.store.get(5))!;
+    expect(state).toMatchObject({ zendeskStatus: 'open', stage: 'follow_up', reopens: 1 });
+    expect((await loopDeps.store.history(5)).map((entry) => entry.event)).toEqual(['opened', 'status:solved', 'status:open']);
   });
 
   it('queues what a crashed delivery parked when that delivery is retried', async () => {
