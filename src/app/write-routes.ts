@@ -137,7 +137,7 @@ async function isStillPending(plan: RoutePlan, deps: RouteWriterDeps): Promise<b
   return record !== null && !record.overridden && record.routing?.status === 'pending';
 }
 
-/** After a 409: did our earlier write land (its answer lost), or did an agent set a category? */
+/** After a 409: did our earlier write land (its answer lost), did an agent set a category, or is the routing no longer ours to write? */
 async function settleAgainst(plan: RoutePlan, fresh: TicketSnapshot, deps: RouteWriterDeps): Promise<WriteOutcome | null> {
   if (fresh.tags.includes(categoryTag(plan.category))) {
     // Which version the earlier write was made on is unknown: every snapshot older than this one counts as before it.
@@ -155,5 +155,8 @@ async function settleAgainst(plan: RoutePlan, fresh: TicketSnapshot, deps: Route
     });
     return 'overridden';
   }
+  // Meanwhile an agent's change reached cxloop as an event (a group moved, say: the re-read ticket
+  // shows it, and writing on it would undo it), or another attempt routed the ticket.
+  if (!(await isStillPending(plan, deps))) return 'skipped';
   return null;
 }

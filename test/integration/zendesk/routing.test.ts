@@ -168,6 +168,28 @@ describe('routing Zendesk tickets (real server, Redis, BullMQ; Zendesk faked wit
     await waitFor(async () => (await store.get(401))?.routing?.status === 'routed', 5_000, 'routed');
   });
 
+  it("after a 409 does not write again over an agent's change that reached cxloop while the ticket was re-read", async () => {
+    noMissedTickets();
+    const created = minutesAgo(10);
+    const agentTouched = minutesAgo(1);
+    const puts: Put[] = [];
+    recordPuts(zendesk, /\/api\/v2\/tickets\/404\.json/, puts, () => [409, { error: 'UpdateConflict', description: 'Safe Update prevented the update' }]);
+    // The conflict was an agent moving the ticket to a group of their own; its webhook is handled while the re-read is answered.
+    zendesk.get('/api/v2/tickets/404.json').reply(200, (_uri, _body, callback) => {
+      void (async () => {
+        await postSigned(app!.http.url, ticketEvent('group_assignment_changed', { id: 404, actor_id: 555, group_id: 4242, created_at: created, updated_at: agentTouched }));
+        await waitFor(async () => (await store.get(404))?.overridden, 10_000, 'the override');
+        callback(null, { ticket: { id: 404, subject: 'Charged twice', description: 'refund please', status: 'open', priority: 'normal', group_id: 4242, tags: ['web_widget'], created_at: created, updated_at: agentTouched } });
+      })();
+    });
+    app = await startLive(prefix);
+    await postSigned(app.http.url, ticketEvent('created', { id: 404, created_at: created }));
+    await waitFor(async () => (await store.get(404))?.overridden, 10_000, 'the override');
+    await waitForIdle(app);
+    expect(puts).toHaveLength(1);
+    expect(await store.get(404)).toMatchObject({ overridden: true });
+  });
+
   it('waits out a 429 for its Retry-After before writing again', async () => {
     noMissedTickets();
     const puts: Put[] = [];
