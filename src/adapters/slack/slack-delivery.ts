@@ -32,22 +32,28 @@ export type MessageKind = 'card' | 'status';
 
 /**
  * Ref value while the message is queued: `pending@<ms>`, when it was marked (earlier releases
- * wrote a bare `pending`, read as marked long ago). And the value when a burst listed the ticket
- * in a digest instead.
+ * wrote a bare `pending`, read as marked long ago), followed for a reassigned ticket's new card by
+ * the ref of the card it replaces (its "moved" edit is queued again should the post be). And the
+ * value when a burst listed the ticket in a digest instead.
  */
 const PENDING = 'pending';
 export const IN_DIGEST = 'digest';
 
-export function pendingMark(now: number): string {
-  return `${PENDING}@${now}`;
+export function pendingMark(now: number, replacing: PostedRef | null = null): string {
+  return replacing ? `${PENDING}@${now} ${replacing.configured} ${replacing.channel} ${replacing.ts}` : `${PENDING}@${now}`;
 }
 
 /** When a pending ref was marked (0 for a bare `pending`), or null for any other value. */
 export function pendingSince(value: string | undefined): number | null {
   if (value === PENDING) return 0;
   if (!value?.startsWith(`${PENDING}@`)) return null;
-  const at = Number(value.slice(PENDING.length + 1));
+  const at = Number(value.slice(PENDING.length + 1).split(' ', 1)[0]);
   return Number.isFinite(at) ? at : 0;
+}
+
+/** The posted message a pending ref's new card replaces (a reassignment), if any. */
+export function pendingReplacing(value: string): PostedRef | null {
+  return refOf(value.split(' ').slice(1));
 }
 
 /** A posted message: the channel as configured (to notice a reassignment), its id and ts. */
@@ -56,7 +62,10 @@ export interface PostedRef extends SlackMessageRef {
 }
 
 export function parsePostedRef(value: string | undefined): PostedRef | null {
-  const [configured, channel, ts] = (value ?? '').split(' ');
+  return value === undefined || pendingSince(value) !== null ? null : refOf(value.split(' '));
+}
+
+function refOf([configured, channel, ts]: readonly string[]): PostedRef | null {
   return configured && channel && ts ? { configured, channel, ts } : null;
 }
 

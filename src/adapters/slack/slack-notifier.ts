@@ -3,7 +3,7 @@ import type { Policy } from '../../config/policy-schema.js';
 import { assertNever } from '../../core/assert-never.js';
 import type { Effect, LoopPolicy, LoopState } from '../../core/loop/loop-types.js';
 import { isLive } from '../../core/loop/transition.js';
-import { LIVE_SUMMARY, parsePostedRef, pendingMark, pendingSince, type MessageKind, type OutboxItem } from './slack-delivery.js';
+import { LIVE_SUMMARY, parsePostedRef, pendingMark, pendingReplacing, pendingSince, type MessageKind, type OutboxItem, type PostedRef } from './slack-delivery.js';
 
 /**
  * A message marked pending this recently but not found queued is taken as on its way: the attempt
@@ -115,28 +115,33 @@ export class SlackNotifier implements Notifier {
     const { outbox } = this.options;
     const { ticketId } = loop;
     const item: OutboxItem = kind === 'card' ? { k: 'card', t: ticketId } : { k: 'parent', t: ticketId };
-    const mark = pendingMark(this.options.now());
-    if (await outbox.setMessageIfAbsent(ticketId, kind, mark)) {
+    if (await outbox.setMessageIfAbsent(ticketId, kind, pendingMark(this.options.now()))) {
       queued.push(post(channel, item));
       return true;
     }
     const value = (await outbox.messages(ticketId))[kind];
+    if (value === undefined) throw new SlackMessagePendingError(ticketId, kind); // dropped in between: read again on the retry
     const since = pendingSince(value);
-    if (since !== null && value !== undefined) {
+    if (since !== null) {
       if (!(await this.lost(ticketId, kind, since, channel, item))) return false;
-      if (!(await outbox.replaceMessage(ticketId, kind, value, mark))) throw new SlackMessagePendingError(ticketId, kind);
-      queued.push(post(channel, item));
-      return true;
+      // Queued again as the lost attempt would have: with the "moved" edit of the card it replaces.
+      return this.replace(ticketId, kind, value, pendingReplacing(value), channel, item, queued);
     }
     const ref = parsePostedRef(value);
-    if (ref && ref.configured !== channel) {
-      if (!(await outbox.replaceMessage(ticketId, kind, value!, mark))) throw new SlackMessagePendingError(ticketId, kind);
-      queued.push({ channel: ref.configured, edit: `moved ${ticketId} ${ref.channel} ${ref.ts}` });
-      queued.push(post(channel, item));
-      return true;
-    }
+    if (ref && ref.configured !== channel) return this.replace(ticketId, kind, value, ref, channel, item, queued);
     if (ref) queued.push({ channel, edit: `${kind} ${ticketId}` });
     return false;
+  }
+
+  /**
+   * Marks the message pending in place of `value`, if unchanged since read, and queues its post
+   * after the "moved" edit of the card it replaces, if any.
+   */
+  private async replace(ticketId: number, kind: MessageKind, value: string, replacing: PostedRef | null, channel: string, item: OutboxItem, queued: OutboxEntry[]): Promise<true> {
+    if (!(await this.options.outbox.replaceMessage(ticketId, kind, value, pendingMark(this.options.now(), replacing)))) throw new SlackMessagePendingError(ticketId, kind);
+    if (replacing) queued.push({ channel: replacing.configured, edit: `moved ${ticketId} ${replacing.channel} ${replacing.ts}` });
+    queued.push(post(channel, item));
+    return true;
   }
 
   /**

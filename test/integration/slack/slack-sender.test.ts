@@ -638,6 +638,28 @@ describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an
     expect(slack.updates.filter((update) => update.channel === channelId(BILLING))).toHaveLength(1);
   });
 
+  it("keeps a reassigned ticket's \"moved\" edit when the outbox call that queued it with the new card failed", async () => {
+    const { sender, notifier } = setUp();
+    const routed = opened(1);
+    states.set(1, routed.state);
+    const status = effectOf(routed.effects, 'publish_status');
+    await notifier.notify(1, status);
+    await drain(sender);
+    const [card] = slack.postsTo(BILLING);
+    const moved = apply(routed.state, { type: 'reassign', category: 'bug_report', user: 'U0MEMBER1' });
+    states.set(1, moved.state);
+    vi.spyOn(outbox, 'enqueue').mockRejectedValueOnce(new Error('Connection is closed.'));
+    await expect(notifier.notify(1, status)).rejects.toThrow('Connection is closed.');
+    expect((await outbox.messages(1)).card).toBe(`pending@${clock} ${BILLING} ${card!.ref.channel} ${card!.ref.ts}`);
+
+    clock += PENDING_GRACE_MS;
+    await notifier.notify(1, status); // the retried effect
+    await drain(sender);
+    expect(slack.postsTo(ENGINEERING)).toHaveLength(1);
+    expect(slack.updates.filter((update) => update.channel === card!.ref.channel && update.ts === card!.ref.ts)).toHaveLength(1);
+    expect(slack.postsTo(BILLING)).toHaveLength(1);
+  });
+
   it('threads replies under the card and broadcasts an escalation mentioning the user group', async () => {
     const policy = structuredClone(defaultPolicy);
     policy.teams.billing!.escalation.usergroup_id = USERGROUP;
