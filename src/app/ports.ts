@@ -394,10 +394,13 @@ export interface RoutingMetrics {
   routingLatency(seconds: number): void;
 }
 
-/** A loop as stored: its state and the key of the last event applied (a retried event is not applied twice). */
+/**
+ * A loop as stored: its state and the keys of the latest deliveries applied to it, newest first
+ * (a retried delivery is not applied twice, even when other deliveries were applied in between).
+ */
 export interface StoredLoop {
   readonly state: LoopState;
-  readonly lastEventKey: string | null;
+  readonly eventKeys: readonly string[];
 }
 
 /** Effects of one committed transition that still have to be carried out (Slack, Zendesk notes). */
@@ -420,7 +423,8 @@ export interface LoopStore {
   commit(commit: {
     readonly state: LoopState;
     readonly entry: LoopHistoryEntry;
-    readonly eventKey: string | null;
+    /** The loop's delivery keys after this commit (StoredLoop.eventKeys). */
+    readonly eventKeys: readonly string[];
     readonly effects: readonly Effect[];
   }): Promise<LoopCommitResult>;
   /** Every effect parked in the ticket's outbox, whatever its age. */

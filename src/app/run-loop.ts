@@ -20,6 +20,11 @@ export type LoopOutcome = 'applied' | 'rejected' | 'duplicate' | 'no_loop';
 const MAX_CONFLICTS = 100;
 /** After a lost commit, wait up to this long (random, growing with the attempt) so contenders spread out. */
 const CONFLICT_BACKOFF_MS = 5;
+/**
+ * Delivery keys a loop remembers: a delivery retried after its worker died is recognised though
+ * this many others were applied in between (one Zendesk update sends several webhooks).
+ */
+const RECENT_DELIVERIES = 4;
 /** Timers already due when the transition that set them commits, fired in a row at most (a safety bound). */
 const MAX_CHAINED = 20;
 
@@ -54,7 +59,7 @@ export async function applyLoopEvents(ticketId: number, events: readonly LoopEve
     const eventKey = events.length === 1 ? key : `${key}#${index}`;
     const advanced = await advance(ticketId, event, eventKey, deps, (stored, now) => {
       if (!stored) return null;
-      if (alreadyApplied(stored.lastEventKey, key, index, events.length)) return 'duplicate';
+      if (alreadyApplied(stored.eventKeys, key, index, events.length)) return 'duplicate';
       return transition(stored.state, event, now, deps.policy);
     });
     outcomes.push(advanced.outcome);
@@ -156,7 +161,11 @@ async function advance(
     if (after && !sameTimer(before, after)) await deps.timers.schedule(ticketId, after);
     const outward = result.effects.filter((effect) => effect.type !== 'schedule' && effect.type !== 'cancel');
     const entry = historyEntryOf(event, result.state, result.effects, now);
-    const commit = await deps.store.commit({ state: result.state, entry, eventKey: key, effects: outward });
+    // A delivery's key joins the loop's recent ones; a timer or the opening needs none (their steps
+    // check the state itself), so a busy loop's timers never push a delivery's key out.
+    const delivery = event !== 'opened' && event.type !== 'timer';
+    const eventKeys = delivery ? [key, ...(stored?.eventKeys ?? [])].slice(0, RECENT_DELIVERIES) : (stored?.eventKeys ?? []);
+    const commit = await deps.store.commit({ state: result.state, entry, eventKeys, effects: outward });
     if (!commit.committed) {
       await new Promise((resolve) => setTimeout(resolve, Math.random() * CONFLICT_BACKOFF_MS * Math.min(attempt + 1, 10)));
       continue;
@@ -165,7 +174,7 @@ async function advance(
     const pending = outward.length > 0 ? [...commit.leftover, { ticketId, version: result.state.version, effects: outward }] : commit.leftover;
     await queueEffects(pending, deps);
     record(name, stored?.state ?? null, result.state, entry, deps.metrics);
-    const committed: StoredLoop = { state: result.state, lastEventKey: key.replace(/\n/g, ' ') };
+    const committed: StoredLoop = { state: result.state, eventKeys };
     // Now, not the transition's `now`: a timer that fell due while this commit was on its way may
     // have been claimed by a poller that read the state before it, found it stale and dropped it.
     if (after && after.at <= deps.now() && firing.chained < MAX_CHAINED) {
@@ -213,9 +222,7 @@ export function compactDeliveryKey(key: string): string {
   return key.length <= MAX_DELIVERY_KEY ? key : createHash('sha256').update(key).digest('base64url').slice(0, MAX_DELIVERY_KEY);
 }
 
-function alreadyApplied(lastKey: string | null, key: string, index: number, count: number): boolean {
-  if (lastKey === null) return false;
-  if (count === 1) return lastKey === key;
-  if (!lastKey.startsWith(`${key}#`)) return false;
-  return Number(lastKey.slice(key.length + 1)) >= index;
+function alreadyApplied(recentKeys: readonly string[], key: string, index: number, count: number): boolean {
+  if (count === 1) return recentKeys.includes(key);
+  return recentKeys.some((recent) => recent.startsWith(`${key}#`) && Number(recent.slice(key.length + 1)) >= index);
 }

@@ -63,7 +63,7 @@ export class RedisLoopStore implements LoopStore, LoopHistories {
     return value === null ? null : decodeLoop(ticketId, value);
   }
 
-  async commit(commit: { state: LoopState; entry: LoopHistoryEntry; eventKey: string | null; effects: readonly Effect[] }): Promise<LoopCommitResult> {
+  async commit(commit: { state: LoopState; entry: LoopHistoryEntry; eventKeys: readonly string[]; effects: readonly Effect[] }): Promise<LoopCommitResult> {
     const { state } = commit;
     // A new loop is indexed first, in a step of its own: the index is install-wide (another hash
     // slot on a cluster than the ticket's keys). ZADD NX is idempotent, so a retried or lost race
@@ -84,7 +84,7 @@ export class RedisLoopStore implements LoopStore, LoopHistories {
       this.keys.loopHistory(state.ticketId),
       this.keys.loopOutbox(state.ticketId),
       state.version - 1,
-      `${state.version}:${(commit.eventKey ?? '').replace(/\n/g, ' ')}\n${encodeLoopState(state)}`,
+      `${state.version}:${commit.eventKeys.map((key) => key.replace(/[\t\n]/g, ' ')).join('\t')}\n${encodeLoopState(state)}`,
       encodeHistoryEntry(commit.entry),
       commit.effects.length > 0 ? JSON.stringify(commit.effects) : '',
       state.version,
@@ -140,9 +140,9 @@ export class RedisLoopStore implements LoopStore, LoopHistories {
   }
 }
 
-/** "<version>:<last event key>\n<state>" -> the stored loop. */
+/** "<version>:<delivery keys, tab-separated, newest first>\n<state>" -> the stored loop (earlier releases kept one key). */
 function decodeLoop(ticketId: number, value: string): StoredLoop {
   const newline = value.indexOf('\n');
-  const key = value.slice(value.indexOf(':') + 1, newline);
-  return { state: decodeLoopState(value.slice(newline + 1), ticketId), lastEventKey: key === '' ? null : key };
+  const keys = value.slice(value.indexOf(':') + 1, newline);
+  return { state: decodeLoopState(value.slice(newline + 1), ticketId), eventKeys: keys === '' ? [] : keys.split('\t') };
 }

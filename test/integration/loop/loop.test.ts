@@ -320,11 +320,11 @@ describe('loop commits under concurrency (real Redis)', () => {
     // A worker commits version 1 with an effect, then dies before queueing it.
     const crashed = { ...state, version: 1 };
     const entry = { at: 1, version: 1, event: 'post_update', stage: state.stage, category: state.category, tier: state.tier, team: state.team };
-    expect((await store.commit({ state: crashed, entry, eventKey: 'lost', effects: [{ type: 'incident', text: 'x' }] })).committed).toBe(true);
+    expect((await store.commit({ state: crashed, entry, eventKeys: ['lost'], effects: [{ type: 'incident', text: 'x' }] })).committed).toBe(true);
     queued.length = 0;
     await applyLoopEvents(2, [{ type: 'acknowledge', user: 'U2' }], 'next', deps);
     expect(queued).toEqual([1, 2]);
-    const again = await store.commit({ state: { ...crashed, version: 3 }, entry: { ...entry, version: 3 }, eventKey: 'k', effects: [] });
+    const again = await store.commit({ state: { ...crashed, version: 3 }, entry: { ...entry, version: 3 }, eventKeys: ['k'], effects: [] });
     expect(again).toEqual({ committed: true, leftover: [] });
   });
 
@@ -370,6 +370,29 @@ describe('loop commits under concurrency (real Redis)', () => {
     expect((await loopDeps.store.history(5)).map((entry) => entry.event)).toEqual(['opened', 'status:solved', 'status:open']);
   });
 
+  it('applies a delivery retried after others were applied in between once, and a multi-event delivery from where it stopped', async () => {
+    const deps = depsOn(connections[0]!, [], []);
+    await openTicketLoop({ ticketId: 6, category: 'bug_report', tier: 'normal', zendeskStatus: 'open' }, deps);
+    const update = (text: string) => ({ type: 'post_update' as const, user: 'U1', text });
+    await applyLoopEvents(6, [{ type: 'acknowledge', user: 'U1' }], 'zen:ack', deps);
+    expect(await applyLoopEvents(6, [update('first')], 'zen:first', deps)).toEqual(['applied']);
+    // Three more deliveries land before the first one's job is retried (its worker died after the commit).
+    for (const key of ['zen:a', 'zen:b', 'zen:c']) await applyLoopEvents(6, [update(key)], key, deps);
+    expect(await applyLoopEvents(6, [update('first')], 'zen:first', deps)).toEqual(['duplicate']);
+    expect(await applyLoopEvents(6, [update('a')], 'zen:a', deps)).toEqual(['duplicate']);
+
+    // Two events in one delivery; the worker died after the first: the retry applies only the second.
+    const first = update('one');
+    const two = [first, { type: 'assigned' as const, agentId: 9 }];
+    await applyLoopEvents(6, [first], 'zen:two#0', deps);
+    await applyLoopEvents(6, [update('other')], 'zen:other', deps);
+    expect(await applyLoopEvents(6, two, 'zen:two', deps)).toEqual(['duplicate', 'applied']);
+    // The fifth delivery back is forgotten: four are remembered.
+    expect((await deps.store.get(6))!.eventKeys).toEqual(['zen:two#1', 'zen:other', 'zen:two#0', 'zen:c']);
+    const history = await deps.store.history(6);
+    expect(history.filter((entry) => entry.event === 'post_update')).toHaveLength(6);
+  });
+
   it('queues what a crashed delivery parked when that delivery is retried', async () => {
     const queued: number[] = [];
     const deps = depsOn(connections[0]!, [], queued); // default grace: a later commit would leave them
@@ -377,7 +400,7 @@ describe('loop commits under concurrency (real Redis)', () => {
     await openTicketLoop({ ticketId: 3, category: 'bug_report', tier: 'normal', zendeskStatus: 'open' }, deps);
     const { state } = (await store.get(3))!;
     const entry = { at: 1, version: 1, event: 'acknowledge', stage: state.stage, category: state.category, tier: state.tier, team: state.team };
-    await store.commit({ state: { ...state, version: 1 }, entry, eventKey: 'delivery-1', effects: [{ type: 'incident', text: 'x' }] });
+    await store.commit({ state: { ...state, version: 1 }, entry, eventKeys: ['delivery-1'], effects: [{ type: 'incident', text: 'x' }] });
     queued.length = 0;
     expect(await applyLoopEvents(3, [{ type: 'acknowledge', user: 'U3' }], 'delivery-1', deps)).toEqual(['duplicate']);
     expect(queued).toEqual([1]);

@@ -41,13 +41,13 @@ describe('a loop stored by the version before (state format 2, history entries a
     await redis.set(keys.loop(4242), `0:open-4242\n${format2(opened.state)}`);
     await redis.rpush(keys.loopHistory(4242), JSON.stringify({ a: entry.at, v: entry.version, e: entry.event, s: entry.stage, c: entry.category, t: entry.tier, m: entry.team }));
     const store = new RedisLoopStore(redis, keys, 0);
-    expect(await store.get(4242)).toEqual({ state: opened.state, lastEventKey: 'open-4242' });
+    expect(await store.get(4242)).toEqual({ state: opened.state, eventKeys: ['open-4242'] });
 
     const acknowledged = transition(opened.state, { type: 'acknowledge', user: 'U1' }, T0 + HOUR, policy);
     if (!acknowledged.ok) throw new Error(acknowledged.reason);
     const next = historyEntryOf({ type: 'acknowledge', user: 'U1' }, acknowledged.state, acknowledged.effects, T0 + HOUR);
-    expect(await store.commit({ state: acknowledged.state, entry: next, eventKey: 'slack-1', effects: [] })).toEqual({ committed: true, leftover: [] });
-    expect(await store.get(4242)).toEqual({ state: acknowledged.state, lastEventKey: 'slack-1' });
+    expect(await store.commit({ state: acknowledged.state, entry: next, eventKeys: ['slack-1', 'zen-1'], effects: [] })).toEqual({ committed: true, leftover: [] });
+    expect(await store.get(4242)).toEqual({ state: acknowledged.state, eventKeys: ['slack-1', 'zen-1'] });
     expect(await store.history(4242)).toEqual([entry, next]);
     expect(await store.histories([4242])).toEqual([[entry, next]]);
   });

@@ -185,7 +185,7 @@ describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an
   const loops: Pick<LoopStore, 'get'> = {
     get: async (ticketId) => {
       const state = states.get(ticketId);
-      return state ? { state, lastEventKey: null } : null;
+      return state ? { state, eventKeys: [] } : null;
     },
   };
 
