@@ -423,12 +423,17 @@ export interface LoopStore {
   commit(commit: {
     readonly state: LoopState;
     readonly entry: LoopHistoryEntry;
+    /** The key of this transition's event (its parked effects are marked with it). */
+    readonly eventKey: string;
     /** The loop's delivery keys after this commit (StoredLoop.eventKeys). */
     readonly eventKeys: readonly string[];
     readonly effects: readonly Effect[];
   }): Promise<LoopCommitResult>;
-  /** Every effect parked in the ticket's outbox, whatever its age. */
-  parkedEffects(ticketId: number): Promise<PendingEffects[]>;
+  /**
+   * Every effect parked in the ticket's outbox, whatever its age; with `eventKey`, only those its
+   * commit parked (and any an earlier release parked unmarked).
+   */
+  parkedEffects(ticketId: number, eventKey?: string): Promise<PendingEffects[]>;
   /** The effects of `version` are queued: drop them from the outbox. */
   clearOutbox(ticketId: number, version: number): Promise<void>;
   history(ticketId: number): Promise<LoopHistoryEntry[]>;

@@ -68,7 +68,7 @@ export class ProjectedLoopStore implements LoopStore {
   ) {}
 
   get: LoopStore['get'] = (ticketId) => this.inner.get(ticketId);
-  parkedEffects: LoopStore['parkedEffects'] = (ticketId) => this.inner.parkedEffects(ticketId);
+  parkedEffects: LoopStore['parkedEffects'] = (ticketId, eventKey) => this.inner.parkedEffects(ticketId, eventKey);
   clearOutbox: LoopStore['clearOutbox'] = (ticketId, version) => this.inner.clearOutbox(ticketId, version);
   history: LoopStore['history'] = (ticketId) => this.inner.history(ticketId);
 

@@ -147,7 +147,9 @@ async function advance(
     if (result === null) return { outcome: 'no_loop', loop: stored };
     if (result === 'duplicate') {
       // A retried delivery: if its first run died between commit and queueing, finish that now.
-      await queueEffects(await deps.store.parkedEffects(ticketId), deps);
+      // Only what its own commit parked: fresher entries are most likely being queued right now by
+      // their worker (a later commit's leftover picks them up if not).
+      await queueEffects(await deps.store.parkedEffects(ticketId, key), deps);
       deps.metrics.transition(name, 'duplicate');
       return { outcome: 'duplicate', loop: stored };
     }
@@ -165,7 +167,7 @@ async function advance(
     // check the state itself), so a busy loop's timers never push a delivery's key out.
     const delivery = event !== 'opened' && event.type !== 'timer';
     const eventKeys = delivery ? [key, ...(stored?.eventKeys ?? [])].slice(0, RECENT_DELIVERIES) : (stored?.eventKeys ?? []);
-    const commit = await deps.store.commit({ state: result.state, entry, eventKeys, effects: outward });
+    const commit = await deps.store.commit({ state: result.state, entry, eventKey: key, eventKeys, effects: outward });
     if (!commit.committed) {
       await new Promise((resolve) => setTimeout(resolve, Math.random() * CONFLICT_BACKOFF_MS * Math.min(attempt + 1, 10)));
       continue;

@@ -15,8 +15,8 @@ const HISTORY_TTL_MS = HISTORY_TTL_SECONDS * 1000;
 const HISTORY_MAX = 1_000;
 
 /**
- * Compare-and-set on the version prefix of the stored value ("<version>:<json>"), then append the
- * history entry, park the effects (stamped with Redis time). Returns {1, leftover} or {0};
+ * Compare-and-set on the version prefix of the stored value ("<version>:<keys>\n<state>"), then
+ * append the history entry, park the effects ("<Redis time>|<event key>|<JSON>"). Returns {1, leftover} or {0};
  * leftover = parked effects older than the grace period (a worker died before queueing them;
  * younger ones are most likely being queued by their worker right now). Every key is the
  * ticket's (one hash slot); the index of openings is written before, apart (see commit).
@@ -63,7 +63,7 @@ export class RedisLoopStore implements LoopStore, LoopHistories {
     return value === null ? null : decodeLoop(ticketId, value);
   }
 
-  async commit(commit: { state: LoopState; entry: LoopHistoryEntry; eventKeys: readonly string[]; effects: readonly Effect[] }): Promise<LoopCommitResult> {
+  async commit(commit: { state: LoopState; entry: LoopHistoryEntry; eventKey: string; eventKeys: readonly string[]; effects: readonly Effect[] }): Promise<LoopCommitResult> {
     const { state } = commit;
     // A new loop is indexed first, in a step of its own: the index is install-wide (another hash
     // slot on a cluster than the ticket's keys). ZADD NX is idempotent, so a retried or lost race
@@ -86,7 +86,7 @@ export class RedisLoopStore implements LoopStore, LoopHistories {
       state.version - 1,
       `${state.version}:${commit.eventKeys.map((key) => key.replace(/[\t\n]/g, ' ')).join('\t')}\n${encodeLoopState(state)}`,
       encodeHistoryEntry(commit.entry),
-      commit.effects.length > 0 ? JSON.stringify(commit.effects) : '',
+      commit.effects.length > 0 ? `${parkingMark(commit.eventKey)}|${JSON.stringify(commit.effects)}` : '',
       state.version,
       LOOP_TTL_SECONDS,
       HISTORY_TTL_SECONDS,
@@ -97,18 +97,18 @@ export class RedisLoopStore implements LoopStore, LoopHistories {
     const flat = reply[1];
     const leftover: PendingEffects[] = [];
     for (let index = 0; index + 1 < flat.length; index += 2) {
-      leftover.push({ ticketId: state.ticketId, version: Number(flat[index]), effects: JSON.parse(flat[index + 1]!) as Effect[] });
+      leftover.push({ ticketId: state.ticketId, version: Number(flat[index]), effects: parseParked(flat[index + 1]!).effects });
     }
     return { committed: true, leftover };
   }
 
-  async parkedEffects(ticketId: number): Promise<PendingEffects[]> {
+  async parkedEffects(ticketId: number, eventKey?: string): Promise<PendingEffects[]> {
     const parked = await this.redis.hgetall(this.keys.loopOutbox(ticketId));
-    return Object.entries(parked).map(([version, value]) => ({
-      ticketId,
-      version: Number(version),
-      effects: JSON.parse(value.slice(value.indexOf('|') + 1)) as Effect[],
-    }));
+    const mark = eventKey === undefined ? undefined : parkingMark(eventKey);
+    return Object.entries(parked).flatMap(([version, value]) => {
+      const { by, effects } = parseParked(value.slice(value.indexOf('|') + 1));
+      return mark === undefined || by === null || by === mark ? [{ ticketId, version: Number(version), effects }] : [];
+    });
   }
 
   async clearOutbox(ticketId: number, version: number): Promise<void> {
@@ -138,6 +138,18 @@ export class RedisLoopStore implements LoopStore, LoopHistories {
     }
     return all;
   }
+}
+
+/** An event key as it marks parked effects: no '|' (the field separator), not starting with '[' (an unmarked entry's JSON). */
+function parkingMark(eventKey: string): string {
+  return eventKey.replace(/\|/g, ' ').replace(/^\[/, ' ');
+}
+
+/** A parked entry after its time: "<event key>|<effects JSON>", or the JSON alone (written by earlier releases). */
+function parseParked(value: string): { by: string | null; effects: Effect[] } {
+  if (value.startsWith('[')) return { by: null, effects: JSON.parse(value) as Effect[] };
+  const bar = value.indexOf('|');
+  return { by: value.slice(0, bar), effects: JSON.parse(value.slice(bar + 1)) as Effect[] };
 }
 
 /** "<version>:<delivery keys, tab-separated, newest first>\n<state>" -> the stored loop (earlier releases kept one key). */

@@ -320,11 +320,11 @@ describe('loop commits under concurrency (real Redis)', () => {
     // A worker commits version 1 with an effect, then dies before queueing it.
     const crashed = { ...state, version: 1 };
     const entry = { at: 1, version: 1, event: 'post_update', stage: state.stage, category: state.category, tier: state.tier, team: state.team };
-    expect((await store.commit({ state: crashed, entry, eventKeys: ['lost'], effects: [{ type: 'incident', text: 'x' }] })).committed).toBe(true);
+    expect((await store.commit({ state: crashed, entry, eventKey: 'lost', eventKeys: ['lost'], effects: [{ type: 'incident', text: 'x' }] })).committed).toBe(true);
     queued.length = 0;
     await applyLoopEvents(2, [{ type: 'acknowledge', user: 'U2' }], 'next', deps);
     expect(queued).toEqual([1, 2]);
-    const again = await store.commit({ state: { ...crashed, version: 3 }, entry: { ...entry, version: 3 }, eventKeys: ['k'], effects: [] });
+    const again = await store.commit({ state: { ...crashed, version: 3 }, entry: { ...entry, version: 3 }, eventKey: 'k', eventKeys: ['k'], effects: [] });
     expect(again).toEqual({ committed: true, leftover: [] });
   });
 
@@ -400,10 +400,15 @@ describe('loop commits under concurrency (real Redis)', () => {
     await openTicketLoop({ ticketId: 3, category: 'bug_report', tier: 'normal', zendeskStatus: 'open' }, deps);
     const { state } = (await store.get(3))!;
     const entry = { at: 1, version: 1, event: 'acknowledge', stage: state.stage, category: state.category, tier: state.tier, team: state.team };
-    await store.commit({ state: { ...state, version: 1 }, entry, eventKeys: ['delivery-1'], effects: [{ type: 'incident', text: 'x' }] });
+    await store.commit({ state: { ...state, version: 1 }, entry, eventKey: 'delivery-1', eventKeys: ['delivery-1'], effects: [{ type: 'incident', text: 'x' }] });
+    // Another worker has just committed version 2 and is queueing its effects: they are its own to queue.
+    await store.commit({ state: { ...state, version: 2 }, entry: { ...entry, version: 2 }, eventKey: 'delivery-2', eventKeys: ['delivery-2', 'delivery-1'], effects: [{ type: 'incident', text: 'y' }] });
     queued.length = 0;
     expect(await applyLoopEvents(3, [{ type: 'acknowledge', user: 'U3' }], 'delivery-1', deps)).toEqual(['duplicate']);
     expect(queued).toEqual([1]);
-    expect(await store.parkedEffects(3)).toEqual([]);
+    expect(await store.parkedEffects(3)).toEqual([{ ticketId: 3, version: 2, effects: [{ type: 'incident', text: 'y' }] }]);
+    // Parked by an earlier release (no key): a retried delivery queues it, as before.
+    await connections[0]!.hset(createRedisKeys(prefix).loopOutbox(3), '5', `${Date.now()}|[{"type":"incident","text":"z"}]`);
+    expect(await store.parkedEffects(3, 'delivery-1')).toEqual([{ ticketId: 3, version: 5, effects: [{ type: 'incident', text: 'z' }] }]);
   });
 });

@@ -46,7 +46,7 @@ describe('a loop stored by the version before (state format 2, history entries a
     const acknowledged = transition(opened.state, { type: 'acknowledge', user: 'U1' }, T0 + HOUR, policy);
     if (!acknowledged.ok) throw new Error(acknowledged.reason);
     const next = historyEntryOf({ type: 'acknowledge', user: 'U1' }, acknowledged.state, acknowledged.effects, T0 + HOUR);
-    expect(await store.commit({ state: acknowledged.state, entry: next, eventKeys: ['slack-1', 'zen-1'], effects: [] })).toEqual({ committed: true, leftover: [] });
+    expect(await store.commit({ state: acknowledged.state, entry: next, eventKey: 'slack-1', eventKeys: ['slack-1', 'zen-1'], effects: [] })).toEqual({ committed: true, leftover: [] });
     expect(await store.get(4242)).toEqual({ state: acknowledged.state, eventKeys: ['slack-1', 'zen-1'] });
     expect(await store.history(4242)).toEqual([entry, next]);
     expect(await store.histories([4242])).toEqual([[entry, next]]);
