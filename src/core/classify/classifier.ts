@@ -11,6 +11,7 @@ import { TermMatcher, type TermEntry, type TermMatch } from './term-matcher.js';
 import { normalizeText } from './normalize-text.js';
 import { createSurfaceReader, type SurfaceReader } from './surface-words.js';
 import { tokenizeClauses, type ClauseTokens } from './tokenize-clauses.js';
+import { typeAnswerOf } from './type-answer.js';
 import { weighEvidence, zeroScores, type Candidate } from './weigh-evidence.js';
 
 export type { Evidence, Part } from './evidence.js';
@@ -42,6 +43,12 @@ const TAIL_FACTOR = 0.5;
 const DEFECT_CATEGORIES: ReadonlySet<CategoryId> = new Set(['bug_report', 'performance_issue']);
 /** A question mark in the subject counts this many times one in the body. */
 const SUBJECT_QUESTION_FACTOR = 2;
+/**
+ * A form's type answer ("Issue type: Support") against a subject's opener: twice its weight, so
+ * the label the writer chose outweighs a few defect words in a question written up as a bug
+ * report, and gives way only to a text that says much more for another category.
+ */
+const TYPE_ANSWER_FACTOR = 2;
 const MAX_QUESTION_MARKS = 3;
 /**
  * A ticket of at most this many words (subject and body) is a rating or a one-line verdict: "ok",
@@ -225,6 +232,14 @@ export class Classifier {
     };
 
     candidates.push(...this.openersOf(ticket.subject, languages));
+    // The writer's own answer to a form's type question (read from the description as written:
+    // stripping markup drops the form's prompts) is a label they chose, not wording.
+    const answer = typeAnswerOf(ticket.description);
+    if (answer) {
+      const weight = STRONG_WEIGHT * this.rules.subjectWeight * TYPE_ANSWER_FACTOR;
+      const evidence = { rule: 'answer', for: answer.category, value: answer.words.toLowerCase(), source: UNIVERSAL, part: 'body', weight, count: 1, words: [answer.words.toLowerCase()] } as const;
+      candidates.push(plainCandidate(evidence));
+    }
     const questionMarks = Math.min(SUBJECT_QUESTION_FACTOR * countQuestionMarks(ticket.subject) + countQuestionMarks(body), MAX_QUESTION_MARKS);
     if (questionMarks > 0) {
       const weight = questionMarks * QUESTION_MARK_WEIGHT;

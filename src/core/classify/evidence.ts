@@ -2,9 +2,10 @@ import type { CategoryId } from '../taxonomy.js';
 
 export type Part = 'subject' | 'body';
 
-/** One reason a decision was made: a term, opener, regex or field condition that counted. */
+/** One reason a decision was made: a term, opener, type answer, regex or field condition that counted. */
 export interface Evidence {
-  readonly rule: 'term' | 'negated' | 'opener' | 'regex' | 'tag' | 'channel' | 'form' | 'organization' | 'question';
+  /** `answer`: the writer's answer to a form's type question ("Issue type: Support"). */
+  readonly rule: 'term' | 'negated' | 'opener' | 'answer' | 'regex' | 'tag' | 'channel' | 'form' | 'organization' | 'question';
   /** The category it counts for, or the tier signal it raises. */
   readonly for: CategoryId | 'outage' | 'negative';
   /** The term or condition as configured ("crash*", "tag:vip"). */

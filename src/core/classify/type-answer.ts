@@ -1,0 +1,82 @@
+import type { CategoryId } from '../taxonomy.js';
+
+/**
+ * The writer's own answer to a form's "type" question: issue templates and web forms ask it
+ * ("### Issue type" then "Support", "Type: Bug", "Do you want to request a feature or report a
+ * bug?" then "bug"), and the answer names the kind of request in the writer's words, whatever the
+ * rest of the text sounds like (a support question written up as a bug report).
+ */
+export interface TypeAnswer {
+  readonly category: CategoryId;
+  /** The answer as written (trimmed, at most MAX_ANSWER_CHARS). */
+  readonly words: string;
+}
+
+/** Where the answer is looked for: forms put the type question first. */
+const SEARCHED_CHARS = 1_500;
+const MAX_ANSWER_WORDS = 6;
+const MAX_ANSWER_CHARS = 40;
+
+/** Markdown around a prompt or answer: headings, emphasis, quotes, list marks. */
+const DECORATION = /^[\s#>*_`-]+|[\s*_`]+$/g;
+
+/** "<issue|ticket|request> type", "type of request", "Art der Anfrage", "tipo de solicitud" ... and the React-style question. */
+const PROMPT = new RegExp(
+  [
+    String.raw`(?:issue|ticket|request|report|problem|support)\s+(?:type|kind|category)`,
+    String.raw`(?:type|kind|category)(?:\s+of\s+(?:issue|request|ticket|report|problem))?`,
+    String.raw`(?:art|typ)(?:\s+der\s+anfrage|\s+des\s+problems)?|anfrage(?:typ|art)|kategorie`,
+    String.raw`tipo(?:\s+de\s+(?:solicitud|problema|pedido|incidencia|chamado|richiesta))?`,
+    String.raw`type\s+de\s+(?:demande|probl[eè]me|ticket)`,
+    String.raw`do\s+you\s+want\s+to\s+request\s+a\s+feature\s+or\s+report\s+a\s+bug\s*\??`,
+  ]
+    .map((alternative) => `(?:${alternative})`)
+    .join('|'),
+  'iu',
+);
+const PROMPT_LINE = new RegExp(String.raw`^(?:${PROMPT.source})\s*[:?]?\s*(?::\s*(.*))?$`, 'iu');
+
+/** Answer words per category, in the languages of the lexicons (matched whole, lower case). */
+const ANSWERS: Readonly<Partial<Record<CategoryId, readonly string[]>>> = {
+  bug_report: ['bug', 'bugs', 'defect', 'defekt', 'fehler', 'bogue', 'erreur', 'error', 'incident', 'fallo', 'falha', 'errore'],
+  onboarding_help: ['support', 'question', 'help', 'how-to', 'howto', 'usage', 'frage', 'hilfe', 'aide', 'pregunta', 'duda', 'ayuda', 'soporte', 'dúvida', 'ajuda', 'suporte', 'domanda', 'aiuto', 'supporto', 'vraag', 'ondersteuning'],
+  feature_request: ['feature', 'enhancement', 'improvement', 'idea', 'suggestion', 'wish', 'funktionswunsch', 'wunsch', 'verbesserung', 'sugerencia', 'mejora', 'sugestão', 'melhoria', 'suggerimento', 'miglioramento', 'amélioration', 'verbetering'],
+  performance_issue: ['performance', 'leistung', 'rendimiento', 'desempenho', 'prestazioni'],
+  billing_issue: ['billing', 'invoice', 'payment', 'rechnung', 'abrechnung', 'zahlung', 'facturation', 'facture', 'facturación', 'factura', 'faturamento', 'fatura', 'fatturazione', 'fattura'],
+};
+const CATEGORY_OF = new Map<string, CategoryId>(Object.entries(ANSWERS).flatMap(([category, words]) => words.map((word) => [word, category as CategoryId] as const)));
+
+/** The category a form's type answer names, or null when there is none or it names more than one ("a bug or a feature?"). */
+export function typeAnswerOf(body: string): TypeAnswer | null {
+  // A template's instructions in an HTML comment are not the writer's answer.
+  const lines = body.slice(0, SEARCHED_CHARS).replace(/<!--[\s\S]*?(?:-->|$)/g, ' ').split('\n');
+  for (let index = 0; index < lines.length; index += 1) {
+    const prompt = PROMPT_LINE.exec(lines[index]!.replace(/[*_`]/g, '').replace(DECORATION, ''));
+    if (!prompt) continue;
+    const answer = prompt[1]?.trim() ? prompt[1] : nextLine(lines, index + 1);
+    const read = answer === null ? null : readAnswer(answer);
+    if (read) return read;
+  }
+  return null;
+}
+
+/** The first non-empty line from `start`, unless it is another prompt (the question was left unanswered). */
+function nextLine(lines: readonly string[], start: number): string | null {
+  for (let index = start; index < lines.length && index < start + 3; index += 1) {
+    const line = lines[index]!.trim();
+    if (line === '') continue;
+    if (/^(?:#|\*\*|__)/.test(line) || line.endsWith('?') || line.endsWith(':')) return null;
+    return line;
+  }
+  return null;
+}
+
+function readAnswer(answer: string): TypeAnswer | null {
+  const text = answer.replace(DECORATION, '').trim();
+  const words = text.toLowerCase().split(/[^\p{L}\p{N}-]+/u).filter((word) => word !== '');
+  if (words.length === 0 || words.length > MAX_ANSWER_WORDS) return null;
+  const named = new Set(words.flatMap((word) => CATEGORY_OF.get(word) ?? []));
+  if (named.size !== 1) return null;
+  const [category] = named as Set<CategoryId> & Iterable<CategoryId>;
+  return category === undefined ? null : { category, words: text.slice(0, MAX_ANSWER_CHARS) };
+}
