@@ -21,7 +21,12 @@ export interface SlackSenderOptions {
 }
 
 const DEFAULTS = { intervalMs: 1_000, coalesceAbove: 5, digestSize: 40, concurrency: 4 };
-/** A channel claimed by a sender that then died is free again after this. */
+/**
+ * A channel claimed by a sender that then died is free again after this. It is not renewed: one
+ * piece of a channel's work is at most one Slack call, after the name look-ups its text needs (made
+ * side by side, each waited for a bounded time: cached-people-directory.ts), and each Web API
+ * request times out after 10 s (web-slack-api.ts), so a live sender is done well within it.
+ */
 const LEASE_MS = 30_000;
 const IDLE_POLL_MS = 100;
 const UNAVAILABLE_BACKOFF_MS = 5_000;
