@@ -17,24 +17,27 @@ const SEARCHED_CHARS = 1_500;
 const MAX_ANSWER_WORDS = 6;
 const MAX_ANSWER_CHARS = 40;
 
-/** Markdown around a prompt or answer: headings, emphasis, quotes, list marks. */
+/** Markdown around an answer: headings, emphasis, quotes, list marks. */
 const DECORATION = /^[\s#>*_`-]+|[\s*_`]+$/g;
 
 /** "<issue|ticket|request> type", "type of request", "Art der Anfrage", "tipo de solicitud" ... and the React-style question. */
-const PROMPT = new RegExp(
-  [
-    String.raw`(?:issue|ticket|request|report|problem|support)\s+(?:type|kind|category)`,
-    String.raw`(?:type|kind|category)(?:\s+of\s+(?:issue|request|ticket|report|problem))?`,
-    String.raw`(?:art|typ)(?:\s+der\s+anfrage|\s+des\s+problems)?|anfrage(?:typ|art)|kategorie`,
-    String.raw`tipo(?:\s+de\s+(?:solicitud|problema|pedido|incidencia|chamado|richiesta))?`,
-    String.raw`type\s+de\s+(?:demande|probl[eè]me|ticket)`,
-    String.raw`do\s+you\s+want\s+to\s+request\s+a\s+feature\s+or\s+report\s+a\s+bug\s*\??`,
-  ]
-    .map((alternative) => `(?:${alternative})`)
-    .join('|'),
-  'iu',
-);
-const PROMPT_LINE = new RegExp(String.raw`^(?:${PROMPT.source})\s*[:?]?\s*(?::\s*(.*))?$`, 'iu');
+const PROMPT = [
+  String.raw`(?:issue|ticket|request|report|problem|support)\s+(?:type|kind|category)`,
+  String.raw`(?:type|kind|category)(?:\s+of\s+(?:issue|request|ticket|report|problem))?`,
+  String.raw`(?:art|typ)(?:\s+der\s+anfrage|\s+des\s+problems)?|anfrage(?:typ|art)|kategorie`,
+  String.raw`tipo(?:\s+de\s+(?:solicitud|problema|pedido|incidencia|chamado|richiesta))?`,
+  String.raw`type\s+de\s+(?:demande|probl[eè]me|ticket)`,
+  String.raw`do\s+you\s+want\s+to\s+request\s+a\s+[*_]?feature[*_]?\s+or\s+report\s+a\s+[*_]?bug[*_]?`,
+]
+  .map((alternative) => `(?:${alternative})`)
+  .join('|');
+/** A word every prompt has: a text without one is not searched line by line (most tickets). */
+const PROMPT_CUE = /typ|tipo|kind|categor|kategorie|\bart\b|anfrage|report a/i;
+/**
+ * A line that is only the prompt, in its Markdown (a heading, bold), ending in ":" or "?" or
+ * nothing; or "<prompt>: <answer>" on one line (group 1). One pass over the text finds them all.
+ */
+const PROMPT_LINE = new RegExp(String.raw`^[ \t#>*_\x60-]*(?:${PROMPT})[ \t*_\x60]*[:?]?[ \t*_\x60\r]*(?::[ \t]*([^\r\n]*))?\r?$`, 'gimu');
 
 /** Answer words per category, in the languages of the lexicons (matched whole, lower case). */
 const ANSWERS: Readonly<Partial<Record<CategoryId, readonly string[]>>> = {
@@ -48,12 +51,12 @@ const CATEGORY_OF = new Map<string, CategoryId>(Object.entries(ANSWERS).flatMap(
 
 /** The category a form's type answer names, or null when there is none or it names more than one ("a bug or a feature?"). */
 export function typeAnswerOf(body: string): TypeAnswer | null {
+  let text = body.slice(0, SEARCHED_CHARS);
   // A template's instructions in an HTML comment are not the writer's answer.
-  const lines = body.slice(0, SEARCHED_CHARS).replace(/<!--[\s\S]*?(?:-->|$)/g, ' ').split('\n');
-  for (let index = 0; index < lines.length; index += 1) {
-    const prompt = PROMPT_LINE.exec(lines[index]!.replace(/[*_`]/g, '').replace(DECORATION, ''));
-    if (!prompt) continue;
-    const answer = prompt[1]?.trim() ? prompt[1] : nextLine(lines, index + 1);
+  if (text.includes('<!--')) text = text.replace(/<!--[\s\S]*?(?:-->|$)/g, ' ');
+  if (!PROMPT_CUE.test(text)) return null;
+  for (const prompt of text.matchAll(PROMPT_LINE)) {
+    const answer = prompt[1]?.trim() ? prompt[1] : nextLine(text.slice(prompt.index + prompt[0].length).split('\n', 5), 1);
     const read = answer === null ? null : readAnswer(answer);
     if (read) return read;
   }

@@ -17,6 +17,7 @@ describe('the answer to a form type question', () => {
     ['Art der Anfrage: Frage\nWie exportiere ich?', 'onboarding_help', 'Frage'],
     ['Tipo de solicitud: Facturación', 'billing_issue', 'Facturación'],
     ['Type de demande : Amélioration', 'feature_request', 'Amélioration'],
+    ['Hello,\r\nTicket type:\r\n\r\nQuestion\r\nThanks', 'onboarding_help', 'Question'],
   ])('reads %j as %s', (text, category, words) => {
     expect(typeAnswerOf(text)).toEqual({ category, words });
   });
