@@ -27,12 +27,16 @@ const PROMPT = [
   String.raw`(?:art|typ)(?:\s+der\s+anfrage|\s+des\s+problems)?|anfrage(?:typ|art)|kategorie`,
   String.raw`tipo(?:\s+de\s+(?:solicitud|problema|pedido|incidencia|chamado|richiesta))?`,
   String.raw`type\s+de\s+(?:demande|probl[eè]me|ticket)`,
+  String.raw`(?:type|soort)\s+(?:verzoek|vraag|melding|aanvraag)`,
+  String.raw`(?:talep|istek|sorun|kay[ıi]t)\s+t[üu]r[üu]|t[üu]r`,
+  String.raw`тип(?:\s+(?:обращения|запроса|заявки|проблемы))?|категория`,
+  String.raw`(?:typ|rodzaj)(?:\s+(?:zgłoszenia|problemu|prośby|požadavku|problému|dotazu))?|kategoria`,
   String.raw`do\s+you\s+want\s+to\s+request\s+a\s+[*_]?feature[*_]?\s+or\s+report\s+a\s+[*_]?bug[*_]?`,
 ]
   .map((alternative) => `(?:${alternative})`)
   .join('|');
 /** A word every prompt has: a text without one is not searched line by line (most tickets). */
-const PROMPT_CUE = /typ|tipo|kind|categor|kategorie|\bart\b|anfrage|report a/i;
+const PROMPT_CUE = /typ|tipo|kind|categor|kategori|\bart\b|anfrage|report a|soort|t[üu]r|тип|категор|rodzaj/iu;
 /**
  * A line that is only the prompt, in its Markdown (a heading, bold), ending in ":" or "?" or
  * nothing; or "<prompt>: <answer>" on one line (group 1). One pass over the text finds them all.
@@ -41,11 +45,20 @@ const PROMPT_LINE = new RegExp(String.raw`^[ \t#>*_\x60-]*(?:${PROMPT})[ \t*_\x6
 
 /** Answer words per category, in the languages of the lexicons (matched whole, lower case). */
 const ANSWERS: Readonly<Partial<Record<CategoryId, readonly string[]>>> = {
-  bug_report: ['bug', 'bugs', 'defect', 'defekt', 'fehler', 'bogue', 'erreur', 'error', 'incident', 'fallo', 'falha', 'errore'],
-  onboarding_help: ['support', 'question', 'help', 'how-to', 'howto', 'usage', 'frage', 'hilfe', 'aide', 'pregunta', 'duda', 'ayuda', 'soporte', 'dúvida', 'ajuda', 'suporte', 'domanda', 'aiuto', 'supporto', 'vraag', 'ondersteuning'],
-  feature_request: ['feature', 'enhancement', 'improvement', 'idea', 'suggestion', 'wish', 'funktionswunsch', 'wunsch', 'verbesserung', 'sugerencia', 'mejora', 'sugestão', 'melhoria', 'suggerimento', 'miglioramento', 'amélioration', 'verbetering'],
-  performance_issue: ['performance', 'leistung', 'rendimiento', 'desempenho', 'prestazioni'],
-  billing_issue: ['billing', 'invoice', 'payment', 'rechnung', 'abrechnung', 'zahlung', 'facturation', 'facture', 'facturación', 'factura', 'faturamento', 'fatura', 'fatturazione', 'fattura'],
+  bug_report: ['bug', 'bugs', 'defect', 'defekt', 'fehler', 'bogue', 'erreur', 'error', 'incident', 'fallo', 'falha', 'errore', 'fout', 'hata', 'ошибка', 'баг', 'błąd', 'chyba'],
+  onboarding_help: [
+    'support', 'question', 'help', 'how-to', 'howto', 'usage', 'frage', 'hilfe', 'aide', 'pregunta', 'duda', 'ayuda', 'soporte', 'dúvida', 'ajuda', 'suporte', 'domanda', 'aiuto', 'supporto',
+    'vraag', 'ondersteuning', 'soru', 'destek', 'yardım', 'вопрос', 'поддержка', 'помощь', 'pytanie', 'wsparcie', 'pomoc', 'dotaz', 'otázka', 'podpora',
+  ],
+  feature_request: [
+    'feature', 'enhancement', 'improvement', 'idea', 'suggestion', 'wish', 'funktionswunsch', 'wunsch', 'verbesserung', 'sugerencia', 'mejora', 'sugestão', 'melhoria', 'suggerimento',
+    'miglioramento', 'amélioration', 'verbetering', 'suggestie', 'özellik', 'öneri', 'предложение', 'улучшение', 'sugestia', 'ulepszenie', 'návrh', 'vylepšení',
+  ],
+  performance_issue: ['performance', 'leistung', 'rendimiento', 'desempenho', 'prestazioni', 'prestaties', 'performans', 'производительность', 'wydajność', 'výkon'],
+  billing_issue: [
+    'billing', 'invoice', 'payment', 'rechnung', 'abrechnung', 'zahlung', 'facturation', 'facture', 'facturación', 'factura', 'faturamento', 'fatura', 'fatturazione', 'fattura',
+    'factuur', 'betaling', 'ödeme', 'оплата', 'счёт', 'счет', 'płatność', 'faktura', 'platba',
+  ],
 };
 const CATEGORY_OF = new Map<string, CategoryId>(Object.entries(ANSWERS).flatMap(([category, words]) => words.map((word) => [word, category as CategoryId] as const)));
 

@@ -18,6 +18,11 @@ describe('the answer to a form type question', () => {
     ['Tipo de solicitud: Facturación', 'billing_issue', 'Facturación'],
     ['Type de demande : Amélioration', 'feature_request', 'Amélioration'],
     ['Hello,\r\nTicket type:\r\n\r\nQuestion\r\nThanks', 'onboarding_help', 'Question'],
+    ['Type verzoek: Vraag', 'onboarding_help', 'Vraag'],
+    ['Talep türü: Hata', 'bug_report', 'Hata'],
+    ['Тип обращения: Оплата', 'billing_issue', 'Оплата'],
+    ['Rodzaj zgłoszenia: Pytanie', 'onboarding_help', 'Pytanie'],
+    ['Typ požadavku: Návrh', 'feature_request', 'Návrh'],
   ])('reads %j as %s', (text, category, words) => {
     expect(typeAnswerOf(text)).toEqual({ category, words });
   });
