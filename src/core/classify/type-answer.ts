@@ -35,13 +35,13 @@ const PROMPT = [
 ]
   .map((alternative) => `(?:${alternative})`)
   .join('|');
-/** A word every prompt has: a text without one is not searched line by line (most tickets). */
-const PROMPT_CUE = /typ|tipo|kind|categor|kategori|\bart\b|anfrage|report a|soort|t[üu]r|тип|категор|rodzaj/iu;
 /**
  * A line that is only the prompt, in its Markdown (a heading, bold), ending in ":" or "?" or
- * nothing; or "<prompt>: <answer>" on one line (group 1). One pass over the text finds them all.
+ * nothing; or "<prompt>: <answer>" on one line (group 1).
  */
-const PROMPT_LINE = new RegExp(String.raw`^[ \t#>*_\x60-]*(?:${PROMPT})[ \t*_\x60]*[:?]?[ \t*_\x60\r]*(?::[ \t]*([^\r\n]*))?\r?$`, 'gimu');
+const PROMPT_LINE = new RegExp(String.raw`^[ \t#>*_\x60-]*(?:${PROMPT})[ \t*_\x60]*[:?]?[ \t*_\x60\r]*(?::[ \t]*([^\r\n]*))?\r?$`, 'iu');
+/** Longer lines are prose, not a prompt (with its answer, on one line) : they are not matched. */
+const MAX_PROMPT_LINE = 120;
 
 /** Answer words per category, in the languages of the lexicons (matched whole, lower case). */
 const ANSWERS: Readonly<Partial<Record<CategoryId, readonly string[]>>> = {
@@ -67,11 +67,18 @@ export function typeAnswerOf(body: string): TypeAnswer | null {
   let text = body.slice(0, SEARCHED_CHARS);
   // A template's instructions in an HTML comment are not the writer's answer.
   if (text.includes('<!--')) text = text.replace(/<!--[\s\S]*?(?:-->|$)/g, ' ');
-  if (!PROMPT_CUE.test(text)) return null;
-  for (const prompt of text.matchAll(PROMPT_LINE)) {
-    const answer = prompt[1]?.trim() ? prompt[1] : nextLine(text.slice(prompt.index + prompt[0].length).split('\n', 5), 1);
-    const read = answer === null ? null : readAnswer(answer);
-    if (read) return read;
+  // Line by line, each short one matched on its own: an anchored pattern fails at a line's first
+  // characters, where one multiline pattern over the text would be tried at every character.
+  for (let start = 0; start < text.length; ) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    const prompt = end - start <= MAX_PROMPT_LINE ? PROMPT_LINE.exec(text.slice(start, end)) : null;
+    if (prompt) {
+      const answer = prompt[1]?.trim() ? prompt[1] : nextLine(text.slice(end + 1).split('\n', 4), 0);
+      const read = answer === null ? null : readAnswer(answer);
+      if (read) return read;
+    }
+    start = end + 1;
   }
   return null;
 }
