@@ -393,6 +393,20 @@ describe('loop commits under concurrency (real Redis)', () => {
     expect(history.filter((entry) => entry.event === 'post_update')).toHaveLength(6);
   });
 
+  it("keeps a loop's delivery keys through a timer's commit: a timer never pushes a delivery out", async () => {
+    const opening = depsOn(connections[0]!, [], []);
+    await openTicketLoop({ ticketId: 7, category: 'billing_issue', tier: 'normal', zendeskStatus: 'new' }, opening);
+    expect((await opening.store.get(7))!.eventKeys).toEqual([]);
+    await applyLoopEvents(7, [{ type: 'assigned', agentId: 9 }], 'zen:assigned', opening);
+    const breach = { kind: 'ack_breach' as const, at: (await opening.store.get(7))!.state.timers.ack_breach! };
+    const atBreach = depsOn(connections[0]!, [], [], undefined, breach.at);
+    expect(await fireLoopTimer(7, breach, atBreach)).toBe('applied');
+    const stored = (await opening.store.get(7))!;
+    expect(stored.state.version).toBeGreaterThanOrEqual(2);
+    expect(stored.eventKeys).toEqual(['zen:assigned']);
+    expect(await applyLoopEvents(7, [{ type: 'assigned', agentId: 9 }], 'zen:assigned', atBreach)).toEqual(['duplicate']);
+  });
+
   it('queues what a crashed delivery parked when that delivery is retried', async () => {
     const queued: number[] = [];
     const deps = depsOn(connections[0]!, [], queued); // default grace: a later commit would leave them
