@@ -6,7 +6,7 @@ import { describeRoutingExtras, foundExtras } from '../core/routing/routing-extr
 import { ticketFieldsOf } from '../core/routing/route-plan.js';
 import { categoryTag, FINAL_STATUSES, type SatisfactionEvent, type SatisfactionScore, type TicketChangeEvent, type TicketEvent, type TicketSnapshot } from '../core/ticket-event.js';
 import { planRoute, ticketFromSnapshot } from './plan-route.js';
-import type { Logger, RouteQueue, StoredLoop, TicketBrief, TicketBriefs, TicketClassifier, TicketRecord, TicketStore, ZendeskApi } from './ports.js';
+import type { Logger, RouteQueue, RoutingClaim, StoredLoop, TicketBrief, TicketBriefs, TicketClassifier, TicketRecord, TicketStore, ZendeskApi } from './ports.js';
 import { runRoutingActions, type RoutingActionDeps } from './run-routing-actions.js';
 import { applyLoopEvents, openClaimedTicketLoop, openTicketLoop, type LoopDeps } from './run-loop.js';
 import { isZendeskError } from './zendesk-api-error.js';
@@ -47,9 +47,12 @@ const TOO_OLD = 'created before the routing window';
  */
 export async function handleTicketEvent(event: TicketEvent, receivedAt: number, deps: TicketEventDeps): Promise<EventOutcome> {
   if (event.kind === 'satisfaction_rated') return handleSatisfaction(event, deps);
-  const { applied, previous } = await deps.store.observe(event.snapshot);
+  // A new ticket's creation is decided before it is stored, so storing it claims its routing in
+  // the same step; any other event is routed, if it must be, after it is stored and read.
+  const early = event.kind === 'created' && whyNotRoute(event.snapshot, deps.now()) === null ? await decideRouting(event.snapshot, deps) : null;
+  const { applied, previous, claimed } = await deps.store.observe(event.snapshot, early ? { routing: early.routing, claimedBy: event.key, brief: early.brief } : undefined);
   if (applied && event.snapshot.status === 'scrubbed') await deps.briefs.forget(event.ticketId);
-  const { outcome, override, opened } = await routeOrCorrect(event, applied, previous, receivedAt, deps);
+  const { outcome, override, opened } = claimed && early ? { ...(await route(event, early, false, receivedAt, deps)), override: null } : await routeOrCorrect(event, applied, previous, receivedAt, deps);
   if (outcome === 'routing' || previous?.routing) await moveLoop(event, applied, override, opened, deps);
   return outcome;
 }
@@ -175,6 +178,23 @@ async function routeIfNew(event: TicketChangeEvent, claimed: boolean, receivedAt
       return { outcome: 'not_routed' };
     }
   }
+  const decided = await decideRouting(snapshot, deps);
+  if (!claimed) {
+    // The claim saves the brief too; what on_routing finds is added below.
+    const won = await deps.store.claimRouting(snapshot.id, decided.routing, event.key, decided.brief);
+    if (!won) return { outcome: 'updated' };
+  }
+  return route(event, decided, claimed, receivedAt, deps);
+}
+
+/** What routing a ticket means before anything is written: the classifier's decision, the brief, the routing claimed. */
+interface RoutingDecided {
+  readonly decision: Awaited<ReturnType<TicketClassifier['classify']>>;
+  readonly brief: TicketBrief;
+  readonly routing: RoutingClaim['routing'];
+}
+
+async function decideRouting(snapshot: TicketSnapshot, deps: TicketEventDeps): Promise<RoutingDecided> {
   const decision = await deps.classifier.classify(ticketFromSnapshot(snapshot));
   const brief: TicketBrief = {
     ticketId: snapshot.id,
@@ -182,29 +202,29 @@ async function routeIfNew(event: TicketChangeEvent, claimed: boolean, receivedAt
     excerpt: snapshot.description.slice(0, BRIEF_EXCERPT_MAX),
     why: decision.summary,
   };
-  if (!claimed) {
-    // The claim saves the brief too; what on_routing finds is added below.
-    const won = await deps.store.claimRouting(snapshot.id, {
-      status: 'pending',
-      category: decision.category,
-      tier: decision.tier,
-      groupId: deps.policy.categories[decision.category].zendesk_group_id,
-      baseGroupId: snapshot.groupId,
-    }, event.key, brief);
-    if (!won) return { outcome: 'updated' };
-  }
+  const routing = { status: 'pending', category: decision.category, tier: decision.tier, groupId: deps.policy.categories[decision.category].zendesk_group_id, baseGroupId: snapshot.groupId } as const;
+  return { decision, brief, routing };
+}
+
+/**
+ * Routes a ticket whose routing this event holds: claimed just now (`retry` false), or claimed by
+ * its earlier attempt, which may have died before queueing the write (`retry`).
+ */
+async function route(event: TicketChangeEvent, decided: RoutingDecided, retry: boolean, receivedAt: number, deps: TicketEventDeps): Promise<{ outcome: EventOutcome; opened?: StoredLoop | null }> {
+  const { snapshot } = event;
+  const { decision, brief } = decided;
   // A retry (or a later event while the write waits) reuses what the first attempt found and saved.
-  const saved = claimed ? (await deps.briefs.get(snapshot.id))?.extras : undefined;
+  const saved = retry ? (await deps.briefs.get(snapshot.id))?.extras : undefined;
   const actions = await runRoutingActions(snapshot, decision.category, deps.actions, saved);
   const found = foundExtras(actions.extras);
   const plan = planRoute(snapshot, decision, deps.policy, receivedAt, { tags: actions.tags, noteLines: describeRoutingExtras(actions.extras, deps.ticketUrl) });
-  if (claimed || found) await deps.briefs.save({ ...brief, ...(found ? { extras: found } : {}) });
+  if (retry || found) await deps.briefs.save({ ...brief, ...(found ? { extras: found } : {}) });
   await deps.routes.enqueue(plan);
   // The loop opens with the routing decision; a retry finds it open and leaves it. The event that
   // won the claim just now knows there is none yet, and keeps the loop it opened.
   const input = { ticketId: snapshot.id, category: plan.category, tier: plan.tier, zendeskStatus: snapshot.status };
-  const opened = claimed ? undefined : await openClaimedTicketLoop(input, deps.loop);
-  if (claimed) await openTicketLoop(input, deps.loop);
+  const opened = retry ? undefined : await openClaimedTicketLoop(input, deps.loop);
+  if (retry) await openTicketLoop(input, deps.loop);
   deps.logger.log('info', 'ticket classified', { ticketId: snapshot.id, category: plan.category, tier: plan.tier, confidence: plan.confidence });
   return { outcome: 'routing', ...(opened === undefined ? {} : { opened }) };
 }

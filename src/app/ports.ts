@@ -155,9 +155,20 @@ export interface Correction {
   readonly text?: { readonly subject: string; readonly description: string };
 }
 
+/** A routing decision claimed for a ticket by the event `claimedBy`, with the brief saved alongside. */
+export interface RoutingClaim {
+  readonly routing: RoutingState & { readonly tier: Tier };
+  readonly claimedBy: string;
+  readonly brief?: TicketBrief;
+}
+
 export interface TicketStore {
-  /** Stores the snapshot's fields unless a newer snapshot is already stored (events arrive out of order). */
-  observe(snapshot: TicketSnapshot): Promise<{ applied: boolean; previous: TicketRecord | null }>;
+  /**
+   * Stores the snapshot's fields unless a newer snapshot is already stored (events arrive out of
+   * order). With `claim`, also claims the routing as claimRouting does, if the ticket has none yet
+   * (`claimed`), in the same step.
+   */
+  observe(snapshot: TicketSnapshot, claim?: RoutingClaim): Promise<{ applied: boolean; previous: TicketRecord | null; claimed: boolean }>;
   get(ticketId: number): Promise<TicketRecord | null>;
   /**
    * Records the routing decision made from the event `claimedBy` (its key: only that event's retry

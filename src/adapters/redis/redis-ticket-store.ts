@@ -1,4 +1,4 @@
-import type { Correction, CorrectionLog, Reassignment, ReassignmentLog, TicketBrief, TicketRecord, TicketStore } from '../../app/ports.js';
+import type { Correction, CorrectionLog, Reassignment, ReassignmentLog, RoutingClaim, TicketBrief, TicketRecord, TicketStore } from '../../app/ports.js';
 import type { RoutingState } from '../../core/routing/detect-override.js';
 import type { Override } from '../../core/routing/detect-override.js';
 import { isCategoryId, TIERS, type Tier } from '../../core/taxonomy.js';
@@ -29,16 +29,27 @@ export const TOO_OLD_KEPT_MS = 7 * 86_400_000;
 // cat category, tier, rg group cxloop sets, bg group when classified, rk key of the event that
 // claimed the routing (only while pending), wv updated_at cxloop's write was made on (routed).
 
-/** Applies a snapshot only if it is not older than the stored one; returns the previous fields. */
-const OBSERVE = `
+/**
+ * Applies a snapshot only if it is not older than the stored one; returns the previous fields.
+ * ARGV updated, status, group, ttl, then optionally the claim as CLAIM takes it (category, tier,
+ * group, base group, claiming event, the brief's chunks): made only if the ticket has no routing
+ * yet, in the same step (one script fewer for a new ticket).
+ */
+const OBSERVE = `${SAVE_BRIEF_LUA}
 local old = redis.call('HMGET', KEYS[1], 'u', 's', 'rs', 'cat', 'tier', 'rg', 'bg', 'rk', 'wv')
 local applied = 0
 if (not old[1]) or tonumber(ARGV[1]) >= tonumber(old[1]) then
   redis.call('HSET', KEYS[1], 'u', ARGV[1], 's', ARGV[2], 'g', ARGV[3])
   applied = 1
 end
+local claimed = 0
+if #ARGV > 4 and not old[3] then
+  redis.call('HSET', KEYS[1], 'rs', 'pending', 'cat', ARGV[5], 'tier', ARGV[6], 'rg', ARGV[7], 'bg', ARGV[8], 'rk', ARGV[9])
+  if #ARGV > 9 then saveBrief(KEYS[1], 10) end
+  claimed = 1
+end
 redis.call('EXPIRE', KEYS[1], ARGV[4])
-return {applied, old[1] or '', old[2] or '', old[3] or '', old[4] or '', old[5] or '', old[6] or '', old[7] or '', old[8] or '', old[9] or ''}`;
+return {applied, claimed, old[1] or '', old[2] or '', old[3] or '', old[4] or '', old[5] or '', old[6] or '', old[7] or '', old[8] or '', old[9] or ''}`;
 
 /** ARGV category, tier, group, base group, ttl, claiming event, then the brief's chunks (none: the brief is left as it is). */
 const CLAIM = `${SAVE_BRIEF_LUA}
@@ -101,7 +112,7 @@ export class RedisTicketStore implements TicketStore, CorrectionLog, Reassignmen
     private readonly leaseMs = CORRECTION_LEASE_MS,
   ) {}
 
-  async observe(snapshot: TicketSnapshot): Promise<{ applied: boolean; previous: TicketRecord | null }> {
+  async observe(snapshot: TicketSnapshot, claim?: RoutingClaim): Promise<{ applied: boolean; previous: TicketRecord | null; claimed: boolean }> {
     const reply = (await runScript(this.redis, 
       OBSERVE,
       1,
@@ -110,9 +121,10 @@ export class RedisTicketStore implements TicketStore, CorrectionLog, Reassignmen
       snapshot.status ?? '',
       snapshot.groupId ?? '',
       TICKET_TTL_SECONDS,
-    )) as [number, ...string[]];
-    const [applied, ...fields] = reply;
-    return { applied: applied === 1, previous: recordOf(snapshot.id, fields) };
+      ...(claim ? claimArgs(claim) : []),
+    )) as [number, number, ...string[]];
+    const [applied, claimed, ...fields] = reply;
+    return { applied: applied === 1, previous: recordOf(snapshot.id, fields), claimed: claimed === 1 };
   }
 
   async get(ticketId: number): Promise<TicketRecord | null> {
@@ -124,18 +136,8 @@ export class RedisTicketStore implements TicketStore, CorrectionLog, Reassignmen
   }
 
   async claimRouting(ticketId: number, routing: RoutingState & { readonly tier: Tier }, claimedBy: string, brief?: TicketBrief): Promise<boolean> {
-    const claimed = await runScript(this.redis, 
-      CLAIM,
-      1,
-      this.keys.ticket(ticketId),
-      routing.category,
-      routing.tier,
-      routing.groupId ?? '',
-      routing.baseGroupId ?? '',
-      TICKET_TTL_SECONDS,
-      claimedBy,
-      ...(brief ? briefChunks(brief) : []),
-    );
+    const [category, tier, group, baseGroup, by, ...chunks] = claimArgs({ routing, claimedBy, ...(brief ? { brief } : {}) });
+    const claimed = await runScript(this.redis, CLAIM, 1, this.keys.ticket(ticketId), category!, tier!, group!, baseGroup!, TICKET_TTL_SECONDS, by!, ...chunks);
     return claimed === 1;
   }
 
@@ -288,6 +290,11 @@ export class RedisTicketStore implements TicketStore, CorrectionLog, Reassignmen
 }
 
 /** The fields HMGET u s rs cat tier rg bg rk wv returned ('' = missing), or null for an unknown ticket. */
+/** A claim's arguments as both scripts read them: category, tier, group, base group, claiming event, the brief's chunks. */
+function claimArgs({ routing, claimedBy, brief }: RoutingClaim): string[] {
+  return [routing.category, routing.tier, String(routing.groupId ?? ''), String(routing.baseGroupId ?? ''), claimedBy, ...(brief ? briefChunks(brief) : [])];
+}
+
 function recordOf(ticketId: number, fields: readonly string[]): TicketRecord | null {
   const [updatedAt = '', status = '', routingStatus = '', category = '', tier = '', groupId = '', baseGroupId = '', claimedBy = '', writtenOver = ''] = fields;
   if (updatedAt === '' && routingStatus === '') return null;

@@ -60,6 +60,30 @@ describe('ticket briefs and Slack message refs in Redis', () => {
     expect(await redis.object('ENCODING', keys.ticket(90))).toBe('listpack');
   });
 
+  it("claims a new ticket's routing with the brief in the step that stores its first snapshot, and only while it has none", async () => {
+    const tickets = new RedisTicketStore(redis, keys);
+    const routing = { status: 'pending', category: 'billing_issue', tier: 'high', groupId: 1002, baseGroupId: 7 } as const;
+    const brief = { ticketId: 95, subject: 'Charged twice', excerpt: 'Twice this month', why: 'Billing (confidence 0.92)' };
+    const snapshot = { id: 95, subject: 'Charged twice', description: 'Twice this month', status: 'new', priority: null, groupId: 7, assigneeId: null, requesterId: 1, organizationId: null, formId: null, tags: [], channel: 'web', createdAt: 1_000, updatedAt: 1_000 } as const;
+    expect(await tickets.observe(snapshot, { routing, claimedBy: 'evt:created', brief })).toEqual({ applied: true, previous: null, claimed: true });
+    expect(await tickets.get(95)).toEqual({
+      ticketId: 95,
+      updatedAt: 1_000,
+      status: 'new',
+      routing: { status: 'pending', category: 'billing_issue', tier: 'high', groupId: 1002, baseGroupId: 7, claimedBy: 'evt:created', writtenOver: null },
+      overridden: false,
+    });
+    expect(await briefs.get(95)).toEqual(brief);
+    // The same event again (a retry), or another: the routing and brief stay the first claim's.
+    const again = await tickets.observe({ ...snapshot, updatedAt: 2_000 }, { routing: { ...routing, category: 'bug_report' }, claimedBy: 'evt:other', brief: { ...brief, subject: 'Other' } });
+    expect(again).toMatchObject({ applied: true, claimed: false, previous: { routing: { category: 'billing_issue', claimedBy: 'evt:created' } } });
+    expect(await briefs.get(95)).toEqual(brief);
+    // Without a claim, observing claims nothing.
+    expect(await tickets.observe({ ...snapshot, id: 96 })).toEqual({ applied: true, previous: null, claimed: false });
+    expect((await tickets.get(96))?.routing).toBeNull();
+    expect(await redis.object('ENCODING', keys.ticket(95))).toBe('listpack');
+  });
+
   it('replaces a brief whole: a shorter one leaves no piece of the longer behind', async () => {
     await briefs.save({ ticketId: 82, subject: 's'.repeat(150), excerpt: 'e'.repeat(200), why: 'w' });
     await briefs.save({ ticketId: 82, subject: 'short', excerpt: '', why: '' });
