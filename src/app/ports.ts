@@ -505,6 +505,11 @@ export interface EffectQueue {
 /** Where loop effects meant for people go (Slack; logged in a dry run). */
 export interface Notifier {
   notify(ticketId: number, effect: Effect): Promise<void>;
+  /**
+   * Several effects of one transition, in order, sharing the notifier's reads and writes: per
+   * effect, null when delivered or the error it failed with (that one alone is retried).
+   */
+  notifyAll?(ticketId: number, effects: readonly Effect[]): Promise<ReadonlyArray<Error | null>>;
 }
 
 /** Counters of the loop, exposed on /metrics. */

@@ -76,28 +76,42 @@ export class BullmqEffectQueue implements EffectQueue {
 
   async enqueue(pending: PendingEffects): Promise<void> {
     const { ticketId, version } = pending;
-    const effects: QueuedJob<EffectJob>[] = [];
+    const slack: { readonly effect: Effect; readonly index: number }[] = [];
     const writes: QueuedJob<NoteJob | CustomerUpdateJob>[] = [];
     for (const [index, effect] of pending.effects.entries()) {
       // The index in the transition's effects, whichever went inline: a job's id never changes.
       const jobId = `fx-${ticketId}-${version}-${index}`;
       if (effect.type === 'zendesk_note') writes.push({ name: 'note', data: { v: 1, ticketId, body: effect.text }, opts: { ...JOB_OPTIONS.routes, jobId: `note-${jobId}` } });
       else if (effect.type === 'customer_update') writes.push({ name: 'customer_update', data: { v: 1, ticketId, key: jobId, kind: effect.kind, etaAt: effect.etaAt }, opts: { ...JOB_OPTIONS.routes, jobId: `cu-${jobId}` } });
-      else if (!(await this.delivered(ticketId, effect))) effects.push({ name: effect.type, data: { v: 1, ticketId, version, effect }, opts: { ...JOB_OPTIONS.effects, jobId } });
+      else slack.push({ effect, index });
     }
+    const errors = await this.deliver(ticketId, slack.map(({ effect }) => effect));
+    const effects = slack.flatMap(({ effect, index }, at): QueuedJob<EffectJob>[] =>
+      errors[at] === null ? [] : [{ name: effect.type, data: { v: 1, ticketId, version, effect }, opts: { ...JOB_OPTIONS.effects, jobId: `fx-${ticketId}-${version}-${index}` } }],
+    );
     await Promise.all([addJobs(this.effects, effects), addJobs(this.routes, writes)]);
   }
 
-  private async delivered(ticketId: number, effect: Effect): Promise<boolean> {
-    if (this.inline === null) return false;
-    try {
-      await this.inline.notifier.notify(ticketId, effect);
-      this.inline.metrics.effect(effect.type);
-      return true;
-    } catch (error) {
-      this.inline.logger.log('warn', 'loop effect not delivered; queued for retries', { queue: QUEUE_NAMES.effects, ticketId, effect: effect.type, error: (error as Error).message });
-      return false;
+  /** Hands the effects to the inline notifier (all at once when it can take them so): per effect, null when delivered. */
+  private async deliver(ticketId: number, effects: readonly Effect[]): Promise<ReadonlyArray<Error | null>> {
+    const { inline } = this;
+    const notMine = new Error('no notifier in this process');
+    if (inline === null || effects.length === 0) return effects.map(() => notMine);
+    const { notifier } = inline;
+    const attempt = (effect: Effect) => notifier.notify(ticketId, effect).then(() => null, (error: unknown) => error as Error);
+    let errors: ReadonlyArray<Error | null>;
+    if (notifier.notifyAll && effects.length > 1) errors = await notifier.notifyAll(ticketId, effects).catch((error: unknown) => effects.map(() => error as Error));
+    else {
+      const each: Array<Error | null> = [];
+      for (const effect of effects) each.push(await attempt(effect));
+      errors = each;
     }
+    for (const [at, effect] of effects.entries()) {
+      const error = errors[at];
+      if (error === null) inline.metrics.effect(effect.type);
+      else inline.logger.log('warn', 'loop effect not delivered; queued for retries', { queue: QUEUE_NAMES.effects, ticketId, effect: effect.type, error: error?.message ?? 'no answer' });
+    }
+    return errors;
   }
 }
 

@@ -47,12 +47,36 @@ export class SlackNotifier implements Notifier {
   ) {}
 
   async notify(ticketId: number, effect: Effect): Promise<void> {
+    const [error] = await this.notifyAll(ticketId, [effect]);
+    if (error) throw error;
+  }
+
+  /**
+   * The loop is read once for all the effects, and what they queue goes to the outbox in one call
+   * at the end: one round trip, all or nothing. An effect that fails queues nothing; the others go on.
+   */
+  async notifyAll(ticketId: number, effects: readonly Effect[]): Promise<Array<Error | null>> {
     const loop = (await this.options.loops.get(ticketId))?.state;
-    if (!loop) return;
-    // What the effect queues goes to the outbox in one call at the end: one round trip, all or nothing.
+    if (!loop) return effects.map(() => null);
     const queued: OutboxEntry[] = [];
-    await this.collect(loop, effect, queued);
-    if (queued.length > 0) await this.options.outbox.enqueue(queued, this.options.now());
+    const errors: Array<Error | null> = [];
+    for (const effect of effects) {
+      const before = queued.length;
+      try {
+        await this.collect(loop, effect, queued);
+        errors.push(null);
+      } catch (error) {
+        queued.length = before;
+        errors.push(error as Error);
+      }
+    }
+    if (queued.length === 0) return errors;
+    try {
+      await this.options.outbox.enqueue(queued, this.options.now());
+    } catch (error) {
+      return errors.map((failed) => failed ?? (error as Error));
+    }
+    return errors;
   }
 
   private async collect(loop: LoopState, effect: Effect, queued: OutboxEntry[]): Promise<void> {
@@ -123,7 +147,7 @@ export class SlackNotifier implements Notifier {
     if (value === undefined) throw new SlackMessagePendingError(ticketId, kind); // dropped in between: read again on the retry
     const since = pendingSince(value);
     if (since !== null) {
-      if (!(await this.lost(ticketId, kind, since, channel, item))) return false;
+      if (!(await this.lost(ticketId, kind, since, channel, item, queued))) return false;
       // Queued again as the lost attempt would have: with the "moved" edit of the card it replaces.
       return this.replace(ticketId, kind, value, pendingReplacing(value), channel, item, queued);
     }
@@ -152,8 +176,11 @@ export class SlackNotifier implements Notifier {
    * effect is retried after a back-off rather than risking a second post. (One Slack refused
    * for good, now a dead letter, is queued again by the ticket's next effect.)
    */
-  private async lost(ticketId: number, kind: MessageKind, since: number, channel: string, item: OutboxItem): Promise<boolean> {
-    if (await this.options.outbox.isQueued(channel, JSON.stringify(item))) return false;
+  private async lost(ticketId: number, kind: MessageKind, since: number, channel: string, item: OutboxItem, queued: readonly OutboxEntry[]): Promise<boolean> {
+    const posted = JSON.stringify(item);
+    // Queued by an earlier effect of the same call: on its way with them.
+    if (queued.some((entry) => 'post' in entry && entry.channel === channel && entry.post === posted)) return false;
+    if (await this.options.outbox.isQueued(channel, posted)) return false;
     if (this.options.now() - since < PENDING_GRACE_MS) throw new SlackMessagePendingError(ticketId, kind);
     return true;
   }

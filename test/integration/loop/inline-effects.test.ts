@@ -55,6 +55,26 @@ describe('effects delivered in the process that committed them', () => {
     expect(await jobsOf(routes)).toEqual([{ id: 'note-fx-7-3-1', name: 'note', data: { v: 1, ticketId: 7, body: NOTE.text } }]);
   });
 
+  it("hands a transition's Slack effects to a notifier that takes several at once in one call, and queues only the one it failed on", async () => {
+    const queue = new BullmqEffectQueue(effects, routes);
+    const calls: Effect['type'][][] = [];
+    const notifier: Notifier = {
+      notify: async () => {
+        throw new Error('notify is not used for several effects');
+      },
+      notifyAll: async (_ticketId, given) => {
+        calls.push(given.map((effect) => effect.type));
+        return given.map((effect) => (effect.type === 'remind_owner' ? new Error('Redis is busy') : null));
+      },
+    };
+    const counted: string[] = [];
+    queue.deliverInline({ notifier, metrics: { effect: (type) => counted.push(type) }, logger: { log: () => undefined } });
+    await queue.enqueue({ ticketId: 9, version: 2, effects: [STATUS, NOTE, REMIND] });
+    expect(calls).toEqual([['publish_status', 'remind_owner']]);
+    expect(counted).toEqual(['publish_status']);
+    expect((await jobsOf(effects)).filter((job) => job.id!.startsWith('fx-9-'))).toEqual([{ id: 'fx-9-2-2', name: 'remind_owner', data: { v: 1, ticketId: 9, version: 2, effect: REMIND } }]);
+  });
+
   it('without a notifier given, every effect is a job', async () => {
     const queue = new BullmqEffectQueue(effects, routes);
     await queue.enqueue({ ticketId: 8, version: 0, effects: [STATUS, REMIND] });

@@ -552,6 +552,31 @@ describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an
     ]);
   });
 
+  it("queues all of a transition's effects in one outbox call, a later effect finding the card an earlier one queued", async () => {
+    const { sender, notifier } = setUp();
+    const routed = opened(1);
+    states.set(1, routed.state);
+    const enqueue = vi.spyOn(outbox, 'enqueue');
+    const get = vi.spyOn(loops, 'get');
+    const remind: Effect = { type: 'remind_owner', about: 'acknowledge', dueAt: clock };
+    expect(await notifier.notifyAll(1, [effectOf(routed.effects, 'publish_status'), remind])).toEqual([null, null]);
+    expect(get).toHaveBeenCalledTimes(1);
+    expect(enqueue).toHaveBeenCalledTimes(1);
+    expect(enqueue.mock.calls[0]![0].map((entry) => ('post' in entry ? `post ${entry.channel} ${JSON.parse(entry.post).k}` : `edit ${entry.channel}`))).toEqual([
+      `post ${BILLING} card`,
+      `post ${STATUS} parent`,
+      `post ${BILLING} reply`,
+    ]);
+    await drain(sender);
+    expect(slack.postsTo(BILLING).filter((post) => post.threadTs === undefined)).toHaveLength(1);
+    expect(slack.posts.filter((post) => post.threadTs !== undefined)).toHaveLength(1);
+
+    // The outbox call failing fails every effect of the call (each is retried on its own).
+    enqueue.mockRejectedValueOnce(new Error('Connection is closed.'));
+    const failed = await notifier.notifyAll(1, [remind, remind]);
+    expect(failed.map((error) => error?.message)).toEqual(['Connection is closed.', 'Connection is closed.']);
+  });
+
   it('queues the card again when an earlier attempt marked it pending and failed before queueing it, and only then', async () => {
     const { sender, notifier } = setUp();
     const routed = opened(1);
