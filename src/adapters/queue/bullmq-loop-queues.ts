@@ -98,12 +98,11 @@ export class BullmqEffectQueue implements EffectQueue {
     const notMine = new Error('no notifier in this process');
     if (inline === null || effects.length === 0) return effects.map(() => notMine);
     const { notifier } = inline;
-    const attempt = (effect: Effect) => notifier.notify(ticketId, effect).then(() => null, (error: unknown) => error as Error);
     let errors: ReadonlyArray<Error | null>;
-    if (notifier.notifyAll && effects.length > 1) errors = await notifier.notifyAll(ticketId, effects).catch((error: unknown) => effects.map(() => error as Error));
+    if (notifier.notifyAll) errors = await notifier.notifyAll(ticketId, effects).catch((error: unknown) => effects.map(() => error as Error));
     else {
       const each: Array<Error | null> = [];
-      for (const effect of effects) each.push(await attempt(effect));
+      for (const effect of effects) each.push(await notifier.notify(ticketId, effect).then(() => null, (error: unknown) => error as Error));
       errors = each;
     }
     for (const [at, effect] of effects.entries()) {

@@ -41,13 +41,22 @@ if #due == 0 then return false end
 redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[2]), due[1])
 return due[1]`;
 
+/** Lua: puts the edits taken and not completed (set `taken`) back among the channel's `edits`. */
+const RESTORE_TAKEN_LUA = `
+local function restoreTaken(edits, taken)
+  if redis.call('EXISTS', taken) == 1 then
+    redis.call('SUNIONSTORE', edits, edits, taken)
+    redis.call('DEL', taken)
+  end
+end`;
+
 /**
  * KEYS edits, taken. Takes one edit, kept in `taken` until the channel's work completes. Edits a
  * sender took and never completed (it died mid-call: the channel's lease had to run out before
  * this sender could claim it) go back among the edits first.
  */
-const TAKE_EDIT = `
-if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('SUNIONSTORE', KEYS[1], KEYS[1], KEYS[2]) redis.call('DEL', KEYS[2]) end
+const TAKE_EDIT = `${RESTORE_TAKEN_LUA}
+restoreTaken(KEYS[1], KEYS[2])
 local edit = redis.call('SPOP', KEYS[1])
 if edit then redis.call('SADD', KEYS[2], edit) end
 return edit`;
@@ -57,10 +66,10 @@ return edit`;
  * was sent and the edit done (any other taken edit, a dead sender's, goes back among the edits);
  * reschedules the channel, or idles it and remembers when it may be called next.
  */
-const COMPLETE = `
+const COMPLETE = `${RESTORE_TAKEN_LUA}
 if tonumber(ARGV[1]) > 0 then redis.call('LTRIM', KEYS[1], ARGV[1], -1) end
 if ARGV[4] ~= '' then redis.call('SREM', KEYS[5], ARGV[4]) end
-if redis.call('EXISTS', KEYS[5]) == 1 then redis.call('SUNIONSTORE', KEYS[2], KEYS[2], KEYS[5]) redis.call('DEL', KEYS[5]) end
+restoreTaken(KEYS[2], KEYS[5])
 if redis.call('LLEN', KEYS[1]) == 0 and redis.call('SCARD', KEYS[2]) == 0 then
   redis.call('ZREM', KEYS[3], ARGV[3])
   redis.call('HSET', KEYS[4], ARGV[3], ARGV[2])

@@ -30,12 +30,23 @@ export const TOO_OLD_KEPT_MS = 7 * 86_400_000;
 // claimed the routing (only while pending), wv updated_at cxloop's write was made on (routed).
 
 /**
+ * Lua: claims the routing of the ticket in hash `key` from the claim's arguments at ARGV[first]
+ * (claimArgs: category, tier, group, base group, claiming event, then the brief's chunks; none:
+ * the brief is left as it is). The caller checks that the ticket has no routing yet.
+ */
+const CLAIM_LUA = `${SAVE_BRIEF_LUA}
+local function claim(key, first)
+  redis.call('HSET', key, 'rs', 'pending', 'cat', ARGV[first], 'tier', ARGV[first + 1], 'rg', ARGV[first + 2], 'bg', ARGV[first + 3], 'rk', ARGV[first + 4])
+  if #ARGV > first + 4 then saveBrief(key, first + 5) end
+end`;
+
+/**
  * Applies a snapshot only if it is not older than the stored one; returns the previous fields.
  * ARGV updated, status, group, ttl, then optionally the claim as CLAIM takes it (category, tier,
  * group, base group, claiming event, the brief's chunks): made only if the ticket has no routing
  * yet, in the same step (one script fewer for a new ticket).
  */
-const OBSERVE = `${SAVE_BRIEF_LUA}
+const OBSERVE = `${CLAIM_LUA}
 local old = redis.call('HMGET', KEYS[1], 'u', 's', 'rs', 'cat', 'tier', 'rg', 'bg', 'rk', 'wv')
 local applied = 0
 if (not old[1]) or tonumber(ARGV[1]) >= tonumber(old[1]) then
@@ -44,19 +55,17 @@ if (not old[1]) or tonumber(ARGV[1]) >= tonumber(old[1]) then
 end
 local claimed = 0
 if #ARGV > 4 and not old[3] then
-  redis.call('HSET', KEYS[1], 'rs', 'pending', 'cat', ARGV[5], 'tier', ARGV[6], 'rg', ARGV[7], 'bg', ARGV[8], 'rk', ARGV[9])
-  if #ARGV > 9 then saveBrief(KEYS[1], 10) end
+  claim(KEYS[1], 5)
   claimed = 1
 end
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 return {applied, claimed, old[1] or '', old[2] or '', old[3] or '', old[4] or '', old[5] or '', old[6] or '', old[7] or '', old[8] or '', old[9] or ''}`;
 
-/** ARGV category, tier, group, base group, ttl, claiming event, then the brief's chunks (none: the brief is left as it is). */
-const CLAIM = `${SAVE_BRIEF_LUA}
+/** ARGV ttl, then the claim (claimArgs). */
+const CLAIM = `${CLAIM_LUA}
 if redis.call('HEXISTS', KEYS[1], 'rs') == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'rs', 'pending', 'cat', ARGV[1], 'tier', ARGV[2], 'rg', ARGV[3], 'bg', ARGV[4], 'rk', ARGV[6])
-if #ARGV > 6 then saveBrief(KEYS[1], 7) end
-redis.call('EXPIRE', KEYS[1], ARGV[5])
+claim(KEYS[1], 2)
+redis.call('EXPIRE', KEYS[1], ARGV[1])
 return 1`;
 
 const MARK_ROUTED = `
@@ -136,8 +145,7 @@ export class RedisTicketStore implements TicketStore, CorrectionLog, Reassignmen
   }
 
   async claimRouting(ticketId: number, routing: RoutingState & { readonly tier: Tier }, claimedBy: string, brief?: TicketBrief): Promise<boolean> {
-    const [category, tier, group, baseGroup, by, ...chunks] = claimArgs({ routing, claimedBy, ...(brief ? { brief } : {}) });
-    const claimed = await runScript(this.redis, CLAIM, 1, this.keys.ticket(ticketId), category!, tier!, group!, baseGroup!, TICKET_TTL_SECONDS, by!, ...chunks);
+    const claimed = await runScript(this.redis, CLAIM, 1, this.keys.ticket(ticketId), TICKET_TTL_SECONDS, ...claimArgs({ routing, claimedBy, ...(brief ? { brief } : {}) }));
     return claimed === 1;
   }
 
@@ -290,7 +298,7 @@ export class RedisTicketStore implements TicketStore, CorrectionLog, Reassignmen
 }
 
 /** The fields HMGET u s rs cat tier rg bg rk wv returned ('' = missing), or null for an unknown ticket. */
-/** A claim's arguments as both scripts read them: category, tier, group, base group, claiming event, the brief's chunks. */
+/** A claim's arguments as CLAIM_LUA reads them: category, tier, group, base group, claiming event, the brief's chunks. */
 function claimArgs({ routing, claimedBy, brief }: RoutingClaim): string[] {
   return [routing.category, routing.tier, String(routing.groupId ?? ''), String(routing.baseGroupId ?? ''), claimedBy, ...(brief ? briefChunks(brief) : [])];
 }

@@ -43,13 +43,13 @@ const TAIL_FACTOR = 0.5;
 const DEFECT_CATEGORIES: ReadonlySet<CategoryId> = new Set(['bug_report', 'performance_issue']);
 /** A question mark in the subject counts this many times one in the body. */
 const SUBJECT_QUESTION_FACTOR = 2;
+const MAX_QUESTION_MARKS = 3;
 /**
  * A form's type answer ("Issue type: Support") against a subject's opener: twice its weight, so
  * the label the writer chose outweighs a few defect words in a question written up as a bug
  * report, and gives way only to a text that says much more for another category.
  */
 const TYPE_ANSWER_FACTOR = 2;
-const MAX_QUESTION_MARKS = 3;
 /**
  * A ticket of at most this many words (subject and body) is a rating or a one-line verdict: "ok",
  * "not bad", "Love it!", "★★★★★". Its rating words count, and thanks alone count as feedback.
@@ -237,7 +237,8 @@ export class Classifier {
     const answer = typeAnswerOf(ticket.description);
     if (answer) {
       const weight = STRONG_WEIGHT * this.rules.subjectWeight * TYPE_ANSWER_FACTOR;
-      const evidence = { rule: 'answer', for: answer.category, value: answer.words.toLowerCase(), source: UNIVERSAL, part: 'body', weight, count: 1, words: [answer.words.toLowerCase()] } as const;
+      const words = answer.words.toLowerCase();
+      const evidence = { rule: 'answer', for: answer.category, value: words, source: UNIVERSAL, part: 'body', weight, count: 1, words: [words] } as const;
       candidates.push(plainCandidate(evidence));
     }
     const questionMarks = Math.min(SUBJECT_QUESTION_FACTOR * countQuestionMarks(ticket.subject) + countQuestionMarks(body), MAX_QUESTION_MARKS);

@@ -40,7 +40,7 @@ const PROMPT = [
  * nothing; or "<prompt>: <answer>" on one line (group 1).
  */
 const PROMPT_LINE = new RegExp(String.raw`^[ \t#>*_\x60-]*(?:${PROMPT})[ \t*_\x60]*[:?]?[ \t*_\x60\r]*(?::[ \t]*([^\r\n]*))?\r?$`, 'iu');
-/** Longer lines are prose, not a prompt (with its answer, on one line) : they are not matched. */
+/** Longer lines are prose, not a prompt (with its answer, on one line): they are not matched. */
 const MAX_PROMPT_LINE = 120;
 
 /** Answer words per category, in the languages of the lexicons (matched whole, lower case). */
@@ -74,7 +74,7 @@ export function typeAnswerOf(body: string): TypeAnswer | null {
     const end = newline === -1 ? text.length : newline;
     const prompt = end - start <= MAX_PROMPT_LINE ? PROMPT_LINE.exec(text.slice(start, end)) : null;
     if (prompt) {
-      const answer = prompt[1]?.trim() ? prompt[1] : nextLine(text.slice(end + 1).split('\n', 4), 0);
+      const answer = prompt[1]?.trim() ? prompt[1] : nextLine(text.slice(end + 1).split('\n', 3));
       const read = answer === null ? null : readAnswer(answer);
       if (read) return read;
     }
@@ -83,10 +83,10 @@ export function typeAnswerOf(body: string): TypeAnswer | null {
   return null;
 }
 
-/** The first non-empty line from `start`, unless it is another prompt (the question was left unanswered). */
-function nextLine(lines: readonly string[], start: number): string | null {
-  for (let index = start; index < lines.length && index < start + 3; index += 1) {
-    const line = lines[index]!.trim();
+/** The first non-empty one of the lines after a prompt, unless it is another prompt (the question was left unanswered). */
+function nextLine(lines: readonly string[]): string | null {
+  for (const raw of lines) {
+    const line = raw.trim();
     if (line === '') continue;
     if (/^(?:#|\*\*|__)/.test(line) || line.endsWith('?') || line.endsWith(':')) return null;
     return line;
@@ -100,6 +100,6 @@ function readAnswer(answer: string): TypeAnswer | null {
   if (words.length === 0 || words.length > MAX_ANSWER_WORDS) return null;
   const named = new Set(words.flatMap((word) => CATEGORY_OF.get(word) ?? []));
   if (named.size !== 1) return null;
-  const [category] = named as Set<CategoryId> & Iterable<CategoryId>;
+  const [category] = named;
   return category === undefined ? null : { category, words: text.slice(0, MAX_ANSWER_CHARS) };
 }
