@@ -155,6 +155,12 @@ export interface Correction {
   readonly text?: { readonly subject: string; readonly description: string };
 }
 
+/** A routing write that landed: the ticket, and the updated_at it was made on (see RoutingState). */
+export interface RoutedMark {
+  readonly ticketId: number;
+  readonly writtenOver: number;
+}
+
 /** A routing decision claimed for a ticket by the event `claimedBy`, with the brief saved alongside. */
 export interface RoutingClaim {
   readonly routing: RoutingState & { readonly tier: Tier };
@@ -178,6 +184,8 @@ export interface TicketStore {
   claimRouting(ticketId: number, routing: RoutingState & { readonly tier: Tier }, claimedBy: string, brief?: TicketBrief): Promise<boolean>;
   /** The routing write landed; `writtenOver` is the ticket's updated_at it was made on (see RoutingState). */
   markRouted(ticketId: number, writtenOver: number): Promise<void>;
+  /** markRouted for each of many tickets (an update_many's), in as few calls as the deployment allows. */
+  markAllRouted(marks: readonly RoutedMark[]): Promise<void>;
   /** Freezes routing and appends the correction to the corrections log; false if already frozen and recorded; throws (to be retried) while another attempt is recording it. */
   recordOverride(correction: Correction): Promise<boolean>;
   /** Keeps the ticket's latest rating and counts it as received from `source` (what doctor reports). */

@@ -120,11 +120,10 @@ export async function settleRouteBatch(
   const job = await deps.zendesk.getJobStatus(jobId);
   if (job.status === 'queued' || job.status === 'working') return { finished: false };
   const succeeded = new Set(job.status === 'completed' ? job.results.filter((result) => result.success).map((result) => result.ticketId) : []);
-  const retry: RouteEntry[] = [];
-  for (const entry of entries) {
-    if (succeeded.has(entry.plan.ticketId)) await deps.store.markRouted(entry.plan.ticketId, (entry.current ?? entry.plan.base).updatedAt);
-    else retry.push(entry);
-  }
+  const retry = entries.filter((entry) => !succeeded.has(entry.plan.ticketId));
+  await deps.store.markAllRouted(
+    entries.filter((entry) => succeeded.has(entry.plan.ticketId)).map((entry) => ({ ticketId: entry.plan.ticketId, writtenOver: (entry.current ?? entry.plan.base).updatedAt })),
+  );
   if (retry.length > 0) {
     const errors = [...new Set(job.results.filter((result) => !result.success).map((result) => result.error ?? 'failed'))];
     deps.logger.log('info', 'update_many left tickets unrouted; retrying them', { jobId, status: job.status, tickets: retry.length, errors });

@@ -1,4 +1,4 @@
-import type { Correction, CorrectionLog, Reassignment, ReassignmentLog, RoutingClaim, TicketBrief, TicketRecord, TicketStore } from '../../app/ports.js';
+import type { Correction, CorrectionLog, Reassignment, ReassignmentLog, RoutedMark, RoutingClaim, TicketBrief, TicketRecord, TicketStore } from '../../app/ports.js';
 import type { RoutingState } from '../../core/routing/detect-override.js';
 import type { Override } from '../../core/routing/detect-override.js';
 import { isCategoryId, TIERS, type Tier } from '../../core/taxonomy.js';
@@ -68,11 +68,17 @@ claim(KEYS[1], 2)
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 return 1`;
 
+/** KEYS ticket hashes, ARGV the updated_at each write was made on: marks each still pending routed; returns how many. */
 const MARK_ROUTED = `
-if redis.call('HGET', KEYS[1], 'rs') ~= 'pending' then return 0 end
-redis.call('HSET', KEYS[1], 'rs', 'routed', 'wv', ARGV[1])
-redis.call('HDEL', KEYS[1], 'rk')
-return 1`;
+local marked = 0
+for index, key in ipairs(KEYS) do
+  if redis.call('HGET', key, 'rs') == 'pending' then
+    redis.call('HSET', key, 'rs', 'routed', 'wv', ARGV[index])
+    redis.call('HDEL', key, 'rk')
+    marked = marked + 1
+  end
+end
+return marked`;
 
 /** A correction frozen but not yet in the corrections stream is kept this long (the job that froze it is retried well within). */
 const PENDING_CORRECTION_TTL_SECONDS = 7 * 86_400;
@@ -150,7 +156,21 @@ export class RedisTicketStore implements TicketStore, CorrectionLog, Reassignmen
   }
 
   async markRouted(ticketId: number, writtenOver: number): Promise<void> {
-    await runScript(this.redis, MARK_ROUTED, 1, this.keys.ticket(ticketId), writtenOver);
+    await this.markAllRouted([{ ticketId, writtenOver }]);
+  }
+
+  /**
+   * One script for a whole batch on one server (a batch's hundred tickets were a hundred calls);
+   * on a cluster the tickets' hashes lie in slots of their own, so one script per ticket, sent together.
+   */
+  async markAllRouted(marks: readonly RoutedMark[]): Promise<void> {
+    if (marks.length === 0) return;
+    const groups = this.redis.isCluster ? marks.map((mark) => [mark]) : [marks];
+    await Promise.all(
+      groups.map((group) =>
+        runScript(this.redis, MARK_ROUTED, group.length, ...group.map((mark) => this.keys.ticket(mark.ticketId)), ...group.map((mark) => mark.writtenOver)),
+      ),
+    );
   }
 
   async recordOverride(correction: Correction): Promise<boolean> {

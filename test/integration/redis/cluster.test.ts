@@ -149,6 +149,9 @@ describe.each<RedisKeyLayout>(['single', 'cluster'])('cxloop on %s Redis (real s
         updated_stamp: iso(clock - 5 * MINUTE),
       });
     }
+    // The job's results mark every ticket routed, over the updated_at the batch was written on
+    // (one script for the batch on one server, one per ticket's slot on a cluster).
+    for (const id of ids) expect(await redis.hmget(keys().ticket(id), 'rs', 'wv')).toEqual(['routed', String(clock - 5 * MINUTE)]);
   });
 
   it("records an agent's correction once, in the corrections stream, and never reverts it", async () => {
