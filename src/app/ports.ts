@@ -466,7 +466,8 @@ export interface LoopTimer {
 
 /** One pending wake-up per loop (its earliest timer), named by a deterministic key: scheduling it twice is a no-op. */
 export interface LoopTimers {
-  schedule(ticketId: number, timer: LoopTimer): Promise<void>;
+  /** Adds the timer unless it is already waiting; true when it added it. */
+  schedule(ticketId: number, timer: LoopTimer): Promise<boolean>;
   /** A timer being fired is left alone: its firing finds it stale and does nothing. */
   cancel(ticketId: number, timer: LoopTimer): Promise<void>;
 }

@@ -123,7 +123,9 @@ interface Firing {
  * One transition, optimistically: read, compute, commit on the version read; on a conflict (another
  * worker committed first) read again and recompute, so neither event is lost. The next timer is
  * scheduled before the commit and the replaced one cancelled after it: a crash in between leaves an
- * extra wake-up that finds nothing due, never a loop without one.
+ * extra wake-up that finds nothing due, never a loop without one. Nor does a commit that comes
+ * back to the timer an earlier one replaced, while that one's worker has yet to cancel it
+ * (cancelReplaced).
  *
  * A next timer that is already due (an escalation level 0 minutes after the breach) is fired here,
  * right after the commit. Its job, queued before the commit, may have run first and found nothing
@@ -160,7 +162,7 @@ async function advance(
     }
     const before = nextTimer(stored?.state.timers ?? {});
     const after = nextTimer(result.state.timers);
-    if (after && !sameTimer(before, after)) await deps.timers.schedule(ticketId, after);
+    const foundWaiting = after !== null && !sameTimer(before, after) && !(await deps.timers.schedule(ticketId, after));
     const outward = result.effects.filter((effect) => effect.type !== 'schedule' && effect.type !== 'cancel');
     const entry = historyEntryOf(event, result.state, result.effects, now);
     // A delivery's key joins the loop's recent ones; a timer or the opening needs none (their steps
@@ -172,7 +174,10 @@ async function advance(
       await new Promise((resolve) => setTimeout(resolve, Math.random() * CONFLICT_BACKOFF_MS * Math.min(attempt + 1, 10)));
       continue;
     }
-    if (before && !sameTimer(before, after) && !sameTimer(before, firing.timer)) await deps.timers.cancel(ticketId, before);
+    if (before && !sameTimer(before, after) && !sameTimer(before, firing.timer)) await cancelReplaced(ticketId, before, deps);
+    // Found waiting: an earlier commit scheduled it and then replaced it, so that commit's worker
+    // may cancel it after this schedule. Added again now that this commit stands (see cancelReplaced).
+    if (foundWaiting) await deps.timers.schedule(ticketId, after);
     const pending = outward.length > 0 ? [...commit.leftover, { ticketId, version: result.state.version, effects: outward }] : commit.leftover;
     await queueEffects(pending, deps);
     record(name, stored?.state ?? null, result.state, entry, deps.metrics);
@@ -186,6 +191,19 @@ async function advance(
     return { outcome: 'applied', loop: committed };
   }
   throw new Error(`ticket ${ticketId}: lost ${MAX_CONFLICTS} commits in a row to concurrent changes; the job will retry`);
+}
+
+/**
+ * Cancels the timer a commit replaced. A later commit may have come back to that very timer (the
+ * same kind and time: a ticket recategorised and back within one team) while it still waited, so
+ * its schedule added nothing and this cancel would leave the loop without its wake-up. The loop is
+ * read after the cancel and the timer put back if it is again the loop's next: a commit the read
+ * missed comes after the cancel, and adds it again itself (advance's `foundWaiting`).
+ */
+async function cancelReplaced(ticketId: number, timer: LoopTimer, deps: LoopDeps): Promise<void> {
+  await deps.timers.cancel(ticketId, timer);
+  const current = await deps.store.get(ticketId);
+  if (current && sameTimer(timer, nextTimer(current.state.timers))) await deps.timers.schedule(ticketId, timer);
 }
 
 async function queueEffects(pending: readonly PendingEffects[], deps: LoopDeps): Promise<void> {

@@ -214,7 +214,7 @@ export async function tearDown(app: Cxloop | undefined, prefix: string): Promise
 export function historyLoopDeps(redis: Redis, prefix: string, now: () => number): LoopDeps {
   return {
     store: new RedisLoopStore(redis, createRedisKeys(prefix)),
-    timers: { schedule: async () => undefined, cancel: async () => undefined },
+    timers: { schedule: async () => true, cancel: async () => undefined },
     effects: { enqueue: async () => undefined },
     policy: loopPolicyFrom(policyWithGroups()),
     metrics: NO_LOOP_METRICS,

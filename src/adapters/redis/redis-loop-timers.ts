@@ -79,11 +79,11 @@ export class RedisLoopTimers implements LoopTimerSchedule {
     this.scripts = redis as unknown as Scripts;
   }
 
-  async schedule(ticketId: number, timer: LoopTimer): Promise<void> {
+  async schedule(ticketId: number, timer: LoopTimer): Promise<boolean> {
     // NX: a key already waiting keeps its place. The key's due time is rounded up like the key's,
     // so a timer is never claimed before it is due. One being fired may be added again (a loop
     // that came back to the same timer meanwhile): that second firing finds it stale.
-    await this.redis.zadd(this.keys.timersDue, 'NX', Math.ceil(timer.at), timerKey(ticketId, timer));
+    return (await this.redis.zadd(this.keys.timersDue, 'NX', Math.ceil(timer.at), timerKey(ticketId, timer))) === 1;
   }
 
   async cancel(ticketId: number, timer: LoopTimer): Promise<void> {

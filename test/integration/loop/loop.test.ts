@@ -3,6 +3,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisKeys } from '../../../src/adapters/redis/redis-keys.js';
 import { RedisLoopStore } from '../../../src/adapters/redis/redis-loop-store.js';
+import { RedisLoopTimers } from '../../../src/adapters/redis/redis-loop-timers.js';
 import { RedisTicketStore } from '../../../src/adapters/redis/redis-ticket-store.js';
 import { handleTicketEvent, type TicketEventDeps } from '../../../src/app/handle-ticket-event.js';
 import { loopPolicyFrom } from '../../../src/app/loop-policy.js';
@@ -263,7 +264,7 @@ describe('loop commits under concurrency (real Redis)', () => {
 
   function depsOn(redis: Redis, scheduled: string[], queued: number[], outboxGraceMs?: number, now = 1_800_000_000_000): LoopDeps {
     const timers: LoopTimers = {
-      schedule: async (_ticket, timer) => void scheduled.push(`${timer.kind}@${timer.at}`),
+      schedule: async (_ticket, timer) => scheduled.push(`${timer.kind}@${timer.at}`) > 0,
       cancel: async () => undefined,
     };
     const effects: EffectQueue = { enqueue: async (pending) => void queued.push(pending.version) };
@@ -282,6 +283,7 @@ describe('loop commits under concurrency (real Redis)', () => {
       timers: {
         schedule: async (ticket, timer) => {
           if (timer.at <= breach.at) early.push(await fireLoopTimer(ticket, timer, atBreach));
+          return true;
         },
         cancel: async () => undefined,
       },
@@ -291,6 +293,63 @@ describe('loop commits under concurrency (real Redis)', () => {
     const history = await opening.store.history(2);
     expect(history.map((entry) => entry.event)).toEqual(['opened', 'timer:ack_breach', 'timer:escalate']);
     expect(history.at(-1)!.escalation).toBe(1);
+  });
+
+  /**
+   * A bug recategorised as a performance issue (same team: the acknowledge clock is retargeted
+   * from 1 h to 4 h) and straight back: the second commit comes back to the very timer the first
+   * replaced, while the first's worker has yet to cancel it. Real timer schedule on real Redis;
+   * each worker is held at one step until the other has got to a given point.
+   */
+  describe('a commit that comes back to the timer an earlier commit replaced', () => {
+    async function backAndForth(late: 'first cancels' | 'second commits'): Promise<{ scheduled: string[]; next: string }> {
+      const schedule = new RedisLoopTimers(connections[0]!, createRedisKeys(prefix));
+      const plain = depsOn(connections[0]!, [], []);
+      await openTicketLoop({ ticketId: 3, category: 'bug_report', tier: 'normal', zendeskStatus: 'open' }, { ...plain, timers: schedule });
+      const opened = (await plain.store.get(3))!.state.timers;
+      const [cancelMay, commitMay, secondScheduled] = [gate(), gate(), gate()];
+      const first = applyLoopEvents(3, [{ type: 'recategorised', category: 'performance_issue' }], 'to-perf', {
+        ...plain,
+        timers: { schedule: (ticket, timer) => schedule.schedule(ticket, timer), cancel: async (ticket, timer) => { await cancelMay.wait(); await schedule.cancel(ticket, timer); } },
+      });
+      await waitFor(async () => (await plain.store.get(3))!.state.version === 1, 5_000, 'the first commit');
+      const second = applyLoopEvents(3, [{ type: 'recategorised', category: 'bug_report' }], 'to-bug', {
+        ...depsOn(connections[1]!, [], []),
+        timers: {
+          schedule: async (ticket, timer) => {
+            const added = await schedule.schedule(ticket, timer);
+            secondScheduled.open();
+            await commitMay.wait();
+            return added;
+          },
+          cancel: (ticket, timer) => schedule.cancel(ticket, timer),
+        },
+      });
+      if (late === 'first cancels') {
+        // The first worker stalls between its commit and its cancel until the second is done.
+        commitMay.open();
+        void second.then(() => cancelMay.open());
+      } else {
+        // The second worker found the timer waiting, and commits only once the first has cancelled it and read the loop.
+        void secondScheduled.wait().then(() => cancelMay.open());
+        void first.then(() => commitMay.open());
+      }
+      expect([...(await first), ...(await second)]).toEqual(['applied', 'applied']);
+      const stored = (await plain.store.get(3))!.state;
+      expect(stored.version).toBe(2);
+      expect(stored.timers).toEqual(opened);
+      return { scheduled: (await schedule.scheduled()).map((entry) => entry.key), next: timerKey(3, { kind: 'ack_breach', at: opened.ack_breach! }) };
+    }
+
+    it('the first worker cancels after the second commit: it reads the loop again and puts the timer back', async () => {
+      const { scheduled, next } = await backAndForth('first cancels');
+      expect(scheduled).toContain(next);
+    });
+
+    it('the first worker cancels and reads before the second commit: the second worker adds the timer again', async () => {
+      const { scheduled, next } = await backAndForth('second commits');
+      expect(scheduled).toContain(next);
+    });
   });
 
   it('loses no event when two workers update one loop at the same moment', async () => {
@@ -426,3 +485,10 @@ describe('loop commits under concurrency (real Redis)', () => {
     expect(await store.parkedEffects(3, 'delivery-1')).toEqual([{ ticketId: 3, version: 5, effects: [{ type: 'incident', text: 'z' }] }]);
   });
 });
+
+/** A point one step waits at until another opens it. */
+function gate(): { wait(): Promise<void>; open(): void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { wait: () => opened, open: () => open() };
+}
