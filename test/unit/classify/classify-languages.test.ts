@@ -71,6 +71,29 @@ describe('classification in every supported language', () => {
   });
 });
 
+/**
+ * An app that keeps closing, said the way app reviews and short tickets say it (a progressive or
+ * reflexive form, a word between the verb's parts), after a thank-you: a defect, not feedback on the app.
+ */
+const KEEPS_CLOSING: ReadonlyArray<readonly [string, string]> = [
+  ['en', 'Thanks, but the app keeps shutting down'],
+  ['es', 'Gracias por la ayuda, pero la aplicación sigue cerrándose al abrir'],
+  ['fr', "Merci, mais l'application continue de se fermer"],
+  ['it', "Grazie, ma l'app continua a chiudersi"],
+  ['pt', 'Obrigado, mas o app continua fechando'],
+  ['nl', 'Bedankt, maar de app blijft afsluiten'],
+  ['pl', 'Dziękuję, ale aplikacja ciągle się zamyka'],
+  ['ru', 'Спасибо, но приложение постоянно закрывается'],
+  ['tr', 'Teşekkürler ama uygulama sürekli kapanıyor'],
+];
+
+describe('an app that keeps closing', () => {
+  it.each(KEEPS_CLOSING)('[%s] %s', (_language, description) => {
+    const decision = defaultClassifier.classify({ subject: '', description });
+    expect(decision.category, decision.summary).toBe('bug_report');
+  });
+});
+
 /** Negated defect wording must not make a ticket a bug report. */
 const NEGATIONS: ReadonlyArray<readonly [string, string, string]> = [
   ['en', 'This is not a bug, but could you add an export to CSV?', 'bug'],

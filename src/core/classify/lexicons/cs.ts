@@ -33,7 +33,7 @@ export const cs: LanguageLexicon = {
       ],
       weak: [
         'chyba', 'chyby', 'chybu', 'chybou', 'chybě', 'chybami', 'chybov*', 'chybn*', 'problém*',
-        'padá', 'spadl*', 'spadne', 'se zavírá', 'vypíná se', 'odhlašuj*', 'nezobraz*', 'výjimk*',
+        'padá', 'spadl*', 'spadne', 'se zavírá', 'se pořád zavírá', 'se neustále zavírá', 'zavírá se', 'vypíná se', 'odhlašuj*', 'nezobraz*', 'výjimk*',
         'špatně', 'nesprávn*', 'po aktualizaci', 'od aktualizace', 'poslední aktualizac*',
         'po updatu', 'přeinstal*', 'odinstal*', 'restart*', 'zmizel*', 'mizí', 'bílá obrazovka',
         'černá obrazovka', 'prázdná obrazovka', 'nesynchroniz*', 'synchroniz*', 'opravte',

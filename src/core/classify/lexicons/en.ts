@@ -20,7 +20,7 @@ export const en: LanguageLexicon = {
         'can not load', 'can not save', 'can not log*', 'can not sign in', 'can not do anything',
         'can not see', 'can not get', 'can not download', 'can not upload', 'can not install',
         'can not connect', 'can not reinstall', 'could not open', 'could not load', 'closes out',
-        'shuts down', 'shut down', 'stability', 'unstable', 'not load*', 'will not let me',
+        'shuts down', 'shut down', 'keeps shutting down', 'keep shutting down', 'closes by itself', 'closes on its own', 'closes unexpectedly', 'quits unexpectedly', 'keeps quitting', 'stability', 'unstable', 'not load*', 'will not let me',
         'does not let me', 'keeps telling me', 'it says', 'error code*',
       ],
       weak: [

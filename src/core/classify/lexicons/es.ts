@@ -16,7 +16,7 @@ export const es: LanguageLexicon = {
         'no funciona', 'no funcionan', 'ya no funciona', 'dejó de funcionar', 'deja de funcionar',
         'dejaron de funcionar', 'no anda', 'no carga', 'no abre', 'no se abre', 'no arranca',
         'no inicia', 'no me deja', 'no me permite', 'no se pudo', 'no guarda', 'no se guarda',
-        'no se guardan', 'se cierra', 'se cierra sola', 'se cierra solo', 'crash*', 'crashea',
+        'no se guardan', 'se cierra', 'se cierra sola', 'se cierra solo', 'cerrándose', 'se me cierra', 'se sale sola', 'se sale solo', 'crash*', 'crashea',
         'se crashea', 'bug*', 'fallo', 'fallos', 'fallando', 'mensaje de error',
         'código de error', 'me sale un error', 'me da error', 'da error', 'sale error',
         'aparece un error', 'error al', 'fallo al', 'error interno', 'error del servidor',

@@ -19,7 +19,7 @@ export const fr: LanguageLexicon = {
         'fonctionne plus', 'fonctionnent pas', 'fonctionnent plus', 'ne marche pas',
         'ne marche plus', 'marche pas', 'marche plus', 'marchent pas', 'marchent plus',
         'cessé de fonctionner', 'arrête de fonctionner', 'ne s ouvre pas', 's ouvre pas',
-        's ouvre plus', 'se ferme toute seule', 'se ferme tout seul', 'se ferme', 'ne se lance pas',
+        's ouvre plus', 'se ferme toute seule', 'se ferme tout seul', 'se ferme', 'se ferment', 'se fermer', 'se fermait', 'ne se lance pas',
         'se lance pas', 'se lance plus', 'ne démarre pas', 'démarre pas', 'démarre plus',
         'ne charge pas', 'charge pas', 'charge plus', 'message d erreur', 'messages d erreur',
         'code d erreur', 'code erreur', 'une erreur s est produite', 'erreur interne',

@@ -16,7 +16,7 @@ export const it: LanguageLexicon = {
       strong: [
         'non funziona', 'non funzionano', 'non funziona più', 'smesso di funzionare',
         'non va più', 'non parte', 'non si avvia', 'non si apre', 'non apre', 'non carica',
-        'non si carica', 'non salva', 'non si salva', 'si chiude', 'si chiude da sola',
+        'non si carica', 'non salva', 'non si salva', 'si chiude', 'chiudersi', 'continua a chiudere', 'si spegne da sola', 'si spegne da solo', 'si chiude da sola',
         'si chiude da solo', 'si blocca', 'si è bloccata', 'si è bloccato', 'crash*', 'crasha',
         'va in crash', 'bug*', 'messaggio di errore', 'codice di errore', 'codice errore',
         'mi dà errore', 'dà errore', 'errore del server', 'errore interno', 'errore 500',

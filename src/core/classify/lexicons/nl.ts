@@ -19,7 +19,7 @@ export const nl: LanguageLexicon = {
         'lukt het niet', 'kapot', 'defect', 'foutmelding*', '*foutmelding', 'foutcode*',
         'serverfout', 'interne serverfout', 'server error', 'onverwachte fout', 'iets misgegaan',
         'is misgegaan', 'misgegaan', 'fout gegaan', 'foutgegaan', 'loopt vast', 'liep vast',
-        'vastgelopen', 'sluit zichzelf af', 'sluit vanzelf af', 'valt steeds uit',
+        'vastgelopen', 'sluit zichzelf af', 'sluit vanzelf af', 'blijft afsluiten', 'sluit steeds af', 'sluit telkens af', 'sluit zomaar af', 'valt steeds uit',
         'kan niet inloggen', 'niet inloggen', 'start niet', 'opent niet', 'laadt niet',
         'slaat niet op', 'exception*', 'stappen om te reproduceren', 'reproduceren',
         'verwacht gedrag', 'verwachte gedrag', 'werkelijk gedrag', 'glitch*', 'regressie',

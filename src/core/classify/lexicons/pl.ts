@@ -21,7 +21,7 @@ export const pl: LanguageLexicon = {
         'przestało działać', 'nie uruchamia*', 'nie otwiera*', 'nie włącza*', 'nie ładuje*',
         'nie zapisuje*', 'nie wysyła*', 'nie mogę się zalogować', 'nie da się zalogować',
         'nie da się', 'bug*', 'wywala*', 'wywaliło', 'wywaliła', 'wywalił', 'wysypuj*', 'wysypał*',
-        'crash*', 'zamyka się', 'wyrzuca mnie', 'wyskakuje błąd', 'pojawia się błąd',
+        'crash*', 'zamyka się', 'się zamyka', 'wyłącza się sama', 'sama się wyłącza', 'sama się zamyka', 'wyrzuca mnie', 'wyskakuje błąd', 'pojawia się błąd',
         'komunikat o błędzie', 'komunikat błędu', 'kod błędu', 'coś poszło nie tak',
         'poszło nie tak', 'nieoczekiwany błąd', 'błąd serwera', 'wewnętrzny błąd serwera',
         'zepsuł*', 'zepsut*', 'popsuł*', 'popsut*', 'usterk*', 'glitch*', 'kroki do odtworzenia',

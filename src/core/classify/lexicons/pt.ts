@@ -16,7 +16,7 @@ export const pt: LanguageLexicon = {
         'não funciona', 'não funcionam', 'não está funcionando', 'não está a funcionar',
         'parou de funcionar', 'deixou de funcionar', 'para de funcionar', 'não abre', 'não carrega',
         'não inicia', 'não liga', 'não salva', 'não salvou', 'não grava', 'não está salvando',
-        'não foi possível', 'fecha sozinho', 'fecha sozinha', 'fechando sozinho', 'fecha do nada',
+        'não foi possível', 'fecha sozinho', 'fecha sozinha', 'fechando sozinho', 'fechando sozinha', 'continua fechando', 'fica fechando', 'vive fechando', 'fechando do nada', 'fecha do nada',
         'crash*', 'crasha', 'crashando', 'bug*', 'falha*', 'falhou', 'falhando',
         'mensagem de erro', 'código de erro', 'dá erro', 'deu erro', 'dando erro',
         'aparece erro', 'aparece um erro', 'apresenta erro', 'apresentando erro', 'erro ao',

@@ -23,7 +23,7 @@ export const tr: LanguageLexicon = {
         'yüklenmedi*', 'çöküyo*', 'çöktü', 'çökme*', 'crash*', 'bug', 'buglar*', 'bugı', 'bug var',
         'hata veriyo*', 'hata verdi*', 'hata alıyo*', 'hata aldım', 'hata mesajı*', 'hata kodu*',
         'hata oluştu', 'bir hata oluştu', 'sunucu hatası', 'beklenmeyen bir hata',
-        'beklenmedik bir hata', 'kendi kendine kapan*', 'kendiliğinden kapan*',
+        'beklenmedik bir hata', 'kendi kendine kapan*', 'kendiliğinden kapan*', 'sürekli kapan*', 'aniden kapan*', 'durmadan kapan*',
         'uygulama kapanıyo*', 'uygulamadan atıyo*', 'oyundan atıyo*', 'bozuk', 'bozuldu',
         'bozulmuş', 'giriş yapamıyo*', 'giremiyo*', 'açamıyo*', 'kaydedemiyo*', 'gönderemiyo*',
         'düzgün çalışmıyo*', 'yanlış hesapl*', 'yanlış sonuç*',
