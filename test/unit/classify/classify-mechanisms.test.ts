@@ -133,6 +133,17 @@ describe('asking what one is doing wrong about a defect is a how-to question', (
   });
 });
 
+describe('asking to be told how is a how-to question, not a request', () => {
+  it('reads "we would like to know" and a request for guidance as the question they are', () => {
+    const decision = classify('Hello, could you provide guidance on how to integrate your API with our CRM system? We would like to know the required steps.');
+    expect(decision.category, decision.summary).toBe('onboarding_help');
+  });
+
+  it('leaves a wish that names what it would like a feature request', () => {
+    expect(classify('We would like the export to support Parquet files.').category).toBe('feature_request');
+  });
+});
+
 describe("a billing topic outranks a question's form", () => {
   const ROWS: readonly Row[] = [
     ['en', 'How do I change the credit card for my subscription?'],
@@ -255,6 +266,12 @@ describe('outage wording makes a ticket a critical performance issue, in every l
     const decision = classify(text);
     expect(decision.category, decision.summary).toBe('performance_issue');
     expect(decision.tier).toBe('critical');
+  });
+
+  it('reads a service that has been unavailable, in a formal ticket without a status code, as an outage', () => {
+    const decision = classify('Hello, our services have been unavailable since this morning. Users report that the platform is not reachable and connections time out.');
+    expect(decision).toMatchObject({ category: 'performance_issue', tier: 'critical' });
+    expect(decision.tierReasons).toEqual(['outage wording: "have been unavailable"']);
   });
 
   it('reads a gateway status code and its error page as an outage in any language', () => {

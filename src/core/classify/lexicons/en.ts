@@ -91,7 +91,7 @@ export const en: LanguageLexicon = {
         'first time', 'new user', 'beginner', 'newbie', 'can anyone', 'can somebody', 'does anyone',
         'anyone know*', 'anyone else', 'how come', 'what am i doing wrong', 'am i missing',
         'documentation on how', 'is this expected', 'i m trying to', 'i am trying to', 'im trying to',
-        'i want to know', 'i would like to know', 'does it support', 'how can', 'how could', 'how would',
+        'i want to know', 'i would like to know', 'would like to know', 'we want to know', 'guidance on', 'any guidance', 'does it support', 'how can', 'how could', 'how would',
         'is it normal', 'is this normal', 'is this a bug', 'what should i', 'should i', 'is this possible', 'how would i', 'could someone',
         'please help', 'need some help', 'best way to', 'proper way to', 'the right way to',
         'doing something wrong', 'doing it wrong', 'can not figure out', 'could not figure out',
@@ -115,7 +115,9 @@ export const en: LanguageLexicon = {
         'high cpu', 'cpu usage', 'memory usage', 'ram usage', 'battery drain*', 'drains battery',
         'drains my battery', 'battery usage', 'outage*', 'downtime', 'is down', 'went down',
         'sluggish', 'throughput',
-        'bottleneck*', 'degraded', 'spinning wheel', 'spinner',
+        'bottleneck*', 'degraded', 'spinning wheel', 'spinner', 'time out', 'service unavailable',
+        'services unavailable', 'service is unavailable', 'services are unavailable', 'has been unavailable',
+        'have been unavailable', 'not reachable', 'unreachable',
       ],
       weak: [
         'speed*', 'fast*', 'faster', 'quick*', 'loading', 'load time*', 'memory', 'cpu', 'ram',
@@ -183,6 +185,8 @@ export const en: LanguageLexicon = {
     'outage*', 'is down', 'are down', 'went down', 'site down', 'service down', 'server down',
     'servers are down', 'production down', 'prod down', 'completely down', 'down for everyone',
     'not loading for anyone', 'nothing works', 'nothing is working', 'nothing loads',
+    'service unavailable', 'services unavailable', 'services are unavailable', 'service is unavailable',
+    'have been unavailable', 'not reachable for anyone',
   ],
   urgent: [
     'all users', 'nobody can', 'no one can', 'everyone is affected', 'data loss',
