@@ -74,7 +74,14 @@ const TOKEN_PATTERNS_LIMIT = 200_000;
 type SignalRole = 'outage' | 'urgent' | 'negative' | 'negator' | 'postNegator' | 'greeting' | 'thanks' | 'rating' | 'setup' | 'statusCode';
 
 type Signal = (
-  | { readonly role: 'category'; readonly category: CategoryId; readonly weight: number; readonly source: string }
+  | {
+      readonly role: 'category';
+      readonly category: CategoryId;
+      readonly weight: number;
+      readonly source: string;
+      /** Counts only at the start of a clause (LanguageLexicon.clauseInitial). */
+      readonly clauseInitial?: true;
+    }
   | { readonly role: SignalRole; readonly source: string }
 ) & {
   /** Target and normalised term: the identity under which repeats and cross-language twins count once. */
@@ -175,6 +182,8 @@ export class Classifier {
   private readonly openers: TermMatcher<{ category: CategoryId; source: string }>;
   private readonly stripReplies: ReplyStripper;
   private readonly regexes: ReadonlyArray<{ category: CategoryId; source: string; regex: RegExp }>;
+  /** Per lexicon language, the words that close its two-part negation (LanguageLexicon.negationCloses), folded as tokens are. */
+  private readonly negationCloses: ReadonlyMap<string, ReadonlySet<string>>;
 
   constructor(
     lexicons: readonly LanguageLexicon[],
@@ -188,6 +197,7 @@ export class Classifier {
     const custom = policyEntries(rules);
     if (custom.length > 0) matchers.set('policy', new TermMatcher(custom));
     this.matchers = [...matchers].map(([language, matcher]) => ({ language, matcher }));
+    this.negationCloses = new Map(used.flatMap((lexicon) => (lexicon.negationCloses ? [[lexicon.language, new Set(lexicon.negationCloses.map(normalizeText))] as const] : [])));
     this.detectLanguages = compileLanguageDetector(used.map((lexicon) => lexicon.language));
     this.stripReplies = compileReplyStripper(used);
     this.openers = new TermMatcher(
@@ -363,7 +373,12 @@ export class Classifier {
       if (language !== 'policy' && language !== UNIVERSAL && !languages.has(language)) return;
       patternsAt.length = 0;
       for (let position = 0; position < tokens.length; position++) patternsAt.push((known[position]![index] ??= matcher.resolve(tokens[position]!)));
-      matches.push(...matcher.matchResolved(tokens, patternsAt, written));
+      for (const match of matcher.matchResolved(tokens, patternsAt, written)) {
+        const { payload } = match.entry;
+        // A verb-first question's words after a fronted phrase state something instead: not a match.
+        if (payload.role === 'category' && payload.clauseInitial && match.start > 0 && clauses[match.start - 1] === clauses[match.start]) continue;
+        matches.push(match);
+      }
     });
     const negatorAt = new Set<number>();
     const postNegatorAt = new Set<number>();
@@ -391,9 +406,10 @@ export class Classifier {
     const isNegated = (match: TermMatch<Signal>): boolean => {
       if (negatorAt.size + postNegatorAt.size === 0) return false;
       const clause = clauses[match.start];
+      const statesNegation = this.negationCloses.get(match.entry.payload.source)?.has(tokens[match.start + match.length - 1]!) === true;
       for (let distance = 1; distance <= NEGATION_WINDOW; distance++) {
         const before = match.start - distance;
-        if (before >= 0 && clauses[before] === clause && negatorAt.has(before) && !longTermCover.has(before)) return true;
+        if (!statesNegation && before >= 0 && clauses[before] === clause && negatorAt.has(before) && !longTermCover.has(before)) return true;
         const after = match.start + match.length - 1 + distance;
         if (after < tokens.length && clauses[after] === clause && postNegatorAt.has(after)) return true;
       }
@@ -578,6 +594,7 @@ function lexiconEntries(lexicon: LanguageLexicon): Array<TermEntry<Signal>> {
     add(terms.strong, { role: 'category', category, weight: STRONG_WEIGHT, source });
     add(terms.weak, { role: 'category', category, weight: WEAK_WEIGHT, source });
   }
+  add(lexicon.clauseInitial ?? [], { role: 'category', category: 'onboarding_help', weight: STRONG_WEIGHT, source, clauseInitial: true });
   add(lexicon.outage, { role: 'outage', source });
   add(lexicon.urgent, { role: 'urgent', source });
   add(lexicon.negative, { role: 'negative', source });

@@ -9,7 +9,7 @@ const STOPWORDS: Readonly<Record<string, string>> = {
   en: 'the and is are was were to of in it this that for with on my you i have has not but be can do does would there what when they your we an from at or as all',
   de: 'der die das und ist nicht ich ein eine mit auf den dem zu es sie wir bei auch wird sind wenn noch nur kann habe haben ihr mein meine sich oder aber wie bitte',
   es: 'el la los las de que y en es un una por con para no se lo mi su al del pero como muy esta este hay tengo puedo cuando porque tambien',
-  fr: 'le la les de des et est un une pour dans que qui pas ne je vous nous il elle sur avec ce cette au aux mais ou mon ma mes tres est',
+  fr: 'le la les de des et est un une pour dans que qui pas ne n j qu je vous nous il elle sur avec ce cette au aux mais ou mon ma mes tres est',
   pt: 'o a os as de do da dos das e em um uma que para com nao no na por se mais mas meu minha esta voce ao ele ela muito tambem',
   it: 'il lo la gli le di che e un una per con non in del della sono mi ho ma anche come questo questa piu nel sul alla gia perche',
   nl: 'de het een en van is niet ik dat die op te met voor zijn er maar ook als bij naar wordt kan mijn wij jullie dit om',

@@ -28,6 +28,18 @@ export interface LanguageLexicon {
   readonly negators: readonly Term[];
   /** Words that negate a term that precedes them within three tokens (Turkish "hata değil"). */
   readonly postNegators: readonly Term[];
+  /**
+   * Words that close a two-part negation (French "ne … pas", "ne … plus"). A term ending in one
+   * states that negation itself ("s ouvre plus": no longer opens), so the negator before it ("l'appli
+   * ne s'ouvre plus") is its own first part and does not negate it.
+   */
+  readonly negationCloses?: readonly string[];
+  /**
+   * How-to question openers that ask only at the start of a clause: a verb-first question ("Kann
+   * ich …?", "Kan ik …?"). After a fronted phrase the same words state something ("Seit dem Update
+   * kann ich keine Fotos mehr hochladen"), so there they count for nothing. Strong onboarding_help terms.
+   */
+  readonly clauseInitial?: readonly Term[];
   /** Category terms. Every category except `other` should have entries in every language. */
   readonly categories: Readonly<Partial<Record<CategoryId, CategoryTerms>>>;
   /**

@@ -292,6 +292,61 @@ describe('outage wording makes a ticket a critical performance issue, in every l
   });
 });
 
+describe('French "ne … plus" and "ne … pas": a defect stated with its own negation', () => {
+  it.each([
+    "L'application ne s'ouvre plus",
+    'Je ne peux plus envoyer de photos',
+    "Je n'arrive plus à me connecter",
+    "L'appli ne démarre plus",
+    'Ça ne charge plus',
+  ])('%s -> bug_report', (text) => {
+    const decision = classify(text);
+    expect(decision.category, decision.summary).toBe('bug_report');
+    expect(decision.negated).toEqual([]);
+  });
+
+  it('still reads "ne" before a defect word as its negation', () => {
+    const decision = classify("L'appli ne plante plus depuis la mise à jour, merci !");
+    expect(decision.category, decision.summary).not.toBe('bug_report');
+    expect(decision.negated.map((item) => item.value)).toContain('plante');
+  });
+});
+
+describe('a verb-first question asks only at the start of a clause (German, Dutch)', () => {
+  it.each([
+    ['de', 'Seit dem Update kann ich keine Fotos mehr hochladen', 'bug_report'],
+    ['nl', "Sinds de update kan ik geen foto's meer uploaden", 'bug_report'],
+    ['de', 'Kann ich mein Passwort ändern?', 'onboarding_help'],
+    ['de', 'Hallo, muss ich die App neu installieren?', 'onboarding_help'],
+    ['nl', 'Hallo, kan ik mijn wachtwoord wijzigen?', 'onboarding_help'],
+  ] as const)('[%s] %s -> %s', (_language, text, expected) => {
+    const decision = classify(text);
+    expect(decision.category, decision.summary).toBe(expected);
+  });
+});
+
+/** A feature that stopped working after an update, as people write it in every supported language. */
+describe('"since the update I can no longer upload photos", in every language', () => {
+  const ROWS: readonly Row[] = [
+    ['en', 'Since the update I can not see my photos anymore'],
+    ['de', 'Seit dem Update kann ich keine Fotos mehr hochladen'],
+    ['es', 'Desde la actualización no puedo subir fotos'],
+    ['fr', 'Depuis la mise à jour je ne peux plus envoyer de photos'],
+    ['pt', 'Desde a atualização não consigo enviar fotos'],
+    ['it', "Dall'aggiornamento non riesco più a caricare le foto"],
+    ['nl', "Sinds de update kan ik geen foto's meer uploaden"],
+    ['tr', 'Güncellemeden beri fotoğraf yükleyemiyorum'],
+    ['ru', 'После обновления не могу загрузить фото'],
+    ['pl', 'Od aktualizacji nie mogę przesłać zdjęć'],
+    ['cs', 'Od aktualizace nemůžu nahrát fotky'],
+  ];
+
+  it.each(ROWS)('[%s] %s -> bug_report', (_language, text) => {
+    const decision = classify(text);
+    expect(decision.category, decision.summary).toBe('bug_report');
+  });
+});
+
 describe('identifiers are code, not words', () => {
   it('does not read the words inside an under_score identifier as evidence ("unstable_batchedUpdates" is no defect)', () => {
     const decision = classify('How do unstable_batchedUpdates and unstable_createRoot differ from the stable ones?', 'Question about unstable_batchedUpdates');

@@ -8,6 +8,7 @@ import type { LanguageLexicon } from '../lexicon.js';
 export const de: LanguageLexicon = {
   language: 'de',
   negators: ['nicht', 'kein*', 'nie', 'niemals', 'ohne', 'weder'],
+  clauseInitial: ['kann ich', 'kann man', 'können wir', 'darf ich', 'muss ich', 'soll ich', 'sollte ich'],
   postNegators: [],
   categories: {
     bug_report: {
@@ -86,8 +87,7 @@ export const de: LanguageLexicon = {
         'wie geht das', 'wie richte ich', 'wie stelle ich', 'wie ändere ich', 'wie füge ich',
         'wie finde ich', 'wie bekomme ich', 'wie komme ich', 'wie muss ich', 'wie soll ich',
         'wie verbinde ich', 'wie installiere ich', 'wie lade ich', 'ist es möglich',
-        'ist es moeglich', 'gibt es eine möglichkeit', 'gibt es die möglichkeit', 'kann ich',
-        'kann man', 'wo finde ich', 'wo kann ich', 'was bedeutet', 'was ist der unterschied',
+        'ist es moeglich', 'gibt es eine möglichkeit', 'gibt es die möglichkeit', 'wo finde ich', 'wo kann ich', 'was bedeutet', 'was ist der unterschied',
         'frage', 'fragen', 'kurze frage', 'erste schritte', 'einrichten', 'einrichtung',
         'anleitung*', 'tutorial*', 'brauche hilfe', 'benötige hilfe', 'bitte um hilfe',
         'hilfe bei', 'können sie mir helfen', 'könnt ihr mir helfen', 'mir helfen',

@@ -10,6 +10,7 @@ import type { LanguageLexicon } from '../lexicon.js';
 export const fr: LanguageLexicon = {
   language: 'fr',
   negators: ['ne', 'n', 'pas', 'jamais', 'sans', 'aucun', 'aucune', 'ni', 'non'],
+  negationCloses: ['pas', 'plus', 'jamais', 'rien'],
   postNegators: [],
   categories: {
     bug_report: {

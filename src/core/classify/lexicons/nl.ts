@@ -10,6 +10,7 @@ import type { LanguageLexicon } from '../lexicon.js';
 export const nl: LanguageLexicon = {
   language: 'nl',
   negators: ['niet', 'geen', 'nooit', 'zonder', 'niets', 'niks'],
+  clauseInitial: ['kan ik', 'kunnen we', 'kun je', 'kunt u', 'mag ik', 'moet ik'],
   postNegators: [],
   categories: {
     bug_report: {
@@ -74,7 +75,7 @@ export const nl: LanguageLexicon = {
       strong: [
         'hoe kan ik', 'hoe moet ik', 'hoe doe ik', 'hoe werkt', 'hoe zet ik', 'hoe stel ik',
         'hoe maak ik', 'hoe krijg ik', 'hoe kom ik', 'hoe voeg ik', 'hoe kunnen we', 'hoe kun je',
-        'is het mogelijk', 'kan ik', 'is er een manier', 'waar kan ik', 'waar vind ik',
+        'is het mogelijk', 'is er een manier', 'waar kan ik', 'waar vind ik',
         'wat betekent', 'wat is het verschil', 'ik heb een vraag', 'mijn vraag', 'vraagje',
         'aan de slag', 'eerste keer', 'nieuwe gebruiker', 'beginner', 'weet niet hoe', 'snap niet',
         'snap het niet', 'begrijp niet', 'begrijp het niet', 'hulp nodig', 'help mij', 'help me',
