@@ -94,6 +94,40 @@ describe('an app that keeps closing', () => {
   });
 });
 
+/** A complaint about the person who answered: feedback on the experience, in every language. */
+const RUDE_SUPPORT: ReadonlyArray<readonly [string, string]> = [
+  ['en', 'Your support agent was rude and unhelpful'],
+  ['de', 'Ihr Support-Mitarbeiter war unhöflich und wenig hilfreich'],
+  ['es', 'Su agente de soporte fue grosero y poco útil'],
+  ['fr', 'Votre agent du support a été impoli et inutile'],
+  ['pt', 'O atendente do suporte foi grosseiro e não ajudou'],
+  ['it', "L'operatore dell'assistenza è stato scortese e inutile"],
+  ['nl', 'Uw supportmedewerker was onbeleefd en hielp niet'],
+  ['tr', 'Destek temsilciniz kaba ve yardımcı değildi'],
+  ['ru', 'Ваш сотрудник поддержки был груб и бесполезен'],
+  ['pl', 'Wasz konsultant był niegrzeczny i nie pomógł'],
+  ['cs', 'Váš pracovník podpory byl nezdvořilý a nepomohl'],
+];
+
+describe('rude or unhelpful support', () => {
+  it.each(RUDE_SUPPORT)('[%s] %s', (_language, description) => {
+    const decision = defaultClassifier.classify({ subject: '', description });
+    expect(decision.category, decision.summary).toBe('sentiment_experience');
+  });
+});
+
+describe('asking where a setting is, and a billing question', () => {
+  it.each([
+    ['en', "I can't find where to change my email address", 'onboarding_help'],
+    ['de', 'Ich finde nicht, wo ich meine E-Mail-Adresse ändern kann', 'onboarding_help'],
+    ['nl', 'Ik kan niet vinden waar ik mijn e-mailadres kan wijzigen', 'onboarding_help'],
+    ['tr', 'Bu ay neden iki kez ücret alındı?', 'billing_issue'],
+  ] as const)('[%s] %s -> %s', (_language, description, expected) => {
+    const decision = defaultClassifier.classify({ subject: '', description });
+    expect(decision.category, decision.summary).toBe(expected);
+  });
+});
+
 /** Negated defect wording must not make a ticket a bug report. */
 const NEGATIONS: ReadonlyArray<readonly [string, string, string]> = [
   ['en', 'This is not a bug, but could you add an export to CSV?', 'bug'],

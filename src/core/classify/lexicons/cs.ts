@@ -110,6 +110,7 @@ export const cs: LanguageLexicon = {
     },
     sentiment_experience: {
       strong: [
+        'nezdvořil*', 'nepříjemn*', 'nepomohl*',
         'skvěl*', 'výborn*', 'vynikající*', 'úžasn*', 'parádní', 'paráda', 'perfektní', 'nejlepší',
         'nejhorší', 'hrozná', 'hrozné', 'hrozný', 'příšerná', 'příšerné', 'příšerný', 'otřesn*',
         'katastrof*', 'zklamán*', 'zklamal*', 'frustruj*', 'štve', 'otravn*', 'miluju', 'miluji',

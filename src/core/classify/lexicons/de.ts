@@ -87,7 +87,7 @@ export const de: LanguageLexicon = {
         'wie geht das', 'wie richte ich', 'wie stelle ich', 'wie ändere ich', 'wie füge ich',
         'wie finde ich', 'wie bekomme ich', 'wie komme ich', 'wie muss ich', 'wie soll ich',
         'wie verbinde ich', 'wie installiere ich', 'wie lade ich', 'ist es möglich',
-        'ist es moeglich', 'gibt es eine möglichkeit', 'gibt es die möglichkeit', 'wo finde ich', 'wo kann ich', 'was bedeutet', 'was ist der unterschied',
+        'ist es moeglich', 'gibt es eine möglichkeit', 'gibt es die möglichkeit', 'wo finde ich', 'finde nicht wo', 'finde nicht heraus', 'wo ich das', 'wo kann ich', 'was bedeutet', 'was ist der unterschied',
         'frage', 'fragen', 'kurze frage', 'erste schritte', 'einrichten', 'einrichtung',
         'anleitung*', 'tutorial*', 'brauche hilfe', 'benötige hilfe', 'bitte um hilfe',
         'hilfe bei', 'können sie mir helfen', 'könnt ihr mir helfen', 'mir helfen',
@@ -126,6 +126,7 @@ export const de: LanguageLexicon = {
     },
     sentiment_experience: {
       strong: [
+        'unhöflich', 'unfreundlich', 'respektlos', 'wenig hilfreich', 'nicht hilfreich', 'herablassend',
         'ich liebe', 'liebe diese app', 'liebe die app', 'begeistert', 'begeisterung',
         'super app', 'tolle app', 'geniale app', 'beste app', 'gute app', 'klasse app', 'top app',
         'schlechte app', 'schlechteste app', 'hasse*', 'großartig', 'hervorragend',

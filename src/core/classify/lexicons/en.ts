@@ -96,7 +96,7 @@ export const en: LanguageLexicon = {
         'please help', 'need some help', 'best way to', 'proper way to', 'the right way to',
         'doing something wrong', 'doing it wrong', 'can not figure out', 'could not figure out',
         'figure out how', 'no idea how', 'is it supported', 'is this supported', 'is there any',
-        'did i miss', 'i am new to', 'i m new to', 'new to this', 'can not find any', 'could not find any',
+        'did i miss', 'i am new to', 'i m new to', 'new to this', 'can not find any', 'could not find any', 'can not find where', 'could not find where', 'can not find how', 'where to find',
         'what am i missing', 'am i doing', 'how is it possible', 'what is the difference', 'how does one',
       ],
       weak: [
@@ -127,6 +127,7 @@ export const en: LanguageLexicon = {
     },
     sentiment_experience: {
       strong: [
+        'unhelpful', 'impolite', 'unfriendly', 'disrespectful', 'condescending',
         'love*', 'hate*', 'awesome', 'amazing', 'excellent', 'fantastic', 'wonderful', 'terrible',
         'horrible', 'awful', 'worst', 'disappoint*', 'frustrat*', 'annoy*', 'great app',
         'best app', 'good app', 'nice app', 'love this app', 'love the app', 'five stars', '5 stars', 'one star', '1 star', 'recommend*', 'useless',

@@ -126,6 +126,7 @@ export const es: LanguageLexicon = {
     },
     sentiment_experience: {
       strong: [
+        'grosero', 'grosera', 'maleducad*', 'mal educado', 'mal educada', 'poco amable', 'irrespetuos*',
         'me encanta', 'me encantan', 'me encantó', 'amo esta app', 'amo la app', 'odio', 'odia',
         'odioso', 'excelente', 'genial', 'increíble', 'maravillos*', 'fantástic*', 'estupend*',
         'espectacular', 'buenísim*', 'perfecta', 'perfecto', 'terrible', 'horrible', 'pésim*',

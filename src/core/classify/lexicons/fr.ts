@@ -130,6 +130,7 @@ export const fr: LanguageLexicon = {
     },
     sentiment_experience: {
       strong: [
+        'impoli*', 'désagréable*', 'irrespectueu*', 'condescendant*',
         'j adore', 'adore', 'j aime', 'aime beaucoup', 'déteste', 'génial', 'géniale',
         'super appli', 'super application', 'excellent*', 'formidable', 'fantastique',
         'merveilleu*', 'magnifique', 'parfait', 'parfaite', 'incroyable', 'nul', 'nuls', 'c est nul',

@@ -126,6 +126,7 @@ export const it: LanguageLexicon = {
     },
     sentiment_experience: {
       strong: [
+        'scortese', 'scortesi', 'maleducat*', 'sgarbat*', 'irrispettos*',
         'adoro', 'la adoro', 'amo questa app', 'odio', 'odio questa app', 'fantastic*',
         'eccezionale', 'meraviglios*', 'stupend*', 'eccellente', 'perfetta', 'perfetto',
         'incredibile', 'geniale', 'terribile', 'orribile', 'pessim*', 'schifo*', 'fa schifo',

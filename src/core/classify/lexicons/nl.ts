@@ -75,7 +75,7 @@ export const nl: LanguageLexicon = {
       strong: [
         'hoe kan ik', 'hoe moet ik', 'hoe doe ik', 'hoe werkt', 'hoe zet ik', 'hoe stel ik',
         'hoe maak ik', 'hoe krijg ik', 'hoe kom ik', 'hoe voeg ik', 'hoe kunnen we', 'hoe kun je',
-        'is het mogelijk', 'is er een manier', 'waar kan ik', 'waar vind ik',
+        'is het mogelijk', 'is er een manier', 'waar kan ik', 'waar vind ik', 'kan niet vinden', 'kan het niet vinden',
         'wat betekent', 'wat is het verschil', 'ik heb een vraag', 'mijn vraag', 'vraagje',
         'aan de slag', 'eerste keer', 'nieuwe gebruiker', 'beginner', 'weet niet hoe', 'snap niet',
         'snap het niet', 'begrijp niet', 'begrijp het niet', 'hulp nodig', 'help mij', 'help me',
@@ -108,6 +108,7 @@ export const nl: LanguageLexicon = {
     },
     sentiment_experience: {
       strong: [
+        'onbeleefd', 'onvriendelijk', 'hielp niet', 'niet behulpzaam', 'respectloos',
         'geweldig*', 'fantastisch*', 'prachtig*', 'super app', 'top app', 'fijne app', 'mooie app',
         'goede app', 'beste app', 'slechte app', 'slechtste', 'perfect', 'verschrikkelijk*',
         'vreselijk*', 'waardeloos', 'waardeloze', 'teleurgesteld', 'teleurstell*', 'gefrustreerd',

@@ -114,6 +114,7 @@ export const pl: LanguageLexicon = {
     },
     sentiment_experience: {
       strong: [
+        'niegrzeczn*', 'opryskliw*', 'nie pomógł', 'nie pomogła',
         'świetn*', 'super aplikacja', 'rewelac*', 'genialn*', 'wspaniał*', 'doskonał*',
         'fantastyczn*', 'niesamowit*', 'najlepsz*', 'polecam', 'nie polecam', 'gorąco polecam',
         'kocham', 'uwielbiam', 'nienawidzę', 'beznadziejn*', 'tragedi*', 'tragiczn*', 'fataln*',

@@ -127,6 +127,7 @@ export const pt: LanguageLexicon = {
     },
     sentiment_experience: {
       strong: [
+        'grosseir*', 'mal educad*', 'sem educação', 'não ajudou', 'desrespeitos*',
         'amo', 'amei', 'adoro', 'adorei', 'odeio', 'odiei', 'excelente', 'maravilhos*',
         'fantástic*', 'incrível', 'sensacional', 'perfeito', 'perfeita', 'top demais',
         'muito bom', 'muito boa', 'péssim*', 'horrível', 'terrível', 'lixo', 'porcaria',

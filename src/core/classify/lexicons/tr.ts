@@ -40,7 +40,7 @@ export const tr: LanguageLexicon = {
       strong: [
         'fatura*', 'iade*', 'para iadesi', 'paramı geri', 'ücret iadesi', 'ödeme*', 'ödedim',
         'ödendi', 'abonelik*', 'abone oldum', 'üyelik*', 'kredi kartı*', 'kartımdan',
-        'para çekildi', 'iki kez çekildi', 'iki kere çekildi', 'tahsil*', 'ücretlendir*', 'kdv',
+        'para çekildi', 'ücret alındı', 'ücret kesildi', 'ücret çekildi', 'iki kez ücret', 'iki kere ücret', 'fazla ücret', 'iki kez çekildi', 'iki kere çekildi', 'tahsil*', 'ücretlendir*', 'kdv',
         'makbuz*', 'dekont*', 'havale', 'eft', 'iban', 'paypal', 'satın aldım', 'satın alma*',
         'uygulama içi satın alma*', 'otomatik yenile*', 'zam', 'zamlı', 'aboneliği iptal',
         'aboneliğimi iptal', 'üyeliği iptal', 'üyeliğimi iptal',
@@ -104,6 +104,7 @@ export const tr: LanguageLexicon = {
     },
     sentiment_experience: {
       strong: [
+        'kaba', 'kabaydı', 'yardımcı olmadı', 'yardımcı değildi',
         'harika*', 'mükemmel*', 'muhteşem*', 'efsane', 'bayıldım', 'bayılıyorum', 'çok beğendim',
         'beğendim', 'beğenmedim', 'sevdim', 'seviyorum', 'nefret*', 'berbat*', 'rezalet*', 'rezil*',
         'kötü uygulama', 'en kötü', 'en iyi uygulama', 'güzel uygulama', 'hayal kırıklığı*',
