@@ -128,6 +128,52 @@ describe('asking where a setting is, and a billing question', () => {
   });
 });
 
+/**
+ * A wish asked as a question, pages slow to load, a control that does nothing: each in every
+ * supported language, the way customers put it.
+ */
+const EVERYDAY: ReadonlyArray<readonly [language: string, description: string, expected: CategoryId]> = [
+  ['en', 'Would it be possible to add a dark mode?', 'feature_request'],
+  ['de', 'Wäre es möglich, einen Dunkelmodus hinzuzufügen?', 'feature_request'],
+  ['es', '¿Sería posible añadir un modo oscuro?', 'feature_request'],
+  ['fr', 'Serait-il possible d\'ajouter un mode sombre ?', 'feature_request'],
+  ['pt', 'Seria possível adicionar um modo escuro?', 'feature_request'],
+  ['it', 'Sarebbe possibile aggiungere una modalità scura?', 'feature_request'],
+  ['tr', 'Karanlık mod eklemeniz mümkün mü?', 'feature_request'],
+  ['ru', 'Можно ли добавить тёмную тему?', 'feature_request'],
+  ['pl', 'Czy można dodać tryb ciemny?', 'feature_request'],
+  ['cs', 'Bylo by možné přidat tmavý režim?', 'feature_request'],
+  ['nl', 'Zou het mogelijk zijn om een donkere modus toe te voegen?', 'feature_request'],
+  ['en', 'Pages take a very long time to load since yesterday', 'performance_issue'],
+  ['de', 'Die Seiten brauchen seit gestern sehr lange zum Laden', 'performance_issue'],
+  ['es', 'Las páginas tardan muchísimo en cargar desde ayer', 'performance_issue'],
+  ['fr', 'Les pages mettent énormément de temps à charger depuis hier', 'performance_issue'],
+  ['pt', 'As páginas demoram muito para carregar desde ontem', 'performance_issue'],
+  ['it', 'Le pagine ci mettono tantissimo a caricarsi da ieri', 'performance_issue'],
+  ['tr', 'Sayfaların yüklenmesi dünden beri çok uzun sürüyor', 'performance_issue'],
+  ['ru', 'Страницы со вчерашнего дня очень долго загружаются', 'performance_issue'],
+  ['pl', 'Strony od wczoraj bardzo długo się ładują', 'performance_issue'],
+  ['cs', 'Stránky se od včerejška načítají strašně dlouho', 'performance_issue'],
+  ['nl', 'De pagina\'s laden sinds gisteren heel langzaam', 'performance_issue'],
+  ['en', 'The export button does nothing when I click it', 'bug_report'],
+  ['es', 'El botón de exportar no hace nada cuando lo pulso', 'bug_report'],
+  ['fr', 'Le bouton d\'export ne fait rien quand je clique dessus', 'bug_report'],
+  ['pt', 'O botão de exportar não faz nada quando clico', 'bug_report'],
+  ['it', 'Il pulsante di esportazione non fa nulla quando lo clicco', 'bug_report'],
+  ['tr', 'Dışa aktar düğmesine tıkladığımda hiçbir şey olmuyor', 'bug_report'],
+  ['ru', 'Кнопка экспорта ничего не делает при нажатии', 'bug_report'],
+  ['pl', 'Przycisk eksportu nic nie robi po kliknięciu', 'bug_report'],
+  ['cs', 'Tlačítko exportu po kliknutí nic nedělá', 'bug_report'],
+  ['nl', 'De exportknop doet niets als ik erop klik', 'bug_report'],
+];
+
+describe('everyday tickets in every language', () => {
+  it.each(EVERYDAY)('[%s] %s -> %s', (_language, description, expected) => {
+    const decision = defaultClassifier.classify({ subject: '', description });
+    expect(decision.category, decision.summary).toBe(expected);
+  });
+});
+
 /** Negated defect wording must not make a ticket a bug report. */
 const NEGATIONS: ReadonlyArray<readonly [string, string, string]> = [
   ['en', 'This is not a bug, but could you add an export to CSV?', 'bug'],

@@ -21,6 +21,7 @@ export const cs: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'nic nedělá', 'nic se neděje',
         'nefung*', 'nefunkčn*', 'není funkční', 'přestal* fungovat', 'nejde', 'nejdou', 'nejede',
         'nelze', 'nespust*', 'nespouští*', 'nenačít*', 'nenačte*', 'neotevře*', 'neotevír*',
         'neuklád*', 'neuloží*', 'neodesílá*', 'nemůžu se přihlásit', 'nemohu se přihlásit',
@@ -94,6 +95,7 @@ export const cs: LanguageLexicon = {
     },
     performance_issue: {
       strong: [
+        'načítá dlouho', 'načítají dlouho', 'dlouho se načítají', 'dlouho načítají', 'načítají strašně dlouho', 'načítá strašně dlouho',
         'pomal*', 'zpomal*', 'seká', 'seká se', 'sekne se', 'zasek*', 'zamrz*', 'trhá se', 'lag',
         'lagy', 'lagu*', 'donekonečna', 'věčně se načítá', 'dlouho trvá', 'trvá dlouho',
         'trvá věčnost', 'dlouho načítá', 'dlouho se načítá', 'timeout*', 'aplikace neodpovídá',

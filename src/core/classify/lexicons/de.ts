@@ -13,6 +13,7 @@ export const de: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'passiert nichts', 'tut sich nichts', 'nichts passiert',
         'funktioniert nicht', 'funktioniert nicht mehr', 'funktionieren nicht',
         'funktioniert gar nicht', 'funktioniert überhaupt nicht', 'funktioniert nichts mehr',
         'geht nicht mehr', 'klappt nicht', 'klappt nicht mehr', 'läuft nicht mehr',

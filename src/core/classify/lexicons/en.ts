@@ -8,6 +8,7 @@ export const en: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'does nothing', 'nothing happens', 'not clickable',
         'bug*', 'crash*', 'exception*', 'traceback', 'stack trace*', 'stacktrace*', 'segfault*',
         'segmentation fault', 'regression*', 'does not work', 'do not work', 'did not work',
         'not working', 'stopped working', 'stops working', 'no longer work*', 'is broken',

@@ -13,6 +13,7 @@ export const es: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'no hace nada', 'no ocurre nada', 'no sucede nada',
         'no funciona', 'no funcionan', 'ya no funciona', 'dejó de funcionar', 'deja de funcionar',
         'dejaron de funcionar', 'no anda', 'no carga', 'no abre', 'no se abre', 'no arranca',
         'no inicia', 'no me deja', 'no me permite', 'no se pudo', 'no guarda', 'no se guarda',
@@ -62,6 +63,7 @@ export const es: LanguageLexicon = {
     },
     feature_request: {
       strong: [
+        'sería posible añadir', 'sería posible agregar', 'sería posible incluir',
         'sería genial', 'sería bueno', 'sería útil', 'sería ideal', 'sería interesante',
         'sería estupendo', 'sería fantástico', 'sería increíble', 'estaría bien', 'estaría genial',
         'estaría bueno', 'me gustaría que', 'me gustaría poder', 'nos gustaría', 'me encantaría',
@@ -105,6 +107,7 @@ export const es: LanguageLexicon = {
     },
     performance_issue: {
       strong: [
+        'tarda muchísimo', 'tardan muchísimo', 'tardan demasiado', 'tarda en cargar', 'tardan en cargar', 'tardan una eternidad',
         'lento', 'lenta', 'lentos', 'lentas', 'lentitud', 'lentísim*', 'tarda mucho',
         'tarda demasiado', 'tarda una eternidad', 'tarda años', 'tarda siglos', 'tardan mucho',
         'se tarda', 'demora mucho', 'carga lenta', 'se queda cargando', 'queda cargando',

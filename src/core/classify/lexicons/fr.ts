@@ -15,6 +15,7 @@ export const fr: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'ne fait rien', 'rien ne se passe', 'ne se passe rien',
         'bug*', 'beug*', 'bogue*', 'plante', 'plantent', 'plantée', 'plantage*',
         'planter', 'crash*', 'ne fonctionne pas', 'ne fonctionne plus', 'fonctionne pas',
         'fonctionne plus', 'fonctionnent pas', 'fonctionnent plus', 'ne marche pas',
@@ -65,6 +66,7 @@ export const fr: LanguageLexicon = {
     },
     feature_request: {
       strong: [
+        'serait il possible d ajouter', 'possible d ajouter', 'possibilité d ajouter',
         'ce serait bien', 'serait bien', 'serait top', 'serait génial', 'serait super',
         'serait pratique', 'serait utile', 'serait intéressant', 'serait cool', 'serait parfait',
         'j aimerais pouvoir', 'aimerais bien', 'pourriez vous ajouter',
@@ -110,6 +112,7 @@ export const fr: LanguageLexicon = {
     },
     performance_issue: {
       strong: [
+        'mettent du temps', 'énormément de temps', 'beaucoup de temps à charger', 'de temps à charger', 'longtemps à charger', 'très long à charger',
         'lent', 'lente', 'lents', 'lentes', 'lenteur*', 'lentement', 'ralenti*', 'rame', 'ramer',
         'lag', 'lague', 'lagge', 'laggue', 'latence', 'chargement infini', 'charge à l infini',
         'charge indéfiniment', 'tourne en rond', 'tourne dans le vide', 'mouline',

@@ -14,6 +14,7 @@ export const it: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'non fa nulla', 'non fa niente', 'non succede nulla', 'non succede niente',
         'non funziona', 'non funzionano', 'non funziona più', 'smesso di funzionare',
         'non va più', 'non parte', 'non si avvia', 'non si apre', 'non apre', 'non carica',
         'non si carica', 'non salva', 'non si salva', 'si chiude', 'chiudersi', 'continua a chiudere', 'si spegne da sola', 'si spegne da solo', 'si chiude da sola',
@@ -105,6 +106,7 @@ export const it: LanguageLexicon = {
     },
     performance_issue: {
       strong: [
+        'ci mettono tanto', 'ci mettono troppo', 'ci mette tantissimo', 'ci mettono tantissimo', 'ci mettono una vita',
         'lento', 'lenta', 'lenti', 'lente', 'lentezza', 'lentissim*', 'rallent*', 'lag', 'lagga',
         'laggano', 'va a scatti', 'a scatti', 'ci mette una vita', 'ci mette tanto',
         'ci mette troppo', 'ci vuole una vita', 'impiega troppo', 'caricamento infinito',

@@ -15,6 +15,7 @@ export const nl: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'gebeurt niets', 'er gebeurt niks',
         'bug*', 'crash*', 'gecrasht', 'werkt niet', 'werken niet', 'werkte niet', 'werkten niet',
         'werkt het niet', 'doet het niet', 'deed het niet', 'doet niks', 'doet niets', 'lukt niet',
         'lukt het niet', 'kapot', 'defect', 'foutmelding*', '*foutmelding', 'foutcode*',

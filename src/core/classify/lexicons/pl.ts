@@ -17,6 +17,7 @@ export const pl: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'nic nie robi', 'nic się nie dzieje',
         'nie działa', 'nie działają', 'nie działało', 'nie działał*', 'przestał* działać',
         'przestało działać', 'nie uruchamia*', 'nie otwiera*', 'nie włącza*', 'nie ładuje*',
         'nie zapisuje*', 'nie wysyła*', 'nie mogę się zalogować', 'nie da się zalogować',
@@ -96,6 +97,7 @@ export const pl: LanguageLexicon = {
     },
     performance_issue: {
       strong: [
+        'długo się ładują', 'długo ładują', 'wolno się ładuj*', 'długo się wczytują',
         'działa wolno', 'bardzo wolno', 'wolno działa', 'powoli', 'spowolni*', 'muli', 'laguje',
         'lagi', 'lagów', 'przycina się', 'zacina*', 'zawiesza*', 'zawiesił*',
         'ładuje się w nieskończoność', 'w nieskończoność', 'długo się ładuje', 'długo ładuje',

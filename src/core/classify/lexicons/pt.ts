@@ -13,6 +13,7 @@ export const pt: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'não faz nada', 'nada acontece', 'não acontece nada',
         'não funciona', 'não funcionam', 'não está funcionando', 'não está a funcionar',
         'parou de funcionar', 'deixou de funcionar', 'para de funcionar', 'não abre', 'não carrega',
         'não inicia', 'não liga', 'não salva', 'não salvou', 'não grava', 'não está salvando',

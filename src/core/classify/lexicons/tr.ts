@@ -19,6 +19,7 @@ export const tr: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'hiçbir şey olmuyor', 'tepki vermiyor',
         'çalışmıyo*', 'çalışmadı*', 'çalışmaz', 'açılmıyo*', 'açılmadı*', 'yüklenmiyo*',
         'yüklenmedi*', 'çöküyo*', 'çöktü', 'çökme*', 'crash*', 'bug', 'buglar*', 'bugı', 'bug var',
         'hata veriyo*', 'hata verdi*', 'hata alıyo*', 'hata aldım', 'hata mesajı*', 'hata kodu*',
@@ -53,6 +54,7 @@ export const tr: LanguageLexicon = {
     },
     feature_request: {
       strong: [
+        'eklemeniz mümkün', 'eklenmesi mümkün', 'eklemenizi',
         'özellik isteği', 'özellik talebi', 'öneri', 'önerim', 'önerimiz', 'önerilerim',
         'önerilerimiz', 'tavsiyem', 'olsa güzel olur', 'olsa iyi olur', 'olsa çok iyi olur',
         'olsa harika olur', 'olursa güzel olur', 'güzel olurdu', 'iyi olurdu', 'harika olurdu',
