@@ -111,6 +111,8 @@ interface PartFindings {
   readonly urgent: Evidence[];
   readonly negative: Evidence[];
   readonly statusCodes: Evidence[];
+  /** Install, activation and sign-in steps that fail: defects, unless the ticket reports an outage (then they are its symptom). */
+  readonly setupFailures: Candidate[];
   /** Thanks; kept only in a short ticket, where they may be its message. */
   readonly thanks: Evidence[];
   /** Negated outage, urgency and negative wording (negated category terms are weighed later). */
@@ -240,6 +242,8 @@ export class Classifier {
       urgent: found.flatMap((findings) => findings.urgent),
       negative: found.flatMap((findings) => findings.negative),
     };
+    // Nobody able to sign in during an outage is the outage, not a defect of its own.
+    if (signals.outage.length === 0) candidates.push(...found.flatMap((findings) => findings.setupFailures));
 
     candidates.push(...this.openersOf(ticket.subject, languages));
     // The writer's own answer to a form's type question (read from the description as written:
@@ -446,7 +450,7 @@ export class Classifier {
       }
     }
 
-    const findings: PartFindings = { candidates: [], ratings: [], outage: [], urgent: [], negative: [], statusCodes: [], thanks: [], negated: [], greeted: false };
+    const findings: PartFindings = { candidates: [], ratings: [], outage: [], urgent: [], negative: [], statusCodes: [], setupFailures: [], thanks: [], negated: [], greeted: false };
     const covers = (set: ReadonlySet<number>, start: number, length: number): boolean => {
       for (let i = start; i < start + length; i++) if (set.has(i)) return true;
       return false;
@@ -508,7 +512,7 @@ export class Classifier {
             break;
           case 'setup':
             // An install, activation or sign-up step that fails is a defect, whatever the question around it.
-            if (failingClauses.has(clause) && setupClauses.has(clause)) findings.candidates.push(candidate(term('bug_report', STRONG_WEIGHT * multiplier), decisive));
+            if (failingClauses.has(clause) && setupClauses.has(clause)) findings.setupFailures.push(candidate(term('bug_report', STRONG_WEIGHT * multiplier), decisive));
             break;
           case 'greeting':
             findings.greeted = true;

@@ -174,6 +174,50 @@ describe('everyday tickets in every language', () => {
   });
 });
 
+/** Signing in fails although the password is right, the data is gone, a lukewarm rating: in every language. */
+const ACCOUNT_AND_RATINGS: ReadonlyArray<readonly [language: string, description: string, expected: CategoryId]> = [
+  ['en', 'I can\'t log in, it says my password is wrong but it\'s correct', 'bug_report'],
+  ['de', 'Ich kann mich nicht einloggen, obwohl das Passwort stimmt', 'bug_report'],
+  ['es', 'No puedo iniciar sesión aunque la contraseña es correcta', 'bug_report'],
+  ['fr', 'Je n\'arrive pas à me connecter alors que mon mot de passe est bon', 'bug_report'],
+  ['pt', 'Não consigo fazer login mesmo com a senha certa', 'bug_report'],
+  ['it', 'Non riesco ad accedere anche se la password è giusta', 'bug_report'],
+  ['tr', 'Şifrem doğru olmasına rağmen giriş yapamıyorum', 'bug_report'],
+  ['ru', 'Не могу войти, хотя пароль правильный', 'bug_report'],
+  ['pl', 'Nie mogę się zalogować, chociaż hasło jest poprawne', 'bug_report'],
+  ['cs', 'Nemůžu se přihlásit, i když heslo je správně', 'bug_report'],
+  ['nl', 'Ik kan niet inloggen terwijl mijn wachtwoord klopt', 'bug_report'],
+  ['en', 'All my data is gone after the sync', 'bug_report'],
+  ['de', 'Alle meine Daten sind nach der Synchronisierung weg', 'bug_report'],
+  ['es', 'Todos mis datos desaparecieron después de sincronizar', 'bug_report'],
+  ['fr', 'Toutes mes données ont disparu après la synchronisation', 'bug_report'],
+  ['pt', 'Todos os meus dados sumiram depois da sincronização', 'bug_report'],
+  ['it', 'Tutti i miei dati sono spariti dopo la sincronizzazione', 'bug_report'],
+  ['tr', 'Senkronizasyondan sonra tüm verilerim kayboldu', 'bug_report'],
+  ['ru', 'После синхронизации пропали все мои данные', 'bug_report'],
+  ['pl', 'Po synchronizacji zniknęły wszystkie moje dane', 'bug_report'],
+  ['cs', 'Po synchronizaci zmizela všechna moje data', 'bug_report'],
+  ['nl', 'Na de synchronisatie zijn al mijn gegevens verdwenen', 'bug_report'],
+  ['en', 'Meh, it\'s okay I guess', 'sentiment_experience'],
+  ['de', 'Ganz okay, nichts Besonderes', 'sentiment_experience'],
+  ['es', 'Está bien, nada especial', 'sentiment_experience'],
+  ['fr', 'Pas mal, sans plus', 'sentiment_experience'],
+  ['pt', 'É razoável, nada demais', 'sentiment_experience'],
+  ['it', 'Carina, niente di speciale', 'sentiment_experience'],
+  ['tr', 'Fena değil, idare eder', 'sentiment_experience'],
+  ['ru', 'Нормально, ничего особенного', 'sentiment_experience'],
+  ['pl', 'Może być, nic specjalnego', 'sentiment_experience'],
+  ['cs', 'Ujde to, nic extra', 'sentiment_experience'],
+  ['nl', 'Gaat wel, niets bijzonders', 'sentiment_experience'],
+];
+
+describe('failed sign-ins, lost data and lukewarm ratings in every language', () => {
+  it.each(ACCOUNT_AND_RATINGS)('[%s] %s -> %s', (_language, description, expected) => {
+    const decision = defaultClassifier.classify({ subject: '', description });
+    expect(decision.category, decision.summary).toBe(expected);
+  });
+});
+
 /** Negated defect wording must not make a ticket a bug report. */
 const NEGATIONS: ReadonlyArray<readonly [string, string, string]> = [
   ['en', 'This is not a bug, but could you add an export to CSV?', 'bug'],

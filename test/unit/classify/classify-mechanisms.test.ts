@@ -274,6 +274,12 @@ describe('outage wording makes a ticket a critical performance issue, in every l
     expect(decision.tierReasons).toEqual(['outage wording: "have been unavailable"']);
   });
 
+  it('reads nobody able to sign in during an outage as the outage, not as a failed sign-in', () => {
+    const decision = classify('Hallo, seit heute Morgen ist der Dienst nicht erreichbar. Unsere Mitarbeiter können sich nicht anmelden und die Seite lädt nicht.');
+    expect(decision).toMatchObject({ category: 'performance_issue', tier: 'critical' });
+    expect(classify('Ich kann mich nicht anmelden, obwohl das Passwort stimmt.').category).toBe('bug_report');
+  });
+
   it('reads a gateway status code and its error page as an outage in any language', () => {
     const decision = classify('Bugün sabahtan beri sayfa açılmıyor: 502 Bad Gateway');
     expect(decision).toMatchObject({ category: 'performance_issue', tier: 'critical' });

@@ -176,6 +176,7 @@ export const cs: LanguageLexicon = {
     'fajn', 'hvězd*',
   ],
   setup: [
+    'přihlásit', 'přihlášení', 'přihlás*',
     '*instal*', 'aktivac*', 'aktivov*', 'licenční klíč*', 'aktivační kód*', 'registrac*',
     'zaregistr*',
   ],

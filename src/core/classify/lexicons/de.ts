@@ -203,6 +203,7 @@ export const de: LanguageLexicon = {
     'sterne', 'stern',
   ],
   setup: [
+    'einlogg*', 'anmelden', 'anmeldung', 'login',
     'install*', 'installation*', 'aktivier*', 'lizenzschlüssel*', 'aktivierungscode*',
     'produktschlüssel*', 'seriennummer', 'registrier*', 'freischalt*',
   ],

@@ -13,7 +13,7 @@ export const en: LanguageLexicon = {
         'segmentation fault', 'regression*', 'does not work', 'do not work', 'did not work',
         'not working', 'stopped working', 'stops working', 'no longer work*', 'is broken',
         'are broken', 'broke', 'broken', 'error message*', 'throws', 'thrown', 'force close*', 'force closes',
-        'keeps closing', 'keeps crashing', 'glitch*', 'malfunction*', 'fatal', 'panic*',
+        'keeps closing', 'keeps crashing', 'is gone', 'are gone', 'has disappeared', 'have disappeared', 'glitch*', 'malfunction*', 'fatal', 'panic*',
         'typeerror', 'nullpointerexception', 'undefined is not', 'cannot read propert*',
         'uncaught', 'unhandled', 'http 500', '500 error', 'internal server error',
         'fails to', 'failed to', 'unable to', 'not able to', 'does not load', 'will not load',
@@ -208,6 +208,7 @@ export const en: LanguageLexicon = {
     'love it', 'like it', 'stars', 'star',
   ],
   setup: [
+    'log in', 'login', 'sign in', 'logging in', 'signing in',
     'install*', 'installation*', 'activat*', 'license key*', 'licence key*', 'product key*',
     'serial key*', 'sign up', 'signup', 'register*', 'registration',
   ],

@@ -201,6 +201,7 @@ export const es: LanguageLexicon = {
     'genial', 'normal', 'más o menos', 'podría ser mejor', 'estrellas', 'estrella',
   ],
   setup: [
+    'iniciar sesión', 'acceder', 'entrar', 'login',
     'instal*', 'activar*', 'activaci*', 'clave de licencia', 'código de activación', 'registr*',
   ],
   negative: [

@@ -209,6 +209,7 @@ export const fr: LanguageLexicon = {
     'ça va', 'peut mieux faire', 'étoiles', 'étoile',
   ],
   setup: [
+    'me connecter', 'se connecter', 'connexion', 'login',
     'install*', 'activer', 'activation', 'clé de licence', 'clé d activation', 'code d activation',
     'inscri*',
   ],

@@ -201,6 +201,7 @@ export const it: LanguageLexicon = {
     'discreta', 'nella media', 'mediocre', 'top', 'stelle', 'stella',
   ],
   setup: [
+    'accedere', 'accesso', 'login', 'entrare',
     'install*', 'attivar*', 'attivazione', 'chiave di licenza', 'codice di attivazione',
     'registrazion*', 'registrar*',
   ],

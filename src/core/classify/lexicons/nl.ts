@@ -174,6 +174,7 @@ export const nl: LanguageLexicon = {
     'sterren', 'ster',
   ],
   setup: [
+    'inloggen', 'aanmelden', 'login',
     'install*', 'activer*', 'activatie*', 'licentiesleutel*', 'activatiecode*', 'registr*',
   ],
   negative: [

@@ -186,6 +186,7 @@ export const pl: LanguageLexicon = {
     'git', 'gwiazd*',
   ],
   setup: [
+    'zalogować', 'logowa*', 'zaloguj*',
     '*instal*', 'aktywac*', 'aktywow*', 'klucz licencyjn*', 'kod aktywacyjn*', 'rejestrac*',
     'zarejestr*',
   ],

@@ -201,6 +201,7 @@ export const pt: LanguageLexicon = {
     'estrelas', 'estrela',
   ],
   setup: [
+    'fazer login', 'logar', 'entrar', 'acessar', 'login',
     'instal*', 'ativar', 'ativação', 'ativá la', 'ativá lo', 'chave de licença',
     'código de ativação', 'cadastr*', 'registr*',
   ],

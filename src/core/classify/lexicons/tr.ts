@@ -173,6 +173,7 @@ export const tr: LanguageLexicon = {
     'harika', 'yıldız*',
   ],
   setup: [
+    'giriş yap*', 'oturum açamıyo*', 'oturum açma*',
     'kurulum*', 'kurmak', 'kuramıyo*', 'kuramadım', 'aktivasyon*', 'etkinleştir*',
     'lisans anahtar*', 'aktivasyon kodu', 'kayıt ol', 'kayıt olamıyo*', 'kayıt olmak', 'kaydol*',
   ],
