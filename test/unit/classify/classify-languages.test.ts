@@ -218,6 +218,50 @@ describe('failed sign-ins, lost data and lukewarm ratings in every language', ()
   });
 });
 
+/** A translation error, a wish said as "it would be nice", a battery drained: in every language. */
+const CONTENT_WISHES_BATTERY: ReadonlyArray<readonly [language: string, description: string, expected: CategoryId]> = [
+  ['en', 'The email you sent me has a broken unsubscribe link', 'content_communication'],
+  ['de', 'In Ihrer Newsletter-E-Mail funktioniert der Abmeldelink nicht', 'content_communication'],
+  ['es', 'Hay un error de traducción en la página de precios', 'content_communication'],
+  ['fr', 'Il y a une faute de traduction sur la page des tarifs', 'content_communication'],
+  ['pt', 'Há um erro de tradução na página de preços', 'content_communication'],
+  ['it', 'C\'è un errore di traduzione nella pagina dei prezzi', 'content_communication'],
+  ['tr', 'Fiyat sayfasında çeviri hatası var', 'content_communication'],
+  ['ru', 'На странице с ценами ошибка в переводе', 'content_communication'],
+  ['pl', 'Na stronie z cenami jest błąd w tłumaczeniu', 'content_communication'],
+  ['cs', 'Na stránce s cenami je chyba v překladu', 'content_communication'],
+  ['nl', 'Er staat een vertaalfout op de prijspagina', 'content_communication'],
+  ['en', 'It would be nice to have a calendar view', 'feature_request'],
+  ['de', 'Es wäre schön, eine Kalenderansicht zu haben', 'feature_request'],
+  ['es', 'Estaría bien tener una vista de calendario', 'feature_request'],
+  ['fr', 'Ce serait bien d\'avoir une vue calendrier', 'feature_request'],
+  ['pt', 'Seria bom ter uma visualização de calendário', 'feature_request'],
+  ['it', 'Sarebbe bello avere una vista calendario', 'feature_request'],
+  ['tr', 'Takvim görünümü olsa güzel olurdu', 'feature_request'],
+  ['ru', 'Было бы неплохо иметь вид календаря', 'feature_request'],
+  ['pl', 'Fajnie byłoby mieć widok kalendarza', 'feature_request'],
+  ['cs', 'Bylo by fajn mít zobrazení kalendáře', 'feature_request'],
+  ['nl', 'Het zou fijn zijn om een kalenderweergave te hebben', 'feature_request'],
+  ['en', 'The app drains my battery and gets very hot', 'performance_issue'],
+  ['de', 'Die App frisst extrem viel Akku', 'performance_issue'],
+  ['es', 'La app consume mucha batería', 'performance_issue'],
+  ['fr', 'L\'application consomme beaucoup de batterie', 'performance_issue'],
+  ['pt', 'O app gasta muita bateria', 'performance_issue'],
+  ['it', 'L\'app consuma troppa batteria', 'performance_issue'],
+  ['tr', 'Uygulama çok fazla pil tüketiyor', 'performance_issue'],
+  ['ru', 'Приложение сильно сажает батарею', 'performance_issue'],
+  ['pl', 'Aplikacja bardzo szybko rozładowuje baterię', 'performance_issue'],
+  ['cs', 'Aplikace hodně vybíjí baterii', 'performance_issue'],
+  ['nl', 'De app verbruikt heel veel batterij', 'performance_issue'],
+];
+
+describe('content errors, wishes and battery drain in every language', () => {
+  it.each(CONTENT_WISHES_BATTERY)('[%s] %s -> %s', (_language, description, expected) => {
+    const decision = defaultClassifier.classify({ subject: '', description });
+    expect(decision.category, decision.summary).toBe(expected);
+  });
+});
+
 /** Negated defect wording must not make a ticket a bug report. */
 const NEGATIONS: ReadonlyArray<readonly [string, string, string]> = [
   ['en', 'This is not a bug, but could you add an export to CSV?', 'bug'],

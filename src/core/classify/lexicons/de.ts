@@ -107,6 +107,7 @@ export const de: LanguageLexicon = {
     },
     performance_issue: {
       strong: [
+        'frisst viel akku', 'frisst extrem viel akku', 'viel akku', 'akku leer', 'saugt den akku leer',
         'langsam*', 'verlangsam*', 'lahm*', 'träge', 'ladezeit*', 'lädt ewig', 'laedt ewig',
         'lädt endlos', 'dauert ewig', 'ewig lange', 'ewigkeit*', 'dauert zu lange',
         'ruckel*', 'ruckelt', 'timeout*', 'time out', 'zeitüberschreitung*', 'hängt sich auf',

@@ -106,6 +106,7 @@ export const it: LanguageLexicon = {
     },
     performance_issue: {
       strong: [
+        'consuma troppa batteria', 'troppa batteria', 'molta batteria', 'consumo della batteria',
         'ci mettono tanto', 'ci mettono troppo', 'ci mette tantissimo', 'ci mettono tantissimo', 'ci mettono una vita',
         'lento', 'lenta', 'lenti', 'lente', 'lentezza', 'lentissim*', 'rallent*', 'lag', 'lagga',
         'laggano', 'va a scatti', 'a scatti', 'ci mette una vita', 'ci mette tanto',

@@ -92,6 +92,7 @@ export const nl: LanguageLexicon = {
     },
     performance_issue: {
       strong: [
+        'veel batterij', 'verbruikt veel batterij', 'leegt de batterij', 'batterij leeg', 'trekt de batterij leeg',
         'traag', 'trage', 'trager', 'traagheid', 'langzaam', 'langzame', 'duurt lang',
         'duurt erg lang', 'duurt heel lang', 'duurt eeuwen', 'duurt een eeuwigheid', 'laadt lang',
         'blijft laden', 'eeuwig laden', 'blijft hangen', 'app hangt', 'hangt vast', 'hapert',

@@ -90,6 +90,7 @@ export const tr: LanguageLexicon = {
     },
     performance_issue: {
       strong: [
+        'pil tüketiyor', 'fazla pil', 'pili bitiriyor', 'şarjı bitiriyor',
         'yavaş*', 'kasıyo*', 'kasma*', 'takılıyo*', 'takılma*', 'donuyo*', 'donma*', 'gecikme*',
         'geç açılıyo*', 'geç yükleniyo*', 'yanıt vermiyo*', 'zaman aşımı*', 'timeout',
         'sürekli yükleniyo*', 'çok uzun sürüyo*', 'uzun sürüyo*', 'saatlerce', 'dakikalarca',
