@@ -156,6 +156,7 @@ const EVERYDAY: ReadonlyArray<readonly [language: string, description: string, e
   ['cs', 'Stránky se od včerejška načítají strašně dlouho', 'performance_issue'],
   ['nl', 'De pagina\'s laden sinds gisteren heel langzaam', 'performance_issue'],
   ['en', 'The export button does nothing when I click it', 'bug_report'],
+  ['de', 'Der Export-Button reagiert nicht, wenn ich darauf klicke', 'bug_report'],
   ['es', 'El botón de exportar no hace nada cuando lo pulso', 'bug_report'],
   ['fr', 'Le bouton d\'export ne fait rien quand je clique dessus', 'bug_report'],
   ['pt', 'O botão de exportar não faz nada quando clico', 'bug_report'],

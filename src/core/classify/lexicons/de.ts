@@ -13,6 +13,7 @@ export const de: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'button reagiert nicht', 'knopf reagiert nicht', 'schaltfläche reagiert nicht', 'taste reagiert nicht', 'link reagiert nicht',
         'passiert nichts', 'tut sich nichts', 'nichts passiert',
         'funktioniert nicht', 'funktioniert nicht mehr', 'funktionieren nicht',
         'funktioniert gar nicht', 'funktioniert überhaupt nicht', 'funktioniert nichts mehr',

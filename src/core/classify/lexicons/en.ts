@@ -8,6 +8,7 @@ export const en: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'button does not respond', 'button does not work', 'button is not working', 'link does not work',
         'does nothing', 'nothing happens', 'not clickable',
         'bug*', 'crash*', 'exception*', 'traceback', 'stack trace*', 'stacktrace*', 'segfault*',
         'segmentation fault', 'regression*', 'does not work', 'do not work', 'did not work',
