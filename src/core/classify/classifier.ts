@@ -41,6 +41,12 @@ const MAX_BODY_CHARS = 3_000;
 const MAX_BODY_TOKENS = 400;
 const TAIL_FACTOR = 0.5;
 const DEFECT_CATEGORIES: ReadonlySet<CategoryId> = new Set(['bug_report', 'performance_issue']);
+/**
+ * Categories whose strong words name a topic, whether affirmed or denied: "no refund yet", "I was
+ * not charged", "haven't received my invoice" are billing tickets, so negation leaves those terms
+ * counting. Weak ones still take it ("do not upgrade", "without a plan" are not about billing).
+ */
+const TOPIC_CATEGORIES: ReadonlySet<CategoryId> = new Set(['billing_issue']);
 /** A question mark in the subject counts this many times one in the body. */
 const SUBJECT_QUESTION_FACTOR = 2;
 const MAX_QUESTION_MARKS = 3;
@@ -430,7 +436,7 @@ export class Classifier {
     for (const match of dropContained(matches)) {
       const signal = match.entry.payload;
       if (signal.role === 'negator' || signal.role === 'postNegator') continue;
-      const negated = isNegated(match);
+      const negated = signal.role === 'category' && signal.weight === STRONG_WEIGHT && TOPIC_CATEGORIES.has(signal.category) ? false : isNegated(match);
       if (negated ? signal.role === 'setup' : signal.role === 'category' && signal.category === 'bug_report') failingClauses.add(clauses[match.start]!);
       const byEntry = counted[negated ? 1 : 0];
       const seen = byEntry.get(signal.key);

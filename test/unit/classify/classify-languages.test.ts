@@ -263,6 +263,61 @@ describe('content errors, wishes and battery drain in every language', () => {
   });
 });
 
+/** A billing address to change, an account to delete, a refund not received, a wrong date shown: in every language. */
+const ACCOUNT_BILLING_WRONG_VALUES: ReadonlyArray<readonly [language: string, description: string, expected: CategoryId]> = [
+  ['en', 'How do I change the billing address on my invoices?', 'billing_issue'],
+  ['de', 'Wie kann ich die Rechnungsadresse ändern?', 'billing_issue'],
+  ['es', '¿Cómo cambio la dirección de facturación?', 'billing_issue'],
+  ['fr', 'Comment modifier l\'adresse de facturation ?', 'billing_issue'],
+  ['pt', 'Como altero o endereço de cobrança?', 'billing_issue'],
+  ['it', 'Come posso cambiare l\'indirizzo di fatturazione?', 'billing_issue'],
+  ['tr', 'Fatura adresimi nasıl değiştirebilirim?', 'billing_issue'],
+  ['ru', 'Как изменить адрес для счетов?', 'billing_issue'],
+  ['pl', 'Jak zmienić adres na fakturze?', 'billing_issue'],
+  ['cs', 'Jak změním fakturační adresu?', 'billing_issue'],
+  ['nl', 'Hoe wijzig ik het factuuradres?', 'billing_issue'],
+  ['en', 'How do I delete my account?', 'onboarding_help'],
+  ['de', 'Wie lösche ich mein Konto?', 'onboarding_help'],
+  ['es', '¿Cómo elimino mi cuenta?', 'onboarding_help'],
+  ['fr', 'Comment supprimer mon compte ?', 'onboarding_help'],
+  ['pt', 'Como excluo minha conta?', 'onboarding_help'],
+  ['it', 'Come elimino il mio account?', 'onboarding_help'],
+  ['tr', 'Hesabımı nasıl silebilirim?', 'onboarding_help'],
+  ['ru', 'Как удалить аккаунт?', 'onboarding_help'],
+  ['pl', 'Jak usunąć konto?', 'onboarding_help'],
+  ['cs', 'Jak smažu svůj účet?', 'onboarding_help'],
+  ['nl', 'Hoe verwijder ik mijn account?', 'onboarding_help'],
+  ['en', 'I still haven\'t received my refund', 'billing_issue'],
+  ['de', 'Ich habe meine Rückerstattung immer noch nicht erhalten', 'billing_issue'],
+  ['es', 'Todavía no he recibido mi reembolso', 'billing_issue'],
+  ['fr', 'Je n\'ai toujours pas reçu mon remboursement', 'billing_issue'],
+  ['pt', 'Ainda não recebi meu reembolso', 'billing_issue'],
+  ['it', 'Non ho ancora ricevuto il rimborso', 'billing_issue'],
+  ['tr', 'İadem hâlâ gelmedi', 'billing_issue'],
+  ['ru', 'Я до сих пор не получил возврат денег', 'billing_issue'],
+  ['pl', 'Nadal nie otrzymałem zwrotu pieniędzy', 'billing_issue'],
+  ['cs', 'Pořád jsem nedostal vrácení peněz', 'billing_issue'],
+  ['nl', 'Ik heb mijn terugbetaling nog steeds niet ontvangen', 'billing_issue'],
+  ['en', 'The app shows the wrong date on my reports', 'bug_report'],
+  ['de', 'Die App zeigt in den Berichten das falsche Datum an', 'bug_report'],
+  ['es', 'La app muestra la fecha incorrecta en los informes', 'bug_report'],
+  ['fr', 'L\'application affiche la mauvaise date dans les rapports', 'bug_report'],
+  ['pt', 'O app mostra a data errada nos relatórios', 'bug_report'],
+  ['it', 'L\'app mostra la data sbagliata nei report', 'bug_report'],
+  ['tr', 'Uygulama raporlarda yanlış tarih gösteriyor', 'bug_report'],
+  ['ru', 'Приложение показывает неправильную дату в отчётах', 'bug_report'],
+  ['pl', 'Aplikacja pokazuje złą datę w raportach', 'bug_report'],
+  ['cs', 'Aplikace ukazuje v přehledech špatné datum', 'bug_report'],
+  ['nl', 'De app toont de verkeerde datum in de rapporten', 'bug_report'],
+];
+
+describe('account and billing questions, missing refunds and wrong values in every language', () => {
+  it.each(ACCOUNT_BILLING_WRONG_VALUES)('[%s] %s -> %s', (_language, description, expected) => {
+    const decision = defaultClassifier.classify({ subject: '', description });
+    expect(decision.category, decision.summary).toBe(expected);
+  });
+});
+
 /** Negated defect wording must not make a ticket a bug report. */
 const NEGATIONS: ReadonlyArray<readonly [string, string, string]> = [
   ['en', 'This is not a bug, but could you add an export to CSV?', 'bug'],

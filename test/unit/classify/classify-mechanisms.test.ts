@@ -144,6 +144,17 @@ describe('asking to be told how is a how-to question, not a request', () => {
   });
 });
 
+describe('a denied billing word is still about billing', () => {
+  it('counts a refund not received, and a charge denied, as billing', () => {
+    expect(classify("I still haven't received my refund").category).toBe('billing_issue');
+    expect(classify('Ich wurde nicht belastet, aber die Rechnung zeigt eine Zahlung.').category).toBe('billing_issue');
+  });
+
+  it('still lets negation take a weak billing word used otherwise', () => {
+    expect(classify('Do not upgrade on iPad, it crashes on open.').category).toBe('bug_report');
+  });
+});
+
 describe("a billing topic outranks a question's form", () => {
   const ROWS: readonly Row[] = [
     ['en', 'How do I change the credit card for my subscription?'],

@@ -21,6 +21,7 @@ export const cs: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'špatné datum', 'špatný čas', 'špatná data', 'chybné datum', 'chybná data',
         'nic nedělá', 'nic se neděje',
         'nefung*', 'nefunkčn*', 'není funkční', 'přestal* fungovat', 'nejde', 'nejdou', 'nejede',
         'nelze', 'nespust*', 'nespouští*', 'nenačít*', 'nenačte*', 'neotevře*', 'neotevír*',

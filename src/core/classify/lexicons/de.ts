@@ -13,6 +13,7 @@ export const de: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'falsche datum', 'falsches datum', 'falsche daten', 'falschen daten', 'falsche werte', 'falsche uhrzeit', 'falsch angezeigt',
         'button reagiert nicht', 'knopf reagiert nicht', 'schaltfläche reagiert nicht', 'taste reagiert nicht', 'link reagiert nicht',
         'passiert nichts', 'tut sich nichts', 'nichts passiert',
         'funktioniert nicht', 'funktioniert nicht mehr', 'funktionieren nicht',

@@ -8,6 +8,7 @@ export const en: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'shows the wrong', 'shows wrong', 'displays the wrong', 'displays wrong', 'wrong date', 'wrong data', 'wrong time',
         'button does not respond', 'button does not work', 'button is not working', 'link does not work',
         'does nothing', 'nothing happens', 'not clickable',
         'bug*', 'crash*', 'exception*', 'traceback', 'stack trace*', 'stacktrace*', 'segfault*',

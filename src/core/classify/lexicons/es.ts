@@ -13,6 +13,7 @@ export const es: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'fecha incorrecta', 'hora incorrecta', 'datos erróneos', 'fecha equivocada', 'muestra mal',
         'no hace nada', 'no ocurre nada', 'no sucede nada',
         'no funciona', 'no funcionan', 'ya no funciona', 'dejó de funcionar', 'deja de funcionar',
         'dejaron de funcionar', 'no anda', 'no carga', 'no abre', 'no se abre', 'no arranca',

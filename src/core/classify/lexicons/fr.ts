@@ -15,6 +15,7 @@ export const fr: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'mauvaise date', 'mauvaise heure', 'date erronée', 'données erronées', 'affiche la mauvaise', 'affiche une mauvaise',
         'ne fait rien', 'rien ne se passe', 'ne se passe rien',
         'bug*', 'beug*', 'bogue*', 'plante', 'plantent', 'plantée', 'plantage*',
         'planter', 'crash*', 'ne fonctionne pas', 'ne fonctionne plus', 'fonctionne pas',

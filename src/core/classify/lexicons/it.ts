@@ -14,6 +14,7 @@ export const it: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'data sbagliata', 'ora sbagliata', 'dati sbagliati', 'data errata',
         'non fa nulla', 'non fa niente', 'non succede nulla', 'non succede niente',
         'non funziona', 'non funzionano', 'non funziona più', 'smesso di funzionare',
         'non va più', 'non parte', 'non si avvia', 'non si apre', 'non apre', 'non carica',

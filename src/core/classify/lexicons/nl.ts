@@ -15,6 +15,7 @@ export const nl: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'verkeerde datum', 'verkeerde tijd', 'verkeerde gegevens', 'onjuiste datum', 'onjuiste gegevens',
         'gebeurt niets', 'er gebeurt niks',
         'bug*', 'crash*', 'gecrasht', 'werkt niet', 'werken niet', 'werkte niet', 'werkten niet',
         'werkt het niet', 'doet het niet', 'deed het niet', 'doet niks', 'doet niets', 'lukt niet',

@@ -17,6 +17,7 @@ export const pl: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'złą datę', 'zła data', 'błędną datę', 'błędna data', 'złe dane', 'błędne dane',
         'nic nie robi', 'nic się nie dzieje',
         'nie działa', 'nie działają', 'nie działało', 'nie działał*', 'przestał* działać',
         'przestało działać', 'nie uruchamia*', 'nie otwiera*', 'nie włącza*', 'nie ładuje*',

@@ -13,6 +13,7 @@ export const pt: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'data errada', 'hora errada', 'dados errados', 'mostra errado', 'mostra a data errada',
         'não faz nada', 'nada acontece', 'não acontece nada',
         'não funciona', 'não funcionam', 'não está funcionando', 'não está a funcionar',
         'parou de funcionar', 'deixou de funcionar', 'para de funcionar', 'não abre', 'não carrega',

@@ -19,6 +19,7 @@ export const tr: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'yanlış tarih', 'yanlış saat', 'yanlış veri*', 'yanlış gösteriyo*',
         'hiçbir şey olmuyor', 'tepki vermiyor',
         'çalışmıyo*', 'çalışmadı*', 'çalışmaz', 'açılmıyo*', 'açılmadı*', 'yüklenmiyo*',
         'yüklenmedi*', 'çöküyo*', 'çöktü', 'çökme*', 'crash*', 'bug', 'buglar*', 'bugı', 'bug var',
