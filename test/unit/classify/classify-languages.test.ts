@@ -318,6 +318,50 @@ describe('account and billing questions, missing refunds and wrong values in eve
   });
 });
 
+/** A price asked, notifications that stopped arriving, a payment the app does not show: in every language. */
+const PRICES_NOTIFICATIONS_PAYMENTS: ReadonlyArray<readonly [language: string, description: string, expected: CategoryId]> = [
+  ['en', 'How much does the pro plan cost per user?', 'billing_issue'],
+  ['de', 'Was kostet der Pro-Tarif pro Nutzer?', 'billing_issue'],
+  ['es', '¿Cuánto cuesta el plan pro por usuario?', 'billing_issue'],
+  ['fr', 'Combien coûte l\'offre pro par utilisateur ?', 'billing_issue'],
+  ['pt', 'Quanto custa o plano pro por usuário?', 'billing_issue'],
+  ['it', 'Quanto costa il piano pro per utente?', 'billing_issue'],
+  ['tr', 'Pro planın kullanıcı başına fiyatı nedir?', 'billing_issue'],
+  ['ru', 'Сколько стоит тариф Pro за пользователя?', 'billing_issue'],
+  ['pl', 'Ile kosztuje plan Pro za użytkownika?', 'billing_issue'],
+  ['cs', 'Kolik stojí tarif Pro za uživatele?', 'billing_issue'],
+  ['nl', 'Wat kost het pro-abonnement per gebruiker?', 'billing_issue'],
+  ['en', 'Notifications don\'t arrive anymore', 'bug_report'],
+  ['de', 'Benachrichtigungen kommen nicht mehr an', 'bug_report'],
+  ['es', 'Las notificaciones ya no llegan', 'bug_report'],
+  ['fr', 'Les notifications n\'arrivent plus', 'bug_report'],
+  ['pt', 'As notificações não chegam mais', 'bug_report'],
+  ['it', 'Le notifiche non arrivano più', 'bug_report'],
+  ['tr', 'Bildirimler artık gelmiyor', 'bug_report'],
+  ['ru', 'Уведомления больше не приходят', 'bug_report'],
+  ['pl', 'Powiadomienia już nie przychodzą', 'bug_report'],
+  ['cs', 'Oznámení už nechodí', 'bug_report'],
+  ['nl', 'Meldingen komen niet meer binnen', 'bug_report'],
+  ['en', 'I paid for premium but the app still shows the free plan', 'billing_issue'],
+  ['de', 'Ich habe Premium bezahlt, aber die App zeigt noch den kostenlosen Tarif', 'billing_issue'],
+  ['es', 'Pagué el premium pero la app sigue mostrando el plan gratuito', 'billing_issue'],
+  ['fr', 'J\'ai payé le premium mais l\'appli affiche toujours l\'offre gratuite', 'billing_issue'],
+  ['pt', 'Paguei o premium mas o app ainda mostra o plano grátis', 'billing_issue'],
+  ['it', 'Ho pagato il premium ma l\'app mostra ancora il piano gratuito', 'billing_issue'],
+  ['tr', 'Premium için ödeme yaptım ama uygulama hâlâ ücretsiz planı gösteriyor', 'billing_issue'],
+  ['ru', 'Я оплатил премиум, но приложение показывает бесплатный тариф', 'billing_issue'],
+  ['pl', 'Zapłaciłem za premium, ale aplikacja nadal pokazuje darmowy plan', 'billing_issue'],
+  ['cs', 'Zaplatil jsem prémium, ale aplikace pořád ukazuje bezplatný tarif', 'billing_issue'],
+  ['nl', 'Ik heb voor premium betaald maar de app toont nog het gratis abonnement', 'billing_issue'],
+];
+
+describe('prices, notifications and payments in every language', () => {
+  it.each(PRICES_NOTIFICATIONS_PAYMENTS)('[%s] %s -> %s', (_language, description, expected) => {
+    const decision = defaultClassifier.classify({ subject: '', description });
+    expect(decision.category, decision.summary).toBe(expected);
+  });
+});
+
 /** Negated defect wording must not make a ticket a bug report. */
 const NEGATIONS: ReadonlyArray<readonly [string, string, string]> = [
   ['en', 'This is not a bug, but could you add an export to CSV?', 'bug'],

@@ -21,6 +21,7 @@ export const cs: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'nechodí', 'už nechodí', 'nepřicházejí', 'nepřichází', 'přestala chodit', 'přestaly chodit',
         'špatné datum', 'špatný čas', 'špatná data', 'chybné datum', 'chybná data',
         'nic nedělá', 'nic se neděje',
         'nefung*', 'nefunkčn*', 'není funkční', 'přestal* fungovat', 'nejde', 'nejdou', 'nejede',
@@ -45,6 +46,7 @@ export const cs: LanguageLexicon = {
     },
     billing_issue: {
       strong: [
+        'kolik stojí', 'kolik to stojí',
         'faktur*', 'vrácení peněz', 'vraťte peníze', 'vrátit peníze', 'vrácení platby', 'refundac*',
         'stržen*', 'strhl*', 'strhává*', 'naúčtov*', 'vyúčtování', 'platb*', 'zaplatil*',
         'zaplacen*', 'předplatn*', 'automatické obnovení', 'automaticky obnov*', 'kreditní kart*',

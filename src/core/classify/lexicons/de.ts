@@ -13,6 +13,7 @@ export const de: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'kommen nicht mehr an', 'kommen nicht an', 'kommt nicht an', 'kommt nicht mehr an', 'keine benachrichtigungen mehr',
         'falsche datum', 'falsches datum', 'falsche daten', 'falschen daten', 'falsche werte', 'falsche uhrzeit', 'falsch angezeigt',
         'button reagiert nicht', 'knopf reagiert nicht', 'schaltfläche reagiert nicht', 'taste reagiert nicht', 'link reagiert nicht',
         'passiert nichts', 'tut sich nichts', 'nichts passiert',
@@ -44,6 +45,7 @@ export const de: LanguageLexicon = {
     },
     billing_issue: {
       strong: [
+        'was kostet', 'was kosten', 'kostet pro',
         'rechnung*', 'abrechnung*', 'monatsrechnung', 'jahresrechnung', 'gutschrift*',
         'abgebucht', 'abbuchung*', 'abgerechnet', 'doppelt abgebucht', 'doppelt berechnet',
         'zweimal abgebucht', 'erstatt*', 'rückerstatt*', 'zurückerstatt*', 'kostenerstattung', 'geld zurück',

@@ -5,9 +5,11 @@ export const en: LanguageLexicon = {
   language: 'en',
   negators: ['not', 'no', 'never', 'without', 'nor', 'neither', 'isnt', 'arent', 'wasnt'],
   postNegators: [],
+  negationCloses: ['anymore'],
   categories: {
     bug_report: {
       strong: [
+        'do not arrive', 'does not arrive', 'not arriving', 'never arrive*', 'not receiving notifications', 'no longer arrive*',
         'shows the wrong', 'shows wrong', 'displays the wrong', 'displays wrong', 'wrong date', 'wrong data', 'wrong time',
         'button does not respond', 'button does not work', 'button is not working', 'link does not work',
         'does nothing', 'nothing happens', 'not clickable',

@@ -13,6 +13,7 @@ export const es: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'ya no llegan', 'ya no llega', 'no llegan', 'no me llegan', 'no me llega',
         'fecha incorrecta', 'hora incorrecta', 'datos erróneos', 'fecha equivocada', 'muestra mal',
         'no hace nada', 'no ocurre nada', 'no sucede nada',
         'no funciona', 'no funcionan', 'ya no funciona', 'dejó de funcionar', 'deja de funcionar',
@@ -43,6 +44,7 @@ export const es: LanguageLexicon = {
     },
     billing_issue: {
       strong: [
+        'cuánto cuesta', 'cuánto cuestan', 'cuánto vale',
         'factura*', 'cobr*', 'cargo duplicado', 'doble cargo', 'doble cobro', 'cargo en mi tarjeta',
         'me cargaron', 'reembols*', 'devolución', 'devoluciones', 'devuelvan mi dinero',
         'devolver el dinero', 'devuélvanme', 'mi dinero', 'reintegro', 'suscripci*',

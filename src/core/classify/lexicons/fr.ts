@@ -15,6 +15,7 @@ export const fr: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'n arrivent plus', 'arrivent plus', 'n arrivent pas', 'arrivent pas', 'ne reçois plus', 'reçois plus',
         'mauvaise date', 'mauvaise heure', 'date erronée', 'données erronées', 'affiche la mauvaise', 'affiche une mauvaise',
         'ne fait rien', 'rien ne se passe', 'ne se passe rien',
         'bug*', 'beug*', 'bogue*', 'plante', 'plantent', 'plantée', 'plantage*',

@@ -14,6 +14,7 @@ export const it: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'non arrivano', 'non arriva più', 'non arrivano più', 'non ricevo più',
         'data sbagliata', 'ora sbagliata', 'dati sbagliati', 'data errata',
         'non fa nulla', 'non fa niente', 'non succede nulla', 'non succede niente',
         'non funziona', 'non funzionano', 'non funziona più', 'smesso di funzionare',

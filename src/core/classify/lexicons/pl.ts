@@ -17,6 +17,7 @@ export const pl: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'nie przychodzą', 'już nie przychodzą', 'nie przychodzi', 'przestały przychodzić',
         'złą datę', 'zła data', 'błędną datę', 'błędna data', 'złe dane', 'błędne dane',
         'nic nie robi', 'nic się nie dzieje',
         'nie działa', 'nie działają', 'nie działało', 'nie działał*', 'przestał* działać',
@@ -42,6 +43,7 @@ export const pl: LanguageLexicon = {
     },
     billing_issue: {
       strong: [
+        'ile kosztuje', 'ile kosztują',
         'faktur*', 'zwrot pieniędzy', 'zwrot środków', 'zwrotu pieniędzy', 'zwrotu środków',
         'zwrot kosztów', 'oddajcie pieniądze', 'zwróćcie pieniądze', 'opłat*', 'płatnoś*',
         'zapłaci*', 'zapłacon*', 'pobrano opłatę', 'pobrano pieniądze', 'pobrano środki',

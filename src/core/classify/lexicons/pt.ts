@@ -13,6 +13,7 @@ export const pt: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'não chegam', 'não chega', 'não chegam mais', 'não recebo mais',
         'data errada', 'hora errada', 'dados errados', 'mostra errado', 'mostra a data errada',
         'não faz nada', 'nada acontece', 'não acontece nada',
         'não funciona', 'não funcionam', 'não está funcionando', 'não está a funcionar',
@@ -42,6 +43,7 @@ export const pt: LanguageLexicon = {
     },
     billing_issue: {
       strong: [
+        'quanto custa', 'quanto custam',
         'fatura*', 'cobr*', 'cobrado duas vezes', 'cobrança duplicada', 'cobrança em dobro',
         'estorn*', 'reembols*', 'devolução do dinheiro', 'devolver o dinheiro',
         'devolvam meu dinheiro', 'dinheiro de volta', 'assinatura*', 'subscrição', 'subscrições',

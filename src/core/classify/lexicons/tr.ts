@@ -40,6 +40,7 @@ export const tr: LanguageLexicon = {
     },
     billing_issue: {
       strong: [
+        'fiyatı nedir', 'fiyatı ne kadar', 'kaç para', 'ne kadar tutuyor',
         'fatura*', 'iade*', 'para iadesi', 'paramı geri', 'ücret iadesi', 'ödeme*', 'ödedim',
         'ödendi', 'abonelik*', 'abone oldum', 'üyelik*', 'kredi kartı*', 'kartımdan',
         'para çekildi', 'ücret alındı', 'ücret kesildi', 'ücret çekildi', 'iki kez ücret', 'iki kere ücret', 'fazla ücret', 'iki kez çekildi', 'iki kere çekildi', 'tahsil*', 'ücretlendir*', 'kdv',
