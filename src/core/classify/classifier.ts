@@ -416,7 +416,9 @@ export class Classifier {
     const isNegated = (match: TermMatch<Signal>): boolean => {
       if (negatorAt.size + postNegatorAt.size === 0) return false;
       const clause = clauses[match.start];
-      const statesNegation = this.negationCloses.get(match.entry.payload.source)?.has(tokens[match.start + match.length - 1]!) === true;
+      const closes = this.negationCloses.get(match.entry.payload.source);
+      let statesNegation = false;
+      for (let at = match.start; closes !== undefined && !statesNegation && at < match.start + match.length; at++) statesNegation = closes.has(tokens[at]!);
       for (let distance = 1; distance <= NEGATION_WINDOW; distance++) {
         const before = match.start - distance;
         if (!statesNegation && before >= 0 && clauses[before] === clause && negatorAt.has(before) && !longTermCover.has(before)) return true;

@@ -29,9 +29,10 @@ export interface LanguageLexicon {
   /** Words that negate a term that precedes them within three tokens (Turkish "hata değil"). */
   readonly postNegators: readonly Term[];
   /**
-   * Words that close a two-part negation (French "ne … pas", "ne … plus"). A term ending in one
-   * states that negation itself ("s ouvre plus": no longer opens), so the negator before it ("l'appli
-   * ne s'ouvre plus") is its own first part and does not negate it.
+   * Words that close a two-part negation (French "ne … pas", "ne … plus", "ne … aucun"; English
+   * "not … anymore"). A term holding one states that negation itself ("s ouvre plus": no longer
+   * opens; "aucun résultat"), so the negator before it ("l'appli ne s'ouvre plus") is its own first
+   * part and does not negate it.
    */
   readonly negationCloses?: readonly string[];
   /**

@@ -362,6 +362,39 @@ describe('prices, notifications and payments in every language', () => {
   });
 });
 
+/** Notes that do not sync, a search that finds nothing: in every language. */
+const SYNC_AND_SEARCH: ReadonlyArray<readonly [language: string, description: string, expected: CategoryId]> = [
+  ['en', 'My notes don\'t sync between my phone and laptop', 'bug_report'],
+  ['de', 'Meine Notizen synchronisieren sich nicht zwischen Handy und Laptop', 'bug_report'],
+  ['es', 'Mis notas no se sincronizan entre el móvil y el portátil', 'bug_report'],
+  ['fr', 'Mes notes ne se synchronisent pas entre mon téléphone et mon ordinateur', 'bug_report'],
+  ['pt', 'Minhas notas não sincronizam entre o celular e o notebook', 'bug_report'],
+  ['it', 'Le mie note non si sincronizzano tra telefono e portatile', 'bug_report'],
+  ['tr', 'Notlarım telefon ile dizüstü arasında senkronize olmuyor', 'bug_report'],
+  ['ru', 'Заметки не синхронизируются между телефоном и ноутбуком', 'bug_report'],
+  ['pl', 'Moje notatki nie synchronizują się między telefonem a laptopem', 'bug_report'],
+  ['cs', 'Moje poznámky se nesynchronizují mezi telefonem a notebookem', 'bug_report'],
+  ['nl', 'Mijn notities synchroniseren niet tussen telefoon en laptop', 'bug_report'],
+  ['en', 'The search returns no results even for exact titles', 'bug_report'],
+  ['de', 'Die Suche liefert keine Ergebnisse, selbst bei exakten Titeln', 'bug_report'],
+  ['es', 'La búsqueda no devuelve resultados ni con el título exacto', 'bug_report'],
+  ['fr', 'La recherche ne renvoie aucun résultat, même avec le titre exact', 'bug_report'],
+  ['pt', 'A busca não retorna resultados nem com o título exato', 'bug_report'],
+  ['it', 'La ricerca non restituisce risultati nemmeno con il titolo esatto', 'bug_report'],
+  ['tr', 'Arama tam başlıkla bile sonuç getirmiyor', 'bug_report'],
+  ['ru', 'Поиск не находит ничего даже по точному названию', 'bug_report'],
+  ['pl', 'Wyszukiwarka nie zwraca wyników nawet dla dokładnego tytułu', 'bug_report'],
+  ['cs', 'Vyhledávání nevrací žádné výsledky ani pro přesný název', 'bug_report'],
+  ['nl', 'De zoekfunctie geeft geen resultaten, zelfs niet met de exacte titel', 'bug_report'],
+];
+
+describe('sync and search failures in every language', () => {
+  it.each(SYNC_AND_SEARCH)('[%s] %s -> %s', (_language, description, expected) => {
+    const decision = defaultClassifier.classify({ subject: '', description });
+    expect(decision.category, decision.summary).toBe(expected);
+  });
+});
+
 /** Negated defect wording must not make a ticket a bug report. */
 const NEGATIONS: ReadonlyArray<readonly [string, string, string]> = [
   ['en', 'This is not a bug, but could you add an export to CSV?', 'bug'],

@@ -21,6 +21,7 @@ export const cs: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'nevrací žádné výsledky', 'žádné výsledky', 'nic nenajde', 'vyhledávání nefunguje',
         'nechodí', 'už nechodí', 'nepřicházejí', 'nepřichází', 'přestala chodit', 'přestaly chodit',
         'špatné datum', 'špatný čas', 'špatná data', 'chybné datum', 'chybná data',
         'nic nedělá', 'nic se neděje',
@@ -179,6 +180,7 @@ export const cs: LanguageLexicon = {
     'fajn', 'hvězd*',
   ],
   setup: [
+    'synchroniz*',
     'přihlásit', 'přihlášení', 'přihlás*',
     '*instal*', 'aktivac*', 'aktivov*', 'licenční klíč*', 'aktivační kód*', 'registrac*',
     'zaregistr*',

@@ -13,6 +13,7 @@ export const de: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'liefert keine ergebnisse', 'keine suchergebnisse', 'suche funktioniert nicht', 'findet nichts',
         'kommen nicht mehr an', 'kommen nicht an', 'kommt nicht an', 'kommt nicht mehr an', 'keine benachrichtigungen mehr',
         'falsche datum', 'falsches datum', 'falsche daten', 'falschen daten', 'falsche werte', 'falsche uhrzeit', 'falsch angezeigt',
         'button reagiert nicht', 'knopf reagiert nicht', 'schaltfläche reagiert nicht', 'taste reagiert nicht', 'link reagiert nicht',
@@ -208,6 +209,7 @@ export const de: LanguageLexicon = {
     'sterne', 'stern',
   ],
   setup: [
+    'synchronisier*',
     'einlogg*', 'anmelden', 'anmeldung', 'login',
     'install*', 'installation*', 'aktivier*', 'lizenzschlüssel*', 'aktivierungscode*',
     'produktschlüssel*', 'seriennummer', 'registrier*', 'freischalt*',

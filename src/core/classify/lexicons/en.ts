@@ -9,6 +9,7 @@ export const en: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'returns no results', 'search does not work', 'search is not working', 'search returns nothing', 'no search results',
         'do not arrive', 'does not arrive', 'not arriving', 'never arrive*', 'not receiving notifications', 'no longer arrive*',
         'shows the wrong', 'shows wrong', 'displays the wrong', 'displays wrong', 'wrong date', 'wrong data', 'wrong time',
         'button does not respond', 'button does not work', 'button is not working', 'link does not work',
@@ -212,6 +213,7 @@ export const en: LanguageLexicon = {
     'love it', 'like it', 'stars', 'star',
   ],
   setup: [
+    'sync*',
     'log in', 'login', 'sign in', 'logging in', 'signing in',
     'install*', 'installation*', 'activat*', 'license key*', 'licence key*', 'product key*',
     'serial key*', 'sign up', 'signup', 'register*', 'registration',

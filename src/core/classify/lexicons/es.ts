@@ -13,6 +13,8 @@ export const es: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'no se sincroniza', 'no se sincronizan', 'no sincroniza',
+        'no devuelve resultados', 'no devuelve ningún resultado', 'no encuentra nada', 'la búsqueda no funciona',
         'ya no llegan', 'ya no llega', 'no llegan', 'no me llegan', 'no me llega',
         'fecha incorrecta', 'hora incorrecta', 'datos erróneos', 'fecha equivocada', 'muestra mal',
         'no hace nada', 'no ocurre nada', 'no sucede nada',
@@ -204,6 +206,7 @@ export const es: LanguageLexicon = {
     'genial', 'normal', 'más o menos', 'podría ser mejor', 'estrellas', 'estrella',
   ],
   setup: [
+    'sincroniz*',
     'iniciar sesión', 'acceder', 'entrar', 'login',
     'instal*', 'activar*', 'activaci*', 'clave de licencia', 'código de activación', 'registr*',
   ],

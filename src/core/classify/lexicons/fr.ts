@@ -10,11 +10,13 @@ import type { LanguageLexicon } from '../lexicon.js';
 export const fr: LanguageLexicon = {
   language: 'fr',
   negators: ['ne', 'n', 'pas', 'jamais', 'sans', 'aucun', 'aucune', 'ni', 'non'],
-  negationCloses: ['pas', 'plus', 'jamais', 'rien'],
+  negationCloses: ['pas', 'plus', 'jamais', 'rien', 'aucun', 'aucune'],
   postNegators: [],
   categories: {
     bug_report: {
       strong: [
+        'ne se synchronise pas', 'ne se synchronisent pas', 'se synchronise pas', 'se synchronisent pas', 'se synchronise plus', 'se synchronisent plus',
+        'aucun résultat', 'ne renvoie rien', 'la recherche ne fonctionne pas', 'ne trouve rien',
         'n arrivent plus', 'arrivent plus', 'n arrivent pas', 'arrivent pas', 'ne reçois plus', 'reçois plus',
         'mauvaise date', 'mauvaise heure', 'date erronée', 'données erronées', 'affiche la mauvaise', 'affiche une mauvaise',
         'ne fait rien', 'rien ne se passe', 'ne se passe rien',
@@ -211,6 +213,7 @@ export const fr: LanguageLexicon = {
     'ça va', 'peut mieux faire', 'étoiles', 'étoile',
   ],
   setup: [
+    'synchronis*',
     'me connecter', 'se connecter', 'connexion', 'login',
     'install*', 'activer', 'activation', 'clé de licence', 'clé d activation', 'code d activation',
     'inscri*',

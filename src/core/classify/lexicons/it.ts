@@ -14,6 +14,8 @@ export const it: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'non si sincronizza', 'non si sincronizzano', 'non sincronizza',
+        'non restituisce risultati', 'nessun risultato', 'non trova nulla', 'non trova niente', 'la ricerca non funziona',
         'non arrivano', 'non arriva più', 'non arrivano più', 'non ricevo più',
         'data sbagliata', 'ora sbagliata', 'dati sbagliati', 'data errata',
         'non fa nulla', 'non fa niente', 'non succede nulla', 'non succede niente',
@@ -204,6 +206,7 @@ export const it: LanguageLexicon = {
     'discreta', 'nella media', 'mediocre', 'top', 'stelle', 'stella',
   ],
   setup: [
+    'sincronizz*',
     'accedere', 'accesso', 'login', 'entrare',
     'install*', 'attivar*', 'attivazione', 'chiave di licenza', 'codice di attivazione',
     'registrazion*', 'registrar*',

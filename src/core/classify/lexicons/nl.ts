@@ -15,6 +15,7 @@ export const nl: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'geeft geen resultaten', 'geen resultaten', 'vindt niets', 'zoeken werkt niet', 'zoekfunctie werkt niet',
         'verkeerde datum', 'verkeerde tijd', 'verkeerde gegevens', 'onjuiste datum', 'onjuiste gegevens',
         'gebeurt niets', 'er gebeurt niks',
         'bug*', 'crash*', 'gecrasht', 'werkt niet', 'werken niet', 'werkte niet', 'werkten niet',
@@ -176,6 +177,7 @@ export const nl: LanguageLexicon = {
     'sterren', 'ster',
   ],
   setup: [
+    'synchronis*',
     'inloggen', 'aanmelden', 'login',
     'install*', 'activer*', 'activatie*', 'licentiesleutel*', 'activatiecode*', 'registr*',
   ],

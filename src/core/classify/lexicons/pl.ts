@@ -17,6 +17,8 @@ export const pl: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'nie synchronizuj*', 'nie synchronizuje się',
+        'nie zwraca wyników', 'brak wyników', 'nic nie znajduje', 'wyszukiwarka nie działa',
         'nie przychodzą', 'już nie przychodzą', 'nie przychodzi', 'przestały przychodzić',
         'złą datę', 'zła data', 'błędną datę', 'błędna data', 'złe dane', 'błędne dane',
         'nic nie robi', 'nic się nie dzieje',
@@ -189,6 +191,7 @@ export const pl: LanguageLexicon = {
     'git', 'gwiazd*',
   ],
   setup: [
+    'synchroniz*',
     'zalogować', 'logowa*', 'zaloguj*',
     '*instal*', 'aktywac*', 'aktywow*', 'klucz licencyjn*', 'kod aktywacyjn*', 'rejestrac*',
     'zarejestr*',

@@ -13,6 +13,8 @@ export const pt: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'não sincronizam', 'não está sincronizando', 'não estão sincronizando',
+        'não retorna resultados', 'não retorna nenhum resultado', 'não encontra nada', 'a busca não funciona', 'nenhum resultado',
         'não chegam', 'não chega', 'não chegam mais', 'não recebo mais',
         'data errada', 'hora errada', 'dados errados', 'mostra errado', 'mostra a data errada',
         'não faz nada', 'nada acontece', 'não acontece nada',
@@ -204,6 +206,7 @@ export const pt: LanguageLexicon = {
     'estrelas', 'estrela',
   ],
   setup: [
+    'sincroniz*',
     'fazer login', 'logar', 'entrar', 'acessar', 'login',
     'instal*', 'ativar', 'ativação', 'ativá la', 'ativá lo', 'chave de licença',
     'código de ativação', 'cadastr*', 'registr*',

@@ -19,6 +19,7 @@ export const tr: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'sonuç getirmiyor', 'sonuç vermiyor', 'arama çalışmıyor', 'hiçbir sonuç',
         'yanlış tarih', 'yanlış saat', 'yanlış veri*', 'yanlış gösteriyo*',
         'hiçbir şey olmuyor', 'tepki vermiyor',
         'çalışmıyo*', 'çalışmadı*', 'çalışmaz', 'açılmıyo*', 'açılmadı*', 'yüklenmiyo*',
@@ -176,6 +177,7 @@ export const tr: LanguageLexicon = {
     'harika', 'yıldız*',
   ],
   setup: [
+    'senkroniz*',
     'giriş yap*', 'oturum açamıyo*', 'oturum açma*',
     'kurulum*', 'kurmak', 'kuramıyo*', 'kuramadım', 'aktivasyon*', 'etkinleştir*',
     'lisans anahtar*', 'aktivasyon kodu', 'kayıt ol', 'kayıt olamıyo*', 'kayıt olmak', 'kaydol*',
