@@ -395,6 +395,39 @@ describe('sync and search failures in every language', () => {
   });
 });
 
+/**
+ * Signed out again and again, video that buffers and stutters: in every language (a separable verb
+ * with words between its parts, German "meldet mich … ab", Dutch "logt me … uit", is not read yet).
+ */
+const LOGOUTS_AND_STUTTER: ReadonlyArray<readonly [language: string, description: string, expected: CategoryId]> = [
+  ['en', 'The app keeps logging me out every few minutes', 'bug_report'],
+  ['es', 'La app me cierra la sesión cada pocos minutos', 'bug_report'],
+  ['fr', 'L\'appli me déconnecte toutes les quelques minutes', 'bug_report'],
+  ['pt', 'O app fica me deslogando a cada poucos minutos', 'bug_report'],
+  ['it', 'L\'app mi disconnette ogni pochi minuti', 'bug_report'],
+  ['tr', 'Uygulama birkaç dakikada bir oturumumu kapatıyor', 'bug_report'],
+  ['ru', 'Приложение каждые несколько минут выкидывает из аккаунта', 'bug_report'],
+  ['pl', 'Aplikacja co kilka minut mnie wylogowuje', 'bug_report'],
+  ['en', 'Videos keep buffering and freezing', 'performance_issue'],
+  ['de', 'Videos laden ständig nach und frieren ein', 'performance_issue'],
+  ['es', 'Los vídeos se quedan cargando y se congelan', 'performance_issue'],
+  ['fr', 'Les vidéos n\'arrêtent pas de charger et se figent', 'performance_issue'],
+  ['pt', 'Os vídeos ficam carregando e travam', 'performance_issue'],
+  ['it', 'I video continuano a caricare e si bloccano', 'performance_issue'],
+  ['tr', 'Videolar sürekli takılıyor ve donuyor', 'performance_issue'],
+  ['ru', 'Видео постоянно подвисает и тормозит', 'performance_issue'],
+  ['pl', 'Filmy ciągle się buforują i zacinają', 'performance_issue'],
+  ['cs', 'Videa se pořád načítají a sekají', 'performance_issue'],
+  ['nl', 'Video\'s blijven bufferen en lopen vast', 'performance_issue'],
+];
+
+describe('repeated sign-outs and stuttering video in every language', () => {
+  it.each(LOGOUTS_AND_STUTTER)('[%s] %s -> %s', (_language, description, expected) => {
+    const decision = defaultClassifier.classify({ subject: '', description });
+    expect(decision.category, decision.summary).toBe(expected);
+  });
+});
+
 /** Negated defect wording must not make a ticket a bug report. */
 const NEGATIONS: ReadonlyArray<readonly [string, string, string]> = [
   ['en', 'This is not a bug, but could you add an export to CSV?', 'bug'],

@@ -21,6 +21,7 @@ export const cs: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'mě odhlásí', 'odhlašuje', 'mě odhlašuje',
         'nevrací žádné výsledky', 'žádné výsledky', 'nic nenajde', 'vyhledávání nefunguje',
         'nechodí', 'už nechodí', 'nepřicházejí', 'nepřichází', 'přestala chodit', 'přestaly chodit',
         'špatné datum', 'špatný čas', 'špatná data', 'chybné datum', 'chybná data',
@@ -99,6 +100,7 @@ export const cs: LanguageLexicon = {
     },
     performance_issue: {
       strong: [
+        'sekají', 'zasekává', 'zasekávají', 'laguje',
         'načítá dlouho', 'načítají dlouho', 'dlouho se načítají', 'dlouho načítají', 'načítají strašně dlouho', 'načítá strašně dlouho',
         'pomal*', 'zpomal*', 'seká', 'seká se', 'sekne se', 'zasek*', 'zamrz*', 'trhá se', 'lag',
         'lagy', 'lagu*', 'donekonečna', 'věčně se načítá', 'dlouho trvá', 'trvá dlouho',

@@ -13,6 +13,7 @@ export const de: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'werde abgemeldet', 'ständig abgemeldet', 'loggt mich aus', 'meldet mich ständig ab', 'meldet mich immer ab',
         'liefert keine ergebnisse', 'keine suchergebnisse', 'suche funktioniert nicht', 'findet nichts',
         'kommen nicht mehr an', 'kommen nicht an', 'kommt nicht an', 'kommt nicht mehr an', 'keine benachrichtigungen mehr',
         'falsche datum', 'falsches datum', 'falsche daten', 'falschen daten', 'falsche werte', 'falsche uhrzeit', 'falsch angezeigt',
@@ -112,6 +113,7 @@ export const de: LanguageLexicon = {
     },
     performance_issue: {
       strong: [
+        'puffer*', 'laden ständig nach', 'lädt ständig nach', 'frieren ein',
         'frisst viel akku', 'frisst extrem viel akku', 'viel akku', 'akku leer', 'saugt den akku leer',
         'langsam*', 'verlangsam*', 'lahm*', 'träge', 'ladezeit*', 'lädt ewig', 'laedt ewig',
         'lädt endlos', 'dauert ewig', 'ewig lange', 'ewigkeit*', 'dauert zu lange',

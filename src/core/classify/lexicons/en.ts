@@ -9,6 +9,7 @@ export const en: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'logging me out', 'logs me out', 'logged me out', 'keeps logging me out',
         'returns no results', 'search does not work', 'search is not working', 'search returns nothing', 'no search results',
         'do not arrive', 'does not arrive', 'not arriving', 'never arrive*', 'not receiving notifications', 'no longer arrive*',
         'shows the wrong', 'shows wrong', 'displays the wrong', 'displays wrong', 'wrong date', 'wrong data', 'wrong time',
@@ -114,6 +115,7 @@ export const en: LanguageLexicon = {
     },
     performance_issue: {
       strong: [
+        'buffering', 'keeps buffering', 'stutter*', 'choppy',
         'slow*', 'lag', 'lags', 'laggy', 'lagging', 'latency', 'performance', 'timeout*',
         'timed out', 'times out', 'takes forever', 'take forever', 'taking forever',
         'takes ages', 'loading forever', 'keeps loading', 'forever to load', 'long time to load',

@@ -13,6 +13,7 @@ export const es: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'me cierra la sesión', 'se me cierra la sesión', 'me saca de la cuenta',
         'no se sincroniza', 'no se sincronizan', 'no sincroniza',
         'no devuelve resultados', 'no devuelve ningún resultado', 'no encuentra nada', 'la búsqueda no funciona',
         'ya no llegan', 'ya no llega', 'no llegan', 'no me llegan', 'no me llega',
@@ -112,6 +113,7 @@ export const es: LanguageLexicon = {
     },
     performance_issue: {
       strong: [
+        'se quedan cargando', 'se traban',
         'tarda muchísimo', 'tardan muchísimo', 'tardan demasiado', 'tarda en cargar', 'tardan en cargar', 'tardan una eternidad',
         'lento', 'lenta', 'lentos', 'lentas', 'lentitud', 'lentísim*', 'tarda mucho',
         'tarda demasiado', 'tarda una eternidad', 'tarda años', 'tarda siglos', 'tardan mucho',

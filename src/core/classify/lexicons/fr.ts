@@ -15,6 +15,8 @@ export const fr: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'me déconnecte',
+        'suis déconnecté', 'suis déconnectée',
         'ne se synchronise pas', 'ne se synchronisent pas', 'se synchronise pas', 'se synchronisent pas', 'se synchronise plus', 'se synchronisent plus',
         'aucun résultat', 'ne renvoie rien', 'la recherche ne fonctionne pas', 'ne trouve rien',
         'n arrivent plus', 'arrivent plus', 'n arrivent pas', 'arrivent pas', 'ne reçois plus', 'reçois plus',
@@ -45,7 +47,7 @@ export const fr: LanguageLexicon = {
         'depuis la mise à jour', 'après la mise à jour', 'suite à la mise à jour',
         'dernière mise à jour', 'mise à jour', 'depuis la maj', 'maj', 'réinstall*',
         'désinstall*', 'redémarr*', 'corriger', 'corrigez', 'merci de corriger', 'correctif*',
-        'contournement', 'version', 'logs', 'journaux', 'console', 'me déconnecte', 'déconnecté',
+        'contournement', 'version', 'logs', 'journaux', 'console', 'déconnecté',
         'synchro*',
       ],
     },
@@ -116,6 +118,7 @@ export const fr: LanguageLexicon = {
     },
     performance_issue: {
       strong: [
+        'se figent', 'n arrêtent pas de charger', 'n arrête pas de charger',
         'mettent du temps', 'énormément de temps', 'beaucoup de temps à charger', 'de temps à charger', 'longtemps à charger', 'très long à charger',
         'lent', 'lente', 'lents', 'lentes', 'lenteur*', 'lentement', 'ralenti*', 'rame', 'ramer',
         'lag', 'lague', 'lagge', 'laggue', 'latence', 'chargement infini', 'charge à l infini',

@@ -14,6 +14,8 @@ export const it: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'mi disconnette',
+        'mi slogga', 'vengo disconnesso', 'vengo disconnessa',
         'non si sincronizza', 'non si sincronizzano', 'non sincronizza',
         'non restituisce risultati', 'nessun risultato', 'non trova nulla', 'non trova niente', 'la ricerca non funziona',
         'non arrivano', 'non arriva più', 'non arrivano più', 'non ricevo più',
@@ -42,7 +44,7 @@ export const it: LanguageLexicon = {
         'dall aggiornamento', 'con l aggiornamento', 'dopo aggiornamento', 'ultimo aggiornamento',
         'aggiornamento', 'reinstall*', 'disinstall*', 'riavvi*', 'correggere', 'correggete',
         'sistemare', 'sistemate', 'risolvete', 'soluzione temporanea', 'versione', 'log',
-        'console', 'mi disconnette', 'si disconnette', 'disconness*', 'sincronizz*', 'bloccat*',
+        'console', 'si disconnette', 'disconness*', 'sincronizz*', 'bloccat*',
       ],
     },
     billing_issue: {
@@ -110,6 +112,7 @@ export const it: LanguageLexicon = {
     },
     performance_issue: {
       strong: [
+        'continuano a caricare', 'scatti',
         'consuma troppa batteria', 'troppa batteria', 'molta batteria', 'consumo della batteria',
         'ci mettono tanto', 'ci mettono troppo', 'ci mette tantissimo', 'ci mettono tantissimo', 'ci mettono una vita',
         'lento', 'lenta', 'lenti', 'lente', 'lentezza', 'lentissim*', 'rallent*', 'lag', 'lagga',

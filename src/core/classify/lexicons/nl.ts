@@ -15,6 +15,7 @@ export const nl: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'word uitgelogd', 'steeds uitgelogd',
         'geeft geen resultaten', 'geen resultaten', 'vindt niets', 'zoeken werkt niet', 'zoekfunctie werkt niet',
         'verkeerde datum', 'verkeerde tijd', 'verkeerde gegevens', 'onjuiste datum', 'onjuiste gegevens',
         'gebeurt niets', 'er gebeurt niks',
@@ -94,6 +95,7 @@ export const nl: LanguageLexicon = {
     },
     performance_issue: {
       strong: [
+        'bufferen', 'blijven bufferen', 'blijft bufferen', 'lopen vast',
         'veel batterij', 'verbruikt veel batterij', 'leegt de batterij', 'batterij leeg', 'trekt de batterij leeg',
         'traag', 'trage', 'trager', 'traagheid', 'langzaam', 'langzame', 'duurt lang',
         'duurt erg lang', 'duurt heel lang', 'duurt eeuwen', 'duurt een eeuwigheid', 'laadt lang',

@@ -17,6 +17,7 @@ export const pl: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'wylogowuje', 'mnie wylogowuje', 'wylogowuje mnie',
         'nie synchronizuj*', 'nie synchronizuje się',
         'nie zwraca wyników', 'brak wyników', 'nic nie znajduje', 'wyszukiwarka nie działa',
         'nie przychodzą', 'już nie przychodzą', 'nie przychodzi', 'przestały przychodzić',
@@ -102,6 +103,7 @@ export const pl: LanguageLexicon = {
     },
     performance_issue: {
       strong: [
+        'buforuj*', 'przycina*',
         'długo się ładują', 'długo ładują', 'wolno się ładuj*', 'długo się wczytują',
         'działa wolno', 'bardzo wolno', 'wolno działa', 'powoli', 'spowolni*', 'muli', 'laguje',
         'lagi', 'lagów', 'przycina się', 'zacina*', 'zawiesza*', 'zawiesił*',

@@ -13,6 +13,7 @@ export const pt: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'me deslogando', 'sou deslogado', 'sou deslogada', 'me desconecta',
         'não sincronizam', 'não está sincronizando', 'não estão sincronizando',
         'não retorna resultados', 'não retorna nenhum resultado', 'não encontra nada', 'a busca não funciona', 'nenhum resultado',
         'não chegam', 'não chega', 'não chegam mais', 'não recebo mais',
@@ -111,6 +112,7 @@ export const pt: LanguageLexicon = {
     },
     performance_issue: {
       strong: [
+        'ficam carregando',
         'lento', 'lenta', 'lentos', 'lentas', 'lentidão', 'lentíssim*', 'lerdo', 'lerda',
         'demora muito', 'demorando muito', 'demora demais', 'fica carregando',
         'fica só carregando', 'carregando infinitamente', 'carregando eternamente',

@@ -19,6 +19,7 @@ export const tr: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
+        'oturumumu kapatıyor', 'oturumum kapanıyor', 'oturumum kapanıyo*',
         'sonuç getirmiyor', 'sonuç vermiyor', 'arama çalışmıyor', 'hiçbir sonuç',
         'yanlış tarih', 'yanlış saat', 'yanlış veri*', 'yanlış gösteriyo*',
         'hiçbir şey olmuyor', 'tepki vermiyor',
