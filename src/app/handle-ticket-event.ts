@@ -52,7 +52,7 @@ export async function handleTicketEvent(event: TicketEvent, receivedAt: number, 
   const early = event.kind === 'created' && whyNotRoute(event.snapshot, deps.now()) === null ? await decideRouting(event.snapshot, deps) : null;
   const { applied, previous, claimed } = await deps.store.observe(event.snapshot, early ? { routing: early.routing, claimedBy: event.key, brief: early.brief } : undefined);
   if (applied && event.snapshot.status === 'scrubbed') await deps.briefs.forget(event.ticketId);
-  const { outcome, override, opened } = claimed && early ? { ...(await route(event, early, false, receivedAt, deps)), override: null } : await routeOrCorrect(event, applied, previous, receivedAt, deps);
+  const { outcome, override, opened } = claimed && early ? { ...(await route(event, early, false, receivedAt, deps)), override: null } : await routeOrCorrect(event, applied, previous, early, receivedAt, deps);
   if (outcome === 'routing' || previous?.routing) await moveLoop(event, applied, override, opened, deps);
   return outcome;
 }
@@ -107,6 +107,8 @@ async function routeOrCorrect(
   event: TicketChangeEvent,
   applied: boolean,
   previous: TicketRecord | null,
+  /** The routing decided before the snapshot was stored (a new ticket's), if it was. */
+  early: RoutingDecided | null,
   receivedAt: number,
   deps: TicketEventDeps,
 ): Promise<{ outcome: EventOutcome; override: Override | null; opened?: StoredLoop | null }> {
@@ -116,14 +118,14 @@ async function routeOrCorrect(
   if (routing === null || routing.status === 'pending') {
     const pendingOverride = routing !== null && applied ? await overrideOf(event, routing, deps) : null;
     if (pendingOverride !== null) return { outcome: 'override', override: pendingOverride };
-    if (routing === null) return { ...(await routeIfNew(event, false, receivedAt, deps)), override: null };
+    if (routing === null) return { ...(await routeIfNew(event, false, early, receivedAt, deps)), override: null };
     // Only the retry of the event that claimed the routing (its first attempt may have died before
     // queueing the write) queues it again, with the same plan. Any other event (a repeat, an
     // older or newer snapshot, Zendesk's echo of the write in flight) leaves the write to it: a plan
     // made from a snapshot that already shows cxloop's write would write the ticket twice.
     // Claims from before the claiming event was kept (null) queue again as they always did.
     const claimer = routing.claimedBy === undefined || routing.claimedBy === null || routing.claimedBy === event.key;
-    if (claimer) return { ...(await routeIfNew(event, true, receivedAt, deps)), override: null };
+    if (claimer) return { ...(await routeIfNew(event, true, early, receivedAt, deps)), override: null };
     if (!applied) return none('stale');
     // A newer snapshot from before the write (one showing it is Zendesk's echo): write on it.
     if (!event.snapshot.tags.includes(categoryTag(routing.category))) await deps.routes.rebase(event.ticketId, ticketFieldsOf(event.snapshot));
@@ -160,7 +162,13 @@ async function catchUpStatus(event: TicketChangeEvent, deps: TicketEventDeps): P
   await applyLoopEvents(event.ticketId, [{ type: 'status_changed', status: newest.status }], `${event.key}>${newest.updatedAt}`, deps.loop);
 }
 
-async function routeIfNew(event: TicketChangeEvent, claimed: boolean, receivedAt: number, deps: TicketEventDeps): Promise<{ outcome: EventOutcome; opened?: StoredLoop | null }> {
+async function routeIfNew(
+  event: TicketChangeEvent,
+  claimed: boolean,
+  early: RoutingDecided | null,
+  receivedAt: number,
+  deps: TicketEventDeps,
+): Promise<{ outcome: EventOutcome; opened?: StoredLoop | null }> {
   const { snapshot } = event;
   const now = deps.now();
   if (!claimed) {
@@ -178,7 +186,8 @@ async function routeIfNew(event: TicketChangeEvent, claimed: boolean, receivedAt
       return { outcome: 'not_routed' };
     }
   }
-  const decided = await decideRouting(snapshot, deps);
+  // The claimer's retry of a new ticket has decided already, on this same snapshot: not classified twice.
+  const decided = early ?? (await decideRouting(snapshot, deps));
   if (!claimed) {
     // The claim saves the brief too; what on_routing finds is added below.
     const won = await deps.store.claimRouting(snapshot.id, decided.routing, event.key, decided.brief);

@@ -12,6 +12,7 @@ import { applyLoopEvents, fireLoopTimer, openTicketLoop, timerKey, type LoopDeps
 import type { Effect } from '../../../src/core/loop/loop-types.js';
 import type { TicketChangeEvent } from '../../../src/core/ticket-event.js';
 import { settle as settleQueues, type Cxloop } from '../../../src/main.js';
+import { defaultClassifier } from '../../support/default-classifier.js';
 import { dropPrefix, policyWithGroups, postSigned, REDIS_URL, silent, startLive, ticketEvent, uniquePrefix, waitFor, ZENDESK_URL, nockZendeskReads } from '../../support/zendesk-fixtures.js';
 
 const MINUTE = 60_000;
@@ -385,6 +386,41 @@ describe('loop commits under concurrency (real Redis)', () => {
     expect(queued).toEqual([1, 2]);
     const again = await store.commit({ state: { ...crashed, version: 3 }, entry: { ...entry, version: 3 }, eventKey: 'k', eventKeys: ['k'], effects: [] });
     expect(again).toEqual({ committed: true, leftover: [] });
+  });
+
+  it("classifies a new ticket once per attempt when the job of the event that claimed its routing is retried", async () => {
+    const t0 = 1_800_000_000_000;
+    const loopDeps = depsOn(connections[0]!, [], [], undefined, t0 + 5_000);
+    const policy = policyWithGroups();
+    const classified: string[] = [];
+    const plans: number[] = [];
+    const deps: TicketEventDeps = {
+      store: new RedisTicketStore(connections[0]!, createRedisKeys(prefix)),
+      routes: { enqueue: async (plan: { ticketId: number }) => void plans.push(plan.ticketId) } as unknown as TicketEventDeps['routes'],
+      zendesk: { currentUserId: async () => 999, satisfactionOf: () => Promise.reject(new Error('not used')) },
+      classifier: { classify: (ticket) => (classified.push(ticket.subject), defaultClassifier.classify(ticket)) },
+      policy,
+      loop: loopDeps,
+      briefs: { save: async () => undefined, get: async () => null, forget: async () => undefined } as unknown as TicketEventDeps['briefs'],
+      // A billing ticket: the policy runs no on_routing action for it, so no Zendesk read.
+      actions: { policy, logger: silent } as unknown as TicketEventDeps['actions'],
+      ticketUrl: () => null,
+      logger: silent,
+      now: () => t0 + 5_000,
+    };
+    const created: TicketChangeEvent = {
+      key: 'evt:created-6',
+      ticketId: 6,
+      occurredAt: t0,
+      kind: 'created',
+      actorId: 42,
+      snapshot: { id: 6, subject: 'Charged twice', description: 'I was charged twice for my subscription.', status: 'new', priority: null, groupId: null, assigneeId: null, requesterId: 42, organizationId: null, formId: null, tags: [], channel: 'web', createdAt: t0, updatedAt: t0 },
+    };
+    expect(await handleTicketEvent(created, t0 + 1_000, deps)).toBe('routing');
+    // Its job is retried (the first attempt died after the claim): the write is queued again, on one classification.
+    expect(await handleTicketEvent(created, t0 + 1_000, deps)).toBe('routing');
+    expect(classified).toEqual(['Charged twice', 'Charged twice']);
+    expect(plans).toEqual([6, 6]);
   });
 
   it("leaves a solved-then-reopened ticket's loop reopened when the two status events are handled in parallel and the older commits last", async () => {
