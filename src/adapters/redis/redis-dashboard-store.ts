@@ -4,6 +4,8 @@ import { tallyOf, type FigureTally } from '../../core/loop/figure-tally.js';
 import { undecidedUntil, type LoopSummary } from '../../core/loop/loop-summary.js';
 import type { OpenLoopRow } from '../../core/loop/open-loop-row.js';
 import type { RedisKeys } from './redis-keys.js';
+import { GroupedCalls } from './grouped-calls.js';
+import { runScript } from './run-script.js';
 import { decodeContribution, decodeEffectsLine, decodeOpenRow, encodeContribution, encodeEffectsLine, encodeOpenRow, type EffectsLine } from './dashboard-codec.js';
 
 const DAY_MS = 86_400_000;
@@ -33,6 +35,9 @@ const DELTA_MAX = 1_000;
  * move JSON, effects line ('' none). It
  * publishes the move first (in the script: no round trip of its own; a channel is no key, so this
  * stays within the keys' one slot on a cluster).
+ * One call applies a group of contributions (GroupedCalls): 9 keys and 11 arguments each, in
+ * order, each in a pcall of its own; it answers per contribution 1 (applied), 0 (the stored one is
+ * as new) or the error's text.
  */
 const APPLY = `
 local function countersOf(text)
@@ -46,56 +51,70 @@ local function parse(value)
   if stored.v ~= nil then return tonumber(stored.v), stored.g, stored.c end
   return tonumber(stored[1]), stored[3], countersOf(stored[4])
 end
-local function add(group, counters, sign)
+local function add(tally, group, counters, sign)
   for counter, count in pairs(counters) do
     local field = group .. counter
-    if redis.call('HINCRBY', KEYS[2], field, sign * count) == 0 then redis.call('HDEL', KEYS[2], field) end
+    if redis.call('HINCRBY', tally, field, sign * count) == 0 then redis.call('HDEL', tally, field) end
   end
 end
-local old = redis.call('HGET', KEYS[1], ARGV[1])
-if old then
-  local version, group, counters = parse(old)
-  if version >= tonumber(ARGV[2]) then return 0 end
-  add(group, counters, -1)
-end
-local _, group, counters = parse(ARGV[3])
-add(group, counters, 1)
-if ARGV[11] ~= '' then
-  local log = redis.call('HGET', KEYS[8], ARGV[1])
-  if log then
-    local _, breaks = string.gsub(log, '\\n', '')
-    if breaks + 1 >= ${EFFECTS_KEPT} then log = string.sub(log, string.find(log, '\\n', 1, true) + 1) end
-    log = log .. '\\n' .. ARGV[11]
+-- One contribution: KEYS and ARGV here are the call's own 9 keys and 11 arguments.
+local function apply(KEYS, ARGV)
+  local old = redis.call('HGET', KEYS[1], ARGV[1])
+  if old then
+    local version, group, counters = parse(old)
+    if version >= tonumber(ARGV[2]) then return 0 end
+    add(KEYS[2], group, counters, -1)
+  end
+  local _, group, counters = parse(ARGV[3])
+  add(KEYS[2], group, counters, 1)
+  if ARGV[11] ~= '' then
+    local log = redis.call('HGET', KEYS[8], ARGV[1])
+    if log then
+      local _, breaks = string.gsub(log, '\\n', '')
+      if breaks + 1 >= ${EFFECTS_KEPT} then log = string.sub(log, string.find(log, '\\n', 1, true) + 1) end
+      log = log .. '\\n' .. ARGV[11]
+    else
+      log = ARGV[11]
+    end
+    redis.call('HSET', KEYS[8], ARGV[1], log)
+    redis.call('EXPIRE', KEYS[8], ARGV[7])
+  end
+  redis.call('HINCRBY', KEYS[7], ARGV[8], 1)
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+  redis.call('EXPIRE', KEYS[1], ARGV[7])
+  redis.call('EXPIRE', KEYS[2], ARGV[7])
+  if ARGV[4] == '' then redis.call('ZREM', KEYS[3], ARGV[5]) else redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5]) end
+  redis.call('PUBLISH', ARGV[9], ARGV[10])
+  local row = redis.call('HGET', KEYS[4], ARGV[1])
+  if ARGV[6] == '' then
+    if not row then return 1 end
+    redis.call('HDEL', KEYS[4], ARGV[1])
   else
-    log = ARGV[11]
+    if row == ARGV[6] then return 1 end
+    redis.call('HSET', KEYS[4], ARGV[1], ARGV[6])
   end
-  redis.call('HSET', KEYS[8], ARGV[1], log)
-  redis.call('EXPIRE', KEYS[8], ARGV[7])
+  local seq = redis.call('HINCRBY', KEYS[5], 'seq', 1)
+  if redis.call('RPUSH', KEYS[6], seq .. ':' .. ARGV[1]) == 1 then
+    -- The list starts (a new install, or the sorted set of changes kept before, which goes)
+    redis.call('HSET', KEYS[5], 'listed', seq - 1)
+    redis.call('DEL', KEYS[9])
+  end
+  if redis.call('LLEN', KEYS[6]) > ${CHANGES_KEPT} then
+    redis.call('HSET', KEYS[5], 'listed', string.match(redis.call('LPOP', KEYS[6]), '^(%d+):'))
+  end
+  return 1
 end
-redis.call('HINCRBY', KEYS[7], ARGV[8], 1)
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-redis.call('EXPIRE', KEYS[1], ARGV[7])
-redis.call('EXPIRE', KEYS[2], ARGV[7])
-if ARGV[4] == '' then redis.call('ZREM', KEYS[3], ARGV[5]) else redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5]) end
-redis.call('PUBLISH', ARGV[9], ARGV[10])
-local row = redis.call('HGET', KEYS[4], ARGV[1])
-if ARGV[6] == '' then
-  if not row then return 1 end
-  redis.call('HDEL', KEYS[4], ARGV[1])
-else
-  if row == ARGV[6] then return 1 end
-  redis.call('HSET', KEYS[4], ARGV[1], ARGV[6])
+local answers = {}
+for item = 0, #KEYS / 9 - 1 do
+  local keys, args = {}, {}
+  for i = 1, 9 do keys[i] = KEYS[item * 9 + i] end
+  for i = 1, 11 do args[i] = ARGV[item * 11 + i] end
+  local ok, applied = pcall(apply, keys, args)
+  if ok then answers[item + 1] = applied
+  elseif type(applied) == 'table' then answers[item + 1] = tostring(applied.err)
+  else answers[item + 1] = tostring(applied) end
 end
-local seq = redis.call('HINCRBY', KEYS[5], 'seq', 1)
-if redis.call('RPUSH', KEYS[6], seq .. ':' .. ARGV[1]) == 1 then
-  -- The list starts (a new install, or the sorted set of changes kept before, which goes)
-  redis.call('HSET', KEYS[5], 'listed', seq - 1)
-  redis.call('DEL', KEYS[9])
-end
-if redis.call('LLEN', KEYS[6]) > ${CHANGES_KEPT} then
-  redis.call('HSET', KEYS[5], 'listed', string.match(redis.call('LPOP', KEYS[6]), '^(%d+):'))
-end
-return 1`;
+return answers`;
 
 /**
  * The open rows that changed since seq ARGV[1], read atomically: {seq, 'same'}, {seq, 'delta',
@@ -143,16 +162,39 @@ export class RedisDashboardStore implements DashboardStore {
   private readonly dayCache = new Map<number, { readonly version: string; readonly tally: Readonly<FigureTally> }>();
   private readonly listeners = new Set<(move: LoopMove) => void>();
 
+  /** Contributions applied by the process's callers meanwhile go to Redis together, one script call per group. */
+  private readonly applied = new GroupedCalls<LoopContribution, boolean>(async (contributions) => {
+    // A contribution that cannot be encoded fails its own call only.
+    const prepared = contributions.map((contribution) => {
+      try {
+        return this.applyArguments(contribution);
+      } catch (error) {
+        return error as Error;
+      }
+    });
+    const calls = prepared.filter((call): call is { keys: string[]; args: (string | number)[] } => !(call instanceof Error));
+    const answers = calls.length === 0 ? [] : ((await runScript(this.redis, APPLY, 9 * calls.length, ...calls.flatMap((call) => call.keys), ...calls.flatMap((call) => call.args))) as (number | string)[]);
+    let next = 0;
+    return prepared.map((call) => {
+      if (call instanceof Error) return call;
+      const answer = answers[next++];
+      return typeof answer === 'string' ? new Error(`the dashboard projection failed: ${answer}`) : answer === 1;
+    });
+  });
+
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {
-    // EVALSHA with the script loaded once per connection: the projection runs on every transition.
-    if (!('cxloopDashboardApply' in redis)) redis.defineCommand('cxloopDashboardApply', { numberOfKeys: 9, lua: APPLY });
     if (!('cxloopDashboardOpenSince' in redis)) redis.defineCommand('cxloopDashboardOpenSince', { numberOfKeys: 3, lua: OPEN_SINCE });
   }
 
-  async apply(contribution: LoopContribution): Promise<boolean> {
+  apply(contribution: LoopContribution): Promise<boolean> {
+    return this.applied.call(contribution);
+  }
+
+  /** The script's 9 keys and 11 arguments for one contribution (see APPLY). */
+  private applyArguments(contribution: LoopContribution): { keys: string[]; args: (string | number)[] } {
     const { ticketId, summary, row } = contribution;
     const day = dayOf(summary.openedAt);
     const until = undecidedUntil(summary);
@@ -161,7 +203,7 @@ export class RedisDashboardStore implements DashboardStore {
     const counters = Object.fromEntries(Object.entries(tally).map(([field, count]) => [field.slice(group.length), count]));
     const dayStart = day * DAY_MS;
     const move: LoopMove = { ticketId, version: contribution.version, team: summary.team, row };
-    const applied = await (this.redis as RedisClient & { cxloopDashboardApply: (...args: (string | number)[]) => Promise<number> }).cxloopDashboardApply(
+    const keys = [
       this.keys.dashboardContributions(day),
       this.keys.dashboardDay(day),
       this.keys.dashboardUndecided,
@@ -171,6 +213,8 @@ export class RedisDashboardStore implements DashboardStore {
       this.keys.dashboardDayVersions,
       this.keys.dashboardDayEffects(day),
       this.keys.dashboardOpenChangedSet,
+    ];
+    const args = [
       ticketId,
       contribution.version,
       encodeContribution({ version: contribution.version, openedAt: summary.openedAt, group, counters }, until === null ? null : summary, dayStart),
@@ -183,8 +227,8 @@ export class RedisDashboardStore implements DashboardStore {
       this.keys.dashboardMoves,
       JSON.stringify(move),
       contribution.effects.length === 0 ? '' : encodeEffectsLine({ version: contribution.version, at: contribution.at, effects: contribution.effects }, dayStart),
-    );
-    return applied === 1;
+    ];
+    return { keys, args };
   }
 
   async has(ticketId: number, openedAt: number): Promise<boolean> {

@@ -4,6 +4,7 @@ import { routeEntrySchema } from '../../app/job-catalogue.js';
 import type { RouteBacklog, RouteClaim, RouteEntry } from '../../app/ports.js';
 import type { RoutePlan, TicketFields } from '../../core/routing/route-plan.js';
 import type { RedisKeys } from './redis-keys.js';
+import { GroupedCalls } from './grouped-calls.js';
 import { runScript } from './run-script.js';
 
 // Every script reads the time from Redis (TIME), so leases and due times are on one clock however
@@ -13,10 +14,14 @@ const NOW = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)`;
 
-/** KEYS entries, due. ARGV ticket, entry. A ticket already in the backlog (waiting or claimed) keeps its write. */
+/**
+ * KEYS entries, due. ARGV ticket, entry, ticket, entry ... (the writes of a group of enqueue
+ * calls). A ticket already in the backlog (waiting or claimed) keeps its write.
+ */
 const ENQUEUE = `${NOW}
-if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
-redis.call('ZADD', KEYS[2], now, ARGV[1])
+for i = 1, #ARGV, 2 do
+  if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) == 1 then redis.call('ZADD', KEYS[2], now, ARGV[i]) end
+end
 return 1`;
 
 /**
@@ -113,13 +118,19 @@ return 1`;
  * one's claim.
  */
 export class RedisRouteBacklog implements RouteBacklog {
+  /** Writes enqueued by the process's callers meanwhile go to Redis together, one script call per group. */
+  private readonly enqueued = new GroupedCalls<RoutePlan, void>(async (plans) => {
+    await runScript(this.redis, ENQUEUE, 2, this.keys.routeEntries, this.keys.routeDue, ...plans.flatMap((plan) => [plan.ticketId, encode({ plan })]));
+    return plans.map(() => undefined);
+  });
+
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: Pick<RedisKeys, 'routeEntries' | 'routeDue' | 'routeClaimed' | 'routeOwners' | 'routeStalled' | 'routePaused'>,
   ) {}
 
-  async enqueue(plan: RoutePlan): Promise<void> {
-    await runScript(this.redis, ENQUEUE, 2, this.keys.routeEntries, this.keys.routeDue, plan.ticketId, encode({ plan }));
+  enqueue(plan: RoutePlan): Promise<void> {
+    return this.enqueued.call(plan);
   }
 
   async cancel(ticketId: number): Promise<void> {

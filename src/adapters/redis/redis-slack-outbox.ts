@@ -2,6 +2,7 @@ import type { RedisClient } from './redis-connection.js';
 import type { LiveIncidents, OutboxEntry, SlackOutbox, TicketBrief, TicketBriefs } from '../../app/ports.js';
 import type { RoutingExtras } from '../../core/routing/routing-extras.js';
 import type { RedisKeys } from './redis-keys.js';
+import { GroupedCalls } from './grouped-calls.js';
 import { runScript } from './run-script.js';
 import { BRIEF_CHUNK, BRIEF_COUNT, briefChunks, SAVE_BRIEF_LUA } from './ticket-brief-fields.js';
 
@@ -79,17 +80,17 @@ end
 return 1`;
 
 /**
- * KEYS ready, next, then each entry's list or set. ARGV now, then per entry channel, 'list'|'set',
+ * KEYS ready, next, then each entry's list or set. ARGV per entry now, channel, 'list'|'set',
  * item. Queues the entries in order; an idle channel becomes due at now, or later if its last call
- * was less than an interval ago. One call for all of a loop effect's messages and edits.
+ * was less than an interval ago. One call for all of a loop effect's messages and edits, and for
+ * those of every other loop enqueuing meanwhile (see GroupedCalls).
  */
 const ENQUEUE = `
-local now = tonumber(ARGV[1])
 for i = 3, #KEYS do
-  local at = 2 + (i - 3) * 3
-  local channel = ARGV[at]
-  if ARGV[at + 1] == 'list' then redis.call('RPUSH', KEYS[i], ARGV[at + 2]) else redis.call('SADD', KEYS[i], ARGV[at + 2]) end
-  local due = now
+  local at = 1 + (i - 3) * 4
+  local channel = ARGV[at + 1]
+  if ARGV[at + 2] == 'list' then redis.call('RPUSH', KEYS[i], ARGV[at + 3]) else redis.call('SADD', KEYS[i], ARGV[at + 3]) end
+  local due = tonumber(ARGV[at])
   local next = tonumber(redis.call('HGET', KEYS[2], channel) or '0')
   if next > due then due = next end
   redis.call('ZADD', KEYS[1], 'NX', due, channel)
@@ -121,6 +122,15 @@ function parseDeadLetter(raw: string): SlackDeadLetter {
 
 /** The Slack sender's queues, message refs, ticket briefs and the live-incidents summary on Redis. */
 export class RedisSlackOutbox implements SlackOutbox, TicketBriefs, LiveIncidents {
+  /** Entries enqueued by the process's callers meanwhile go to Redis together, one script call per group. */
+  private readonly enqueued = new GroupedCalls<{ readonly entries: readonly OutboxEntry[]; readonly now: number }, void>(async (calls) => {
+    const entries = calls.flatMap(({ entries, now }) => entries.map((entry) => ({ entry, now })));
+    const keys = entries.map(({ entry }) => ('post' in entry ? this.keys.slackOutbox(entry.channel) : this.keys.slackEdits(entry.channel)));
+    const args = entries.flatMap(({ entry, now }) => ('post' in entry ? [now, entry.channel, 'list', entry.post] : [now, entry.channel, 'set', entry.edit]));
+    await runScript(this.redis, ENQUEUE, 2 + keys.length, this.keys.slackReady, this.keys.slackNext, ...keys, ...args);
+    return calls.map(() => undefined);
+  });
+
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
@@ -136,9 +146,7 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs, LiveIncident
 
   async enqueue(entries: readonly OutboxEntry[], now: number): Promise<void> {
     if (entries.length === 0) return;
-    const keys = entries.map((entry) => ('post' in entry ? this.keys.slackOutbox(entry.channel) : this.keys.slackEdits(entry.channel)));
-    const args = entries.flatMap((entry) => ('post' in entry ? [entry.channel, 'list', entry.post] : [entry.channel, 'set', entry.edit]));
-    await runScript(this.redis, ENQUEUE, 2 + keys.length, this.keys.slackReady, this.keys.slackNext, ...keys, String(now), ...args);
+    await this.enqueued.call({ entries, now });
   }
 
   async claim(now: number, leaseMs: number): Promise<string | null> {

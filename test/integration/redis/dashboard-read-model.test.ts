@@ -12,6 +12,7 @@ import type { OpenLoopRow } from '../../../src/core/loop/open-loop-row.js';
 import { ZENDESK_TEST_SECRET } from '../../../src/adapters/zendesk/webhook-route.js';
 import { parseEnv } from '../../../src/config/env-schema.js';
 import { settle, startCxloop } from '../../../src/main.js';
+import { recordedRedis } from '../../support/recorded-redis.js';
 import { policyWithGroups, postSigned, REDIS_URL, silent, ticketEvent, uniquePrefix, waitFor } from '../../support/zendesk-fixtures.js';
 
 const HOUR = 3_600_000;
@@ -99,6 +100,28 @@ describe('the dashboard read model in Redis: the figures from its tallies equal 
     expect((await store.undecided(NOW)).length).toBeGreaterThan(0);
   });
 
+  it('applies the contributions of many loops at once in a few script calls, to the same figures; one it cannot apply fails alone', async () => {
+    const recorded = recordedRedis(redis);
+    const grouped = new RedisDashboardStore(recorded.client, createRedisKeys(prefix));
+    const all = histories(60);
+    const steps = all.flatMap((history, index) => history.map((_, length) => ({ ticketId: 5000 + index, entries: history.slice(0, length + 1) })));
+    // Ticket 4999's stored contribution is not JSON: the script fails on it, inside its group.
+    const poisoned = summarizeLoop(all[0]!.slice(0, 1))!;
+    await redis.hset(createRedisKeys(prefix).dashboardContributions(dayOf(poisoned.openedAt)), '4999', 'not json');
+    const applied = await Promise.allSettled([
+      grouped.apply({ ticketId: 4999, version: 2, at: poisoned.openedAt, summary: poisoned, row: null, effects: [] }),
+      ...steps.map((step) => grouped.apply({ ticketId: step.ticketId, version: step.entries.at(-1)!.version, at: step.entries.at(-1)!.at, summary: summarizeLoop(step.entries)!, row: null, effects: [] })),
+    ]);
+    expect(applied[0]).toMatchObject({ status: 'rejected', reason: { message: expect.stringMatching(/^the dashboard projection failed: /) } });
+    expect(applied.slice(1).map((result) => result.status === 'fulfilled' && result.value)).toEqual(steps.map(() => true));
+    // Calls made at once go in groups of at most 64, one script call each.
+    expect(recorded.scriptCalls()).toBe(Math.ceil(applied.length / 64));
+    await redis.hdel(createRedisKeys(prefix).dashboardContributions(dayOf(poisoned.openedAt)), '4999');
+    const view = await readFigures(grouped, { since: NOW - 7 * DAY, until: NOW, now: NOW }, ALL);
+    expect(view.figures).toEqual(loopFigures(all, { since: NOW - 7 * DAY, now: NOW }));
+    await grouped.close();
+  });
+
   it('reads the contributions a version before this codec stored (JSON objects), and moves them on to the same figures', async () => {
     const all = histories(90);
     const keys = createRedisKeys(prefix);
@@ -169,19 +192,9 @@ describe('the open rows: each reader keeps them and re-reads only the rows that 
     prefix = uniquePrefix();
     writer = new RedisDashboardStore(redis, createRedisKeys(prefix));
     // Another process's store: its own connection, seen through a proxy that records each command.
-    commands = [];
-    const readerRedis = new Redis(REDIS_URL);
-    const recorded = new Proxy(readerRedis, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver) as unknown;
-        if (typeof value !== 'function' || typeof property !== 'string') return value;
-        return (...args: unknown[]) => {
-          commands.push(property);
-          return (value as (...args: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
-    reader = new RedisDashboardStore(recorded, createRedisKeys(prefix));
+    const recorded = recordedRedis(new Redis(REDIS_URL));
+    commands = recorded.calls;
+    reader = new RedisDashboardStore(recorded.client, createRedisKeys(prefix));
     commands.length = 0;
   });
   afterEach(async () => {

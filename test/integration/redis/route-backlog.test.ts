@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisKeys } from '../../../src/adapters/redis/redis-keys.js';
 import { RedisRouteBacklog } from '../../../src/adapters/redis/redis-route-backlog.js';
 import { billingPlan } from '../../support/route-plans.js';
+import { recordedRedis } from '../../support/recorded-redis.js';
 import { dropPrefix, REDIS_URL, uniquePrefix, waitFor } from '../../support/zendesk-fixtures.js';
 
 const plan = (ticketId: number) => billingPlan({ ticketId });
@@ -35,5 +36,18 @@ describe('RedisRouteBacklog', () => {
     expect((await backlog.waiting()).count).toBe(0);
     await backlog.finish([7, 8], next!.token);
     expect(await backlog.size()).toBe(0);
+  });
+
+  it('stores the writes enqueued at once in one script call, in order; a ticket enqueued twice keeps its first write', async () => {
+    const recorded = recordedRedis(redis);
+    const grouped = new RedisRouteBacklog(recorded.client, createRedisKeys(prefix));
+    const plans = Array.from({ length: 40 }, (_, index) => plan(100 + index));
+    await Promise.all([...plans.map((each) => grouped.enqueue(each)), grouped.enqueue({ ...plan(100), note: 'a second write' })]);
+    expect(recorded.scriptCalls()).toBe(1);
+    const claimed = await grouped.claim(100, 30_000);
+    expect(claimed?.entries.map((each) => each.entry.plan.ticketId)).toEqual(plans.map((each) => each.ticketId));
+    expect(claimed?.entries[0]?.entry.plan).toEqual(plans[0]);
+    await grouped.finish(plans.map((each) => each.ticketId), claimed!.token);
+    expect(await grouped.size()).toBe(0);
   });
 });

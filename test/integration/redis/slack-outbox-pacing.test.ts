@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisKeys } from '../../../src/adapters/redis/redis-keys.js';
 import { RedisSlackOutbox } from '../../../src/adapters/redis/redis-slack-outbox.js';
 import { dropPrefix, uniquePrefix } from '../../support/zendesk-fixtures.js';
+import { recordedRedis } from '../../support/recorded-redis.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const LEASE = 30_000;
@@ -62,5 +63,26 @@ describe('Slack outbox pacing across an empty queue', () => {
     await outbox.complete('#cx-support', 0, 12_000);
     await outbox.push('#cx-support', 'later', 20_000);
     expect(await outbox.claim(20_000, LEASE)).toBe('#cx-support');
+  });
+
+  it('queues what many callers enqueue at once in one script call, each channel in the order of the calls, each entry paced by its own time', async () => {
+    const recorded = recordedRedis(redis);
+    const own = uniquePrefix();
+    const grouped = new RedisSlackOutbox(recorded.client, createRedisKeys(own));
+    await Promise.all([
+      grouped.push('#cx-g1', 'one', 50_000),
+      grouped.enqueue([{ channel: '#cx-g2', post: 'parent' }, { channel: '#cx-g1', post: 'two' }], 50_000),
+      grouped.push('#cx-g2', 'reply', 50_000),
+      grouped.push('#cx-g3', 'later', 60_000),
+    ]);
+    expect(recorded.scriptCalls()).toBe(1);
+    expect(await grouped.peek('#cx-g1', 10)).toEqual(['one', 'two']);
+    expect(await grouped.peek('#cx-g2', 10)).toEqual(['parent', 'reply']);
+    // Each entry keeps its own time: #cx-g3 is not due before 60,000.
+    const due: string[] = [];
+    for (let channel = await grouped.claim(55_000, LEASE); channel !== null; channel = await grouped.claim(55_000, LEASE)) due.push(channel);
+    expect(due.sort()).toEqual(['#cx-g1', '#cx-g2']);
+    expect(await grouped.claim(60_000, LEASE)).toBe('#cx-g3');
+    await dropPrefix(own);
   });
 });
