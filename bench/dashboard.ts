@@ -120,7 +120,7 @@ export async function benchDashboard(input: { redisUrl: string; policy: Policy; 
       if (open && summary.stage !== 'verified') mover = { ticketId, history };
       await redis
         .multi()
-        .rpush(keys.loopHistory(ticketId), ...history.map(encodeHistoryEntry))
+        .set(keys.loopHistory(ticketId), history.map(encodeHistoryEntry).join('\n'))
         .zadd(keys.loops, history[0]!.at, String(ticketId))
         .exec();
       await store.apply({ ticketId, version: history.at(-1)!.version, at: history.at(-1)!.at, summary, row: open && summary.stage !== 'verified' ? rowOf(ticketId, history) : null, effects: [] });

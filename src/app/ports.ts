@@ -429,7 +429,10 @@ export interface PendingEffects {
   readonly effects: readonly Effect[];
 }
 
-export type LoopCommitResult = { readonly committed: true; readonly leftover: readonly PendingEffects[] } | { readonly committed: false };
+export type LoopCommitResult =
+  /** `history`: the loop's whole history with this commit's entry, when the store has it at hand (then nothing needs to read it back). */
+  | { readonly committed: true; readonly leftover: readonly PendingEffects[]; readonly history?: readonly LoopHistoryEntry[] }
+  | { readonly committed: false };
 
 /** Loops, versioned: a commit only lands on the version it was computed from, so no concurrent event is lost. */
 export interface LoopStore {

@@ -1,3 +1,4 @@
+import type { LoopHistoryEntry } from '../core/loop/loop-history.js';
 import { effectLabel } from '../core/loop/loop-labels.js';
 import { summarizeLoop } from '../core/loop/loop-summary.js';
 import type { Effect, LoopState } from '../core/loop/loop-types.js';
@@ -19,9 +20,10 @@ export class LoopProjector {
     },
   ) {}
 
-  async moved(state: LoopState, effects: readonly Effect[], at: number): Promise<void> {
+  /** `history`: the loop's history as the commit left it, when the store answered with it (else it is read). */
+  async moved(state: LoopState, effects: readonly Effect[], at: number, history?: readonly LoopHistoryEntry[]): Promise<void> {
     try {
-      await this.project(state.ticketId, state, effects, at);
+      await this.project(state.ticketId, state, effects, at, history);
     } catch (error) {
       this.deps.logger.log('warn', 'dashboard read model not updated for this transition', { ticketId: state.ticketId, version: state.version, error: (error as Error).message });
     }
@@ -44,8 +46,8 @@ export class LoopProjector {
     return projected;
   }
 
-  private async project(ticketId: number, state: LoopState | null, effects: readonly Effect[], at: number | null): Promise<boolean> {
-    const history = await this.deps.loops.history(ticketId);
+  private async project(ticketId: number, state: LoopState | null, effects: readonly Effect[], at: number | null, known?: readonly LoopHistoryEntry[]): Promise<boolean> {
+    const history = known ?? (await this.deps.loops.history(ticketId));
     const version = state?.version ?? history.at(-1)?.version ?? 0;
     const summary = summarizeLoop(history.filter((entry) => entry.version <= version));
     if (summary === null) return false; // trimmed past its opening: the last contribution stands
@@ -74,7 +76,7 @@ export class ProjectedLoopStore implements LoopStore {
 
   async commit(commit: Parameters<LoopStore['commit']>[0]): Promise<LoopCommitResult> {
     const result = await this.inner.commit(commit);
-    if (result.committed) await this.projector.moved(commit.state, commit.effects, commit.entry.at);
+    if (result.committed) await this.projector.moved(commit.state, commit.effects, commit.entry.at, result.history);
     return result;
   }
 }

@@ -18,7 +18,7 @@ export interface RedisKeys {
   ticket(ticketId: number): string;
   /** String: the ticket's loop state, prefixed by its version. */
   loop(ticketId: number): string;
-  /** List: the loop's history, one JSON entry per accepted transition, append-only. */
+  /** String: the loop's history, one JSON entry per line per accepted transition, append-only (a list, as older releases wrote it, until the loop's next commit). */
   loopHistory(ticketId: number): string;
   /** Hash: effects of committed transitions not yet queued (version -> JSON), normally empty. */
   loopOutbox(ticketId: number): string;

@@ -16,10 +16,16 @@ const HISTORY_MAX = 1_000;
 
 /**
  * Compare-and-set on the version prefix of the stored value ("<version>:<keys>\n<state>"), then
- * append the history entry, park the effects ("<Redis time>|<event key>|<JSON>"). Returns {1, leftover} or {0};
- * leftover = parked effects older than the grace period (a worker died before queueing them;
- * younger ones are most likely being queued by their worker right now). Every key is the
- * ticket's (one hash slot); the index of openings is written before, apart (see commit).
+ * append the history entry, park the effects ("<Redis time>|<event key>|<JSON>"). Returns
+ * {1, leftover, history} or {0}; leftover = parked effects older than the grace period (a worker
+ * died before queueing them; younger ones are most likely being queued by their worker right now),
+ * history = the loop's whole history after this entry, so the dashboard's projection needs no read
+ * of its own. Every key is the ticket's (one hash slot); the index of openings is written before,
+ * apart (see commit).
+ * The history is one string, an entry per line (JSON never holds a raw line break): against the
+ * list older releases kept (converted here on the loop's next commit), about 95 B less per loop,
+ * since Redis 7.0 keeps even a one-entry list as a quicklist node. A string is rewritten, not
+ * appended to, so it stays its exact size (APPEND would leave room to grow).
  * KEYS loop, history, outbox. ARGV expected version, value, entry, effects ('' none),
  * version, loop ttl, history ttl, history max, grace ms.
  */
@@ -29,9 +35,25 @@ local stored = -1
 if current then stored = tonumber(string.match(current, '^(%d+):')) end
 if stored ~= tonumber(ARGV[1]) then return {0} end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[6])
-redis.call('RPUSH', KEYS[2], ARGV[3])
-redis.call('LTRIM', KEYS[2], -tonumber(ARGV[8]), -1)
-redis.call('EXPIRE', KEYS[2], ARGV[7])
+local history = redis.pcall('GET', KEYS[2])
+if type(history) == 'table' and history.err then
+  history = table.concat(redis.call('LRANGE', KEYS[2], 0, -1), '\\n')
+  redis.call('DEL', KEYS[2])
+  if history == '' then history = false end
+end
+if history then
+  history = history .. '\\n' .. ARGV[3]
+  local _, breaks = string.gsub(history, '\\n', '')
+  local over = breaks + 1 - tonumber(ARGV[8])
+  if over > 0 then
+    local cut = 0
+    for _ = 1, over do cut = string.find(history, '\\n', cut + 1, true) end
+    history = string.sub(history, cut + 1)
+  end
+else
+  history = ARGV[3]
+end
+redis.call('SET', KEYS[2], history, 'EX', ARGV[7])
 local time = redis.call('TIME')
 local nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local leftover = {}
@@ -47,15 +69,16 @@ if ARGV[4] ~= '' then
   redis.call('HSET', KEYS[3], ARGV[5], nowMs .. '|' .. ARGV[4])
   redis.call('EXPIRE', KEYS[3], ARGV[6])
 end
-return {1, leftover}`;
+return {1, leftover, history}`;
 
-/** LoopStore on Redis: versioned state string, append-only history list, outbox hash, index of openings. */
+/** LoopStore on Redis: versioned state string, append-only history string, outbox hash, index of openings. */
 export class RedisLoopStore implements LoopStore, LoopHistories {
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     /** Parked effects younger than this belong to a worker still queueing them (tests pass 0). */
     private readonly outboxGraceMs = 30_000,
+    private readonly historyMax = HISTORY_MAX,
   ) {}
 
   async get(ticketId: number): Promise<StoredLoop | null> {
@@ -90,16 +113,16 @@ export class RedisLoopStore implements LoopStore, LoopHistories {
       state.version,
       LOOP_TTL_SECONDS,
       HISTORY_TTL_SECONDS,
-      HISTORY_MAX,
+      this.historyMax,
       this.outboxGraceMs,
-    )) as [0] | [1, string[]];
+    )) as [0] | [1, string[], string];
     if (reply[0] === 0) return { committed: false };
     const flat = reply[1];
     const leftover: PendingEffects[] = [];
     for (let index = 0; index + 1 < flat.length; index += 2) {
       leftover.push({ ticketId: state.ticketId, version: Number(flat[index]), effects: parseParked(flat[index + 1]!).effects });
     }
-    return { committed: true, leftover };
+    return { committed: true, leftover, history: historyOf(reply[2]) };
   }
 
   async parkedEffects(ticketId: number, eventKey?: string): Promise<PendingEffects[]> {
@@ -116,8 +139,18 @@ export class RedisLoopStore implements LoopStore, LoopHistories {
   }
 
   async history(ticketId: number): Promise<LoopHistoryEntry[]> {
-    const entries = await this.redis.lrange(this.keys.loopHistory(ticketId), 0, -1);
-    return entries.map(decodeHistoryEntry);
+    return this.readHistory(ticketId);
+  }
+
+  /** A loop's history: its string, or the list an older release kept (until the loop's next commit converts it). */
+  private async readHistory(ticketId: number): Promise<LoopHistoryEntry[]> {
+    const key = this.keys.loopHistory(ticketId);
+    try {
+      return historyOf(await this.redis.get(key));
+    } catch (error) {
+      if (!String((error as Error).message).startsWith('WRONGTYPE')) throw error;
+      return (await this.redis.lrange(key, 0, -1)).map(decodeHistoryEntry);
+    }
   }
 
   /** Tickets whose loop opened in [since, until], oldest first. */
@@ -133,11 +166,15 @@ export class RedisLoopStore implements LoopStore, LoopHistories {
   async histories(ticketIds: readonly number[], pageSize = 500): Promise<LoopHistoryEntry[][]> {
     const all: LoopHistoryEntry[][] = [];
     for (let start = 0; start < ticketIds.length; start += pageSize) {
-      const page = await Promise.all(ticketIds.slice(start, start + pageSize).map((id) => this.redis.lrange(this.keys.loopHistory(id), 0, -1)));
-      for (const entries of page) all.push(entries.map(decodeHistoryEntry));
+      all.push(...(await Promise.all(ticketIds.slice(start, start + pageSize).map((id) => this.readHistory(id)))));
     }
     return all;
   }
+}
+
+/** The entries of a history string (null: none). */
+function historyOf(text: string | null): LoopHistoryEntry[] {
+  return text === null || text === '' ? [] : text.split('\n').map(decodeHistoryEntry);
 }
 
 /** An event key as it marks parked effects: no '|' (the field separator), not starting with '[' (an unmarked entry's JSON). */

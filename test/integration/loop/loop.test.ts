@@ -385,7 +385,8 @@ describe('loop commits under concurrency (real Redis)', () => {
     await applyLoopEvents(2, [{ type: 'acknowledge', user: 'U2' }], 'next', deps);
     expect(queued).toEqual([1, 2]);
     const again = await store.commit({ state: { ...crashed, version: 3 }, entry: { ...entry, version: 3 }, eventKey: 'k', eventKeys: ['k'], effects: [] });
-    expect(again).toEqual({ committed: true, leftover: [] });
+    expect(again).toMatchObject({ committed: true, leftover: [] });
+    expect(again.committed && again.history?.map((each) => each.version)).toEqual([0, 1, 2, 3]);
   });
 
   it("classifies a new ticket once per attempt when the job of the event that claimed its routing is retried", async () => {

@@ -42,13 +42,39 @@ describe('a loop stored by the version before (state format 2, history entries a
     await redis.rpush(keys.loopHistory(4242), JSON.stringify({ a: entry.at, v: entry.version, e: entry.event, s: entry.stage, c: entry.category, t: entry.tier, m: entry.team }));
     const store = new RedisLoopStore(redis, keys, 0);
     expect(await store.get(4242)).toEqual({ state: opened.state, eventKeys: ['open-4242'] });
+    // The history as a list, as releases before the history string kept it.
+    expect(await store.history(4242)).toEqual([entry]);
+    expect(await store.histories([4242, 4243])).toEqual([[entry], []]);
 
     const acknowledged = transition(opened.state, { type: 'acknowledge', user: 'U1' }, T0 + HOUR, policy);
     if (!acknowledged.ok) throw new Error(acknowledged.reason);
     const next = historyEntryOf({ type: 'acknowledge', user: 'U1' }, acknowledged.state, acknowledged.effects, T0 + HOUR);
-    expect(await store.commit({ state: acknowledged.state, entry: next, eventKey: 'slack-1', eventKeys: ['slack-1', 'zen-1'], effects: [] })).toEqual({ committed: true, leftover: [] });
+    expect(await store.commit({ state: acknowledged.state, entry: next, eventKey: 'slack-1', eventKeys: ['slack-1', 'zen-1'], effects: [] })).toEqual({ committed: true, leftover: [], history: [entry, next] });
     expect(await store.get(4242)).toEqual({ state: acknowledged.state, eventKeys: ['slack-1', 'zen-1'] });
+    // The commit made the list a string, an entry per line, with the list's time to live.
+    expect(await redis.type(keys.loopHistory(4242))).toBe('string');
+    expect(await redis.ttl(keys.loopHistory(4242))).toBeGreaterThan(89 * 86_400);
     expect(await store.history(4242)).toEqual([entry, next]);
     expect(await store.histories([4242])).toEqual([[entry, next]]);
+  });
+
+  it('keeps a history to its most entries, dropping the oldest, and answers each commit with the history as it left it', async () => {
+    const store = new RedisLoopStore(redis, keys, 0, 3);
+    const opened = openLoop({ ticketId: 77, category: 'bug_report', tier: 'normal', zendeskStatus: 'new' }, T0, policy);
+    if (!opened.ok) throw new Error(opened.reason);
+    let state = opened.state;
+    const entries = [historyEntryOf('opened', state, opened.effects, T0)];
+    expect(await store.commit({ state, entry: entries[0]!, eventKey: 'open-77', eventKeys: ['open-77'], effects: [] })).toEqual({ committed: true, leftover: [], history: entries });
+    for (let step = 1; step <= 4; step += 1) {
+      state = { ...state, version: state.version + 1 };
+      const entry = { ...entries[0]!, at: T0 + step * HOUR, version: state.version, event: 'post_update' };
+      entries.push(entry);
+      const committed = await store.commit({ state, entry, eventKey: `update-${step}`, eventKeys: [`update-${step}`], effects: [] });
+      expect(committed).toEqual({ committed: true, leftover: [], history: entries.slice(-3) });
+    }
+    expect((await store.history(77)).map((entry) => entry.version)).toEqual([2, 3, 4]);
+    // A stale commit changes nothing and answers without a history.
+    expect(await store.commit({ state: { ...state, version: 2 }, entry: entries[2]!, eventKey: 'late', eventKeys: ['late'], effects: [] })).toEqual({ committed: false });
+    expect((await store.history(77)).map((entry) => entry.version)).toEqual([2, 3, 4]);
   });
 });
