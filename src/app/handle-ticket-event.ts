@@ -228,12 +228,12 @@ async function route(event: TicketChangeEvent, decided: RoutingDecided, retry: b
   const found = foundExtras(actions.extras);
   const plan = planRoute(snapshot, decision, deps.policy, receivedAt, { tags: actions.tags, noteLines: describeRoutingExtras(actions.extras, deps.ticketUrl) });
   if (retry || found) await deps.briefs.save({ ...brief, ...(found ? { extras: found } : {}) });
-  await deps.routes.enqueue(plan);
-  // The loop opens with the routing decision; a retry finds it open and leaves it. The event that
-  // won the claim just now knows there is none yet, and keeps the loop it opened.
+  // The loop opens with the routing decision, while the write joins the backlog (each is
+  // idempotent, so a retry after either failed redoes both); a retry finds the loop open and
+  // leaves it. The event that won the claim just now knows there is none yet, and keeps the loop
+  // it opened.
   const input = { ticketId: snapshot.id, category: plan.category, tier: plan.tier, zendeskStatus: snapshot.status };
-  const opened = retry ? undefined : await openClaimedTicketLoop(input, deps.loop);
-  if (retry) await openTicketLoop(input, deps.loop);
+  const [opened] = await Promise.all([retry ? openTicketLoop(input, deps.loop).then(() => undefined) : openClaimedTicketLoop(input, deps.loop), deps.routes.enqueue(plan)]);
   deps.logger.log('info', 'ticket classified', { ticketId: snapshot.id, category: plan.category, tier: plan.tier, confidence: plan.confidence });
   return { outcome: 'routing', ...(opened === undefined ? {} : { opened }) };
 }
