@@ -383,7 +383,7 @@ export class Classifier {
       if (language !== 'policy' && language !== UNIVERSAL && !languages.has(language)) return;
       patternsAt.length = 0;
       for (let position = 0; position < tokens.length; position++) patternsAt.push((known[position]![index] ??= matcher.resolve(tokens[position]!)));
-      for (const match of matcher.matchResolved(tokens, patternsAt, written)) {
+      for (const match of matcher.matchResolved(tokens, patternsAt, written, clauses)) {
         const { payload } = match.entry;
         // A verb-first question's words after a fronted phrase state something instead: not a match.
         if (payload.role === 'category' && payload.clauseInitial && match.start > 0 && clauses[match.start - 1] === clauses[match.start]) continue;
@@ -397,8 +397,10 @@ export class Classifier {
     const setupCover = new Set<number>();
     const setupClauses = new Set<number>();
     const negativeCover = new Set<number>();
+    // A gapped term ("stürzt … ab") covers its own words, not what stands between them.
     const cover = (into: Set<number>, match: TermMatch<Signal>): void => {
-      for (let i = match.start; i < match.start + match.length; i++) into.add(i);
+      if (match.words) for (const at of match.words) into.add(at);
+      else for (let i = match.start; i < match.start + match.length; i++) into.add(i);
     };
     for (const match of matches) {
       const { role } = match.entry.payload;
@@ -419,6 +421,8 @@ export class Classifier {
       const closes = this.negationCloses.get(match.entry.payload.source);
       let statesNegation = false;
       for (let at = match.start; closes !== undefined && !statesNegation && at < match.start + match.length; at++) statesNegation = closes.has(tokens[at]!);
+      // A negator between a gapped term's words denies it: "stürzt nicht mehr ab".
+      if (match.words) for (let at = match.start + 1; at < match.start + match.length; at++) if (negatorAt.has(at) && !match.words.includes(at)) return true;
       for (let distance = 1; distance <= NEGATION_WINDOW; distance++) {
         const before = match.start - distance;
         if (!statesNegation && before >= 0 && clauses[before] === clause && negatorAt.has(before) && !longTermCover.has(before)) return true;
@@ -660,7 +664,9 @@ function dropContained(matches: Array<TermMatch<Signal>>): Array<TermMatch<Signa
         other.length > match.length &&
         (other.entry.payload.role === kind || (kind === 'category' && other.entry.payload.role === 'rating')) &&
         other.start <= match.start &&
-        match.start + match.length <= other.start + other.length,
+        match.start + match.length <= other.start + other.length &&
+        // Within a gapped term, only its own words hold another match: not the words between them.
+        (other.words === undefined || Array.from({ length: match.length }, (_, offset) => match.start + offset).every((at) => other.words!.includes(at))),
     );
   });
 }

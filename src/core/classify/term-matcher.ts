@@ -11,9 +11,21 @@ export interface TermMatch<T> {
   readonly entry: TermEntry<T>;
   /** Index of the first token of the match. */
   readonly start: number;
-  /** Number of tokens matched. */
+  /** Number of tokens matched, from the first word to the last (a gap's words included). */
   readonly length: number;
+  /** For a term with a gap ("stürzt … ab"): the indices of the tokens its own words matched. */
+  readonly words?: readonly number[];
 }
+
+/**
+ * A term word "…" (or "...") stands for a gap of up to MAX_GAP words within one clause, so a
+ * separable verb is read whatever stands between its parts: "meldet … ab" matches "meldet ab",
+ * "meldet mich ständig ab" and "meldet mich seit dem letzten Update immer ab". The word after a
+ * gap is taken at its last place in reach: a separable prefix closes its clause, and may also be
+ * an article on the way ("friert nach ein paar Sekunden ein").
+ */
+export const GAP = '…';
+export const MAX_GAP = 6;
 
 export class InvalidTermError extends Error {
   readonly code = 'INVALID_TERM';
@@ -29,6 +41,8 @@ interface CompiledTerm<T> {
   readonly entry: TermEntry<T>;
   /** Pattern id per word. */
   readonly patterns: readonly number[];
+  /** Per word, whether a gap comes before it (absent: the term has none). */
+  readonly gapBefore?: readonly boolean[];
   /** Per whole word written with Latin diacritics ("schön"): the word as a token must be written (accentForm). */
   readonly accents?: ReadonlyArray<string | undefined>;
 }
@@ -62,13 +76,13 @@ export class TermMatcher<T> {
     const prefixLengths = new Set<number>();
     const suffixLengths = new Set<number>();
     for (const entry of entries) {
-      const words = normalizeText(entry.term).trim().split(/\s+/).filter((word) => word.length > 0);
+      const { words, gapBefore } = wordsOf(entry.term);
       if (words.length === 0) throw new InvalidTermError(entry.term, 'it is empty');
       const patterns = words.map((word) => this.internPattern(entry.term, word, prefixLengths, suffixLengths));
       const first = patterns[0] as number;
       const bucket = this.termsByFirstPattern.get(first);
       const accents = accentedWords(entry.term);
-      const compiled: CompiledTerm<T> = accents ? { entry, patterns, accents } : { entry, patterns };
+      const compiled: CompiledTerm<T> = { entry, patterns, ...(accents ? { accents } : {}), ...(gapBefore ? { gapBefore } : {}) };
       if (bucket) bucket.push(compiled);
       else this.termsByFirstPattern.set(first, [compiled]);
     }
@@ -84,22 +98,27 @@ export class TermMatcher<T> {
    * the writer types diacritics, so that German "schon" (already) is not "schön" (nice) nor
    * Spanish "esta" (this) "está"; a text typed without any still meets every term folded.
    */
-  match(tokens: readonly string[], written?: ReadonlyArray<string | undefined>): Array<TermMatch<T>> {
-    return this.matchResolved(tokens, tokens.map((token) => this.patternsOf(token)), written);
+  match(tokens: readonly string[], written?: ReadonlyArray<string | undefined>, clauses?: readonly number[]): Array<TermMatch<T>> {
+    return this.matchResolved(tokens, tokens.map((token) => this.patternsOf(token)), written, clauses);
   }
 
   /**
    * match() with each token's pattern ids (resolve) looked up by the caller: the classifier runs a
    * dozen matchers over the same tokens and remembers what each token is to all of them at once.
    */
-  matchResolved(tokens: readonly string[], patternsAt: ReadonlyArray<readonly number[]>, written?: ReadonlyArray<string | undefined>): Array<TermMatch<T>> {
+  matchResolved(tokens: readonly string[], patternsAt: ReadonlyArray<readonly number[]>, written?: ReadonlyArray<string | undefined>, clauses?: readonly number[]): Array<TermMatch<T>> {
     const matches: Array<TermMatch<T>> = [];
     for (let start = 0; start < tokens.length; start++) {
       for (const pattern of patternsAt[start] as readonly number[]) {
         const candidates = this.termsByFirstPattern.get(pattern);
         if (!candidates) continue;
         for (const candidate of candidates) {
-          if (matchesAt(candidate.patterns, patternsAt, start) && (!written || !candidate.accents || showsAccents(candidate.accents, tokens, written, start))) {
+          if (candidate.gapBefore) {
+            const words = gappedMatchAt(candidate.patterns, candidate.gapBefore, patternsAt, start, clauses);
+            if (words && (!written || !candidate.accents || showsAccentsAt(candidate.accents, tokens, written, words))) {
+              matches.push({ entry: candidate.entry, start, length: words[words.length - 1]! - start + 1, words });
+            }
+          } else if (matchesAt(candidate.patterns, patternsAt, start) && (!written || !candidate.accents || showsAccents(candidate.accents, tokens, written, start))) {
             matches.push({ entry: candidate.entry, start, length: candidate.patterns.length });
           }
         }
@@ -177,6 +196,49 @@ export class TermMatcher<T> {
   }
 }
 
+/** A term's words as normalised, and where its gaps are (undefined: none). */
+function wordsOf(term: string): { words: string[]; gapBefore?: boolean[] } {
+  const raw = term.trim().split(/\s+/).filter((word) => word.length > 0);
+  const words: string[] = [];
+  const gapBefore: boolean[] = [];
+  let gap = false;
+  for (const word of raw) {
+    if (word === GAP || word === '...') {
+      if (words.length === 0 || gap) throw new InvalidTermError(term, `a gap (${GAP}) must stand between two words`);
+      gap = true;
+      continue;
+    }
+    for (const part of normalizeText(word).split(/\s+/).filter((each) => each.length > 0)) {
+      words.push(part);
+      gapBefore.push(gap);
+      gap = false;
+    }
+  }
+  if (gap) throw new InvalidTermError(term, `a gap (${GAP}) must stand between two words`);
+  return gapBefore.includes(true) ? { words, gapBefore } : { words };
+}
+
+/**
+ * The token indices a gapped term's words match from `start`: each word right after the one
+ * before, or after a gap at the last place it fits within MAX_GAP tokens in the same clause; or null.
+ */
+function gappedMatchAt(patterns: readonly number[], gapBefore: readonly boolean[], patternsAt: ReadonlyArray<readonly number[]>, start: number, clauses: readonly number[] | undefined): number[] | null {
+  const words = [start];
+  let at = start;
+  for (let index = 1; index < patterns.length; index++) {
+    const reach = gapBefore[index] ? MAX_GAP + 1 : 1;
+    let found = -1;
+    for (let next = at + 1; next <= at + reach && next < patternsAt.length; next++) {
+      if (clauses && clauses[next] !== clauses[start]) break;
+      if ((patternsAt[next] as readonly number[]).includes(patterns[index] as number)) found = next;
+    }
+    if (found === -1) return null;
+    words.push(found);
+    at = found;
+  }
+  return words;
+}
+
 function matchesAt(patterns: readonly number[], patternsAt: ReadonlyArray<readonly number[]>, start: number): boolean {
   if (start + patterns.length > patternsAt.length) return false;
   for (let offset = 1; offset < patterns.length; offset++) {
@@ -192,7 +254,7 @@ function matchesAt(patterns: readonly number[], patternsAt: ReadonlyArray<readon
  */
 function accentedWords(term: string): Array<string | undefined> | undefined {
   let any = false;
-  const words = accentForm(term).trim().split(/\s+/).map((word) => {
+  const words = accentForm(term).trim().split(/\s+/).filter((word) => word !== GAP && word !== '...').map((word) => {
     if (word.startsWith('*') || word.endsWith('*')) return undefined;
     const folded = normalizeText(word);
     if (word === folded || !/^[a-z0-9]+$/.test(folded)) return undefined;
@@ -206,6 +268,16 @@ function showsAccents(accents: ReadonlyArray<string | undefined>, tokens: readon
   for (let offset = 0; offset < accents.length; offset++) {
     const accented = accents[offset];
     if (accented !== undefined && (written[start + offset] ?? tokens[start + offset]) !== accented) return false;
+  }
+  return true;
+}
+
+/** showsAccents for a gapped match: the term's words at the tokens they matched. */
+function showsAccentsAt(accents: ReadonlyArray<string | undefined>, tokens: readonly string[], written: ReadonlyArray<string | undefined>, words: readonly number[]): boolean {
+  for (let offset = 0; offset < accents.length; offset++) {
+    const accented = accents[offset];
+    const at = words[offset]!;
+    if (accented !== undefined && (written[at] ?? tokens[at]) !== accented) return false;
   }
   return true;
 }

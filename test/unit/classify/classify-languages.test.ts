@@ -395,10 +395,7 @@ describe('sync and search failures in every language', () => {
   });
 });
 
-/**
- * Signed out again and again, video that buffers and stutters: in every language (a separable verb
- * with words between its parts, German "meldet mich … ab", Dutch "logt me … uit", is not read yet).
- */
+/** Signed out again and again, video that buffers and stutters: in every language. */
 const LOGOUTS_AND_STUTTER: ReadonlyArray<readonly [language: string, description: string, expected: CategoryId]> = [
   ['en', 'The app keeps logging me out every few minutes', 'bug_report'],
   ['es', 'La app me cierra la sesión cada pocos minutos', 'bug_report'],
@@ -425,6 +422,37 @@ describe('repeated sign-outs and stuttering video in every language', () => {
   it.each(LOGOUTS_AND_STUTTER)('[%s] %s -> %s', (_language, description, expected) => {
     const decision = defaultClassifier.classify({ subject: '', description });
     expect(decision.category, decision.summary).toBe(expected);
+  });
+});
+
+/**
+ * German and Dutch separable verbs with words between their parts (terms with a gap, "meldet … ab"):
+ * read whatever stands between, denied by a negator between them, never across a clause.
+ */
+const SEPARABLE_VERBS: ReadonlyArray<readonly [language: string, description: string, expected: CategoryId]> = [
+  ['de', 'Die App meldet mich seit dem Update ständig ab', 'bug_report'],
+  ['de', 'Das Programm loggt mich alle paar Minuten aus', 'bug_report'],
+  ['de', 'Die App startet beim Öffnen immer wieder neu', 'bug_report'],
+  ['de', 'Die Videos frieren nach ein paar Sekunden ein', 'performance_issue'],
+  ['de', 'Die Seite hängt sich beim Speichern jedes Mal auf', 'performance_issue'],
+  ['de', 'Der Server fällt seit heute Morgen immer wieder aus', 'performance_issue'],
+  ['nl', 'De app logt me elke paar minuten uit', 'bug_report'],
+  ['nl', 'De app loopt bij het opstarten steeds vast', 'bug_report'],
+  ['nl', 'De verbinding valt de hele dag uit', 'bug_report'],
+  // A negator between the parts denies the defect: praise, not a bug.
+  ['de', 'Seit dem Update friert die App nicht mehr ein, danke!', 'sentiment_experience'],
+  ['nl', 'De app loopt gelukkig nooit vast, echt een fijne app', 'sentiment_experience'],
+];
+
+describe('separable verbs with words between their parts', () => {
+  it.each(SEPARABLE_VERBS)('[%s] %s -> %s', (_language, description, expected) => {
+    const decision = defaultClassifier.classify({ subject: '', description });
+    expect(decision.category, decision.summary).toBe(expected);
+  });
+
+  it('reads no gap across a clause: "meldet sich. Ab morgen ..." is no sign-out', () => {
+    const decision = defaultClassifier.classify({ subject: '', description: 'Der Kollege meldet sich. Ab morgen bin ich im Urlaub.' });
+    expect(decision.evidence.map((item) => item.value)).not.toContain('meldet … ab');
   });
 });
 

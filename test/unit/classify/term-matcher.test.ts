@@ -28,7 +28,40 @@ describe('TermMatcher', () => {
   });
 
   it.each([
+    ['meldet mich ab', 0, ['meldet … ab']],
+    ['meldet mich ständig ab', 0, ['meldet … ab']],
+    ['meldet mich seit dem letzten Update immer ab', 0, ['meldet … ab']],
+    ['meldet mich seit dem allerletzten großen Update immer ab', 0, []],
+    ['meldet ab', 0, ['meldet … ab']],
+    ['sie meldet sich. Ab morgen', 0, []],
+    ['hängt sich ständig auf', 1, ['hängt sich … auf']],
+    ['hängt ständig sich auf', 1, []],
+  ] as const)('a gap: %j', (text, index, expected) => {
+    const terms = ['meldet … ab', 'hängt sich … auf'];
+    const tokens = tokenizeClauses(text);
+    const found = new TermMatcher(terms.map((term) => ({ term, payload: term }))).match(tokens.tokens, undefined, tokens.clauses);
+    expect(found.map((match) => match.entry.payload)).toEqual(expected);
+    if (expected.length > 0) {
+      const [match] = found;
+      // The match spans first word to last; `words` names the tokens its own words matched.
+      expect(match!.words!.map((at) => tokens.tokens[at])).toEqual(terms[index]!.split(' ').filter((word) => word !== '…').map((word) => word.normalize('NFKD').replace(/\p{M}/gu, '')));
+      expect(match!.start + match!.length - 1).toBe(match!.words!.at(-1));
+    }
+  });
+
+  it('reads a gap written as three dots as "…", and keeps accent-aware matching for gapped terms', () => {
+    const matcher = new TermMatcher([{ term: 'fällt ... aus', payload: 'fällt' }]);
+    const tokens = tokenizeClauses('Der Server fällt ständig aus');
+    expect(matcher.match(tokens.tokens, tokens.written, tokens.clauses).map((match) => match.entry.payload)).toEqual(['fällt']);
+    const other = tokenizeClauses('Der Server fallt ständig aus');
+    expect(matcher.match(other.tokens, other.written, other.clauses)).toEqual([]);
+  });
+
+  it.each([
     ['ab*', /at least 3 letters/],
+    ['… ab', /gap/],
+    ['meldet …', /gap/],
+    ['meldet … … ab', /gap/],
     ['*abcd*', /at least 5 letters/],
     ['bad-term', /letters or digits/],
     ['   ', /empty/],

@@ -13,7 +13,7 @@ export const de: LanguageLexicon = {
   categories: {
     bug_report: {
       strong: [
-        'werde abgemeldet', 'ständig abgemeldet', 'loggt mich aus', 'meldet mich ständig ab', 'meldet mich immer ab',
+        'werde abgemeldet', 'ständig abgemeldet', 'loggt … aus', 'meldet … ab', 'startet … neu',
         'liefert keine ergebnisse', 'keine suchergebnisse', 'suche funktioniert nicht', 'findet nichts',
         'kommen nicht mehr an', 'kommen nicht an', 'kommt nicht an', 'kommt nicht mehr an', 'keine benachrichtigungen mehr',
         'falsche datum', 'falsches datum', 'falsche daten', 'falschen daten', 'falsche werte', 'falsche uhrzeit', 'falsch angezeigt',
@@ -35,7 +35,7 @@ export const de: LanguageLexicon = {
       ],
       weak: [
         '*fehler', '*fehlern', '*fehlers', 'fehlerhaft*', 'error*', 'problem*', 'geht nicht',
-        'kann nicht', 'können nicht', 'nicht einloggen', 'nicht anmelden', 'falsch', 'friert ein',
+        'kann nicht', 'können nicht', 'nicht einloggen', 'nicht anmelden', 'falsch', 'friert … ein',
         'eingefroren', 'hängt fest', 'weißer bildschirm', 'schwarzer bildschirm', 'leere seite',
         'wird nicht angezeigt', 'werden nicht angezeigt', 'verschwunden', 'fehlt', 'fehlen',
         'gelöscht', 'verloren', 'beschädigt', 'warnung*', 'ungültig*', 'nach dem update',
@@ -113,12 +113,12 @@ export const de: LanguageLexicon = {
     },
     performance_issue: {
       strong: [
-        'puffer*', 'laden ständig nach', 'lädt ständig nach', 'frieren ein',
+        'puffer*', 'laden ständig nach', 'lädt ständig nach', 'frieren … ein', 'fällt … aus', 'fallen … aus',
         'frisst viel akku', 'frisst extrem viel akku', 'viel akku', 'akku leer', 'saugt den akku leer',
         'langsam*', 'verlangsam*', 'lahm*', 'träge', 'ladezeit*', 'lädt ewig', 'laedt ewig',
         'lädt endlos', 'dauert ewig', 'ewig lange', 'ewigkeit*', 'dauert zu lange',
-        'ruckel*', 'ruckelt', 'timeout*', 'time out', 'zeitüberschreitung*', 'hängt sich auf',
-        'hängen sich auf', 'aufgehängt', 'reagiert nicht', 'reagiert nicht mehr', 'keine reaktion',
+        'ruckel*', 'ruckelt', 'timeout*', 'time out', 'zeitüberschreitung*', 'hängt sich … auf',
+        'hängen sich … auf', 'aufgehängt', 'reagiert nicht', 'reagiert nicht mehr', 'keine reaktion',
         'speicherleck*', 'memory leak*', 'hohe cpu', 'cpu last', 'cpu auslastung',
         'speicherverbrauch', 'akkuverbrauch', 'batterieverbrauch', 'stromverbrauch',
         'frisst akku', 'frisst den akku', 'zieht den akku', 'performance',
