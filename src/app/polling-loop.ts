@@ -17,6 +17,8 @@ export class PollingLoop {
   private running = false;
   private loops: Promise<void>[] = [];
   private readonly sleeping = new Set<() => void>();
+  /** A wake() while no round slept: the next wait is skipped (a round in flight may have looked too early). */
+  private woken = false;
 
   constructor(private readonly options: PollingLoopOptions) {}
 
@@ -33,8 +35,9 @@ export class PollingLoop {
     await Promise.all(this.loops);
   }
 
-  /** Ends the waits now: the next rounds start at once. */
+  /** Ends the waits now: the next rounds start at once (a round in flight starts its next one without waiting). */
   wake(): void {
+    if (this.sleeping.size === 0) this.woken = true;
     for (const wake of this.sleeping) wake();
   }
 
@@ -47,7 +50,8 @@ export class PollingLoop {
         this.options.onError(error as Error);
         pause = this.options.failurePauseMs;
       }
-      if (pause > 0 && this.running) await this.sleep(pause);
+      if (this.woken) this.woken = false;
+      else if (pause > 0 && this.running) await this.sleep(pause);
     }
   }
 

@@ -571,6 +571,10 @@ export interface SlackOutbox {
   enqueue(entries: readonly OutboxEntry[], now: number): Promise<void>;
   /** A channel due at `now`, leased to the caller for `leaseMs` (other senders skip it meanwhile). */
   claim(now: number, leaseMs: number): Promise<string | null>;
+  /** As claim, and when no channel is due, when the first one will be (null: none waits). */
+  claimOrNextDue(now: number, leaseMs: number): Promise<{ readonly channel: string } | { readonly channel: null; readonly nextDueAt: number | null }>;
+  /** Calls `listener` whenever this process has queued something (a sender of the process need not wait to look). */
+  onQueued(listener: () => void): void;
   /** The oldest `max` queued messages, still queued. */
   peek(channel: string, max: number): Promise<string[]>;
   /** Whether `item` waits in the channel's queue (being sent counts: an item leaves once it is done). */

@@ -38,9 +38,12 @@ return 1`;
 /** KEYS ready. ARGV now, lease. The first channel due at `now`, leased until now + lease. */
 const CLAIM = `
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 1)
-if #due == 0 then return false end
+if #due == 0 then
+  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return {'', first[2] or ''}
+end
 redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[2]), due[1])
-return due[1]`;
+return {due[1]}`;
 
 /** Lua: puts the edits taken and not completed (set `taken`) back among the channel's `edits`. */
 const RESTORE_TAKEN_LUA = `
@@ -128,8 +131,10 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs, LiveIncident
     const keys = entries.map(({ entry }) => ('post' in entry ? this.keys.slackOutbox(entry.channel) : this.keys.slackEdits(entry.channel)));
     const args = entries.flatMap(({ entry, now }) => ('post' in entry ? [now, entry.channel, 'list', entry.post] : [now, entry.channel, 'set', entry.edit]));
     await runScript(this.redis, ENQUEUE, 2 + keys.length, this.keys.slackReady, this.keys.slackNext, ...keys, ...args);
+    for (const listener of this.queuedListeners) listener();
     return calls.map(() => undefined);
   });
+  private readonly queuedListeners = new Set<() => void>();
 
   constructor(
     private readonly redis: RedisClient,
@@ -150,7 +155,17 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs, LiveIncident
   }
 
   async claim(now: number, leaseMs: number): Promise<string | null> {
-    return (await runScript(this.redis, CLAIM, 1, this.keys.slackReady, String(now), String(leaseMs))) as string | null;
+    return (await this.claimOrNextDue(now, leaseMs)).channel;
+  }
+
+  async claimOrNextDue(now: number, leaseMs: number): Promise<{ readonly channel: string } | { readonly channel: null; readonly nextDueAt: number | null }> {
+    const [channel, next] = (await runScript(this.redis, CLAIM, 1, this.keys.slackReady, String(now), String(leaseMs))) as [string, string?];
+    if (channel !== '') return { channel };
+    return { channel: null, nextDueAt: next ? Number(next) : null };
+  }
+
+  onQueued(listener: () => void): void {
+    this.queuedListeners.add(listener);
   }
 
   peek(channel: string, max: number): Promise<string[]> {

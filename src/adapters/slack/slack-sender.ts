@@ -18,6 +18,12 @@ export interface SlackSenderOptions {
   readonly concurrency?: number;
   /** Real time: pacing is about Slack's clock, never an injected one. */
   readonly now?: () => number;
+  /**
+   * Longest wait between two looks at the outbox while nothing is due (default 1 s). A sender waits
+   * until the first channel is due when that is sooner, and not at all once this process queues a
+   * message; other processes' messages are their own senders' first.
+   */
+  readonly idleMs?: number;
 }
 
 const DEFAULTS = { intervalMs: 1_000, coalesceAbove: 5, digestSize: 40, concurrency: 4 };
@@ -28,7 +34,14 @@ const DEFAULTS = { intervalMs: 1_000, coalesceAbove: 5, digestSize: 40, concurre
  * request times out after 10 s (web-slack-api.ts), so a live sender is done well within it.
  */
 const LEASE_MS = 30_000;
-const IDLE_POLL_MS = 100;
+/** After a failed round: the outbox or Slack may be back soon. */
+const FAILURE_PAUSE_MS = 100;
+/**
+ * Idle, a sender looked every 100 ms: 40 claims a second per process (4 loops), most of an idle
+ * worker's Redis calls. It now waits until the first channel is due, at most this long, and is
+ * woken when its process queues something.
+ */
+const IDLE_MS = 1_000;
 const UNAVAILABLE_BACKOFF_MS = 5_000;
 const AUTH_BACKOFF_MS = 60_000;
 /** A rate limit without Retry-After: wait this long, doubled at each one in a row on the channel, up to the maximum. */
@@ -62,12 +75,21 @@ export class SlackSender {
       concurrency: options.concurrency ?? DEFAULTS.concurrency,
     };
     this.now = options.now ?? Date.now;
+    const idleMs = options.idleMs ?? IDLE_MS;
     this.loop = new PollingLoop({
-      step: async () => ((await this.step()) ? 0 : IDLE_POLL_MS),
+      step: async () => {
+        const claimed = await this.options.outbox.claimOrNextDue(this.now(), LEASE_MS);
+        if (claimed.channel !== null) {
+          await this.work(claimed.channel);
+          return 0;
+        }
+        return claimed.nextDueAt === null ? idleMs : Math.min(idleMs, Math.max(1, claimed.nextDueAt - this.now()));
+      },
       onError: (error) => options.logger.log('error', 'slack sender failed', { error: error.message }),
-      failurePauseMs: IDLE_POLL_MS,
+      failurePauseMs: FAILURE_PAUSE_MS,
       concurrency: this.settings.concurrency,
     });
+    options.outbox.onQueued(() => this.loop.wake());
   }
 
   start(): void {

@@ -10,7 +10,8 @@ import { SlackApiError, type SlackApi, type SlackMessageRef } from '../../../src
 import { SlackDelivery, type OutboxItem } from '../../../src/adapters/slack/slack-delivery.js';
 import { PENDING_GRACE_MS, SlackMessagePendingError, SlackNotifier } from '../../../src/adapters/slack/slack-notifier.js';
 import { slackRenderers } from '../../../src/adapters/slack/slack-blocks.js';
-import { SlackSender } from '../../../src/adapters/slack/slack-sender.js';
+import { SlackSender, type SlackSenderOptions } from '../../../src/adapters/slack/slack-sender.js';
+import { recordedRedis } from '../../support/recorded-redis.js';
 import { WebSlackApi } from '../../../src/adapters/slack/web-slack-api.js';
 import { ACTIONS, type SlackMessage } from '../../../src/adapters/slack/slack-views.js';
 import { CachedPeopleDirectory } from '../../../src/app/cached-people-directory.js';
@@ -22,7 +23,7 @@ import { openLoop, transition } from '../../../src/core/loop/transition.js';
 import type { CategoryId } from '../../../src/core/taxonomy.js';
 import { defaultPolicy } from '../../support/default-classifier.js';
 import { slackAnswer, slackArgs } from '../../support/slack-fixtures.js';
-import { dropPrefix, REDIS_URL, silent, uniquePrefix, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
+import { dropPrefix, REDIS_URL, silent, uniquePrefix, waitFor, ZENDESK_URL } from '../../support/zendesk-fixtures.js';
 import { accepted, effectOf, fireTimer } from '../../support/loop-fixtures.js';
 
 const loopPolicy = loopPolicyFrom(defaultPolicy);
@@ -203,13 +204,13 @@ describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an
     await dropPrefix(prefix);
   });
 
-  function setUp(policy: Policy = defaultPolicy): { sender: SlackSender; notifier: SlackNotifier } {
+  function setUp(policy: Policy = defaultPolicy, options: Pick<SlackSenderOptions, 'idleMs'> = {}): { sender: SlackSender; notifier: SlackNotifier } {
     const now = () => clock;
     const loopPolicy = loopPolicyFrom(policy);
     const people = new CachedPeopleDirectory({ cache: new RedisNameCache(redis, keys), lookups: { slackName: (id) => slack.userName(id), zendeskName: async () => null }, logger: silent });
     const delivery = new SlackDelivery({ slack, outbox, live: outbox, loops, briefs: outbox, directory: new RedisSlackDirectory(redis, keys), people, policy, loopPolicy, logger: silent, zendeskBaseUrl: ZENDESK_URL, now });
     return {
-      sender: new SlackSender({ outbox, delivery, logger: silent, intervalMs: INTERVAL, coalesceAbove: COALESCE_ABOVE, digestSize: DIGEST_SIZE, now }),
+      sender: new SlackSender({ outbox, delivery, logger: silent, intervalMs: INTERVAL, coalesceAbove: COALESCE_ABOVE, digestSize: DIGEST_SIZE, now, ...options }),
       notifier: new SlackNotifier({ outbox, live: outbox, loops, policy, loopPolicy, logger: silent, now }),
     };
   }
@@ -264,6 +265,25 @@ describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an
       const [first, second] = slack.posts;
       expect((await outbox.messages(1)).card).toBe(`${BILLING} ${first!.ref.channel} ${first!.ref.ts}`);
       expect((await outbox.messages(2)).card).toBe(`${BILLING} ${second!.ref.channel} ${second!.ref.ts}`);
+    });
+
+    it('running and idle, looks at the outbox once per loop until the first channel is due, and at once when its process queues a message', async () => {
+      const recorded = recordedRedis(redis);
+      outbox = new RedisSlackOutbox(recorded.client, keys);
+      // An idle wait far longer than the test: only the wake-up can send the message in time.
+      const { sender } = setUp(defaultPolicy, { idleMs: 600_000 });
+      sender.start();
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Four loops, one look each (at 100 ms polls they made about a dozen each by now).
+        expect(recorded.scriptCalls()).toBe(4);
+        track(1);
+        await push(BILLING, { k: 'card', t: 1 });
+        await waitFor(() => slack.posts.length === 1, 5_000, 'the card to be sent');
+        expect(slack.posts[0]!.text).toMatch(/^Ticket #1 /);
+      } finally {
+        await sender.stop();
+      }
     });
 
     it('paces channels independently of each other', async () => {

@@ -32,6 +32,29 @@ describe('PollingLoop', () => {
     await loop.stop();
   });
 
+  it('a wake() while a round is in flight starts the next round at once instead of waiting', async () => {
+    let finishRound: () => void = () => undefined;
+    const ranAt: number[] = [];
+    const loop = new PollingLoop({
+      step: async () => {
+        ranAt.push(Date.now());
+        if (ranAt.length === 1) await new Promise<void>((resolve) => (finishRound = resolve));
+        return 60_000;
+      },
+      onError: () => undefined,
+      failurePauseMs: 1_000,
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(10);
+    loop.wake(); // the round looked before what woke it: it must look again
+    finishRound();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(ranAt).toEqual([0, 10]);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(ranAt).toEqual([0, 10]); // and then waits as asked
+    await loop.stop();
+  });
+
   it('stop() and wake() cut a wait short; stop() waits for the round in hand', async () => {
     let finishRound: () => void = () => undefined;
     let rounds = 0;
