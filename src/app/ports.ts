@@ -87,8 +87,9 @@ export interface RouteQueue {
   /**
    * The ticket changed before its write was sent: a waiting write is computed on these fields
    * instead (when they are newer than its own), so safe_update does not spend a call on a 409.
+   * 'absent': no write of the ticket is in the backlog (not queued yet, or done).
    */
-  rebase(ticketId: number, current: TicketFields): Promise<void>;
+  rebase(ticketId: number, current: TicketFields): Promise<'rebased' | 'unchanged' | 'absent'>;
 }
 
 /** A routing write waiting in the backlog or a batch: the plan, and the ticket as last read when a conflict forced a re-read. */
@@ -119,8 +120,14 @@ export interface ClaimedRoute {
  * writer dies comes back when its lease ends, marked stalled.
  */
 export interface RouteBacklog extends RouteQueue {
-  /** Writes due now and not claimed, and since when the oldest of them has been due (Redis time, ms; null: none). */
-  waiting(): Promise<{ readonly count: number; readonly oldestDueAt: number | null }>;
+  /**
+   * Writes due now and not claimed, and since when the oldest of them has been due (Redis time, ms;
+   * null: none); with none due, when the first will be (a write put back for later, a claim whose
+   * lease will end; null: none).
+   */
+  waiting(): Promise<{ readonly count: number; readonly oldestDueAt: number | null; readonly nextDueAt: number | null }>;
+  /** Calls `listener` whenever this process has added writes (a writer of the process need not wait to look). */
+  onQueued(listener: () => void): void;
   /** Writes in the backlog, claimed or not (0: nothing left to write or settle). */
   size(): Promise<number>;
   /** No write is claimed until resume() (writes in hand go on): every process's writers wait. */
@@ -507,6 +514,8 @@ export interface LoopTimerSchedule extends LoopTimers {
   unfired(upTo: number): Promise<number>;
   /** Every timer waiting to be claimed, earliest first (tests, doctor). */
   scheduled(): Promise<ScheduledTimer[]>;
+  /** Calls `listener` with the due time (cxloop's clock) of every timer this process adds to the schedule. */
+  onScheduled(listener: (at: number) => void): void;
 }
 
 /** Durable queue of effects to carry out, one job per committed transition. */

@@ -24,7 +24,12 @@ const MAX_OPEN_ZENDESK_JOBS = 25;
  */
 const BATCH_LINGER_MS = 1_000;
 const BATCH_LINGER_POLL_MS = 100;
-const IDLE_POLL_MS = 100;
+/**
+ * With nothing due, a writer waits until the first write will be (one put back for later, a claim
+ * whose lease ends), at most this long, and is woken when its process adds writes: it looked every
+ * 100 ms, ten rounds of five Redis calls a second per idle process.
+ */
+const IDLE_MS = 1_000;
 /**
  * A write the budget cannot pay for yet waits (a route job goes back to the head of its queue,
  * which pauses), at most this long before the budget is asked again. The budget, not the pause,
@@ -65,6 +70,7 @@ export class RouteBacklogWriter {
       onError: (error) => options.logger.log('error', 'routing backlog writer failed; trying again', { error: error.message }),
       failurePauseMs: FAILURE_PAUSE_MS,
     });
+    options.backlog.onQueued(() => this.loop.wake());
   }
 
   start(): void {
@@ -81,8 +87,8 @@ export class RouteBacklogWriter {
     const { backlog, budget, batches, batchThreshold } = this.options;
     const wait = await budget.wait();
     if (wait > 0) return Math.min(wait, BUDGET_RECHECK_MS);
-    const { count, oldestDueAt } = await backlog.waiting();
-    if (count === 0) return IDLE_POLL_MS;
+    const { count, oldestDueAt, nextDueAt } = await backlog.waiting();
+    if (count === 0) return nextDueAt === null ? IDLE_MS : Math.min(IDLE_MS, Math.max(1, nextDueAt - Date.now()));
     if (count < batchThreshold) return this.writeOne();
     // The linger runs from when the oldest write fell due, not from when this writer looked:
     // writers of several processes lingering each on their own would split one batch between them.

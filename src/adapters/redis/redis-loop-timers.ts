@@ -66,6 +66,7 @@ type Scripts = {
  */
 export class RedisLoopTimers implements LoopTimerSchedule {
   private readonly scripts: Scripts;
+  private readonly scheduledListeners = new Set<(at: number) => void>();
 
   constructor(
     private readonly redis: RedisClient,
@@ -83,7 +84,13 @@ export class RedisLoopTimers implements LoopTimerSchedule {
     // NX: a key already waiting keeps its place. The key's due time is rounded up like the key's,
     // so a timer is never claimed before it is due. One being fired may be added again (a loop
     // that came back to the same timer meanwhile): that second firing finds it stale.
-    return (await this.redis.zadd(this.keys.timersDue, 'NX', Math.ceil(timer.at), timerKey(ticketId, timer))) === 1;
+    const added = (await this.redis.zadd(this.keys.timersDue, 'NX', Math.ceil(timer.at), timerKey(ticketId, timer))) === 1;
+    if (added) for (const listener of this.scheduledListeners) listener(timer.at);
+    return added;
+  }
+
+  onScheduled(listener: (at: number) => void): void {
+    this.scheduledListeners.add(listener);
   }
 
   async cancel(ticketId: number, timer: LoopTimer): Promise<void> {

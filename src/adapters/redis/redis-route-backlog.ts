@@ -121,8 +121,10 @@ export class RedisRouteBacklog implements RouteBacklog {
   /** Writes enqueued by the process's callers meanwhile go to Redis together, one script call per group. */
   private readonly enqueued = new GroupedCalls<RoutePlan, void>(async (plans) => {
     await runScript(this.redis, ENQUEUE, 2, this.keys.routeEntries, this.keys.routeDue, ...plans.flatMap((plan) => [plan.ticketId, encode({ plan })]));
+    for (const listener of this.queuedListeners) listener();
     return plans.map(() => undefined);
   });
+  private readonly queuedListeners = new Set<() => void>();
 
   constructor(
     private readonly redis: RedisClient,
@@ -138,16 +140,16 @@ export class RedisRouteBacklog implements RouteBacklog {
     await runScript(this.redis, CANCEL, 2, this.keys.routeEntries, this.keys.routeDue, ticketId);
   }
 
-  async rebase(ticketId: number, current: TicketFields): Promise<void> {
+  async rebase(ticketId: number, current: TicketFields): Promise<'rebased' | 'unchanged' | 'absent'> {
     const stored = await this.redis.hget(this.keys.routeEntries, String(ticketId));
-    if (stored === null) return;
+    if (stored === null) return 'absent';
     const entry = decode(stored);
-    if ((entry.current ?? entry.plan.base).updatedAt >= current.updatedAt) return;
+    if ((entry.current ?? entry.plan.base).updatedAt >= current.updatedAt) return 'unchanged';
     // Only a write still waiting: a claimed one has been read by its writer (which re-reads on a 409 anyway).
-    await runScript(this.redis, REBASE, 2, this.keys.routeEntries, this.keys.routeDue, ticketId, stored, encode({ ...entry, current }));
+    return (await runScript(this.redis, REBASE, 2, this.keys.routeEntries, this.keys.routeDue, ticketId, stored, encode({ ...entry, current }))) === 1 ? 'rebased' : 'unchanged';
   }
 
-  async waiting(): Promise<{ count: number; oldestDueAt: number | null }> {
+  async waiting(): Promise<{ count: number; oldestDueAt: number | null; nextDueAt: number | null }> {
     // The client's clock against Redis's: a skew only moves the single-or-batch choice.
     // A claim whose lease ended counts as due: its writer died, and the next claim puts it back in
     // line. Without it a killed writer's writes would wait for the next ticket to arrive.
@@ -159,7 +161,16 @@ export class RedisRouteBacklog implements RouteBacklog {
       this.redis.zrange(this.keys.routeClaimed, '0', '0', 'WITHSCORES'),
     ]);
     const dueTimes = [...(due > 0 ? [oldest[1]] : []), ...(expired > 0 ? [oldestExpired[1]] : [])].filter((at) => at !== undefined).map(Number);
-    return { count: due + expired, oldestDueAt: dueTimes.length > 0 ? Math.min(...dueTimes) : null };
+    const laterTimes = [oldest[1], oldestExpired[1]].filter((at) => at !== undefined).map(Number);
+    return {
+      count: due + expired,
+      oldestDueAt: dueTimes.length > 0 ? Math.min(...dueTimes) : null,
+      nextDueAt: due + expired === 0 && laterTimes.length > 0 ? Math.min(...laterTimes) : null,
+    };
+  }
+
+  onQueued(listener: () => void): void {
+    this.queuedListeners.add(listener);
   }
 
   size(): Promise<number> {

@@ -7,6 +7,7 @@ import { RedisLoopTimers } from '../../../src/adapters/redis/redis-loop-timers.j
 import { loopPolicyFrom } from '../../../src/app/loop-policy.js';
 import { NO_JOB_METRICS, NO_LOOP_METRICS, type LoopMetrics, type LoopTimer, type PendingEffects } from '../../../src/app/ports.js';
 import { nextTimer, openTicketLoop, timerKey, type LoopDeps } from '../../../src/app/run-loop.js';
+import { recordedRedis } from '../../support/recorded-redis.js';
 import { dropPrefix, policyWithGroups, REDIS_URL, silent, uniquePrefix, waitFor } from '../../support/zendesk-fixtures.js';
 
 const T0 = Date.UTC(2026, 10, 23, 9, 0, 0);
@@ -199,6 +200,24 @@ describe('LoopTimerPoller', () => {
     const next = nextTimer((await deps.store.get(500))!.state.timers)!;
     expect(next.at).toBeGreaterThan(due);
     expect((await deps.timers.scheduled()).map((timer) => timer.key).sort()).toEqual([500, 501, 502].map((id) => timerKey(id, next)).sort());
+  });
+
+  it('live and idle, waits for the first timer instead of polling, and wakes for one its process schedules sooner', async () => {
+    const live = { ...processDeps(), now: () => Date.now() };
+    const recorded = recordedRedis(live.redis);
+    const timers = new RedisLoopTimers(recorded.client, keys);
+    // An idle wait far longer than the test: only the wake-up can fire the timer in time.
+    const running = new LoopTimerPoller({ timers, retries: { retry: async () => undefined }, loop: { ...live, timers }, jobs: NO_JOB_METRICS, logger: silent, live: true, idleMs: 600_000 });
+    pollers.push(running);
+    running.start();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(recorded.calls.filter((name) => name === 'cxloopTimerClaim')).toHaveLength(1); // one look, then a wait (at 100 ms polls: three)
+    await openTicketLoop({ ticketId: 900, category: 'feature_request', tier: 'normal', zendeskStatus: 'new' }, { ...live, timers });
+    const timer = { kind: 'ack_remind' as const, at: Date.now() + 200 };
+    await timers.schedule(901, timer);
+    await waitFor(async () => !(await timers.scheduled()).some((each) => each.key === timerKey(901, timer)) && (await timers.unfired(Date.now())) === 0, 5_000, 'the timer scheduled soon to fire');
+    // A timer due later than the poller's wait wakes nobody: ticket 900's reminder is days away.
+    expect((await timers.scheduled()).map((each) => each.ticketId)).toEqual([900]);
   });
 
   it('with two processes polling at once, fires every timer exactly once', async () => {
