@@ -41,6 +41,13 @@ export class PollingLoop {
     for (const wake of this.sleeping) wake();
   }
 
+  /** Ends one wait now (with none waiting, a round in flight starts its next one without waiting). */
+  wakeOne(): void {
+    const [first] = this.sleeping;
+    if (first) first();
+    else this.woken = true;
+  }
+
   private async run(): Promise<void> {
     while (this.running) {
       let pause: number;

