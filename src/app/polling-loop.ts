@@ -9,6 +9,14 @@ export interface PollingLoopOptions {
 }
 
 /**
+ * How long a poller with nothing due waits: until `nextDueAt` (its first item, on the caller's
+ * clock; null: none), at most `idleMs`, at least 1 ms.
+ */
+export function idlePause(nextDueAt: number | null, now: number, idleMs: number): number {
+  return nextDueAt === null ? idleMs : Math.min(idleMs, Math.max(1, nextDueAt - now));
+}
+
+/**
  * The loop a poller runs in the background (the loop timer poller, the routing backlog writer,
  * the Slack sender): rounds until stopped, each waiting as long as the last asked, a failing round
  * logged and retried after a pause rather than ending the loop. stop() and wake() cut a wait short.

@@ -578,9 +578,10 @@ export interface SlackOutbox {
   markEdit(channel: string, member: string, now: number): Promise<void>;
   /** Pushes and marks edits as push and markEdit do, in order, all at once: all are queued or none. */
   enqueue(entries: readonly OutboxEntry[], now: number): Promise<void>;
-  /** A channel due at `now`, leased to the caller for `leaseMs` (other senders skip it meanwhile). */
-  claim(now: number, leaseMs: number): Promise<string | null>;
-  /** As claim, and when no channel is due, when the first one will be (null: none waits). */
+  /**
+   * A channel due at `now`, leased to the caller for `leaseMs` (other senders skip it meanwhile);
+   * with none due, when the first one will be (null: none waits).
+   */
   claimOrNextDue(now: number, leaseMs: number): Promise<{ readonly channel: string } | { readonly channel: null; readonly nextDueAt: number | null }>;
   /** Calls `listener` whenever this process has queued something (a sender of the process need not wait to look). */
   onQueued(listener: () => void): void;

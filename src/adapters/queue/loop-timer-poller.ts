@@ -1,7 +1,7 @@
 import { QUEUE_NAMES } from '../../app/job-catalogue.js';
 import type { JobMetrics, Logger, LoopTimerSchedule, ScheduledTimer } from '../../app/ports.js';
 import { fireLoopTimer, type LoopDeps } from '../../app/run-loop.js';
-import { PollingLoop } from '../../app/polling-loop.js';
+import { idlePause, PollingLoop } from '../../app/polling-loop.js';
 import type { BullmqLoopTimers } from './bullmq-loop-queues.js';
 
 /** Due timers claimed at once, and fired at once of those. */
@@ -103,8 +103,7 @@ export class LoopTimerPoller {
       return 0;
     }
     // On an injected clock, release() wakes the poller; this pause only bounds a wait nobody ends.
-    const idleMs = this.options.idleMs ?? IDLE_MS;
-    const pause = !live || claim.nextDueAt === null ? idleMs : Math.min(idleMs, Math.max(1, claim.nextDueAt - now));
+    const pause = idlePause(live ? claim.nextDueAt : null, now, this.options.idleMs ?? IDLE_MS);
     this.idleUntil = now + pause;
     return pause;
   }

@@ -3,7 +3,7 @@ import { JOB_OPTIONS, type BatchJob } from '../../app/job-catalogue.js';
 import { ZENDESK_BULK_LIMIT as BATCH_MAX, type Logger, type RouteBacklog, type RouteEntry, type RoutingMetrics, type UpdateBudget } from '../../app/ports.js';
 import { rebaseConflicts, sendRouteBatch, writeRoute, type RouteWriterDeps } from '../../app/write-routes.js';
 import { isZendeskError } from '../../app/zendesk-api-error.js';
-import { PollingLoop } from '../../app/polling-loop.js';
+import { idlePause, PollingLoop } from '../../app/polling-loop.js';
 import type { BullmqRouteQueue } from './bullmq-route-queue.js';
 
 /** A claim is held this long unless renewed; its writer renews it every LEASE_RENEW_MS while it works. */
@@ -102,7 +102,7 @@ export class RouteBacklogWriter {
     const wait = await budget.wait();
     if (wait > 0) return Math.min(wait, BUDGET_RECHECK_MS);
     const { count, oldestDueAt, nextDueAt } = await backlog.waiting();
-    if (count === 0) return nextDueAt === null ? IDLE_MS : Math.min(IDLE_MS, Math.max(1, nextDueAt - Date.now()));
+    if (count === 0) return idlePause(nextDueAt, Date.now(), IDLE_MS);
     if (count < batchThreshold) return this.writeOne();
     // The linger runs from when the oldest write fell due, not from when this writer looked:
     // writers of several processes lingering each on their own would split one batch between them.

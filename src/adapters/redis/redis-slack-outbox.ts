@@ -154,6 +154,7 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs, LiveIncident
     await this.enqueued.call({ entries, now });
   }
 
+  /** claimOrNextDue's channel alone (tests and tools that step the outbox). */
   async claim(now: number, leaseMs: number): Promise<string | null> {
     return (await this.claimOrNextDue(now, leaseMs)).channel;
   }

@@ -1,4 +1,4 @@
-import { PollingLoop } from '../../app/polling-loop.js';
+import { idlePause, PollingLoop } from '../../app/polling-loop.js';
 import type { Logger, SlackMetrics, SlackOutbox } from '../../app/ports.js';
 import { SlackApiError } from './slack-api.js';
 import { IN_DIGEST, type OutboxItem, type SlackDelivery } from './slack-delivery.js';
@@ -36,6 +36,11 @@ const DEFAULTS = { intervalMs: 1_000, coalesceAbove: 5, digestSize: 40, concurre
 const LEASE_MS = 30_000;
 /** After a failed round: the outbox or Slack may be back soon. */
 const FAILURE_PAUSE_MS = 100;
+/**
+ * A message this process queues wakes one loop, at most this often: in a burst every enqueue
+ * waking every loop made six claims per message (1,413 per 1,000 tickets against 228 when polling).
+ */
+const WAKE_EVERY_MS = 100;
 /**
  * Idle, a sender looked every 100 ms: 40 claims a second per process (4 loops), most of an idle
  * worker's Redis calls. It now waits until the first channel is due, at most this long, and is
@@ -78,22 +83,16 @@ export class SlackSender {
     const idleMs = options.idleMs ?? IDLE_MS;
     this.loop = new PollingLoop({
       step: async () => {
-        const claimed = await this.options.outbox.claimOrNextDue(this.now(), LEASE_MS);
-        if (claimed.channel !== null) {
-          await this.work(claimed.channel);
-          return 0;
-        }
-        return claimed.nextDueAt === null ? idleMs : Math.min(idleMs, Math.max(1, claimed.nextDueAt - this.now()));
+        const round = await this.round();
+        return round.worked ? 0 : idlePause(round.nextDueAt, this.now(), idleMs);
       },
       onError: (error) => options.logger.log('error', 'slack sender failed', { error: error.message }),
       failurePauseMs: FAILURE_PAUSE_MS,
       concurrency: this.settings.concurrency,
     });
-    // One loop looks, at most every FAILURE_PAUSE_MS: in a burst every enqueue waking every loop
-    // made six claims per message (1,413 per 1,000 tickets against 228 when polling).
     options.outbox.onQueued(() => {
       const now = Date.now();
-      if (now - this.lastWake < FAILURE_PAUSE_MS) return;
+      if (now - this.lastWake < WAKE_EVERY_MS) return;
       this.lastWake = now;
       this.loop.wakeOne();
     });
@@ -112,10 +111,15 @@ export class SlackSender {
 
   /** Works on one due channel; false when none is due. Exposed for tests that step the sender. */
   async step(): Promise<boolean> {
-    const channel = await this.options.outbox.claim(this.now(), LEASE_MS);
-    if (channel === null) return false;
-    await this.work(channel);
-    return true;
+    return (await this.round()).worked;
+  }
+
+  /** Claims a due channel and works on it; with none due, says when the first will be. */
+  private async round(): Promise<{ readonly worked: true } | { readonly worked: false; readonly nextDueAt: number | null }> {
+    const claimed = await this.options.outbox.claimOrNextDue(this.now(), LEASE_MS);
+    if (claimed.channel === null) return { worked: false, nextDueAt: claimed.nextDueAt };
+    await this.work(claimed.channel);
+    return { worked: true };
   }
 
   private async work(channel: string): Promise<void> {
