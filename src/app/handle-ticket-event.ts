@@ -118,7 +118,8 @@ async function routeOrCorrect(
   if (routing === null || routing.status === 'pending') {
     const pendingOverride = routing !== null && applied ? await overrideOf(event, routing, deps) : null;
     if (pendingOverride !== null) return { outcome: 'override', override: pendingOverride };
-    if (routing === null) return { ...(await routeIfNew(event, false, early, receivedAt, deps)), override: null };
+    // A snapshot older than the stored one routes nothing: the event that stored the newer one does.
+    if (routing === null) return applied ? { ...(await routeIfNew(event, false, early, receivedAt, deps)), override: null } : none('stale');
     // Only the retry of the event that claimed the routing (its first attempt may have died before
     // queueing the write) queues it again, with the same plan. Any other event (a repeat, an
     // older or newer snapshot, Zendesk's echo of the write in flight) leaves the write to it: a plan

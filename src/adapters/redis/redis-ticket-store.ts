@@ -44,7 +44,9 @@ end`;
  * Applies a snapshot only if it is not older than the stored one; returns the previous fields.
  * ARGV updated, status, group, ttl, then optionally the claim as CLAIM takes it (category, tier,
  * group, base group, claiming event, the brief's chunks): made only if the ticket has no routing
- * yet, in the same step (one script fewer for a new ticket).
+ * yet and the snapshot is not older than the stored one, in the same step (one script fewer for a
+ * new ticket). A stale snapshot claims nothing: its newer one, already stored, routes the ticket
+ * on the version Zendesk has, where a write planned on the stale one would spend a 409.
  */
 const OBSERVE = `${CLAIM_LUA}
 local old = redis.call('HMGET', KEYS[1], 'u', 's', 'rs', 'cat', 'tier', 'rg', 'bg', 'rk', 'wv')
@@ -54,7 +56,7 @@ if (not old[1]) or tonumber(ARGV[1]) >= tonumber(old[1]) then
   applied = 1
 end
 local claimed = 0
-if #ARGV > 4 and not old[3] then
+if #ARGV > 4 and applied == 1 and not old[3] then
   claim(KEYS[1], 5)
   claimed = 1
 end

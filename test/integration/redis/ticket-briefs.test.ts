@@ -81,6 +81,10 @@ describe('ticket briefs and Slack message refs in Redis', () => {
     // Without a claim, observing claims nothing.
     expect(await tickets.observe({ ...snapshot, id: 96 })).toEqual({ applied: true, previous: null, claimed: false });
     expect((await tickets.get(96))?.routing).toBeNull();
+    // A snapshot older than the stored one claims nothing: the event that stored the newer one routes it.
+    expect(await tickets.observe({ ...snapshot, id: 97, updatedAt: 5_000 })).toMatchObject({ applied: true, claimed: false });
+    expect(await tickets.observe({ ...snapshot, id: 97, updatedAt: 4_000 }, { routing, claimedBy: 'evt:created', brief: { ...brief, ticketId: 97 } })).toMatchObject({ applied: false, claimed: false });
+    expect((await tickets.get(97))?.routing).toBeNull();
     expect(await redis.object('ENCODING', keys.ticket(95))).toBe('listpack');
   });
 
