@@ -571,6 +571,12 @@ export interface TicketBriefs {
 /** A message to queue for a channel (`post`), or a message of it to re-render (`edit`). */
 export type OutboxEntry = { readonly channel: string; readonly post: string } | { readonly channel: string; readonly edit: string };
 
+/** A Slack channel leased to one sender (SlackOutbox.claimOrNextDue); `leaseEnd` tells this claim from a later one. */
+export interface ChannelClaim {
+  readonly channel: string;
+  readonly leaseEnd: number;
+}
+
 export interface SlackOutbox {
   /** Queues a message for the channel (sent in order) and makes the channel due if it is idle. */
   push(channel: string, item: string, now: number): Promise<void>;
@@ -582,7 +588,9 @@ export interface SlackOutbox {
    * A channel due at `now`, leased to the caller for `leaseMs` (other senders skip it meanwhile);
    * with none due, when the first one will be (null: none waits).
    */
-  claimOrNextDue(now: number, leaseMs: number): Promise<{ readonly channel: string } | { readonly channel: null; readonly nextDueAt: number | null }>;
+  claimOrNextDue(now: number, leaseMs: number): Promise<ChannelClaim | { readonly channel: null; readonly nextDueAt: number | null }>;
+  /** Extends a claim still held to `leaseEnd`; null when its lease ran out and the channel may have been claimed again. */
+  renew(claim: ChannelClaim, leaseEnd: number): Promise<ChannelClaim | null>;
   /** Calls `listener` whenever this process has queued something (a sender of the process need not wait to look). */
   onQueued(listener: () => void): void;
   /** The oldest `max` queued messages, still queued. */
@@ -596,13 +604,14 @@ export interface SlackOutbox {
   takeEdit(channel: string): Promise<string | null>;
   /**
    * The first `sent` messages are done, and `edit` (taken with takeEdit) if named; the channel is
-   * next due at `nextAt` if work remains, else idle.
+   * next due at `nextAt` if work remains, else idle. These three change nothing and answer false
+   * when the claim's lease ran out: the channel's messages stay for the sender that holds it now.
    */
-  complete(channel: string, sent: number, nextAt: number, edit?: string | null): Promise<void>;
+  complete(claim: ChannelClaim, sent: number, nextAt: number, edit?: string | null): Promise<boolean>;
   /** Moves the first queued message to the dead-letter list with the reason Slack gave. */
-  deadLetter(channel: string, reason: string, now: number): Promise<void>;
+  deadLetter(claim: ChannelClaim, reason: string, now: number): Promise<boolean>;
   /** When the channel was paused (429, outage): it is not due before `until`. */
-  pause(channel: string, until: number): Promise<void>;
+  pause(claim: ChannelClaim, until: number): Promise<boolean>;
   /** How many messages wait, per channel (for /metrics and tests). */
   backlog(): Promise<Record<string, number>>;
   /** The ticket's Slack message refs (kind -> value), and setting one only if absent. */

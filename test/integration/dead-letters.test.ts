@@ -107,8 +107,9 @@ describe('the Slack outbox dead-letter list', () => {
     const outbox = new RedisSlackOutbox(redis, keys);
     await outbox.push('C0BILLING', 'first', 1_000);
     await outbox.push('C0BILLING', 'second', 1_000);
-    await outbox.deadLetter('C0BILLING', 'channel_not_found', Date.parse('2026-11-23T09:00:00Z'));
-    await outbox.deadLetter('C0BILLING', 'is_archived', Date.parse('2026-11-23T09:01:00Z'));
+    const claim = (await outbox.claim(1_000, 30_000))!;
+    expect(await outbox.deadLetter(claim, 'channel_not_found', Date.parse('2026-11-23T09:00:00Z'))).toBe(true);
+    expect(await outbox.deadLetter(claim, 'is_archived', Date.parse('2026-11-23T09:01:00Z'))).toBe(true);
     expect(await outbox.deadLetters()).toEqual([
       { at: '2026-11-23T09:01:00.000Z', channel: 'C0BILLING', reason: 'is_archived', item: 'second' },
       { at: '2026-11-23T09:00:00.000Z', channel: 'C0BILLING', reason: 'channel_not_found', item: 'first' },

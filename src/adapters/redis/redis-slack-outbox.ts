@@ -1,5 +1,5 @@
 import type { RedisClient } from './redis-connection.js';
-import type { LiveIncidents, OutboxEntry, SlackOutbox, TicketBrief, TicketBriefs } from '../../app/ports.js';
+import type { ChannelClaim, LiveIncidents, OutboxEntry, SlackOutbox, TicketBrief, TicketBriefs } from '../../app/ports.js';
 import type { RoutingExtras } from '../../core/routing/routing-extras.js';
 import type { RedisKeys } from './redis-keys.js';
 import { GroupedCalls } from './grouped-calls.js';
@@ -35,15 +35,38 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 return 1`;
 
-/** KEYS ready. ARGV now, lease. The first channel due at `now`, leased until now + lease. */
+/**
+ * KEYS ready. ARGV now, lease. The first channel due at `now`, leased until now + lease; the
+ * lease's end, its score in `ready`, is the claim's token (see HOLDS_LUA).
+ */
 const CLAIM = `
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 1)
 if #due == 0 then
   local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
   return {'', first[2] or ''}
 end
-redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[2]), due[1])
-return {due[1]}`;
+local leaseEnd = tonumber(ARGV[1]) + tonumber(ARGV[2])
+redis.call('ZADD', KEYS[1], leaseEnd, due[1])
+return {due[1], leaseEnd}`;
+
+/**
+ * Lua: whether the claim whose lease ends at `leaseEnd` still holds `channel`. A claim is made only
+ * once the channel's score (its lease end, or when it is next due) has passed, and sets it to a
+ * later time, so a channel claimed again after a lease ran out never carries the first claim's token.
+ */
+const HOLDS_LUA = `
+local function holds(ready, channel, leaseEnd)
+  return tonumber(redis.call('ZSCORE', ready, channel)) == tonumber(leaseEnd)
+end`;
+
+/**
+ * KEYS ready. ARGV channel, lease end, time. Moves a channel still held to `time`: a longer lease
+ * (renew) or when it is next due (pause). 0 when the lease was lost.
+ */
+const MOVE_HELD = `${HOLDS_LUA}
+if not holds(KEYS[1], ARGV[1], ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+return 1`;
 
 /** Lua: puts the edits taken and not completed (set `taken`) back among the channel's `edits`. */
 const RESTORE_TAKEN_LUA = `
@@ -66,11 +89,14 @@ if edit then redis.call('SADD', KEYS[2], edit) end
 return edit`;
 
 /**
- * KEYS outbox, edits, ready, next, taken. ARGV sent, next at, channel, edit done (or ''). Drops what
- * was sent and the edit done (any other taken edit, a dead sender's, goes back among the edits);
- * reschedules the channel, or idles it and remembers when it may be called next.
+ * KEYS outbox, edits, ready, next, taken. ARGV sent, next at, channel, edit done (or ''), lease end.
+ * Drops what was sent and the edit done (any other taken edit, a dead sender's, goes back among the
+ * edits); reschedules the channel, or idles it and remembers when it may be called next. Nothing
+ * changes (0) when the lease was lost: the sender that holds the channel now has read the same
+ * messages, and dropping them here would drop what it has not sent yet.
  */
-const COMPLETE = `${RESTORE_TAKEN_LUA}
+const COMPLETE = `${RESTORE_TAKEN_LUA}${HOLDS_LUA}
+if not holds(KEYS[3], ARGV[3], ARGV[5]) then return 0 end
 if tonumber(ARGV[1]) > 0 then redis.call('LTRIM', KEYS[1], ARGV[1], -1) end
 if ARGV[4] ~= '' then redis.call('SREM', KEYS[5], ARGV[4]) end
 restoreTaken(KEYS[2], KEYS[5])
@@ -100,10 +126,11 @@ for i = 3, #KEYS do
 end
 return 1`;
 
-/** KEYS outbox, dead. ARGV record prefix, max. */
-const DEAD_LETTER = `
+/** KEYS outbox, dead, ready. ARGV record prefix, max, channel, lease end. 0 when the lease was lost (as for COMPLETE). */
+const DEAD_LETTER = `${HOLDS_LUA}
+if not holds(KEYS[3], ARGV[3], ARGV[4]) then return 0 end
 local item = redis.call('LPOP', KEYS[1])
-if not item then return 0 end
+if not item then return 1 end
 redis.call('LPUSH', KEYS[2], ARGV[1] .. item)
 redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[2]) - 1)
 return 1`;
@@ -154,15 +181,21 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs, LiveIncident
     await this.enqueued.call({ entries, now });
   }
 
-  /** claimOrNextDue's channel alone (tests and tools that step the outbox). */
-  async claim(now: number, leaseMs: number): Promise<string | null> {
-    return (await this.claimOrNextDue(now, leaseMs)).channel;
+  /** claimOrNextDue's claim alone (tests and tools that step the outbox). */
+  async claim(now: number, leaseMs: number): Promise<ChannelClaim | null> {
+    const claimed = await this.claimOrNextDue(now, leaseMs);
+    return claimed.channel === null ? null : claimed;
   }
 
-  async claimOrNextDue(now: number, leaseMs: number): Promise<{ readonly channel: string } | { readonly channel: null; readonly nextDueAt: number | null }> {
+  async claimOrNextDue(now: number, leaseMs: number): Promise<ChannelClaim | { readonly channel: null; readonly nextDueAt: number | null }> {
     const [channel, next] = (await runScript(this.redis, CLAIM, 1, this.keys.slackReady, String(now), String(leaseMs))) as [string, string?];
-    if (channel !== '') return { channel };
+    if (channel !== '') return { channel, leaseEnd: Number(next) };
     return { channel: null, nextDueAt: next ? Number(next) : null };
+  }
+
+  async renew(claim: ChannelClaim, leaseEnd: number): Promise<ChannelClaim | null> {
+    const renewed = await runScript(this.redis, MOVE_HELD, 1, this.keys.slackReady, claim.channel, String(claim.leaseEnd), String(leaseEnd));
+    return renewed === 1 ? { channel: claim.channel, leaseEnd } : null;
   }
 
   onQueued(listener: () => void): void {
@@ -181,13 +214,17 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs, LiveIncident
     return (await runScript(this.redis, TAKE_EDIT, 2, this.keys.slackEdits(channel), this.keys.slackEditsTaken(channel))) as string | null;
   }
 
-  async complete(channel: string, sent: number, nextAt: number, edit: string | null = null): Promise<void> {
+  async complete(claim: ChannelClaim, sent: number, nextAt: number, edit: string | null = null): Promise<boolean> {
     const { keys } = this;
-    await runScript(this.redis, COMPLETE, 5, keys.slackOutbox(channel), keys.slackEdits(channel), keys.slackReady, keys.slackNext, keys.slackEditsTaken(channel), String(sent), String(nextAt), channel, edit ?? '');
+    const { channel } = claim;
+    const done = await runScript(this.redis, COMPLETE, 5, keys.slackOutbox(channel), keys.slackEdits(channel), keys.slackReady, keys.slackNext, keys.slackEditsTaken(channel), String(sent), String(nextAt), channel, edit ?? '', String(claim.leaseEnd));
+    return done === 1;
   }
 
-  async deadLetter(channel: string, reason: string, now: number): Promise<void> {
-    await runScript(this.redis, DEAD_LETTER, 2, this.keys.slackOutbox(channel), this.keys.slackDead, `${new Date(now).toISOString()} ${channel} ${reason}\t`, String(DEAD_MAX));
+  async deadLetter(claim: ChannelClaim, reason: string, now: number): Promise<boolean> {
+    const { channel } = claim;
+    const moved = await runScript(this.redis, DEAD_LETTER, 3, this.keys.slackOutbox(channel), this.keys.slackDead, this.keys.slackReady, `${new Date(now).toISOString()} ${channel} ${reason}\t`, String(DEAD_MAX), channel, String(claim.leaseEnd));
+    return moved === 1;
   }
 
   /** Messages Slack refused for good, newest first (kept up to DEAD_MAX). */
@@ -211,8 +248,8 @@ export class RedisSlackOutbox implements SlackOutbox, TicketBriefs, LiveIncident
     return replayed;
   }
 
-  async pause(channel: string, until: number): Promise<void> {
-    await this.redis.zadd(this.keys.slackReady, until, channel);
+  async pause(claim: ChannelClaim, until: number): Promise<boolean> {
+    return (await runScript(this.redis, MOVE_HELD, 1, this.keys.slackReady, claim.channel, String(claim.leaseEnd), String(until))) === 1;
   }
 
   async backlog(): Promise<Record<string, number>> {

@@ -1,5 +1,5 @@
 import { idlePause, PollingLoop } from '../../app/polling-loop.js';
-import type { Logger, SlackMetrics, SlackOutbox } from '../../app/ports.js';
+import type { ChannelClaim, Logger, SlackMetrics, SlackOutbox } from '../../app/ports.js';
 import { SlackApiError } from './slack-api.js';
 import { IN_DIGEST, type OutboxItem, type SlackDelivery } from './slack-delivery.js';
 
@@ -28,10 +28,11 @@ export interface SlackSenderOptions {
 
 const DEFAULTS = { intervalMs: 1_000, coalesceAbove: 5, digestSize: 40, concurrency: 4 };
 /**
- * A channel claimed by a sender that then died is free again after this. It is not renewed: one
- * piece of a channel's work is at most one Slack call, after the name look-ups its text needs (made
- * side by side, each waited for a bounded time: cached-people-directory.ts), and each Web API
- * request times out after 10 s (web-slack-api.ts), so a live sender is done well within it.
+ * A channel claimed by a sender that then died is free again after this. A live sender renews it
+ * every third of it while the channel's work runs (one Slack call, after the name look-ups its text
+ * needs, each bounded: web-slack-api.ts, cached-people-directory.ts), so only a sender stalled for
+ * longer (a frozen process, an event loop blocked) loses it; what it then tries to record is refused
+ * (SlackOutbox.complete), so the sender that took the channel over sends what was not recorded.
  */
 const LEASE_MS = 30_000;
 /** After a failed round: the outbox or Slack may be back soon. */
@@ -118,12 +119,20 @@ export class SlackSender {
   private async round(): Promise<{ readonly worked: true } | { readonly worked: false; readonly nextDueAt: number | null }> {
     const claimed = await this.options.outbox.claimOrNextDue(this.now(), LEASE_MS);
     if (claimed.channel === null) return { worked: false, nextDueAt: claimed.nextDueAt };
-    await this.work(claimed.channel);
+    const lease = new HeldLease(this.options.outbox, claimed, this.now, this.options.logger);
+    try {
+      await this.work(claimed.channel, () => lease.end());
+    } finally {
+      void lease.end();
+    }
     return { worked: true };
   }
 
-  private async work(channel: string): Promise<void> {
+  /** `held`: the claim as renewed so far, renewing no more; what it records is refused if the lease was lost. */
+  private async work(channel: string, held: () => Promise<ChannelClaim>): Promise<void> {
     const { outbox, delivery, logger } = this.options;
+    const complete = async (sent: number, nextAt: number, done: string | null = null) => this.recorded(await outbox.complete(await held(), sent, nextAt, done), channel);
+    const pause = async (until: number) => this.recorded(await outbox.pause(await held(), until), channel);
     const { intervalMs, coalesceAbove, digestSize } = this.settings;
     // One past the digest so a digest can tell whether more follow it.
     const waiting = await outbox.peek(channel, Math.max(coalesceAbove, digestSize) + 1);
@@ -137,18 +146,18 @@ export class SlackSender {
         // Only what the digest lists leaves the outbox; what did not fit goes in the next one.
         const listed = await delivery.postDigest(channel, digestItems, waiting.length > items.length);
         await markDigested(items.slice(0, listed), outbox);
-        await outbox.complete(channel, listed, this.now() + intervalMs);
+        await complete(listed, this.now() + intervalMs);
         this.options.metrics?.digested(listed);
         this.options.metrics?.sent('digest', 'ok');
       } else if (waiting.length > 0) {
         await delivery.send(channel, parseItem(waiting[0]!));
-        await outbox.complete(channel, 1, this.now() + intervalMs);
+        await complete(1, this.now() + intervalMs);
         this.options.metrics?.sent('message', 'ok');
       } else {
         kind = 'edit';
         edit = await outbox.takeEdit(channel);
         if (edit !== null) await delivery.edit(edit);
-        await outbox.complete(channel, 0, this.now() + (edit === null ? 0 : intervalMs), edit);
+        await complete(0, this.now() + (edit === null ? 0 : intervalMs), edit);
         if (edit !== null) this.options.metrics?.sent('edit', 'ok');
       }
       this.limitedInARow.delete(channel);
@@ -157,20 +166,25 @@ export class SlackSender {
       const refused = error instanceof SlackApiError && error.code === 'REJECTED';
       if (edit !== null && !refused) await outbox.markEdit(channel, edit, this.now());
       if (!(error instanceof SlackApiError)) {
-        await outbox.pause(channel, this.now() + UNAVAILABLE_BACKOFF_MS);
+        await pause(this.now() + UNAVAILABLE_BACKOFF_MS);
         throw error;
       }
       logger.log(error.code === 'RATE_LIMITED' ? 'info' : 'warn', 'slack call failed', { channel, code: error.code, error: error.message });
       this.options.metrics?.sent(kind, error.code === 'RATE_LIMITED' ? 'rate_limited' : (error.code.toLowerCase() as 'unavailable' | 'rejected' | 'auth'));
-      if (error.code === 'RATE_LIMITED') await outbox.pause(channel, this.now() + (error.retryAfterMs ?? this.rateLimitBackoff(channel)));
-      else if (error.code === 'UNAVAILABLE') await outbox.pause(channel, this.now() + UNAVAILABLE_BACKOFF_MS);
-      else if (error.code === 'AUTH') await outbox.pause(channel, this.now() + AUTH_BACKOFF_MS);
+      if (error.code === 'RATE_LIMITED') await pause(this.now() + (error.retryAfterMs ?? this.rateLimitBackoff(channel)));
+      else if (error.code === 'UNAVAILABLE') await pause(this.now() + UNAVAILABLE_BACKOFF_MS);
+      else if (error.code === 'AUTH') await pause(this.now() + AUTH_BACKOFF_MS);
       else if (edit === null && waiting.length > 0) {
         // Refused for good: keep it for an operator and go on with the rest of the channel.
-        await outbox.deadLetter(channel, error.message, this.now());
-        await outbox.complete(channel, 0, this.now() + intervalMs);
-      } else await outbox.complete(channel, 0, this.now() + intervalMs, edit);
+        if (this.recorded(await outbox.deadLetter(await held(), error.message, this.now()), channel)) await complete(0, this.now() + intervalMs);
+      } else await complete(0, this.now() + intervalMs, edit);
     }
+  }
+
+  /** Whether the outbox recorded the channel's work; it did not when the lease had run out (said in the log). */
+  private recorded(done: boolean, channel: string): boolean {
+    if (!done) this.options.logger.log('warn', 'slack channel lease lost before its work was recorded: the sender that took the channel over sends it again', { channel });
+    return done;
   }
 
   /** The wait after a rate limit that named none: 2 s, 4 s, 8 s ... up to 60 s while they come in a row. */
@@ -178,6 +192,46 @@ export class SlackSender {
     const inARow = (this.limitedInARow.get(channel) ?? 0) + 1;
     this.limitedInARow.set(channel, inARow);
     return Math.min(RATE_LIMIT_BACKOFF_MAX_MS, RATE_LIMIT_BACKOFF_MS * 2 ** (inARow - 1));
+  }
+}
+
+/** Renews a claim every third of its lease until end(), which waits for a renewal in flight and answers the claim as renewed. */
+class HeldLease {
+  private claim: ChannelClaim;
+  private renewal: Promise<void> = Promise.resolve();
+  private readonly timer: NodeJS.Timeout;
+  private ended: Promise<ChannelClaim> | null = null;
+
+  constructor(
+    private readonly outbox: SlackOutbox,
+    claim: ChannelClaim,
+    private readonly now: () => number,
+    private readonly logger: Logger,
+  ) {
+    this.claim = claim;
+    this.timer = setInterval(() => {
+      this.renewal = this.renewal.then(() => this.renew());
+    }, LEASE_MS / 3);
+    this.timer.unref();
+  }
+
+  end(): Promise<ChannelClaim> {
+    if (this.ended === null) {
+      clearInterval(this.timer);
+      this.ended = this.renewal.then(() => this.claim);
+    }
+    return this.ended;
+  }
+
+  private async renew(): Promise<void> {
+    if (this.ended !== null) return;
+    try {
+      const renewed = await this.outbox.renew(this.claim, this.now() + LEASE_MS);
+      // Lost: the claim stays as it was, and what the sender records with it is refused.
+      if (renewed !== null) this.claim = renewed;
+    } catch (error) {
+      this.logger.log('warn', 'slack channel lease not renewed', { channel: this.claim.channel, error: (error as Error).message });
+    }
   }
 }
 

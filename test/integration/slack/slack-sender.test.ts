@@ -204,13 +204,13 @@ describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an
     await dropPrefix(prefix);
   });
 
-  function setUp(policy: Policy = defaultPolicy, options: Pick<SlackSenderOptions, 'idleMs'> = {}): { sender: SlackSender; notifier: SlackNotifier } {
+  function setUp(policy: Policy = defaultPolicy, options: Partial<Pick<SlackSenderOptions, 'idleMs' | 'logger'>> = {}): { sender: SlackSender; notifier: SlackNotifier } {
     const now = () => clock;
     const loopPolicy = loopPolicyFrom(policy);
     const people = new CachedPeopleDirectory({ cache: new RedisNameCache(redis, keys), lookups: { slackName: (id) => slack.userName(id), zendeskName: async () => null }, logger: silent });
     const delivery = new SlackDelivery({ slack, outbox, live: outbox, loops, briefs: outbox, directory: new RedisSlackDirectory(redis, keys), people, policy, loopPolicy, logger: silent, zendeskBaseUrl: ZENDESK_URL, now });
     return {
-      sender: new SlackSender({ outbox, delivery, logger: silent, intervalMs: INTERVAL, coalesceAbove: COALESCE_ABOVE, digestSize: DIGEST_SIZE, now, ...options }),
+      sender: new SlackSender({ outbox, delivery, intervalMs: INTERVAL, coalesceAbove: COALESCE_ABOVE, digestSize: DIGEST_SIZE, now, ...options, logger: options.logger ?? silent }),
       notifier: new SlackNotifier({ outbox, live: outbox, loops, policy, loopPolicy, logger: silent, now }),
     };
   }
@@ -518,7 +518,7 @@ describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an
     clock += INTERVAL;
 
     // A sender claims the channel and takes the edit, then its process is killed before chat.update completes.
-    expect(await outbox.claim(clock, 30_000)).toBe(BILLING);
+    expect((await outbox.claim(clock, 30_000))?.channel).toBe(BILLING);
     expect(await outbox.takeEdit(BILLING)).toBe('card 1');
     expect(await redis.scard(keys.slackEdits(BILLING))).toBe(0);
     expect(await sender.step()).toBe(false); // leased to the dead sender
@@ -531,9 +531,88 @@ describe('SlackSender (real Redis outbox, Slack faked as a port, stepped with an
     await outbox.markEdit(BILLING, 'card 1', clock);
     expect(await outbox.takeEdit(BILLING)).toBe('card 1');
     await push(BILLING, { k: 'reply', t: 1, on: 'card', fx: { type: 'remind_owner', about: 'acknowledge', dueAt: clock } });
-    await outbox.complete(BILLING, 1, clock);
+    const claim = await outbox.claim(clock + 60_000, 30_000);
+    expect(claim?.channel).toBe(BILLING);
+    await outbox.complete(claim!, 1, clock);
     expect(await redis.smembers(keys.slackEdits(BILLING))).toEqual(['card 1']);
     expect(await redis.exists(keys.slackEditsTaken(BILLING))).toBe(0);
+  });
+
+  describe('the channel lease', () => {
+    const LEASE = 30_000;
+    /** Holds the next chat.postMessage until `release` is called; later ones go through. */
+    function holdNextPost(): { started: () => boolean; release: () => void } {
+      let started = false;
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const post = slack.post.bind(slack);
+      let held = false;
+      slack.post = async (message) => {
+        if (!held) {
+          held = true;
+          started = true;
+          await gate;
+        }
+        return post(message);
+      };
+      return { started: () => started, release: () => release() };
+    }
+
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('is renewed every 10 s while a slow Slack call runs, so no other sender takes the channel meanwhile', async () => {
+      vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+      const { sender } = setUp();
+      const { sender: other } = setUp();
+      track(1);
+      await push(BILLING, { k: 'card', t: 1 });
+      const post = holdNextPost();
+      const stepping = sender.step();
+      await waitFor(async () => post.started());
+      expect(await dueAt(BILLING)).toBe(String(T0 + LEASE));
+
+      clock += 20_000;
+      await vi.advanceTimersByTimeAsync(LEASE / 3);
+      await waitFor(async () => (await dueAt(BILLING)) === String(clock + LEASE));
+      clock += 15_000; // past the lease as first taken, within the renewed one
+      expect(await other.step()).toBe(false);
+
+      post.release();
+      await stepping;
+      expect(slack.postsTo(BILLING)).toHaveLength(1);
+      expect(await outbox.peek(BILLING, 10)).toEqual([]);
+    });
+
+    it("leaves what a sender stalled past its lease sent for the sender that took the channel over: it may be sent twice, and nothing behind it is lost", async () => {
+      const warnings: string[] = [];
+      const logger = { log: (level: string, message: string) => void (level === 'warn' && warnings.push(message)) };
+      const { sender: stalled } = setUp(defaultPolicy, { logger });
+      const { sender: other } = setUp();
+      track(1);
+      track(2);
+      await push(BILLING, { k: 'card', t: 1 });
+      await push(BILLING, { k: 'card', t: 2 });
+      const post = holdNextPost();
+      const stepping = stalled.step();
+      await waitFor(async () => post.started());
+
+      // Frozen (no renewal) past its lease: the other sender claims the channel and sends the head.
+      clock += LEASE;
+      expect(await other.step()).toBe(true);
+      expect(await outbox.peek(BILLING, 10)).toHaveLength(1);
+      post.release();
+      await stepping;
+      expect(warnings).toEqual([expect.stringMatching(/^slack channel lease lost/)]);
+      expect(await outbox.peek(BILLING, 10)).toHaveLength(1);
+
+      clock += INTERVAL;
+      expect(await drain(other)).toBe(1);
+      expect(slack.postsTo(BILLING).map((message) => message.text)).toEqual([expect.stringMatching(/^Ticket #1 /), expect.stringMatching(/^Ticket #1 /), expect.stringMatching(/^Ticket #2 /)]);
+    });
   });
 
   it("queues a routed ticket's card and status parent in one outbox call, both kept in order", async () => {
