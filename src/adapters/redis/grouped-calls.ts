@@ -68,8 +68,8 @@ export class GroupedCalls<Call, Answer> {
 
 /**
  * The groups to send at the next timer, of every GroupedCalls of the process: sent from one
- * callback, so their scripts leave in one socket write (the connections cork each turn:
- * redis-connection.ts), not one each.
+ * callback, so their scripts leave in one socket write (the connections cork each pass of
+ * the event loop: redis-connection.ts), not one each.
  */
 const due = new Set<{ sendNext(): Promise<void> }>();
 

@@ -27,7 +27,7 @@ function setThenGet(redis: RedisClient, keys: readonly string[]): Promise<(strin
   return Promise.all([...sets, ...gets]).then((replies) => replies.slice(keys.length) as (string | null)[]);
 }
 
-describe('the commands of one event-loop turn go to Redis in one socket write (real Redis)', () => {
+describe('the commands of one pass of the event loop go to Redis in one socket write (real Redis)', () => {
   const prefix = uniquePrefix();
   let redis: RedisClient;
 
@@ -45,6 +45,22 @@ describe('the commands of one event-loop turn go to Redis in one socket write (r
     const writes = countWrites(redis as Redis);
     const keys = Array.from({ length: 100 }, (_, index) => `${prefix}:k${index}`);
     expect(await setThenGet(redis, keys)).toEqual(keys.map((_, index) => `value-${index}`));
+    expect(writes.count).toBe(1);
+  });
+
+  it('writes the commands of separate callbacks of one pass once: two timers due together', async () => {
+    const writes = countWrites(redis as Redis);
+    const key = `${prefix}:timers`;
+    const replies = await new Promise<number[]>((resolve, reject) => {
+      const issued: Promise<number>[] = [];
+      // Timers set in one turn fall due together and run in one timers phase, each callback on its own.
+      setTimeout(() => issued.push(redis.incr(key)), 0);
+      setTimeout(() => {
+        issued.push(redis.incr(key));
+        Promise.all(issued).then(resolve, reject);
+      }, 0);
+    });
+    expect(replies).toEqual([1, 2]);
     expect(writes.count).toBe(1);
   });
 
