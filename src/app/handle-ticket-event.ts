@@ -129,7 +129,9 @@ async function routeOrCorrect(
     if (claimer) return { ...(await routeIfNew(event, true, early, receivedAt, deps)), override: null };
     if (!applied) return none('stale');
     // A newer snapshot from before the write (one showing it is Zendesk's echo): write on it.
-    if (!event.snapshot.tags.includes(categoryTag(routing.category))) await rebaseWrite(event.ticketId, ticketFieldsOf(event.snapshot), deps);
+    // The write may still be on its way to the backlog (its event is opening the loop beside it, in
+    // this process or another): the backlog then holds the fields for the write's claim.
+    if (!event.snapshot.tags.includes(categoryTag(routing.category))) await deps.routes.rebase(event.ticketId, ticketFieldsOf(event.snapshot));
     return none('updated');
   }
   if (!applied) return none('stale');
@@ -137,20 +139,6 @@ async function routeOrCorrect(
   return { outcome: override ? 'override' : 'updated', override };
 }
 
-/**
- * Waits in the backlog for the write the claiming event is queueing (the routing is pending, so
- * it is on its way: its event may still be opening the loop beside it, in this process or
- * another), then rebases it. Found absent after ~150 ms, the write was sent meanwhile (its writer
- * reads the ticket again on a 409) or its event died and its retry plans afresh.
- */
-async function rebaseWrite(ticketId: number, current: ReturnType<typeof ticketFieldsOf>, deps: TicketEventDeps): Promise<void> {
-  for (let attempt = 0; (await deps.routes.rebase(ticketId, current)) === 'absent' && attempt < REBASE_TRIES; attempt += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt));
-  }
-}
-
-/** Further looks for a write not in the backlog yet (10, 20, 40, 80 ms apart). */
-const REBASE_TRIES = 4;
 
 /**
  * Applies what this event means to the loop of a routed ticket; `opened` is the loop this very

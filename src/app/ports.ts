@@ -87,9 +87,10 @@ export interface RouteQueue {
   /**
    * The ticket changed before its write was sent: a waiting write is computed on these fields
    * instead (when they are newer than its own), so safe_update does not spend a call on a 409.
-   * 'absent': no write of the ticket is in the backlog (not queued yet, or done).
+   * 'held': no write of the ticket is in the backlog yet (its event is still queueing it), so the
+   * fields are kept for a while and the write is computed on them when it is claimed.
    */
-  rebase(ticketId: number, current: TicketFields): Promise<'rebased' | 'unchanged' | 'absent'>;
+  rebase(ticketId: number, current: TicketFields): Promise<'rebased' | 'unchanged' | 'held'>;
 }
 
 /** A routing write waiting in the backlog or a batch: the plan, and the ticket as last read when a conflict forced a re-read. */

@@ -102,6 +102,10 @@ export interface RedisKeys {
   readonly routeStalled: string;
   /** String: while set, no routing write is claimed (RouteBacklog.pause). */
   readonly routePaused: string;
+  /** Hash: ticket id -> fields newer than its routing write, read before the write was in the backlog (RouteBacklog.rebase), for the write's claim. */
+  readonly routeHeld: string;
+  /** Sorted set: ticket ids of routeHeld, scored by when they were held (Redis time, ms): held fields are dropped after a while. */
+  readonly routeHeldAt: string;
   /** Sorted set: every loop's next timer not yet claimed, member its timer key (`t-<ticket>-<kind>-<due>`, see timerKey), scored by its due time (cxloop's clock, ms). */
   readonly timersDue: string;
   /** Sorted set: timers a poller claimed and is firing, scored by the end of the claim's lease (Redis time, ms). */
@@ -209,6 +213,8 @@ export function createRedisKeys(prefix: string, layout: RedisKeyLayout = 'single
     routeOwners: `${prefix}:{rw}:owners`,
     routeStalled: `${prefix}:{rw}:stalled`,
     routePaused: `${prefix}:{rw}:paused`,
+    routeHeld: `${prefix}:{rw}:held`,
+    routeHeldAt: `${prefix}:{rw}:heldat`,
     // One group: the timer scripts move timers between the two (and touch no other key).
     timersDue: grouped('tm', ':due'),
     timersClaimed: grouped('tm', ':claimed'),

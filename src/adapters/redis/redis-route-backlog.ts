@@ -25,10 +25,11 @@ end
 return 1`;
 
 /**
- * KEYS entries, due, claimed, owners, stalled, paused. ARGV max, lease ms, token, min. First puts
- * back the writes whose lease ended (first in line, marked stalled), then, if at least `min` are
- * due, moves up to `max` of them, oldest first, to claimed under `token`. Returns {entry, stalled,
- * entry, stalled ...} (empty: fewer than `min` due, or the backlog is paused).
+ * KEYS entries, due, claimed, owners, stalled, paused, held, held at. ARGV max, lease ms, token,
+ * min. First puts back the writes whose lease ended (first in line, marked stalled), then, if at
+ * least `min` are due, moves up to `max` of them, oldest first, to claimed under `token`, each with
+ * the fields held for it (see HOLD), which leave the held set. Returns {entry, stalled, held or '',
+ * ...} (empty: fewer than `min` due, or the backlog is paused).
  */
 const CLAIM = `${NOW}
 if redis.call('EXISTS', KEYS[6]) == 1 then return {} end
@@ -51,6 +52,9 @@ for _, id in ipairs(ids) do
     redis.call('HSET', KEYS[4], id, ARGV[3])
     table.insert(out, entry)
     table.insert(out, redis.call('SISMEMBER', KEYS[5], id))
+    table.insert(out, redis.call('HGET', KEYS[7], id) or '')
+    redis.call('HDEL', KEYS[7], id)
+    redis.call('ZREM', KEYS[8], id)
   end
 end
 return out`;
@@ -111,6 +115,29 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 return 1`;
 
 /**
+ * KEYS held, held at. ARGV ticket, fields (JSON), their updatedAt, keep ms. Holds fields read
+ * before the ticket's write is in the backlog, for its claim, unless newer ones are held; drops
+ * what was held more than `keep` ago (a write sent before its fields came, or never queued).
+ */
+const HOLD = `${NOW}
+local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now - tonumber(ARGV[4]), 'LIMIT', 0, 100)
+for _, id in ipairs(old) do
+  redis.call('HDEL', KEYS[1], id)
+  redis.call('ZREM', KEYS[2], id)
+end
+local held = redis.call('HGET', KEYS[1], ARGV[1])
+if held and cjson.decode(held).updatedAt >= tonumber(ARGV[3]) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[2], now, ARGV[1])
+return 1`;
+
+/**
+ * Held fields are dropped after this: the write they wait for is queued by the event being
+ * handled beside the one that read them, or by its retry (BullMQ's back-off, seconds to minutes).
+ */
+const HOLD_MS = 10 * 60_000;
+
+/**
  * The routing backlog on Redis: a hash of writes (one per ticket), a sorted set of the due ones
  * and one of the claimed ones by lease end, with the token of the claim holding each. A claim moves
  * due writes to claimed in one script, so two writers never hold the same write; finishing,
@@ -128,7 +155,7 @@ export class RedisRouteBacklog implements RouteBacklog {
 
   constructor(
     private readonly redis: RedisClient,
-    private readonly keys: Pick<RedisKeys, 'routeEntries' | 'routeDue' | 'routeClaimed' | 'routeOwners' | 'routeStalled' | 'routePaused'>,
+    private readonly keys: Pick<RedisKeys, 'routeEntries' | 'routeDue' | 'routeClaimed' | 'routeOwners' | 'routeStalled' | 'routePaused' | 'routeHeld' | 'routeHeldAt'>,
   ) {}
 
   enqueue(plan: RoutePlan): Promise<void> {
@@ -140,9 +167,10 @@ export class RedisRouteBacklog implements RouteBacklog {
     await runScript(this.redis, CANCEL, 2, this.keys.routeEntries, this.keys.routeDue, ticketId);
   }
 
-  async rebase(ticketId: number, current: TicketFields): Promise<'rebased' | 'unchanged' | 'absent'> {
+  async rebase(ticketId: number, current: TicketFields): Promise<'rebased' | 'unchanged' | 'held'> {
     const stored = await this.redis.hget(this.keys.routeEntries, String(ticketId));
-    if (stored === null) return 'absent';
+    // Not queued yet (or sent already): whichever claims the write takes the fields (CLAIM).
+    if (stored === null) return (await runScript(this.redis, HOLD, 2, this.keys.routeHeld, this.keys.routeHeldAt, ticketId, JSON.stringify(current), current.updatedAt, HOLD_MS)) === 1 ? 'held' : 'unchanged';
     const entry = decode(stored);
     if ((entry.current ?? entry.plan.base).updatedAt >= current.updatedAt) return 'unchanged';
     // Only a write still waiting: a claimed one has been read by its writer (which re-reads on a 409 anyway).
@@ -186,12 +214,15 @@ export class RedisRouteBacklog implements RouteBacklog {
   }
 
   async claim(max: number, leaseMs: number, min = 1): Promise<RouteClaim | null> {
-    const { routeEntries, routeDue, routeClaimed, routeOwners, routeStalled, routePaused } = this.keys;
+    const { routeEntries, routeDue, routeClaimed, routeOwners, routeStalled, routePaused, routeHeld, routeHeldAt } = this.keys;
     const token = randomBytes(9).toString('base64url');
-    const flat = (await runScript(this.redis, CLAIM, 6, routeEntries, routeDue, routeClaimed, routeOwners, routeStalled, routePaused, max, leaseMs, token, min)) as (string | number)[];
+    const flat = (await runScript(this.redis, CLAIM, 8, routeEntries, routeDue, routeClaimed, routeOwners, routeStalled, routePaused, routeHeld, routeHeldAt, max, leaseMs, token, min)) as (string | number)[];
     if (flat.length === 0) return null;
     const entries = [];
-    for (let index = 0; index + 1 < flat.length; index += 2) entries.push({ entry: decode(String(flat[index])), stalled: flat[index + 1] === 1 });
+    for (let index = 0; index + 2 < flat.length; index += 3) {
+      const held = String(flat[index + 2]);
+      entries.push({ entry: withHeld(decode(String(flat[index])), held === '' ? null : (JSON.parse(held) as TicketFields)), stalled: flat[index + 1] === 1 });
+    }
     return { token, entries };
   }
 
@@ -212,6 +243,11 @@ export class RedisRouteBacklog implements RouteBacklog {
     const pairs = entries.flatMap((entry) => [entry.plan.ticketId, encode(entry)]);
     await runScript(this.redis, RELEASE, 5, routeEntries, routeDue, routeClaimed, routeOwners, routeStalled, token, Math.max(0, Math.round(delayMs)), ...pairs);
   }
+}
+
+/** The entry on the held fields when they are newer than what it would be written on. */
+function withHeld(entry: RouteEntry, held: TicketFields | null): RouteEntry {
+  return held !== null && held.updatedAt > (entry.current ?? entry.plan.base).updatedAt ? { ...entry, current: held } : entry;
 }
 
 function encode(entry: RouteEntry): string {

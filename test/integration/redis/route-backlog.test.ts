@@ -50,4 +50,40 @@ describe('RedisRouteBacklog', () => {
     await grouped.finish(plans.map((each) => each.ticketId), claimed!.token);
     expect(await grouped.size()).toBe(0);
   });
+
+  it('holds fields read before their write is in the backlog, and the write is claimed on them, only when they are newer', async () => {
+    const base = plan(200).base;
+    const newer = { tags: ['vip', 'refund'], groupId: 1000, priority: 'urgent' as const, updatedAt: base.updatedAt + 5_000 };
+    // The status change is handled before the creation's write reaches the backlog.
+    expect(await backlog.rebase(200, newer)).toBe('held');
+    expect(await backlog.rebase(200, { ...newer, updatedAt: newer.updatedAt - 1_000 })).toBe('unchanged');
+    // Fields older than the write's own base are not used.
+    expect(await backlog.rebase(201, { ...newer, updatedAt: base.updatedAt - 1_000 })).toBe('held');
+    await Promise.all([backlog.enqueue(plan(200)), backlog.enqueue(plan(201))]);
+    // Once queued, a rebase changes the write itself.
+    expect(await backlog.rebase(201, { ...newer, updatedAt: base.updatedAt })).toBe('unchanged');
+    const claimed = await backlog.claim(10, 30_000);
+    const entries = new Map(claimed!.entries.map(({ entry }) => [entry.plan.ticketId, entry]));
+    expect(entries.get(200)).toEqual({ plan: plan(200), current: newer });
+    expect(entries.get(201)).toEqual({ plan: plan(201) });
+    // The claim took them: nothing is held any more.
+    const keys = createRedisKeys(prefix);
+    expect(await redis.exists(keys.routeHeld, keys.routeHeldAt)).toBe(0);
+    await backlog.finish([200, 201], claimed!.token);
+  });
+
+  it('drops fields held for more than 10 minutes (a write sent before they came, or never queued)', async () => {
+    const keys = createRedisKeys(prefix);
+    const fields = { ...plan(300).base, updatedAt: plan(300).base.updatedAt + 1 };
+    expect(await backlog.rebase(300, fields)).toBe('held');
+    const [seconds] = await redis.time();
+    await redis.zadd(keys.routeHeldAt, (Number(seconds) - 11 * 60) * 1000, '300');
+    expect(await backlog.rebase(301, fields)).toBe('held');
+    expect(await redis.hkeys(keys.routeHeld)).toEqual(['301']);
+    await backlog.enqueue(plan(300));
+    const claimed = await backlog.claim(10, 30_000);
+    expect(claimed!.entries.map(({ entry }) => entry)).toEqual([{ plan: plan(300) }]);
+    await backlog.finish([300], claimed!.token);
+    await redis.del(keys.routeHeld, keys.routeHeldAt);
+  });
 });
