@@ -172,6 +172,7 @@ const SECTIONS: readonly Section[] = [
       const memory = await measureLoopMemory({ policy: policy, redisUrl, count: LOOP_TICKETS() });
       const rows: Row[] = [
         row('Redis per open loop, marginal', `${n(memory.bytesPerLoop)} B (${n(memory.firstLoopsBytesEach)} B with fixed costs; keys alone ${n(memory.keysBytesPerLoop)} B)`, '<= 1,536 B', memory.bytesPerLoop <= 1536),
+        dashboardShareRow(memory.byKeyType, memory.keysBytesPerLoop),
         ...keyTypeRows(memory.byKeyType, memory.loops),
       ];
       return { result: memory, rows };
@@ -333,6 +334,12 @@ function describeTop(redis: RedisPerUnit): string {
 }
 
 /** One row per key type worth 1 B a loop or more (shared ones marked), the rest summed in one row. */
+/** The keys-alone figure split: the dashboard's read model (its `{dash}` keys, issue 17) and the rest. */
+function dashboardShareRow(types: readonly KeyTypeMemory[], keysBytesPerLoop: number): Row {
+  const dashboard = round(types.filter((type) => type.type.startsWith('{dash}') || type.type.startsWith('dash:')).reduce((sum, type) => sum + type.bytesPerLoop, 0));
+  return row('  keys alone, split', `${n(Math.round(keysBytesPerLoop - dashboard))} B the loop, ticket, timer and webhook dedupe; ${n(Math.round(dashboard))} B the dashboard's read model`);
+}
+
 function keyTypeRows(types: readonly KeyTypeMemory[], loops: number): Row[] {
   const shown = types.filter((type) => type.bytesPerLoop >= 1);
   const rest = types.filter((type) => type.bytesPerLoop < 1);
