@@ -20,7 +20,7 @@ import { benchLearning, MODEL_MAX_BYTES, MODEL_RATE_FLOOR, NLBSE_TARGET, TRAIN_1
 import { measureLoopMemory, runLoopScenario } from './loop-scenario.js';
 import type { KeyTypeMemory } from './redis-memory.js';
 import { benchRouting } from './routing.js';
-import { benchScaleOut } from './scale-out.js';
+import { benchScaleOut, type ScaleOutRun } from './scale-out.js';
 import { benchSlackBurst } from './slack-burst.js';
 import { describeCpu, envNumber, round, startCpuMeter, type CpuShare } from './support.js';
 import { benchThroughput, type RedisPerUnit } from './throughput.js';
@@ -238,6 +238,7 @@ const SECTIONS: readonly Section[] = [
         ),
       );
       for (const run of runs) rows.push(row(`  ${run.workers}: writes`, `${run.sentTwice} tickets sent twice (${run.duplicateSends} extra sends), ${run.lost} lost, max ${run.maxCallsInAnyMinute} calls in a 60 s window; idle, all processes: ${run.idleCpuMsPerSecond ?? '?'} cpu-ms/s`));
+      for (const run of runs) rows.push(redisPerTicketRow(run));
       const last = runs.at(-1);
       if (first && last && first !== last && first.cpuMsPerTicket.cxloop !== null && last.cpuMsPerTicket.cxloop !== null) {
         const growth = last.cpuMsPerTicket.cxloop / first.cpuMsPerTicket.cxloop;
@@ -329,17 +330,23 @@ function describeRedis(redis: RedisPerUnit): string {
   return `${redis.roundTrips} round trips (${redis.serverReads} socket reads at Redis), ${redis.luaCalls} Lua calls, ${redis.commands} commands`;
 }
 
-function describeTop(redis: RedisPerUnit): string {
+function describeTop(redis: { readonly topCommands: readonly (readonly [string, number])[] }): string {
   return redis.topCommands.map(([name, calls]) => `${name} ${calls}`).join(', ');
 }
 
-/** One row per key type worth 1 B a loop or more (shared ones marked), the rest summed in one row. */
+/** What Redis ran per ticket of one scale-out run: the same at every N if adding processes adds no work. */
+function redisPerTicketRow(run: ScaleOutRun): Row {
+  const redis = run.redisPerTicket;
+  return row(`  ${run.workers}: Redis per ticket`, `${redis.serverReads} socket reads, ${redis.luaCalls} Lua calls, ${redis.commands} commands (${describeTop(redis)})`);
+}
+
 /** The keys-alone figure split: the dashboard's read model (its `{dash}` keys, issue 17) and the rest. */
 function dashboardShareRow(types: readonly KeyTypeMemory[], keysBytesPerLoop: number): Row {
   const dashboard = round(types.filter((type) => type.type.startsWith('{dash}') || type.type.startsWith('dash:')).reduce((sum, type) => sum + type.bytesPerLoop, 0));
   return row('  keys alone, split', `${n(Math.round(keysBytesPerLoop - dashboard))} B the loop, ticket, timer and webhook dedupe; ${n(Math.round(dashboard))} B the dashboard's read model`);
 }
 
+/** One row per key type worth 1 B a loop or more (shared ones marked), the rest summed in one row. */
 function keyTypeRows(types: readonly KeyTypeMemory[], loops: number): Row[] {
   const shown = types.filter((type) => type.bytesPerLoop >= 1);
   const rest = types.filter((type) => type.bytesPerLoop < 1);

@@ -12,6 +12,7 @@ import { deleteInstallKeys } from '../src/adapters/redis/redis-keys.js';
 import { BENCH_SECRET } from './bench-cxloop.js';
 import { allRouted, isRouted, postWebhooks, seedTicket, webhookFor } from './bench-tickets.js';
 import { startCxloopProcesses } from './cxloop-processes.js';
+import { perUnit, startCommandMeter } from './redis-commands.js';
 import { startFakeSlack } from './fake-slack.js';
 import { startFakeZendesk, type FakeZendesk } from './fake-zendesk.js';
 import { redisCpuSeconds, round, until } from './support.js';
@@ -48,6 +49,12 @@ export interface ScaleOutRun {
   readonly conflicts: number;
   readonly lost: number;
   readonly maxCallsInAnyMinute: number;
+  /**
+   * Redis's own counters over the burst, per ticket (INFO commandstats and total_reads_processed:
+   * the whole server's), to tell work each ticket adds as processes are added from CPU that the
+   * same work costs more on shared cores.
+   */
+  readonly redisPerTicket: { readonly serverReads: number; readonly luaCalls: number; readonly commands: number; readonly topCommands: readonly [string, number][] };
 }
 
 const CONNECTIONS = 32;
@@ -99,6 +106,7 @@ async function runOnce(options: ScaleOutBenchOptions, workers: number): Promise<
       const webhooks = ids.map((id) => webhookFor(zendesk, id));
       const cpuBefore = processes.cpuMs();
       const redisBefore = await redisCpuSeconds(redis);
+      const meter = await startCommandMeter(redis);
       const start = performance.now();
       await postWebhooks(processes.webUrl, webhooks, CONNECTIONS);
       const ingestSeconds = (performance.now() - start) / 1000;
@@ -108,9 +116,10 @@ async function runOnce(options: ScaleOutBenchOptions, workers: number): Promise<
       const seconds = (performance.now() - start) / 1000;
       const cpuAfter = processes.cpuMs();
       const redisMs = ((await redisCpuSeconds(redis)) - redisBefore) * 1000;
+      const { serverReads, luaCalls, commands, topCommands } = perUnit(await meter(), ids.length, 6);
       // Writes still settling could repeat a ticket after the last one is routed: let them finish.
       await settleQuietly(zendesk);
-      return { workers, ...countWrites(zendesk, ids, warmStats), ...timing(ids.length, seconds, ingestSeconds, cpuBefore, cpuAfter, redisMs), idleCpuMsPerSecond };
+      return { workers, ...countWrites(zendesk, ids, warmStats), ...timing(ids.length, seconds, ingestSeconds, cpuBefore, cpuAfter, redisMs), idleCpuMsPerSecond, redisPerTicket: { serverReads, luaCalls, commands, topCommands } };
     } finally {
       await processes.stop();
     }
