@@ -121,4 +121,49 @@ describe('PollingLoop', () => {
     await stopping;
     expect(running).toBe(0);
   });
+  it('with several rounds side by side, one idle round watches: the rest wait until a round finds work', async () => {
+    const ranAt: number[] = [];
+    const loop = new PollingLoop({ step: async () => (ranAt.push(Date.now()), 1_000), onError: () => undefined, failurePauseMs: 1_000, concurrency: 4 });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(10_500);
+    // Each waiting out its own pause, the 4 rounds looked 44 times in these 10.5 s.
+    expect(ranAt).toEqual([0, 0, 0, 0, 1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000, 9_000, 10_000]);
+    await loop.stop();
+  });
+
+  it('rounds that find work start the waiting ones, up to `concurrency` side by side, and go back to one watcher', async () => {
+    let waiting = 0;
+    let running = 0;
+    let most = 0;
+    const worked: number[] = [];
+    const loop = new PollingLoop({
+      step: async (found) => {
+        if (waiting === 0) return 1_000;
+        waiting -= 1;
+        found();
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        running -= 1;
+        worked.push(Date.now());
+        return 0;
+      },
+      onError: () => undefined,
+      failurePauseMs: 1_000,
+      concurrency: 4,
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(500);
+    waiting = 12; // found by the watcher's next look, at 1,000
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(worked).toHaveLength(12);
+    expect(most).toBe(4);
+    // Each round that finds an item starts a waiting one at once: 4 at a time from 1,000, done at
+    // 1,300 (one round alone: 2,200).
+    expect(Math.max(...worked)).toBe(1_300);
+    const looked = worked.length;
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(worked).toHaveLength(looked);
+    await loop.stop();
+  });
 });
