@@ -6,7 +6,7 @@
  * the CPU these processes use is cxloop's alone (read from /proc on Linux).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -33,6 +33,11 @@ export interface CxloopProcesses {
   readonly workers: readonly ChildProcess[];
   /** CPU ms used so far (user + system) by the web process and by all the workers; null off Linux. */
   cpuMs(): { web: number; workers: number } | null;
+  /**
+   * Context switches so far (voluntary and not) of every thread of every process: each time a
+   * thread blocked or was preempted, mostly an event loop going to sleep and being woken; null off Linux.
+   */
+  contextSwitches(): number | null;
   /** What the processes wrote (their logs, banners, failures), the last `chars` of it. */
   output(chars?: number): string;
   /** SIGTERM to every process (graceful drain), SIGKILL to any still running after `graceMs`. */
@@ -114,6 +119,10 @@ export async function startCxloopProcesses(options: CxloopProcessesOptions): Pro
         if (web_ === null || each.some((value) => value === null)) return null;
         return { web: web_, workers: each.reduce<number>((sum, value) => sum + (value ?? 0), 0) };
       },
+      contextSwitches() {
+        const each = [web.child, ...workers.map((worker) => worker.child)].map((child) => processContextSwitches(child.pid));
+        return each.some((value) => value === null) ? null : each.reduce<number>((sum, value) => sum + (value ?? 0), 0);
+      },
       output: (chars = 4000) => output.slice(-chars),
       stop,
     };
@@ -131,6 +140,21 @@ export function processCpuMs(pid: number | undefined): number | null {
     // Fields after the command name (which may hold spaces, inside parentheses): utime is the 14th field, stime the 15th.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND) * 1000;
+  } catch {
+    return null;
+  }
+}
+
+/** Context switches (voluntary + involuntary) of every thread of a running process, from /proc/<pid>/task/<tid>/status; null when unreadable. */
+export function processContextSwitches(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    let total = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const status = readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8');
+      for (const match of status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)$/gm)) total += Number(match[1]);
+    }
+    return total;
   } catch {
     return null;
   }

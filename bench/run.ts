@@ -334,10 +334,10 @@ function describeTop(redis: { readonly topCommands: readonly (readonly [string, 
   return redis.topCommands.map(([name, calls]) => `${name} ${calls}`).join(', ');
 }
 
-/** What Redis ran per ticket of one scale-out run: the same at every N if adding processes adds no work. */
+/** What Redis ran per ticket of one scale-out run (the same at every N if adding processes adds no work), and how often cxloop's threads slept and woke. */
 function redisPerTicketRow(run: ScaleOutRun): Row {
   const redis = run.redisPerTicket;
-  return row(`  ${run.workers}: Redis per ticket`, `${redis.serverReads} socket reads, ${redis.luaCalls} Lua calls, ${redis.commands} commands (${describeTop(redis)})`);
+  return row(`  ${run.workers}: per ticket`, `Redis ${redis.serverReads} socket reads, ${redis.luaCalls} Lua calls, ${redis.commands} commands (${describeTop(redis)}); cxloop's threads ${run.contextSwitchesPerTicket ?? '?'} context switches`);
 }
 
 /** The keys-alone figure split: the dashboard's read model (its `{dash}` keys, issue 17) and the rest. */

@@ -55,6 +55,8 @@ export interface ScaleOutRun {
    * same work costs more on shared cores.
    */
   readonly redisPerTicket: { readonly serverReads: number; readonly luaCalls: number; readonly commands: number; readonly topCommands: readonly [string, number][] };
+  /** Context switches of all cxloop processes' threads over the burst, per ticket (processes.contextSwitches). */
+  readonly contextSwitchesPerTicket: number | null;
 }
 
 const CONNECTIONS = 32;
@@ -105,6 +107,7 @@ async function runOnce(options: ScaleOutBenchOptions, workers: number): Promise<
       ids.forEach((id, index) => seedTicket(zendesk, id, index));
       const webhooks = ids.map((id) => webhookFor(zendesk, id));
       const cpuBefore = processes.cpuMs();
+      const switchesBefore = processes.contextSwitches();
       const redisBefore = await redisCpuSeconds(redis);
       const meter = await startCommandMeter(redis);
       const start = performance.now();
@@ -115,11 +118,13 @@ async function runOnce(options: ScaleOutBenchOptions, workers: number): Promise<
       });
       const seconds = (performance.now() - start) / 1000;
       const cpuAfter = processes.cpuMs();
+      const switchesAfter = processes.contextSwitches();
+      const contextSwitchesPerTicket = switchesBefore !== null && switchesAfter !== null ? round((switchesAfter - switchesBefore) / ids.length) : null;
       const redisMs = ((await redisCpuSeconds(redis)) - redisBefore) * 1000;
       const { serverReads, luaCalls, commands, topCommands } = perUnit(await meter(), ids.length, 6);
       // Writes still settling could repeat a ticket after the last one is routed: let them finish.
       await settleQuietly(zendesk);
-      return { workers, ...countWrites(zendesk, ids, warmStats), ...timing(ids.length, seconds, ingestSeconds, cpuBefore, cpuAfter, redisMs), idleCpuMsPerSecond, redisPerTicket: { serverReads, luaCalls, commands, topCommands } };
+      return { workers, ...countWrites(zendesk, ids, warmStats), ...timing(ids.length, seconds, ingestSeconds, cpuBefore, cpuAfter, redisMs), idleCpuMsPerSecond, redisPerTicket: { serverReads, luaCalls, commands, topCommands }, contextSwitchesPerTicket };
     } finally {
       await processes.stop();
     }
