@@ -102,6 +102,23 @@ export interface RouteEntry {
   readonly round?: number;
 }
 
+/**
+ * When a claim of routing writes goes ahead, checked in the claim itself: on what a writer looked
+ * at a moment before, writers of several processes would each act (one taking a full batch, the
+ * next the few left over, alone or as a second small batch, each spending a call of the Update
+ * Ticket budget).
+ */
+export interface RouteClaimCondition {
+  /** At least this many due (default 1). */
+  readonly min?: number;
+  /** Fewer than `max` due: only once the oldest has been due this long (a batch waits to fill). */
+  readonly lingeredMs?: number;
+  /** Not while a burst is on. */
+  readonly notInBurst?: boolean;
+  /** A burst is on for this long after this claim (a batch claimed: more writes are coming). */
+  readonly markBurstMs?: number;
+}
+
 /** Routing writes claimed by one writer, all under one lease. */
 export interface RouteClaim {
   /** The claim's token: only its holder can renew, finish or release these writes. */
@@ -124,9 +141,10 @@ export interface RouteBacklog extends RouteQueue {
   /**
    * Writes due now and not claimed, and since when the oldest of them has been due (Redis time, ms;
    * null: none); with none due, when the first will be (a write put back for later, a claim whose
-   * lease will end; null: none).
+   * lease will end; null: none); and whether a burst is on (a batch was claimed a moment ago: see
+   * RouteClaimCondition's markBurstMs).
    */
-  waiting(): Promise<{ readonly count: number; readonly oldestDueAt: number | null; readonly nextDueAt: number | null }>;
+  waiting(): Promise<{ readonly count: number; readonly oldestDueAt: number | null; readonly nextDueAt: number | null; readonly burst: boolean }>;
   /** Calls `listener` whenever this process has added writes (a writer of the process need not wait to look). */
   onQueued(listener: () => void): void;
   /** Writes in the backlog, claimed or not (0: nothing left to write or settle). */
@@ -134,8 +152,8 @@ export interface RouteBacklog extends RouteQueue {
   /** No write is claimed until resume() (writes in hand go on): every process's writers wait. */
   pause(): Promise<void>;
   resume(): Promise<void>;
-  /** Claims up to `max` due writes, oldest first, for `leaseMs`, if at least `min` (default 1) are due; else null. */
-  claim(max: number, leaseMs: number, min?: number): Promise<RouteClaim | null>;
+  /** Claims up to `max` due writes, oldest first, for `leaseMs`, if `when` holds (by default: one is due); else null. */
+  claim(max: number, leaseMs: number, when?: RouteClaimCondition): Promise<RouteClaim | null>;
   /** Keeps claimed writes for `leaseMs` from now (while they are written, or wait for a batch's results); returns how many the claim still held. */
   extend(ticketIds: readonly number[], token: string, leaseMs: number): Promise<number>;
   /** The writes are done (written, settled, or handed on): they leave the backlog. */

@@ -25,6 +25,15 @@ const MAX_OPEN_ZENDESK_JOBS = 25;
 const BATCH_LINGER_MS = 1_000;
 const BATCH_LINGER_POLL_MS = 100;
 /**
+ * After a batch is claimed, a burst is on for this long: writes then wait to fill a batch (up to
+ * BATCH_LINGER_MS) even when fewer than the threshold wait, and the few left over after a burst go
+ * as one call. Before, the writer that looked just after another took a full batch found a few
+ * writes and sent them alone or as a small second batch: with 4 worker processes, 20 single
+ * calls and a dozen small batches in a 5,000-ticket burst, which spent Zendesk's 100 calls a
+ * minute and stalled the burst's last tickets for half a minute.
+ */
+const BURST_MS = 2_000;
+/**
  * With nothing due, a writer waits until the first write will be (one put back for later, a claim
  * whose lease ends), at most this long, and looks BATCH_LINGER_POLL_MS after its process adds a
  * write: it looked every 100 ms, ten rounds of five Redis calls a second per idle process. Not at
@@ -60,8 +69,8 @@ export interface RouteBacklogWriterOptions {
 
 /**
  * One writer per worker process draining the routing backlog: while the budget has a call, it
- * claims one due write (or, once `batchThreshold` wait, up to 100 for one update_many call) and
- * sends it. Claims are atomic, so however many processes run, each write is held by one writer;
+ * claims one due write (or, once `batchThreshold` wait or while a burst is on, up to 100 for one
+ * update_many call) and sends it. Claims are atomic, so however many processes run, each write is held by one writer;
  * a batch stays claimed until its results are read (the settle job finishes or releases it).
  */
 export class RouteBacklogWriter {
@@ -101,9 +110,9 @@ export class RouteBacklogWriter {
     const { backlog, budget, batches, batchThreshold } = this.options;
     const wait = await budget.wait();
     if (wait > 0) return Math.min(wait, BUDGET_RECHECK_MS);
-    const { count, oldestDueAt, nextDueAt } = await backlog.waiting();
+    const { count, oldestDueAt, nextDueAt, burst } = await backlog.waiting();
     if (count === 0) return idlePause(nextDueAt, Date.now(), IDLE_MS);
-    if (count < batchThreshold) return this.writeOne();
+    if (count < batchThreshold && !burst) return this.writeOne();
     // The linger runs from when the oldest write fell due, not from when this writer looked:
     // writers of several processes lingering each on their own would split one batch between them.
     if (count < BATCH_MAX && oldestDueAt !== null && Date.now() - oldestDueAt < BATCH_LINGER_MS) return BATCH_LINGER_POLL_MS;
@@ -113,9 +122,10 @@ export class RouteBacklogWriter {
 
   private async writeOne(): Promise<number> {
     const { backlog, writer, metrics } = this.options;
-    const claim = await backlog.claim(1, LEASE_MS);
+    const claim = await backlog.claim(1, LEASE_MS, { notInBurst: true });
     const claimed = claim?.entries[0];
-    // Taken by another writer since this one looked (or not due yet on Redis's clock).
+    // Taken by another writer since this one looked (or not due yet on Redis's clock), or a burst
+    // began meanwhile: the next look lingers for a batch.
     if (!claim || !claimed) return BATCH_LINGER_POLL_MS;
     const { entry, stalled } = claimed;
     const ids = [entry.plan.ticketId];
@@ -147,8 +157,9 @@ export class RouteBacklogWriter {
 
   private async writeBatch(): Promise<number> {
     const { backlog, writer, batches, logger } = this.options;
-    // Another process's writer may have taken the batch since this one looked: a few left over wait for more.
-    const claim = await backlog.claim(BATCH_MAX, LEASE_MS, this.options.batchThreshold);
+    // Another process's writer may have taken the batch since this one looked: what is left waits
+    // for more, unless its oldest has waited the linger already (the end of a burst: one call).
+    const claim = await backlog.claim(BATCH_MAX, LEASE_MS, { lingeredMs: BATCH_LINGER_MS, markBurstMs: BURST_MS });
     if (!claim) return BATCH_LINGER_POLL_MS;
     // Writes whose last writer died holding them are re-read before they are sent again: alone.
     const stalled = claim.entries.filter((claimed) => claimed.stalled).map((claimed) => claimed.entry);

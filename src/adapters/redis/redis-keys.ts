@@ -106,6 +106,8 @@ export interface RedisKeys {
   readonly routeHeld: string;
   /** Sorted set: ticket ids of routeHeld, scored by when they were held (Redis time, ms): held fields are dropped after a while. */
   readonly routeHeldAt: string;
+  /** String with a TTL: a batch of routing writes was claimed a moment ago, so a burst is on (writers wait to fill batches). */
+  readonly routeBurst: string;
   /** Sorted set: every loop's next timer not yet claimed, member its timer key (`t-<ticket>-<kind>-<due>`, see timerKey), scored by its due time (cxloop's clock, ms). */
   readonly timersDue: string;
   /** Sorted set: timers a poller claimed and is firing, scored by the end of the claim's lease (Redis time, ms). */
@@ -215,6 +217,7 @@ export function createRedisKeys(prefix: string, layout: RedisKeyLayout = 'single
     routePaused: `${prefix}:{rw}:paused`,
     routeHeld: `${prefix}:{rw}:held`,
     routeHeldAt: `${prefix}:{rw}:heldat`,
+    routeBurst: `${prefix}:{rw}:burst`,
     // One group: the timer scripts move timers between the two (and touch no other key).
     timersDue: grouped('tm', ':due'),
     timersClaimed: grouped('tm', ':claimed'),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisClient } from './redis-connection.js';
 import { routeEntrySchema } from '../../app/job-catalogue.js';
-import type { RouteBacklog, RouteClaim, RouteEntry } from '../../app/ports.js';
+import type { RouteBacklog, RouteClaim, RouteClaimCondition, RouteEntry } from '../../app/ports.js';
 import type { RoutePlan, TicketFields } from '../../core/routing/route-plan.js';
 import type { RedisKeys } from './redis-keys.js';
 import { GroupedCalls } from './grouped-calls.js';
@@ -25,11 +25,13 @@ end
 return 1`;
 
 /**
- * KEYS entries, due, claimed, owners, stalled, paused, held, held at. ARGV max, lease ms, token,
- * min. First puts back the writes whose lease ended (first in line, marked stalled), then, if at
- * least `min` are due, moves up to `max` of them, oldest first, to claimed under `token`, each with
- * the fields held for it (see HOLD), which leave the held set. Returns {entry, stalled, held or '',
- * ...} (empty: fewer than `min` due, or the backlog is paused).
+ * KEYS entries, due, claimed, owners, stalled, paused, held, held at, burst. ARGV max, lease ms,
+ * token, min, lingered ms (-1: any), not in a burst (1/0), burst ms (0: none). First puts back the
+ * writes whose lease ended (first in line, marked stalled), then, if at least `min` are due (and,
+ * short of `max`, the oldest has been due `lingered ms`; and, when asked, no burst is on), moves
+ * up to `max` of them, oldest first, to claimed under `token`, each with the fields held for it
+ * (see HOLD), which leave the held set; with `burst ms`, marks a burst for that long. Returns
+ * {entry, stalled, held or '', ...} (empty: the conditions did not hold, or the backlog is paused).
  */
 const CLAIM = `${NOW}
 if redis.call('EXISTS', KEYS[6]) == 1 then return {} end
@@ -40,8 +42,15 @@ for _, id in ipairs(expired) do
   redis.call('SADD', KEYS[5], id)
   redis.call('ZADD', KEYS[2], 0, id)
 end
+if ARGV[6] == '1' and redis.call('EXISTS', KEYS[9]) == 1 then return {} end
 local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
-if #ids < tonumber(ARGV[4]) then return {} end
+if #ids == 0 or #ids < tonumber(ARGV[4]) then return {} end
+local lingered = tonumber(ARGV[5])
+if lingered >= 0 and #ids < tonumber(ARGV[1]) then
+  local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+  if tonumber(oldest[2]) > now - lingered then return {} end
+end
+if tonumber(ARGV[7]) > 0 then redis.call('SET', KEYS[9], '1', 'PX', ARGV[7]) end
 local lease = now + tonumber(ARGV[2])
 local out = {}
 for _, id in ipairs(ids) do
@@ -155,7 +164,7 @@ export class RedisRouteBacklog implements RouteBacklog {
 
   constructor(
     private readonly redis: RedisClient,
-    private readonly keys: Pick<RedisKeys, 'routeEntries' | 'routeDue' | 'routeClaimed' | 'routeOwners' | 'routeStalled' | 'routePaused' | 'routeHeld' | 'routeHeldAt'>,
+    private readonly keys: Pick<RedisKeys, 'routeEntries' | 'routeDue' | 'routeClaimed' | 'routeOwners' | 'routeStalled' | 'routePaused' | 'routeHeld' | 'routeHeldAt' | 'routeBurst'>,
   ) {}
 
   enqueue(plan: RoutePlan): Promise<void> {
@@ -177,16 +186,17 @@ export class RedisRouteBacklog implements RouteBacklog {
     return (await runScript(this.redis, REBASE, 2, this.keys.routeEntries, this.keys.routeDue, ticketId, stored, encode({ ...entry, current }))) === 1 ? 'rebased' : 'unchanged';
   }
 
-  async waiting(): Promise<{ count: number; oldestDueAt: number | null; nextDueAt: number | null }> {
+  async waiting(): Promise<{ count: number; oldestDueAt: number | null; nextDueAt: number | null; burst: boolean }> {
     // The client's clock against Redis's: a skew only moves the single-or-batch choice.
     // A claim whose lease ended counts as due: its writer died, and the next claim puts it back in
     // line. Without it a killed writer's writes would wait for the next ticket to arrive.
     const now = Date.now();
-    const [due, expired, oldest, oldestExpired] = await Promise.all([
+    const [due, expired, oldest, oldestExpired, burst] = await Promise.all([
       this.redis.zcount(this.keys.routeDue, '-inf', now),
       this.redis.zcount(this.keys.routeClaimed, '-inf', now),
       this.redis.zrange(this.keys.routeDue, '0', '0', 'WITHSCORES'),
       this.redis.zrange(this.keys.routeClaimed, '0', '0', 'WITHSCORES'),
+      this.redis.exists(this.keys.routeBurst),
     ]);
     const dueTimes = [...(due > 0 ? [oldest[1]] : []), ...(expired > 0 ? [oldestExpired[1]] : [])].filter((at) => at !== undefined).map(Number);
     const laterTimes = [oldest[1], oldestExpired[1]].filter((at) => at !== undefined).map(Number);
@@ -194,6 +204,7 @@ export class RedisRouteBacklog implements RouteBacklog {
       count: due + expired,
       oldestDueAt: dueTimes.length > 0 ? Math.min(...dueTimes) : null,
       nextDueAt: due + expired === 0 && laterTimes.length > 0 ? Math.min(...laterTimes) : null,
+      burst: burst === 1,
     };
   }
 
@@ -213,10 +224,11 @@ export class RedisRouteBacklog implements RouteBacklog {
     await this.redis.del(this.keys.routePaused);
   }
 
-  async claim(max: number, leaseMs: number, min = 1): Promise<RouteClaim | null> {
-    const { routeEntries, routeDue, routeClaimed, routeOwners, routeStalled, routePaused, routeHeld, routeHeldAt } = this.keys;
+  async claim(max: number, leaseMs: number, when: RouteClaimCondition = {}): Promise<RouteClaim | null> {
+    const { routeEntries, routeDue, routeClaimed, routeOwners, routeStalled, routePaused, routeHeld, routeHeldAt, routeBurst } = this.keys;
     const token = randomBytes(9).toString('base64url');
-    const flat = (await runScript(this.redis, CLAIM, 8, routeEntries, routeDue, routeClaimed, routeOwners, routeStalled, routePaused, routeHeld, routeHeldAt, max, leaseMs, token, min)) as (string | number)[];
+    const condition = [when.min ?? 1, when.lingeredMs ?? -1, when.notInBurst ? 1 : 0, when.markBurstMs ?? 0];
+    const flat = (await runScript(this.redis, CLAIM, 9, routeEntries, routeDue, routeClaimed, routeOwners, routeStalled, routePaused, routeHeld, routeHeldAt, routeBurst, max, leaseMs, token, ...condition)) as (string | number)[];
     if (flat.length === 0) return null;
     const entries = [];
     for (let index = 0; index + 2 < flat.length; index += 3) {

@@ -86,4 +86,27 @@ describe('RedisRouteBacklog', () => {
     await backlog.finish([300], claimed!.token);
     await redis.del(keys.routeHeld, keys.routeHeldAt);
   });
+  it('claims short of a full batch only once the oldest write has lingered, and no single while a burst a batch claim marked is on', async () => {
+    const keys = createRedisKeys(prefix);
+    await Promise.all([400, 401, 402].map((id) => backlog.enqueue(plan(id))));
+    // Fresh and short of 100: another writer's full batch may just have left these behind.
+    expect(await backlog.claim(100, 30_000, { lingeredMs: 60_000 })).toBeNull();
+    // A full claim (here of 2) needs no linger.
+    const full = await backlog.claim(2, 30_000, { lingeredMs: 60_000 });
+    expect(full?.entries.map(({ entry }) => entry.plan.ticketId)).toEqual([400, 401]);
+    expect((await backlog.waiting()).burst).toBe(false);
+    const [seconds] = await redis.time();
+    await redis.zadd(keys.routeDue, Number(seconds) * 1000 - 2_000, '402');
+    const lingered = await backlog.claim(100, 30_000, { lingeredMs: 1_000, markBurstMs: 60_000 });
+    expect(lingered?.entries.map(({ entry }) => entry.plan.ticketId)).toEqual([402]);
+    expect((await backlog.waiting()).burst).toBe(true);
+    await backlog.enqueue(plan(403));
+    expect(await backlog.claim(1, 30_000, { notInBurst: true })).toBeNull();
+    expect(await backlog.claim(5, 30_000, { min: 2 })).toBeNull();
+    const single = await backlog.claim(1, 30_000);
+    expect(single?.entries.map(({ entry }) => entry.plan.ticketId)).toEqual([403]);
+    for (const claim of [full!, lingered!, single!]) await backlog.finish(claim.entries.map(({ entry }) => entry.plan.ticketId), claim.token);
+    await redis.del(keys.routeBurst);
+    expect(await backlog.size()).toBe(0);
+  });
 });

@@ -27,7 +27,7 @@ function writerOn(backlog: RouteBacklog): RouteBacklogWriter {
     backlog,
     budget,
     writer: {} as RouteWriterDeps,
-    batches: {} as Queue<BatchJob>,
+    batches: { getJobCountByTypes: async () => 0 } as unknown as Queue<BatchJob>,
     singles: {} as BullmqRouteQueue,
     batchThreshold: 10,
     metrics: {} as RoutingMetrics,
@@ -65,5 +65,51 @@ describe('RouteBacklogWriter, idle', () => {
     await vi.advanceTimersByTimeAsync(260);
     expect(looks.slice(0, 2)).toEqual([0, 250]);
     await writer.stop();
+  });
+});
+
+/** A backlog that answers `waiting()` as told and records the claims asked of it (none granted: another writer took them). */
+function lookedAtBacklog(waiting: Awaited<ReturnType<RouteBacklog['waiting']>>) {
+  const state = { waiting };
+  const claims: unknown[][] = [];
+  const backlog = {
+    waiting: async () => state.waiting,
+    onQueued: () => undefined,
+    claim: async (...args: unknown[]) => (claims.push(args), null),
+  } as unknown as RouteBacklog;
+  return { backlog, claims, state };
+}
+
+describe('RouteBacklogWriter, single or batch', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 10_000 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('writes a few waiting writes alone at once while no burst is on, claiming only if none begins meanwhile', async () => {
+    const { backlog, claims } = lookedAtBacklog({ count: 3, oldestDueAt: 10_000, nextDueAt: null, burst: false });
+    await writerOn(backlog).step();
+    expect(claims).toEqual([[1, 30_000, { notInBurst: true }]]);
+  });
+
+  it('in a burst, leaves a few writes to fill a batch, and sends what is left as one call once the oldest has waited 1 s', async () => {
+    const { backlog, claims } = lookedAtBacklog({ count: 3, oldestDueAt: 10_000, nextDueAt: null, burst: true });
+    const writer = writerOn(backlog);
+    expect(await writer.step()).toBe(100);
+    vi.setSystemTime(10_999);
+    expect(await writer.step()).toBe(100);
+    expect(claims).toEqual([]);
+    vi.setSystemTime(11_000);
+    await writer.step();
+    // The claim checks the linger again on Redis's clock: another writer may have taken these meanwhile.
+    expect(claims).toEqual([[100, 30_000, { lingeredMs: 1_000, markBurstMs: 2_000 }]]);
+  });
+
+  it('claims a full batch at once, and the claim marks a burst', async () => {
+    const { backlog, claims } = lookedAtBacklog({ count: 250, oldestDueAt: 10_000, nextDueAt: null, burst: false });
+    await writerOn(backlog).step();
+    expect(claims).toEqual([[100, 30_000, { lingeredMs: 1_000, markBurstMs: 2_000 }]]);
   });
 });
