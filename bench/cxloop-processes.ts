@@ -115,14 +115,10 @@ export async function startCxloopProcesses(options: CxloopProcessesOptions): Pro
       workers: workers.map((worker) => worker.child),
       cpuMs() {
         const web_ = processCpuMs(web.child.pid);
-        const each = workers.map((worker) => processCpuMs(worker.child.pid));
-        if (web_ === null || each.some((value) => value === null)) return null;
-        return { web: web_, workers: each.reduce<number>((sum, value) => sum + (value ?? 0), 0) };
+        const workers_ = sumOrNull(workers.map((worker) => processCpuMs(worker.child.pid)));
+        return web_ === null || workers_ === null ? null : { web: web_, workers: workers_ };
       },
-      contextSwitches() {
-        const each = [web.child, ...workers.map((worker) => worker.child)].map((child) => processContextSwitches(child.pid));
-        return each.some((value) => value === null) ? null : each.reduce<number>((sum, value) => sum + (value ?? 0), 0);
-      },
+      contextSwitches: () => sumOrNull([web, ...workers].map(({ child }) => processContextSwitches(child.pid))),
       output: (chars = 4000) => output.slice(-chars),
       stop,
     };
@@ -143,6 +139,11 @@ export function processCpuMs(pid: number | undefined): number | null {
   } catch {
     return null;
   }
+}
+
+/** The sum of readings, or null when any could not be read. */
+function sumOrNull(values: readonly (number | null)[]): number | null {
+  return values.some((value) => value === null) ? null : values.reduce<number>((sum, value) => sum + (value ?? 0), 0);
 }
 
 /** Context switches (voluntary + involuntary) of every thread of a running process, from /proc/<pid>/task/<tid>/status; null when unreadable. */

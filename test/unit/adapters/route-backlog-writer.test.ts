@@ -7,18 +7,30 @@ import type { RouteBacklog, RoutingMetrics, UpdateBudget } from '../../../src/ap
 import type { RouteWriterDeps } from '../../../src/app/write-routes.js';
 import { silent } from '../../support/zendesk-fixtures.js';
 
-/** A backlog with nothing due (its first write `nextDueAt` if given), recording when the writer looked. */
-function idleBacklog(nextDueAt: () => number | null = () => null) {
+type Waiting = Awaited<ReturnType<RouteBacklog['waiting']>>;
+
+/**
+ * A backlog whose `waiting()` answers as told, recording when the writer looked and the claims it
+ * asked for (none granted: another writer took them).
+ */
+function fakeBacklog(answer: () => Waiting) {
   const looks: number[] = [];
+  const claims: unknown[][] = [];
   const listeners: Array<() => void> = [];
   const backlog = {
     waiting: async () => {
       looks.push(Date.now());
-      return { count: 0, oldestDueAt: null, nextDueAt: nextDueAt() };
+      return answer();
     },
     onQueued: (listener: () => void) => void listeners.push(listener),
+    claim: async (...args: unknown[]) => (claims.push(args), null),
   } as unknown as RouteBacklog;
-  return { backlog, looks, queued: () => listeners.forEach((listener) => listener()) };
+  return { backlog, looks, claims, queued: () => listeners.forEach((listener) => listener()) };
+}
+
+/** A backlog with nothing due (its first write `nextDueAt` if given). */
+function idleBacklog(nextDueAt: () => number | null = () => null) {
+  return fakeBacklog(() => ({ count: 0, oldestDueAt: null, nextDueAt: nextDueAt(), burst: false }));
 }
 
 function writerOn(backlog: RouteBacklog): RouteBacklogWriter {
@@ -68,17 +80,8 @@ describe('RouteBacklogWriter, idle', () => {
   });
 });
 
-/** A backlog that answers `waiting()` as told and records the claims asked of it (none granted: another writer took them). */
-function lookedAtBacklog(waiting: Awaited<ReturnType<RouteBacklog['waiting']>>) {
-  const state = { waiting };
-  const claims: unknown[][] = [];
-  const backlog = {
-    waiting: async () => state.waiting,
-    onQueued: () => undefined,
-    claim: async (...args: unknown[]) => (claims.push(args), null),
-  } as unknown as RouteBacklog;
-  return { backlog, claims, state };
-}
+/** A backlog whose writes are due as `waiting` says. */
+const lookedAtBacklog = (waiting: Waiting) => fakeBacklog(() => waiting);
 
 describe('RouteBacklogWriter, single or batch', () => {
   beforeEach(() => {
