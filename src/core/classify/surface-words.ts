@@ -24,7 +24,9 @@ export function createSurfaceReader(text: string, tokens: ClauseTokens): Surface
       const last = start + length - 1;
       const span = [tokens.starts[start]!, tokens.starts[last]! + tokens.tokens[last]!.length] as const;
       // Equal lengths almost always mean one-to-one characters; the check catches the rare text where they do not.
-      if (tokenize(normalizeText(text.slice(span[0], span[1]))) === folded(start, length)) return span;
+      const normalized = normalizeText(text.slice(span[0], span[1]));
+      // A single word that normalises to its token is its token (no need to tokenise it).
+      if ((length === 1 && normalized === tokens.tokens[start]) || tokenize(normalized) === folded(start, length)) return span;
     }
     aligned ??= alignWords(text, tokens.tokens);
     const first = aligned[start];

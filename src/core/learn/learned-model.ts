@@ -3,8 +3,8 @@ import { createSurfaceReader } from '../classify/surface-words.js';
 import type { CategoryId } from '../taxonomy.js';
 import type { CombinationSettings } from './combination.js';
 import { RULE_SIGNAL_COUNT, writeRuleSignals } from './rule-signals.js';
-import { predictFromRows, type LinearWeights } from './softmax-regression.js';
-import { FeatureBuffer, prepareText, TextFeaturizer, weightEntriesInto, WordFeatures, type FeatureSpec, type PreparedText, type StridedIdf } from './text-features.js';
+import { softmaxInPlace, type LinearWeights } from './softmax-regression.js';
+import { prepareText, TextFeaturizer, TokenBuckets, unitWeight, wordKey, wordScale, type FeatureSpec, type PreparedText, type TextVisitor } from './text-features.js';
 
 /** Which install a model belongs to: the Zendesk account and the Redis prefix it was trained for. */
 export interface InstallIdentity {
@@ -58,32 +58,13 @@ export interface TicketText {
 
 /** Words shown per learnt decision. */
 const MAX_WORDS = 3;
-/** The last explanation stamp an Int32Array holds; the stamps start over after it. */
+/** The last stamp an Int32Array holds; stamps start over after it. */
 const MAX_STAMP = 2 ** 31 - 1;
-/** Sums picked one by one (each pick a pass over them) before the rest are sorted instead. */
+/** Words whose scores a model keeps (2 MB with 8 categories); when full, it starts over. */
+const CACHED_WORDS = 1 << 16;
+/** Shares picked one by one (each pick a pass over them) before the rest are sorted instead. */
 const PICKS_BEFORE_SORTING = 8;
 
-/**
- * Calls `visit` with the indices of the positive values, highest first, ties in index order (as a
- * stable sort would give them), until it returns true. A decision shows three words, so the first
- * few are picked by a pass each; only a ticket whose best words keep overlapping sorts the rest.
- */
-function forEachByContribution(values: Float64Array, size: number, visit: (index: number) => boolean): void {
-  const taken = new Uint8Array(size);
-  for (let pick = 0; pick < PICKS_BEFORE_SORTING; pick++) {
-    let best = -1;
-    for (let index = 0; index < size; index++) {
-      if (taken[index] === 0 && values[index]! > 0 && (best === -1 || values[index]! > values[best]!)) best = index;
-    }
-    if (best === -1) return;
-    taken[best] = 1;
-    if (visit(best)) return;
-  }
-  const rest: number[] = [];
-  for (let index = 0; index < size; index++) if (taken[index] === 0 && values[index]! > 0) rest.push(index);
-  rest.sort((a, b) => values[b]! - values[a]!);
-  for (const index of rest) if (visit(index)) return;
-}
 
 /**
  * One ticket as the model read it: the prediction, and the words behind it on demand. Explaining
@@ -106,49 +87,36 @@ export class StaleReadingError extends Error {
 /**
  * A trained model, ready to predict. Not safe to share between threads (it reuses its buffers);
  * within one process, calls are synchronous and may come from any request.
+ *
+ * A ticket's score is the sum of what each of its units scores on its own (text-features.ts), so
+ * the model scores each distinct word once and keeps the score: a word's buckets are hashed and
+ * their weights read the first time the process meets it, and after that a ticket costs a lookup
+ * per word, a weight row per pair of words, and a few additions per category.
  */
 export class LearnedModel {
   private readonly featurizer: TextFeaturizer;
   private readonly probabilities: Float64Array;
-  private readonly counts = new FeatureBuffer();
-  private readonly words = new WordFeatures();
-  /** The ticket's weighted features, then the rules' signals. */
-  private vector = { indices: new Int32Array(0), values: new Float32Array(0) };
-  /** Per entry of the ticket's counts: what one occurrence adds to the winner's lead. */
-  private share = new Float64Array(4_096);
-  private reads = 0;
-  /** Explaining: per token id, the sum it feeds, valid where its stamp is this explanation's. */
-  private sumOfToken = new Int32Array(0);
-  private sumStamps = new Int32Array(0);
-  /** Explaining: per token id and part (2 * id + part), one occurrence's share, valid where its stamp is this explanation's. */
-  private occurrenceShares = new Float64Array(0);
-  private occurrenceStamps = new Int32Array(0);
-  private explanations = 0;
-  /**
-   * Explaining: an open-addressing table from a pair of token ids (first * tokenIdBound + second)
-   * to the sum it feeds; a slot is filled in this explanation where its stamp says so.
-   */
-  private pairKeys = new Int32Array(1_024);
-  private pairSums = new Int32Array(1_024);
-  private pairStamps = new Int32Array(1_024);
-  private sums = { contributions: new Float64Array(1_024), words: new Int32Array(1_024) };
   /**
    * Per row of the weights (each bucket, then each rule signal): its idf (0 for a signal), then its
-   * weight per class. A ticket's thousand buckets lie scattered over megabytes of weights and idf;
-   * side by side, each costs one cache miss instead of two. A copy: `data` stays as stored.
+   * weight per class. A copy: `data` stays as stored.
    */
   private readonly table: Float32Array;
   /** Floats per row of `table`: 1 + classes. */
   private readonly stride: number;
-  /** The idf column of `table`, as the featurizer reads it. */
-  private readonly idf: StridedIdf;
+  private readonly classCount: number;
+  private readonly words: WordScores;
+  private readonly ticket: TicketReading;
+  private readonly signals = { indices: new Int32Array(RULE_SIGNAL_COUNT), values: new Float32Array(RULE_SIGNAL_COUNT) };
+  private reads = 0;
 
   constructor(readonly data: ModelData) {
     this.featurizer = new TextFeaturizer(data.meta.features);
-    this.probabilities = new Float64Array(data.weights.classes);
-    this.stride = data.weights.classes + 1;
+    this.classCount = data.weights.classes;
+    this.probabilities = new Float64Array(this.classCount);
+    this.stride = this.classCount + 1;
     this.table = interleave(data.idf, data.weights);
-    this.idf = { values: this.table, stride: this.stride };
+    this.words = new WordScores(this.featurizer, this.table, this.classCount);
+    this.ticket = new TicketReading(this.words, this.featurizer.dimension, 2 * data.meta.features.maxTokens);
   }
 
   get meta(): ModelMeta {
@@ -166,20 +134,49 @@ export class LearnedModel {
 
   /**
    * The ticket's words that pushed `prediction` ahead of its runner-up the most, as the customer
-   * wrote them (lower-cased): a word's share is its own feature plus its character n-grams, a
-   * pair's is the pair's feature.
+   * wrote them (lower-cased): a word's share is its unit's (its own feature and its character
+   * n-grams), summed over its parts; a pair's is the pair's.
    */
   explain(ticket: TicketText, rules: Pick<Decision, 'scores' | 'category'>, prediction: Prediction): string[] {
     return this.read(ticket, rules).explain(prediction);
   }
 
-  /** Reads the ticket once: tokens, hashed features (with the buckets each word fed), the prediction. */
+  /** Reads the ticket once: its units, their scores (from the word cache where it can), the prediction. */
   read(ticket: TicketText, rules: Pick<Decision, 'scores' | 'category'>): Reading {
     const text = prepareText(ticket.subject, ticket.description, this.data.meta.features);
-    const { counts } = this;
-    this.featurizer.countInto(text, counts, this.words, this.idf);
-    const size = this.vectorOf(rules);
-    const probabilities = this.probabilitiesOf(size);
+    const { ticket: units, classCount, table, stride } = this;
+    this.words.makeRoom(2 * this.data.meta.features.maxTokens);
+    units.clear();
+    this.featurizer.walk(text, units);
+    const scores = this.probabilities;
+    scores.fill(0);
+    let squares = 0;
+    const wordScores = this.words.scores;
+    for (let index = 0; index < units.wordCount; index++) {
+      const weight = unitWeight(units.wordCounts[index]!);
+      squares += weight * weight;
+      const base = units.words[index]! * classCount;
+      for (let c = 0; c < classCount; c++) scores[c]! += weight * wordScores[base + c]!;
+    }
+    for (let index = 0; index < units.pairCount; index++) {
+      const weight = unitWeight(units.pairCounts[index]!);
+      squares += weight * weight;
+      const base = units.pairs[index]! * stride + 1;
+      for (let c = 0; c < classCount; c++) scores[c]! += weight * table[base + c]!;
+    }
+    const norm = squares > 0 ? 1 / Math.sqrt(squares) : 0;
+    for (let c = 0; c < classCount; c++) scores[c]! *= norm;
+    if (this.data.meta.ruleSignals) {
+      const { indices, values } = this.signals;
+      writeRuleSignals(rules, this.featurizer.dimension, indices, values, 0);
+      for (let index = 0; index < RULE_SIGNAL_COUNT; index++) {
+        const base = indices[index]! * stride + 1;
+        for (let c = 0; c < classCount; c++) scores[c]! += values[index]! * table[base + c]!;
+      }
+    }
+    const { bias } = this.data.weights;
+    for (let c = 0; c < classCount; c++) scores[c]! += bias[c]!;
+    const probabilities = softmaxInPlace(scores);
     let best = 0;
     let second = -1;
     for (let c = 1; c < probabilities.length; c++) {
@@ -195,140 +192,243 @@ export class LearnedModel {
       prediction,
       explain: (chosen = prediction) => {
         if (read !== this.reads) throw new StaleReadingError();
-        return this.wordsBehind(text, chosen);
+        return this.wordsBehind(text, chosen, norm);
       },
     };
   }
 
-  private wordsBehind(text: PreparedText, prediction: Prediction): string[] {
-    const { counts, words, vector } = this;
+  /** The ticket's words (or pairs) with the largest positive share of the winner's lead over the runner-up, first appearance breaking ties. */
+  private wordsBehind(text: PreparedText, prediction: Prediction, norm: number): string[] {
     const { classes } = this.data.meta;
-    const { table, stride } = this;
     const winner = classes.indexOf(prediction.category);
     const other = prediction.runnerUp === null ? -1 : classes.indexOf(prediction.runnerUp);
-    if (this.share.length < counts.size) this.share = new Float64Array(counts.size * 2);
-    const { share } = this;
-    for (let index = 0; index < counts.size; index++) {
-      const base = counts.indices[index]! * stride + 1;
-      const difference = table[base + winner]! - (other === -1 ? 0 : table[base + other]!);
-      share[index] = (vector.values[index]! / counts.counts[index]!) * difference;
-    }
-    const sums = this.sumByWord();
+    const { classCount, table, stride } = this;
+    const wordScores = this.words.scores;
+    const lead = (scores: Float32Array, base: number): number => scores[base + winner]! - (other === -1 ? 0 : scores[base + other]!);
+    const { ticket } = this;
+    ticket.share(
+      (index, count) => unitWeight(count) * norm * lead(wordScores, ticket.words[index]! * classCount),
+      (index, count) => unitWeight(count) * norm * lead(table, ticket.pairs[index]! * stride + 1),
+    );
     const readers = { subject: createSurfaceReader(text.subject.text, text.subject.tokens), body: createSurfaceReader(text.body.text, text.body.tokens) };
     const shown: string[] = [];
-    const shownSums: number[] = [];
-    const show = (sum: number): boolean => {
-      // A pair already shown says its words; a word already shown makes the pair around it redundant.
-      if (shownSums.some((other) => this.overlaps(other, sum))) return false;
-      shownSums.push(sum);
-      const word = sums.words[sum]!;
-      shown.push(readers[words.parts[word] === 0 ? 'subject' : 'body'](words.starts[word]!, words.lengths[word]!));
-      return shown.length === MAX_WORDS;
+    const shownUnits: number[] = [];
+    const { firsts } = ticket;
+    // A word and a pair that holds it overlap: a pair already shown says its words, a word already shown makes the pair around it redundant.
+    const overlaps = (a: number, b: number): boolean => {
+      const aIsWord = firsts.length[a] === 1;
+      if (aIsWord === (firsts.length[b] === 1)) return false;
+      const [word, pair] = aIsWord ? [a, b] : [b, a];
+      return firsts.first[word] === firsts.first[pair] || firsts.first[word] === firsts.second[pair];
     };
-    forEachByContribution(sums.contributions, sums.size, show);
+    ticket.forEachByShare((unit) => {
+      if (shownUnits.some((other) => overlaps(other, unit))) return false;
+      shownUnits.push(unit);
+      shown.push(readers[firsts.part[unit] === 0 ? 'subject' : 'body'](firsts.position[unit]!, firsts.length[unit]!));
+      return shown.length === MAX_WORDS;
+    });
     return shown;
+  }
+}
+
+/**
+ * Scores of the words the model has met (per class: the weights of the word's unit, summed), in an
+ * open-addressing table keyed by two independent hashes of the word and its part (wordKey).
+ */
+class WordScores {
+  scores: Float32Array;
+  private readonly hashes = new Int32Array(2 * CACHED_WORDS);
+  private readonly keys = new Int32Array(2 * CACHED_WORDS);
+  /** Per slot, its word's index in `scores` plus one (0: empty). */
+  private readonly entries = new Int32Array(2 * CACHED_WORDS);
+  private size = 0;
+  private readonly buckets = new TokenBuckets();
+
+  constructor(
+    private readonly featurizer: TextFeaturizer,
+    private readonly table: Float32Array,
+    private readonly classes: number,
+  ) {
+    this.scores = new Float32Array(CACHED_WORDS * classes);
+  }
+
+  /** Starts over when fewer than `words` more would fit, so a ticket's words stay put while it is read. */
+  makeRoom(words: number): void {
+    if (this.size + words <= CACHED_WORDS) return;
+    this.entries.fill(0);
+    this.size = 0;
+  }
+
+  /** The index of the word's scores, scoring it if it is new. */
+  indexOf(token: string, wordHash: number, part: 0 | 1): number {
+    const key = wordKey(token, part);
+    const mask = this.entries.length - 1;
+    let slot = (Math.imul(wordHash ^ key, 0x9e3779b1) >>> 0) & mask;
+    for (;;) {
+      const entry = this.entries[slot]!;
+      if (entry === 0) break;
+      if (this.hashes[slot] === (wordHash | 0) && this.keys[slot] === (key | 0)) return entry - 1;
+      slot = (slot + 1) & mask;
+    }
+    const index = this.size++;
+    this.entries[slot] = index + 1;
+    this.hashes[slot] = wordHash;
+    this.keys[slot] = key;
+    this.score(token, wordHash, part, index);
+    return index;
+  }
+
+  private score(token: string, wordHash: number, part: 0 | 1, index: number): void {
+    const { buckets, table, classes, scores } = this;
+    const stride = classes + 1;
+    this.featurizer.wordBuckets(token, wordHash, part, buckets);
+    const scale = wordScale(buckets.buckets, buckets.counts, 0, buckets.size, table, stride);
+    const base = index * classes;
+    for (let c = 0; c < classes; c++) scores[base + c] = 0;
+    for (let at = 0; at < buckets.size; at++) {
+      const row = buckets.buckets[at]! * stride;
+      const value = scale * buckets.counts[at]! * table[row]!;
+      for (let c = 0; c < classes; c++) scores[base + c]! += value * table[row + 1 + c]!;
+    }
+  }
+}
+
+/** One ticket's units (text-features.ts) as the model reads it: words as indices into WordScores, pairs as buckets, with their counts and first places. */
+class TicketReading implements TextVisitor {
+  wordCount = 0;
+  readonly words: Int32Array;
+  readonly wordCounts: Int32Array;
+  pairCount = 0;
+  readonly pairs: Int32Array;
+  readonly pairCounts: Int32Array;
+  /** Per unit (words, then pairs from `words.length` on): where it first appears (order, part, position, words), and its words' hashes (a word's twice). */
+  readonly firsts: { order: Int32Array; part: Uint8Array; position: Int32Array; length: Uint8Array; first: Int32Array; second: Int32Array };
+  /** Explaining: per unit its share of the lead, whether it was picked, and per word hash its first unit. */
+  private readonly shares: Float64Array;
+  private readonly taken: Uint8Array;
+  private readonly sameWord = new Map<number, number>();
+  private order = 0;
+  /** Per word index (WordScores) and per bucket: the unit it is in this ticket, valid where its stamp is this ticket's. */
+  private unitOfWord = new Int32Array(CACHED_WORDS);
+  private wordStamps = new Int32Array(CACHED_WORDS);
+  private readonly unitOfPair: Int32Array;
+  private readonly pairStamps: Int32Array;
+  private stamp = 0;
+
+  /** A ticket has at most `units` words and as many pairs (two parts of maxTokens words). */
+  constructor(
+    private readonly scores: WordScores,
+    dimension: number,
+    units: number,
+  ) {
+    this.words = new Int32Array(units);
+    this.wordCounts = new Int32Array(units);
+    this.pairs = new Int32Array(units);
+    this.pairCounts = new Int32Array(units);
+    this.firsts = { order: new Int32Array(2 * units), part: new Uint8Array(2 * units), position: new Int32Array(2 * units), length: new Uint8Array(2 * units), first: new Int32Array(2 * units), second: new Int32Array(2 * units) };
+    this.shares = new Float64Array(2 * units);
+    this.taken = new Uint8Array(2 * units);
+    this.unitOfPair = new Int32Array(dimension);
+    this.pairStamps = new Int32Array(dimension);
+  }
+
+  clear(): void {
+    this.wordCount = 0;
+    this.pairCount = 0;
+    this.order = 0;
+    if (this.stamp === MAX_STAMP) {
+      this.wordStamps.fill(0);
+      this.pairStamps.fill(0);
+      this.stamp = 0;
+    }
+    this.stamp++;
+  }
+
+  word(part: 0 | 1, position: number, token: string, wordHash: number): void {
+    const index = this.scores.indexOf(token, wordHash, part);
+    if (this.wordStamps[index] === this.stamp) {
+      this.wordCounts[this.unitOfWord[index]!]! += 1;
+      return;
+    }
+    this.wordStamps[index] = this.stamp;
+    const unit = this.wordCount++;
+    this.unitOfWord[index] = unit;
+    this.words[unit] = index;
+    this.wordCounts[unit] = 1;
+    this.placed(unit, part, position, 1, wordHash, wordHash);
+  }
+
+  pair(part: 0 | 1, position: number, bucket: number, firstHash: number, secondHash: number): void {
+    if (this.pairStamps[bucket] === this.stamp) {
+      this.pairCounts[this.unitOfPair[bucket]!]! += 1;
+      return;
+    }
+    this.pairStamps[bucket] = this.stamp;
+    const unit = this.pairCount++;
+    this.unitOfPair[bucket] = unit;
+    this.pairs[unit] = bucket;
+    this.pairCounts[unit] = 1;
+    this.placed(this.words.length + unit, part, position - 1, 2, firstHash, secondHash);
   }
 
   /**
-   * The ticket's shares summed by (folded) word or pair, in order of first appearance (which breaks
-   * ties): per sum its contribution and its first occurrence (index in WordFeatures). Words are told
-   * apart by their token ids, so no string is compared or built.
+   * Every unit's share of a lead (`word` and `pair` compute one from the unit's index and count),
+   * a word's summed over its parts (the same word in subject and body) onto its first unit.
    */
-  private sumByWord(): { readonly size: number; readonly contributions: Float64Array; readonly words: Int32Array } {
-    const { words, share } = this;
-    if (this.sumOfToken.length < this.featurizer.tokenIdBound) {
-      this.sumOfToken = new Int32Array(this.featurizer.tokenIdBound * 2);
-      this.sumStamps = new Int32Array(this.featurizer.tokenIdBound * 2);
-      this.occurrenceShares = new Float64Array(this.featurizer.tokenIdBound * 4);
-      this.occurrenceStamps = new Int32Array(this.featurizer.tokenIdBound * 4);
-    }
-    if (this.sums.contributions.length < words.size) this.sums = { contributions: new Float64Array(words.size * 2), words: new Int32Array(words.size * 2) };
-    const { sumOfToken, sumStamps } = this;
-    const { contributions, words: firstOccurrences } = this.sums;
-    if (this.pairKeys.length < words.size * 2) {
-      const slots = 1 << Math.ceil(Math.log2(words.size * 2));
-      this.pairKeys = new Int32Array(slots);
-      this.pairSums = new Int32Array(slots);
-      this.pairStamps = new Int32Array(slots);
-    }
-    if (this.explanations === MAX_STAMP) {
-      sumStamps.fill(0);
-      this.pairStamps.fill(0);
-      this.occurrenceStamps.fill(0);
-      this.explanations = 0;
-    }
-    const stamp = ++this.explanations;
-    const { pairKeys, pairSums, pairStamps, occurrenceShares, occurrenceStamps } = this;
-    const pairShift = 32 - Math.log2(pairKeys.length);
-    const pairMask = pairKeys.length - 1;
-    const idBound = this.featurizer.tokenIdBound;
-    let size = 0;
-    for (let word = 0; word < words.size; word++) {
-      const first = words.firsts[word]!;
-      // Every occurrence of a word in one part feeds the same entries (text-features.ts), so has the same share.
-      const occurrence = words.lengths[word] === 1 ? 2 * first + words.parts[word]! : -1;
-      let contribution = 0;
-      if (occurrence !== -1 && occurrenceStamps[occurrence] === stamp) contribution = occurrenceShares[occurrence]!;
-      else {
-        for (let at = words.begin(word); at < words.ends[word]!; at++) contribution += share[words.entries[at]!]!;
-        if (occurrence !== -1) {
-          occurrenceStamps[occurrence] = stamp;
-          occurrenceShares[occurrence] = contribution;
-        }
-      }
-      let sum: number;
-      if (words.lengths[word] === 1) {
-        if (sumStamps[first] === stamp) sum = sumOfToken[first]!;
-        else {
-          sumStamps[first] = stamp;
-          sumOfToken[first] = sum = size++;
-          contributions[sum] = 0;
-          firstOccurrences[sum] = word;
-        }
+  share(word: (index: number, count: number) => number, pair: (index: number, count: number) => number): void {
+    const { firsts, shares } = this;
+    this.sameWord.clear();
+    for (let unit = 0; unit < this.wordCount; unit++) {
+      const value = word(unit, this.wordCounts[unit]!);
+      const hash = firsts.first[unit]!;
+      const first = this.sameWord.get(hash);
+      if (first === undefined) {
+        this.sameWord.set(hash, unit);
+        shares[unit] = value;
       } else {
-        const key = first * idBound + words.seconds[word]!;
-        let slot = Math.imul(key, 0x9e3779b1) >>> pairShift;
-        while (pairStamps[slot] === stamp && pairKeys[slot] !== key) slot = (slot + 1) & pairMask;
-        if (pairStamps[slot] === stamp) sum = pairSums[slot]!;
-        else {
-          pairStamps[slot] = stamp;
-          pairKeys[slot] = key;
-          pairSums[slot] = sum = size++;
-          contributions[sum] = 0;
-          firstOccurrences[sum] = word;
-        }
+        shares[first]! += value;
+        shares[unit] = -Infinity;
       }
-      contributions[sum]! += contribution;
     }
-    return { size, contributions, words: firstOccurrences };
+    for (let unit = 0; unit < this.pairCount; unit++) shares[this.words.length + unit] = pair(unit, this.pairCounts[unit]!);
   }
 
-  /** Whether two sums (sumByWord) overlap: a word and a pair that holds it. */
-  private overlaps(a: number, b: number): boolean {
-    const { words } = this;
-    const wordA = this.sums.words[a]!;
-    const wordB = this.sums.words[b]!;
-    const aIsWord = words.lengths[wordA] === 1;
-    if (aIsWord === (words.lengths[wordB] === 1)) return false;
-    const [word, pair] = aIsWord ? [wordA, wordB] : [wordB, wordA];
-    return words.firsts[word] === words.firsts[pair] || words.firsts[word] === words.seconds[pair];
+  /**
+   * Calls `visit` with the units of positive share (indices into `firsts`), highest first, ties in
+   * order of first appearance, until it returns true. A decision shows three words, so the first
+   * few are picked by a pass each; only a ticket whose best words keep overlapping sorts the rest.
+   */
+  forEachByShare(visit: (unit: number) => boolean): void {
+    const { shares, taken, firsts } = this;
+    const pairsFrom = this.words.length;
+    const pairsTo = pairsFrom + this.pairCount;
+    taken.fill(0, 0, pairsTo);
+    const ahead = (a: number, b: number): boolean => shares[a]! > shares[b]! || (shares[a] === shares[b] && firsts.order[a]! < firsts.order[b]!);
+    const open = (unit: number): boolean => taken[unit] === 0 && shares[unit]! > 0;
+    // Words are units 0 .. wordCount - 1, pairs pairsFrom .. pairsTo - 1.
+    const first = this.wordCount === 0 ? pairsFrom : 0;
+    const next = (unit: number): number => (unit + 1 === this.wordCount ? pairsFrom : unit + 1);
+    for (let pick = 0; pick < PICKS_BEFORE_SORTING; pick++) {
+      let best = -1;
+      for (let unit = first; unit < pairsTo; unit = next(unit)) if (open(unit) && (best === -1 || ahead(unit, best))) best = unit;
+      if (best === -1) return;
+      taken[best] = 1;
+      if (visit(best)) return;
+    }
+    const rest: number[] = [];
+    for (let unit = first; unit < pairsTo; unit = next(unit)) if (open(unit)) rest.push(unit);
+    rest.sort((a, b) => (ahead(a, b) ? -1 : 1));
+    for (const unit of rest) if (visit(unit)) return;
   }
 
-  /** Weighs the counts and appends the rules' signals into `vector`; returns its length. */
-  private vectorOf(rules: Pick<Decision, 'scores' | 'category'>): number {
-    const { counts } = this;
-    const size = counts.size + (this.data.meta.ruleSignals ? RULE_SIGNAL_COUNT : 0);
-    if (this.vector.indices.length < size) this.vector = { indices: new Int32Array(size * 2), values: new Float32Array(size * 2) };
-    const { indices, values } = this.vector;
-    for (let index = 0; index < counts.size; index++) indices[index] = counts.indices[index]!;
-    weightEntriesInto(counts.counts, counts.idf, counts.size, values);
-    if (this.data.meta.ruleSignals) writeRuleSignals(rules, this.featurizer.dimension, indices, values, counts.size);
-    return size;
-  }
-
-  /** Class probabilities of the first `size` entries of `vector`, read from `table` (past each row's idf). */
-  private probabilitiesOf(size: number): Float64Array {
-    return predictFromRows(this.table, this.stride, 1, this.data.weights.bias, this.vector, this.probabilities, size);
+  private placed(at: number, part: 0 | 1, position: number, length: 1 | 2, first: number, second: number): void {
+    const { firsts } = this;
+    firsts.order[at] = this.order++;
+    firsts.part[at] = part;
+    firsts.position[at] = position;
+    firsts.length[at] = length;
+    firsts.first[at] = first;
+    firsts.second[at] = second;
   }
 }
 

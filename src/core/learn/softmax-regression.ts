@@ -96,19 +96,11 @@ export function trainSoftmax(rows: readonly SparseVector[], labels: ArrayLike<nu
 
 /** Class probabilities of one row (its first `size` entries), written into `out` (length `classes`). */
 export function predictProbabilities(model: LinearWeights, row: SparseVector, out: Float64Array = new Float64Array(model.classes), size: number = row.indices.length): Float64Array {
-  return predictFromRows(model.weights, model.classes, 0, model.bias, row, out, size);
-}
-
-/**
- * predictProbabilities from weights kept `stride` floats per bucket, its classes from `offset` on
- * (the learned model keeps each bucket's idf before its weights); `out` has one entry per class.
- */
-export function predictFromRows(weights: Float32Array, stride: number, offset: number, bias: Float32Array, row: SparseVector, out: Float64Array, size: number = row.indices.length): Float64Array {
-  scoreInto(weights, bias, 1, row.indices, row.values, out.length, out, size, stride, offset);
+  scoreInto(model.weights, model.bias, 1, row.indices, row.values, model.classes, out, size);
   return softmaxInPlace(out);
 }
 
-/** Linear scores scale * (w . x) + b per class into `out`; bucket b's weight for class c is at w[b * stride + offset + c]. */
+/** Linear scores scale * (w . x) + b per class into `out`; bucket b's weight for class c is at w[b * classes + c]. */
 function scoreInto(
   weights: Float64Array | Float32Array,
   bias: Float64Array | Float32Array,
@@ -118,12 +110,10 @@ function scoreInto(
   classes: number,
   out: Float64Array,
   size: number = indices.length,
-  stride: number = classes,
-  offset = 0,
 ): void {
   out.fill(0);
   for (let k = 0; k < size; k++) {
-    const base = indices[k]! * stride + offset;
+    const base = indices[k]! * classes;
     const value = values[k]!;
     for (let c = 0; c < classes; c++) out[c]! += weights[base + c]! * value;
   }
@@ -131,7 +121,7 @@ function scoreInto(
 }
 
 /** Linear scores to probabilities, in place (shifted by the highest score, so exp never overflows). */
-function softmaxInPlace(scores: Float64Array): Float64Array {
+export function softmaxInPlace(scores: Float64Array): Float64Array {
   let max = -Infinity;
   for (const score of scores) if (score > max) max = score;
   let sum = 0;

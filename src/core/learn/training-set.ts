@@ -4,10 +4,10 @@ import type { CombinationSettings, RulesView } from './combination.js';
 import { LearnedModel, type InstallIdentity, type ModelData } from './learned-model.js';
 import { RULE_SIGNAL_COUNT, withRuleSignals } from './rule-signals.js';
 import { predictProbabilities, SOFTMAX_DEFAULTS, trainSoftmax, type SoftmaxOptions } from './softmax-regression.js';
-import { FEATURE_SPEC, inverseDocumentFrequency, prepareText, TextFeaturizer, weightFeatures, type FeatureSpec, type SparseVector } from './text-features.js';
+import { FEATURE_SPEC, inverseDocumentFrequency, prepareText, TextFeaturizer, TokenBuckets, unitWeight, wordScale, type FeatureSpec, type SparseVector, type TextVisitor } from './text-features.js';
 
 /** Bump when the layout of a stored model changes (model-codec.ts refuses other versions). */
-export const MODEL_FORMAT_VERSION = 1;
+export const MODEL_FORMAT_VERSION = 2;
 
 /** One labelled ticket, and what the rules decided for it. */
 export interface LabeledTicket {
@@ -40,15 +40,27 @@ export interface Fit {
  * same rows, and tokenising is most of the work.
  */
 export class TrainingSet {
-  private readonly counts: readonly SparseVector[];
+  private readonly units: readonly TicketUnits[];
   private readonly featurizer: TextFeaturizer;
+  private readonly vocabulary: Vocabulary;
+  /** Per word of the vocabulary, wordScale under the last idf asked for. */
+  private scales: { idf: Float32Array; values: Float64Array } = { idf: new Float32Array(0), values: new Float64Array(0) };
+  /** A vector's values by bucket while it is summed, and the buckets it has. */
+  private readonly sum: Float64Array;
+  private readonly touched: Int32Array;
+  private readonly seen: Int32Array;
 
   constructor(
     readonly tickets: readonly LabeledTicket[],
     readonly options: TrainOptions = TRAIN_DEFAULTS,
   ) {
     this.featurizer = new TextFeaturizer(options.features);
-    this.counts = tickets.map((ticket) => this.featurizer.countFeatures(prepareText(ticket.subject, ticket.body, options.features)));
+    this.vocabulary = new Vocabulary(this.featurizer);
+    const reader = new UnitReader(this.vocabulary);
+    this.units = tickets.map((ticket) => reader.read(this.featurizer, prepareText(ticket.subject, ticket.body, options.features)));
+    this.sum = new Float64Array(this.featurizer.dimension);
+    this.touched = new Int32Array(this.featurizer.dimension);
+    this.seen = new Int32Array(this.featurizer.dimension);
   }
 
   get size(): number {
@@ -70,7 +82,7 @@ export class TrainingSet {
     const examples = this.examples(rows);
     const classes = CATEGORY_IDS.filter((category) => (examples[category] ?? 0) > 0);
     const dimension = this.featurizer.dimension;
-    const idf = inverseDocumentFrequency(rows.map((row) => this.counts[row]!), dimension);
+    const idf = this.idfOf(rows);
     const vectors = rows.map((row) => this.vectorOf(row, idf));
     const labels = rows.map((row) => classes.indexOf(this.tickets[row]!.category));
     const width = dimension + (this.options.ruleSignals ? RULE_SIGNAL_COUNT : 0);
@@ -111,10 +123,149 @@ export class TrainingSet {
     return this.tickets[row]!.rules;
   }
 
+  /** The idf of every bucket over the tickets at `rows`: in how many of them it appears. */
+  private idfOf(rows: readonly number[]): Float32Array {
+    const frequency = new Float64Array(this.featurizer.dimension);
+    const { seen, vocabulary } = this;
+    seen.fill(-1);
+    for (const row of rows) {
+      const units = this.units[row]!;
+      const count = (bucket: number): void => {
+        if (seen[bucket] === row) return;
+        seen[bucket] = row;
+        frequency[bucket]! += 1;
+      };
+      for (const word of units.words) for (let at = vocabulary.begin(word); at < vocabulary.ends[word]!; at++) count(vocabulary.buckets[at]!);
+      for (const bucket of units.pairs) count(bucket);
+    }
+    return inverseDocumentFrequency(frequency, rows.length);
+  }
+
+  /** The ticket at `row` as the model reads it (unitWeight in text-features.ts), then the rules' signals. */
   private vectorOf(row: number, idf: Float32Array): SparseVector {
-    const text = weightFeatures(this.counts[row]!, idf);
+    const units = this.units[row]!;
+    const scales = this.scalesOf(idf);
+    const { sum, touched, vocabulary } = this;
+    let size = 0;
+    let squares = 0;
+    const add = (bucket: number, value: number): void => {
+      if (sum[bucket] === 0) touched[size++] = bucket;
+      sum[bucket]! += value;
+    };
+    for (let index = 0; index < units.words.length; index++) {
+      const word = units.words[index]!;
+      const weight = unitWeight(units.wordCounts[index]!);
+      const scale = weight * scales[word]!;
+      squares += weight * weight;
+      for (let at = vocabulary.begin(word); at < vocabulary.ends[word]!; at++) add(vocabulary.buckets[at]!, scale * vocabulary.counts[at]! * idf[vocabulary.buckets[at]!]!);
+    }
+    for (let index = 0; index < units.pairs.length; index++) {
+      const weight = unitWeight(units.pairCounts[index]!);
+      squares += weight * weight;
+      add(units.pairs[index]!, weight);
+    }
+    const norm = squares > 0 ? 1 / Math.sqrt(squares) : 0;
+    const indices = touched.slice(0, size);
+    const values = new Float32Array(size);
+    for (let index = 0; index < size; index++) {
+      values[index] = sum[indices[index]!]! * norm;
+      sum[indices[index]!] = 0;
+    }
+    const text = { indices, values };
     return this.options.ruleSignals ? withRuleSignals(text, this.tickets[row]!.rules, this.featurizer.dimension) : text;
   }
+
+  private scalesOf(idf: Float32Array): Float64Array {
+    if (this.scales.idf !== idf) this.scales = { idf, values: this.vocabulary.scales(idf) };
+    return this.scales.values;
+  }
+}
+
+/** A ticket as units (see TextFeaturizer): its distinct words of each part (ids in the vocabulary) and pairs (buckets), each with its count. */
+interface TicketUnits {
+  readonly words: Int32Array;
+  readonly wordCounts: Int32Array;
+  readonly pairs: Int32Array;
+  readonly pairCounts: Int32Array;
+}
+
+/** Every distinct word of each part of the labelled tickets, with its buckets, kept once for all of them. */
+class Vocabulary {
+  private readonly ids = [new Map<string, number>(), new Map<string, number>()] as const;
+  size = 0;
+  /** Per word, where its buckets end in `buckets` (and `counts`). */
+  ends = new Int32Array(1_024);
+  buckets = new Int32Array(16_384);
+  counts = new Float32Array(16_384);
+  private readonly scratch = new TokenBuckets();
+
+  constructor(private readonly featurizer: TextFeaturizer) {}
+
+  begin(word: number): number {
+    return word === 0 ? 0 : this.ends[word - 1]!;
+  }
+
+  idOf(token: string, wordHash: number, part: 0 | 1): number {
+    const known = this.ids[part].get(token);
+    if (known !== undefined) return known;
+    const { scratch } = this;
+    this.featurizer.wordBuckets(token, wordHash, part, scratch);
+    const start = this.size === 0 ? 0 : this.ends[this.size - 1]!;
+    const end = start + scratch.size;
+    if (end > this.buckets.length) {
+      const length = Math.max(end, this.buckets.length * 2);
+      this.buckets = copied(this.buckets, new Int32Array(length));
+      this.counts = copied(this.counts, new Float32Array(length));
+    }
+    this.buckets.set(scratch.buckets.subarray(0, scratch.size), start);
+    this.counts.set(scratch.counts.subarray(0, scratch.size), start);
+    if (this.size === this.ends.length) this.ends = copied(this.ends, new Int32Array(this.ends.length * 2));
+    const id = this.size++;
+    this.ends[id] = end;
+    this.ids[part].set(token, id);
+    return id;
+  }
+
+  /** wordScale of every word under `idf`. */
+  scales(idf: Float32Array): Float64Array {
+    const scales = new Float64Array(this.size);
+    for (let word = 0; word < this.size; word++) scales[word] = wordScale(this.buckets, this.counts, this.begin(word), this.ends[word]!, idf);
+    return scales;
+  }
+}
+
+/** Reads tickets into units, words numbered by the vocabulary. */
+class UnitReader implements TextVisitor {
+  private words = new Map<number, number>();
+  private pairs = new Map<number, number>();
+
+  constructor(private readonly vocabulary: Vocabulary) {}
+
+  read(featurizer: TextFeaturizer, text: Parameters<TextFeaturizer['walk']>[0]): TicketUnits {
+    this.words = new Map();
+    this.pairs = new Map();
+    featurizer.walk(text, this);
+    return {
+      words: Int32Array.from(this.words.keys()),
+      wordCounts: Int32Array.from(this.words.values()),
+      pairs: Int32Array.from(this.pairs.keys()),
+      pairCounts: Int32Array.from(this.pairs.values()),
+    };
+  }
+
+  word(part: 0 | 1, _position: number, token: string, wordHash: number): void {
+    const id = this.vocabulary.idOf(token, wordHash, part);
+    this.words.set(id, (this.words.get(id) ?? 0) + 1);
+  }
+
+  pair(_part: 0 | 1, _position: number, bucket: number): void {
+    this.pairs.set(bucket, (this.pairs.get(bucket) ?? 0) + 1);
+  }
+}
+
+function copied<T extends Int32Array | Float32Array>(from: T, into: T): T {
+  into.set(from);
+  return into;
 }
 
 /** FNV-1a over a sample of the weights: tells two trainings apart in a version string, cheaply. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createLearnedClassifier } from '../../../src/app/create-classifier.js';
 import { trainModel } from '../../../src/app/train-model.js';
 import { LearnedModel, StaleReadingError } from '../../../src/core/learn/learned-model.js';
+import { TrainingSet } from '../../../src/core/learn/training-set.js';
 import { decodeModel, decodeModelMeta, encodeModel, ModelRefusedError } from '../../../src/core/learn/model-codec.js';
 import { CATEGORY_IDS } from '../../../src/core/taxonomy.js';
 import { defaultClassifier } from '../../support/default-classifier.js';
@@ -15,7 +16,7 @@ describe('a model trained on labelled tickets', () => {
   it('says what it learnt from: rows, examples per category, install, time, categories', () => {
     const { meta } = run.model;
     expect(meta).toMatchObject({
-      formatVersion: 1,
+      formatVersion: 2,
       categorySet: CATEGORY_IDS,
       install,
       trainedAt,
@@ -65,6 +66,45 @@ describe('a model trained on labelled tickets', () => {
     run.model.read(other, defaultClassifier.classify(other));
     expect(() => stale.explain()).toThrow(StaleReadingError);
     expect(run.model.read(ticket, rules).explain()).toEqual(words);
+  });
+
+  it('predicts from its cache of word scores what the training vectors predict', () => {
+    const tickets = makeTickets(30, { seed: 5 }).map((ticket) => ({ ...ticket, category: ticket.category, rules: defaultClassifier.classify({ subject: ticket.subject, description: ticket.body }) }));
+    const set = new TrainingSet(tickets);
+    const rows = [...tickets.keys()];
+    const train = rows.filter((row) => row % 3 !== 0);
+    const fit = set.fit(train);
+    const model = set.modelOf(fit, train, { install, trainedAt, combination: { categories: [], threshold: 1, minExamples: 0, rulesOwn: [] } });
+    for (const row of rows.filter((row) => row % 3 === 0)) {
+      const ticket = tickets[row]!;
+      const fromVectors = set.predict(fit, row);
+      const fromCache = model.predict({ subject: ticket.subject, description: ticket.body }, ticket.rules);
+      expect(fromCache.category).toBe(fromVectors.category);
+      expect(fromCache.probability).toBeCloseTo(fromVectors.probability, 5);
+    }
+  });
+
+  it('predicts and explains the same after its cache of words filled up and started over', () => {
+    const ticket = { subject: 'Rechnung doppelt abgebucht', description: 'Hallo, bitte Erstattung' };
+    const rules = defaultClassifier.classify(ticket);
+    const model = new LearnedModel(run.model.data);
+    const reading = model.read(ticket, rules);
+    const before = { prediction: reading.prediction, words: reading.explain() };
+    // 70,000 words never seen, 400 to a ticket: more than the 65,536 the cache keeps.
+    for (let first = 0; first < 70_000; first += 400) {
+      const description = Array.from({ length: 400 }, (_, index) => `w${(first + index).toString(36)}x`).join(' ');
+      model.read({ subject: '', description }, rules);
+    }
+    const after = model.read(ticket, rules);
+    expect(after.prediction).toEqual(before.prediction);
+    expect(after.explain()).toEqual(before.words);
+    // A ticket read only now, against a model that never filled up.
+    const late = { subject: 'uygulama çöküyor', description: 'hata mesajı, uygulama açılmıyor' };
+    const lateRules = defaultClassifier.classify(late);
+    const fresh = new LearnedModel(run.model.data).read(late, lateRules);
+    const filled = model.read(late, lateRules);
+    expect(filled.prediction).toEqual(fresh.prediction);
+    expect(filled.explain()).toEqual(fresh.explain());
   });
 
   it('trains the same model from the same rows and seed', () => {
@@ -118,9 +158,10 @@ describe('the stored model', () => {
 
   it('is refused when it is not a model, of another format version, or cut short', () => {
     expect(() => decodeModelMeta(new TextEncoder().encode('id,subject,body\n'))).toThrow(/not a cxloop model/);
-    const header = JSON.stringify({ ...run.model.meta, formatVersion: 2 });
+    // Version 1 weighed TF-IDF per bucket; its weights mean nothing to version 2's units.
+    const header = JSON.stringify({ ...run.model.meta, formatVersion: 1 });
     const other = encodeModel({ ...run.model.data, meta: JSON.parse(header) });
-    expect(() => decodeModel(other, { install })).toThrow('the model has format version 2, this cxloop reads version 1; train it again with this cxloop (`cxloop train`)');
+    expect(() => decodeModel(other, { install })).toThrow('the model has format version 1, this cxloop reads version 2; train it again with this cxloop (`cxloop train`)');
     expect(() => decodeModel(run.bytes.subarray(0, run.bytes.length - 4), { install })).toThrow(/truncated or damaged/);
   });
 });
