@@ -17,7 +17,7 @@ export type SurfaceReader = (start: number, length: number) => string;
  * as the folded tokens. Only read ranges cost anything: tokenising stays as fast as it was.
  */
 export function createSurfaceReader(text: string, tokens: ClauseTokens): SurfaceReader {
-  let aligned: Array<readonly [number, number]> | undefined;
+  let aligned: WordAligner | undefined;
   const folded = (start: number, length: number): string => tokens.tokens.slice(start, start + length).join(' ');
   const spanOf = (start: number, length: number): readonly [number, number] | null => {
     if (tokens.sameLength) {
@@ -28,9 +28,9 @@ export function createSurfaceReader(text: string, tokens: ClauseTokens): Surface
       // A single word that normalises to its token is its token (no need to tokenise it).
       if ((length === 1 && normalized === tokens.tokens[start]) || tokenize(normalized) === folded(start, length)) return span;
     }
-    aligned ??= alignWords(text, tokens.tokens);
-    const first = aligned[start];
-    const last = aligned[start + length - 1];
+    aligned ??= new WordAligner(text, tokens.tokens);
+    const first = aligned.at(start);
+    const last = aligned.at(start + length - 1);
     return first && last ? [first[0], last[1]] : null;
   };
   return (start, length) => {
@@ -46,13 +46,30 @@ function tokenize(text: string): string {
   return (text.match(TOKEN) ?? []).join(' ');
 }
 
-/** Offsets of the text's words that fold one to one into `tokens`, from the start up to the first that does not. */
-function alignWords(text: string, tokens: readonly string[]): Array<readonly [number, number]> {
-  const found: Array<readonly [number, number]> = [];
-  TOKEN.lastIndex = 0;
-  for (let match = TOKEN.exec(text); match !== null && found.length < tokens.length; match = TOKEN.exec(text)) {
-    if (normalizeText(match[0]) !== tokens[found.length]) break;
-    found.push([match.index, match.index + match[0].length]);
+/**
+ * Offsets of the text's words that fold one to one into `tokens`, from the start up to the first
+ * that does not: aligned as far as asked (normalising a word at a time costs), and kept.
+ */
+class WordAligner {
+  private readonly found: Array<readonly [number, number]> = [];
+  private readonly words: RegExp;
+  private done = false;
+
+  constructor(
+    private readonly text: string,
+    private readonly tokens: readonly string[],
+  ) {
+    this.words = new RegExp(TOKEN.source, TOKEN.flags);
   }
-  return found;
+
+  /** The offsets of token `index`'s word, or undefined when the words stop folding one to one before it. */
+  at(index: number): readonly [number, number] | undefined {
+    const { found, tokens } = this;
+    while (!this.done && found.length <= index && found.length < tokens.length) {
+      const match = this.words.exec(this.text);
+      if (match === null || normalizeText(match[0]) !== tokens[found.length]) this.done = true;
+      else found.push([match.index, match.index + match[0].length]);
+    }
+    return found[index];
+  }
 }
