@@ -4,7 +4,7 @@ import type { CategoryId } from '../taxonomy.js';
 import type { CombinationSettings } from './combination.js';
 import { RULE_SIGNAL_COUNT, writeRuleSignals } from './rule-signals.js';
 import { softmaxInPlace, type LinearWeights } from './softmax-regression.js';
-import { prepareText, TextFeaturizer, TokenBuckets, unitWeight, wordKey, wordScale, type FeatureSpec, type PreparedText, type TextVisitor } from './text-features.js';
+import { prepareText, TextFeaturizer, TokenBuckets, unitWeight, wordScale, type FeatureSpec, type PreparedText, type TextVisitor } from './text-features.js';
 
 /** Which install a model belongs to: the Zendesk account and the Redis prefix it was trained for. */
 export interface InstallIdentity {
@@ -62,6 +62,8 @@ const MAX_WORDS = 3;
 const MAX_STAMP = 2 ** 31 - 1;
 /** Words whose scores a model keeps (2 MB with 8 categories); when full, it starts over. */
 const CACHED_WORDS = 1 << 16;
+/** Ints per slot of the word cache's table: hash, key, entry and one to align slots to 16 bytes. */
+const SLOT_INTS = 4;
 /** Shares picked one by one (each pick a pass over them) before the rest are sorted instead. */
 const PICKS_BEFORE_SORTING = 8;
 
@@ -233,14 +235,13 @@ export class LearnedModel {
 
 /**
  * Scores of the words the model has met (per class: the weights of the word's unit, summed), in an
- * open-addressing table keyed by two independent hashes of the word and its part (wordKey).
+ * open-addressing table keyed by the word hash and key TextFeaturizer.walk gives (per slot side by
+ * side: hash, key, index of the scores plus one, 0 for an empty slot).
  */
 class WordScores {
   scores: Float32Array;
-  private readonly hashes = new Int32Array(2 * CACHED_WORDS);
-  private readonly keys = new Int32Array(2 * CACHED_WORDS);
-  /** Per slot, its word's index in `scores` plus one (0: empty). */
-  private readonly entries = new Int32Array(2 * CACHED_WORDS);
+  /** 2 * CACHED_WORDS slots of SLOT_INTS each (one probe reads one cache line). */
+  private readonly slots = new Int32Array(2 * CACHED_WORDS * SLOT_INTS);
   private size = 0;
   private readonly buckets = new TokenBuckets();
 
@@ -255,25 +256,27 @@ class WordScores {
   /** Starts over when fewer than `words` more would fit, so a ticket's words stay put while it is read. */
   makeRoom(words: number): void {
     if (this.size + words <= CACHED_WORDS) return;
-    this.entries.fill(0);
+    this.slots.fill(0);
     this.size = 0;
   }
 
   /** The index of the word's scores, scoring it if it is new. */
-  indexOf(token: string, wordHash: number, part: 0 | 1): number {
-    const key = wordKey(token, part);
-    const mask = this.entries.length - 1;
+  indexOf(token: string, wordHash: number, key: number, part: 0 | 1): number {
+    const { slots } = this;
+    const mask = 2 * CACHED_WORDS - 1;
     let slot = (Math.imul(wordHash ^ key, 0x9e3779b1) >>> 0) & mask;
     for (;;) {
-      const entry = this.entries[slot]!;
+      const at = slot * SLOT_INTS;
+      const entry = slots[at + 2]!;
       if (entry === 0) break;
-      if (this.hashes[slot] === (wordHash | 0) && this.keys[slot] === (key | 0)) return entry - 1;
+      if (slots[at] === (wordHash | 0) && slots[at + 1] === (key | 0)) return entry - 1;
       slot = (slot + 1) & mask;
     }
     const index = this.size++;
-    this.entries[slot] = index + 1;
-    this.hashes[slot] = wordHash;
-    this.keys[slot] = key;
+    const at = slot * SLOT_INTS;
+    slots[at] = wordHash;
+    slots[at + 1] = key;
+    slots[at + 2] = index + 1;
     this.score(token, wordHash, part, index);
     return index;
   }
@@ -344,8 +347,8 @@ class TicketReading implements TextVisitor {
     this.stamp++;
   }
 
-  word(part: 0 | 1, position: number, token: string, wordHash: number): void {
-    const index = this.scores.indexOf(token, wordHash, part);
+  word(part: 0 | 1, position: number, token: string, wordHash: number, key: number): void {
+    const index = this.scores.indexOf(token, wordHash, key, part);
     if (this.wordStamps[index] === this.stamp) {
       this.wordCounts[this.unitOfWord[index]!]! += 1;
       return;

@@ -37,6 +37,8 @@ export interface SparseVector {
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
+/** The key's multiplier (murmur2's), so the key and the word hash differ in more than their seed. */
+const KEY_PRIME = 0x5bd1e995;
 // Kinds of feature hash apart, so the word "bug" and the n-gram "bug" never share a bucket on purpose.
 const SALT = { word: 0x9e3779b1, subjectWord: 0x85ebca6b, pair: 0xc2b2ae35, gram: 0x27d4eb2f, subjectKey: 0x165667b1, bodyKey: 0xd3a2646c } as const;
 const EDGE = 0x20;
@@ -62,8 +64,12 @@ export interface PreparedText {
 
 /** What TextFeaturizer.walk reports, in text order: each word, then the pair it closes. */
 export interface TextVisitor {
-  /** The word at `position` of `part` (0 subject, 1 body), and its word hash (hashes of pairs are made of them). */
-  word(part: 0 | 1, position: number, token: string, wordHash: number): void;
+  /**
+   * The word at `position` of `part` (0 subject, 1 body), its word hash (hashes of pairs are made
+   * of them) and a key that, with the word hash, tells it from any other word of that part with
+   * odds of 1 in 2^53 (a second hash, salted by part), so a cache of words keeps no text.
+   */
+  word(part: 0 | 1, position: number, token: string, wordHash: number, key: number): void;
   /** The pair of words at `position - 1` and `position` (one clause), and its bucket. */
   pair(part: 0 | 1, position: number, bucket: number, firstHash: number, secondHash: number): void;
 }
@@ -103,10 +109,19 @@ export class TextFeaturizer {
     const { tokens, clauses } = clauseTokens;
     const count = Math.min(tokens.length, this.spec.maxTokens);
     let previousHash = 0;
+    const keySalt = part === 0 ? SALT.subjectKey : SALT.bodyKey;
     for (let position = 0; position < count; position++) {
       const token = tokens[position]!;
-      const wordHash = hashString(token, SALT.word);
-      visitor.word(part, position, token, wordHash);
+      // The word hash and the key in one pass over the word.
+      let hash = FNV_OFFSET ^ SALT.word;
+      let key = FNV_OFFSET ^ keySalt;
+      for (let index = 0; index < token.length; index++) {
+        const code = token.charCodeAt(index);
+        hash = Math.imul(hash ^ code, FNV_PRIME);
+        key = Math.imul(key ^ code, KEY_PRIME);
+      }
+      const wordHash = hash >>> 0;
+      visitor.word(part, position, token, wordHash, key);
       if (position > 0 && clauses[position - 1] === clauses[position]) visitor.pair(part, position, bucketOf(mix(previousHash, wordHash, SALT.pair), this.mask), previousHash, wordHash);
       previousHash = wordHash;
     }
@@ -187,13 +202,6 @@ export function wordScale(buckets: Int32Array, counts: Float32Array, start: numb
   return squares > 0 ? 1 / Math.sqrt(squares) : 0;
 }
 
-/**
- * A key for a word of a part that tells it from any other word with odds of 1 in 2^53 (two
- * independent 32-bit hashes, the word hash being one): the model's cache of words keeps no text.
- */
-export function wordKey(token: string, part: 0 | 1): number {
-  return hashString(token, part === 0 ? SALT.subjectKey : SALT.bodyKey);
-}
 
 /** 1 + ln(count) for the counts most units have, computed once (the same doubles Math.log gives). */
 const UNIT_WEIGHTS = Float64Array.from({ length: 64 }, (_, count) => 1 + Math.log(count));
