@@ -60,13 +60,12 @@ export interface TicketText {
 const MAX_WORDS = 3;
 /** The last stamp an Int32Array holds; stamps start over after it. */
 const MAX_STAMP = 2 ** 31 - 1;
-/** Words whose scores a model keeps (2 MB with 8 categories); when full, it starts over. */
+/** Words whose scores a model keeps (their scores 2 MB with 8 categories, the table 2 MB, the per-ticket marks 0.5 MB); when full, it starts over. */
 const CACHED_WORDS = 1 << 16;
 /** Ints per slot of the word cache's table: hash, key, entry and one to align slots to 16 bytes. */
 const SLOT_INTS = 4;
 /** Shares picked one by one (each pick a pass over them) before the rest are sorted instead. */
 const PICKS_BEFORE_SORTING = 8;
-
 
 /**
  * One ticket as the model read it: the prediction, and the words behind it on demand. Explaining
