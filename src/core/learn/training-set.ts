@@ -4,7 +4,7 @@ import type { CombinationSettings, RulesView } from './combination.js';
 import { LearnedModel, type InstallIdentity, type ModelData } from './learned-model.js';
 import { RULE_SIGNAL_COUNT, withRuleSignals } from './rule-signals.js';
 import { predictProbabilities, SOFTMAX_DEFAULTS, trainSoftmax, type SoftmaxOptions } from './softmax-regression.js';
-import { FEATURE_SPEC, inverseDocumentFrequency, prepareText, TextFeaturizer, TokenBuckets, unitWeight, wordScale, type FeatureSpec, type SparseVector, type TextVisitor } from './text-features.js';
+import { FEATURE_SPEC, inverseDocumentFrequency, prepareText, TextFeaturizer, TokenBuckets, unitWeight, wordScale, type FeatureSpec, type PreparedText, type SparseVector, type TextVisitor } from './text-features.js';
 
 /** Bump when the layout of a stored model changes (model-codec.ts refuses other versions). */
 export const MODEL_FORMAT_VERSION = 2;
@@ -45,10 +45,11 @@ export class TrainingSet {
   private readonly vocabulary: Vocabulary;
   /** Per word of the vocabulary, wordScale under the last idf asked for. */
   private scales: { idf: Float32Array; values: Float64Array } = { idf: new Float32Array(0), values: new Float64Array(0) };
-  /** A vector's values by bucket while it is summed, and the buckets it has. */
+  /** A vector's values by bucket while it is summed, the buckets it has, and per bucket the last vector (or idf row) that had it. */
   private readonly sum: Float64Array;
   private readonly touched: Int32Array;
   private readonly seen: Int32Array;
+  private vectors = 0;
 
   constructor(
     readonly tickets: readonly LabeledTicket[],
@@ -145,11 +146,20 @@ export class TrainingSet {
   private vectorOf(row: number, idf: Float32Array): SparseVector {
     const units = this.units[row]!;
     const scales = this.scalesOf(idf);
-    const { sum, touched, vocabulary } = this;
+    const { sum, touched, seen, vocabulary } = this;
+    // Stamps below -1, apart from idfOf's rows; they start over, unmarked, after 2^30 vectors.
+    if (this.vectors === 2 ** 30) {
+      seen.fill(-1);
+      this.vectors = 0;
+    }
+    const stamp = -2 - this.vectors++;
     let size = 0;
     let squares = 0;
     const add = (bucket: number, value: number): void => {
-      if (sum[bucket] === 0) touched[size++] = bucket;
+      if (seen[bucket] !== stamp) {
+        seen[bucket] = stamp;
+        touched[size++] = bucket;
+      }
       sum[bucket]! += value;
     };
     for (let index = 0; index < units.words.length; index++) {
@@ -241,7 +251,7 @@ class UnitReader implements TextVisitor {
 
   constructor(private readonly vocabulary: Vocabulary) {}
 
-  read(featurizer: TextFeaturizer, text: Parameters<TextFeaturizer['walk']>[0]): TicketUnits {
+  read(featurizer: TextFeaturizer, text: PreparedText): TicketUnits {
     this.words = new Map();
     this.pairs = new Map();
     featurizer.walk(text, this);
