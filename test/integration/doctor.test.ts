@@ -14,7 +14,13 @@ import { DOCTOR_CHECKS } from '../../src/cli/commands/doctor/run-doctor-checks.j
 import type { DoctorResult } from '../../src/cli/commands/doctor/doctor-result.js';
 import { DEFAULT_POLICY_PATH } from '../../src/config/load-policy.js';
 import { CATEGORY_IDS } from '../../src/core/taxonomy.js';
+import { RedisModelStore } from '../../src/adapters/redis/redis-model-store.js';
+import { createRedisKeys } from '../../src/adapters/redis/redis-keys.js';
+import { trainModel } from '../../src/app/train-model.js';
+import { encodeModel } from '../../src/core/learn/model-codec.js';
+import { defaultClassifier } from '../support/default-classifier.js';
 import { fakeIo } from '../support/fake-io.js';
+import { makeTickets } from '../support/labeled-tickets.js';
 import { startRedisServer } from '../support/redis-server.js';
 import { dropPrefix, nockZendeskToken, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, uniquePrefix } from '../support/zendesk-fixtures.js';
 
@@ -236,8 +242,53 @@ describe('cxloop doctor (real Redis; Zendesk and Slack faked at HTTP with nock)'
     expect(byName.redis).toMatchObject({ status: 'fail', detail: 'cannot connect to Redis at redis://***@127.0.0.1:1 (connect ECONNREFUSED 127.0.0.1:1)' });
     expect(byName.redis!.fix).toContain('start redis-server');
     expect(byName.workers).toEqual({ name: 'workers', status: 'skip', detail: 'skipped: Redis is not usable' });
+    expect(byName.model).toEqual({ name: 'model', status: 'skip', detail: 'skipped: Redis is not usable' });
     expect(byName.zendesk!.status).toBe('ok');
     expect(byName.slack!.status).toBe('ok');
+  });
+
+  /** A model trained for the test's install (Zendesk account acme, its prefix), stored as `cxloop train` stores it; `formatVersion` rewrites its header. */
+  async function storeModel(formatVersion?: number): Promise<void> {
+    const run = trainModel(makeTickets(20, { seed: 2 }), defaultClassifier, { install: { zendesk: 'acme', prefix }, trainedAt: '2026-12-01T10:00:00.000Z', folds: 2, seed: 1 });
+    const bytes = formatVersion === undefined ? run.bytes : encodeModel({ ...run.model.data, meta: { ...run.model.meta, formatVersion } });
+    const redis = new Redis(REDIS_URL);
+    try {
+      await new RedisModelStore(redis, createRedisKeys(prefix)).save(bytes, 'v-test');
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  it('model: none stored is ok (the rules decide alone); a stored one says what it learnt from and where it decides', async () => {
+    nockAllGood();
+    expect((await doctor(liveEnv(prefix))).byName.model).toEqual({ name: 'model', status: 'ok', detail: 'no learned model stored: the rules decide alone (cxloop train learns your tickets)' });
+    await storeModel();
+    nockAllGood();
+    const { byName } = await doctor(liveEnv(prefix));
+    expect(byName.model!.status).toBe('ok');
+    expect(byName.model!.detail).toMatch(/^learned model trained 2026-12-01T10:00:00\.000Z on 80 tickets: (it decides [a-z_, ]+|the rules decide everywhere)$/);
+  });
+
+  it('model: one of the format before this release is a warning naming the versions, with how to train a new one (exit 0)', async () => {
+    await storeModel(1);
+    nockAllGood();
+    const { code, byName } = await doctor(liveEnv(prefix));
+    expect(code).toBe(0);
+    expect(byName.model).toEqual({
+      name: 'model',
+      status: 'warn',
+      detail: 'the stored model is refused, so the rules decide alone: the model has format version 1, this cxloop reads version 2; train it again with this cxloop (`cxloop train`)',
+      fix: 'run cxloop train (labelled CSV files, or --from-zendesk) with this cxloop to store a model it reads',
+    });
+  });
+
+  it('model: one trained for another install is a warning naming both', async () => {
+    await storeModel();
+    nockAllGood();
+    const { byName } = await doctor(liveEnv(prefix, { ZENDESK_SUBDOMAIN: 'globex', ZENDESK_API_URL: ZENDESK_URL }));
+    expect(byName.model!.status).toBe('warn');
+    expect(byName.model!.detail).toContain('the model was trained for another install: Zendesk account "acme"');
+    expect(byName.model!.detail).toContain('Zendesk account "globex"');
   });
 
   it('requests a token with the scopes serve asks for, and says the OAuth client is in use', async () => {

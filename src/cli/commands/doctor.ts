@@ -5,7 +5,7 @@ import { runDoctorChecks } from './doctor/run-doctor-checks.js';
 
 export const DOCTOR_USAGE = `Usage: cxloop doctor [--config <policy>] [--json]
 Checks what cxloop needs and says what is wrong and how to fix it: the environment, dry-run or
-live, Redis (reachable, version, maxmemory-policy, workers), the policy file, the Zendesk and
+live, Redis (reachable, version, maxmemory-policy, workers, the stored learned model), the policy file, the Zendesk and
 Slack credentials (who they are, groups, scopes) and CXLOOP_PUBLIC_URL (GET /healthz).
 Secrets are never printed. Exits 1 when any check FAILs, else 0 (warnings included).
   --config <policy>  the policy file (default: $CXLOOP_CONFIG, else the shipped config/policy.yaml)

@@ -205,6 +205,7 @@ describe.each<RedisKeyLayout>(['single', 'cluster'])('cxloop on %s Redis (real s
     expect(findings.redis.detail).toMatch(new RegExp(`^${server}`));
     expect(findings.workers).toEqual({ name: 'workers', status: 'ok', detail: expect.stringMatching(new RegExp(`worker connections? on zendesk-events \\(prefix ${keys().queuePrefix(QUEUE_NAMES.events).replace(/[{}]/g, '\\$&')}\\)$`)) });
     expect(findings.deadLetters).toEqual({ name: 'dead-letters', status: 'ok', detail: 'none: no job or Slack message failed for good' });
+    expect(findings.model).toEqual({ name: 'model', status: 'ok', detail: 'no learned model stored: the rules decide alone (cxloop train learns your tickets)' });
   });
 
   it("spreads the tickets' keys over every master (of a cluster) and deletes an install's keys on all of them", async () => {

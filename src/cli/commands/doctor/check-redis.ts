@@ -5,6 +5,7 @@ import { QUEUE_NAMES } from '../../../app/job-catalogue.js';
 import { installRedisKeys, type RedisKeys } from '../../../adapters/redis/redis-keys.js';
 import type { Env } from '../../../config/env-schema.js';
 import { checkDeadLetters } from './check-dead-letters.js';
+import { checkModel } from './check-model.js';
 import { describeError, failed, passed, skipped, warned, worstStatus, type DoctorResult, type DoctorStatus } from './doctor-result.js';
 
 const CONNECT_TIMEOUT_MS = 3_000;
@@ -18,6 +19,7 @@ export interface RedisFindings {
   readonly redis: DoctorResult;
   readonly workers: DoctorResult;
   readonly deadLetters: DoctorResult;
+  readonly model: DoctorResult;
 }
 
 interface Finding {
@@ -47,16 +49,24 @@ export async function checkRedis(env: Env): Promise<RedisFindings> {
   try {
     const info = await readInfo(redis, url, () => socketError);
     if (!info.ok) {
-      return { redis: failed('redis', info.reason, fixFor(info.reason)), workers: skipped('workers', 'Redis is not usable'), deadLetters: skipped('dead-letters', 'Redis is not usable') };
+      return {
+        redis: failed('redis', info.reason, fixFor(info.reason)),
+        workers: skipped('workers', 'Redis is not usable'),
+        deadLetters: skipped('dead-letters', 'Redis is not usable'),
+        model: skipped('model', 'Redis is not usable'),
+      };
     }
     const judged = await Promise.all(
       info.servers.map(async ({ server, name, fields }) => judgeRedisServer(name ?? url, fields, fields.aof_enabled === '1' ? await readAppendFsync(server) : undefined)),
     );
     const server = judged.length === 1 ? judged[0]! : judgeClusterServers(url, judged);
-    if (server.status === 'fail') return { redis: server, workers: skipped('workers', 'Redis is too old for BullMQ'), deadLetters: skipped('dead-letters', 'Redis is too old for BullMQ') };
+    if (server.status === 'fail') {
+      const reason = 'Redis is too old for BullMQ';
+      return { redis: server, workers: skipped('workers', reason), deadLetters: skipped('dead-letters', reason), model: skipped('model', reason) };
+    }
     const keys = installRedisKeys(env);
-    const [workers, deadLetters] = await Promise.all([checkWorkers(redis, keys), checkDeadLetters(redis, keys)]);
-    return { redis: server, workers, deadLetters };
+    const [workers, deadLetters, model] = await Promise.all([checkWorkers(redis, keys), checkDeadLetters(redis, keys), checkModel(redis, keys, env)]);
+    return { redis: server, workers, deadLetters, model };
   } finally {
     redis.disconnect();
   }
