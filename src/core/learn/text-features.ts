@@ -169,9 +169,7 @@ function add(into: TokenBuckets, bucket: number): void {
   }
   if (into.size === buckets.length) {
     into.buckets = grown(buckets);
-    const larger = new Float32Array(counts.length * 2);
-    larger.set(counts);
-    into.counts = larger;
+    into.counts = grown(counts);
   }
   into.buckets[into.size] = bucket;
   into.counts[into.size++] = 1;
@@ -202,7 +200,6 @@ export function wordScale(buckets: Int32Array, counts: Float32Array, start: numb
   return squares > 0 ? 1 / Math.sqrt(squares) : 0;
 }
 
-
 /** 1 + ln(count) for the counts most units have, computed once (the same doubles Math.log gives). */
 const UNIT_WEIGHTS = Float64Array.from({ length: 64 }, (_, count) => 1 + Math.log(count));
 
@@ -213,8 +210,9 @@ export function inverseDocumentFrequency(frequency: Float64Array, documents: num
   return idf;
 }
 
-function grown<T extends Int32Array | Uint8Array>(array: T): T {
-  const larger = new (array.constructor as new (length: number) => T)(array.length * 2);
+/** A copy of `array` `length` long (twice as long by default), the rest zeros. */
+export function grown<T extends Int32Array | Uint8Array | Float32Array>(array: T, length = array.length * 2): T {
+  const larger = new (array.constructor as new (length: number) => T)(length);
   larger.set(array);
   return larger;
 }

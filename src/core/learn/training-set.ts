@@ -4,10 +4,13 @@ import type { CombinationSettings, RulesView } from './combination.js';
 import { LearnedModel, type InstallIdentity, type ModelData } from './learned-model.js';
 import { RULE_SIGNAL_COUNT, withRuleSignals } from './rule-signals.js';
 import { predictProbabilities, SOFTMAX_DEFAULTS, trainSoftmax, type SoftmaxOptions } from './softmax-regression.js';
-import { FEATURE_SPEC, inverseDocumentFrequency, prepareText, TextFeaturizer, TokenBuckets, unitWeight, wordScale, type FeatureSpec, type PreparedText, type SparseVector, type TextVisitor } from './text-features.js';
+import { FEATURE_SPEC, grown, inverseDocumentFrequency, prepareText, TextFeaturizer, TokenBuckets, unitWeight, wordScale, type FeatureSpec, type PreparedText, type SparseVector, type TextVisitor } from './text-features.js';
 
 /** Bump when the layout of a stored model changes (model-codec.ts refuses other versions). */
 export const MODEL_FORMAT_VERSION = 2;
+
+/** The last stamp an Int32Array holds; stamps start over after it. */
+const MAX_STAMP = 2 ** 31 - 1;
 
 /** One labelled ticket, and what the rules decided for it. */
 export interface LabeledTicket {
@@ -45,11 +48,13 @@ export class TrainingSet {
   private readonly vocabulary: Vocabulary;
   /** Per word of the vocabulary, wordScale under the last idf asked for. */
   private scales: { idf: Float32Array; values: Float64Array } = { idf: new Float32Array(0), values: new Float64Array(0) };
-  /** A vector's values by bucket while it is summed, the buckets it has, and per bucket the last vector (or idf row) that had it. */
+  /** A vector's values by bucket while it is summed, the buckets it has, and per bucket the last vector that had it (its stamp). */
   private readonly sum: Float64Array;
   private readonly touched: Int32Array;
+  private readonly inVector: Int32Array;
+  private vectorStamp = 0;
+  /** Per bucket, the last row idfOf counted it for. */
   private readonly seen: Int32Array;
-  private vectors = 0;
 
   constructor(
     readonly tickets: readonly LabeledTicket[],
@@ -61,6 +66,7 @@ export class TrainingSet {
     this.units = tickets.map((ticket) => reader.read(this.featurizer, prepareText(ticket.subject, ticket.body, options.features)));
     this.sum = new Float64Array(this.featurizer.dimension);
     this.touched = new Int32Array(this.featurizer.dimension);
+    this.inVector = new Int32Array(this.featurizer.dimension);
     this.seen = new Int32Array(this.featurizer.dimension);
   }
 
@@ -146,18 +152,17 @@ export class TrainingSet {
   private vectorOf(row: number, idf: Float32Array): SparseVector {
     const units = this.units[row]!;
     const scales = this.scalesOf(idf);
-    const { sum, touched, seen, vocabulary } = this;
-    // Stamps below -1, apart from idfOf's rows; they start over, unmarked, after 2^30 vectors.
-    if (this.vectors === 2 ** 30) {
-      seen.fill(-1);
-      this.vectors = 0;
+    const { sum, touched, inVector, vocabulary } = this;
+    if (this.vectorStamp === MAX_STAMP) {
+      inVector.fill(0);
+      this.vectorStamp = 0;
     }
-    const stamp = -2 - this.vectors++;
+    const stamp = ++this.vectorStamp;
     let size = 0;
     let squares = 0;
     const add = (bucket: number, value: number): void => {
-      if (seen[bucket] !== stamp) {
-        seen[bucket] = stamp;
+      if (inVector[bucket] !== stamp) {
+        inVector[bucket] = stamp;
         touched[size++] = bucket;
       }
       sum[bucket]! += value;
@@ -220,16 +225,16 @@ class Vocabulary {
     if (known !== undefined) return known;
     const { scratch } = this;
     this.featurizer.wordBuckets(token, wordHash, part, scratch);
-    const start = this.size === 0 ? 0 : this.ends[this.size - 1]!;
+    const start = this.begin(this.size);
     const end = start + scratch.size;
     if (end > this.buckets.length) {
       const length = Math.max(end, this.buckets.length * 2);
-      this.buckets = copied(this.buckets, new Int32Array(length));
-      this.counts = copied(this.counts, new Float32Array(length));
+      this.buckets = grown(this.buckets, length);
+      this.counts = grown(this.counts, length);
     }
     this.buckets.set(scratch.buckets.subarray(0, scratch.size), start);
     this.counts.set(scratch.counts.subarray(0, scratch.size), start);
-    if (this.size === this.ends.length) this.ends = copied(this.ends, new Int32Array(this.ends.length * 2));
+    if (this.size === this.ends.length) this.ends = grown(this.ends);
     const id = this.size++;
     this.ends[id] = end;
     this.ids[part].set(token, id);
@@ -271,11 +276,6 @@ class UnitReader implements TextVisitor {
   pair(_part: 0 | 1, _position: number, bucket: number): void {
     this.pairs.set(bucket, (this.pairs.get(bucket) ?? 0) + 1);
   }
-}
-
-function copied<T extends Int32Array | Float32Array>(from: T, into: T): T {
-  into.set(from);
-  return into;
 }
 
 /** FNV-1a over a sample of the weights: tells two trainings apart in a version string, cheaply. */
