@@ -49,27 +49,24 @@ export async function checkRedis(env: Env): Promise<RedisFindings> {
   try {
     const info = await readInfo(redis, url, () => socketError);
     if (!info.ok) {
-      return {
-        redis: failed('redis', info.reason, fixFor(info.reason)),
-        workers: skipped('workers', 'Redis is not usable'),
-        deadLetters: skipped('dead-letters', 'Redis is not usable'),
-        model: skipped('model', 'Redis is not usable'),
-      };
+      return { redis: failed('redis', info.reason, fixFor(info.reason)), ...skippedAfterRedis('Redis is not usable') };
     }
     const judged = await Promise.all(
       info.servers.map(async ({ server, name, fields }) => judgeRedisServer(name ?? url, fields, fields.aof_enabled === '1' ? await readAppendFsync(server) : undefined)),
     );
     const server = judged.length === 1 ? judged[0]! : judgeClusterServers(url, judged);
-    if (server.status === 'fail') {
-      const reason = 'Redis is too old for BullMQ';
-      return { redis: server, workers: skipped('workers', reason), deadLetters: skipped('dead-letters', reason), model: skipped('model', reason) };
-    }
+    if (server.status === 'fail') return { redis: server, ...skippedAfterRedis('Redis is too old for BullMQ') };
     const keys = installRedisKeys(env);
     const [workers, deadLetters, model] = await Promise.all([checkWorkers(redis, keys), checkDeadLetters(redis, keys), checkModel(redis, keys, env)]);
     return { redis: server, workers, deadLetters, model };
   } finally {
     redis.disconnect();
   }
+}
+
+/** The checks that read cxloop's keys, skipped for `reason` when the server cannot be used. */
+function skippedAfterRedis(reason: string): Omit<RedisFindings, 'redis'> {
+  return { workers: skipped('workers', reason), deadLetters: skipped('dead-letters', reason), model: skipped('model', reason) };
 }
 
 /** INFO of the server, or of every master of a cluster (`name` says which). */
