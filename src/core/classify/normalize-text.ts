@@ -3,12 +3,13 @@
  * ticket text meet in one alphabet: "Doesn't" -> "does not", "Błąd" -> "blad", "İptal" -> "iptal".
  * Letters that Unicode does not decompose are mapped by hand (ı ł ß ø đ æ œ).
  */
-const CONTRACTIONS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/\bcan['’]t\b/g, 'can not'],
-  [/\bcannot\b/g, 'can not'],
-  [/\bwon['’]t\b/g, 'will not'],
-  [/n['’]t\b/g, ' not'],
-];
+
+/**
+ * "can't", "cannot", "won't" and every other "n't" (straight or curly apostrophe), in one pass:
+ * an alternative is tried where the text reaches it, so "can't" is "can not", not "ca not", and
+ * no replacement makes another match.
+ */
+const CONTRACTION = /\b(?:can['’]t|cannot|won['’]t)\b|n['’]t\b/g;
 /**
  * The same contractions with the apostrophe lost (app-store exports, some mail clients and
  * keyboards write "can t", "doesn t"): a stand-alone "t" after these words is "not".
@@ -40,11 +41,14 @@ export function normalizeText(text: string): string {
 
 function expandContractions(lower: string): string {
   let out = lower;
-  if (out.includes("'") || out.includes('’') || out.includes('cannot')) {
-    for (const [pattern, replacement] of CONTRACTIONS) out = out.replace(pattern, replacement);
-  }
+  if (out.includes("'") || out.includes('’') || out.includes('cannot')) out = out.replace(CONTRACTION, expandContraction);
   if (BARE_CONTRACTION_HINT.test(out)) out = out.replace(BARE_CONTRACTION, expandBare);
   return out;
+}
+
+function expandContraction(contraction: string): string {
+  if (contraction.length === 3) return ' not';
+  return contraction.startsWith('w') ? 'will not' : 'can not';
 }
 
 function expandBare(_match: string, word: string): string {

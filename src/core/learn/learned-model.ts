@@ -308,7 +308,7 @@ class TicketReading implements TextVisitor {
   /** Explaining: per unit its share of the lead, whether it was picked, and per word hash its first unit. */
   private readonly shares: Float64Array;
   private readonly taken: Uint8Array;
-  private readonly sameWord = new Map<number, number>();
+  private readonly sameWord: FirstUnits;
   private order = 0;
   /** Per word index (WordScores) and per bucket: the unit it is in this ticket, valid where its stamp is this ticket's. */
   private unitOfWord = new Int32Array(CACHED_WORDS);
@@ -328,6 +328,7 @@ class TicketReading implements TextVisitor {
     this.pairs = new Int32Array(units);
     this.pairCounts = new Int32Array(units);
     this.firsts = { order: new Int32Array(2 * units), part: new Uint8Array(2 * units), position: new Int32Array(2 * units), length: new Uint8Array(2 * units), first: new Int32Array(2 * units), second: new Int32Array(2 * units) };
+    this.sameWord = new FirstUnits(units);
     this.shares = new Float64Array(2 * units);
     this.taken = new Uint8Array(2 * units);
     this.unitOfPair = new Int32Array(dimension);
@@ -379,15 +380,13 @@ class TicketReading implements TextVisitor {
    */
   share(word: (index: number, count: number) => number, pair: (index: number, count: number) => number): void {
     const { firsts, shares } = this;
-    this.sameWord.clear();
+    const { sameWord } = this;
+    sameWord.begin();
     for (let unit = 0; unit < this.wordCount; unit++) {
       const value = word(unit, this.wordCounts[unit]!);
-      const hash = firsts.first[unit]!;
-      const first = this.sameWord.get(hash);
-      if (first === undefined) {
-        this.sameWord.set(hash, unit);
-        shares[unit] = value;
-      } else {
+      const first = sameWord.firstOf(firsts.first[unit]!, unit);
+      if (first === unit) shares[unit] = value;
+      else {
         shares[first]! += value;
         shares[unit] = -Infinity;
       }
@@ -431,6 +430,50 @@ class TicketReading implements TextVisitor {
     firsts.length[at] = length;
     firsts.first[at] = first;
     firsts.second[at] = second;
+  }
+}
+
+/**
+ * Word hashes met since begin(), each with the first unit it was met in: open addressing over
+ * slots valid where stamped since begin(), so starting over costs nothing (a Map cleared and
+ * filled for every explanation cost a few µs a ticket).
+ */
+class FirstUnits {
+  private readonly hashes: Int32Array;
+  private readonly units: Int32Array;
+  private readonly stamps: Int32Array;
+  private readonly mask: number;
+  private stamp = 0;
+
+  /** Room for `capacity` hashes, at most half the slots full. */
+  constructor(capacity: number) {
+    const slots = 2 ** Math.ceil(Math.log2(2 * Math.max(1, capacity)));
+    this.hashes = new Int32Array(slots);
+    this.units = new Int32Array(slots);
+    this.stamps = new Int32Array(slots);
+    this.mask = slots - 1;
+  }
+
+  begin(): void {
+    if (this.stamp === MAX_STAMP) {
+      this.stamps.fill(0);
+      this.stamp = 0;
+    }
+    this.stamp++;
+  }
+
+  /** The first unit `hash` was met in since begin(); `unit` (now recorded) if none. */
+  firstOf(hash: number, unit: number): number {
+    const { hashes, stamps, mask } = this;
+    let slot = (Math.imul(hash, 0x9e3779b1) >>> 16) & mask;
+    while (stamps[slot] === this.stamp) {
+      if (hashes[slot] === hash) return this.units[slot]!;
+      slot = (slot + 1) & mask;
+    }
+    stamps[slot] = this.stamp;
+    hashes[slot] = hash;
+    this.units[slot] = unit;
+    return unit;
   }
 }
 
