@@ -140,8 +140,7 @@ function tokenizeFresh(text: string): ClauseTokens {
  * tokenisations do not line up (a rare symbol that folds into letters).
  */
 function writtenForms(text: string, tokens: readonly string[]): Array<string | undefined> | undefined {
-  // eslint-disable-next-line no-control-regex
-  if (!/[^\x00-\x7f]/.test(text)) return undefined;
+  if (!mayFoldIntoLatin(text)) return undefined;
   const found = accentForm(text).match(WRITTEN_TOKEN) ?? [];
   if (found.length !== tokens.length) return undefined;
   let latin = false;
@@ -153,6 +152,44 @@ function writtenForms(text: string, tokens: readonly string[]): Array<string | u
   });
   return latin ? written : undefined;
 }
+
+/**
+ * Whether a character of the text folds (normalizeText) into Latin letters or digits other than
+ * itself, or into nothing: é, ß, ﬁ, Ａ, a combining mark. A token as written differs from its
+ * Latin folded form only through one of these, so a text with none (ASCII with curly quotes,
+ * dashes and emoji; Cyrillic; Chinese) has no written forms to align, and is not read again.
+ */
+function mayFoldIntoLatin(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 128) continue;
+    if (code >= 0xd800 && code <= 0xdbff && index + 1 < text.length) {
+      const point = text.codePointAt(index)!;
+      index++;
+      let known = ASTRAL_FOLDS.get(point);
+      if (known === undefined) {
+        if (ASTRAL_FOLDS.size >= ASTRAL_FOLDS_LIMIT) ASTRAL_FOLDS.clear();
+        ASTRAL_FOLDS.set(point, (known = foldsIntoLatin(String.fromCodePoint(point))));
+      }
+      if (known) return true;
+      continue;
+    }
+    let known = FOLDS_LATIN[code]!;
+    if (known === 0) FOLDS_LATIN[code] = known = foldsIntoLatin(String.fromCharCode(code)) ? 1 : 2;
+    if (known === 1) return true;
+  }
+  return false;
+}
+
+function foldsIntoLatin(character: string): boolean {
+  return /^[a-z0-9]*$/.test(normalizeText(character));
+}
+
+/** Per UTF-16 unit of 128 or more (surrogates apart): 0 not yet known, 1 it folds into Latin (mayFoldIntoLatin), 2 not. */
+const FOLDS_LATIN = new Uint8Array(0x10000);
+/** The same for characters beyond the first plane (𝐀 folds into "a", emoji do not), as met; cleared when full. */
+const ASTRAL_FOLDS = new Map<number, boolean>();
+const ASTRAL_FOLDS_LIMIT = 4_096;
 
 /** 1 for an ASCII letter or digit, else 0 (WORD_CHARACTER for the first 128 units). */
 const ASCII_WORD = Uint8Array.from({ length: 128 }, (_, code) => ((code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90) ? 1 : 0));
