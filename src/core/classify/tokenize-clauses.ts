@@ -160,7 +160,8 @@ function writtenForms(text: string, tokens: readonly string[]): Array<string | u
  * dashes and emoji; Cyrillic; Chinese) has no written forms to align, and is not read again.
  */
 function mayFoldIntoLatin(text: string): boolean {
-  for (let index = 0; index < text.length; index++) {
+  // The scan starts where the text stops being ASCII (most texts are ASCII throughout).
+  for (let index = text.search(NON_ASCII); index !== -1 && index < text.length; index++) {
     const code = text.charCodeAt(index);
     if (code < 128) continue;
     if (code >= 0xd800 && code <= 0xdbff && index + 1 < text.length) {
@@ -185,6 +186,8 @@ function foldsIntoLatin(character: string): boolean {
   return /^[a-z0-9]*$/.test(normalizeText(character));
 }
 
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
 /** Per UTF-16 unit of 128 or more (surrogates apart): 0 not yet known, 1 it folds into Latin (mayFoldIntoLatin), 2 not. */
 const FOLDS_LATIN = new Uint8Array(0x10000);
 /** The same for characters beyond the first plane (𝐀 folds into "a", emoji do not), as met; cleared when full. */

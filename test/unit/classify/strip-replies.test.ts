@@ -17,6 +17,21 @@ describe('compileReplyStripper', () => {
     expect(strip(text)).toBe(expected);
   });
 
+  it.each([
+    ['de', 'Geht wieder.\nAnna Schmidt <anna@example.de> schrieb am Mo., 3. Juni 2024, 10:00:\nDie App stürzt ab'],
+    ['nl', 'Werkt weer.\nJan de Vries schreef op 3 juni 2024 om 10:00:\nDe app crasht'],
+    ['pl', 'Działa.\nJan Kowalski <jan@example.pl> napisał:\nAplikacja się zawiesza'],
+    ['cs', 'Funguje.\nDne 3. 6. 2024 v 10:00 Jan Novák napsal:\nAplikace padá'],
+    ['ru', 'Работает.\n3 июня 2024 г., в 10:00, Иван <ivan@example.ru> пишет:\nПриложение падает'],
+  ])('drops a %s reply header that opens with the sender and ends in a colon', (_language, text) => {
+    expect(strip(text)).toBe(text.slice(0, text.indexOf('\n')));
+  });
+
+  it('keeps a line that ends in a colon but is no reply header', () => {
+    const text = 'The export fails.\nSteps to reproduce, as written on 3 June at 10:00:\nOpen the report';
+    expect(strip(text)).toBe(text);
+  });
+
   it('keeps everything when it would leave nothing', () => {
     const forwarded = '> only a quote\n> crash';
     expect(strip(forwarded)).toBe(forwarded);
