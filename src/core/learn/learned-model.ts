@@ -64,7 +64,7 @@ const MAX_STAMP = 2 ** 31 - 1;
 const CACHED_WORDS = 1 << 16;
 /** Ints per slot of the word cache's table: hash, key, entry and one to align slots to 16 bytes. */
 const SLOT_INTS = 4;
-/** Shares picked one by one (each pick a pass over them) before the rest are sorted instead. */
+/** Leading shares kept in order in one pass over them, before the rest are sorted instead. */
 const PICKS_BEFORE_SORTING = 8;
 
 /**
@@ -305,9 +305,10 @@ class TicketReading implements TextVisitor {
   readonly pairCounts: Int32Array;
   /** Per unit (words, then pairs from `words.length` on): where it first appears (order, part, position, words), and its words' hashes (a word's twice). */
   readonly firsts: { order: Int32Array; part: Uint8Array; position: Int32Array; length: Uint8Array; first: Int32Array; second: Int32Array };
-  /** Explaining: per unit its share of the lead, whether it was picked, and per word hash its first unit. */
+  /** Explaining: per unit its share of the lead, and per word hash its first unit. */
   private readonly shares: Float64Array;
-  private readonly taken: Uint8Array;
+  /** The leading units of one explanation, best first (forEachByShare). */
+  private readonly leaders = new Int32Array(PICKS_BEFORE_SORTING);
   private readonly sameWord: FirstUnits;
   private order = 0;
   /** Per word index (WordScores) and per bucket: the unit it is in this ticket, valid where its stamp is this ticket's. */
@@ -330,7 +331,6 @@ class TicketReading implements TextVisitor {
     this.firsts = { order: new Int32Array(2 * units), part: new Uint8Array(2 * units), position: new Int32Array(2 * units), length: new Uint8Array(2 * units), first: new Int32Array(2 * units), second: new Int32Array(2 * units) };
     this.sameWord = new FirstUnits(units);
     this.shares = new Float64Array(2 * units);
-    this.taken = new Uint8Array(2 * units);
     this.unitOfPair = new Int32Array(dimension);
     this.pairStamps = new Int32Array(dimension);
   }
@@ -396,28 +396,31 @@ class TicketReading implements TextVisitor {
 
   /**
    * Calls `visit` with the units of positive share (indices into `firsts`), highest first, ties in
-   * order of first appearance, until it returns true. A decision shows three words, so the first
-   * few are picked by a pass each; only a ticket whose best words keep overlapping sorts the rest.
+   * order of first appearance, until it returns true. A decision shows three words, so one pass
+   * keeps the few leading units in order; only a ticket whose best words keep overlapping sorts
+   * the rest.
    */
   forEachByShare(visit: (unit: number) => boolean): void {
-    const { shares, taken, firsts } = this;
+    const { shares, firsts, leaders } = this;
     const pairsFrom = this.words.length;
     const pairsTo = pairsFrom + this.pairCount;
-    taken.fill(0, 0, pairsTo);
+    // A strict order: no two units share a first appearance.
     const ahead = (a: number, b: number): boolean => shares[a]! > shares[b]! || (shares[a] === shares[b] && firsts.order[a]! < firsts.order[b]!);
-    const open = (unit: number): boolean => taken[unit] === 0 && shares[unit]! > 0;
     // Words are units 0 .. wordCount - 1, pairs pairsFrom .. pairsTo - 1.
     const first = this.wordCount === 0 ? pairsFrom : 0;
     const next = (unit: number): number => (unit + 1 === this.wordCount ? pairsFrom : unit + 1);
-    for (let pick = 0; pick < PICKS_BEFORE_SORTING; pick++) {
-      let best = -1;
-      for (let unit = first; unit < pairsTo; unit = next(unit)) if (open(unit) && (best === -1 || ahead(unit, best))) best = unit;
-      if (best === -1) return;
-      taken[best] = 1;
-      if (visit(best)) return;
+    let count = 0;
+    for (let unit = first; unit < pairsTo; unit = next(unit)) {
+      if (!(shares[unit]! > 0) || (count === PICKS_BEFORE_SORTING && !ahead(unit, leaders[count - 1]!))) continue;
+      let at = count < PICKS_BEFORE_SORTING ? count++ : count - 1;
+      for (; at > 0 && ahead(unit, leaders[at - 1]!); at--) leaders[at] = leaders[at - 1]!;
+      leaders[at] = unit;
     }
+    for (let index = 0; index < count; index++) if (visit(leaders[index]!)) return;
+    if (count < PICKS_BEFORE_SORTING) return;
+    const last = leaders[count - 1]!;
     const rest: number[] = [];
-    for (let unit = first; unit < pairsTo; unit = next(unit)) if (open(unit)) rest.push(unit);
+    for (let unit = first; unit < pairsTo; unit = next(unit)) if (shares[unit]! > 0 && ahead(last, unit)) rest.push(unit);
     rest.sort((a, b) => (ahead(a, b) ? -1 : 1));
     for (const unit of rest) if (visit(unit)) return;
   }
