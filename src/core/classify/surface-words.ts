@@ -67,9 +67,22 @@ class WordAligner {
     const { found, tokens } = this;
     while (!this.done && found.length <= index && found.length < tokens.length) {
       const match = this.words.exec(this.text);
-      if (match === null || normalizeText(match[0]) !== tokens[found.length]) this.done = true;
+      if (match === null || normalizeWord(match[0]) !== tokens[found.length]) this.done = true;
       else found.push([match.index, match.index + match[0].length]);
     }
     return found[index];
   }
+}
+
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * normalizeText of one word (a TOKEN match). An ASCII word is only lower-cased, "cannot" apart:
+ * every other contraction needs an apostrophe or a space, which a word has not.
+ */
+function normalizeWord(word: string): string {
+  if (NON_ASCII.test(word)) return normalizeText(word);
+  const lower = word.toLowerCase();
+  return lower === 'cannot' ? 'can not' : lower;
 }
