@@ -27,8 +27,9 @@ const UNDECOMPOSED: Readonly<Record<string, string>> = {
   œ: 'oe',
 };
 
+/** Any character beyond ASCII (a text without one needs no folding). */
 // eslint-disable-next-line no-control-regex
-const NON_ASCII = /[^\x00-\x7f]/;
+export const NON_ASCII = /[^\x00-\x7f]/;
 const COMBINING_MARKS = /\p{M}+/gu;
 const UNDECOMPOSED_LETTERS = /[ıłßøđæœ]/g;
 

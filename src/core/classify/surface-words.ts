@@ -1,4 +1,4 @@
-import { normalizeText } from './normalize-text.js';
+import { NON_ASCII, normalizeText } from './normalize-text.js';
 import type { ClauseTokens } from './tokenize-clauses.js';
 
 const TOKEN = /[\p{L}\p{N}]+(?:_[\p{L}\p{N}]+)*/gu;
@@ -74,8 +74,6 @@ class WordAligner {
   }
 }
 
-// eslint-disable-next-line no-control-regex
-const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
  * normalizeText of one word (a TOKEN match). An ASCII word is only lower-cased, "cannot" apart:

@@ -1,4 +1,4 @@
-import { accentForm, normalizeText } from './normalize-text.js';
+import { accentForm, NON_ASCII, normalizeText } from './normalize-text.js';
 
 /**
  * A text's tokens. Shared: the same object may be handed to several readers (see tokenizeClauses),
@@ -186,8 +186,6 @@ function foldsIntoLatin(character: string): boolean {
   return /^[a-z0-9]*$/.test(normalizeText(character));
 }
 
-// eslint-disable-next-line no-control-regex
-const NON_ASCII = /[^\x00-\x7f]/;
 /** Per UTF-16 unit of 128 or more (surrogates apart): 0 not yet known, 1 it folds into Latin (mayFoldIntoLatin), 2 not. */
 const FOLDS_LATIN = new Uint8Array(0x10000);
 /** The same for characters beyond the first plane (𝐀 folds into "a", emoji do not), as met; cleared when full. */
