@@ -74,7 +74,6 @@ class WordAligner {
   }
 }
 
-
 /**
  * normalizeText of one word (a TOKEN match). An ASCII word is only lower-cased, "cannot" apart:
  * every other contraction needs an apostrophe or a space, which a word has not.

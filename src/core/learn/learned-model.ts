@@ -379,8 +379,7 @@ class TicketReading implements TextVisitor {
    * a word's summed over its parts (the same word in subject and body) onto its first unit.
    */
   share(word: (index: number, count: number) => number, pair: (index: number, count: number) => number): void {
-    const { firsts, shares } = this;
-    const { sameWord } = this;
+    const { firsts, shares, sameWord } = this;
     sameWord.begin();
     for (let unit = 0; unit < this.wordCount; unit++) {
       const value = word(unit, this.wordCounts[unit]!);
