@@ -4,6 +4,7 @@ import type { CategoryId } from '../taxonomy.js';
 import type { CombinationSettings } from './combination.js';
 import { RULE_SIGNAL_COUNT, writeRuleSignals } from './rule-signals.js';
 import { softmaxInPlace, type LinearWeights } from './softmax-regression.js';
+import { nextStamp } from './stamps.js';
 import { prepareText, TextFeaturizer, TokenBuckets, unitWeight, wordScale, type FeatureSpec, type PreparedText, type TextVisitor } from './text-features.js';
 
 /** Which install a model belongs to: the Zendesk account and the Redis prefix it was trained for. */
@@ -58,8 +59,6 @@ export interface TicketText {
 
 /** Words shown per learnt decision. */
 const MAX_WORDS = 3;
-/** The last stamp an Int32Array holds; stamps start over after it. */
-const MAX_STAMP = 2 ** 31 - 1;
 /** Words whose scores a model keeps (their scores 2 MB with 8 categories, the table 2 MB, the per-ticket marks 0.5 MB); when full, it starts over. */
 const CACHED_WORDS = 1 << 16;
 /** Ints per slot of the word cache's table: hash, key, entry and one to align slots to 16 bytes. */
@@ -339,12 +338,7 @@ class TicketReading implements TextVisitor {
     this.wordCount = 0;
     this.pairCount = 0;
     this.order = 0;
-    if (this.stamp === MAX_STAMP) {
-      this.wordStamps.fill(0);
-      this.pairStamps.fill(0);
-      this.stamp = 0;
-    }
-    this.stamp++;
+    this.stamp = nextStamp(this.stamp, this.wordStamps, this.pairStamps);
   }
 
   word(part: 0 | 1, position: number, token: string, wordHash: number, key: number): void {
@@ -457,11 +451,7 @@ class FirstUnits {
   }
 
   begin(): void {
-    if (this.stamp === MAX_STAMP) {
-      this.stamps.fill(0);
-      this.stamp = 0;
-    }
-    this.stamp++;
+    this.stamp = nextStamp(this.stamp, this.stamps);
   }
 
   /** The first unit `hash` was met in since begin(); `unit` (now recorded) if none. */

@@ -4,13 +4,12 @@ import type { CombinationSettings, RulesView } from './combination.js';
 import { LearnedModel, type InstallIdentity, type ModelData } from './learned-model.js';
 import { RULE_SIGNAL_COUNT, withRuleSignals } from './rule-signals.js';
 import { predictProbabilities, SOFTMAX_DEFAULTS, trainSoftmax, type SoftmaxOptions } from './softmax-regression.js';
+import { nextStamp } from './stamps.js';
 import { FEATURE_SPEC, grown, inverseDocumentFrequency, prepareText, TextFeaturizer, TokenBuckets, unitWeight, wordScale, type FeatureSpec, type PreparedText, type SparseVector, type TextVisitor } from './text-features.js';
 
 /** Bump when the layout of a stored model changes (model-codec.ts refuses other versions). */
 export const MODEL_FORMAT_VERSION = 2;
 
-/** The last stamp an Int32Array holds; stamps start over after it. */
-const MAX_STAMP = 2 ** 31 - 1;
 
 /** One labelled ticket, and what the rules decided for it. */
 export interface LabeledTicket {
@@ -153,11 +152,7 @@ export class TrainingSet {
     const units = this.units[row]!;
     const scales = this.scalesOf(idf);
     const { sum, touched, inVector, vocabulary } = this;
-    if (this.vectorStamp === MAX_STAMP) {
-      inVector.fill(0);
-      this.vectorStamp = 0;
-    }
-    const stamp = ++this.vectorStamp;
+    const stamp = (this.vectorStamp = nextStamp(this.vectorStamp, inVector));
     let size = 0;
     let squares = 0;
     const add = (bucket: number, value: number): void => {
