@@ -40,6 +40,16 @@ export function normalizeText(text: string): string {
   return out.replace(UNDECOMPOSED_LETTERS, (letter) => UNDECOMPOSED[letter] ?? letter);
 }
 
+/**
+ * normalizeText of one word (letters and digits, no space or apostrophe): an ASCII word is only
+ * lower-cased, "cannot" apart, since every other contraction above needs an apostrophe or a space.
+ */
+export function normalizeWord(word: string): string {
+  if (NON_ASCII.test(word)) return normalizeText(word);
+  const lower = word.toLowerCase();
+  return lower === 'cannot' ? 'can not' : lower;
+}
+
 function expandContractions(lower: string): string {
   let out = lower;
   if (out.includes("'") || out.includes('’') || out.includes('cannot')) out = out.replace(CONTRACTION, expandContraction);

@@ -1,4 +1,4 @@
-import { NON_ASCII, normalizeText } from './normalize-text.js';
+import { normalizeText, normalizeWord } from './normalize-text.js';
 import type { ClauseTokens } from './tokenize-clauses.js';
 
 const TOKEN = /[\p{L}\p{N}]+(?:_[\p{L}\p{N}]+)*/gu;
@@ -72,14 +72,4 @@ class WordAligner {
     }
     return found[index];
   }
-}
-
-/**
- * normalizeText of one word (a TOKEN match). An ASCII word is only lower-cased, "cannot" apart:
- * every other contraction needs an apostrophe or a space, which a word has not.
- */
-function normalizeWord(word: string): string {
-  if (NON_ASCII.test(word)) return normalizeText(word);
-  const lower = word.toLowerCase();
-  return lower === 'cannot' ? 'can not' : lower;
 }

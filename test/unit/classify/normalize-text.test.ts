@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeText } from '../../../src/core/classify/normalize-text.js';
+import { normalizeText, normalizeWord } from '../../../src/core/classify/normalize-text.js';
 
 describe('normalizeText', () => {
   it.each([
@@ -17,5 +17,9 @@ describe('normalizeText', () => {
 
   it('folds diacritics and letters Unicode does not decompose', () => {
     expect(normalizeText('Błąd İptal Straße')).toBe('blad iptal strasse');
+  });
+
+  it.each(['Cannot', 'CANNOT', 'cannotx', 'x_cannot', 'Doesn', 't', 'Login42', 'Größe', 'İptal', 'ﬁle', 'paramètres'])('normalizeWord(%j) is normalizeText of the word', (word) => {
+    expect(normalizeWord(word)).toBe(normalizeText(word));
   });
 });
